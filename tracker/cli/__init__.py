@@ -1,0 +1,91 @@
+"""The ``tracker`` command: one entry, one sub-command per capability.
+
+Each module in ``COMMAND_MODULES`` adds its sub-commands with ``register(subparsers)``; a
+sub-command sets ``func`` (called with the parsed arguments, returns the exit status) and
+``db_mode``: ``"create"`` (make the database if missing), ``"open"`` (must exist; upgraded if
+old), ``"as-is"`` (must exist; never changed before the command runs) or ``None``.
+
+Errors a person can act on print one line to stderr and exit 1; bad arguments exit 2; an
+unexpected failure prints one line, writes the details to the log file and exits 70.
+Never a traceback.
+"""
+
+import argparse
+import importlib
+import logging
+import sys
+
+import peewee
+
+from tracker import __version__
+from tracker.db import close_database, default_target, open_database, translate_operational_error
+from tracker.errors import TrackerError
+from tracker.logs import log_file, setup_logging
+from tracker.paths import default_database_path, ensure_private_dir
+
+COMMAND_MODULES = ["tracker.cli.core"]
+
+EXIT_ERROR = 1
+EXIT_USAGE = 2
+EXIT_INTERNAL = 70
+EXIT_CANCELLED = 130
+
+log = logging.getLogger("tracker.cli")
+
+
+def build_parser():
+    parser = argparse.ArgumentParser(
+        prog="tracker",
+        description="Stakeholder Tracker: stakeholders, commitments and actions for the tri-borough partnership.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    db_help = "the database file (default: TRACKER_DB, or the per-user data folder); or a postgresql:// URL"
+    parser.add_argument("--db", metavar="PATH", help=db_help)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub.required = True
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--db", metavar="PATH", default=argparse.SUPPRESS, help=db_help)
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).register(sub, common)
+    return parser
+
+
+def main(argv=None):
+    setup_logging()
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    target = args.db or default_target()
+    mode = getattr(args, "db_mode", None)
+    try:
+        if mode is not None:
+            if mode == "create" and not args.db and target == str(default_database_path()):
+                ensure_private_dir(default_database_path().parent)
+            open_database(target, create=(mode == "create"), upgrade=(mode != "as-is"))
+        args.target = target
+        return args.func(args) or 0
+    except TrackerError as exc:
+        print(f"tracker: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    except peewee.DatabaseError as exc:  # locked, read-only, damaged: raised mid-command
+        print(f"tracker: {translate_operational_error(exc, target)}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        print("tracker: cancelled; nothing was changed by the interrupted step.", file=sys.stderr)
+        return EXIT_CANCELLED
+    except Exception as exc:  # the last line of defence: never a traceback in front of a user
+        log.exception("unexpected error in tracker %s", args.command)
+        print(f"tracker: unexpected error ({type(exc).__name__}). Details were written to {log_file()}.",
+              file=sys.stderr)
+        return EXIT_INTERNAL
+    finally:
+        close_database()
+
+
+def parse_date_arg(text):
+    """argparse type for dates typed by a person: dd/mm/yyyy or ISO yyyy-mm-dd."""
+    from tracker.dates import parse_uk_date
+
+    try:
+        return parse_uk_date(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from exc

@@ -1,0 +1,209 @@
+"""Opening, creating, upgrading and backing up the database.
+
+``database`` is a proxy the models bind to; :func:`open_database` initialises it with a
+SQLite file (WAL, foreign keys on, ``synchronous=NORMAL``, a busy timeout) or, for a
+``postgresql://`` URL, a shared server.  Opening checks the schema version: a file from a newer
+app is refused untouched, an older one is backed up and migrated (see ``tracker.migrations``).
+"""
+
+import contextlib
+import datetime as dt
+import os
+import sqlite3
+from pathlib import Path
+
+from peewee import DatabaseProxy, OperationalError, SqliteDatabase
+
+from tracker.errors import DatabaseBusyError, DatabaseError, NewerDatabaseError
+from tracker.paths import backup_dir_for, ensure_private_dir
+
+database = DatabaseProxy()
+
+SQLITE_MAGIC = b"SQLite format 3\x00"
+BUSY_TIMEOUT_S = 5
+SQLITE_PRAGMAS = {
+    "journal_mode": "wal",
+    "foreign_keys": 1,
+    # NORMAL is durable across application crashes in WAL mode; a power cut can lose at most
+    # the last transactions, never corrupt the file.
+    "synchronous": "normal",
+    "cache_size": -32_000,  # 32 MB page cache
+    "busy_timeout": BUSY_TIMEOUT_S * 1000,
+}
+
+
+def is_url(target) -> bool:
+    return isinstance(target, str) and "://" in target
+
+
+def describe(target) -> str:
+    """How a database is named in messages (never a password)."""
+    if is_url(target):
+        scheme, _, rest = target.partition("://")
+        return f"{scheme}://{rest.rpartition('@')[2]}"
+    return str(target)
+
+
+def _sqlite_database(path: Path) -> SqliteDatabase:
+    return SqliteDatabase(str(path), pragmas=SQLITE_PRAGMAS, timeout=BUSY_TIMEOUT_S)
+
+
+def _create_private_file(path: Path):
+    """Create an empty file readable by the user only, so SQLite inherits the permissions."""
+    fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    os.close(fd)
+
+
+def _check_sqlite_file(path: Path):
+    if not path.is_file():
+        raise DatabaseError(f"{path} is not a file.")
+    if path.stat().st_size == 0:
+        return
+    try:
+        with open(path, "rb") as fh:
+            header = fh.read(16)
+    except OSError as exc:
+        raise DatabaseError(f"Cannot read {path}: {exc.strerror}.") from exc
+    if header != SQLITE_MAGIC:
+        raise DatabaseError(f"{path} is not a Stakeholder Tracker database (it is not an SQLite file).")
+
+
+def translate_operational_error(exc, target) -> DatabaseError:
+    """Turn SQLite's terse messages into ones an officer can act on."""
+    text = str(exc).lower()
+    if "locked" in text or "busy" in text:
+        return DatabaseBusyError(
+            f"The database {describe(target)} is busy: another copy of the app or the tracker "
+            f"command is writing to it. Try again in a moment."
+        )
+    if "readonly" in text or "read-only" in text:
+        return DatabaseError(f"The database {describe(target)} is read-only; changes cannot be saved.")
+    if "malformed" in text or "not a database" in text or "corrupt" in text:
+        return DatabaseError(
+            f"The database {describe(target)} is damaged. Restore it from a backup "
+            f"(tracker restore BACKUP)."
+        )
+    if "unable to open" in text:
+        return DatabaseError(f"The database {describe(target)} cannot be opened: {exc}.")
+    return DatabaseError(f"The database {describe(target)} could not be used: {exc}.")
+
+
+def open_database(target, *, create=False, upgrade=True):
+    """Open ``target`` (a path, or a postgresql:// URL), bind the models to it and return it.
+
+    ``create``: make a new database when none exists.  ``upgrade``: migrate an older schema
+    (after a backup); when False, an older schema is opened as it is (for backup and check).
+    """
+    from tracker import migrations  # imports the models, which import this module
+
+    if database.obj is not None:
+        close_database()
+    if is_url(target):
+        from playhouse.db_url import connect
+
+        db = connect(target)
+        is_new = False
+    else:
+        path = Path(target).expanduser()
+        is_new = not path.exists()
+        if is_new:
+            if not create:
+                raise DatabaseError(
+                    f"There is no database at {path}. Create one with: tracker --db {path} init"
+                )
+            if not path.parent.is_dir():
+                raise DatabaseError(f"The folder {path.parent} does not exist.")
+            try:
+                _create_private_file(path)
+            except OSError as exc:
+                raise DatabaseError(f"Cannot create {path}: {exc.strerror}.") from exc
+        else:
+            _check_sqlite_file(path)
+        db = _sqlite_database(path)
+    database.initialize(db)
+    try:
+        db.connect(reuse_if_open=True)
+        migrations.prepare(db, target, create=create or is_new, upgrade=upgrade)
+    except OperationalError as exc:
+        close_database()
+        raise translate_operational_error(exc, target) from exc
+    except sqlite3.DatabaseError as exc:
+        close_database()
+        raise translate_operational_error(exc, target) from exc
+    except (DatabaseError, NewerDatabaseError):
+        close_database()
+        raise
+    return db
+
+
+def close_database():
+    db = database.obj
+    if db is not None and not db.is_closed():
+        db.close()
+    database.initialize(None)
+
+
+@contextlib.contextmanager
+def opened(target, **kwargs):
+    """``with opened(path) as db:`` for scripts and tests."""
+    db = open_database(target, **kwargs)
+    try:
+        yield db
+    finally:
+        close_database()
+
+
+def current_path():
+    """The file of the open SQLite database, or None (PostgreSQL, or nothing open)."""
+    db = database.obj
+    if isinstance(db, SqliteDatabase):
+        return Path(db.database)
+    return None
+
+
+def backup_database(dest=None, *, reason="manual") -> Path:
+    """Write a consistent copy of the open SQLite database with the online backup API.
+
+    The copy is written beside its final name and renamed into place, so a crash never leaves a
+    half-written backup under that name.  Returns the backup's path.
+    """
+    src_path = current_path()
+    if src_path is None:
+        raise DatabaseError("Backups are taken by the database server for a PostgreSQL database.")
+    if dest is None:
+        folder = ensure_private_dir(backup_dir_for(src_path))
+        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+        dest = folder / f"{src_path.stem}-{stamp}-{reason}.db"
+    dest = Path(dest).expanduser()
+    if dest.is_dir():
+        dest = dest / f"{src_path.stem}-backup.db"
+    if not dest.parent.is_dir():
+        raise DatabaseError(f"The folder {dest.parent} does not exist.")
+    tmp = dest.with_name(f".{dest.name}.partial")
+    try:
+        if tmp.exists():
+            tmp.unlink()
+        _create_private_file(tmp)
+        target = sqlite3.connect(str(tmp))
+        try:
+            database.obj.connection().backup(target)
+            target.execute("PRAGMA journal_mode=DELETE")
+        finally:
+            target.close()
+        os.replace(tmp, dest)
+    except sqlite3.OperationalError as exc:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise translate_operational_error(exc, src_path) from exc
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise DatabaseError(f"The backup to {dest} failed: {exc.strerror or exc}.") from exc
+    return dest
+
+
+def default_target() -> str:
+    """``TRACKER_DB`` (a path or a postgresql:// URL), else the per-user default file."""
+    from tracker.paths import default_database_path
+
+    return os.environ.get("TRACKER_DB") or str(default_database_path())

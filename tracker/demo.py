@@ -1,0 +1,243 @@
+"""A demo data set drawn from the tri-borough Serious Violence Summit (16 January 2019).
+
+The organisations are the kinds of partner that were at the table (MOPAC, the Metropolitan
+Police, the NHS, the courts, the Ben Kinsella Trust, schools, faith and community groups); the
+people are invented.  Due dates are set relative to today so that there is always something
+overdue and something due soon.  Every record has a fixed UUID, so loading twice adds nothing.
+"""
+
+import datetime as dt
+import random
+import uuid
+
+from tracker.db import database
+from tracker.services import (actions, attendance, commitments, councils, events, set_actor, stakeholders,
+                              updates)
+from tracker.services.actor import current_actor
+
+DEMO_NAMESPACE = uuid.UUID("0b9f7c1e-7a55-4c1e-8e0b-16a0119e2019")
+SUMMIT_DATE = dt.date(2019, 1, 16)
+
+ORGANISATIONS = [
+    # key, name, sector, councils, influence, interest, website
+    ("mopac", "Mayor's Office for Policing and Crime (MOPAC)", "mayoral", ["Pan-London"], 5, 4, "https://www.london.gov.uk/mopac"),
+    ("met", "Metropolitan Police Service", "police", ["Pan-London"], 5, 5, "https://www.met.police.uk"),
+    ("met_ea", "Metropolitan Police, East Area Basic Command Unit", "police", ["Tri-borough"], 5, 5, ""),
+    ("lbbd", "London Borough of Barking and Dagenham", "local_authority", ["Barking and Dagenham"], 5, 5, "https://www.lbbd.gov.uk"),
+    ("lbh", "London Borough of Havering", "local_authority", ["Havering"], 5, 5, "https://www.havering.gov.uk"),
+    ("lbr", "London Borough of Redbridge", "local_authority", ["Redbridge"], 5, 5, "https://www.redbridge.gov.uk"),
+    ("bhrut", "Barking, Havering and Redbridge University Hospitals NHS Trust", "health", ["Tri-borough"], 4, 4, ""),
+    ("nelft", "North East London NHS Foundation Trust", "health", ["Tri-borough"], 4, 3, ""),
+    ("nhs_nel", "NHS North East London", "health", ["Tri-borough"], 4, 3, ""),
+    ("hmcts", "HM Courts & Tribunals Service, East London", "justice", ["Tri-borough"], 3, 2, ""),
+    ("probation", "Probation Service, East London", "justice", ["Tri-borough"], 3, 3, ""),
+    ("cps", "Crown Prosecution Service, London North", "justice", ["Pan-London"], 3, 2, ""),
+    ("yos_bd", "Barking and Dagenham Youth Offending Service", "local_authority", ["Barking and Dagenham"], 3, 5, ""),
+    ("yos_hav", "Havering Youth Justice Service", "local_authority", ["Havering"], 3, 5, ""),
+    ("yos_red", "Redbridge Youth Offending Service", "local_authority", ["Redbridge"], 3, 5, ""),
+    ("bkt", "Ben Kinsella Trust", "voluntary", ["Pan-London"], 3, 5, "https://benkinsella.org.uk"),
+    ("stgiles", "St Giles Trust", "voluntary", ["Pan-London"], 2, 5, ""),
+    ("redthread", "Redthread (hospital youth violence intervention)", "voluntary", ["Pan-London"], 2, 5, ""),
+    ("victim", "Victim Support, East London", "voluntary", ["Tri-borough"], 2, 4, ""),
+    ("women", "East London Women's Aid (demo)", "voluntary", ["Tri-borough"], 2, 5, ""),
+    ("heads_bd", "Barking and Dagenham Secondary Head Teachers' Forum", "education", ["Barking and Dagenham"], 3, 4, ""),
+    ("heads_hav", "Havering Head Teachers' Association", "education", ["Havering"], 3, 4, ""),
+    ("heads_red", "Redbridge Schools Partnership", "education", ["Redbridge"], 3, 4, ""),
+    ("college", "Barking and Dagenham College", "education", ["Barking and Dagenham"], 2, 3, ""),
+    ("faith_bd", "Barking and Dagenham Faith Forum", "faith", ["Barking and Dagenham"], 2, 4, ""),
+    ("faith_hav", "Havering Inter-Faith Forum", "faith", ["Havering"], 2, 3, ""),
+    ("faith_red", "Redbridge Faith Forum", "faith", ["Redbridge"], 2, 4, ""),
+    ("mosque", "Dagenham Central Mosque (demo)", "faith", ["Barking and Dagenham"], 2, 3, ""),
+    ("church", "Romford Churches Together (demo)", "faith", ["Havering"], 1, 3, ""),
+    ("gurdwara", "Ilford Gurdwara Community Trust (demo)", "faith", ["Redbridge"], 1, 3, ""),
+    ("parents", "Dagenham Parents Against Knife Crime (demo)", "community", ["Barking and Dagenham"], 1, 5, ""),
+    ("tenants", "Gascoigne Estate Residents' Association (demo)", "community", ["Barking and Dagenham"], 1, 4, ""),
+    ("youth_hav", "Havering Youth Council", "community", ["Havering"], 1, 5, ""),
+    ("youth_red", "Redbridge Youth Council", "community", ["Redbridge"], 1, 5, ""),
+    ("sports", "East London Boxing Academy (demo)", "community", ["Tri-borough"], 1, 4, ""),
+    ("lfb", "London Fire Brigade, East", "other", ["Tri-borough"], 2, 2, ""),
+    ("tfl", "Transport for London, Community Safety", "other", ["Pan-London"], 2, 2, ""),
+]
+
+FIRST = ["Aisha", "Ben", "Chloe", "Daniel", "Ebony", "Femi", "Grace", "Harjit", "Imran", "Jade", "Kwame",
+         "Laura", "Mohammed", "Nadia", "Oliver", "Priya", "Quentin", "Rachel", "Sanjay", "Tola", "Usman",
+         "Vanessa", "Wei", "Yasmin", "Zoe", "Amara", "Callum", "Deborah", "Emeka", "Fatima", "Gary", "Hannah"]
+LAST = ["Adeyemi", "Begum", "Campbell", "Davies", "Evans", "Francis", "Green", "Hussain", "Iqbal", "Jones",
+        "Khan", "Lewis", "Mensah", "Nowak", "Okafor", "Patel", "Quinn", "Rahman", "Singh", "Thompson",
+        "Uddin", "Walker", "Williams", "Young", "Zaman", "Ahmed", "Brown", "Clarke", "Edwards", "Hall"]
+ROLES = {
+    "police": ["Chief Inspector", "Detective Inspector", "Police Sergeant", "Safer Schools Officer"],
+    "mayoral": ["Deputy Mayor for Policing and Crime", "Policy Officer", "Violence Reduction Unit Lead"],
+    "local_authority": ["Community Safety Officer", "Head of Community Safety", "Cabinet Member", "Councillor",
+                        "Youth Worker", "Youth Offending Team Manager"],
+    "health": ["Consultant in Emergency Medicine", "Safeguarding Lead", "Public Health Registrar"],
+    "justice": ["Legal Adviser", "Court Manager", "Senior Probation Officer"],
+    "education": ["Head Teacher", "Deputy Head Teacher", "Designated Safeguarding Lead"],
+    "voluntary": ["Chief Executive", "Project Coordinator", "Youth Mentor"],
+    "faith": ["Imam", "Vicar", "Pastor", "Trustee"],
+    "community": ["Chair", "Secretary", "Volunteer"],
+    "other": ["Borough Commander", "Community Safety Manager"],
+}
+
+EVENTS = [
+    # key, title, kind, days after the summit (or None for "relative to today"), place, council
+    ("summit", "Tri-borough Serious Violence Summit", "summit", 0, "London East, Dagenham", "Tri-borough"),
+    ("dv1", "Domestic Violence Commission: first session", "commission", 56, "Barking Town Hall", "Barking and Dagenham"),
+    ("dv2", "Domestic Violence Commission: evidence session", "commission", 119, "Barking Learning Centre", "Barking and Dagenham"),
+    ("board1", "Tri-borough Community Safety Partnership Board", "meeting", 84, "Romford Town Hall", "Tri-borough"),
+    ("schools", "Schools and Youth Violence Workshop", "workshop", 140, "Redbridge Town Hall, Ilford", "Redbridge"),
+    ("board2", "Tri-borough Community Safety Partnership Board", "meeting", -30, "Ilford Town Hall", "Tri-borough"),
+    ("summit2", "Second Tri-borough Serious Violence Summit (planned)", "summit", 60, "Havering Town Hall, Romford", "Havering"),
+]
+
+COMMITMENTS = [
+    # key, title, made by, event, theme, status, councils, months to target
+    ("dv_commission", "Establish a Commission to tackle the cultural aspects that may have helped to normalise "
+     "domestic violence in parts of Barking and Dagenham", "lbbd", "summit", "domestic_violence", "in_progress",
+     ["Barking and Dagenham"], 30),
+    ("open_dialogue", "Hold further summits across the tri-borough as an open dialogue with partners", "lbbd",
+     "summit", "community_safety", "agreed", ["Tri-borough"], 48),
+    ("knife_surrender", "Run knife surrender bins and weapons sweeps in every borough", "met_ea", "summit",
+     "knife_crime", "in_progress", ["Tri-borough"], 20),
+    ("safer_schools", "A named Safer Schools Officer for every secondary school", "met_ea", "summit", "schools",
+     "in_progress", ["Tri-borough"], 24),
+    ("ae_navigators", "Youth violence navigators in A&E at Queen's and King George hospitals", "bhrut", "summit",
+     "health", "achieved", ["Havering", "Redbridge"], 12),
+    ("mentoring", "Mentoring for young people at risk of exclusion", "bkt", "summit", "youth", "in_progress",
+     ["Tri-borough"], 30),
+    ("knife_education", "Knife crime education sessions in secondary schools", "bkt", "summit", "knife_crime",
+     "agreed", ["Barking and Dagenham", "Redbridge"], 36),
+    ("exclusions", "Reduce permanent exclusions through a shared inclusion protocol", "heads_bd", "summit",
+     "schools", "proposed", ["Barking and Dagenham"], 40),
+    ("faith_safe_spaces", "Open places of worship as safe spaces for young people after school", "faith_red",
+     "summit", "youth", "agreed", ["Redbridge"], 26),
+    ("vru_funding", "Fund local violence reduction projects through the Violence Reduction Unit", "mopac",
+     "summit", "health", "in_progress", ["Pan-London"], 36),
+    ("court_fast_track", "Fast-track listing of knife possession cases", "hmcts", "summit", "knife_crime",
+     "lapsed", ["Tri-borough"], 18),
+    ("county_lines", "Joint county lines exploitation panel across the three boroughs", "yos_hav", "board1",
+     "exploitation", "in_progress", ["Tri-borough"], 28),
+    ("dv_champions", "Train domestic abuse champions in every GP practice", "nhs_nel", "dv1",
+     "domestic_violence", "agreed", ["Barking and Dagenham"], 34),
+]
+
+ACTION_TEMPLATES = [
+    "Agree terms of reference", "Appoint a lead officer", "Map existing services", "Report progress to the board",
+    "Identify funding", "Draft the delivery plan", "Consult young people", "Share data under the ISA",
+    "Brief ward councillors", "Evaluate the pilot", "Publish an update for residents", "Train front-line staff",
+]
+UPDATE_TEXTS = [
+    "Discussed at the partnership board; on track.", "Lead officer appointed and briefed.",
+    "Delayed: waiting for the data-sharing agreement to be signed.", "Funding confirmed for this year.",
+    "First sessions delivered; feedback positive.", "Escalated to the Community Safety Partnership chair.",
+    "Draft circulated to partners for comment.", "Completed and signed off.",
+]
+
+
+def demo_uuid(key):
+    return uuid.uuid5(DEMO_NAMESPACE, key)
+
+
+def _existing(service, key):
+    model = service.model
+    return model.get_or_none(model.uuid == demo_uuid(key))
+
+
+def _ensure(service, key, **data):
+    rec = _existing(service, key)
+    if rec is not None:
+        return rec, False
+    return service.create(identity=demo_uuid(key), source="demo data", **data), True
+
+
+def load_demo(today=None):
+    """Load the demo data set; returns the number of records added (0 when already loaded)."""
+    today = today or dt.date.today()
+    rng = random.Random(20190116)
+    previous = current_actor()
+    set_actor("Demo data", "Barking and Dagenham")
+    added = 0
+    try:
+        with database.atomic():
+            council = {c.name: c for c in councils.all_councils()}
+            orgs = {}
+            for key, name, sector, names, influence, interest, web in ORGANISATIONS:
+                orgs[key], new = _ensure(stakeholders, f"org:{key}", name=name, kind="organisation", sector=sector,
+                                         influence=influence, interest=interest, website=web,
+                                         councils=[council[n] for n in names], tags="summit partner")
+                added += new
+            people = []
+            org_keys = [o[0] for o in ORGANISATIONS]
+            for i in range(236):
+                org_key = org_keys[i % len(org_keys)] if i < 2 * len(org_keys) else rng.choice(org_keys)
+                org = orgs[org_key]
+                first, last = rng.choice(FIRST), rng.choice(LAST)
+                role = rng.choice(ROLES[org.sector])
+                if org_key == "mopac" and i == 0:
+                    first, last, role = "Deputy", "Mayor (demo)", "Deputy Mayor for Policing and Crime"
+                handle = f"{first}.{last}".lower().replace(" ", "").replace("(", "").replace(")", "")
+                person, new = _ensure(
+                    stakeholders, f"person:{i}", name=f"{first} {last}", kind="person", organisation=org,
+                    sector=org.sector, role=role, email=f"{handle}{i}@example.org",
+                    phone=f"020 7946 {i:04d}", influence=rng.randint(1, 5), interest=rng.randint(2, 5),
+                    councils=stakeholders.councils_of(org),
+                )
+                added += new
+                people.append(person)
+            evs = {}
+            for key, title, kind, offset, place, council_name in EVENTS:
+                date = SUMMIT_DATE + dt.timedelta(days=offset) if key not in ("board2", "summit2") \
+                    else today + dt.timedelta(days=offset)
+                evs[key], new = _ensure(events, f"event:{key}", title=title, kind=kind, date=date, place=place,
+                                        council=council[council_name])
+                added += new
+            # Almost 240 people attended the summit.
+            for person in people:
+                if _existing(attendance, f"att:summit:{person.uuid}") is None:
+                    attendance.create(identity=demo_uuid(f"att:summit:{person.uuid}"), event=evs["summit"],
+                                      stakeholder=person, role="delegate", source="demo data")
+                    added += 1
+            for key in ("dv1", "dv2", "board1", "schools", "board2"):
+                for person in rng.sample(people, 18):
+                    if _existing(attendance, f"att:{key}:{person.uuid}") is None:
+                        attendance.create(identity=demo_uuid(f"att:{key}:{person.uuid}"), event=evs[key],
+                                          stakeholder=person, source="demo data")
+                        added += 1
+            owners_by_org = {}
+            for person in people:
+                owners_by_org.setdefault(person.organisation_id, []).append(person)
+            n_action = 0
+            for key, title, by, at, theme, status, names, months in COMMITMENTS:
+                made = evs[at].date
+                target = made + dt.timedelta(days=30 * months)
+                com, new = _ensure(commitments, f"commitment:{key}", title=title, made_by=orgs[by], made_at=evs[at],
+                                   date_made=made, target_date=target, theme=theme, status=status,
+                                   councils=[council[n] for n in names])
+                added += new
+                for j in range(4 if key != "dv_commission" else 8):
+                    n_action += 1
+                    action_council = council[names[j % len(names)]]
+                    if action_council.kind != "borough":
+                        action_council = council[["Barking and Dagenham", "Havering", "Redbridge"][n_action % 3]]
+                    done = status == "achieved" or j == 0
+                    due = today + dt.timedelta(days=rng.randint(-200, 150))
+                    act_status = "done" if done else rng.choice(["open", "in_progress", "in_progress", "blocked"])
+                    owner = rng.choice(owners_by_org.get(orgs[by].id) or people)
+                    act, new = _ensure(actions, f"action:{key}:{j}", title=f"{ACTION_TEMPLATES[(n_action + j) % 12]}: "
+                                       f"{title[:60].rstrip()}", commitment=com, owner=owner, council=action_council,
+                                       due_date=due, priority=rng.choice(["low", "medium", "medium", "high", "critical"]),
+                                       status=act_status)
+                    added += new
+                    for k in range(rng.randint(0, 3)):
+                        _, new = _ensure(updates, f"update:{key}:{j}:{k}", action=act,
+                                         date=min(today, due) - dt.timedelta(days=20 * (3 - k)),
+                                         text=UPDATE_TEXTS[(n_action + k) % len(UPDATE_TEXTS)], author="Demo data")
+                        added += new
+                _, new = _ensure(updates, f"update:{key}", commitment=com, date=made + dt.timedelta(days=90),
+                                 text="Progress reported to the partnership board.", author="Demo data")
+                added += new
+    finally:
+        set_actor(previous.user, previous.council)
+    return added
+
+

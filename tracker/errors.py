@@ -1,0 +1,43 @@
+"""Errors the domain raises, each carrying a message a council officer can act on.
+
+Every error a person may see derives from :class:`TrackerError`; the CLI and the app show
+``str(error)`` and never a traceback.  Programming errors are not wrapped here.
+"""
+
+
+class TrackerError(Exception):
+    """A problem the user can understand and act on; ``str()`` is the message."""
+
+
+class DatabaseError(TrackerError):
+    """The database cannot be opened or used (missing, locked, corrupt, read-only)."""
+
+
+class DatabaseBusyError(DatabaseError):
+    """Another program holds the write lock for longer than we are willing to wait."""
+
+
+class NewerDatabaseError(DatabaseError):
+    """The file was written by a newer version of the app; we leave it untouched."""
+
+
+class NotFoundError(TrackerError):
+    """A record named by ID or name does not exist (or is deleted)."""
+
+
+class StaleEditError(TrackerError):
+    """Someone else changed the record since it was read; the edit was not applied."""
+
+    def __init__(self, message, current=None):
+        super().__init__(message)
+        self.current = current
+
+
+class ValidationError(TrackerError):
+    """One or more fields are invalid.  ``errors`` maps field name to a plain-English reason."""
+
+    def __init__(self, errors, what="record"):
+        self.errors = dict(errors)
+        self.what = what
+        details = "; ".join(f"{field.replace('_', ' ')}: {reason}" for field, reason in self.errors.items())
+        super().__init__(f"The {what} was not saved. {details}")

@@ -1,0 +1,122 @@
+"""Schema versions and the steps between them.
+
+The schema version lives in the ``meta`` table.  A new database is created at
+``LATEST_VERSION`` directly.  An older one is backed up, then upgraded one step at a time, each
+step inside peewee's migration context (foreign keys off, one transaction) so that tables
+rebuilt by SQLite keep their child rows; ``PRAGMA foreign_key_check`` must pass before the step
+commits.  A database from a newer app is refused and not touched.
+
+To change the schema: change the models, append a step to ``STEPS`` and keep an old schema
+in ``tests/data`` so the upgrade is tested.
+"""
+
+import uuid
+
+from peewee import IntegerField, SqliteDatabase
+from playhouse.migrate import PostgresqlMigrator, SqliteMigrator, migrate
+
+from tracker import models
+from tracker.errors import DatabaseError, NewerDatabaseError
+
+SCHEMA_KEY = "schema_version"
+
+
+def _add_record_versions(db, migrator):
+    """v2: optimistic locking. Every exchanged record carries a version that each change bumps."""
+    ops = [
+        migrator.add_column(model._meta.table_name, "version", IntegerField(default=1))
+        for model in models.RECORD_MODELS
+    ]
+    migrate(*ops)
+
+
+# STEPS[n] upgrades a database at version n to n + 1.
+STEPS = {1: _add_record_versions}
+LATEST_VERSION = max(STEPS) + 1
+
+SEED_COUNCILS = (
+    ("Barking and Dagenham", "BD", "borough"),
+    ("Havering", "HAV", "borough"),
+    ("Redbridge", "RED", "borough"),
+    ("Tri-borough", "TRI", "tri_borough"),
+    ("Pan-London", "LDN", "pan_london"),
+)
+# Councils share one identity in every database, so exchanged records name the same council.
+COUNCIL_NAMESPACE = uuid.UUID("6f1c1f0e-3d3a-4b55-9a53-2f0a1c0d5e11")
+
+
+def council_uuid(name):
+    return uuid.uuid5(COUNCIL_NAMESPACE, name)
+
+
+def schema_version(db):
+    """The stored version, 0 for an empty database; raises for a file that is not ours."""
+    tables = set(db.get_tables())
+    if not tables:
+        return 0
+    if "meta" not in tables:
+        raise DatabaseError(f"{db.database} is an SQLite file but not a Stakeholder Tracker database.")
+    row = db.execute_sql("SELECT value FROM meta WHERE key = ?" if isinstance(db, SqliteDatabase)
+                         else "SELECT value FROM meta WHERE key = %s", (SCHEMA_KEY,)).fetchone()
+    if row is None:
+        raise DatabaseError(f"{db.database} has no schema version; it is not a Stakeholder Tracker database.")
+    return int(row[0])
+
+
+def _set_version(version):
+    models.Meta.insert(key=SCHEMA_KEY, value=str(version)).on_conflict(
+        conflict_target=[models.Meta.key], update={models.Meta.value: str(version)}
+    ).execute()
+
+
+def _create(db):
+    with db.atomic():
+        db.create_tables(models.ALL_MODELS)
+        _set_version(LATEST_VERSION)
+        models.Meta.create(key="database_id", value=str(uuid.uuid4()))
+        seed_councils()
+
+
+def seed_councils():
+    for name, code, kind in SEED_COUNCILS:
+        models.Council.get_or_create(name=name, defaults={"code": code, "kind": kind, "uuid": council_uuid(name)})
+
+
+def _migrator(db):
+    if isinstance(db, SqliteDatabase):
+        return SqliteMigrator(db)
+    return PostgresqlMigrator(db)
+
+
+def run_upgrade(db, from_version):
+    migrator = _migrator(db)
+    for version in range(from_version, LATEST_VERSION):
+        with migrator.migration_context():
+            STEPS[version](db, migrator)
+            if isinstance(db, SqliteDatabase):
+                broken = db.execute_sql("PRAGMA foreign_key_check").fetchall()
+                if broken:
+                    raise DatabaseError(f"Upgrading to schema {version + 1} would break {len(broken)} links; nothing was changed.")
+            _set_version(version + 1)
+
+
+def prepare(db, target, *, create, upgrade=True):
+    """Make the open database usable by this version of the app (see the module docstring)."""
+    version = schema_version(db)
+    if version == 0:
+        if not create:
+            raise DatabaseError(f"The database {target} is empty. Create it with: tracker --db {target} init")
+        _create(db)
+        return
+    if version > LATEST_VERSION:
+        raise NewerDatabaseError(
+            f"The database {target} was written by a newer version of Stakeholder Tracker "
+            f"(schema {version}; this version understands up to {LATEST_VERSION}). "
+            f"It has not been changed. Install the newer version to open it."
+        )
+    if version < LATEST_VERSION and upgrade:
+        from tracker.db import backup_database
+
+        if isinstance(db, SqliteDatabase):
+            backup_database(reason=f"before-upgrade-from-v{version}")
+        run_upgrade(db, version)

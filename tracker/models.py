@@ -1,0 +1,242 @@
+"""Peewee models: what the councils track, in their words.
+
+Models hold data and nothing else: validation, audit and every change go through
+``tracker.services``.  They are bound to ``tracker.db.database``, a proxy initialised when a
+database is opened, and use no SQLite-only features so that PostgreSQL can be used as well.
+
+Every record kind the councils exchange derives from :class:`Record`: a stable global ``uuid``
+(what spreadsheets match on), timestamps, the council that created it, an optimistic-lock
+``version`` and a soft-delete marker.
+"""
+
+import datetime as dt
+import uuid
+
+from peewee import (
+    BooleanField,
+    CharField,
+    DateField,
+    DateTimeField,
+    ForeignKeyField,
+    IntegerField,
+    Model,
+    TextField,
+    UUIDField,
+)
+
+from tracker.db import database
+
+
+def utcnow():
+    """Naive UTC timestamp; every stored time is UTC."""
+    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+
+
+class BaseModel(Model):
+    class Meta:
+        database = database
+        legacy_table_names = False
+
+
+class Meta(BaseModel):
+    """Key/value facts about the database itself: schema version, its own identity."""
+
+    key = CharField(primary_key=True, max_length=64)
+    value = TextField()
+
+    class Meta:
+        table_name = "meta"
+
+
+class Council(BaseModel):
+    """A borough (or a wider body such as tri-borough or pan-London) records belong to."""
+
+    uuid = UUIDField(unique=True, default=uuid.uuid4)
+    name = CharField(unique=True, max_length=100)
+    code = CharField(unique=True, max_length=8)
+    kind = CharField(max_length=20, default="borough")
+    active = BooleanField(default=True)
+
+    class Meta:
+        table_name = "council"
+
+    def __str__(self):
+        return self.name
+
+
+class Record(BaseModel):
+    uuid = UUIDField(unique=True, default=uuid.uuid4)
+    created_at = DateTimeField(default=utcnow)
+    updated_at = DateTimeField(default=utcnow, index=True)
+    origin_council = ForeignKeyField(Council, null=True, column_name="origin_council_id")
+    version = IntegerField(default=1)
+    deleted_at = DateTimeField(null=True, index=True)
+
+    @property
+    def is_deleted(self):
+        return self.deleted_at is not None
+
+
+class Stakeholder(Record):
+    """An organisation, or a person who usually belongs to one."""
+
+    kind = CharField(max_length=20, default="organisation")
+    name = CharField(max_length=200, index=True)
+    organisation = ForeignKeyField("self", null=True, backref="members", column_name="organisation_id")
+    sector = CharField(max_length=30, default="other")
+    role = CharField(max_length=200, default="")
+    email = CharField(max_length=254, default="")
+    phone = CharField(max_length=50, default="")
+    address = TextField(default="")
+    website = CharField(max_length=500, default="")
+    influence = IntegerField(null=True)  # 1 (low) .. 5 (high), for the power/interest grid
+    interest = IntegerField(null=True)
+    tags = CharField(max_length=500, default="")  # comma-separated
+    notes = TextField(default="")
+    erased_at = DateTimeField(null=True)  # personal data erased on request (right to erasure)
+
+    class Meta:
+        table_name = "stakeholder"
+
+    def __str__(self):
+        return self.name
+
+
+class StakeholderCouncil(BaseModel):
+    stakeholder = ForeignKeyField(Stakeholder, backref="council_links", on_delete="CASCADE")
+    council = ForeignKeyField(Council, backref="stakeholder_links")
+
+    class Meta:
+        table_name = "stakeholder_council"
+        indexes = ((("stakeholder", "council"), True),)
+
+
+class Event(Record):
+    """A summit, meeting or commission session."""
+
+    title = CharField(max_length=300)
+    kind = CharField(max_length=20, default="meeting")
+    date = DateField(index=True)
+    place = CharField(max_length=300, default="")
+    council = ForeignKeyField(Council, null=True, backref="events")
+    notes = TextField(default="")
+
+    class Meta:
+        table_name = "event"
+
+    def __str__(self):
+        return self.title
+
+
+class Attendance(Record):
+    """A stakeholder present at an event."""
+
+    event = ForeignKeyField(Event, backref="attendance")
+    stakeholder = ForeignKeyField(Stakeholder, backref="attendance")
+    role = CharField(max_length=100, default="")  # e.g. speaker, delegate, chair
+    notes = TextField(default="")
+
+    class Meta:
+        table_name = "attendance"
+        indexes = ((("event", "stakeholder"), True),)
+
+
+class Commitment(Record):
+    """Something a stakeholder promised, often at an event."""
+
+    title = CharField(max_length=300)
+    description = TextField(default="")
+    made_by = ForeignKeyField(Stakeholder, backref="commitments")
+    made_at = ForeignKeyField(Event, null=True, backref="commitments")
+    date_made = DateField()
+    target_date = DateField(null=True)
+    theme = CharField(max_length=30, default="other")
+    status = CharField(max_length=20, default="proposed", index=True)
+    rag = CharField(max_length=1, null=True)
+
+    class Meta:
+        table_name = "commitment"
+
+    def __str__(self):
+        return self.title
+
+
+class CommitmentCouncil(BaseModel):
+    commitment = ForeignKeyField(Commitment, backref="council_links", on_delete="CASCADE")
+    council = ForeignKeyField(Council, backref="commitment_links")
+
+    class Meta:
+        table_name = "commitment_council"
+        indexes = ((("commitment", "council"), True),)
+
+
+class ActionItem(Record):
+    """A concrete task, usually serving a commitment."""
+
+    reference = CharField(max_length=20, unique=True)
+    title = CharField(max_length=300)
+    description = TextField(default="")
+    commitment = ForeignKeyField(Commitment, null=True, backref="actions")
+    owner = ForeignKeyField(Stakeholder, null=True, backref="actions_owned")
+    council = ForeignKeyField(Council, null=True, backref="actions")
+    due_date = DateField(null=True, index=True)
+    priority = CharField(max_length=10, default="medium")
+    status = CharField(max_length=20, default="open", index=True)
+
+    class Meta:
+        table_name = "action_item"
+
+    def __str__(self):
+        return f"{self.reference} {self.title}"
+
+
+class Update(Record):
+    """A dated progress note on a stakeholder, commitment or action: the evidence trail."""
+
+    date = DateField()
+    text = TextField()
+    author = CharField(max_length=100, default="")
+    stakeholder = ForeignKeyField(Stakeholder, null=True, backref="updates")
+    commitment = ForeignKeyField(Commitment, null=True, backref="updates")
+    action = ForeignKeyField(ActionItem, null=True, backref="updates", column_name="action_id")
+
+    class Meta:
+        table_name = "record_update"
+
+    @property
+    def target(self):
+        return self.stakeholder or self.commitment or self.action
+
+
+class AuditEntry(BaseModel):
+    """One change to one field of one record: who, when, old and new value (as text)."""
+
+    at = DateTimeField(default=utcnow, index=True)
+    user = CharField(max_length=100)
+    council = CharField(max_length=100, default="")
+    operation = CharField(max_length=20)  # create, update, delete, restore, erase
+    table = CharField(max_length=40)
+    record_uuid = UUIDField(index=True)
+    field = CharField(max_length=60, default="")
+    old_value = TextField(null=True)
+    new_value = TextField(null=True)
+    source = CharField(max_length=500, default="")  # e.g. the workbook an import came from
+
+    class Meta:
+        table_name = "audit_entry"
+
+
+RECORD_MODELS = (Stakeholder, Event, Attendance, Commitment, ActionItem, Update)
+ALL_MODELS = (
+    Meta,
+    Council,
+    Stakeholder,
+    StakeholderCouncil,
+    Event,
+    Attendance,
+    Commitment,
+    CommitmentCouncil,
+    ActionItem,
+    Update,
+    AuditEntry,
+)

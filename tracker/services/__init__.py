@@ -1,0 +1,21 @@
+"""Services: the only way anything reads for display or changes data.
+
+Callers (the CLI, the exchange code, the Qt app) use these objects and functions and never issue
+queries of their own.  Each change validates first (raising ValidationError with plain-English
+reasons), then writes the record and its audit entries in one transaction.
+"""
+
+from tracker.services import councils
+from tracker.services.actions import actions
+from tracker.services.actor import current_actor, set_actor
+from tracker.services.audit import history
+from tracker.services.commitments import commitments
+from tracker.services.events import attendance, events
+from tracker.services.maintenance import check, stats
+from tracker.services.stakeholders import stakeholders
+from tracker.services.updates import updates
+
+__all__ = [
+    "actions", "attendance", "check", "commitments", "councils", "current_actor", "events",
+    "history", "set_actor", "stakeholders", "stats", "updates",
+]

@@ -1,0 +1,114 @@
+"""Commitments: what partners promised, and the RAG rolled up from the actions that serve them."""
+
+import datetime as dt
+
+from peewee import fn
+
+from tracker import vocab
+from tracker.models import ActionItem, Commitment, CommitmentCouncil, Stakeholder
+from tracker.services.base import RecordService, check_choice
+
+
+class CommitmentService(RecordService):
+    model = Commitment
+    what = "commitment"
+    fields = ("title", "description", "made_by", "made_at", "date_made", "target_date", "theme",
+              "status", "rag")
+    required = ("title", "made_by", "date_made", "theme", "status")
+    text_fields = (Commitment.title, Commitment.description)
+    sort_fields = {
+        "title": Commitment.title,
+        "date_made": Commitment.date_made,
+        "target_date": Commitment.target_date,
+        "status": Commitment.status,
+        "theme": Commitment.theme,
+        "rag": Commitment.rag,
+        "made_by": Stakeholder.name,
+        "updated": Commitment.updated_at,
+    }
+    default_sort = "target_date"
+    council_links = CommitmentCouncil
+
+    def base_query(self):
+        return Commitment.select(Commitment, Stakeholder).join(Stakeholder, on=(Commitment.made_by == Stakeholder.id))
+
+    def defaults(self):
+        return {"theme": "other", "status": "proposed", "date_made": dt.date.today()}
+
+    def validate(self, data, existing=None):
+        errors = super().validate(data, existing)
+        check_choice(errors, "theme", data.get("theme"), vocab.THEMES)
+        check_choice(errors, "status", data.get("status"), vocab.COMMITMENT_STATUSES)
+        check_choice(errors, "rag", data.get("rag"), vocab.RAG, allow_empty=True)
+        made, target = data.get("date_made"), data.get("target_date")
+        if "date_made" not in errors and "target_date" not in errors and made and target and target < made:
+            errors["target_date"] = "is before the date the commitment was made"
+        return errors
+
+    def filter_keys(self):
+        return ("council", "status", "theme", "made_by", "event", "overdue", "due_within", "rag", "open")
+
+    def apply_filters(self, q, filters):
+        q = super().apply_filters(q, filters)
+        C = Commitment
+        today = dt.date.today()
+        if filters.get("council"):
+            q = q.where(C.id.in_(CommitmentCouncil.select(CommitmentCouncil.commitment)
+                                 .where(CommitmentCouncil.council == filters["council"])))
+        if filters.get("status"):
+            statuses = filters["status"]
+            q = q.where(C.status.in_([statuses] if isinstance(statuses, str) else list(statuses)))
+        if filters.get("theme"):
+            q = q.where(C.theme == filters["theme"])
+        if filters.get("made_by"):
+            q = q.where(C.made_by == filters["made_by"])
+        if filters.get("event"):
+            q = q.where(C.made_at == filters["event"])
+        if filters.get("rag"):
+            q = q.where(C.rag == filters["rag"])
+        if filters.get("open"):
+            q = q.where(C.status.not_in(sorted(vocab.COMMITMENT_CLOSED)))
+        if filters.get("overdue"):
+            q = q.where(C.target_date < today, C.status.not_in(sorted(vocab.COMMITMENT_CLOSED)))
+        if filters.get("due_within") is not None:
+            q = q.where(C.target_date >= today, C.target_date <= today + dt.timedelta(days=int(filters["due_within"])),
+                        C.status.not_in(sorted(vocab.COMMITMENT_CLOSED)))
+        return q
+
+    def action_counts(self, commitment_ids=None):
+        """{commitment id: (open, done, overdue)} in one query."""
+        today = dt.date.today()
+        A = ActionItem
+        closed = sorted(vocab.ACTION_CLOSED)
+        q = (A.select(A.commitment,
+                      fn.SUM(A.status.not_in(closed).cast("INTEGER")),
+                      fn.SUM((A.status == "done").cast("INTEGER")),
+                      fn.SUM((A.status.not_in(closed) & (A.due_date < today)).cast("INTEGER")))
+             .where(A.deleted_at.is_null(), A.commitment.is_null(False))
+             .group_by(A.commitment))
+        if commitment_ids is not None:
+            q = q.where(A.commitment.in_(list(commitment_ids)))
+        return {cid: (int(o or 0), int(d or 0), int(v or 0)) for cid, o, d, v in q.tuples()}
+
+    def rolled_up_rag(self, commitment):
+        """RAG from the commitment's live actions: red if any overdue or blocked, amber if any
+        open, green when all are done; the commitment's own RAG when it has no actions."""
+        A = ActionItem
+        actions = list(A.select(A.status, A.due_date).where(A.commitment == commitment, A.deleted_at.is_null(),
+                                                            A.status != "cancelled"))
+        return rag_from_actions(actions, commitment.rag)
+
+
+def rag_from_actions(actions, fallback=None):
+    if not actions:
+        return fallback
+    today = dt.date.today()
+    if any(a.status == "blocked" or (a.status not in vocab.ACTION_CLOSED and a.due_date and a.due_date < today)
+           for a in actions):
+        return "R"
+    if any(a.status not in vocab.ACTION_CLOSED for a in actions):
+        return "A"
+    return "G"
+
+
+commitments = CommitmentService()

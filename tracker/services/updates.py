@@ -1,0 +1,54 @@
+"""Updates: dated progress notes on a stakeholder, commitment or action (the evidence trail)."""
+
+import datetime as dt
+
+from tracker.models import ActionItem, Commitment, Stakeholder, Update
+from tracker.services.actor import current_actor
+from tracker.services.base import RecordService
+
+TARGET_FIELDS = {Stakeholder: "stakeholder", Commitment: "commitment", ActionItem: "action"}
+
+
+class UpdateService(RecordService):
+    model = Update
+    what = "update"
+    fields = ("date", "text", "author", "stakeholder", "commitment", "action")
+    required = ("date", "text")
+    text_fields = (Update.text, Update.author)
+    sort_fields = {"date": Update.date, "updated": Update.updated_at}
+    default_sort = "date"
+
+    def defaults(self):
+        return {"date": dt.date.today(), "author": current_actor().user}
+
+    def validate(self, data, existing=None):
+        errors = super().validate(data, existing)
+        targets = [name for name in TARGET_FIELDS.values() if data.get(name) is not None]
+        if len(targets) != 1:
+            errors["target"] = "an update belongs to exactly one stakeholder, commitment or action"
+        return errors
+
+    def add(self, target, text, date=None, author=None, source=""):
+        """Add an update to ``target`` (a Stakeholder, Commitment or ActionItem)."""
+        data = {TARGET_FIELDS[type(target)]: target, "text": text}
+        if date is not None:
+            data["date"] = date
+        if author is not None:
+            data["author"] = author
+        return self.create(source=source, **data)
+
+    def of(self, target):
+        """Live updates on ``target``, newest first."""
+        field = getattr(Update, TARGET_FIELDS[type(target)])
+        return list(Update.select().where(field == target, Update.deleted_at.is_null())
+                    .order_by(Update.date.desc(), Update.id.desc()))
+
+    def latest_for_actions(self, action_ids):
+        """{action id: newest live update} in one query."""
+        U = Update
+        rows = (U.select().where(U.action.in_(list(action_ids)), U.deleted_at.is_null())
+                .order_by(U.action, U.date, U.id))
+        return {u.action_id: u for u in rows}
+
+
+updates = UpdateService()
