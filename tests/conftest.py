@@ -1,0 +1,40 @@
+"""Shared fixtures: every test gets its own data folder, user and (when asked) database file."""
+
+import pytest
+
+from tracker import services
+from tracker.db import close_database, open_database
+
+
+@pytest.fixture(autouse=True)
+def isolated_environment(tmp_path, monkeypatch):
+    """No test reads or writes the real per-user folder, database or settings."""
+    data = tmp_path / "data"
+    monkeypatch.setenv("TRACKER_DATA_DIR", str(data))
+    monkeypatch.delenv("TRACKER_DB", raising=False)
+    monkeypatch.setenv("TRACKER_USER", "test user")
+    monkeypatch.delenv("TRACKER_COUNCIL", raising=False)
+    services.set_actor("test user", "")
+    yield data
+    close_database()
+
+
+@pytest.fixture
+def db_path(tmp_path):
+    return tmp_path / "tracker.db"
+
+
+@pytest.fixture
+def db(db_path):
+    """A fresh, empty (councils only) database in a temp file, open for the test."""
+    database = open_database(db_path, create=True)
+    yield database
+    close_database()
+
+
+@pytest.fixture
+def demo_db(db):
+    from tracker.demo import load_demo
+
+    load_demo()
+    return db
