@@ -1,6 +1,11 @@
 """Shared fixtures: every test gets its own data folder, user and (when asked) database file."""
 
+import os
+
 import pytest
+
+# Qt tests never need a display; set before anything imports Qt.
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from tracker import services
 from tracker.db import close_database, open_database
