@@ -1,0 +1,113 @@
+"""What every workbook we write shares: cells that can never be formulas, safe links, atomic saves.
+
+Used by the exchange workbook and by every report.  openpyxl turns any string starting with
+``=`` into a formula; :func:`text_cell` forces a string cell instead, and marks text that a
+spreadsheet program could take for a formula when a person edits it (``=``, ``+``, ``-``,
+``@``, tab, CR) with Excel's quote prefix, so it stays text there too while the stored value is
+byte-identical.  :func:`csv_safe` is the equivalent for CSV, where no cell type exists.
+:func:`save_atomically` writes beside the target and renames, so a crash or a full disk never
+leaves a half-written file under the target's name.
+"""
+
+import contextlib
+import errno
+import os
+import re
+from pathlib import Path
+
+from openpyxl.cell import WriteOnlyCell
+
+from tracker.errors import TrackerError
+
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+SAFE_LINK_SCHEMES = ("http://", "https://", "mailto:")
+
+
+# OOXML strings escape characters XML cannot carry (CR would come back as LF; most control
+# characters are illegal) as _xHHHH_, and a literal "_xHHHH_" as _x005F_xHHHH_ (ECMA-376 ST_Xstring).
+_NEEDS_ESCAPE = re.compile(r"_(?=x[0-9A-Fa-f]{4}_)|[\x00-\x08\x0b\x0c\x0d\x0e-\x1f\ufffe\uffff]")
+_ESCAPED = re.compile(r"_x([0-9A-Fa-f]{4})_")
+
+
+def ooxml_escape(text):
+    """Text as it must be stored in a cell so that every reader gets back exactly ``text``."""
+    return _NEEDS_ESCAPE.sub(lambda m: f"_x{ord(m.group()):04X}_", text)
+
+
+def ooxml_unescape(text):
+    """The inverse of :func:`ooxml_escape`, for readers (openpyxl) that return the escapes literally."""
+    return _ESCAPED.sub(lambda m: chr(int(m.group(1), 16)), text)
+
+
+def looks_like_formula(text):
+    return isinstance(text, str) and text.startswith(FORMULA_TRIGGERS)
+
+
+def text_cell(ws, value, style=None):
+    """A write-only cell holding ``value`` as a string, never a formula."""
+    cell = WriteOnlyCell(ws, value=ooxml_escape(value) if isinstance(value, str) else value)
+    if isinstance(value, str):
+        cell.data_type = "s"
+        if looks_like_formula(value):
+            cell.quotePrefix = True
+    if style is not None:
+        cell.style = style
+    return cell
+
+
+def force_text(cell):
+    """Make an ordinary (non write-only) cell holding a string a string cell, never a formula."""
+    original = cell.value
+    if isinstance(original, str):
+        cell.value = ooxml_escape(original)
+        cell.data_type = "s"
+        if looks_like_formula(original):
+            cell.quotePrefix = True
+    return cell
+
+
+def safe_link(url):
+    """``url`` if it may become a hyperlink (http, https, mailto), else None."""
+    if isinstance(url, str) and url.strip().lower().startswith(SAFE_LINK_SCHEMES):
+        return url.strip()
+    return None
+
+
+def csv_safe(value):
+    """Text for a CSV cell that no spreadsheet program will evaluate (OWASP's quote prefix)."""
+    if value is None:
+        return ""
+    text = str(value)
+    return "'" + text if looks_like_formula(text) else text
+
+
+class WriteFailed(TrackerError):
+    """The file could not be written; nothing was left under its name."""
+
+
+def save_atomically(workbook, path):
+    """Save ``workbook`` to ``path`` via a temporary file in the same folder and a rename."""
+    path = Path(path)
+    if not path.parent.is_dir():
+        raise WriteFailed(f"Cannot write {path}: the folder {path.parent} does not exist.")
+    tmp = path.with_name(f".{path.name}.partial")
+    try:
+        with open(tmp, "wb") as fh:
+            workbook.save(fh)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        if exc.errno == errno.ENOSPC:
+            raise WriteFailed(f"Cannot write {path}: the disk is full. Nothing was written; free some space "
+                              f"and try again.") from exc
+        if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+            raise WriteFailed(f"Cannot write {path}: permission denied. Choose another folder.") from exc
+        raise WriteFailed(f"Cannot write {path}: {exc.strerror or exc}.") from exc
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
+    return path
