@@ -5,7 +5,7 @@ and hand it to the table model, which queries SQL; nothing is filtered in Python
 """
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
-from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
+from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QGridLayout, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
                                QPushButton, QSplitter, QTableView, QVBoxLayout, QWidget)
 
 from tracker import services, vocab
@@ -17,6 +17,7 @@ from ui.models import RecordTableModel
 from ui.resources import icon
 
 SEARCH_DELAY_MS = 150
+FILTERS_PER_ROW = 4
 DUE_WITHIN = [("Any due date", None), ("Due within 7 days", 7), ("Due within 14 days", 14),
               ("Due within 30 days", 30), ("Due within 90 days", 90)]
 
@@ -32,7 +33,8 @@ class FilterCombo(QComboBox):
         for label, value in choices:
             self.addItem(label, value)
         self.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        self.setMinimumContentsLength(min(16, max(len(self.itemText(i)) for i in range(self.count()))))
+        # Narrow enough that the window fits a small laptop screen at 150%; the popup shows all.
+        self.setMinimumContentsLength(min(10, max(len(self.itemText(i)) for i in range(self.count()))))
 
     def value(self):
         return self.currentData()
@@ -149,21 +151,21 @@ class ListPage(QWidget):
         self.new_button = QPushButton(icon("new"), f"New {SINGULAR[kind_key]}")
         self.new_button.setToolTip("Ctrl+N")
         self.new_button.clicked.connect(self.new_record)
+        self.count_label = QLabel()
+        self.count_label.setAccessibleName("Number of records shown")
+        bar.addWidget(self.count_label)
         bar.addWidget(self.new_button)
         layout.addLayout(bar)
 
-        filters = QHBoxLayout()
+        filters = QGridLayout()
         self.filters = filter_widgets(kind_key)
-        for widget in self.filters:
-            filters.addWidget(widget)
+        for n, widget in enumerate(self.filters):
+            filters.addWidget(widget, n // FILTERS_PER_ROW, n % FILTERS_PER_ROW)
             if isinstance(widget, QCheckBox):
                 widget.toggled.connect(self.apply_query)
             else:
                 widget.currentIndexChanged.connect(self.apply_query)
-        filters.addStretch(1)
-        self.count_label = QLabel()
-        self.count_label.setAccessibleName("Number of records shown")
-        filters.addWidget(self.count_label)
+        filters.setColumnStretch(FILTERS_PER_ROW, 1)
         layout.addLayout(filters)
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
