@@ -12,7 +12,7 @@ from PySide6.QtWidgets import (QFormLayout, QHBoxLayout, QLabel, QPushButton, QS
                                QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget)
 
 from tracker import services, vocab
-from tracker.errors import StaleEditError, TrackerError, ValidationError
+from tracker.errors import StaleEditError, ValidationError
 from ui import dialogs, errors
 from ui.fields import CouncilsField, DateField, NotesField, RecordField, ScoreField, TextField, VocabField
 from ui.links import LinksPanel, UpdatesPanel
@@ -269,7 +269,7 @@ class RecordEditor(QWidget):
                 # Keep the edits; saving again applies them over the other person's version.
                 self.version = exc.current.version if exc.current is not None else self.version
             return False
-        except TrackerError as exc:
+        except errors.EXPECTED as exc:
             errors.show_exception(self, exc)
             return False
         self.load(record)
@@ -306,7 +306,7 @@ class RecordEditor(QWidget):
             errors.show_message(self, str(exc))
             self.load(self.service.reload(self.record))
             return False
-        except TrackerError as exc:
+        except errors.EXPECTED as exc:
             errors.show_exception(self, exc)
             return False
         self.load(None)

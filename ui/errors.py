@@ -21,6 +21,9 @@ from tracker.logs import log_file
 
 log = logging.getLogger(__name__)
 
+# Errors a user can act on (shown as their message): ours, and SQLite's lock/readonly/corrupt reports.
+EXPECTED = (TrackerError, OperationalError)
+
 
 def as_user_error(exc):
     """The TrackerError a user should see for ``exc``, or None if it is a programming error."""

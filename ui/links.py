@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (QComboBox, QDateEdit, QHBoxLayout, QLabel, QLineE
 
 from tracker import services, vocab
 from tracker.dates import format_uk_date
-from tracker.errors import TrackerError, ValidationError
+from tracker.errors import ValidationError
 from ui import errors
 
 LINK_ROLE = Qt.ItemDataRole.UserRole + 10  # (kind key, record id)
@@ -121,7 +121,7 @@ class AttendanceSection(LinkSection):
         try:
             person = services.stakeholders.get(self.person.currentData())
             services.attendance.attend(self.event, person, role=self.role.text().strip())
-        except TrackerError as exc:
+        except errors.EXPECTED as exc:
             errors.show_exception(self, exc)
         self.role.clear()
         self.show_event(self.event)
@@ -133,7 +133,7 @@ class AttendanceSection(LinkSection):
             return
         try:
             services.attendance.delete(services.attendance.get(item.data(ATTENDANCE_ROLE)))
-        except TrackerError as exc:
+        except errors.EXPECTED as exc:
             errors.show_exception(self, exc)
         self.show_event(self.event)
         self.changed.emit()
@@ -273,7 +273,7 @@ class UpdatesPanel(QWidget):
             self.error.setText(" ".join(f"{k.capitalize()} {v}." for k, v in exc.errors.items()))
             self.error.setVisible(True)
             return
-        except TrackerError as exc:
+        except errors.EXPECTED as exc:
             errors.show_exception(self, exc)
             return
         self.text.clear()

@@ -9,7 +9,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QGridLay
                                QPushButton, QSplitter, QTableView, QVBoxLayout, QWidget)
 
 from tracker import services, vocab
-from tracker.errors import TrackerError
+
 from tracker.services.stakeholders import GRID_QUADRANTS
 from ui import errors
 from ui.editors import SINGULAR, RecordEditor
@@ -199,7 +199,7 @@ class ListPage(QWidget):
         self._search_timer.stop()
         try:
             self.model.set_query(search=self.search.text(), filters=self.current_filters())
-        except TrackerError as exc:
+        except errors.EXPECTED as exc:
             errors.show_exception(self, exc)
         self._reselect()
 
@@ -209,7 +209,7 @@ class ListPage(QWidget):
         if not self.editor.dirty and self.editor.record is not None:
             try:
                 self.editor.load(self.editor.service.reload(self.editor.record))
-            except TrackerError:
+            except errors.EXPECTED:
                 self.editor.load(None)
         self._reselect()
 
@@ -272,7 +272,7 @@ class ListPage(QWidget):
             return False
         try:
             record = self.editor.service.get(record_id)
-        except TrackerError as exc:
+        except errors.EXPECTED as exc:
             errors.show_exception(self, exc)
             return False
         self.editor.load(record)
@@ -376,7 +376,7 @@ class DeletedPage(QWidget):
             return False
         try:
             self.model.service.restore(record, expected_version=record.version)
-        except TrackerError as exc:
+        except errors.EXPECTED as exc:
             errors.show_exception(self, exc)
             self.refresh()
             return False

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (QApplication, QListWidget, QListWidgetItem, QMain
 from tracker import APP_NAME, __version__, services
 from tracker.db import current_path, open_database
 from tracker.demo import load_demo
-from tracker.errors import TrackerError
+
 from tracker.logs import log_file
 from ui import dialogs, errors, settings
 from ui.listpage import DeletedPage, ListPage
@@ -236,7 +236,7 @@ class MainWindow(QMainWindow):
             if hasattr(page, "reload_filter_choices"):
                 page.reload_filter_choices()
             page.refresh()
-        except TrackerError as exc:
+        except errors.EXPECTED as exc:
             errors.show_exception(self, exc)
         self.statusBar().showMessage("Refreshed.", 2000)
 
@@ -284,7 +284,7 @@ class MainWindow(QMainWindow):
         created = not Path(path).exists()
         try:
             open_database(path, create=True)
-        except TrackerError as exc:
+        except errors.EXPECTED as exc:
             errors.show_exception(self, exc)
             if previous is not None:
                 open_database(previous)
@@ -346,8 +346,22 @@ class MainWindow(QMainWindow):
             s.setValue(f"window/{key}/columns", page.table.horizontalHeader().saveState())
         s.sync()
 
+    def showEvent(self, event):
+        super().showEvent(event)
+        # Splitter sizes only stick once the window has its real size.
+        for key, state in self._pending_splitters.items():
+            splitter = self.pages[key].splitter
+            splitter.resize(self.stack.size())
+            if state is None:
+                total = sum(splitter.sizes()) or 1000
+                splitter.setSizes([total * 3 // 5, total * 2 // 5])  # the list a little wider than the editor
+            else:
+                splitter.restoreState(state)
+        self._pending_splitters = {}
+
     def restore_state(self):
         s = settings.app_settings()
+        self._pending_splitters = {}
         if isinstance(s.value("window/geometry"), QByteArray):
             self.restoreGeometry(s.value("window/geometry"))
         else:
@@ -364,10 +378,7 @@ class MainWindow(QMainWindow):
         for key in LIST_KINDS:
             page = self.pages[key]
             value = s.value(f"window/{key}/splitter")
-            if isinstance(value, QByteArray):
-                page.splitter.restoreState(value)
-            else:
-                page.splitter.setSizes([3000, 2000])  # the list a little wider than the editor
+            self._pending_splitters[key] = value if isinstance(value, QByteArray) else None
             value = s.value(f"window/{key}/columns")
             if isinstance(value, QByteArray):
                 page.table.horizontalHeader().restoreState(value)  # widths, order and the sort column
