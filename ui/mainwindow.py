@@ -60,6 +60,7 @@ class MainWindow(QMainWindow):
         for key in LIST_KINDS:
             self.pages[key].changed.connect(self._records_changed)
         self.pages["deleted"].restored.connect(self._restored)
+        self.nav.ensurePolished()  # measure with the style sheet's font
         widest = max(self.nav.fontMetrics().horizontalAdvance(label) for _, label, _ in VIEWS)
         self.nav.setMinimumWidth(widest * 6 // 5 + self.nav.iconSize().width()
                                  + 10 * self.nav.fontMetrics().averageCharWidth())
