@@ -26,6 +26,7 @@ def main(argv=None):
     os.environ["TRACKER_DATA_DIR"] = str(tmp)
     os.environ.pop("TRACKER_DB", None)
 
+    from PySide6.QtCore import QEventLoop
     from PySide6.QtWidgets import QApplication
 
     from tracker import services
@@ -39,6 +40,10 @@ def main(argv=None):
     from ui.app import start
 
     window = start(["--db", str(tmp / "demo.db")])
+    if window.background is not None and not window.background.done:  # the demo loads in the background
+        loop = QEventLoop()
+        window.background.finished.connect(loop.quit)
+        loop.exec()
     window.resize(1440, 860)
 
     def shot(name):

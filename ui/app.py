@@ -12,7 +12,6 @@ from pathlib import Path
 
 from tracker import APP_NAME, __version__, services
 from tracker.db import default_target, is_url, open_database
-from tracker.demo import load_demo
 from tracker.errors import TrackerError
 from tracker.logs import setup_logging
 
@@ -41,18 +40,16 @@ def choose_database(args):
     return default_target()
 
 
-def open_chosen_database(target, parent=None):
-    """Open (creating if need be) and offer the demo data on a new database; returns the path opened."""
-    from ui import dialogs, settings
+def open_chosen_database(target):
+    """Open ``target``, creating it if need be; True when a new, empty database was created."""
+    from ui import settings
 
     created = not is_url(target) and not Path(target).expanduser().exists()
     if created:
         Path(target).expanduser().parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     open_database(target, create=True)
-    if created and services.stats()["stakeholders"] == 0 and dialogs.FirstRun.ask(parent, target):
-        load_demo()
     settings.remember_database(target)
-    return target
+    return created and services.stats()["stakeholders"] == 0
 
 
 def start(argv=None):
@@ -71,8 +68,9 @@ def start(argv=None):
     apply_style(app)
     errors.install_excepthook()
     settings.apply_actor()
+    target = choose_database(args)
     try:
-        open_chosen_database(choose_database(args))
+        created = open_chosen_database(target)
     except TrackerError as exc:
         log.warning("could not open the database: %s", exc)
         errors.show_message(None, str(exc))
@@ -81,6 +79,8 @@ def start(argv=None):
 
     window = MainWindow()
     window.show()
+    if created:
+        window.offer_demo_data(target)
     return window
 
 

@@ -21,6 +21,7 @@ from ui import dialogs, errors, settings
 from ui.listpage import DeletedPage, ListPage
 from ui.overview import GridPage, HomePage
 from ui.resources import icon
+from ui.worker import run_in_background
 
 VIEWS = [  # key, label, icon
     ("home", "Overview", "home"),
@@ -75,6 +76,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.splitter)
         self.menus = {}
         self.actions = {}
+        self.background = None  # the last background operation started here
         self._build_actions()
         self._update_title()
         self.restore_state()
@@ -290,16 +292,34 @@ class MainWindow(QMainWindow):
             if previous is not None:
                 open_database(previous)
             return False
-        if created and dialogs.FirstRun.ask(self, path):
-            load_demo()
         settings.remember_database(path)
+        self.reload_everything()
+        if created:
+            self.offer_demo_data(path)
+        return True
+
+    def reload_everything(self):
+        """After the database changed under every view (another file, demo data loaded)."""
         for key in LIST_KINDS:
             self.pages[key].editor.load(None)
             self.pages[key].reload_filter_choices()
         for page in self.pages.values():
             page.refresh()
         self._update_title()
-        return True
+
+    def offer_demo_data(self, path):
+        """A new database: offer the summit demo data, loaded in the background.  Returns the
+        running operation (tests wait for its ``finished``), or None when declined."""
+        if not dialogs.FirstRun.ask(self, path):
+            return None
+
+        def loaded(_result):
+            self.reload_everything()
+            self.statusBar().showMessage("Demo data loaded.", 5000)
+
+        self.background = run_in_background(self, lambda progress: load_demo(), on_success=loaded,
+                                            label="Loading the demo data…", cancellable=False)
+        return self.background
 
     def _update_title(self):
         path = current_path()

@@ -24,6 +24,8 @@ def test_first_run_creates_the_database_and_offers_the_demo(qtbot, answers):
     window = start(qtbot, [])
     assert current_path() == data_dir() / "tracker.db"
     assert answers.asked[0][0] == "first_run"
+    with qtbot.waitSignal(window.background.finished, timeout=30_000):
+        pass  # the demo loads on a worker thread, then every view is refreshed
     assert services.stats()["stakeholders"] > 100
     assert window.pages["actions"].model.total == services.actions.count()
     window.close()
