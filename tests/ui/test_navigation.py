@@ -188,3 +188,35 @@ def test_keyboard_shortcuts_and_accessible_names(window):
     for widget in page.filters:
         assert widget.accessibleName()
     assert page.table.accessibleName() == "Actions list"
+
+
+def test_history_names_linked_records(window):
+    page = window.show_view("actions")
+    action = select_row(page, 0)
+    other = services.stakeholders.find_by_name("Ben Kinsella Trust")[0]
+    page.editor.fields["owner"].set(other)
+    page.editor._changed()
+    assert page.save()
+    history = page.editor.history
+    last = [history.topLevelItem(history.topLevelItemCount() - 1).text(c) for c in range(6)]
+    assert last[3:] == ["owner", action.owner.name, "Ben Kinsella Trust"]
+
+
+def test_delete_key_deletes_the_record_but_not_text_being_typed(window, qtbot):
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+
+    page = window.show_view("events")
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    event = select_row(page, 0)
+    title = page.editor.fields["title"].input
+    title.setFocus()
+    title.setCursorPosition(0)
+    QTest.keyClick(title, Qt.Key.Key_Delete)  # deletes a character, not the event
+    assert title.text() == event.title[1:]
+    assert not services.events.get(event.id, include_deleted=True).is_deleted
+    page.editor.revert()
+    page.table.setFocus()
+    QTest.keyClick(page.table, Qt.Key.Key_Delete)
+    assert services.events.get(event.id, include_deleted=True).is_deleted
