@@ -8,6 +8,7 @@ docs/exchange-format.md describes the same thing for people.
 """
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from tracker import vocab
 
@@ -69,7 +70,7 @@ class Sheet:
     columns: tuple
     display: str  # the field naming a record of this kind for people
 
-    @property
+    @cached_property
     def content(self):
         """The content columns, in a fixed order (what is compared, hashed and stored)."""
         return tuple(c for c in self.columns if c.is_content)

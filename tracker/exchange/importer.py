@@ -346,7 +346,7 @@ def _unknown_link(hex_):
 
 
 def _dashed(hex_):
-    return str(uuidlib.UUID(hex_)) if hex_ else ""
+    return store.dashed(hex_) if hex_ else ""
 
 
 def _name(sheet, values):

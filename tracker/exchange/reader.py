@@ -18,6 +18,7 @@ from tracker.dates import parse_uk_date
 from tracker.exchange.format import ABOUT, COUNCIL_SEPARATOR, FORMAT_VERSION, SHEETS
 from tracker.exchange.safety import ExchangeError, open_checked
 
+CANONICAL_UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 MAX_TEXT = 32_767  # what one Excel cell can hold
 
@@ -145,6 +146,8 @@ def _int(v, lo=None, hi=None):
 def _uuid(v):
     if v == "" or v is None:
         return None
+    if type(v) is str and len(v) == 36 and CANONICAL_UUID.fullmatch(v):
+        return v.replace("-", "").lower()
     try:
         return uuidlib.UUID(_text(v).strip()).hex
     except ValueError:

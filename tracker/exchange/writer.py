@@ -14,6 +14,7 @@ from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.formatting.rule import FormulaRule
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -22,7 +23,7 @@ from tracker import __version__
 from tracker.exchange.format import ABOUT, COUNCIL_SEPARATOR, FORMAT_VERSION, PERSONAL_FIELDS, SHEETS, UPDATE_TARGETS
 from tracker.services import exchange as store
 from tracker.services.actor import current_actor
-from tracker.spreadsheet import safe_link, save_atomically, text_cell
+from tracker.spreadsheet import safe_link, save_atomically, text_cell, text_value
 
 DATE_FORMAT = "DD/MM/YYYY"
 DATETIME_FORMAT = "DD/MM/YYYY HH:MM:SS"
@@ -48,7 +49,12 @@ class ExportResult:
 
 
 class _Styles:
-    """Style arrays made once per workbook and copied onto cells."""
+    """Style arrays made once per workbook and copied onto the few cells that need one.
+
+    Ordinary text and numbers carry no style (so they cost what a bare write costs); the grey of
+    the ID and bookkeeping columns comes from one conditional format per sheet rather than from
+    a style on each of their cells, and survives a re-save in Excel and LibreOffice.
+    """
 
     def __init__(self, ws):
         def array(**attrs):
@@ -57,21 +63,14 @@ class _Styles:
                 setattr(cell, k, v)
             return cell._style
 
-        grey = Font(color=GREY)
         wrap = Alignment(wrap_text=True, vertical="top")
-        top = Alignment(vertical="top")
-        self.header = array(font=Font(bold=True), fill=PatternFill("solid", fgColor="DDEBF7"),
-                            alignment=Alignment(wrap_text=True, vertical="top"))
+        self.header = array(font=Font(bold=True), fill=PatternFill("solid", fgColor="DDEBF7"), alignment=wrap)
         self.header_grey = array(font=Font(bold=True, color=GREY), fill=PatternFill("solid", fgColor="EDEDED"),
-                                 alignment=Alignment(wrap_text=True, vertical="top"))
-        self.text = {False: array(alignment=top), True: array(alignment=top, quotePrefix=True)}
+                                 alignment=wrap)
         self.wrap = {False: array(alignment=wrap), True: array(alignment=wrap, quotePrefix=True)}
-        self.grey = {False: array(font=grey, alignment=top), True: array(font=grey, alignment=top, quotePrefix=True)}
-        self.date = array(number_format=DATE_FORMAT, alignment=top)
-        self.stamp = array(number_format=DATETIME_FORMAT, font=grey, alignment=top)
-        self.number = array(alignment=top)
-        self.number_grey = array(font=grey, alignment=top)
-        self.link = array(font=Font(color="0563C1", underline="single"), alignment=top)
+        self.date = array(number_format=DATE_FORMAT)
+        self.stamp = array(number_format=DATETIME_FORMAT)
+        self.link = array(font=Font(color="0563C1", underline="single"))
 
 
 def export_workbook(path, personal_data=True, since=None, progress=None):
@@ -149,6 +148,10 @@ def _prepare(ws, sheet, count, state):
     ws.freeze_panes = "A2"
     ws.auto_filter.ref = f"A1:{last}{count + 1}"
     ws.print_title_rows = "1:1"
+    quiet = [get_column_letter(i) for i, c in enumerate(sheet.columns, start=1) if _quiet(c)]
+    if quiet:
+        ranges = " ".join(f"{x}2:{x}{max(count + 1, 2)}" for x in quiet)
+        ws.conditional_formatting.add(ranges, FormulaRule(formula=["TRUE"], font=Font(color=GREY), stopIfTrue=False))
     end = max(count + 1, 1000)
     for i, col in enumerate(sheet.columns, start=1):
         letter = get_column_letter(i)
@@ -171,10 +174,14 @@ def _prepare(ws, sheet, count, state):
             ws.data_validations.append(dv)
 
 
+def _quiet(col):
+    """ID and bookkeeping columns, shown in grey (visible, so a re-save keeps them)."""
+    return col.kind in ("id", "version", "created", "changed", "origin", "link")
+
+
 def _header_cell(ws, col, styles):
     cell = text_cell(ws, col.header)
-    quiet = col.is_bookkeeping or col.kind in ("name", "link")
-    cell._style = copy(styles.header_grey if quiet and col.kind not in ("deleted", "erased") else styles.header)
+    cell._style = copy(styles.header_grey if _quiet(col) else styles.header)
     return cell
 
 
@@ -186,10 +193,10 @@ def _cell_writer(ws, col, sheet, state, names, styles, personal_data):
     if kind == "name":
         link_col = next(c for c in sheet.columns if c.field == col.field and c.kind == "link")
         j = content_index[link_col.header]
-        return _text_writer(ws, styles.grey, lambda h, r: names.get(r.values[j], "") if r.values[j] else "")
+        return _text_writer(ws, None, lambda h, r: names.get(r.values[j], "") if r.values[j] else "")
     if kind in ("text",):
         personal = col.field in PERSONAL_FIELDS and sheet.table == "stakeholder"
-        style = styles.wrap if col.wrap else styles.text
+        style = styles.wrap if col.wrap else None
         if col.field == "website" or col.field == "email":
             return _link_writer(ws, styles, i, col.field == "email", personal)
         if personal:
@@ -197,28 +204,28 @@ def _cell_writer(ws, col, sheet, state, names, styles, personal_data):
         return _text_writer(ws, style, lambda h, r: r.values[i])
     if kind == "vocab":
         labels = col.vocab
-        return _text_writer(ws, styles.text, lambda h, r: labels.get(r.values[i], r.values[i]) if r.values[i] else "")
+        return _text_writer(ws, None, lambda h, r: labels.get(r.values[i], r.values[i]) if r.values[i] else "")
     if kind == "target_type":
         t_of = state.table_of
         idx = content_index["Record ID"]
-        return _text_writer(ws, styles.text, lambda h, r: UPDATE_TARGETS.get(t_of(r.values[idx]), "")
+        return _text_writer(ws, None, lambda h, r: UPDATE_TARGETS.get(t_of(r.values[idx]), "")
                             if r.values[idx] else "")
     if kind == "council":
         cn = state.councils.names
-        return _text_writer(ws, styles.text, lambda h, r: cn.get(r.values[i], "") if r.values[i] else "")
+        return _text_writer(ws, None, lambda h, r: cn.get(r.values[i], "") if r.values[i] else "")
     if kind == "councils":
         cn = state.councils.names
-        return _text_writer(ws, styles.text, lambda h, r: COUNCIL_SEPARATOR.join(
+        return _text_writer(ws, None, lambda h, r: COUNCIL_SEPARATOR.join(
             sorted(cn[x] for x in r.values[i].split(";"))) if r.values[i] else "")
     if kind == "link":
-        return _text_writer(ws, styles.grey, lambda h, r: _dashed(r.values[i]) if r.values[i] else "")
+        return _text_writer(ws, None, lambda h, r: store.dashed(r.values[i]) if r.values[i] else "")
     if kind == "id":
-        return _text_writer(ws, styles.grey, lambda h, r: _dashed(h))
+        return _text_writer(ws, None, lambda h, r: store.dashed(h))
     if kind == "reference":
-        return _text_writer(ws, styles.text, lambda h, r: r.reference)
+        return _text_writer(ws, None, lambda h, r: r.reference)
     if kind == "origin":
         cn = state.councils.names
-        return _text_writer(ws, styles.grey, lambda h, r: cn.get(r.origin, "") if r.origin else "")
+        return _text_writer(ws, None, lambda h, r: cn.get(r.origin, "") if r.origin else "")
     if kind == "date":
         date_style = styles.date
         fromiso = dt.date.fromisoformat
@@ -243,30 +250,31 @@ def _cell_writer(ws, col, sheet, state, names, styles, personal_data):
             cell._style = copy(stamp)
             return cell
         return stamp_cell
-    if kind in ("int", "version"):
-        style = styles.number if kind == "int" else styles.number_grey
-        get = (lambda r: r.values[i]) if kind == "int" else (lambda r: r.version)
-
-        def number_cell(h, r, redact=False):
-            v = get(r)
-            if v is None:
-                return None
-            cell = WriteOnlyCell(ws, v)
-            cell._style = copy(style)
-            return cell
-        return number_cell
+    if kind == "int":
+        return lambda h, r, redact=False: r.values[i]
+    if kind == "version":
+        return lambda h, r, redact=False: r.version
     raise AssertionError(kind)
 
 
 def _text_writer(ws, style, get, redactable=False):
-    def write(h, r, redact=False):
+    """Text cells; ``style`` None for plain text (the cheapest), or a {quote prefixed: array} pair."""
+    if style is None:
+        def write(h, r, redact=False):
+            v = get(h, r)
+            if not v or (redact and redactable):
+                return None
+            return text_value(ws, v)
+        return write
+
+    def write_styled(h, r, redact=False):
         v = get(h, r)
         if not v or (redact and redactable):
             return None
         cell = text_cell(ws, v)
         cell._style = copy(style[bool(cell.quotePrefix)])
         return cell
-    return write
+    return write_styled
 
 
 def _link_writer(ws, styles, i, email, personal):
@@ -274,13 +282,13 @@ def _link_writer(ws, styles, i, email, personal):
         v = r.values[i]
         if not v or (redact and personal):
             return None
-        cell = text_cell(ws, v)
         target = safe_link(("mailto:" + v) if email else v)
         if target:
+            cell = text_cell(ws, v)
             cell._style = copy(styles.link)
             cell.hyperlink = target
         else:
-            cell._style = copy(styles.text[bool(cell.quotePrefix)])
+            return text_value(ws, v)
         return cell
     return write
 
@@ -289,10 +297,6 @@ def _datetime(value):
     if isinstance(value, dt.datetime):
         return value
     return dt.datetime.fromisoformat(str(value))
-
-
-def _dashed(hex_):
-    return f"{hex_[:8]}-{hex_[8:12]}-{hex_[12:16]}-{hex_[16:20]}-{hex_[20:]}"
 
 
 def _about(wb, result, state):

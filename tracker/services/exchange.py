@@ -16,6 +16,7 @@ import hashlib
 import json
 import uuid as uuidlib
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from peewee import SqliteDatabase
 
@@ -38,6 +39,7 @@ class UndoBlocked(TrackerError):
 
 
 # ---- the layout, as the database sees it -----------------------------------------------------------
+@lru_cache(maxsize=None)
 def content_kinds(table):
     return tuple((c.field, c.kind, c.target) for c in BY_TABLE[table].content)
 
@@ -75,12 +77,17 @@ def _hex(value):
     return value.replace("-", "").lower() if len(value) != 32 else value
 
 
+def dashed(hex_):
+    """A UUID hex as people and the audit trail write it (8-4-4-4-12)."""
+    return f"{hex_[:8]}-{hex_[8:12]}-{hex_[12:16]}-{hex_[16:20]}-{hex_[20:]}"
+
+
 def as_audit_text(kind, value, councils=None):
     """A stored value as the audit trail writes it (links as UUIDs with dashes, like services do)."""
     if value is None or value == "":
         return None if value is None else ""
     if kind in ("link", "council"):
-        return str(uuidlib.UUID(value))
+        return dashed(value)
     if kind == "councils":
         return "; ".join(sorted(councils.names.get(h, h) for h in value.split(";"))) if councils else value
     return str(value)
@@ -244,6 +251,7 @@ def _readers(table, kinds, councils, id_to_hex, council_set):
 
 
 # ---- writing -----------------------------------------------------------------------------------------
+@lru_cache(maxsize=None)
 def _db_columns(table):
     """(content index, db column, converter kind) for the stored columns of a table."""
     model = MODELS[table]
