@@ -248,14 +248,16 @@ class ImportRun(BaseModel):
 
 
 class ImportChange(BaseModel):
-    """A record an import added or changed, with what it was before, so the import can be undone."""
+    """What an import did to one table, so it can be undone: one row per changed record (with its
+    values before), and one row listing all the records it added (``added``: "uuid:version ...")."""
 
     run = ForeignKeyField(ImportRun, backref="changes", on_delete="CASCADE", column_name="import_id")
     table = CharField(max_length=40)
-    record_uuid = UUIDField(index=True)
     kind = CharField(max_length=20)  # add, update
-    before = TextField(null=True)  # JSON of the stored values before an update
-    version_after = IntegerField()
+    record_uuid = UUIDField(null=True, index=True)  # the changed record (update)
+    added = TextField(null=True)  # the added records and their versions (add)
+    before = TextField(null=True)  # JSON [version, values] of the record before an update
+    version_after = IntegerField(null=True)
     sync_before = TextField(null=True)  # JSON [base, seen] of the record's sync state before, or null
 
     class Meta:

@@ -340,6 +340,9 @@ def _check_links(state, rows_by_table, file_ids, plan):
                 attendance_pairs[pair] = row.hex
 
 
+_DISPLAY_AT = {s.name: i for s in SHEETS for i, c in enumerate(s.content) if c.field == s.display}
+
+
 def _unknown_link(hex_):
     return (f"links to ID {_dashed(hex_)}, which is neither in this workbook nor in this database; include "
             f"that record in the export or remove the link")
@@ -350,7 +353,7 @@ def _dashed(hex_):
 
 
 def _name(sheet, values):
-    i = next((k for k, c in enumerate(sheet.content) if c.field == sheet.display), None)
+    i = _DISPLAY_AT.get(sheet.name)
     text = str(values[i]) if i is not None and values[i] else ""
     return (text[:60] + "…") if len(text) > 60 else (text or "(no name)")
 

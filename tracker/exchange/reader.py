@@ -205,11 +205,14 @@ def _converter(col, councils):
         return _uuid
     if kind == "council":
         names = ", ".join(councils.names.values())
+        found = {}
 
         def conv(v):
             if v == "" or v is None:
                 return None
-            h = councils.find(v)
+            h = found.get(v) if isinstance(v, str) else None
+            if h is None:
+                h = found[_text(v)] = councils.find(v)
             if h is None:
                 raise _Bad(f"{_text(v)!r} is not a council this database knows (known: {names})")
             return h
@@ -322,7 +325,7 @@ def _read_sheet(sheet, cells, councils, problems):
     for n, raw in enumerate(cells[1:], start=2):
         if len(raw) < width:
             raw = list(raw) + [""] * (width - len(raw))
-        if not any(v not in ("", None) for v in raw):
+        if not any(raw) and all(v in ("", None) for v in raw):
             continue  # blank rows (spreadsheet programs leave them) carry nothing
         values = []
         bad = False

@@ -267,6 +267,16 @@ def _db_columns(table):
     return out
 
 
+@lru_cache(maxsize=None)
+def _snapshot_order(table):
+    """(index, field, kind) of the fields a creation snapshot holds, sorted by field name."""
+    return tuple(sorted(((i, name, kind) for i, (name, kind, _) in enumerate(content_kinds(table))
+                         if kind not in ("deleted", "erased")), key=lambda x: x[1]))
+
+
+_dumps = json.JSONEncoder(ensure_ascii=False).encode
+
+
 class Writer:
     """Bulk writes inside the caller's transaction, keeping UUID -> id maps for links."""
 
@@ -286,21 +296,32 @@ class Writer:
         return self.state.tables[table].ids[hex_]
 
     def _stored_row(self, table, values):
-        row = []
+        return [fn(values) for fn in self._row_converters(table)]
+
+    def _row_converters(self, table):
+        """Per stored column, a function from content values to the value stored (built once per table)."""
+        cache = self.__dict__.setdefault("_converters", {})
+        if table in cache:
+            return cache[table]
+        out = []
+        kinds = content_kinds(table)
         for i, column, kind in _db_columns(table):
-            v = values[i]
             if kind == "link":
-                row.append(self.link_id(content_kinds(table)[i][2], v))
+                ids = self.state.tables[kinds[i][2]].ids
+                out.append(lambda vs, i=i, ids=ids: ids[vs[i]] if vs[i] is not None else None)
             elif kind == "council":
-                row.append(self.state.councils.ids[v] if v else None)
+                cids = self.state.councils.ids
+                out.append(lambda vs, i=i, cids=cids: cids[vs[i]] if vs[i] else None)
             elif kind == "nullable":
-                row.append(v or None)
+                out.append(lambda vs, i=i: vs[i] or None)
             elif kind == "target":
-                t = self.state.table_of(v)
-                row += [self.link_id(t, v) if t == name else None for name in UPDATE_TARGET_COLUMNS]
+                for name in UPDATE_TARGET_COLUMNS:
+                    ids = self.state.tables[name].ids
+                    out.append(lambda vs, i=i, ids=ids: ids.get(vs[i]) if vs[i] is not None else None)
             else:
-                row.append(v)
-        return row
+                out.append(lambda vs, i=i: vs[i])
+        cache[table] = out
+        return out
 
     def _column_names(self, table):
         names = []
@@ -390,12 +411,15 @@ class Writer:
 
     # ---- audit ----
     def audit_create(self, table, hex_, values):
+        """One entry holding a JSON snapshot of the fields set, as services write for a creation."""
         snapshot = {}
-        for (name, kind, _), v in zip(content_kinds(table), values):
-            if v not in (None, "") and kind not in ("deleted", "erased"):
-                snapshot[name] = as_audit_text(kind, v, self.state.councils)
+        councils = self.state.councils
+        for i, name, kind in _snapshot_order(table):
+            v = values[i]
+            if v is not None and v != "":
+                snapshot[name] = v if kind in ("text", "vocab", "date") else as_audit_text(kind, v, councils)
         self.audit.append((self.now, self.user, self.council, "create", table, hex_, "", None,
-                           json.dumps(snapshot, ensure_ascii=False, sort_keys=True), self.source))
+                           _dumps(snapshot), self.source))
 
     def audit_update(self, table, hex_, old, new, operation="update"):
         for (name, kind, _), a, b in zip(content_kinds(table), old, new):
@@ -568,15 +592,21 @@ def undo_import(import_id):
     if run.undone_at is not None:
         raise TrackerError(f"Import {import_id} ({run.file_name}) was already undone on "
                            f"{run.undone_at:%d/%m/%Y %H:%M}.")
-    changes = list(ImportChange.select().where(ImportChange.run == run).order_by(ImportChange.id))
+    changes = []  # (table, kind, hex, version after, before, sync before)
+    for ch in ImportChange.select().where(ImportChange.run == run).order_by(ImportChange.id):
+        if ch.kind == "add":
+            for item in ch.added.split():
+                h, _, v = item.partition(":")
+                changes.append((ch.table, "add", h, int(v), None, None))
+        else:
+            changes.append((ch.table, ch.kind, _hex(ch.record_uuid), ch.version_after, ch.before, ch.sync_before))
     state = load_state()
     blockers = []
-    for ch in changes:
-        rec = state.tables[ch.table].records.get(_hex(ch.record_uuid))
-        if rec is None or rec.version != ch.version_after:
-            blockers.append(f"{BY_TABLE[ch.table].name[:-1] if ch.table != 'attendance' else 'Attendance'} "
-                            f"{_describe(ch.table, rec) if rec else ch.record_uuid}")
-    added = {(ch.table, _hex(ch.record_uuid)) for ch in changes if ch.kind == "add"}
+    for t, kind, h, version_after, _, _ in changes:
+        rec = state.tables[t].records.get(h)
+        if rec is None or rec.version != version_after:
+            blockers.append(f"{BY_TABLE[t].name} {_describe(t, rec) if rec else dashed(h)}")
+    added = {(t, h) for t, kind, h, *_ in changes if kind == "add"}
     for t, ts in state.tables.items():  # records created since that link to records the import added
         for h, rec in ts.records.items():
             if (t, h) in added:
@@ -594,8 +624,8 @@ def undo_import(import_id):
         q = writer.quote
         sync = {}
         for t in reversed(order):
-            table_changes = [ch for ch in changes if ch.table == t]
-            removed = [state.tables[t].records[_hex(ch.record_uuid)] for ch in table_changes if ch.kind == "add"]
+            table_changes = [ch for ch in changes if ch[0] == t]
+            removed = [state.tables[t].records[ch[2]] for ch in table_changes if ch[1] == "add"]
             if removed:
                 if t in COUNCIL_LINKS:
                     link, owner = COUNCIL_LINKS[t]
@@ -606,16 +636,17 @@ def undo_import(import_id):
                                         [(r.id,) for r in removed])
                 writer._executemany(f"DELETE FROM {q(t)} WHERE id = {writer.param}", [(r.id,) for r in removed])
             ups = []
-            for ch in table_changes:
-                h = _hex(ch.record_uuid)
+            for _, kind, h, _, before, sync_before in table_changes:
                 rec = state.tables[t].records[h]
-                if ch.kind == "add":
+                if kind == "add":
                     writer.audit_note(t, h, "delete", "removed: undo of the import that added it")
                 else:
-                    before = tuple(json.loads(ch.before))
-                    ups.append((rec, before, rec.version + 1))
+                    # the version goes back too: a later import of the same file then applies again
+                    old_version, before = json.loads(before)
+                    before = tuple(before)
+                    ups.append((rec, before, old_version))
                     writer.audit_update(t, h, rec.values, before)
-                sync[h] = tuple(json.loads(ch.sync_before)) if ch.sync_before else (None, "")
+                sync[h] = tuple(json.loads(sync_before)) if sync_before else (None, "")
             writer.update(t, ups)
         writer.flush_audit()
         writer.set_sync(sync)
@@ -641,14 +672,15 @@ def apply_import(state, plan, run, source):
     writer = Writer(state, source)
     with transaction():
         run_row = ImportRun.create(user=actor.user, council=actor.council, **run)
-        changes = []
+        changes, added = [], []
         for sheet in SHEETS:
             t = sheet.table
             creates = plan.creates.get(t, [])
             writer.insert(t, creates)
             for c in creates:
                 writer.audit_create(t, c["hex"], c["values"])
-                changes.append((run_row.id, t, c["hex"], "add", None, c["version"], None))
+            if creates:
+                added.append((run_row.id, t, "add", " ".join(f"{c['hex']}:{c['version']}" for c in creates)))
         for sheet in SHEETS:
             t = sheet.table
             ups = plan.updates.get(t, [])
@@ -666,15 +698,17 @@ def apply_import(state, plan, run, source):
                     else:
                         writer.audit_update(t, h, rec.values, new)
                     old_sync = state.sync.get(h)
-                    changes.append((run_row.id, t, h, "update", json.dumps(list(rec.values), ensure_ascii=False),
+                    changes.append((run_row.id, t, "update", h, json.dumps([rec.version, list(rec.values)], ensure_ascii=False),
                                     version, json.dumps(list(old_sync)) if old_sync else None))
                 ups = rest
         writer.flush_audit()
         writer.set_sync(plan.sync)
         writer._executemany(writer._insert_sql(ImportChange._meta.table_name,
-                                               ["import_id", "table", "record_uuid", "kind", "before",
+                                               ["import_id", "table", "kind", "record_uuid", "before",
                                                 "version_after", "sync_before"]),
                             _last_change_per_record(changes))
+        writer._executemany(writer._insert_sql(ImportChange._meta.table_name, ["import_id", "table", "kind", "added"]),
+                            added)
         held = []
         pending = {(_hex(c.record_uuid), c.theirs_hash) for c in pending_conflicts()}
         for c in plan.held:
@@ -682,10 +716,10 @@ def apply_import(state, plan, run, source):
                 continue
             held.append((run_row.id, writer.now, c["table"], c["hex"], source, c["mine_version"], c["theirs_version"],
                          c["theirs_hash"], json.dumps(list(c["theirs"]), ensure_ascii=False),
-                         json.dumps(c["fields"])))
+                         json.dumps(c["fields"]), ""))
         writer._executemany(writer._insert_sql(HeldConflict._meta.table_name,
                                                ["import_id", "at", "table", "record_uuid", "source", "mine_version",
-                                                "theirs_version", "theirs_hash", "theirs", "fields"]), held)
+                                                "theirs_version", "theirs_hash", "theirs", "fields", "resolution"]), held)
     return run_row.id
 
 
@@ -693,7 +727,7 @@ def _last_change_per_record(changes):
     """An undo needs, per record, the state before the import's first change and the version after its last."""
     out = {}
     for change in changes:
-        key = (change[1], change[2])
+        key = (change[1], change[3])
         if key in out:
             first = out[key]
             out[key] = first[:5] + (change[5],) + first[6:]
