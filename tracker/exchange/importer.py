@@ -156,7 +156,7 @@ def _plan(book, state, on_conflict, report):
                                              f"{other[0]}, row {other[1]}; each record appears once", row.hex))
                 continue
             seen_ids[row.hex] = (sheet.name, row.number)
-            holder = state.table_of(row.hex)
+            holder = sheet.table if row.hex in state.tables[sheet.table].ids else state.table_of(row.hex)
             if holder is not None and holder != sheet.table:
                 plan.problems.append(Problem(sheet.name, row.number, "ID", "this ID belongs to a record of "
                                              "another kind in this database", _dashed(row.hex)))
@@ -208,7 +208,7 @@ def _plan(book, state, on_conflict, report):
 def _classify(sheet, state, row, rec, theirs, on_conflict, plan, report, updates, erased_at, personal):
     t = sheet.table
     mine_hash = store.content_hash(t, rec.values)
-    theirs_hash = store.content_hash(t, theirs)
+    theirs_hash = mine_hash if theirs == rec.values else store.content_hash(t, theirs)
     old_sync = state.sync.get(row.hex)
     base, seen = old_sync if old_sync else (None, "")
     if theirs_hash == mine_hash:

@@ -18,7 +18,7 @@ from tracker.dates import parse_uk_date
 from tracker.exchange.format import ABOUT, COUNCIL_SEPARATOR, FORMAT_VERSION, SHEETS
 from tracker.exchange.safety import ExchangeError, open_checked
 
-CANONICAL_UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
+CANONICAL_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 MAX_TEXT = 32_767  # what one Excel cell can hold
 
@@ -146,8 +146,8 @@ def _int(v, lo=None, hi=None):
 def _uuid(v):
     if v == "" or v is None:
         return None
-    if type(v) is str and len(v) == 36 and CANONICAL_UUID.fullmatch(v):
-        return v.replace("-", "").lower()
+    if type(v) is str and len(v) == 36 and CANONICAL_UUID.fullmatch(v):  # as we write them
+        return v.replace("-", "")
     try:
         return uuidlib.UUID(_text(v).strip()).hex
     except ValueError:
@@ -315,6 +315,7 @@ def _read_sheet(sheet, cells, councils, problems):
     for col in sheet.content:
         pos = index.get(col.header)
         content.append((pos, _converter(col, councils), col))
+    fast = _fast_row(content)
     get = {k: index.get(h) for k, h in (("id", "ID"), ("version", "Version"), ("created", "Created at"),
                                         ("origin", "Origin council"), ("reference", "Reference"),
                                         ("type", "Record type"))}
@@ -322,25 +323,19 @@ def _read_sheet(sheet, cells, councils, problems):
                                                    if sheet.name == "Updates" else ())}
     width = len(header)
     rows = []
+    origins = {}
     for n, raw in enumerate(cells[1:], start=2):
         if len(raw) < width:
             raw = list(raw) + [""] * (width - len(raw))
         if not any(raw) and all(v in ("", None) for v in raw):
             continue  # blank rows (spreadsheet programs leave them) carry nothing
-        values = []
-        bad = False
-        for pos, conv, col in content:
-            v = raw[pos] if pos is not None else ""
-            try:
-                value = conv(v)
-            except _Bad as exc:
-                problems.append(Problem(sheet.name, n, col.header, str(exc), _text(raw[get["id"]]) if get["id"] is not None else ""))
-                bad = True
-                continue
-            if col.required and (value is None or value == ""):
-                problems.append(Problem(sheet.name, n, col.header, "is empty; a value is required"))
-                bad = True
-            values.append(value)
+        try:
+            values = fast(raw)  # the whole row at once; on any problem, the slow path below says which cell
+            bad = False
+        except _Bad:
+            values = None
+        if values is None:
+            values, bad = _slow_row(sheet, n, raw, content, get, problems)
         try:
             hex_ = _uuid(raw[get["id"]]) if get["id"] is not None else None
         except _Bad as exc:
@@ -364,7 +359,10 @@ def _read_sheet(sheet, cells, councils, problems):
             except _Bad:
                 row.created_at = None  # bookkeeping only: a mangled timestamp is not worth refusing a row
         if get["origin"] is not None and raw[get["origin"]] not in ("", None):
-            row.origin = councils.find(raw[get["origin"]])
+            origin = raw[get["origin"]]
+            if origin not in origins:
+                origins[origin] = councils.find(origin)
+            row.origin = origins[origin]
         if get["reference"] is not None:
             row.reference = _text(raw[get["reference"]]).strip()
         if get["type"] is not None and raw[get["type"]] not in ("", None):
@@ -376,3 +374,35 @@ def _read_sheet(sheet, cells, councils, problems):
             row.target_type = t
         rows.append(row)
     return rows
+
+
+def _fast_row(content):
+    """A function converting a whole row in one expression (no per-cell loop); it returns None when a
+    required cell is empty, and raises _Bad for a wrong cell, leaving the reporting to _slow_row."""
+    names = {}
+    parts = []
+    for k, (pos, conv, col) in enumerate(content):
+        names[f"c{k}"] = conv
+        parts.append(f"c{k}(r[{pos}])" if pos is not None else f"c{k}('')")
+    required = [k for k, (_, _, col) in enumerate(content) if col.required]
+    check = " and ".join(f"v[{k}] is not None and v[{k}] != ''" for k in required) or "True"
+    source = f"lambda r: (lambda v: v if {check} else None)([{', '.join(parts)}])"
+    return eval(source, names)  # noqa: S307 - built from our own column list, no file content
+
+
+def _slow_row(sheet, n, raw, content, get, problems):
+    values, bad = [], False
+    for pos, conv, col in content:
+        v = raw[pos] if pos is not None else ""
+        try:
+            value = conv(v)
+        except _Bad as exc:
+            problems.append(Problem(sheet.name, n, col.header, str(exc),
+                                    _text(raw[get["id"]]) if get["id"] is not None else ""))
+            bad = True
+            continue
+        if col.required and (value is None or value == ""):
+            problems.append(Problem(sheet.name, n, col.header, "is empty; a value is required"))
+            bad = True
+        values.append(value)
+    return values, bad
