@@ -12,6 +12,8 @@ PYTHON="${PYTHON:-python3}"
 QT_PACKAGES="libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 fonts-dejavu-core libdbus-1-3 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 libxcb-xinerama0 libxcb-randr0 libxcb-render-util0 libxcb-image0"
 # Real-client tests: LibreOffice opens what we write; pdftotext reads its PDFs.
 TEST_PACKAGES="libreoffice-calc-nogui poppler-utils"
+# The domain tests also run against a real PostgreSQL server (the shared-server set-up).
+PG_PACKAGES="postgresql"
 
 as_root() {
     if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi
@@ -36,4 +38,18 @@ make_venv() {  # make_venv DIR EXTRAS
     [ -x "$dir/bin/python" ] || "$PYTHON" -m venv "$dir"
     "$dir/bin/python" -m pip install -q --disable-pip-version-check --upgrade pip
     "$dir/bin/python" -m pip install -q --disable-pip-version-check -e "$ROOT$extras"
+}
+
+start_test_postgres() {  # start the local PostgreSQL cluster; export a wipeable test database URL
+    command -v pg_lsclusters >/dev/null 2>&1 || { echo "PostgreSQL is not installed: its tests will not run." >&2; return 0; }
+    local ver name port status
+    read -r ver name port status _ < <(pg_lsclusters --no-header | head -n 1)
+    [ -n "$ver" ] || { echo "No PostgreSQL cluster found: its tests will not run." >&2; return 0; }
+    [ "$status" = online ] || as_root pg_ctlcluster "$ver" "$name" start
+    local psql=(as_root runuser -u postgres -- psql -p "$port" -qtA)
+    "${psql[@]}" -c "select 1 from pg_roles where rolname = 'tracker_test'" | grep -q 1 \
+        || "${psql[@]}" -c "create role tracker_test login password 'tracker_test'"
+    "${psql[@]}" -c "select 1 from pg_database where datname = 'tracker_test'" | grep -q 1 \
+        || "${psql[@]}" -c "create database tracker_test owner tracker_test"
+    export TRACKER_TEST_POSTGRES="postgresql://tracker_test:tracker_test@127.0.0.1:$port/tracker_test"
 }

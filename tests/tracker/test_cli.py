@@ -125,10 +125,13 @@ def test_unexpected_error_is_one_line_and_logged(tmp_path, capsys, monkeypatch, 
     assert "Traceback" in (isolated_environment / "tracker.log").read_text()
 
 
-def test_bad_arguments_exit_2(capsys):
+@pytest.mark.parametrize("argv", [["frobnicate"], ["stats", "--bogus"], []])
+def test_bad_arguments_are_one_line_exit_2(capsys, argv):
     with pytest.raises(SystemExit) as info:
-        main(["frobnicate"])
+        main(argv)
+    err = capsys.readouterr().err
     assert info.value.code == 2
+    assert len(err.strip().splitlines()) == 1 and "--help" in err
 
 
 def test_python_dash_m_tracker_runs_in_a_fresh_process(tmp_path):

@@ -33,8 +33,15 @@ EXIT_CANCELLED = 130
 log = logging.getLogger("tracker.cli")
 
 
+class CommandParser(argparse.ArgumentParser):
+    """Argument errors as one line (what is wrong, where to look), exit 2."""
+
+    def error(self, message):
+        self.exit(EXIT_USAGE, f"{self.prog}: {message} (see: {self.prog} --help)\n")
+
+
 def build_parser():
-    parser = argparse.ArgumentParser(
+    parser = CommandParser(
         prog="tracker",
         description="Stakeholder Tracker: stakeholders, commitments and actions for the tri-borough partnership.",
     )
@@ -43,7 +50,7 @@ def build_parser():
     parser.add_argument("--db", metavar="PATH", help=db_help)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
-    common = argparse.ArgumentParser(add_help=False)
+    common = CommandParser(add_help=False)
     common.add_argument("--db", metavar="PATH", default=argparse.SUPPRESS, help=db_help)
     for name in COMMAND_MODULES:
         importlib.import_module(name).register(sub, common)

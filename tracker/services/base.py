@@ -7,6 +7,7 @@ kind's module subclasses it with its fields, its validation rules and its filter
 
 import datetime as dt
 import re
+import uuid
 
 from peewee import ForeignKeyField, fn
 
@@ -44,9 +45,7 @@ class RecordService:
             if isinstance(key, int):
                 rec = model.get_or_none(model.id == key)
             else:
-                import uuid as _uuid
-
-                rec = model.get_or_none(model.uuid == _uuid.UUID(str(key)))
+                rec = model.get_or_none(model.uuid == uuid.UUID(str(key)))
         except ValueError:
             rec = None
         if rec is None or (rec.is_deleted and not include_deleted):
