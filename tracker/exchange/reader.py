@@ -406,3 +406,17 @@ def _slow_row(sheet, n, raw, content, get, problems):
             bad = True
         values.append(value)
     return values, bad
+
+
+def parse_cell(column, councils, value):
+    """One value as an import reads it, in stored form; ValueError naming the column and reason.
+    (The app uses it for a value typed while resolving a conflict.)"""
+    if column.kind == "link":
+        raise ValueError(f"{column.header}: choose mine or theirs for a link")
+    try:
+        stored = _converter(column, councils)(value)
+    except _Bad as exc:
+        raise ValueError(f"{column.header}: {exc}") from None
+    if column.required and (stored is None or stored == ""):
+        raise ValueError(f"{column.header} is required")
+    return stored
