@@ -2,6 +2,7 @@
 
 import os
 
+import openpyxl
 import pytest
 
 from tests.tracker.exchange_helpers import make_records, snapshot
@@ -45,9 +46,14 @@ def test_export_import_update_and_undo_on_postgres(tmp_path):
         with pytest.raises(store.UndoBlocked):
             store.undo_import(report.import_id)
         services.actions.update(services.actions.get(action.uuid), status="blocked")
-        third = import_workbook(tmp_path / "pg.xlsx", on_conflict="take-theirs")
-        assert third.applied
+        wb = openpyxl.load_workbook(tmp_path / "pg.xlsx")  # a manager marks the action cancelled
+        ws = wb["Actions"]
+        ws.cell(row=2, column=[c.value for c in ws[1]].index("Status") + 1).value = "Cancelled"
+        wb.save(tmp_path / "edited.xlsx")
+        third = import_workbook(tmp_path / "edited.xlsx", on_conflict="take-theirs")
+        assert third.conflicts == 1 and services.actions.get(action.uuid).status == "cancelled"
         store.undo_import(third.import_id)
+        assert services.actions.get(action.uuid).status == "blocked"
         assert services.check() == []
     finally:
         close_database()
