@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (QApplication, QListWidget, QListWidgetItem, QMain
 from tracker import APP_NAME, __version__, services
 from tracker.db import current_path, open_database
 from tracker.demo import load_demo
-
 from tracker.logs import log_file
 from ui import dialogs, errors, exchange, settings
 from ui.listpage import DeletedPage, ListPage
@@ -60,6 +59,7 @@ class MainWindow(QMainWindow):
                 self.pages[key].open_link.connect(self.open_record)
         for key in LIST_KINDS:
             self.pages[key].changed.connect(self._records_changed)
+            self.pages[key].editor.dirty_changed.connect(self._dirty_changed)
         self.pages["deleted"].restored.connect(self._restored)
         self.nav.ensurePolished()  # measure with the style sheet's font
         widest = max(self.nav.fontMetrics().horizontalAdvance(label) for _, label, _ in VIEWS)
@@ -141,7 +141,8 @@ class MainWindow(QMainWindow):
                                        None, "commitments", "The Commitments list filtered to those due soon"))
 
         help_menu = self.menus["help"] = bar.addMenu("&Help")
-        help_menu.addAction(self._action("guide", "&User guide", self.open_user_guide, QKeySequence.StandardKey.HelpContents))
+        help_menu.addAction(self._action("guide", "&User guide", self.open_user_guide,
+                                         QKeySequence.StandardKey.HelpContents))
         help_menu.addAction(self._action("log", "Open the &log folder", self.open_log_folder))
         about = self._action("about", f"&About {APP_NAME}", self.about)
         about.setMenuRole(QAction.MenuRole.AboutRole)
@@ -192,9 +193,6 @@ class MainWindow(QMainWindow):
     def current_filters(self, kind):
         """The services filter dict the ``kind`` list view is showing now (e.g. "actions")."""
         return self.pages[kind].current_filters()
-
-    def current_search(self, kind):
-        return self.pages[kind].search.text()
 
     def open_record(self, kind, record_id):
         """Go to ``kind``'s view and show the record (following a link)."""
@@ -324,7 +322,11 @@ class MainWindow(QMainWindow):
 
     def _update_title(self):
         path = current_path()
-        self.setWindowTitle(f"{path.name} — {APP_NAME}" if path else APP_NAME)
+        # "[*]" shows as "*" while some record has unsaved changes (setWindowModified).
+        self.setWindowTitle(f"{path.name}[*] — {APP_NAME}" if path else f"{APP_NAME}[*]")
+
+    def _dirty_changed(self, _dirty):
+        self.setWindowModified(any(self.pages[key].editor.dirty for key in LIST_KINDS))
 
     def open_user_guide(self):
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(USER_GUIDE)))

@@ -21,7 +21,6 @@ DISPLAY = Qt.ItemDataRole.DisplayRole
 TOOLTIP = Qt.ItemDataRole.ToolTipRole
 BACKGROUND = Qt.ItemDataRole.BackgroundRole
 ACCESSIBLE = Qt.ItemDataRole.AccessibleTextRole
-ALIGN = Qt.ItemDataRole.TextAlignmentRole
 RECORD_ROLE = Qt.ItemDataRole.UserRole + 1  # the peewee record of a row
 ID_ROLE = Qt.ItemDataRole.UserRole + 2  # its database id
 HORIZONTAL = Qt.Orientation.Horizontal
@@ -67,9 +66,8 @@ def _action_status_text(a):
 class Kind:
     """How one record kind is listed: its service, columns and words."""
 
-    def __init__(self, key, service, singular, plural, columns):
-        self.key, self.service, self.singular, self.plural = key, service, singular, plural
-        self.columns = columns
+    def __init__(self, key, service, columns):
+        self.key, self.service, self.columns = key, service, columns
 
 
 def _owner_name(a):
@@ -80,7 +78,7 @@ def kinds(context):
     """The listed record kinds; ``context`` gives per-refresh lookups (council names, rolled-up RAG)."""
     council = context.council_name
     return {
-        "stakeholders": Kind("stakeholders", services.stakeholders, "stakeholder", "stakeholders", [
+        "stakeholders": Kind("stakeholders", services.stakeholders, [
             Column("Name", lambda s: s.name, "name"),
             Column("Kind", lambda s: vocab.label(vocab.STAKEHOLDER_KINDS, s.kind), "kind"),
             Column("Sector", lambda s: vocab.label(vocab.SECTORS, s.sector), "sector"),
@@ -89,14 +87,14 @@ def kinds(context):
             Column("Interest", lambda s: "" if s.interest is None else str(s.interest), "interest"),
             Column("Grid", lambda s: GRID_QUADRANTS.get(quadrant(s.influence, s.interest), "")),
         ]),
-        "events": Kind("events", services.events, "event", "events", [
+        "events": Kind("events", services.events, [
             Column("Date", lambda e: format_uk_date(e.date), "date"),
             Column("Title", lambda e: e.title, "title"),
             Column("Kind", lambda e: vocab.label(vocab.EVENT_KINDS, e.kind), "kind"),
             Column("Place", lambda e: e.place),
             Column("Council", lambda e: council(e.council_id)),
         ]),
-        "commitments": Kind("commitments", services.commitments, "commitment", "commitments", [
+        "commitments": Kind("commitments", services.commitments, [
             Column("Title", lambda c: c.title, "title"),
             Column("Status", lambda c: vocab.label(vocab.COMMITMENT_STATUSES, c.status), "status",
                    lambda c: COMMITMENT_STATUS_TINT.get(c.status)),
@@ -107,7 +105,7 @@ def kinds(context):
             Column("Made", lambda c: format_uk_date(c.date_made), "date_made"),
             Column("Theme", lambda c: vocab.label(vocab.THEMES, c.theme), "theme"),
         ]),
-        "actions": Kind("actions", services.actions, "action", "actions", [
+        "actions": Kind("actions", services.actions, [
             Column("Ref", lambda a: a.reference, "reference"),
             Column("Title", lambda a: a.title, "title"),
             Column("Status", _action_status_text, "status", _action_status_tint),

@@ -51,6 +51,7 @@ def test_unsaved_edits_are_never_lost_silently(window, answers):
     first = select_row(page, 0)
     page.editor.fields["role"].input.setText("Edited")
     page.editor.fields["role"].input.textEdited.emit("Edited")
+    assert window.isWindowModified()  # the title shows "*"
     answers.unsaved = [dialogs.CANCEL]
     select_row(page, 1)
     assert answers.asked[-1][0] == "unsaved"
@@ -60,7 +61,7 @@ def test_unsaved_edits_are_never_lost_silently(window, answers):
     answers.unsaved = [dialogs.SAVE]
     second = select_row(page, 1)
     assert services.stakeholders.get(first.id).role == "Edited"
-    assert page.editor.record.id == second.id
+    assert page.editor.record.id == second.id and not window.isWindowModified()
 
     page.editor.fields["role"].input.textEdited.emit("x")
     answers.unsaved = [dialogs.DISCARD]
