@@ -5,8 +5,6 @@
 record had when it was shown (a concurrent change raises StaleEditError and the user chooses).
 """
 
-import datetime as dt
-
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QFormLayout, QHBoxLayout, QLabel, QPushButton, QScrollArea, QTabWidget,
                                QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget)
@@ -16,6 +14,7 @@ from tracker.errors import StaleEditError, ValidationError
 from ui import dialogs, errors
 from ui.fields import CouncilsField, DateField, NotesField, RecordField, ScoreField, TextField, VocabField
 from ui.links import LinksPanel, UpdatesPanel
+from ui.models import local_time
 from ui.resources import error_colour, icon
 
 PICKER_LIMIT = 5000
@@ -248,7 +247,7 @@ class RecordEditor(QWidget):
         items = []
         name_of = LinkedNames()
         for entry in services.history(self.record.uuid):
-            when = entry.at.replace(tzinfo=dt.timezone.utc).astimezone().strftime("%d/%m/%Y %H:%M")
+            when = local_time(entry.at)
             old = name_of(entry.field, entry.old_value)
             new = name_of(entry.field, entry.new_value)
             if entry.operation == "create":

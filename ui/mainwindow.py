@@ -260,8 +260,10 @@ class MainWindow(QMainWindow):
 
     def _records_changed(self):
         for key in LIST_KINDS:
-            if self.pages[key] is not self.current_page():
-                self.pages[key].model.refresh()
+            page = self.pages[key]
+            page.reload_filter_choices()  # e.g. a new stakeholder becomes a choice of owner
+            if page is not self.current_page():
+                page.model.refresh()
 
     def _restored(self, kind, record_id):
         self.pages[kind].model.refresh()

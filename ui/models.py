@@ -46,6 +46,17 @@ class Column:
     tint: Callable = None  # record -> QColor or None
 
 
+def local_time(stamp):
+    """A stored naive-UTC timestamp as local dd/mm/yyyy hh:mm."""
+    if stamp is None:
+        return ""
+    return stamp.replace(tzinfo=dt.timezone.utc).astimezone().strftime("%d/%m/%Y %H:%M")
+
+
+# The deleted-items view sorts by the last change, which for a deleted record is its deletion.
+DELETED_COLUMN = Column("Deleted", lambda r: local_time(r.deleted_at), "updated")
+
+
 def _council_names():
     return {c.id: c.name for c in services.councils.all_councils(include_inactive=True)}
 
@@ -146,8 +157,8 @@ class RecordTableModel(QAbstractTableModel):
         self.context = ListContext()
         self.kind = kinds(self.context)[kind_key]
         self.service = self.kind.service
-        self.columns = self.kind.columns
         self.deleted = deleted
+        self.columns = self.kind.columns + ([DELETED_COLUMN] if deleted else [])
         self.search = ""
         self.filters = {}
         self.sort_key = self.service.default_sort
@@ -172,7 +183,7 @@ class RecordTableModel(QAbstractTableModel):
         self.beginResetModel()
         self.context = ListContext()
         self.kind = kinds(self.context)[self.kind.key]
-        self.columns = self.kind.columns
+        self.columns = self.kind.columns + ([DELETED_COLUMN] if self.deleted else [])
         self.total = self.service.count(search=self.search, filters=self.filters, deleted=self.deleted)
         self.rows = self._fetch(0)
         self.endResetModel()
