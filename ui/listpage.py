@@ -245,6 +245,7 @@ class ListPage(QWidget):
             return
         if record is not None:
             self.editor.load(record)
+            self._reselect()  # saving the previous record re-read the list
 
     def _select_row(self, row):
         sm = self.table.selectionModel()

@@ -62,6 +62,7 @@ def test_unsaved_edits_are_never_lost_silently(window, answers):
     second = select_row(page, 1)
     assert services.stakeholders.get(first.id).role == "Edited"
     assert page.editor.record.id == second.id and not window.isWindowModified()
+    assert page.model.record(page.table.currentIndex().row()).id == second.id
 
     page.editor.fields["role"].input.textEdited.emit("x")
     answers.unsaved = [dialogs.DISCARD]
