@@ -7,6 +7,7 @@ and the user is offered the summit demo data.
 
 import argparse
 import logging
+import os
 import sys
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from tracker import APP_NAME, __version__, services
 from tracker.db import default_target, is_url, open_database
 from tracker.errors import TrackerError
 from tracker.logs import setup_logging
+from ui import settings
 
 log = logging.getLogger(__name__)
 
@@ -26,10 +28,6 @@ def parse_args(argv):
 
 
 def choose_database(args):
-    import os
-
-    from ui import settings
-
     if args.db:
         return args.db
     if os.environ.get("TRACKER_DB"):
@@ -42,8 +40,6 @@ def choose_database(args):
 
 def open_chosen_database(target):
     """Open ``target``, creating it if need be; True when a new, empty database was created."""
-    from ui import settings
-
     created = not is_url(target) and not Path(target).expanduser().exists()
     if created:
         Path(target).expanduser().parent.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -56,7 +52,7 @@ def start(argv=None):
     """Everything main() does except running the event loop: returns the shown MainWindow, or None."""
     from PySide6.QtWidgets import QApplication
 
-    from ui import errors, settings
+    from ui import errors
     from ui.resources import apply_style
 
     setup_logging()

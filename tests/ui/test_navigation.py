@@ -222,3 +222,28 @@ def test_delete_key_deletes_the_record_but_not_text_being_typed(window, qtbot):
     page.table.setFocus()
     QTest.keyClick(page.table, Qt.Key.Key_Delete)
     assert services.events.get(event.id, include_deleted=True).is_deleted
+
+
+def test_a_record_can_be_created_with_the_keyboard_alone(window, qtbot):
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QKeySequence
+    from PySide6.QtTest import QTest
+
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    QTest.keySequence(window, QKeySequence("Ctrl+5"))  # Actions
+    assert window.current_view() == "actions"
+    page = window.pages["actions"]
+    QTest.keySequence(window, QKeySequence("Ctrl+N"))
+    assert page.editor.record is None
+    title = page.editor.fields["title"].input
+    qtbot.waitUntil(title.hasFocus)
+    QTest.keyClicks(title, "Phone the venue")
+    QTest.keySequence(window, QKeySequence("Ctrl+S"))
+    assert page.editor.record is not None and page.editor.record.title == "Phone the venue"
+    QTest.keySequence(window, QKeySequence("Ctrl+F"))
+    qtbot.waitUntil(page.search.hasFocus)
+    QTest.keyClicks(page.search, "Phone the venue")
+    qtbot.waitUntil(lambda: page.model.total == 1)
+    QTest.keyClick(page.search, Qt.Key.Key_Tab)  # on to the filters and the list
+    assert not page.search.hasFocus()
