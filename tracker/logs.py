@@ -31,6 +31,13 @@ class PrivateRotatingFileHandler(logging.handlers.RotatingFileHandler):
 class RedactingFormatter(logging.Formatter):
     """Logs where an exception happened and its type, never its message (it may hold personal data)."""
 
+    def format(self, record):
+        cached, record.exc_text = record.exc_text, None  # another handler may have cached the full text
+        try:
+            return super().format(record)
+        finally:
+            record.exc_text = cached
+
     def formatException(self, ei):
         exc_type, exc, tb = ei
         lines = ["Traceback (most recent call last):\n"]
