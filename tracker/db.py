@@ -45,8 +45,17 @@ def describe(target) -> str:
     return str(target)
 
 
+class TrackerSqliteDatabase(SqliteDatabase):
+    def rollback(self):
+        # After a full disk or an I/O error SQLite has already rolled the transaction back; a second
+        # ROLLBACK would fail with "no transaction is active" and hide the real reason from the user.
+        if not self.is_closed() and not self.connection().in_transaction:
+            return
+        super().rollback()
+
+
 def _sqlite_database(path: Path) -> SqliteDatabase:
-    return SqliteDatabase(str(path), pragmas=SQLITE_PRAGMAS, timeout=BUSY_TIMEOUT_S)
+    return TrackerSqliteDatabase(str(path), pragmas=SQLITE_PRAGMAS, timeout=BUSY_TIMEOUT_S)
 
 
 def _create_private_file(path: Path):
