@@ -22,6 +22,7 @@ import os
 import re
 import shutil
 import sqlite3
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -69,8 +70,39 @@ def list_backups(db_path=None):
     return sorted(found, key=lambda b: b.taken, reverse=True)
 
 
+PARTIAL_RE = re.compile(r"^\..+\.(?P<pid>\d+)\.partial$")
+STALE_PARTIAL_S = 24 * 3600
+
+
+def _writer_gone(path, pid):
+    if os.name == "posix":
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return True
+        except OSError:
+            return False
+        return False
+    return time.time() - path.stat().st_mtime > STALE_PARTIAL_S
+
+
+def clear_abandoned(folder):
+    """Remove half-written backups whose writer was killed (they never carry a backup's name)."""
+    removed = []
+    if not folder.is_dir():
+        return removed
+    for path in folder.iterdir():
+        m = PARTIAL_RE.match(path.name)
+        if m and int(m["pid"]) != os.getpid() and _writer_gone(path, int(m["pid"])):
+            with contextlib.suppress(OSError):
+                path.unlink()
+                removed.append(path)
+    return removed
+
+
 def rotate(reason, keep=KEEP_PER_REASON, db_path=None):
     """Delete all but the newest ``keep`` backups taken for ``reason``; returns what was deleted."""
+    clear_abandoned(backup_folder(db_path))
     if reason in NEVER_ROTATED:
         return []
     old = [b for b in list_backups(db_path) if b.reason == reason][keep:]

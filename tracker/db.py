@@ -199,7 +199,8 @@ def backup_database(dest=None, *, reason="manual") -> Path:
         dest = dest / f"{src_path.stem}-backup.db"
     if not dest.parent.is_dir():
         raise DatabaseError(f"The folder {dest.parent} does not exist.")
-    tmp = dest.with_name(f".{dest.name}.partial")
+    # The writer's process id in the name lets a later backup clear what a killed one left.
+    tmp = dest.with_name(f".{dest.name}.{os.getpid()}.partial")
     try:
         if tmp.exists():
             tmp.unlink()
