@@ -1,39 +1,93 @@
-"""Application start-up: arguments, the database, the main window."""
+"""Application start-up: arguments, settings, the database (first run offers the demo), the window.
+
+Which database opens: ``--db PATH``, else ``TRACKER_DB``, else the last one used (from settings),
+else ``tracker.db`` in the per-user data folder.  A database that does not exist yet is created,
+and the user is offered the summit demo data.
+"""
 
 import argparse
+import logging
 import sys
+from pathlib import Path
 
 from tracker import APP_NAME, __version__, services
-from tracker.db import default_target, open_database
+from tracker.db import default_target, is_url, open_database
 from tracker.demo import load_demo
 from tracker.errors import TrackerError
 from tracker.logs import setup_logging
+
+log = logging.getLogger(__name__)
 
 
 def parse_args(argv):
     parser = argparse.ArgumentParser(prog="stakeholder-tracker", description=f"{APP_NAME} desktop app")
     parser.add_argument("--db", metavar="PATH", help="the database file to open (default: the last one used)")
+    parser.add_argument("--version", action="version", version=f"{APP_NAME} {__version__}")
     return parser.parse_args(argv)
 
 
-def main(argv=None):
+def choose_database(args):
+    import os
+
+    from ui import settings
+
+    if args.db:
+        return args.db
+    if os.environ.get("TRACKER_DB"):
+        return os.environ["TRACKER_DB"]
+    last = settings.last_database()
+    if last and Path(last).exists():
+        return last
+    return default_target()
+
+
+def open_chosen_database(target, parent=None):
+    """Open (creating if need be) and offer the demo data on a new database; returns the path opened."""
+    from ui import dialogs, settings
+
+    created = not is_url(target) and not Path(target).expanduser().exists()
+    if created:
+        Path(target).expanduser().parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    open_database(target, create=True)
+    if created and services.stats()["stakeholders"] == 0 and dialogs.FirstRun.ask(parent, target):
+        load_demo()
+    settings.remember_database(target)
+    return target
+
+
+def start(argv=None):
+    """Everything main() does except running the event loop: returns the shown MainWindow, or None."""
+    from PySide6.QtWidgets import QApplication
+
+    from ui import errors, settings
+    from ui.resources import apply_style
+
     setup_logging()
     args = parse_args(sys.argv[1:] if argv is None else argv)
-    from PySide6.QtWidgets import QApplication, QLabel, QMessageBox
-
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName(APP_NAME)
     app.setApplicationVersion(__version__)
-    target = args.db or default_target()
+    app.setOrganizationName("StakeholderTracker")
+    apply_style(app)
+    errors.install_excepthook()
+    settings.apply_actor()
     try:
-        open_database(target, create=True)
-        if services.stats()["stakeholders"] == 0:
-            load_demo()
+        open_chosen_database(choose_database(args))
     except TrackerError as exc:
-        QMessageBox.critical(None, APP_NAME, str(exc))
-        return 1
-    counts = services.stats()
-    window = QLabel(f"{APP_NAME}: {counts['stakeholders']} stakeholders, {counts['actions']} actions")
-    window.setWindowTitle(APP_NAME)
+        log.warning("could not open the database: %s", exc)
+        errors.show_message(None, str(exc))
+        return None
+    from ui.mainwindow import MainWindow
+
+    window = MainWindow()
     window.show()
-    return app.exec()
+    return window
+
+
+def main(argv=None):
+    window = start(argv)
+    if window is None:
+        return 1
+    from PySide6.QtWidgets import QApplication
+
+    return QApplication.instance().exec()

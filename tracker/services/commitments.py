@@ -98,6 +98,18 @@ class CommitmentService(RecordService):
                                                             A.status != "cancelled"))
         return rag_from_actions(actions, commitment.rag)
 
+    def rolled_up_rags(self, commitments):
+        """{commitment id: rolled-up RAG} for many commitments in one query (for lists)."""
+        A = ActionItem
+        by_id = {c.id: c for c in commitments}
+        grouped = {cid: [] for cid in by_id}
+        if by_id:
+            rows = A.select(A.commitment, A.status, A.due_date).where(
+                A.commitment.in_(list(by_id)), A.deleted_at.is_null(), A.status != "cancelled")
+            for a in rows:
+                grouped[a.commitment_id].append(a)
+        return {cid: rag_from_actions(grouped[cid], c.rag) for cid, c in by_id.items()}
+
 
 def rag_from_actions(actions, fallback=None):
     if not actions:

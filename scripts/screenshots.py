@@ -1,0 +1,78 @@
+#!/usr/bin/env python3
+"""Render each main view of the app on the demo data to PNG (offscreen) for the README and docs.
+
+    python scripts/screenshots.py [OUTPUT_DIR]      # default docs/screenshots
+
+Uses a throw-away data folder and database, so the user's own settings and data are untouched.
+"""
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+def main(argv=None):
+    argv = sys.argv[1:] if argv is None else argv
+    out = Path(argv[0]) if argv else ROOT / "docs" / "screenshots"
+    out.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix="tracker-shots-"))
+    os.environ["TRACKER_DATA_DIR"] = str(tmp)
+    os.environ.pop("TRACKER_DB", None)
+
+    from PySide6.QtWidgets import QApplication
+
+    from tracker import services
+    from ui import dialogs, settings
+
+    app = QApplication.instance() or QApplication([])
+    app.setStyle("Fusion")
+    dialogs.FirstRun.ask = classmethod(lambda cls, parent, path: True)
+    settings.app_settings().setValue("user/name", "Sam Patel")
+    settings.app_settings().setValue("user/council", "Barking and Dagenham")
+    from ui.app import start
+
+    window = start(["--db", str(tmp / "demo.db")])
+    window.resize(1440, 860)
+
+    def shot(name):
+        app.processEvents()
+        window.grab().save(str(out / f"{name}.png"))
+        print(out / f"{name}.png")
+
+    window.show_view("home")
+    shot("overview")
+    for kind in ("stakeholders", "events", "commitments", "actions"):
+        page = window.show_view(kind)
+        page.table.fit_columns()
+        page.table.selectRow(0)
+        shot(kind)
+    page = window.show_view("stakeholders")
+    page.open_record(services.stakeholders.find_by_name("Ben Kinsella Trust")[0].id)
+    page.editor.tabs.setCurrentIndex(1)
+    shot("stakeholder-links")
+    page = window.show_view("commitments")
+    page.table.selectRow(0)
+    page.editor.tabs.setCurrentIndex(1)
+    shot("commitment-links")
+    window.show_view("actions")
+    window.show_overdue_actions()
+    shot("actions-overdue")
+    page = window.show_view("actions")
+    page.new_record()
+    page.editor.fields["title"].set("")
+    page.save()
+    shot("validation")
+    page.editor.revert()
+    window.show_view("grid")
+    shot("grid")
+    window.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,79 @@
+"""Qt test fixtures: no dialog ever blocks, answers to questions are scripted per test."""
+
+import pytest
+
+from ui import dialogs, errors
+
+
+class Answers:
+    """Scripted answers for the ask() hooks, and a record of every question asked."""
+
+    def __init__(self):
+        self.unsaved = []  # answers to pop; default DISCARD
+        self.stale = []  # default KEEP
+        self.first_run = True
+        self.settings = None
+        self.asked = []
+
+    def _unsaved(self, parent, what):
+        self.asked.append(("unsaved", what))
+        return self.unsaved.pop(0) if self.unsaved else dialogs.DISCARD
+
+    def _stale(self, parent, message):
+        self.asked.append(("stale", message))
+        return self.stale.pop(0) if self.stale else dialogs.KEEP
+
+    def _first_run(self, parent, path):
+        self.asked.append(("first_run", str(path)))
+        return self.first_run
+
+    def _settings(self, parent, name, council, database):
+        self.asked.append(("settings", (name, council, str(database))))
+        return self.settings
+
+
+@pytest.fixture(autouse=True)
+def no_blocking_dialogs(monkeypatch):
+    """Record what would have been shown instead of opening modal dialogs."""
+    shown = {"messages": [], "errors": []}
+    monkeypatch.setattr(errors, "show_message", lambda parent, message, title="": shown["messages"].append(message))
+    monkeypatch.setattr(errors.ErrorDialog, "ask",
+                        classmethod(lambda cls, parent, message, details: shown["errors"].append(details)))
+    return shown
+
+
+@pytest.fixture(autouse=True)
+def answers(monkeypatch):
+    a = Answers()
+    monkeypatch.setattr(dialogs.UnsavedChanges, "ask", classmethod(lambda cls, p, w: a._unsaved(p, w)))
+    monkeypatch.setattr(dialogs.StaleEdit, "ask", classmethod(lambda cls, p, m: a._stale(p, m)))
+    monkeypatch.setattr(dialogs.FirstRun, "ask", classmethod(lambda cls, p, path: a._first_run(p, path)))
+    monkeypatch.setattr(dialogs.SettingsDialog, "ask",
+                        classmethod(lambda cls, p, n, c, d: a._settings(p, n, c, d)))
+    return a
+
+
+@pytest.fixture
+def window(qtbot, demo_db):
+    from ui.mainwindow import MainWindow
+
+    w = MainWindow()
+    qtbot.addWidget(w)
+    w.show()
+    return w
+
+
+def activate(list_widget, text_part):
+    """Activate (as double-click or Enter would) the first item whose text contains ``text_part``."""
+    for i in range(list_widget.count()):
+        item = list_widget.item(i)
+        if text_part in item.text():
+            list_widget.setCurrentItem(item)
+            list_widget.itemActivated.emit(item)
+            return item
+    raise AssertionError(f"no item containing {text_part!r} in {[list_widget.item(i).text() for i in range(list_widget.count())]}")
+
+
+def select_row(page, row):
+    page.table.setCurrentIndex(page.model.index(row, 0))
+    return page.model.record(row)

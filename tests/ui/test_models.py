@@ -1,0 +1,59 @@
+"""Table models: valid Qt models, SQL-side search/filter/sort, batched fetching, colour and text."""
+
+import datetime as dt
+
+import pytest
+from PySide6.QtCore import Qt
+
+from tracker import services
+from ui.models import BACKGROUND, BATCH, DISPLAY, RED, RecordTableModel
+
+
+@pytest.mark.parametrize("kind", ["stakeholders", "events", "commitments", "actions"])
+@pytest.mark.parametrize("deleted", [False, True])
+def test_every_model_passes_the_model_tester(qtmodeltester, demo_db, kind, deleted):
+    if deleted:
+        service = RecordTableModel(kind).service
+        for rec in service.page(0, 2):
+            service.delete(rec)
+    model = RecordTableModel(kind, deleted=deleted)
+    assert model.rowCount() > 0
+    qtmodeltester.check(model)
+
+
+def test_rows_come_in_batches(db):
+    for i in range(BATCH + 30):
+        services.actions.create(title=f"Action {i:04d}")
+    model = RecordTableModel("actions")
+    assert model.rowCount() == BATCH and model.total == BATCH + 30
+    assert model.canFetchMore()
+    model.fetchMore()
+    assert model.rowCount() == BATCH + 30 and not model.canFetchMore()
+
+
+def test_sort_and_filter_happen_in_the_query(demo_db):
+    model = RecordTableModel("actions")
+    due = model.columns.index(next(c for c in model.columns if c.title == "Due"))
+    model.sort(due, Qt.SortOrder.DescendingOrder)
+    dates = [a.due_date for a in model.rows if a.due_date]
+    assert dates == sorted(dates, reverse=True)
+    model.set_query(filters={"overdue": True})
+    assert model.total == services.actions.count(filters={"overdue": True}) > 0
+    assert all(a.due_date < dt.date.today() for a in model.rows)
+    model.set_query(search="ISA")
+    assert model.total and all("ISA" in a.title or "isa" in (a.description or "").lower() for a in model.rows)
+
+
+def test_status_and_rag_have_colour_and_text(demo_db):
+    model = RecordTableModel("actions")
+    model.set_query(filters={"overdue": True})
+    status = [c.title for c in model.columns].index("Status")
+    index = model.index(0, status)
+    assert model.data(index, DISPLAY).endswith("(overdue)")
+    assert model.data(index, BACKGROUND) == RED
+    commitments = RecordTableModel("commitments")
+    rag = [c.title for c in commitments.columns].index("RAG")
+    texts = {commitments.data(commitments.index(r, rag), DISPLAY) for r in range(commitments.rowCount())}
+    assert texts <= {"Red", "Amber", "Green", ""} and texts & {"Red", "Amber", "Green"}
+    assert model.headerData(0, Qt.Orientation.Horizontal, DISPLAY) == "Ref"
+    assert model.data(model.index(0, 0), Qt.ItemDataRole.DecorationRole) is None

@@ -1,0 +1,190 @@
+"""Search, filters, links both ways, updates, history, the grid, the overview, the unsaved prompt."""
+
+import datetime as dt
+
+from tracker import services
+from tests.ui.conftest import activate, select_row
+from ui import dialogs
+
+
+def test_search_filters_as_you_type(window, qtbot):
+    page = window.show_view("stakeholders")
+    everyone = page.model.total
+    page.search.setText("kinsella")
+    qtbot.waitUntil(lambda: page.model.total == 1)
+    assert page.model.rows[0].name == "Ben Kinsella Trust"
+    assert page.count_label.text() == "1 stakeholder"
+    page.search.clear()
+    qtbot.waitUntil(lambda: page.model.total == everyone)
+
+
+def test_filters_build_the_services_filter_dict(window):
+    page = window.show_view("actions")
+    havering = services.councils.find("Havering")
+    page.filter_widget("council").set_value(havering)
+    page.filter_widget("overdue").setChecked(True)
+    assert window.current_filters("actions") == {"council": havering, "overdue": True}
+    assert page.model.total == services.actions.count(filters={"council": havering, "overdue": True}) > 0
+    assert all(a.council_id == havering.id and a.due_date < dt.date.today() for a in page.model.rows)
+    page.filter_widget("overdue").setChecked(False)
+    page.filter_widget("status").set_value("done")
+    assert {a.status for a in page.model.rows} == {"done"}
+    page.filter_widget("status").set_value(None)
+    page.filter_widget("due_within").set_value(30)
+    soon = dt.date.today() + dt.timedelta(days=30)
+    assert all(dt.date.today() <= a.due_date <= soon for a in page.model.rows)
+    owner = page.filter_widget("owner").itemData(1)
+    page.filter_widget("due_within").set_value(None)
+    page.filter_widget("council").set_value(None)
+    page.filter_widget("owner").set_value(owner)
+    assert all(a.owner_id == owner.id for a in page.model.rows)
+
+    stakeholders = window.show_view("stakeholders")
+    stakeholders.filter_widget("sector").set_value("faith")
+    stakeholders.filter_widget("quadrant").set_value("keep_informed")
+    assert stakeholders.model.total > 0
+    assert all(s.sector == "faith" and s.influence < 3 <= s.interest for s in stakeholders.model.rows)
+
+
+def test_unsaved_edits_are_never_lost_silently(window, answers):
+    page = window.show_view("stakeholders")
+    first = select_row(page, 0)
+    page.editor.fields["role"].input.setText("Edited")
+    page.editor.fields["role"].input.textEdited.emit("Edited")
+    answers.unsaved = [dialogs.CANCEL]
+    select_row(page, 1)
+    assert answers.asked[-1][0] == "unsaved"
+    assert page.editor.record.id == first.id and page.editor.fields["role"].get() == "Edited"
+    assert page.table.currentIndex().row() == 0  # the selection went back to the edited record
+
+    answers.unsaved = [dialogs.SAVE]
+    second = select_row(page, 1)
+    assert services.stakeholders.get(first.id).role == "Edited"
+    assert page.editor.record.id == second.id
+
+    page.editor.fields["role"].input.textEdited.emit("x")
+    answers.unsaved = [dialogs.DISCARD]
+    page.new_record()
+    assert page.editor.record is None and services.stakeholders.get(second.id).role == second.role
+
+    # Closing the window asks too; Cancel keeps it open.
+    page.editor.fields["name"].input.setText("Half-typed new stakeholder")
+    page.editor.fields["name"].input.textEdited.emit("x")
+    window.show_view("home")
+    answers.unsaved = [dialogs.CANCEL]
+    assert not window.close()
+    assert window.isVisible() and window.current_view() == "stakeholders"
+    answers.unsaved = [dialogs.DISCARD]
+    assert window.close()
+
+
+def test_stakeholder_links_lead_both_ways(window):
+    page = window.pages["stakeholders"]
+    trust = services.stakeholders.find_by_name("Ben Kinsella Trust")[0]
+    assert window.open_record("stakeholders", trust.id)
+    links = page.editor.links
+    member = services.stakeholders.members(trust)[0]
+    activate(links.sections["Members"].list, member.name)
+    assert window.current_view() == "stakeholders" and page.editor.record.id == member.id
+    activate(page.editor.links.sections["Organisation"].list, "Ben Kinsella Trust")
+    assert page.editor.record.id == trust.id
+
+    made = services.commitments.page(0, 1, filters={"made_by": trust})[0]
+    activate(page.editor.links.sections["Commitments made"].list, made.title)
+    commitments = window.pages["commitments"]
+    assert window.current_view() == "commitments" and commitments.editor.record.id == made.id
+    assert "Rolled-up RAG" in commitments.editor.links.summary.text()
+    activate(commitments.editor.links.sections["Made by"].list, trust.name)
+    assert window.current_view() == "stakeholders" and page.editor.record.id == trust.id
+
+    action = services.actions.of_commitment(made)[0]
+    window.open_record("commitments", made.id)
+    activate(commitments.editor.links.sections["Actions"].list, action.reference)
+    actions = window.pages["actions"]
+    assert window.current_view() == "actions" and actions.editor.record.id == action.id
+    activate(actions.editor.links.sections["Owner"].list, action.owner.name)
+    assert page.editor.record.id == action.owner_id
+    assert action.reference in "".join(page.editor.links.sections["Actions owned"].list.item(i).text()
+                                       for i in range(page.editor.links.sections["Actions owned"].list.count()))
+
+
+def test_event_attendance_is_editable_and_linked(window):
+    page = window.show_view("events")
+    event = select_row(page, 0)
+    attendance = page.editor.links.attendance
+    before = len(services.attendance.attendees(event))
+    attendance.person.setCurrentIndex(0)
+    person_id = attendance.person.currentData()
+    attendance.role.setText("speaker")
+    attendance.add_button.click()
+    rows = services.attendance.attendees(event)
+    assert len(rows) == before + 1 and any(a.stakeholder_id == person_id and a.role == "speaker" for a in rows)
+    person = services.stakeholders.get(person_id)
+    item = activate(attendance.list, person.name)
+    stakeholders = window.pages["stakeholders"]
+    assert stakeholders.editor.record.id == person_id
+    assert event.title in stakeholders.editor.links.sections["Events attended"].list.item(0).text() or any(
+        event.title in stakeholders.editor.links.sections["Events attended"].list.item(i).text()
+        for i in range(stakeholders.editor.links.sections["Events attended"].list.count()))
+    window.open_record("events", event.id)
+    attendance.list.setCurrentItem(next(attendance.list.item(i) for i in range(attendance.list.count())
+                                        if attendance.list.item(i).text() == item.text()))
+    attendance.remove_button.click()
+    assert len(services.attendance.attendees(event)) == before
+
+
+def test_updates_and_history(window):
+    page = window.show_view("actions")
+    action = select_row(page, 0)
+    panel = page.editor.updates
+    panel.text.setText("Venue booked")
+    panel.add_button.click()
+    assert services.updates.of(action)[0].text == "Venue booked"
+    assert "Venue booked" in panel.list.item(0).text() and "test user" in panel.list.item(0).text()
+    panel.add_button.click()  # empty text: a message, nothing saved
+    assert not panel.error.isHidden() and "required" in panel.error.text()
+
+    page.editor.fields["priority"].set("low")
+    page.editor._changed()
+    assert page.save()
+    history = page.editor.history
+    rows = [[history.topLevelItem(i).text(c) for c in range(6)] for i in range(history.topLevelItemCount())]
+    assert rows[0][2] == "create"
+    assert any(r[2] == "update" and r[3] == "priority" and r[5] == "low" and r[1] == "test user" for r in rows)
+
+
+def test_grid_places_and_opens_stakeholders(window):
+    grid = window.show_view("grid")
+    total = sum(w.count() for w in grid.lists.values())
+    assert total == len(services.stakeholders.grid())
+    met = services.stakeholders.find_by_name("Metropolitan Police Service")[0]
+    item = activate(grid.lists["manage_closely"], "Metropolitan Police Service")
+    assert item is not None
+    assert window.current_view() == "stakeholders"
+    assert window.pages["stakeholders"].editor.record.id == met.id
+
+
+def test_overview_counts_and_opens_overdue_actions(window):
+    home = window.show_view("home")
+    assert home.tiles["actions"].number.text() == f"{services.actions.count():,}"
+    assert home.tiles["overdue"].number.text() == str(services.actions.count(filters={"overdue": True}))
+    first = home.overdue.item(0)
+    activate(home.overdue, first.text())
+    assert window.current_view() == "actions"
+    assert window.pages["actions"].editor.record.due_date < dt.date.today()
+    assert home.due_soon.count() > 0
+
+
+def test_keyboard_shortcuts_and_accessible_names(window):
+    shortcuts = {k: window.actions[k].shortcut().toString() for k in ("new", "save", "find", "quit", "refresh")}
+    assert shortcuts == {"new": "Ctrl+N", "save": "Ctrl+S", "find": "Ctrl+F", "quit": "Ctrl+Q", "refresh": "F5"}
+    assert window.actions["delete"].shortcut().toString() == "Del"
+    assert set(window.menus) >= {"file", "edit", "view", "reports", "help"}
+    page = window.show_view("actions")
+    window.actions["find"].trigger()
+    assert page.search.hasFocus() or window.focusWidget() is page.search or not window.isActiveWindow()
+    for field in page.editor.fields.values():
+        assert field.input.accessibleName()
+    for widget in page.filters:
+        assert widget.accessibleName()
+    assert page.table.accessibleName() == "Actions list"

@@ -1,0 +1,88 @@
+"""The background-operation helper: results, failures, cancellation, its own DB connection."""
+
+import threading
+
+from tracker import services
+from tracker.db import database
+from tracker.errors import DatabaseBusyError
+from ui.worker import OperationCancelled, run_in_background
+
+
+def test_result_arrives_on_ui_thread_with_progress(qtbot, demo_db):
+    seen = {}
+    ui_thread = threading.current_thread()
+
+    def work(progress):
+        seen["thread"] = threading.current_thread()
+        seen["conn"] = database.connection()
+        total = services.actions.count()
+        for i in range(3):
+            assert progress.update(i, 3, f"step {i}")
+        return total
+
+    got = []
+    op = run_in_background(None, work, on_success=lambda r: got.append((r, threading.current_thread())))
+    with qtbot.waitSignal(op.finished, timeout=10_000):
+        pass
+    assert got == [(services.actions.count(), ui_thread)]
+    assert seen["thread"] is not ui_thread
+    assert seen["conn"] is not database.connection()  # the worker had its own connection
+
+
+def test_failure_goes_to_callback_or_friendly_dialog(qtbot, db, no_blocking_dialogs):
+    def boom(progress):
+        raise DatabaseBusyError("The database is busy.")
+
+    failures = []
+    op = run_in_background(None, boom, on_failure=failures.append)
+    with qtbot.waitSignal(op.finished, timeout=10_000):
+        pass
+    assert isinstance(failures[0], DatabaseBusyError)
+
+    op = run_in_background(None, boom)  # default: the message as-is, no traceback
+    with qtbot.waitSignal(op.finished, timeout=10_000):
+        pass
+    assert no_blocking_dialogs["messages"] == ["The database is busy."]
+
+    op = run_in_background(None, lambda p: 1 / 0)
+    with qtbot.waitSignal(op.finished, timeout=10_000):
+        pass
+    assert "ZeroDivisionError" in no_blocking_dialogs["errors"][0]
+
+
+def test_cancel_stops_the_callable(qtbot, db):
+    started = threading.Event()
+    release = threading.Event()
+    steps = []
+
+    def long_job(progress):
+        started.set()
+        release.wait(10)
+        for i in range(1000):
+            progress.check()
+            steps.append(i)
+        return "finished"
+
+    outcome = []
+    op = run_in_background(None, long_job, on_success=lambda r: outcome.append(r),
+                           on_cancel=lambda: outcome.append("cancelled"))
+    assert started.wait(10)
+    op.cancel()
+    release.set()
+    with qtbot.waitSignal(op.finished, timeout=10_000):
+        pass
+    assert outcome == ["cancelled"] and steps == [] and op.was_cancelled
+
+
+def test_progress_update_returns_false_after_cancel(qtbot, db):
+    def polite(progress):
+        progress.cancel()
+        if not progress.update(1, 2):
+            raise OperationCancelled()
+        return "not reached"
+
+    outcome = []
+    op = run_in_background(None, polite, on_success=outcome.append, on_cancel=lambda: outcome.append("cancelled"))
+    with qtbot.waitSignal(op.finished, timeout=10_000):
+        pass
+    assert outcome == ["cancelled"]

@@ -1,0 +1,327 @@
+"""The detail pane: edit one record, see its links, add dated updates, read its history.
+
+:class:`RecordEditor` is generic; :data:`FORMS` says which fields each record kind has and
+``ui.links`` what each kind links to.  Saving goes through the services with the version the
+record had when it was shown (a concurrent change raises StaleEditError and the user chooses).
+"""
+
+import datetime as dt
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (QFormLayout, QHBoxLayout, QLabel, QPushButton, QScrollArea, QTabWidget,
+                               QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget)
+
+from tracker import services, vocab
+from tracker.errors import StaleEditError, ValidationError
+from ui import dialogs, errors
+from ui.fields import CouncilsField, DateField, NotesField, RecordField, ScoreField, TextField, VocabField
+from ui.links import LinksPanel, UpdatesPanel
+from ui.resources import error_colour, icon
+
+PICKER_LIMIT = 5000
+
+
+def _stakeholders():
+    return services.stakeholders.page(0, PICKER_LIMIT, sort="name")
+
+
+def _events():
+    return services.events.page(0, PICKER_LIMIT, sort="date", descending=True)
+
+
+def _commitments():
+    return services.commitments.page(0, PICKER_LIMIT, sort="title")
+
+
+def _councils():
+    return services.councils.all_councils()
+
+
+FORMS = {
+    "stakeholders": lambda: [
+        VocabField("kind", "&Kind", vocab.STAKEHOLDER_KINDS),
+        TextField("name", "&Name"),
+        RecordField("organisation", "&Organisation", services.stakeholders.organisations),
+        VocabField("sector", "Se&ctor", vocab.SECTORS),
+        TextField("role", "&Role", "e.g. Head of Community Safety"),
+        TextField("email", "&Email", "name@example.org"),
+        TextField("phone", "&Phone"),
+        NotesField("address", "Address"),
+        TextField("website", "&Website", "https://…"),
+        ScoreField("influence", "In&fluence"),
+        ScoreField("interest", "In&terest"),
+        CouncilsField("councils", "Councils"),
+        TextField("tags", "Ta&gs", "comma-separated"),
+        NotesField("notes", "Notes"),
+    ],
+    "events": lambda: [
+        TextField("title", "&Title"),
+        VocabField("kind", "&Kind", vocab.EVENT_KINDS),
+        DateField("date", "&Date"),
+        TextField("place", "&Place"),
+        RecordField("council", "&Council", _councils),
+        NotesField("notes", "Notes"),
+    ],
+    "commitments": lambda: [
+        TextField("title", "&Title"),
+        NotesField("description", "Description"),
+        RecordField("made_by", "&Made by", _stakeholders, allow_empty=True),
+        RecordField("made_at", "Made &at (event)", _events),
+        DateField("date_made", "Date ma&de"),
+        DateField("target_date", "Ta&rget date"),
+        VocabField("theme", "T&heme", vocab.THEMES),
+        VocabField("status", "&Status", vocab.COMMITMENT_STATUSES),
+        VocabField("rag", "&RAG (own)", vocab.RAG, allow_empty=True),
+        CouncilsField("councils", "Councils"),
+    ],
+    "actions": lambda: [
+        TextField("title", "&Title"),
+        NotesField("description", "Description"),
+        RecordField("commitment", "&Commitment", _commitments),
+        RecordField("owner", "&Owner", _stakeholders),
+        RecordField("council", "Cou&ncil", _councils),
+        DateField("due_date", "&Due date"),
+        VocabField("priority", "&Priority", vocab.PRIORITIES),
+        VocabField("status", "&Status", vocab.ACTION_STATUSES),
+    ],
+}
+
+SERVICES = {"stakeholders": services.stakeholders, "events": services.events,
+            "commitments": services.commitments, "actions": services.actions}
+SINGULAR = {"stakeholders": "stakeholder", "events": "event", "commitments": "commitment", "actions": "action"}
+
+
+def describe(kind_key, record):
+    """How a record is named in headings and prompts."""
+    if record is None:
+        return f"the new {SINGULAR[kind_key]}"
+    return f"{SINGULAR[kind_key]} “{record}”"
+
+
+class RecordEditor(QWidget):
+    saved = Signal(object)
+    deleted = Signal(object)
+    open_link = Signal(str, int)  # kind key, record id
+    dirty_changed = Signal(bool)
+
+    def __init__(self, kind_key, parent=None):
+        super().__init__(parent)
+        self.kind_key = kind_key
+        self.service = SERVICES[kind_key]
+        self.record = None
+        self.version = None
+        self.dirty = False
+        self._loading = False
+        self.fields = {f.name: f for f in FORMS[kind_key]()}
+
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        self.heading = QLabel()
+        self.heading.setProperty("role", "heading")
+        self.heading.setWordWrap(True)
+        outer.addWidget(self.heading)
+        self.tabs = QTabWidget()
+        self.tabs.setAccessibleName("Record details")
+        outer.addWidget(self.tabs, 1)
+
+        form_page = QWidget()
+        page_layout = QVBoxLayout(form_page)
+        form = QFormLayout()
+        page_layout.addLayout(form)
+        page_layout.addStretch(1)
+        form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        for field in self.fields.values():
+            label = QLabel(field.label)
+            label.setBuddy(field.input)
+            form.addRow(label, field.widget)
+            field.connect(self._changed)
+        self.general_error = QLabel()
+        self.general_error.setProperty("role", "error")
+        self.general_error.setWordWrap(True)
+        self.general_error.setVisible(False)
+        form.addRow(self.general_error)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(form_page)
+        self.tabs.addTab(scroll, "De&tails")
+
+        self.links = LinksPanel(kind_key)
+        self.links.open_link.connect(self.open_link)
+        self.tabs.addTab(self.links, "&Links")
+        self.updates = None
+        if kind_key != "events":
+            self.updates = UpdatesPanel()
+            self.tabs.addTab(self.updates, "&Updates")
+        self.history = QTreeWidget()
+        self.history.setAccessibleName("History of changes")
+        self.history.setRootIsDecorated(False)
+        self.history.setHeaderLabels(["When", "Who", "Change", "Field", "From", "To"])
+        self.tabs.addTab(self.history, "&History")
+
+        buttons = QHBoxLayout()
+        self.save_button = QPushButton(icon("save"), "Save")
+        self.save_button.setToolTip("Save (Ctrl+S)")
+        self.save_button.clicked.connect(self.save)
+        self.revert_button = QPushButton("Revert")
+        self.revert_button.setToolTip("Drop your changes and show the saved version")
+        self.revert_button.clicked.connect(self.revert)
+        self.delete_button = QPushButton(icon("delete"), "Delete")
+        self.delete_button.setToolTip("Move to Deleted items (it can be restored)")
+        self.delete_button.clicked.connect(self.delete)
+        buttons.addWidget(self.save_button)
+        buttons.addWidget(self.revert_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.delete_button)
+        outer.addLayout(buttons)
+        self.load(None)
+
+    # ---- showing a record ----------------------------------------------------------
+    def load(self, record):
+        """Show ``record`` (None: a blank new one), dropping any unsaved edits."""
+        self._loading = True
+        try:
+            self.record = record
+            self.version = record.version if record is not None else None
+            for field in self.fields.values():
+                field.reload_choices()
+            values = ({name: getattr(record, name) for name in self.fields if name != "councils"}
+                      if record is not None else self.service.defaults())
+            if "councils" in self.fields:
+                values["councils"] = self.service.councils_of(record) if record is not None else []
+            for name, field in self.fields.items():
+                field.set(values.get(name))
+                field.show_error(None)
+            self.general_error.setVisible(False)
+        finally:
+            self._loading = False
+        self._set_dirty(False)
+        self.heading.setText(("New " + SINGULAR[self.kind_key]) if record is None
+                             else (f"{record}" + (" (deleted)" if record.is_deleted else "")))
+        self.delete_button.setEnabled(record is not None and not record.is_deleted)
+        self.save_button.setEnabled(record is None or not record.is_deleted)
+        self.links.show_record(record)
+        if self.updates is not None:
+            self.updates.show_record(record)
+        self._show_history()
+
+    def new(self):
+        self.load(None)
+        self.tabs.setCurrentIndex(0)
+        first = next(iter(self.fields.values()))
+        first = self.fields.get("title") or self.fields.get("name") or first
+        first.input.setFocus()
+
+    def revert(self):
+        self.load(self.service.reload(self.record) if self.record is not None else None)
+
+    def _show_history(self):
+        self.history.clear()
+        if self.record is None:
+            return
+        items = []
+        for entry in services.history(self.record.uuid):
+            when = entry.at.replace(tzinfo=dt.timezone.utc).astimezone().strftime("%d/%m/%Y %H:%M")
+            old, new = entry.old_value or "", entry.new_value or ""
+            if entry.operation == "create":
+                old, new = "", "created"
+            item = QTreeWidgetItem([when, entry.user, entry.operation, entry.field.replace("_", " "), old, new])
+            if entry.source:
+                item.setToolTip(2, f"Source: {entry.source}")
+            items.append(item)
+        self.history.addTopLevelItems(items)
+        for col in range(4):
+            self.history.resizeColumnToContents(col)
+
+    # ---- editing -------------------------------------------------------------------
+    def _changed(self, *args):
+        if not self._loading:
+            self._set_dirty(True)
+
+    def _set_dirty(self, dirty):
+        if dirty != self.dirty:
+            self.dirty = dirty
+            self.dirty_changed.emit(dirty)
+        self.revert_button.setEnabled(dirty)
+
+    def values(self):
+        return {name: field.get() for name, field in self.fields.items()}
+
+    def save(self):
+        """Save through the services; True when saved (or nothing to save)."""
+        if self.record is not None and self.record.is_deleted:
+            return False
+        for field in self.fields.values():
+            field.show_error(None)
+        self.general_error.setVisible(False)
+        try:
+            if self.record is None:
+                record = self.service.create(**self.values())
+            else:
+                record = self.service.update(self.record, expected_version=self.version, **self.values())
+        except ValidationError as exc:
+            self.show_errors(exc.errors)
+            return False
+        except StaleEditError as exc:
+            if dialogs.StaleEdit.ask(self, str(exc)) == dialogs.RELOAD:
+                self.load(self.service.reload(self.record))
+            else:
+                # Keep the edits; saving again applies them over the other person's version.
+                self.version = exc.current.version if exc.current is not None else self.version
+            return False
+        except errors.EXPECTED as exc:
+            errors.show_exception(self, exc)
+            return False
+        self.load(record)
+        self.saved.emit(record)
+        return True
+
+    def show_errors(self, problems):
+        others = []
+        first = None
+        for name, reason in problems.items():
+            field = self.fields.get(name)
+            if field is None:
+                others.append(f"{name.replace('_', ' ').capitalize()}: {reason}.")
+                continue
+            field.show_error(reason)
+            first = first or field
+        if others:
+            self.general_error.setText(" ".join(others))
+            palette = self.general_error.palette()
+            palette.setColor(self.general_error.foregroundRole(), error_colour())
+            self.general_error.setPalette(palette)
+            self.general_error.setVisible(True)
+        self.tabs.setCurrentIndex(0)
+        if first is not None:
+            first.input.setFocus()
+
+    def delete(self):
+        """Soft delete the shown record; it can be restored from Deleted items."""
+        if self.record is None or self.record.is_deleted:
+            return False
+        try:
+            record = self.service.delete(self.record, expected_version=self.version)
+        except StaleEditError as exc:
+            errors.show_message(self, str(exc))
+            self.load(self.service.reload(self.record))
+            return False
+        except errors.EXPECTED as exc:
+            errors.show_exception(self, exc)
+            return False
+        self.load(None)
+        self.deleted.emit(record)
+        return True
+
+    def confirm_leave(self):
+        """Before the shown record is replaced: True when it is fine to go on (saved or discarded)."""
+        if not self.dirty:
+            return True
+        answer = dialogs.UnsavedChanges.ask(self, describe(self.kind_key, self.record))
+        if answer == dialogs.SAVE:
+            return self.save()
+        if answer == dialogs.DISCARD:
+            self.revert()
+            return True
+        return False
+

@@ -1,0 +1,231 @@
+"""Form fields for the editors: one small class per kind of value, all with get/set/changed.
+
+Each field owns its input widget and the label under it where a validation reason from
+``ValidationError.errors`` is shown.  Dates are entered and shown as dd/MM/yyyy with a calendar
+popup; an empty date is the minimum date shown as "none".
+"""
+
+import datetime as dt
+
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDateEdit, QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit,
+                               QVBoxLayout, QWidget)
+
+from tracker import services
+from ui.resources import error_colour
+
+EMPTY_DATE = QDate(1900, 1, 1)
+
+
+class Field:
+    """A labelled input: ``widget`` (what goes in the form), ``get()``, ``set(value)``, ``on_change``."""
+
+    def __init__(self, name, label, input_widget):
+        self.name, self.label = name, label
+        self.input = input_widget
+        self.input.setAccessibleName(label.replace("&", ""))
+        self.input.setObjectName(f"field_{name}")
+        self.error = QLabel()
+        self.error.setProperty("role", "error")
+        self.error.setObjectName(f"error_{name}")
+        self.error.setWordWrap(True)
+        self.error.setVisible(False)
+        self.widget = QWidget()
+        layout = QVBoxLayout(self.widget)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(1)
+        layout.addWidget(self.input)
+        layout.addWidget(self.error)
+
+    def show_error(self, reason):
+        if reason:
+            self.error.setText(f"{self.label.replace('&', '')} {reason}.")
+            palette = self.error.palette()
+            palette.setColor(self.error.foregroundRole(), error_colour())
+            self.error.setPalette(palette)
+            self.input.setAccessibleDescription(self.error.text())
+        else:
+            self.error.clear()
+            self.input.setAccessibleDescription("")
+        self.error.setVisible(bool(reason))
+
+    def reload_choices(self):
+        """Refresh a picker's list from the database (before a record is shown)."""
+
+    def connect(self, slot):
+        raise NotImplementedError
+
+
+class TextField(Field):
+    def __init__(self, name, label, placeholder=""):
+        super().__init__(name, label, QLineEdit())
+        self.input.setPlaceholderText(placeholder)
+
+    def get(self):
+        return self.input.text()
+
+    def set(self, value):
+        self.input.setText(value or "")
+        self.input.setCursorPosition(0)  # show the start of a long title
+
+    def connect(self, slot):
+        self.input.textEdited.connect(slot)
+
+
+class NotesField(Field):
+    def __init__(self, name, label):
+        super().__init__(name, label, QPlainTextEdit())
+        self.input.setTabChangesFocus(True)  # keyboard users can leave the box with Tab
+        line = self.input.fontMetrics().lineSpacing()
+        self.input.setMinimumHeight(line * 3)
+        self.input.setMaximumHeight(line * 8)
+
+    def get(self):
+        return self.input.toPlainText()
+
+    def set(self, value):
+        self.input.setPlainText(value or "")
+
+    def connect(self, slot):
+        self.input.textChanged.connect(slot)
+
+
+class ComboField(Field):
+    """A fixed list of (label, value) choices; the value may be a code, a number or a record."""
+
+    def __init__(self, name, label, choices=(), allow_empty=False, empty_text="(none)"):
+        combo = QComboBox()
+        # Long titles must not widen the form beyond the pane; the popup shows them in full.
+        combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        combo.setMinimumContentsLength(12)
+        super().__init__(name, label, combo)
+        self.allow_empty, self.empty_text = allow_empty, empty_text
+        self.set_choices(choices)
+
+    def set_choices(self, choices):
+        current = self.get() if self.input.count() else None
+        self.input.blockSignals(True)
+        self.input.clear()
+        if self.allow_empty:
+            self.input.addItem(self.empty_text, None)
+        for label, value in choices:
+            self.input.addItem(label, value)
+        self.input.blockSignals(False)
+        self.set(current)
+
+    def _key(self, value):
+        return value.id if hasattr(value, "_meta") else value
+
+    def get(self):
+        return self.input.currentData()
+
+    def set(self, value):
+        key = self._key(value)
+        for i in range(self.input.count()):
+            if self._key(self.input.itemData(i)) == key:
+                self.input.setCurrentIndex(i)
+                return
+        if value is not None and hasattr(value, "_meta"):  # e.g. a record no longer in the picker's list
+            self.input.addItem(str(value), value)
+            self.input.setCurrentIndex(self.input.count() - 1)
+            return
+        self.input.setCurrentIndex(0 if self.input.count() else -1)
+
+    def connect(self, slot):
+        self.input.activated.connect(slot)
+
+
+class VocabField(ComboField):
+    def __init__(self, name, label, vocabulary, allow_empty=False):
+        super().__init__(name, label, [(lab, code) for code, lab in vocabulary.items()], allow_empty)
+
+
+class ScoreField(ComboField):
+    def __init__(self, name, label):
+        super().__init__(name, label, [(f"{n} – {word}", n) for n, word in
+                                       zip(range(1, 6), ("very low", "low", "medium", "high", "very high"))],
+                         allow_empty=True, empty_text="(not scored)")
+
+
+class RecordField(ComboField):
+    """A picker over live records, reloaded from a service function before each record is shown."""
+
+    def __init__(self, name, label, load, allow_empty=True):
+        self.load = load
+        super().__init__(name, label, (), allow_empty)
+        self.input.setEditable(False)
+
+    def reload_choices(self):
+        self.set_choices([(str(r), r) for r in self.load()])
+
+
+class DateField(Field):
+    def __init__(self, name, label, allow_empty=True):
+        edit = QDateEdit()
+        edit.setCalendarPopup(True)
+        edit.setDisplayFormat("dd/MM/yyyy")
+        edit.setMinimumDate(EMPTY_DATE)
+        self.allow_empty = allow_empty
+        if allow_empty:
+            edit.setSpecialValueText("none")  # shown for the minimum date, i.e. no date
+        super().__init__(name, label, edit)
+        self.input.setDate(EMPTY_DATE)
+
+    def get(self):
+        value = self.input.date()
+        if self.allow_empty and value == EMPTY_DATE:
+            return None
+        return dt.date(value.year(), value.month(), value.day())
+
+    def set(self, value):
+        if value is None:
+            self.input.setDate(EMPTY_DATE if self.allow_empty else QDate.currentDate())
+        else:
+            self.input.setDate(QDate(value.year, value.month, value.day))
+
+    def connect(self, slot):
+        self.input.dateChanged.connect(slot)
+
+
+class CouncilsField(Field):
+    """Tick boxes for the councils a stakeholder or commitment belongs to."""
+
+    def __init__(self, name, label):
+        box = QWidget()
+        self.layout = QHBoxLayout(box)
+        self.layout.setContentsMargins(0, 0, 0, 0)
+        self.boxes = []  # (QCheckBox, Council)
+        self._slots = []
+        super().__init__(name, label, box)
+
+    def reload_choices(self):
+        ticked = {c.id for c in self.get()}
+        while self.layout.count():
+            item = self.layout.takeAt(0)
+            if item.widget() is not None:
+                item.widget().deleteLater()
+        self.boxes = []
+        for council in services.councils.all_councils():
+            box = QCheckBox(council.name)
+            box.setChecked(council.id in ticked)
+            box.setAccessibleName(f"Council: {council.name}")
+            for slot in self._slots:
+                box.toggled.connect(slot)
+            self.layout.addWidget(box)
+            self.boxes.append((box, council))
+        self.layout.addStretch(1)
+
+    def get(self):
+        return [council for box, council in self.boxes if box.isChecked()]
+
+    def set(self, value):
+        wanted = {c.id for c in (value or [])}
+        for box, council in self.boxes:
+            box.blockSignals(True)
+            box.setChecked(council.id in wanted)
+            box.blockSignals(False)
+
+    def connect(self, slot):
+        self._slots.append(slot)
+        for box, _ in self.boxes:
+            box.toggled.connect(slot)

@@ -1,0 +1,388 @@
+"""The main window: navigation, menus, toolbar, shortcuts, and remembering how it was left.
+
+Other parts of the app extend it through ``self.menus`` (``"file"``, ``"edit"``, ``"view"``,
+``"reports"``, ``"help"``: add actions to them) and ``current_filters(kind)`` (the services filter
+dict of a list view, e.g. to prefill a report).  ``pages`` maps a view key to its widget.
+"""
+
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, Qt, QUrl
+from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
+from PySide6.QtWidgets import (QApplication, QListWidget, QListWidgetItem, QMainWindow, QMessageBox, QSplitter,
+                               QStackedWidget)
+
+from tracker import APP_NAME, __version__, services
+from tracker.db import current_path, open_database
+from tracker.demo import load_demo
+
+from tracker.logs import log_file
+from ui import dialogs, errors, settings
+from ui.listpage import DeletedPage, ListPage
+from ui.overview import GridPage, HomePage
+from ui.resources import icon
+
+VIEWS = [  # key, label, icon
+    ("home", "Overview", "home"),
+    ("stakeholders", "Stakeholders", "stakeholders"),
+    ("events", "Events", "events"),
+    ("commitments", "Commitments", "commitments"),
+    ("actions", "Actions", "actions"),
+    ("grid", "Power/interest grid", "grid"),
+    ("deleted", "Deleted items", "deleted"),
+]
+LIST_KINDS = ("stakeholders", "events", "commitments", "actions")
+USER_GUIDE = Path(__file__).resolve().parent.parent / "docs" / "user-guide.md"
+
+
+class MainWindow(QMainWindow):
+    def __init__(self):
+        super().__init__()
+        self.setWindowTitle(APP_NAME)
+        self.setWindowIcon(icon("app"))
+        self.pages = {
+            "home": HomePage(),
+            **{key: ListPage(key) for key in LIST_KINDS},
+            "grid": GridPage(),
+            "deleted": DeletedPage(),
+        }
+        self.nav = QListWidget()
+        self.nav.setObjectName("navigation")
+        self.nav.setAccessibleName("Views")
+        self.stack = QStackedWidget()
+        for key, label, icon_name in VIEWS:
+            item = QListWidgetItem(icon(icon_name), label)
+            item.setData(Qt.ItemDataRole.UserRole, key)
+            self.nav.addItem(item)
+            self.stack.addWidget(self.pages[key])
+            if hasattr(self.pages[key], "open_link"):
+                self.pages[key].open_link.connect(self.open_record)
+        for key in LIST_KINDS:
+            self.pages[key].changed.connect(self._records_changed)
+        self.pages["deleted"].restored.connect(self._restored)
+        widest = max(self.nav.fontMetrics().horizontalAdvance(label) for _, label, _ in VIEWS)
+        self.nav.setMinimumWidth(widest * 6 // 5 + self.nav.iconSize().width()
+                                 + 10 * self.nav.fontMetrics().averageCharWidth())
+        self.nav.setMaximumWidth(self.nav.minimumWidth() * 3 // 2)
+        self.nav.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.nav.currentRowChanged.connect(self._nav_changed)
+        self.splitter = QSplitter()
+        self.splitter.addWidget(self.nav)
+        self.splitter.addWidget(self.stack)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setChildrenCollapsible(False)
+        self.setCentralWidget(self.splitter)
+        self.menus = {}
+        self.actions = {}
+        self._build_actions()
+        self._update_title()
+        self.restore_state()
+        self.statusBar().showMessage(f"Signed in as {services.current_actor().user}", 5000)
+
+    # ---- menus and toolbar ---------------------------------------------------------
+    def _action(self, key, text, slot, shortcut=None, icon_name=None, tip=None):
+        action = QAction(text, self)
+        if icon_name:
+            action.setIcon(icon(icon_name))
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        if tip:
+            action.setStatusTip(tip)
+        action.triggered.connect(slot)
+        self.actions[key] = action
+        return action
+
+    def _build_actions(self):
+        bar = self.menuBar()
+        file = self.menus["file"] = bar.addMenu("&File")
+        file.addAction(self._action("new", "&New", self.new_record, QKeySequence.StandardKey.New, "new",
+                                    "Create a record in the current list"))
+        file.addAction(self._action("save", "&Save", self.save, QKeySequence.StandardKey.Save, "save",
+                                    "Save the record being edited"))
+        file.addSeparator()
+        file.addAction(self._action("settings", "Se&ttings…", self.show_settings, "Ctrl+,", "settings",
+                                    "Your name, home council and database file"))
+        file.addSeparator()
+        quit_action = self._action("quit", "&Quit", self.close, QKeySequence.StandardKey.Quit)
+        quit_action.setShortcuts([QKeySequence("Ctrl+Q")])
+        quit_action.setMenuRole(QAction.MenuRole.QuitRole)
+        file.addAction(quit_action)
+
+        edit = self.menus["edit"] = bar.addMenu("&Edit")
+        edit.addAction(self._action("find", "&Find…", self.find, QKeySequence.StandardKey.Find, "find",
+                                    "Search the current list"))
+        edit.addAction(self._action("revert", "Re&vert changes", self.revert, None, None,
+                                    "Drop unsaved changes to the record"))
+        edit.addSeparator()
+        delete = self._action("delete", "&Delete", self.delete, QKeySequence.StandardKey.Delete, "delete",
+                              "Move the record to Deleted items")
+        delete.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        edit.addAction(delete)
+        edit.addAction(self._action("restore", "R&estore", self.restore, None, "restore",
+                                    "Bring back the selected deleted record"))
+
+        view = self.menus["view"] = bar.addMenu("&View")
+        for n, (key, label, icon_name) in enumerate(VIEWS, start=1):
+            view.addAction(self._action(f"view_{key}", label, lambda checked=False, k=key: self.show_view(k),
+                                        f"Ctrl+{n}", icon_name))
+        view.addSeparator()
+        view.addAction(self._action("refresh", "&Refresh", self.refresh, QKeySequence.StandardKey.Refresh,
+                                    "refresh", "Read the lists again from the database"))
+        self.actions["refresh"].setShortcuts([QKeySequence("F5")])
+
+        reports = self.menus["reports"] = bar.addMenu("&Reports")
+        reports.addAction(self._action("overdue", "&Overdue actions", self.show_overdue_actions, None, "actions",
+                                       "The Actions list filtered to overdue actions"))
+        reports.addAction(self._action("due_soon", "Commitments &due in 30 days", self.show_commitments_due,
+                                       None, "commitments", "The Commitments list filtered to those due soon"))
+
+        help_menu = self.menus["help"] = bar.addMenu("&Help")
+        help_menu.addAction(self._action("guide", "&User guide", self.open_user_guide, QKeySequence.StandardKey.HelpContents))
+        help_menu.addAction(self._action("log", "Open the &log folder", self.open_log_folder))
+        about = self._action("about", f"&About {APP_NAME}", self.about)
+        about.setMenuRole(QAction.MenuRole.AboutRole)
+        help_menu.addAction(about)
+
+        toolbar = self.addToolBar("Main")
+        toolbar.setObjectName("main_toolbar")
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        for key in ("new", "save", "delete", "refresh", "find"):
+            toolbar.addAction(self.actions[key])
+        # Delete acts on the record, not on text being edited: only while a list or editor has focus.
+        for key in LIST_KINDS:
+            self.pages[key].addAction(delete)
+        self._update_actions()
+
+    # ---- views ---------------------------------------------------------------------
+    def current_view(self):
+        item = self.nav.currentItem()
+        return item.data(Qt.ItemDataRole.UserRole) if item is not None else "home"
+
+    def current_page(self):
+        return self.pages[self.current_view()]
+
+    def show_view(self, key):
+        row = [k for k, _, _ in VIEWS].index(key)
+        self.nav.setCurrentRow(row)
+        return self.pages[key]
+
+    def _nav_changed(self, row):
+        if row < 0:
+            return
+        key = VIEWS[row][0]
+        self.stack.setCurrentWidget(self.pages[key])
+        if key in ("home", "grid", "deleted"):
+            self.pages[key].refresh()
+        self._update_actions()
+
+    def _update_actions(self):
+        view = self.current_view()
+        is_list = view in LIST_KINDS
+        for key in ("new", "save", "delete", "revert"):
+            self.actions[key].setEnabled(is_list)
+        self.actions["find"].setEnabled(is_list or view == "deleted")
+        self.actions["restore"].setEnabled(view == "deleted")
+        if is_list:
+            self.actions["new"].setText(f"&New {self.pages[view].editor.service.what}")
+
+    def current_filters(self, kind):
+        """The services filter dict the ``kind`` list view is showing now (e.g. "actions")."""
+        return self.pages[kind].current_filters()
+
+    def current_search(self, kind):
+        return self.pages[kind].search.text()
+
+    def open_record(self, kind, record_id):
+        """Go to ``kind``'s view and show the record (following a link)."""
+        page = self.pages[kind]
+        if page.editor.record is not None and page.editor.record.id == record_id:
+            self.show_view(kind)
+            return True
+        if not page.editor.confirm_leave():
+            self.show_view(kind)
+            return False
+        self.show_view(kind)
+        return page.open_record(record_id)
+
+    # ---- commands ------------------------------------------------------------------
+    def new_record(self):
+        if self.current_view() in LIST_KINDS:
+            self.current_page().new_record()
+
+    def save(self):
+        if self.current_view() in LIST_KINDS and self.current_page().save():
+            self.statusBar().showMessage("Saved.", 4000)
+
+    def revert(self):
+        if self.current_view() in LIST_KINDS:
+            self.current_page().editor.revert()
+
+    def delete(self):
+        if self.current_view() in LIST_KINDS and self.current_page().delete_current():
+            self.statusBar().showMessage("Deleted. It can be restored from Deleted items.", 6000)
+
+    def restore(self):
+        if self.current_view() == "deleted":
+            self.pages["deleted"].restore_current()
+
+    def find(self):
+        page = self.current_page()
+        if hasattr(page, "focus_search"):
+            page.focus_search()
+
+    def refresh(self):
+        page = self.current_page()
+        try:
+            if hasattr(page, "reload_filter_choices"):
+                page.reload_filter_choices()
+            page.refresh()
+        except errors.EXPECTED as exc:
+            errors.show_exception(self, exc)
+        self.statusBar().showMessage("Refreshed.", 2000)
+
+    def show_overdue_actions(self):
+        page = self.show_view("actions")
+        for w in page.filters:
+            w.blockSignals(True)
+            w.set_value(True if w.key == "overdue" else None)
+            w.blockSignals(False)
+        page.apply_query()
+
+    def show_commitments_due(self):
+        page = self.show_view("commitments")
+        for w in page.filters:
+            w.blockSignals(True)
+            w.set_value(30 if w.key == "due_within" else None)
+            w.blockSignals(False)
+        page.apply_query()
+
+    def _records_changed(self):
+        for key in LIST_KINDS:
+            if self.pages[key] is not self.current_page():
+                self.pages[key].model.refresh()
+
+    def _restored(self, kind, record_id):
+        self.pages[kind].model.refresh()
+        self.statusBar().showMessage("Restored.", 4000)
+
+    def show_settings(self):
+        answer = dialogs.SettingsDialog.ask(self, settings.user_name(), settings.home_council(),
+                                            current_path() or settings.last_database())
+        if answer is None:
+            return False
+        settings.save_user(answer["name"], answer["council"])
+        if answer["database"] and Path(answer["database"]) != current_path():
+            self.switch_database(answer["database"])
+        self._update_title()
+        return True
+
+    def switch_database(self, path):
+        """Open another database file (creating it if new) and show it in every view."""
+        if not self.confirm_unsaved():
+            return False
+        previous = current_path()
+        created = not Path(path).exists()
+        try:
+            open_database(path, create=True)
+        except errors.EXPECTED as exc:
+            errors.show_exception(self, exc)
+            if previous is not None:
+                open_database(previous)
+            return False
+        if created and dialogs.FirstRun.ask(self, path):
+            load_demo()
+        settings.remember_database(path)
+        for key in LIST_KINDS:
+            self.pages[key].editor.load(None)
+            self.pages[key].reload_filter_choices()
+        for page in self.pages.values():
+            page.refresh()
+        self._update_title()
+        return True
+
+    def _update_title(self):
+        path = current_path()
+        self.setWindowTitle(f"{path.name} — {APP_NAME}" if path else APP_NAME)
+
+    def open_user_guide(self):
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(USER_GUIDE)))
+
+    def open_log_folder(self):
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(log_file().parent)))
+
+    def about(self):
+        QMessageBox.about(self, f"About {APP_NAME}",
+                          f"<b>{APP_NAME}</b> {__version__}<br>Stakeholders, commitments and actions for "
+                          f"the tri-borough Serious Violence partnership.<br>Database: {current_path()}<br>"
+                          f"Log file: {log_file()}")
+
+    # ---- closing and remembering ------------------------------------------------------
+    def confirm_unsaved(self):
+        """Ask about every list with unsaved edits; False when the user chose to stay."""
+        for key in LIST_KINDS:
+            page = self.pages[key]
+            if page.editor.dirty:
+                self.show_view(key)
+                if not page.editor.confirm_leave():
+                    return False
+        return True
+
+    def closeEvent(self, event):
+        if not self.confirm_unsaved():
+            event.ignore()
+            return
+        self.save_state()
+        event.accept()
+
+    def save_state(self):
+        s = settings.app_settings()
+        s.setValue("window/geometry", self.saveGeometry())
+        s.setValue("window/state", self.saveState())
+        s.setValue("window/splitter", self.splitter.saveState())
+        s.setValue("window/view", self.current_view())
+        for key in LIST_KINDS:
+            page = self.pages[key]
+            s.setValue(f"window/{key}/splitter", page.splitter.saveState())
+            s.setValue(f"window/{key}/columns", page.table.horizontalHeader().saveState())
+        s.sync()
+
+    def showEvent(self, event):
+        super().showEvent(event)
+        # Splitter sizes only stick once the window has its real size.
+        for key, state in self._pending_splitters.items():
+            splitter = self.pages[key].splitter
+            splitter.resize(self.stack.size())
+            if state is None:
+                total = sum(splitter.sizes()) or 1000
+                splitter.setSizes([total * 3 // 5, total * 2 // 5])  # the list a little wider than the editor
+            else:
+                splitter.restoreState(state)
+        self._pending_splitters = {}
+
+    def restore_state(self):
+        s = settings.app_settings()
+        self._pending_splitters = {}
+        if isinstance(s.value("window/geometry"), QByteArray):
+            self.restoreGeometry(s.value("window/geometry"))
+        else:
+            screen = QApplication.primaryScreen()
+            size = screen.availableGeometry().size() * 0.85 if screen is not None else None
+            if size is not None:
+                self.resize(size)
+        if isinstance(s.value("window/state"), QByteArray):
+            self.restoreState(s.value("window/state"))
+        if isinstance(s.value("window/splitter"), QByteArray):
+            self.splitter.restoreState(s.value("window/splitter"))
+        else:
+            self.splitter.setSizes([self.nav.minimumWidth(), 10 * self.nav.minimumWidth()])
+        for key in LIST_KINDS:
+            page = self.pages[key]
+            value = s.value(f"window/{key}/splitter")
+            self._pending_splitters[key] = value if isinstance(value, QByteArray) else None
+            value = s.value(f"window/{key}/columns")
+            if isinstance(value, QByteArray):
+                page.table.horizontalHeader().restoreState(value)  # widths, order and the sort column
+            else:
+                page.table.fit_columns()
+        view = str(s.value("window/view", "home") or "home")
+        self.show_view(view if view in self.pages else "home")

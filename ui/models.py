@@ -1,0 +1,259 @@
+"""Table models: thin adapters over ``RecordService.query/page/count``.
+
+Search, filters and sorting happen in SQL through the services; the model holds the rows fetched
+so far and fetches the next batch when the view scrolls (``canFetchMore``/``fetchMore``).  No
+proxy model sits over all rows.  ``data()`` uses module-level role constants (the short enum
+forms cost about 20 times as much per call).
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Callable
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
+from PySide6.QtGui import QColor
+
+from tracker import services, vocab
+from tracker.dates import format_uk_date
+from tracker.services.stakeholders import GRID_QUADRANTS, quadrant
+
+DISPLAY = Qt.ItemDataRole.DisplayRole
+TOOLTIP = Qt.ItemDataRole.ToolTipRole
+BACKGROUND = Qt.ItemDataRole.BackgroundRole
+ACCESSIBLE = Qt.ItemDataRole.AccessibleTextRole
+ALIGN = Qt.ItemDataRole.TextAlignmentRole
+RECORD_ROLE = Qt.ItemDataRole.UserRole + 1  # the peewee record of a row
+ID_ROLE = Qt.ItemDataRole.UserRole + 2  # its database id
+HORIZONTAL = Qt.Orientation.Horizontal
+ENABLED_SELECTABLE = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+NO_FLAGS = Qt.ItemFlag.NoItemFlags
+
+BATCH = 200
+
+# Translucent tints read on light and dark palettes alike; the text always says the status too.
+RED, AMBER, GREEN, GREY = (QColor(220, 40, 40, 90), QColor(240, 160, 0, 100), QColor(40, 170, 60, 90),
+                           QColor(128, 128, 128, 60))
+RAG_TINT = {"R": RED, "A": AMBER, "G": GREEN}
+ACTION_STATUS_TINT = {"blocked": RED, "in_progress": AMBER, "done": GREEN, "cancelled": GREY}
+COMMITMENT_STATUS_TINT = {"lapsed": RED, "withdrawn": GREY, "in_progress": AMBER, "agreed": AMBER,
+                          "achieved": GREEN}
+
+
+@dataclass(frozen=True)
+class Column:
+    title: str
+    text: Callable  # record -> str
+    sort: str = None  # the service's sort key, None when not sortable
+    tint: Callable = None  # record -> QColor or None
+
+
+def _council_names():
+    return {c.id: c.name for c in services.councils.all_councils(include_inactive=True)}
+
+
+def _action_status_tint(a):
+    if a.due_date and a.due_date < dt.date.today() and a.status not in vocab.ACTION_CLOSED:
+        return RED
+    return ACTION_STATUS_TINT.get(a.status)
+
+
+def _action_status_text(a):
+    text = vocab.label(vocab.ACTION_STATUSES, a.status)
+    if a.due_date and a.due_date < dt.date.today() and a.status not in vocab.ACTION_CLOSED:
+        return f"{text} (overdue)"
+    return text
+
+
+class Kind:
+    """How one record kind is listed: its service, columns and words."""
+
+    def __init__(self, key, service, singular, plural, columns):
+        self.key, self.service, self.singular, self.plural = key, service, singular, plural
+        self.columns = columns
+
+
+def _owner_name(a):
+    return a.owner.name if a.owner_id else ""
+
+
+def kinds(context):
+    """The listed record kinds; ``context`` gives per-refresh lookups (council names, rolled-up RAG)."""
+    council = context.council_name
+    return {
+        "stakeholders": Kind("stakeholders", services.stakeholders, "stakeholder", "stakeholders", [
+            Column("Name", lambda s: s.name, "name"),
+            Column("Kind", lambda s: vocab.label(vocab.STAKEHOLDER_KINDS, s.kind), "kind"),
+            Column("Sector", lambda s: vocab.label(vocab.SECTORS, s.sector), "sector"),
+            Column("Role", lambda s: s.role),
+            Column("Influence", lambda s: "" if s.influence is None else str(s.influence), "influence"),
+            Column("Interest", lambda s: "" if s.interest is None else str(s.interest), "interest"),
+            Column("Grid", lambda s: GRID_QUADRANTS.get(quadrant(s.influence, s.interest), "")),
+        ]),
+        "events": Kind("events", services.events, "event", "events", [
+            Column("Date", lambda e: format_uk_date(e.date), "date"),
+            Column("Title", lambda e: e.title, "title"),
+            Column("Kind", lambda e: vocab.label(vocab.EVENT_KINDS, e.kind), "kind"),
+            Column("Place", lambda e: e.place),
+            Column("Council", lambda e: council(e.council_id)),
+        ]),
+        "commitments": Kind("commitments", services.commitments, "commitment", "commitments", [
+            Column("Title", lambda c: c.title, "title"),
+            Column("Made by", lambda c: c.made_by.name, "made_by"),
+            Column("Made", lambda c: format_uk_date(c.date_made), "date_made"),
+            Column("Target", lambda c: format_uk_date(c.target_date), "target_date"),
+            Column("Theme", lambda c: vocab.label(vocab.THEMES, c.theme), "theme"),
+            Column("Status", lambda c: vocab.label(vocab.COMMITMENT_STATUSES, c.status), "status",
+                   lambda c: COMMITMENT_STATUS_TINT.get(c.status)),
+            Column("RAG", lambda c: vocab.label(vocab.RAG, context.rag(c)), None,
+                   lambda c: RAG_TINT.get(context.rag(c))),
+        ]),
+        "actions": Kind("actions", services.actions, "action", "actions", [
+            Column("Ref", lambda a: a.reference, "reference"),
+            Column("Title", lambda a: a.title, "title"),
+            Column("Owner", _owner_name, "owner"),
+            Column("Council", lambda a: a.council.name if a.council_id else "", "council"),
+            Column("Due", lambda a: format_uk_date(a.due_date), "due_date"),
+            Column("Priority", lambda a: vocab.label(vocab.PRIORITIES, a.priority), "priority"),
+            Column("Status", _action_status_text, "status", _action_status_tint),
+        ]),
+    }
+
+
+class ListContext:
+    """Lookups a page of rows needs, fetched once per batch rather than once per cell."""
+
+    def __init__(self):
+        self._councils = None
+        self._rags = {}
+
+    def council_name(self, council_id):
+        if council_id is None:
+            return ""
+        if self._councils is None:
+            self._councils = _council_names()
+        return self._councils.get(council_id, "")
+
+    def load_rags(self, commitments):
+        self._rags.update(services.commitments.rolled_up_rags(commitments))
+
+    def rag(self, commitment):
+        return self._rags.get(commitment.id, commitment.rag)
+
+
+class RecordTableModel(QAbstractTableModel):
+    """Rows of one record kind for the current search, filters and sort, fetched in batches."""
+
+    def __init__(self, kind_key, deleted=False, parent=None):
+        super().__init__(parent)
+        self.context = ListContext()
+        self.kind = kinds(self.context)[kind_key]
+        self.service = self.kind.service
+        self.columns = self.kind.columns
+        self.deleted = deleted
+        self.search = ""
+        self.filters = {}
+        self.sort_key = self.service.default_sort
+        self.descending = False
+        self.rows = []
+        self.total = 0
+        self.refresh()
+
+    # ---- state -------------------------------------------------------------------
+    def query_args(self):
+        return {"search": self.search, "filters": dict(self.filters), "sort": self.sort_key,
+                "descending": self.descending, "deleted": self.deleted}
+
+    def set_query(self, search=None, filters=None):
+        if search is not None:
+            self.search = search
+        if filters is not None:
+            self.filters = {k: v for k, v in filters.items() if v not in (None, "", False)}
+        self.refresh()
+
+    def refresh(self):
+        self.beginResetModel()
+        self.context = ListContext()
+        self.kind = kinds(self.context)[self.kind.key]
+        self.columns = self.kind.columns
+        self.total = self.service.count(search=self.search, filters=self.filters, deleted=self.deleted)
+        self.rows = self._fetch(0)
+        self.endResetModel()
+
+    def _fetch(self, offset):
+        rows = self.service.page(offset, BATCH, **self.query_args())
+        if self.kind.key == "commitments":
+            self.context.load_rags(rows)
+        return rows
+
+    # ---- Qt model ----------------------------------------------------------------
+    def rowCount(self, parent=QModelIndex()):
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent=QModelIndex()):
+        return 0 if parent.isValid() else len(self.columns)
+
+    def canFetchMore(self, parent=QModelIndex()):
+        return not parent.isValid() and len(self.rows) < self.total
+
+    def fetchMore(self, parent=QModelIndex()):
+        if parent.isValid() or len(self.rows) >= self.total:
+            return
+        more = self._fetch(len(self.rows))
+        if not more:
+            self.total = len(self.rows)
+            return
+        self.beginInsertRows(QModelIndex(), len(self.rows), len(self.rows) + len(more) - 1)
+        self.rows.extend(more)
+        self.endInsertRows()
+
+    def flags(self, index):
+        if not index.isValid():
+            return NO_FLAGS
+        return ENABLED_SELECTABLE
+
+    def data(self, index, role=DISPLAY):
+        if not index.isValid() or index.row() >= len(self.rows) or index.column() >= len(self.columns):
+            return None
+        record = self.rows[index.row()]
+        column = self.columns[index.column()]
+        if role == DISPLAY or role == ACCESSIBLE:
+            return column.text(record)
+        if role == TOOLTIP:
+            text = column.text(record)
+            return text if len(text) > 40 else None
+        if role == BACKGROUND:
+            return column.tint(record) if column.tint is not None else None
+        if role == RECORD_ROLE:
+            return record
+        if role == ID_ROLE:
+            return record.id
+        return None
+
+    def headerData(self, section, orientation, role=DISPLAY):
+        if orientation == HORIZONTAL and 0 <= section < len(self.columns) and role == DISPLAY:
+            return self.columns[section].title
+        return None
+
+    def sort(self, column, order=Qt.SortOrder.AscendingOrder):
+        if not 0 <= column < len(self.columns) or self.columns[column].sort is None:
+            return
+        self.sort_key = self.columns[column].sort
+        self.descending = order == Qt.SortOrder.DescendingOrder
+        self.refresh()
+
+    def sort_column(self):
+        for i, column in enumerate(self.columns):
+            if column.sort == self.sort_key:
+                return i
+        return -1
+
+    # ---- lookups -----------------------------------------------------------------
+    def record(self, row):
+        return self.rows[row] if 0 <= row < len(self.rows) else None
+
+    def row_of(self, record_id):
+        """The row of ``record_id`` among the rows fetched so far, or -1."""
+        for i, rec in enumerate(self.rows):
+            if rec.id == record_id:
+                return i
+        return -1

@@ -1,0 +1,50 @@
+"""The app's settings: an ini file in the per-user data folder (so tests isolate it per test).
+
+Keys: ``user/name``, ``user/council`` (the audit actor), ``database/path`` (the last database),
+and window state under ``window/`` (geometry, splitters, column widths, the last view).
+"""
+
+from PySide6.QtCore import QSettings
+
+from tracker import services
+from tracker.paths import data_dir, ensure_private_dir
+
+
+def settings_file():
+    return data_dir() / "settings.ini"
+
+
+def app_settings() -> QSettings:
+    ensure_private_dir(data_dir())
+    return QSettings(str(settings_file()), QSettings.Format.IniFormat)
+
+
+def user_name():
+    return str(app_settings().value("user/name", "") or "")
+
+
+def home_council():
+    return str(app_settings().value("user/council", "") or "")
+
+
+def last_database():
+    return str(app_settings().value("database/path", "") or "")
+
+
+def remember_database(path):
+    s = app_settings()
+    s.setValue("database/path", str(path))
+    s.sync()
+
+
+def save_user(name, council):
+    s = app_settings()
+    s.setValue("user/name", name.strip())
+    s.setValue("user/council", council.strip())
+    s.sync()
+    apply_actor()
+
+
+def apply_actor():
+    """Changes are recorded in the audit trail under the name and council from settings."""
+    services.set_actor(user_name(), home_council())

@@ -1,0 +1,232 @@
+"""The one way the app runs slow work off the UI thread (imports, exports, reports, backups).
+
+Modelled on Anki's ``aqt.operations``: a plain callable runs on a thread from the global
+``QThreadPool``; the UI thread gets its result (or its exception) through callbacks.  The
+callable must **never touch a widget**: it reports progress through the :class:`Progress` object
+it is given, and everything it returns is handed to ``on_success`` on the UI thread.
+
+Usage::
+
+    from ui.worker import run_in_background
+
+    def export(progress):                     # runs on a worker thread
+        rows = services.actions.query()
+        total = services.actions.count()
+        for i, row in enumerate(rows):
+            if not progress.update(i, total, "Writing rows"):   # False once Cancel was pressed
+                return None                   # or: progress.check() raises OperationCancelled
+            ...
+        return path
+
+    run_in_background(
+        parent_widget, export,
+        on_success=lambda path: statusBar().showMessage(f"Saved {path}"),
+        on_failure=None,       # default: the friendly error dialog (TrackerError shown as-is)
+        on_cancel=None,        # called instead of on_success when the user cancelled
+        label="Exporting actions…",
+        progress_dialog=True,  # a modal QProgressDialog with a Cancel button (after 400 ms)
+        cancellable=True,
+    )
+
+The call returns a :class:`BackgroundOperation` (a QObject) whose ``finished`` signal fires on
+the UI thread after the callbacks ran (tests ``qtbot.waitSignal(op.finished)``); ``op.cancel()``
+asks the callable to stop.  Cancellation is cooperative: the callable polls
+``progress.cancelled`` / ``progress.update()`` / ``progress.check()``.  An
+:class:`OperationCancelled` raised inside it counts as a cancellation, not a failure.
+
+Each worker thread uses its own database connection: peewee keeps SQLite connections per
+thread, so the worker calls ``database.connect(reuse_if_open=True)`` before the callable and
+``database.close()`` after it.  Write in one ``database.atomic()`` block inside the callable if
+the work must be all-or-nothing.  While an operation runs, the UI thread should not start a
+conflicting write (the busy timeout turns a long lock into ``DatabaseBusyError``).
+"""
+
+import logging
+import threading
+
+from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal, Slot
+from PySide6.QtWidgets import QProgressDialog
+
+from tracker.db import database
+
+log = logging.getLogger(__name__)
+
+PROGRESS_DIALOG_DELAY_MS = 400  # quick operations finish before any dialog flickers up
+
+# Operations alive until their callbacks ran (a QRunnable's Python wrapper must not be collected).
+_running = set()
+
+
+class OperationCancelled(Exception):
+    """Raised by :meth:`Progress.check` (or by the callable) to stop after Cancel."""
+
+
+class Progress:
+    """What the callable gets: report progress, learn about cancellation.  Thread-safe."""
+
+    def __init__(self, emit):
+        self._emit = emit
+        self._cancel = threading.Event()
+
+    @property
+    def cancelled(self):
+        return self._cancel.is_set()
+
+    def cancel(self):
+        self._cancel.set()
+
+    def update(self, done, total=None, text=None):
+        """Report ``done`` of ``total`` steps (total None: unknown); returns False once cancelled."""
+        self._emit(int(done), -1 if total is None else int(total), "" if text is None else str(text))
+        return not self.cancelled
+
+    def __call__(self, done, total=None, text=None):
+        return self.update(done, total, text)
+
+    def check(self):
+        """Raise OperationCancelled if the user pressed Cancel."""
+        if self.cancelled:
+            raise OperationCancelled()
+
+
+class _Signals(QObject):
+    # Lives on the UI thread; emitted from the worker, so connected slots run queued on the UI thread.
+    progressed = Signal(int, int, str)
+    succeeded = Signal(object)
+    failed = Signal(object)
+    cancelled = Signal()
+
+
+class _Job(QRunnable):
+    def __init__(self, fn, progress, signals):
+        super().__init__()
+        self.setAutoDelete(False)
+        self.fn, self.progress, self.signals = fn, progress, signals
+
+    def run(self):
+        has_db = database.obj is not None
+        try:
+            if has_db:
+                database.connect(reuse_if_open=True)  # this thread's own connection
+            result = self.fn(self.progress)
+        except OperationCancelled:
+            self.signals.cancelled.emit()
+        except BaseException as exc:  # reported to the UI thread, never lost
+            self.signals.failed.emit(exc)
+        else:
+            if self.progress.cancelled:
+                self.signals.cancelled.emit()
+            else:
+                self.signals.succeeded.emit(result)
+        finally:
+            if has_db and database.obj is not None and not database.is_closed():
+                database.close()
+
+
+class BackgroundOperation(QObject):
+    """One running operation; ``finished`` fires on the UI thread after its callbacks."""
+
+    finished = Signal()
+
+    def __init__(self, parent, fn, on_success=None, on_failure=None, on_cancel=None, label="Working…",
+                 progress_dialog=True, cancellable=True):
+        super().__init__()
+        self.parent_widget = parent
+        self.on_success, self.on_failure, self.on_cancel = on_success, on_failure, on_cancel
+        self.signals = _Signals()
+        self.progress = Progress(self.signals.progressed.emit)
+        self.result = None
+        self.error = None
+        self.was_cancelled = False
+        self.done = False
+        self.signals.progressed.connect(self._on_progress, Qt.ConnectionType.QueuedConnection)
+        self.signals.succeeded.connect(self._on_succeeded, Qt.ConnectionType.QueuedConnection)
+        self.signals.failed.connect(self._on_failed, Qt.ConnectionType.QueuedConnection)
+        self.signals.cancelled.connect(self._on_cancelled, Qt.ConnectionType.QueuedConnection)
+        self.dialog = None
+        if progress_dialog:
+            self.dialog = QProgressDialog(label, "Cancel" if cancellable else "", 0, 0, parent)
+            self.dialog.setWindowTitle(label.rstrip("…. "))
+            self.dialog.setAccessibleName(label)
+            self.dialog.setWindowModality(Qt.WindowModality.WindowModal)
+            self.dialog.setAutoClose(False)
+            self.dialog.setAutoReset(False)
+            if not cancellable:
+                self.dialog.setCancelButton(None)
+            self.dialog.canceled.connect(self.cancel)
+            self._show_timer = QTimer(self)
+            self._show_timer.setSingleShot(True)
+            self._show_timer.timeout.connect(self._show_dialog)
+            self._show_timer.start(PROGRESS_DIALOG_DELAY_MS)
+        self._job = _Job(fn, self.progress, self.signals)
+
+    def start(self):
+        _running.add(self)
+        QThreadPool.globalInstance().start(self._job)
+        return self
+
+    def cancel(self):
+        self.progress.cancel()
+        if self.dialog is not None:
+            self.dialog.setLabelText("Cancelling…")
+
+    @property
+    def cancelled(self):
+        return self.progress.cancelled
+
+    def _show_dialog(self):
+        if not self.done and self.dialog is not None:
+            self.dialog.show()
+
+    @Slot(int, int, str)
+    def _on_progress(self, done, total, text):
+        if self.dialog is None or self.done:
+            return
+        if total >= 0:
+            self.dialog.setMaximum(max(total, 1))
+            self.dialog.setValue(min(done, max(total, 1)))
+        if text and not self.cancelled:
+            self.dialog.setLabelText(text)
+
+    def _finish(self, callback, *args):
+        self.done = True
+        if self.dialog is not None:
+            self._show_timer.stop()
+            self.dialog.canceled.disconnect(self.cancel)
+            self.dialog.hide()
+            self.dialog.deleteLater()
+            self.dialog = None
+        try:
+            if callback is not None:
+                callback(*args)
+        finally:
+            _running.discard(self)
+            self.finished.emit()
+
+    @Slot(object)
+    def _on_succeeded(self, result):
+        self.result = result
+        self._finish(self.on_success, result)
+
+    @Slot(object)
+    def _on_failed(self, exc):
+        self.error = exc
+        if self.on_failure is not None:
+            self._finish(self.on_failure, exc)
+            return
+        from ui.errors import show_exception
+
+        log.error("background operation failed", exc_info=(type(exc), exc, exc.__traceback__))
+        self._finish(show_exception, self.parent_widget, exc)
+
+    @Slot()
+    def _on_cancelled(self):
+        self.was_cancelled = True
+        self._finish(self.on_cancel)
+
+
+def run_in_background(parent, fn, on_success=None, on_failure=None, on_cancel=None, label="Working…",
+                      progress_dialog=True, cancellable=True):
+    """Run ``fn(progress)`` on a worker thread; see the module docstring."""
+    return BackgroundOperation(parent, fn, on_success=on_success, on_failure=on_failure, on_cancel=on_cancel,
+                               label=label, progress_dialog=progress_dialog, cancellable=cancellable).start()
