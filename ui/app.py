@@ -79,8 +79,11 @@ def start(argv=None):
         return None
     from ui.mainwindow import MainWindow
 
+    from ui.safety import start_daily_backup
+
     window = MainWindow()
     window.show()
+    start_daily_backup(window)
     return window
 
 

@@ -21,6 +21,7 @@ from ui import dialogs, errors, settings
 from ui.listpage import DeletedPage, ListPage
 from ui.overview import GridPage, HomePage
 from ui.resources import icon
+from ui.safety import SafetyActions
 
 VIEWS = [  # key, label, icon
     ("home", "Overview", "home"),
@@ -75,6 +76,7 @@ class MainWindow(QMainWindow):
         self.menus = {}
         self.actions = {}
         self._build_actions()
+        self.safety = SafetyActions(self)
         self._update_title()
         self.restore_state()
         self.statusBar().showMessage(f"Signed in as {services.current_actor().user}", 5000)
