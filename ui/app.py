@@ -71,19 +71,24 @@ def start(argv=None):
     apply_style(app)
     errors.install_excepthook()
     settings.apply_actor()
+    from ui.safety import recover_at_start
+
+    target = choose_database(args)
     try:
-        open_chosen_database(choose_database(args))
+        open_chosen_database(target)
     except TrackerError as exc:
-        log.warning("could not open the database: %s", exc)
-        errors.show_message(None, str(exc))
-        return None
+        log.warning("could not open the database: %s", type(exc).__name__)
+        if not recover_at_start(target, exc):
+            errors.show_message(None, str(exc))
+            return None
+        settings.remember_database(target)
     from ui.mainwindow import MainWindow
 
     from ui.safety import start_daily_backup
 
     window = MainWindow()
     window.show()
-    start_daily_backup(window)
+    window.daily_backup = start_daily_backup(window)
     return window
 
 

@@ -177,6 +177,30 @@ def erase_person(parent, person):
     return True
 
 
+def recover_at_start(target, exc):
+    """The database could not be opened at start: offer its backups.  True when one was restored."""
+    from pathlib import Path
+
+    from tracker.errors import DatabaseBusyError, NewerDatabaseError
+
+    if isinstance(exc, (DatabaseBusyError, NewerDatabaseError)) or "://" in str(target):
+        return False
+    path = Path(target).expanduser()
+    found = backups.list_backups(path) if path.parent.is_dir() else []
+    if not found:
+        return False
+    errors.show_message(None, f"{exc}\n\nYou can go back to one of its backups.")
+    chosen = ChooseBackup.ask(None, found)
+    if chosen is None:
+        return False
+    try:
+        backups.restore(chosen.path, path)
+    except Exception as failure:
+        errors.show_exception(None, failure)
+        return False
+    return True
+
+
 def start_daily_backup(window):
     """The first start of the day backs the database up, off the UI thread; failures are a status message."""
     if current_path() is None:

@@ -32,11 +32,12 @@ def asked(monkeypatch):
 def test_the_first_start_of_the_day_takes_a_backup(qtbot, tmp_path, answers):
     window = app_module.start(["--db", str(tmp_path / "day.db")])
     qtbot.addWidget(window)
-    qtbot.waitUntil(lambda: any(b.reason == "daily" for b in backups.list_backups()), timeout=10_000)
+    qtbot.waitUntil(lambda: window.daily_backup.done, timeout=10_000)
+    assert any(b.reason == "daily" for b in backups.list_backups())
     window.close()
     window = app_module.start(["--db", str(tmp_path / "day.db")])  # same day: no second one
     qtbot.addWidget(window)
-    qtbot.wait(300)
+    qtbot.waitUntil(lambda: window.daily_backup.done, timeout=10_000)
     assert [b.reason for b in backups.list_backups()].count("daily") == 1
 
 
@@ -126,3 +127,30 @@ def test_menus_hold_the_safety_actions(window):
     assert texts(window.menus["file"])[-1] == "&Quit"
     assert "Erase &person…" in texts(window.menus["edit"])
     assert "&Retention review…" in texts(window.menus["reports"])
+
+
+def test_a_damaged_database_at_start_offers_its_backups(qtbot, tmp_path, answers, asked, no_blocking_dialogs):
+    path = tmp_path / "work.db"
+    window = app_module.start(["--db", str(path)])
+    qtbot.addWidget(window)
+    qtbot.waitUntil(lambda: window.daily_backup.done)  # its thread's connection is closed
+    count = services.stakeholders.count()
+    backups.backup_before("import")
+    window.close()
+    from tracker.db import close_database
+    close_database()
+    path.write_bytes(b"scrambled" * 500)
+    asked["backup"] = lambda found: next(b for b in found if b.reason == "before-import")
+    window = app_module.start(["--db", str(path)])
+    assert window is not None
+    qtbot.addWidget(window)
+    assert "backups" in no_blocking_dialogs["messages"][0] and services.stakeholders.count() == count
+    assert any(b.reason == "damaged" for b in backups.list_backups(path))
+
+
+def test_a_damaged_database_without_backups_is_a_message(qtbot, tmp_path, asked, no_blocking_dialogs):
+    path = tmp_path / "lost.db"
+    path.write_bytes(b"scrambled" * 500)
+    assert app_module.start(["--db", str(path)]) is None
+    assert "not a Stakeholder Tracker database" in no_blocking_dialogs["messages"][-1]
+    assert asked["calls"] == []
