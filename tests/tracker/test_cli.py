@@ -141,3 +141,14 @@ def test_python_dash_m_tracker_runs_in_a_fresh_process(tmp_path):
                             text=True, env=env, timeout=60)
     assert result.returncode == 0, result.stderr
     assert f"schema version {migrations.LATEST_VERSION}" in result.stdout
+
+
+def test_output_piped_into_a_reader_that_leaves_is_not_an_error(tmp_path):
+    db = tmp_path / "pipe.db"
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "TRACKER_DATA_DIR": str(tmp_path / "d")}
+    subprocess.run([sys.executable, "-m", "tracker", "--db", str(db), "init", "--demo"], env=env, check=True,
+                   capture_output=True, timeout=120)
+    script = f"{sys.executable!s} -m tracker --db {db} stats | head -c 1"
+    result = subprocess.run(["bash", "-o", "pipefail", "-c", script], capture_output=True, text=True, env=env,
+                            timeout=60)
+    assert "Traceback" not in result.stderr and "unexpected" not in result.stderr
