@@ -170,3 +170,24 @@ def test_wal_and_shm_files_are_private(db, db_path):
     for suffix in ("-wal", "-shm"):
         side = Path(f"{db_path}{suffix}")
         assert side.exists() and side.stat().st_mode & 0o777 == 0o600
+
+
+def test_an_import_that_changes_something_is_backed_up_first(demo_db, db_path, tmp_path):
+    from tracker.exchange import export_workbook, import_workbook
+
+    out = tmp_path / "share.xlsx"
+    export_workbook(out)
+    services.stakeholders.create(name="Only here")
+    import_workbook(out, dry_run=True)
+    import_workbook(out)  # nothing to change: no backup
+    assert [b for b in backups.list_backups() if b.reason == "before-import"] == []
+    other = tmp_path / "other.db"
+    close_database()
+    open_database(other, create=True)
+    report = import_workbook(out)
+    assert report.added > 100
+    kept = [b for b in backups.list_backups() if b.reason == "before-import"]
+    assert len(kept) == 1
+    con = sqlite3.connect(kept[0].path)
+    assert con.execute("select count(*) from stakeholder").fetchone() == (0,)  # as it was before
+    con.close()
