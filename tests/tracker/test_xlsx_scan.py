@@ -71,3 +71,11 @@ def test_real_files_pass_or_are_refused_for_their_size_only():
         except (zipfile.BadZipFile, KeyError, OSError, EOFError):
             pass  # damaged packages are the gate's business, not the scan's
     assert refused == []
+
+
+def test_deep_nesting_is_refused_even_split_between_blocks():
+    text = b"<worksheet><sheetData/>" + b"<x>a<y/>" * 3000 + b"</x>" * 3000 + b"</worksheet>"
+    with pytest.raises(xlsx_scan.TooBig, match="deep"):
+        xlsx_scan.scan_sheet("s", lambda: iter(text[i:i + 10_000] for i in range(0, len(text), 10_000)))
+    shallow = b"<worksheet><sheetData>" + b'<row r="1"><c r="A1" t="inlineStr"><is><r><t>x</t></r></is></c></row>' * 5000
+    xlsx_scan.scan_sheet("s", lambda: iter([shallow + b"</sheetData></worksheet>"]))

@@ -83,7 +83,11 @@ def check_file(path):
                 _refuse(path, "it would expand to more than 1 GB; it looks like a zip bomb, not a workbook.")
             names = tuple(i.filename for i in infos)
             if "[Content_Types].xml" not in names or not any(n.startswith("xl/") for n in names):
-                _refuse(path, "it is a zip file but not an Excel workbook (.xlsx).")
+                if "mimetype" in names and b"opendocument" in zf.read("mimetype")[:100]:
+                    _refuse(path, "it is an OpenDocument spreadsheet (.ods), not an Excel workbook. Open it in "
+                                  "LibreOffice and save it as an Excel Workbook (.xlsx), then try again.")
+                _refuse(path, "it is a zip file but not an Excel workbook (.xlsx). If it opens in Excel or "
+                              "LibreOffice, save it from there as an Excel Workbook (.xlsx) and try again.")
             if any(n.lower() == "xl/vbaproject.bin" for n in names):
                 _refuse(path, "it contains macros (.xlsm). Save it as an Excel Workbook (.xlsx) without macros.")
             measured = 0
@@ -151,7 +155,9 @@ def open_checked(path):
     except ExchangeError:
         raise
     except Exception as exc:  # calamine's errors are plain exceptions with terse texts
-        _refuse(path, f"the file is damaged or not a workbook this app can read ({_short(exc)}).")
+        _refuse(path, f"the file is damaged or not a workbook this app can read ({_short(exc)}). If it opens in "
+                      f"Excel or LibreOffice, save it from there as an Excel Workbook (.xlsx); otherwise ask for "
+                      f"it to be sent again.")
 
 
 def _short(exc):
