@@ -7,11 +7,12 @@ No Qt here.
 """
 
 from tracker.reports.rows import Report, action_log, commitment_register, describe_filters
-from tracker.reports.xlsx import write_report
+from tracker.reports.xlsx import check_folder, write_report
 
 
 def write_action_log(path, filters=None, search="", progress=None):
     """Gather and write the action log for a services filter dict; returns the :class:`Report`."""
+    check_folder(path)
     report = action_log(filters, search, progress=progress)
     write_report(report, path)
     return report
@@ -19,6 +20,7 @@ def write_action_log(path, filters=None, search="", progress=None):
 
 def write_commitment_register(path, filters=None, search="", progress=None):
     """Gather and write the commitment register for a services filter dict; returns the :class:`Report`."""
+    check_folder(path)
     report = commitment_register(filters, search, progress=progress)
     write_report(report, path)
     return report

@@ -9,13 +9,15 @@ Every text cell goes through :func:`tracker.spreadsheet.text_cell` (never a form
 data says) and the file through :func:`tracker.spreadsheet.save_atomically`.
 """
 
+from pathlib import Path
+
 from openpyxl import Workbook
 from openpyxl.formatting.rule import CellIsRule
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
 
-from tracker.spreadsheet import save_atomically, text_cell
+from tracker.spreadsheet import WriteFailed, save_atomically, text_cell
 
 TITLE_ROWS = 4  # title, filters, generated on/by, counts and notes
 HEADER_ROW = TITLE_ROWS + 2  # a blank row, then the header
@@ -58,8 +60,18 @@ CELL_STYLE = {"text": "Report text", "wrap": "Report wrap", "date": "Report date
 OVERDUE_STYLE = {"date": "Report overdue date", "number": "Report overdue number"}
 
 
+def check_folder(path):
+    """Refuse a target whose folder is missing before any work is done (and before a streaming
+    workbook is half-built: one abandoned mid-write leaves its sheet writers dangling)."""
+    path = Path(path)
+    if not path.parent.is_dir():
+        raise WriteFailed(f"Cannot write {path}: the folder {path.parent} does not exist.")
+    return path
+
+
 def write_report(report, path):
     """Write ``report`` (its rows sheet and a Summary sheet) to ``path`` atomically; returns the path."""
+    check_folder(path)
     wb = Workbook(write_only=True)
     for style in _styles():
         wb.add_named_style(style)

@@ -107,6 +107,12 @@ class ActionService(RecordService):
              .join_from(A, Commitment, JOIN.LEFT_OUTER, on=(A.commitment == Commitment.id)))
         return q.dicts()
 
+    def owners(self):
+        """Live stakeholders who own at least one live action, by name (one query)."""
+        A, S = ActionItem, Stakeholder
+        return list(S.select().where(S.deleted_at.is_null(), S.id.in_(
+            A.select(A.owner).where(A.deleted_at.is_null(), A.owner.is_null(False)))).order_by(S.name))
+
     def ids_matching(self, search="", filters=None):
         """A sub-select of the ids :meth:`query` would return (for bulk look-ups of related rows)."""
         return self.query(search=search, filters=filters).select(ActionItem.id).order_by()

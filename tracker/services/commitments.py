@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-from peewee import JOIN, fn
+from peewee import JOIN, Query, fn
 
 from tracker import vocab
 from tracker.models import ActionItem, Commitment, CommitmentCouncil, Council, Event, Stakeholder
@@ -90,8 +90,13 @@ class CommitmentService(RecordService):
             q = q.where(A.commitment.in_(ids_in(commitment_ids)))
         return {cid: (int(o or 0), int(d or 0), int(v or 0)) for cid, o, d, v in q.tuples()}
 
-    def rolled_up_rags(self, commitment_ids):
-        """{commitment id: RAG} for many commitments in one query, by :meth:`rolled_up_rag`'s rule."""
+    def rolled_up_rags(self, commitments):
+        """{commitment id: RAG} for many commitments in one query, by :meth:`rolled_up_rag`'s rule.
+
+        ``commitments``: records (a list page), ids, or a sub-select of ids (a whole report).
+        """
+        if not isinstance(commitments, Query):
+            commitments = [getattr(c, "id", c) for c in commitments]
         today = dt.date.today()
         A, C = ActionItem, Commitment
         counted = A.deleted_at.is_null() & (A.status != "cancelled")
@@ -100,7 +105,7 @@ class CommitmentService(RecordService):
         q = (C.select(C.id, C.rag, fn.SUM(red.cast("INTEGER")), fn.SUM(outstanding.cast("INTEGER")),
                       fn.SUM(counted.cast("INTEGER")))
              .join(A, JOIN.LEFT_OUTER, on=(A.commitment == C.id))
-             .where(C.id.in_(ids_in(commitment_ids)))
+             .where(C.id.in_(commitments))
              .group_by(C.id, C.rag))
         rags = {}
         for cid, own, n_red, n_open, n_counted in q.tuples():
@@ -137,6 +142,12 @@ class CommitmentService(RecordService):
             q = q.order_by(partner.desc() if descending else partner, C.date_made, C.id)
         return q.dicts()
 
+    def makers(self):
+        """Live stakeholders who made at least one live commitment, by name (one query)."""
+        C, S = Commitment, Stakeholder
+        return list(S.select().where(S.deleted_at.is_null(), S.id.in_(
+            C.select(C.made_by).where(C.deleted_at.is_null()))).order_by(S.name))
+
     def ids_matching(self, search="", filters=None):
         """A sub-select of the ids :meth:`query` would return (for bulk look-ups of related rows)."""
         return self.query(search=search, filters=filters).select(Commitment.id).order_by()
@@ -148,18 +159,6 @@ class CommitmentService(RecordService):
         actions = list(A.select(A.status, A.due_date).where(A.commitment == commitment, A.deleted_at.is_null(),
                                                             A.status != "cancelled"))
         return rag_from_actions(actions, commitment.rag)
-
-    def rolled_up_rags(self, commitments):
-        """{commitment id: rolled-up RAG} for many commitments in one query (for lists)."""
-        A = ActionItem
-        by_id = {c.id: c for c in commitments}
-        grouped = {cid: [] for cid in by_id}
-        if by_id:
-            rows = A.select(A.commitment, A.status, A.due_date).where(
-                A.commitment.in_(list(by_id)), A.deleted_at.is_null(), A.status != "cancelled")
-            for a in rows:
-                grouped[a.commitment_id].append(a)
-        return {cid: rag_from_actions(grouped[cid], c.rag) for cid, c in by_id.items()}
 
 
 def rag_from_actions(actions, fallback=None):
