@@ -30,6 +30,13 @@ _NEEDS_ESCAPE = re.compile(r"_(?=x[0-9A-Fa-f]{4}_)|[\x00-\x08\x0b\x0c\x0d\x0e-\x
 _ESCAPED = re.compile(r"_x([0-9A-Fa-f]{4})_")
 
 
+MAX_CELL_TEXT = 32_767  # characters one cell holds (Excel's limit; readers truncate beyond it)
+
+
+class CellTooLong(TrackerError):
+    """A text does not fit one spreadsheet cell; the file was not written."""
+
+
 def ooxml_escape(text):
     """Text as it must be stored in a cell so that every reader gets back exactly ``text``."""
     escaped = _NEEDS_ESCAPE.sub(lambda m: f"_x{ord(m.group()):04X}_", text)
@@ -50,7 +57,11 @@ def looks_like_formula(text):
 
 def text_cell(ws, value, style=None):
     """A write-only cell holding ``value`` as a string, never a formula."""
-    cell = WriteOnlyCell(ws, value=ooxml_escape(value) if isinstance(value, str) else value)
+    stored = ooxml_escape(value) if isinstance(value, str) else value
+    if isinstance(value, str) and len(stored) > MAX_CELL_TEXT:
+        raise CellTooLong(f"a text of {len(value):,} characters takes {len(stored):,} once stored, more than the "
+                          f"{MAX_CELL_TEXT:,} one spreadsheet cell holds; shorten it")
+    cell = WriteOnlyCell(ws, value=stored)
     if style is not None:
         cell.style = style  # first: assigning a named style replaces the whole style, quote prefix too
     if isinstance(value, str):
@@ -65,7 +76,7 @@ def text_value(ws, value):
     it as a plain string cell unchanged (the common case, and much cheaper to write at 100k rows),
     else :func:`text_cell`'s cell.  Either way it is text, never a formula or an error value."""
     if (isinstance(value, str) and value.strip() and not looks_like_formula(value) and value not in ERROR_CODES
-            and not _NEEDS_ESCAPE.search(value)):
+            and len(value) <= MAX_CELL_TEXT and not _NEEDS_ESCAPE.search(value)):
         return value
     return text_cell(ws, value)
 

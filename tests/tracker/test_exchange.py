@@ -563,3 +563,18 @@ def test_schema_v2_database_upgrades_to_v3(tmp_path, isolated_environment):
     assert report.unchanged == 7 and report.added == 0
     close_database()
     assert list((tmp_path / "backups").glob("*before-upgrade-from-v2*.db"))
+
+
+def test_text_too_long_for_a_cell_once_stored_refuses_the_export_and_names_the_cell(db, tmp_path):
+    from tracker.models import Stakeholder
+    from tracker.spreadsheet import CellTooLong
+
+    org = services.stakeholders.create(name="Redbridge Faith Forum", sector="faith")
+    # Valid in the database, but every "_x0041_" is stored escaped as 13 characters.
+    Stakeholder.update(notes="_x0041_" * 2600).where(Stakeholder.id == org.id).execute()
+    out = tmp_path / "out"
+    out.mkdir()
+    with pytest.raises(CellTooLong) as info:
+        export_workbook(out / "share.xlsx")
+    assert "Stakeholders row 2, column Notes" in str(info.value) and "shorten it" in str(info.value)
+    assert list(out.iterdir()) == []

@@ -209,3 +209,10 @@ def test_check_finds_broken_invariants(org):
     problems = services.check()
     assert any("not an organisation" in p for p in problems)
     assert not any("action_item IDs" in p for p in problems)  # the same UUID in two tables is allowed
+
+
+def test_long_text_is_limited_to_what_a_spreadsheet_cell_holds(org):
+    services.stakeholders.update(org, notes="n" * 32_767)
+    with pytest.raises(ValidationError) as info:
+        services.stakeholders.update(org, notes="n" * 32_768)
+    assert info.value.errors == {"notes": "is too long (at most 32,767 characters)"}

@@ -23,7 +23,7 @@ from tracker import __version__
 from tracker.exchange.format import ABOUT, COUNCIL_SEPARATOR, FORMAT_VERSION, PERSONAL_FIELDS, SHEETS, UPDATE_TARGETS
 from tracker.services import exchange as store
 from tracker.services.actor import current_actor
-from tracker.spreadsheet import safe_link, save_atomically, text_cell, text_value
+from tracker.spreadsheet import CellTooLong, safe_link, save_atomically, text_cell, text_value
 
 DATE_FORMAT = "DD/MM/YYYY"
 DATETIME_FORMAT = "DD/MM/YYYY HH:MM:SS"
@@ -105,7 +105,12 @@ def export_workbook(path, personal_data=True, since=None, progress=None):
             if sheet.table == "stakeholder" else None
         for n, (h, rec) in enumerate(sorted(records.items(), key=lambda item: item[1].id), start=1):
             redact = (not personal_data and person_at is not None and rec.values[person_at] == "person")
-            ws.append([w(h, rec, redact) for w in writers])
+            try:
+                ws.append([w(h, rec, redact) for w in writers])
+            except CellTooLong as exc:
+                column = next(c.header for c, w in zip(sheet.columns, writers) if _fails(w, h, rec, redact))
+                raise CellTooLong(f"{path} was not written: {sheet.name} row {n + 1}, column {column}: {exc}.") \
+                    from None
             if n % 5000 == 0:
                 _step(progress, 5 + 85 * (done + n) // total, f"Writing {sheet.name}")
         done += len(records)
@@ -116,6 +121,14 @@ def export_workbook(path, personal_data=True, since=None, progress=None):
     store.mark_exported(_only(state, exported), list(exported))
     _step(progress, 100, "Done")
     return result
+
+
+def _fails(writer, h, rec, redact):
+    try:
+        writer(h, rec, redact)
+    except CellTooLong:
+        return True
+    return False
 
 
 def _step(progress, percent, text):

@@ -17,6 +17,8 @@ from tracker.models import Council, utcnow
 from tracker.services import audit
 from tracker.services.actor import current_actor
 
+# Long text fits one spreadsheet cell, so that every record can be exchanged and reported.
+MAX_TEXT = 32_767
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
@@ -121,8 +123,9 @@ class RecordService:
             value = data.get(name)
             if field is None or value is None:
                 continue
-            if isinstance(value, str) and getattr(field, "max_length", None) and len(value) > field.max_length:
-                errors[name] = f"is too long (at most {field.max_length} characters)"
+            limit = getattr(field, "max_length", None) or (MAX_TEXT if field.field_type == "TEXT" else None)
+            if isinstance(value, str) and limit and len(value) > limit:
+                errors[name] = f"is too long (at most {limit:,} characters)"
             if field.field_type == "DATE" and value is not None and not _is_date(value):
                 errors[name] = "is not a date"
             if isinstance(field, ForeignKeyField) and value is not None:
