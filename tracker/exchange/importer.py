@@ -15,7 +15,6 @@ with sheet, row, column and reason.  The plan is applied in one transaction by
 """
 
 import datetime as dt
-import json
 import uuid as uuidlib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -378,6 +377,3 @@ def _reference_maker(references):
                 return ref
     return next_reference
 
-
-def details_json(report):
-    return json.dumps(report.as_json(), ensure_ascii=False)

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from tracker import vocab
 from tracker.dates import parse_uk_date
-from tracker.exchange.format import ABOUT, COUNCIL_SEPARATOR, FORMAT_VERSION, SHEETS
+from tracker.exchange.format import ABOUT, FORMAT_VERSION, SHEETS
 from tracker.exchange.safety import ExchangeError, open_checked
 
 CANONICAL_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")

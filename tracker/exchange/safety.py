@@ -8,7 +8,8 @@ sizes are measured by decompressing with a hard cap, so a hostile file costs bou
 memory.  Readers call :func:`open_checked` rather than opening files themselves.
 """
 
-import os
+import hashlib
+import io
 import zipfile
 import zlib
 from dataclasses import dataclass
@@ -127,9 +128,10 @@ def open_checked(path):
     from python_calamine import CalamineWorkbook
 
     try:
+        # read the bytes that were checked (not whatever the path names a moment later)
         with open(checked.path, "rb") as fh:
             data = fh.read(MAX_FILE_BYTES + 1)
-        return checked, CalamineWorkbook.from_filelike(_BytesIO(data))
+        return checked, CalamineWorkbook.from_filelike(io.BytesIO(data))
     except ExchangeError:
         raise
     except Exception as exc:  # calamine's errors are plain exceptions with terse texts
@@ -141,21 +143,10 @@ def _short(exc):
     return text[:200]
 
 
-def _BytesIO(data):
-    import io
-
-    return io.BytesIO(data)
-
-
 def file_sha256(path):
-    import hashlib
-
     h = hashlib.sha256()
     with open(path, "rb") as fh:
         for block in iter(lambda: fh.read(CHUNK), b""):
             h.update(block)
     return h.hexdigest()
 
-
-def size_of(path):
-    return os.path.getsize(path)
