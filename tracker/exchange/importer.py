@@ -230,8 +230,7 @@ def _classify(sheet, state, row, rec, theirs, on_conflict, plan, report, updates
         for i in (*personal, erased_at):
             erased[i] = theirs[i]
         erased = tuple(erased)
-        _update(sheet, state, row, rec, erased, rec.version + 1, plan, report, updates, also=(mine_hash,),
-                final=False)
+        _update(sheet, state, row, rec, erased, rec.version + 1, plan, report, updates, also=(mine_hash,))
         rec = store.Rec(rec.id, rec.version + 1, erased, reference=rec.reference)
         if erased == theirs:
             return
@@ -257,7 +256,7 @@ def _classify(sheet, state, row, rec, theirs, on_conflict, plan, report, updates
                                  f"{_name(sheet, rec.values)}: {why}; {note}", diffs))
 
 
-def _update(sheet, state, row, rec, new, version, plan, report, updates, also=(), final=True):
+def _update(sheet, state, row, rec, new, version, plan, report, updates, also=()):
     t = sheet.table
     updates.append((rec, new, version))
     plan.sync[row.hex] = store.push_seen(state.sync.get(row.hex), store.content_hash(t, new), also=also)
