@@ -563,3 +563,21 @@ def test_schema_v2_database_upgrades_to_v3(tmp_path, isolated_environment):
     assert report.unchanged == 7 and report.added == 0
     close_database()
     assert list((tmp_path / "backups").glob("*before-upgrade-from-v2*.db"))
+
+
+def test_cli_dry_run_shows_field_changes_and_imports_lists_runs(three, tmp_path, capsys):
+    with council_db(three["HAV"], "Havering"):
+        r = make_records()
+        export_workbook(tmp_path / "v1.xlsx")
+    import_into(three["RED"], "Redbridge", tmp_path / "v1.xlsx")
+    with council_db(three["HAV"], "Havering"):
+        services.actions.update(services.actions.get(r["actions"][0].uuid), priority="critical")
+        export_workbook(tmp_path / "v2.xlsx")
+    capsys.readouterr()
+    assert main(["--db", str(three["RED"]), "import-workbook", str(tmp_path / "v2.xlsx"), "--dry-run"]) == 0
+    out = capsys.readouterr().out
+    assert "Priority: 'High' -> 'Critical'" in out and "dry run: nothing was changed" in out
+    assert main(["--db", str(three["RED"]), "imports"]) == 0
+    out = capsys.readouterr().out
+    assert "v1.xlsx  from Havering: 8 added, 0 updated, 0 conflicts (applied)" in out
+    assert "No conflicts held for review." in out
