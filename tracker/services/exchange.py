@@ -47,7 +47,7 @@ def content_kinds(table):
 def content_hash(table, values):
     """A short hash of a record's content; deletion and erasure count as flags, not timestamps."""
     first = _FIRST_FLAG[table]  # the flags are the layout's last content columns
-    key = repr((table, tuple(values[:first]), tuple(v is not None for v in values[first:])))
+    key = repr((table, tuple(values[:first]), [v is not None for v in values[first:]]))
     if "\\r\\n" in key:  # LibreOffice saves a cell's CR LF as LF: not a change anyone made
         key = key.replace("\\r\\n", "\\n")
     return hashlib.blake2b(key.encode("utf-8", "surrogatepass"), digest_size=12).hexdigest()
