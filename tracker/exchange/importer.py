@@ -50,6 +50,31 @@ class Detail:
         return d
 
 
+class AddedDetail:
+    """A :class:`Detail` for an added row, worded only when read (an import may add 100k rows)."""
+
+    __slots__ = ("_sheet", "row", "_hex", "_values")
+    kind = "added"
+    changes = ()
+    as_dict = Detail.as_dict
+
+    def __init__(self, sheet, row, hex_, values):
+        self._sheet, self.row, self._hex, self._values = sheet, row, hex_, values
+
+    @property
+    def sheet(self):
+        return self._sheet.name
+
+    @property
+    def id(self):
+        return _dashed(self._hex)
+
+    @property
+    def message(self):
+        what = "attendance" if self._sheet.table == "attendance" else self._sheet.name.lower()[:-1]
+        return f"new {what}: {_name(self._sheet, self._values)}"
+
+
 @dataclass
 class ImportReport:
     file_name: str
@@ -194,9 +219,7 @@ def _plan(book, state, on_conflict, report):
                 creates.append(create)
                 plan.sync[row.hex] = (store.content_hash(t, theirs), "")
                 report.added += 1
-                report.details.append(Detail(sheet.name, row.number, _dashed(row.hex), "added",
-                                             f"new {sheet.name.lower()[:-1] if t != 'attendance' else 'attendance'}: "
-                                             f"{_name(sheet, theirs)}"))
+                report.details.append(AddedDetail(sheet, row.number, row.hex, theirs))
                 continue
             _classify(sheet, state, row, rec, theirs, on_conflict, plan, report, updates, erased_at, personal)
         plan.creates[t] = creates
