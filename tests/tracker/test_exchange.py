@@ -581,3 +581,28 @@ def test_cli_dry_run_shows_field_changes_and_imports_lists_runs(three, tmp_path,
     out = capsys.readouterr().out
     assert "v1.xlsx  from Havering: 8 added, 0 updated, 0 conflicts (applied)" in out
     assert "No conflicts held for review." in out
+
+
+def test_resaved_as_1904_workbook_with_datetimes_and_floats_still_matches(db, db_path, tmp_path):
+    """What a spreadsheet program may do on re-save: 1904 dates, dates as date-times, ints as floats."""
+    from openpyxl.utils.datetime import CALENDAR_MAC_1904
+
+    services.set_actor("Officer", "Havering")
+    r = make_records()
+    out = export_workbook(tmp_path / "share.xlsx").path
+
+    def resave(wb):
+        wb.epoch = CALENDAR_MAC_1904
+        actions = wb["Actions"]
+        due = actions.cell(row=2, column=_col(actions, "Due date"))
+        due.value = dt.datetime(2019, 5, 31, 23, 59, 59)  # a midnight rounded down
+        version = actions.cell(row=2, column=_col(actions, "Version"))
+        version.value = float(version.value)
+        s = wb["Stakeholders"]
+        for row in range(2, s.max_row + 1):
+            cell = s.cell(row=row, column=_col(s, "Influence"))
+            cell.value = float(cell.value) if cell.value is not None else None
+    path = _edit(out, tmp_path / "resaved.xlsx", resave)
+    report = import_workbook(path)
+    assert (report.added, report.updated, report.conflicts, report.rejected) == (0, 0, 0, 0), report.details
+    assert services.actions.get(r["actions"][0].uuid).due_date == dt.date(2019, 6, 1)
