@@ -21,7 +21,6 @@ from pathlib import Path
 
 from tracker.exchange.format import PERSONAL_FIELDS, SHEETS
 from tracker.exchange.reader import Problem, read_workbook
-from tracker.exchange.safety import file_sha256
 from tracker.services import exchange as store
 from tracker.services.actions import REFERENCE_RE
 from tracker.services.base import home_council
@@ -144,7 +143,7 @@ def import_workbook(path, dry_run=False, on_conflict="ask", progress=None):
     source = f"{path.name} ({from_council})" if from_council else path.name
     exported_at = book.about.get("exported at")
     run = {
-        "file_name": path.name, "file_sha256": file_sha256(path), "from_council": from_council,
+        "file_name": path.name, "file_sha256": book.sha256, "from_council": from_council,
         "exported_at": exported_at if isinstance(exported_at, dt.datetime) else None,
         "on_conflict": on_conflict, "added": report.added, "updated": report.updated,
         "unchanged": report.unchanged, "conflicts": report.conflicts,
