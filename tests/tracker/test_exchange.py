@@ -606,3 +606,14 @@ def test_resaved_as_1904_workbook_with_datetimes_and_floats_still_matches(db, db
     report = import_workbook(path)
     assert (report.added, report.updated, report.conflicts, report.rejected) == (0, 0, 0, 0), report.details
     assert services.actions.get(r["actions"][0].uuid).due_date == dt.date(2019, 6, 1)
+
+
+def test_text_too_long_for_a_cell_is_a_clear_export_error(db, tmp_path):
+    from tracker.models import Event
+
+    services.set_actor("Officer", "Havering")
+    make_records()
+    Event.update(notes="_x0041_" * 3000).execute()  # 21,000 characters, 39,000 once escaped
+    with pytest.raises(ExchangeError, match="the Notes of event .* is longer than a spreadsheet cell can hold"):
+        export_workbook(tmp_path / "share.xlsx")
+    assert not (tmp_path / "share.xlsx").exists()
