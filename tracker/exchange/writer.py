@@ -7,7 +7,9 @@ rather than assigned through openpyxl's per-cell style descriptors, which cost m
 the cell itself.  The file is saved beside the target and renamed into place.
 """
 
+import contextlib
 import datetime as dt
+import os
 from copy import copy
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -86,40 +88,57 @@ def export_workbook(path, personal_data=True, since=None, progress=None):
     exported = {}
     total = sum(len(ts.records) for ts in state.tables.values()) or 1
     done = 0
-    for sheet in SHEETS:
-        ws = wb.create_sheet(sheet.name)
-        if not exported:
-            styles = _Styles(ws)  # style arrays index workbook-wide tables: one set serves every sheet
-        records = state.tables[sheet.table].records
-        if since_text:
-            records = {h: r for h, r in records.items() if store._iso(r.updated_at) >= since_text}
-        if len(records) > MAX_ROWS:
-            from tracker.exchange.safety import ExchangeError
+    try:
+        for sheet in SHEETS:
+            ws = wb.create_sheet(sheet.name)
+            if not exported:
+                styles = _Styles(ws)  # style arrays index workbook-wide tables: one set serves every sheet
+            records = state.tables[sheet.table].records
+            if since_text:
+                records = {h: r for h, r in records.items() if store._iso(r.updated_at) >= since_text}
+            if len(records) > MAX_ROWS:
+                from tracker.exchange.safety import ExchangeError
 
-            raise ExchangeError(f"{sheet.name} has {len(records)} records, more than a spreadsheet sheet holds; "
-                                f"export with --since to send fewer.")
-        exported[sheet.table] = records
-        _prepare(ws, sheet, len(records), state)
-        ws.append([_header_cell(ws, c, styles) for c in sheet.columns])
-        writers = [_cell_writer(ws, c, sheet, state, names, styles, personal_data) for c in sheet.columns]
-        person_at = next((i for i, c in enumerate(sheet.content) if c.field == "kind"), None) \
-            if sheet.table == "stakeholder" else None
-        for n, (h, rec) in enumerate(sorted(records.items(), key=lambda item: item[1].id), start=1):
-            redact = (not personal_data and person_at is not None and rec.values[person_at] == "person")
-            try:
-                ws.append([w(h, rec, redact) for w in writers])
-            except _TooLong:
-                raise _too_long(sheet, writers, h, rec, redact) from None
-            if n % 5000 == 0:
-                _step(progress, 5 + 85 * (done + n) // total, f"Writing {sheet.name}")
-        done += len(records)
-        result.counts[sheet.name] = len(records)
-    _about(wb, result, state)
-    _step(progress, 92, "Saving")
-    save_atomically(wb, path)
+                raise ExchangeError(f"{sheet.name} has {len(records)} records, more than a spreadsheet sheet holds; "
+                                    f"export with --since to send fewer.")
+            exported[sheet.table] = records
+            _prepare(ws, sheet, len(records), state)
+            ws.append([_header_cell(ws, c, styles) for c in sheet.columns])
+            writers = [_cell_writer(ws, c, sheet, state, names, styles, personal_data) for c in sheet.columns]
+            person_at = next((i for i, c in enumerate(sheet.content) if c.field == "kind"), None) \
+                if sheet.table == "stakeholder" else None
+            for n, (h, rec) in enumerate(sorted(records.items(), key=lambda item: item[1].id), start=1):
+                redact = (not personal_data and person_at is not None and rec.values[person_at] == "person")
+                try:
+                    ws.append([w(h, rec, redact) for w in writers])
+                except _TooLong:
+                    raise _too_long(sheet, writers, h, rec, redact) from None
+                if n % 5000 == 0:
+                    _step(progress, 5 + 85 * (done + n) // total, f"Writing {sheet.name}")
+            done += len(records)
+            result.counts[sheet.name] = len(records)
+        _about(wb, result, state)
+        _step(progress, 92, "Saving")
+        save_atomically(wb, path)
+    except BaseException:
+        _discard(wb)  # an error or a cancel mid-way: close the streamed sheets and remove their temp files
+        raise
     store.mark_exported(_only(state, exported), list(exported))
     _step(progress, 100, "Done")
     return result
+
+
+def _discard(wb):
+    for ws in wb.worksheets:
+        rows, writer = getattr(ws, "_rows", None), getattr(ws, "_writer", None)
+        with contextlib.suppress(Exception):
+            if rows is not None:
+                rows.close()  # writes the sheet's closing tags while its file is still open
+        if writer is not None:
+            with contextlib.suppress(Exception):
+                writer.xf.close()
+            with contextlib.suppress(Exception):
+                os.remove(writer.out)
 
 
 def _step(progress, percent, text):
