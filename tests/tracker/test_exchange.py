@@ -565,16 +565,55 @@ def test_schema_v2_database_upgrades_to_v3(tmp_path, isolated_environment):
     assert list((tmp_path / "backups").glob("*before-upgrade-from-v2*.db"))
 
 
-def test_text_too_long_for_a_cell_once_stored_refuses_the_export_and_names_the_cell(db, tmp_path):
-    from tracker.models import Stakeholder
-    from tracker.spreadsheet import CellTooLong
+def test_cli_dry_run_shows_field_changes_and_imports_lists_runs(three, tmp_path, capsys):
+    with council_db(three["HAV"], "Havering"):
+        r = make_records()
+        export_workbook(tmp_path / "v1.xlsx")
+    import_into(three["RED"], "Redbridge", tmp_path / "v1.xlsx")
+    with council_db(three["HAV"], "Havering"):
+        services.actions.update(services.actions.get(r["actions"][0].uuid), priority="critical")
+        export_workbook(tmp_path / "v2.xlsx")
+    capsys.readouterr()
+    assert main(["--db", str(three["RED"]), "import-workbook", str(tmp_path / "v2.xlsx"), "--dry-run"]) == 0
+    out = capsys.readouterr().out
+    assert "Priority: 'High' -> 'Critical'" in out and "dry run: nothing was changed" in out
+    assert main(["--db", str(three["RED"]), "imports"]) == 0
+    out = capsys.readouterr().out
+    assert "v1.xlsx  from Havering: 8 added, 0 updated, 0 conflicts (applied)" in out
+    assert "No conflicts held for review." in out
 
-    org = services.stakeholders.create(name="Redbridge Faith Forum", sector="faith")
-    # Valid in the database, but every "_x0041_" is stored escaped as 13 characters.
-    Stakeholder.update(notes="_x0041_" * 2600).where(Stakeholder.id == org.id).execute()
-    out = tmp_path / "out"
-    out.mkdir()
-    with pytest.raises(CellTooLong) as info:
-        export_workbook(out / "share.xlsx")
-    assert "Stakeholders row 2, column Notes" in str(info.value) and "shorten it" in str(info.value)
-    assert list(out.iterdir()) == []
+
+def test_resaved_as_1904_workbook_with_datetimes_and_floats_still_matches(db, db_path, tmp_path):
+    """What a spreadsheet program may do on re-save: 1904 dates, dates as date-times, ints as floats."""
+    from openpyxl.utils.datetime import CALENDAR_MAC_1904
+
+    services.set_actor("Officer", "Havering")
+    r = make_records()
+    out = export_workbook(tmp_path / "share.xlsx").path
+
+    def resave(wb):
+        wb.epoch = CALENDAR_MAC_1904
+        actions = wb["Actions"]
+        due = actions.cell(row=2, column=_col(actions, "Due date"))
+        due.value = dt.datetime(2019, 5, 31, 23, 59, 59)  # a midnight rounded down
+        version = actions.cell(row=2, column=_col(actions, "Version"))
+        version.value = float(version.value)
+        s = wb["Stakeholders"]
+        for row in range(2, s.max_row + 1):
+            cell = s.cell(row=row, column=_col(s, "Influence"))
+            cell.value = float(cell.value) if cell.value is not None else None
+    path = _edit(out, tmp_path / "resaved.xlsx", resave)
+    report = import_workbook(path)
+    assert (report.added, report.updated, report.conflicts, report.rejected) == (0, 0, 0, 0), report.details
+    assert services.actions.get(r["actions"][0].uuid).due_date == dt.date(2019, 6, 1)
+
+
+def test_text_too_long_for_a_cell_is_a_clear_export_error(db, tmp_path):
+    from tracker.models import Event
+
+    services.set_actor("Officer", "Havering")
+    make_records()
+    Event.update(notes="_x0041_" * 3000).execute()  # 21,000 characters, 39,000 once escaped
+    with pytest.raises(ExchangeError, match="the Notes of event .* is longer than a spreadsheet cell can hold"):
+        export_workbook(tmp_path / "share.xlsx")
+    assert not (tmp_path / "share.xlsx").exists()

@@ -15,7 +15,6 @@ with sheet, row, column and reason.  The plan is applied in one transaction by
 """
 
 import datetime as dt
-import json
 import uuid as uuidlib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,7 +22,6 @@ from pathlib import Path
 from tracker.backups import backup_before
 from tracker.exchange.format import PERSONAL_FIELDS, SHEETS
 from tracker.exchange.reader import Problem, read_workbook
-from tracker.exchange.safety import file_sha256
 from tracker.services import exchange as store
 from tracker.services.actions import REFERENCE_RE
 from tracker.services.base import home_council
@@ -50,6 +48,31 @@ class Detail:
         if self.changes:
             d["changes"] = [{"column": c, "before": b, "after": a} for c, b, a in self.changes]
         return d
+
+
+class AddedDetail:
+    """A :class:`Detail` for an added row, worded only when read (an import may add 100k rows)."""
+
+    __slots__ = ("_sheet", "row", "_hex", "_values")
+    kind = "added"
+    changes = ()
+    as_dict = Detail.as_dict
+
+    def __init__(self, sheet, row, hex_, values):
+        self._sheet, self.row, self._hex, self._values = sheet, row, hex_, values
+
+    @property
+    def sheet(self):
+        return self._sheet.name
+
+    @property
+    def id(self):
+        return _dashed(self._hex)
+
+    @property
+    def message(self):
+        what = "attendance" if self._sheet.table == "attendance" else self._sheet.name.lower()[:-1]
+        return f"new {what}: {_name(self._sheet, self._values)}"
 
 
 @dataclass
@@ -121,7 +144,7 @@ def import_workbook(path, dry_run=False, on_conflict="ask", progress=None):
     source = f"{path.name} ({from_council})" if from_council else path.name
     exported_at = book.about.get("exported at")
     run = {
-        "file_name": path.name, "file_sha256": file_sha256(path), "from_council": from_council,
+        "file_name": path.name, "file_sha256": book.sha256, "from_council": from_council,
         "exported_at": exported_at if isinstance(exported_at, dt.datetime) else None,
         "on_conflict": on_conflict, "added": report.added, "updated": report.updated,
         "unchanged": report.unchanged, "conflicts": report.conflicts,
@@ -197,9 +220,7 @@ def _plan(book, state, on_conflict, report):
                 creates.append(create)
                 plan.sync[row.hex] = (store.content_hash(t, theirs), "")
                 report.added += 1
-                report.details.append(Detail(sheet.name, row.number, _dashed(row.hex), "added",
-                                             f"new {sheet.name.lower()[:-1] if t != 'attendance' else 'attendance'}: "
-                                             f"{_name(sheet, theirs)}"))
+                report.details.append(AddedDetail(sheet, row.number, row.hex, theirs))
                 continue
             _classify(sheet, state, row, rec, theirs, on_conflict, plan, report, updates, erased_at, personal)
         plan.creates[t] = creates
@@ -233,8 +254,7 @@ def _classify(sheet, state, row, rec, theirs, on_conflict, plan, report, updates
         for i in (*personal, erased_at):
             erased[i] = theirs[i]
         erased = tuple(erased)
-        _update(sheet, state, row, rec, erased, rec.version + 1, plan, report, updates, also=(mine_hash,),
-                final=False)
+        _update(sheet, state, row, rec, erased, rec.version + 1, plan, report, updates, also=(mine_hash,))
         rec = store.Rec(rec.id, rec.version + 1, erased, reference=rec.reference)
         if erased == theirs:
             return
@@ -260,7 +280,7 @@ def _classify(sheet, state, row, rec, theirs, on_conflict, plan, report, updates
                                  f"{_name(sheet, rec.values)}: {why}; {note}", diffs))
 
 
-def _update(sheet, state, row, rec, new, version, plan, report, updates, also=(), final=True):
+def _update(sheet, state, row, rec, new, version, plan, report, updates, also=()):
     t = sheet.table
     updates.append((rec, new, version))
     plan.sync[row.hex] = store.push_seen(state.sync.get(row.hex), store.content_hash(t, new), also=also)
@@ -380,6 +400,3 @@ def _reference_maker(references):
                 return ref
     return next_reference
 
-
-def details_json(report):
-    return json.dumps(report.as_json(), ensure_ascii=False)

@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 
 from tracker import vocab
 from tracker.dates import parse_uk_date
-from tracker.exchange.format import ABOUT, COUNCIL_SEPARATOR, FORMAT_VERSION, SHEETS
-from tracker.exchange.safety import ExchangeError, open_checked
+from tracker.exchange.format import ABOUT, FORMAT_VERSION, SHEETS
+from tracker.exchange.safety import ExchangeError, open_checked, sha256
 
 CANONICAL_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -63,6 +63,7 @@ class Book:
     rows: dict  # sheet name -> [Row]
     problems: list = field(default_factory=list)
     personal_data_left_out: bool = False
+    sha256: str = ""  # of the bytes read
 
 
 class _Bad(Exception):
@@ -273,7 +274,7 @@ def read_workbook(path, councils):
         raise WorkbookRefused(f"{name} was not imported: it has no sheet named {', '.join(missing)}. The sheets "
                               f"must be named About, {', '.join(s.name for s in SHEETS)}.")
     left_out = _text(about.get("personal data", "")).strip().lower().startswith("left out")
-    book = Book(about, {}, personal_data_left_out=left_out)
+    book = Book(about, {}, personal_data_left_out=left_out, sha256=sha256(checked.data))
     for sheet in SHEETS:
         book.rows[sheet.name] = _read_sheet(sheet, _sheet(wb, sheet_names[_header_key(sheet.name)], name),
                                             councils, book.problems)

@@ -6,10 +6,13 @@ or an old .xls), too many parts, parts that would expand beyond what a spreadshe
 needs (zip bombs), or whose real size differs from what the zip says (lying headers), and sheets
 or string tables that would make the reader allocate far more than the file holds
 (``tracker.xlsx_scan``).  The real sizes are measured by decompressing with a hard cap, so a
-hostile file costs bounded time and memory.  Readers call :func:`open_checked` rather than opening files themselves.
+hostile file costs bounded time and memory.  The file is read once, bounded, and the bytes
+checked are the bytes parsed (a file swapped after the check is never read).  Readers call
+:func:`open_checked` rather than opening files themselves.
 """
 
-import os
+import hashlib
+import io
 import zipfile
 import zlib
 from dataclasses import dataclass
@@ -42,6 +45,7 @@ class CheckedFile:
     path: Path
     size: int
     members: tuple  # names of the zip's parts
+    data: bytes  # the file's bytes, read once: what was checked is what the reader parses
 
 
 def _refuse(path, reason):
@@ -55,18 +59,22 @@ def check_file(path):
         size = path.stat().st_size
         if not path.is_file():
             _refuse(path, "it is not a file.")
+        if size > MAX_FILE_BYTES:
+            _refuse(path, f"it is {size // (1024 * 1024)} MB; the limit is {MAX_FILE_BYTES // (1024 * 1024)} MB.")
         with open(path, "rb") as fh:
-            head = fh.read(8)
+            data = fh.read(MAX_FILE_BYTES + 1)
     except FileNotFoundError:
         _refuse(path, "the file does not exist.")
     except PermissionError:
         _refuse(path, "permission denied; copy it somewhere you can read and try again.")
     except OSError as exc:
         _refuse(path, f"it cannot be read ({exc.strerror or exc}).")
+    size = len(data)
     if size == 0:
         _refuse(path, "the file is empty.")
-    if size > MAX_FILE_BYTES:
-        _refuse(path, f"it is {size // (1024 * 1024)} MB; the limit is {MAX_FILE_BYTES // (1024 * 1024)} MB.")
+    if size > MAX_FILE_BYTES:  # it grew after stat()
+        _refuse(path, f"it is over the limit of {MAX_FILE_BYTES // (1024 * 1024)} MB.")
+    head = data[:8]
     if head == OLE2_MAGIC:
         _refuse(path, "it is password-protected or an old Excel 97-2003 (.xls) file. Remove the password, or "
                       "open it in Excel or LibreOffice and save it as an Excel Workbook (.xlsx), then try again.")
@@ -74,7 +82,7 @@ def check_file(path):
         _refuse(path, "it is not an Excel workbook (.xlsx). Open it in Excel or LibreOffice and save it as an "
                       "Excel Workbook (.xlsx), then try again.")
     try:
-        with zipfile.ZipFile(path) as zf:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
             infos = zf.infolist()
             if len(infos) > MAX_MEMBERS:
                 _refuse(path, f"it has {len(infos)} parts, more than any workbook of records needs.")
@@ -99,7 +107,7 @@ def check_file(path):
         _refuse(path, "the file is damaged (it is not a complete zip archive). Ask for it to be sent again.")
     except (zlib.error, EOFError, NotImplementedError, ValueError, OSError) as exc:
         _refuse(path, f"the file is damaged ({exc}). Ask for it to be sent again.")
-    return CheckedFile(path, size, names)
+    return CheckedFile(path, size, names, data)
 
 
 def _measure(zf, info, path):
@@ -149,11 +157,7 @@ def open_checked(path):
     from python_calamine import CalamineWorkbook
 
     try:
-        with open(checked.path, "rb") as fh:
-            data = fh.read(MAX_FILE_BYTES + 1)
-        return checked, CalamineWorkbook.from_filelike(_BytesIO(data))
-    except ExchangeError:
-        raise
+        return checked, CalamineWorkbook.from_filelike(io.BytesIO(checked.data))
     except Exception as exc:  # calamine's errors are plain exceptions with terse texts
         _refuse(path, f"the file is damaged or not a workbook this app can read ({_short(exc)}). If it opens in "
                       f"Excel or LibreOffice, save it from there as an Excel Workbook (.xlsx); otherwise ask for "
@@ -165,21 +169,6 @@ def _short(exc):
     return text[:200]
 
 
-def _BytesIO(data):
-    import io
+def sha256(data):
+    return hashlib.sha256(data).hexdigest()
 
-    return io.BytesIO(data)
-
-
-def file_sha256(path):
-    import hashlib
-
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(CHUNK), b""):
-            h.update(block)
-    return h.hexdigest()
-
-
-def size_of(path):
-    return os.path.getsize(path)

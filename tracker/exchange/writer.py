@@ -7,7 +7,9 @@ rather than assigned through openpyxl's per-cell style descriptors, which cost m
 the cell itself.  The file is saved beside the target and renamed into place.
 """
 
+import contextlib
 import datetime as dt
+import os
 from copy import copy
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,12 +25,13 @@ from tracker import __version__
 from tracker.exchange.format import ABOUT, COUNCIL_SEPARATOR, FORMAT_VERSION, PERSONAL_FIELDS, SHEETS, UPDATE_TARGETS
 from tracker.services import exchange as store
 from tracker.services.actor import current_actor
-from tracker.spreadsheet import CellTooLong, safe_link, save_atomically, text_cell, text_value
+from tracker.spreadsheet import ooxml_escape, safe_link, save_atomically, text_cell, text_value
 
 DATE_FORMAT = "DD/MM/YYYY"
 DATETIME_FORMAT = "DD/MM/YYYY HH:MM:SS"
 GREY = "7F7F7F"
 MAX_ROWS = 1_048_575  # an Excel sheet's rows, less the header
+CELL_LIMIT = 32_767  # characters in one cell
 
 
 class ExportCancelled(Exception):
@@ -85,50 +88,57 @@ def export_workbook(path, personal_data=True, since=None, progress=None):
     exported = {}
     total = sum(len(ts.records) for ts in state.tables.values()) or 1
     done = 0
-    for sheet in SHEETS:
-        ws = wb.create_sheet(sheet.name)
-        if not exported:
-            styles = _Styles(ws)  # style arrays index workbook-wide tables: one set serves every sheet
-        records = state.tables[sheet.table].records
-        if since_text:
-            records = {h: r for h, r in records.items() if store._iso(r.updated_at) >= since_text}
-        if len(records) > MAX_ROWS:
-            from tracker.exchange.safety import ExchangeError
+    try:
+        for sheet in SHEETS:
+            ws = wb.create_sheet(sheet.name)
+            if not exported:
+                styles = _Styles(ws)  # style arrays index workbook-wide tables: one set serves every sheet
+            records = state.tables[sheet.table].records
+            if since_text:
+                records = {h: r for h, r in records.items() if store._iso(r.updated_at) >= since_text}
+            if len(records) > MAX_ROWS:
+                from tracker.exchange.safety import ExchangeError
 
-            raise ExchangeError(f"{sheet.name} has {len(records)} records, more than a spreadsheet sheet holds; "
-                                f"export with --since to send fewer.")
-        exported[sheet.table] = records
-        _prepare(ws, sheet, len(records), state)
-        ws.append([_header_cell(ws, c, styles) for c in sheet.columns])
-        writers = [_cell_writer(ws, c, sheet, state, names, styles, personal_data) for c in sheet.columns]
-        person_at = next((i for i, c in enumerate(sheet.content) if c.field == "kind"), None) \
-            if sheet.table == "stakeholder" else None
-        for n, (h, rec) in enumerate(sorted(records.items(), key=lambda item: item[1].id), start=1):
-            redact = (not personal_data and person_at is not None and rec.values[person_at] == "person")
-            try:
-                ws.append([w(h, rec, redact) for w in writers])
-            except CellTooLong as exc:
-                column = next(c.header for c, w in zip(sheet.columns, writers) if _fails(w, h, rec, redact))
-                raise CellTooLong(f"{path} was not written: {sheet.name} row {n + 1}, column {column}: {exc}.") \
-                    from None
-            if n % 5000 == 0:
-                _step(progress, 5 + 85 * (done + n) // total, f"Writing {sheet.name}")
-        done += len(records)
-        result.counts[sheet.name] = len(records)
-    _about(wb, result, state)
-    _step(progress, 92, "Saving")
-    save_atomically(wb, path)
+                raise ExchangeError(f"{sheet.name} has {len(records)} records, more than a spreadsheet sheet holds; "
+                                    f"export with --since to send fewer.")
+            exported[sheet.table] = records
+            _prepare(ws, sheet, len(records), state)
+            ws.append([_header_cell(ws, c, styles) for c in sheet.columns])
+            writers = [_cell_writer(ws, c, sheet, state, names, styles, personal_data) for c in sheet.columns]
+            person_at = next((i for i, c in enumerate(sheet.content) if c.field == "kind"), None) \
+                if sheet.table == "stakeholder" else None
+            for n, (h, rec) in enumerate(sorted(records.items(), key=lambda item: item[1].id), start=1):
+                redact = (not personal_data and person_at is not None and rec.values[person_at] == "person")
+                try:
+                    ws.append([w(h, rec, redact) for w in writers])
+                except _TooLong:
+                    raise _too_long(sheet, writers, h, rec, redact) from None
+                if n % 5000 == 0:
+                    _step(progress, 5 + 85 * (done + n) // total, f"Writing {sheet.name}")
+            done += len(records)
+            result.counts[sheet.name] = len(records)
+        _about(wb, result, state)
+        _step(progress, 92, "Saving")
+        save_atomically(wb, path)
+    except BaseException:
+        _discard(wb)  # an error or a cancel mid-way: close the streamed sheets and remove their temp files
+        raise
     store.mark_exported(_only(state, exported), list(exported))
     _step(progress, 100, "Done")
     return result
 
 
-def _fails(writer, h, rec, redact):
-    try:
-        writer(h, rec, redact)
-    except CellTooLong:
-        return True
-    return False
+def _discard(wb):
+    for ws in wb.worksheets:
+        rows, writer = getattr(ws, "_rows", None), getattr(ws, "_writer", None)
+        with contextlib.suppress(Exception):
+            if rows is not None:
+                rows.close()  # writes the sheet's closing tags while its file is still open
+        if writer is not None:
+            with contextlib.suppress(Exception):
+                writer.xf.close()
+            with contextlib.suppress(Exception):
+                os.remove(writer.out)
 
 
 def _step(progress, percent, text):
@@ -270,6 +280,17 @@ def _cell_writer(ws, col, sheet, state, names, styles, personal_data):
     raise AssertionError(kind)
 
 
+class _TooLong(Exception):
+    """A text that does not fit in a spreadsheet cell (32,767 characters once escaped)."""
+
+
+def _fits(v):
+    # _xHHHH_ escapes make stored text up to 13x longer than the characters escaped
+    if len(v) > CELL_LIMIT // 13 and len(ooxml_escape(v)) > CELL_LIMIT:
+        raise _TooLong()
+    return v
+
+
 def _text_writer(ws, style, get, redactable=False):
     """Text cells; ``style`` None for plain text (the cheapest), or a {quote prefixed: array} pair."""
     if style is None:
@@ -277,14 +298,14 @@ def _text_writer(ws, style, get, redactable=False):
             v = get(h, r)
             if not v or (redact and redactable):
                 return None
-            return text_value(ws, v)
+            return text_value(ws, _fits(v))
         return write
 
     def write_styled(h, r, redact=False):
         v = get(h, r)
         if not v or (redact and redactable):
             return None
-        cell = text_cell(ws, v)
+        cell = text_cell(ws, _fits(v))
         cell._style = copy(style[bool(cell.quotePrefix)])
         return cell
     return write_styled
@@ -304,6 +325,20 @@ def _link_writer(ws, styles, i, email, personal):
             return text_value(ws, v)
         return cell
     return write
+
+
+def _too_long(sheet, writers, h, rec, redact):
+    from tracker.exchange.safety import ExchangeError
+
+    for col, w in zip(sheet.columns, writers):
+        try:
+            w(h, rec, redact)
+        except _TooLong:
+            return ExchangeError(
+                f"Nothing was exported: the {col.header} of {sheet.name[:-1].lower() if sheet.name != 'Attendance' else 'attendance'} "
+                f"{store.dashed(h)} is longer than a spreadsheet cell can hold ({CELL_LIMIT:,} characters). "
+                f"Shorten it and export again.")
+    return ExchangeError("Nothing was exported: a text is longer than a spreadsheet cell can hold.")
 
 
 def _datetime(value):

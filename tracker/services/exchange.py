@@ -23,7 +23,7 @@ from peewee import SqliteDatabase
 from tracker.db import database
 from tracker.errors import NotFoundError, StaleEditError, TrackerError
 from tracker.exchange.format import BY_TABLE, SHEETS
-from tracker.models import (ActionItem, Attendance, AuditEntry, Commitment, CommitmentCouncil, Council, Event,
+from tracker.models import (ActionItem, Attendance, AuditEntry, Commitment, CommitmentCouncil, Event,
                             HeldConflict, ImportChange, ImportRun, Stakeholder, StakeholderCouncil, SyncState,
                             Update, utcnow)
 from tracker.services.actor import current_actor
@@ -47,7 +47,7 @@ def content_kinds(table):
 def content_hash(table, values):
     """A short hash of a record's content; deletion and erasure count as flags, not timestamps."""
     first = _FIRST_FLAG[table]  # the flags are the layout's last content columns
-    key = repr((table, tuple(values[:first]), tuple(v is not None for v in values[first:])))
+    key = repr((table, tuple(values[:first]), [v is not None for v in values[first:]]))
     if "\\r\\n" in key:  # LibreOffice saves a cell's CR LF as LF: not a change anyone made
         key = key.replace("\\r\\n", "\\n")
     return hashlib.blake2b(key.encode("utf-8", "surrogatepass"), digest_size=12).hexdigest()
@@ -154,12 +154,9 @@ def load_councils():
     return c
 
 
-def load_state(tables=None, since=None):
-    """Every record of ``tables`` (all six by default) with its content, in one query per table.
-
-    ``since``: only records changed at or after this date are returned in ``records`` (links to
-    others still resolve through ``ids``).
-    """
+def load_state(tables=None):
+    """Every record of ``tables`` (all six by default) with its content, in one query per table;
+    the other tables' UUID -> id maps only (links cross tables)."""
     db = database.obj
     _, quote = _sql(db)
     councils = load_councils()
@@ -183,10 +180,8 @@ def load_state(tables=None, since=None):
             rows = db.execute_sql(f"SELECT id, uuid FROM {quote(model._meta.table_name)}").fetchall()
             ids_by_table[t] = {_hex(u): i for i, u in rows}
             continue
-        where = ""
-        params = ()
-        sql = f"SELECT {', '.join(quote(c) for c in cols)} FROM {quote(model._meta.table_name)}{where}"
-        rows = db.execute_sql(sql, params).fetchall()
+        sql = f"SELECT {', '.join(quote(c) for c in cols)} FROM {quote(model._meta.table_name)}"
+        rows = db.execute_sql(sql).fetchall()
         raw[t] = rows
         ids_by_table[t] = {_hex(r[1]): r[0] for r in rows}
     id_to_hex = {t: {i: h for h, i in ids.items()} for t, ids in ids_by_table.items()}
@@ -198,7 +193,6 @@ def load_state(tables=None, since=None):
         for oid, cid in db.execute_sql(f"SELECT {quote(owner)}, council_id FROM {quote(link._meta.table_name)}"):
             sets.setdefault(oid, []).append(councils.by_id[cid])
         council_sets[t] = {oid: ";".join(sorted(hs)) for oid, hs in sets.items()}
-    since_text = str(dt.datetime.combine(since, dt.time())) if since else None
     tables_state, references = {}, set()
     for t, rows in raw.items():
         kinds = content_kinds(t)
@@ -207,8 +201,6 @@ def load_state(tables=None, since=None):
         for r in rows:
             if t == "action_item":
                 references.add(r[6])
-            if since_text and _iso(r[4]) < since_text:
-                continue
             recs[_hex(r[1])] = Rec(r[0], r[2], readers(r), r[3], r[4],
                                    councils.by_id.get(r[5]), r[6] if t == "action_item" else "")
         tables_state[t] = TableState(t, recs, ids_by_table[t])
@@ -293,11 +285,6 @@ class Writer:
         self.user, self.council = actor.user, actor.council
         self.now = utcnow()
         self.audit = []
-
-    def link_id(self, table, hex_):
-        if hex_ is None:
-            return None
-        return self.state.tables[table].ids[hex_]
 
     def _stored_row(self, table, values):
         return self._row_converter(table)(values)
@@ -416,14 +403,27 @@ class Writer:
     # ---- audit ----
     def audit_create(self, table, hex_, values):
         """One entry holding a JSON snapshot of the fields set, as services write for a creation."""
-        snapshot = {}
-        councils = self.state.councils
-        for i, name, kind in _snapshot_order(table):
-            v = values[i]
-            if v is not None and v != "":
-                snapshot[name] = v if kind in ("text", "vocab", "date") else as_audit_text(kind, v, councils)
         self.audit.append((self.now, self.user, self.council, "create", table, hex_, "", None,
-                           _dumps(snapshot), self.source))
+                           _dumps(self._snapshot(table)(values)), self.source))
+
+    def _snapshot(self, table):
+        """A function from content values to the creation snapshot (fields set, sorted), compiled once."""
+        cache = self.__dict__.setdefault("_snapshots", {})
+        if table not in cache:
+            names = {"text": as_audit_text, "dashed": dashed, "councils": self.state.councils}
+            lines = ["def snapshot(v):", "    d = {}"]
+            for i, name, kind in _snapshot_order(table):
+                if kind in ("text", "vocab", "date", "int"):
+                    value = f"v[{i}]" if kind != "int" else f"str(v[{i}])"
+                elif kind in ("link", "council"):
+                    value = f"dashed(v[{i}])"
+                else:
+                    value = f"text({kind!r}, v[{i}], councils)"
+                lines.append(f"    if v[{i}] is not None and v[{i}] != '': d[{name!r}] = {value}")
+            lines.append("    return d")
+            exec("\n".join(lines), names)  # noqa: S102 - built from our own layout
+            cache[table] = names["snapshot"]
+        return cache[table]
 
     def audit_update(self, table, hex_, old, new, operation="update"):
         for (name, kind, _), a, b in zip(content_kinds(table), old, new):
@@ -454,7 +454,9 @@ class Writer:
             return
         q = self.quote
         table = SyncState._meta.table_name
-        self._executemany(f"DELETE FROM {q(table)} WHERE record_uuid = {self.param}", [(h,) for h in changes])
+        known = self.state.sync  # only records with a sync state have a row to replace
+        self._executemany(f"DELETE FROM {q(table)} WHERE record_uuid = {self.param}",
+                          [(h,) for h in changes if h in known])
         self._executemany(self._insert_sql(table, ["record_uuid", "base", "seen"]),
                           [(h, b, s) for h, (b, s) in changes.items() if b is not None])
 
