@@ -54,6 +54,7 @@ def start(argv=None):
 
     from ui import errors
     from ui.resources import apply_style
+    from ui.safety import recover_at_start, start_daily_backup
 
     setup_logging()
     args = parse_args(sys.argv[1:] if argv is None else argv)
@@ -65,16 +66,20 @@ def start(argv=None):
     errors.install_excepthook()
     settings.apply_actor()
     target = choose_database(args)
+    created = False
     try:
         created = open_chosen_database(target)
     except TrackerError as exc:
-        log.warning("could not open the database: %s", exc)
-        errors.show_message(None, str(exc))
-        return None
+        log.warning("could not open the database: %s", type(exc).__name__)
+        if not recover_at_start(target, exc):
+            errors.show_message(None, str(exc))
+            return None
+        settings.remember_database(target)
     from ui.mainwindow import MainWindow
 
     window = MainWindow()
     window.show()
+    window.daily_backup = start_daily_backup(window)
     if created:
         window.offer_demo_data(target)
     return window

@@ -20,6 +20,7 @@ from ui import dialogs, errors, exchange, settings
 from ui.listpage import DeletedPage, ListPage
 from ui.overview import GridPage, HomePage
 from ui.resources import icon
+from ui.safety import SafetyActions
 from ui.worker import run_in_background
 
 VIEWS = [  # key, label, icon
@@ -79,6 +80,7 @@ class MainWindow(QMainWindow):
         self.background = None  # the last background operation started here
         self._build_actions()
         exchange.install(self)
+        self.safety = SafetyActions(self)
         self._update_title()
         self.restore_state()
         self.statusBar().showMessage(f"Signed in as {services.current_actor().user}", 5000)
