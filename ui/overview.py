@@ -16,11 +16,14 @@ DUE_SOON_DAYS = 30
 def _link_list(name):
     widget = QListWidget()
     widget.setAccessibleName(name)
+    widget.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    widget.setTextElideMode(Qt.TextElideMode.ElideRight)
     return widget
 
 
 def _add_link(widget, text, kind, record_id):
     item = QListWidgetItem(text)
+    item.setToolTip(text)
     item.setData(LINK_ROLE, (kind, record_id))
     widget.addItem(item)
 
@@ -92,9 +95,9 @@ class HomePage(QWidget):
         for flag, filters in (("overdue", {"overdue": True}), ("due", {"due_within": DUE_SOON_DAYS})):
             for c in services.commitments.page(0, OVERVIEW_ROWS, filters=filters, sort="target_date"):
                 status = vocab.label(vocab.COMMITMENT_STATUSES, c.status)
-                when = "overdue since " if flag == "overdue" else "due "
-                _add_link(self.due_soon, f"{c.title} — {c.made_by.name} ({status}, {when}"
-                                         f"{format_uk_date(c.target_date)})", "commitments", c.id)
+                when = "Overdue since" if flag == "overdue" else "Due"
+                _add_link(self.due_soon, f"{when} {format_uk_date(c.target_date)} · {status} · {c.title} — "
+                                         f"{c.made_by.name}", "commitments", c.id)
 
     def _activated(self, item):
         kind, record_id = item.data(LINK_ROLE)
