@@ -248,7 +248,7 @@ REGISTER_COLUMNS = [
     Column("Made at (event)", "event", 20, "wrap"),
     Column("Date made", "date_made", 10.5, "date"),
     Column("Theme", "theme", 13, "wrap"),
-    Column("Councils", "councils", 14, "wrap"),
+    Column("Councils", "councils", 16, "wrap"),
     Column("Target date", "target_date", 10.5, "date", "overdue"),
     Column("Status", "status", 10.5),
     Column("RAG", "rag", 5, "rag"),

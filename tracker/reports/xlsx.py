@@ -27,7 +27,8 @@ OVERDUE_FILL = "FDE9E7"
 OVERDUE_FONT = "9C0006"
 HEADER_FILL = "1F3864"
 FONT = "Arial"  # in Excel everywhere; LibreOffice has a metric twin (Liberation Sans)
-CHARS_PER_WIDTH = 1.15  # 10-point characters per unit of column width, allowing for word breaks
+CHARS_PER_WIDTH = 1.25  # 10-point Arial characters per unit of column width
+WORD_BREAK_LOSS = 4  # characters a line loses, on average, by breaking between words
 LINE_HEIGHT = 12.75  # points per line of 10-point text
 _thin = Side(style="thin", color="BFBFBF")
 GRID = Border(left=_thin, right=_thin, top=_thin, bottom=_thin)
@@ -128,7 +129,7 @@ def _write_rows_sheet(wb, report):
     styles = [CELL_STYLE[c.kind] for c in columns]
     keys = [c.key for c in columns]
     marked = [(n, c, OVERDUE_STYLE[c.kind]) for n, c in enumerate(columns) if c.highlight]
-    wrapped = [(c.key, c.width * CHARS_PER_WIDTH) for c in columns if c.kind == "wrap"]
+    wrapped = [(c.key, max(4, c.width * CHARS_PER_WIDTH - WORD_BREAK_LOSS)) for c in columns if c.kind == "wrap"]
     for n_row, row in enumerate(report.rows, start=HEADER_ROW + 1):
         # Spreadsheet programs do not grow rows to fit wrapped text they did not type themselves.
         lines = max((_lines(row.get(key), per_line) for key, per_line in wrapped), default=1)
