@@ -12,6 +12,8 @@ data says) and the file through :func:`tracker.spreadsheet.save_atomically`.
 from pathlib import Path
 from types import MethodType
 
+import contextlib
+import os
 from copy import copy
 
 from openpyxl import Workbook
@@ -23,6 +25,7 @@ from openpyxl.worksheet.properties import PageSetupProperties
 
 from tracker.spreadsheet import WriteFailed, save_atomically, text_cell
 
+PROGRESS_EVERY = 2000  # rows
 TITLE_ROWS = 4  # title, filters, generated on/by, counts and notes
 HEADER_ROW = TITLE_ROWS + 2  # a blank row, then the header
 DATE_FORMAT = "dd/mm/yyyy"
@@ -74,15 +77,34 @@ def check_folder(path):
     return path
 
 
-def write_report(report, path):
-    """Write ``report`` (its rows sheet and a Summary sheet) to ``path`` atomically; returns the path."""
+def write_report(report, path, progress=None):
+    """Write ``report`` (its rows sheet and a Summary sheet) to ``path`` atomically; returns the path.
+
+    ``progress(done, total)`` is called every few thousand rows; if it raises (the app's Cancel),
+    nothing is written under ``path`` and the half-built workbook is cleaned up.
+    """
     check_folder(path)
     wb = Workbook(write_only=True)
-    for style in _styles():
-        wb.add_named_style(style)
-    _write_rows_sheet(wb, report)
-    _write_summary_sheet(wb, report)
+    try:
+        for style in _styles():
+            wb.add_named_style(style)
+        _write_rows_sheet(wb, report, progress)
+        _write_summary_sheet(wb, report)
+    except BaseException:
+        _abandon(wb)
+        raise
     return save_atomically(wb, path)
+
+
+def _abandon(wb):
+    """Finish and delete the temporary files of a write-only workbook that will never be saved."""
+    for ws in wb.worksheets:
+        writer = getattr(ws, "_writer", None)
+        with contextlib.suppress(Exception):
+            ws.close()
+        if writer is not None:
+            with contextlib.suppress(OSError):
+                os.remove(writer.out)
 
 
 def _print_setup(ws, report, title_rows=None):
@@ -138,7 +160,7 @@ def _cells_to_row(ws, cells, row_idx):
         yield cell
 
 
-def _write_rows_sheet(wb, report):
+def _write_rows_sheet(wb, report, progress=None):
     ws = _cells_sheet(wb, report.title)
     columns = report.columns
     last_col = get_column_letter(len(columns))
@@ -159,7 +181,10 @@ def _write_rows_sheet(wb, report):
     makers = [_value_cell if c.kind in ("date", "number") else _text_cell for c in columns]
     wrapped = [(c.key, max(4, c.width * CHARS_PER_WIDTH - WORD_BREAK_LOSS)) for c in columns if c.kind == "wrap"]
     heights = _RowHeights()
+    total = len(report.rows)
     for n_row, row in enumerate(report.rows, start=HEADER_ROW + 1):
+        if progress is not None and n_row % PROGRESS_EVERY == 0:
+            progress(n_row - HEADER_ROW, total)
         # Spreadsheet programs do not grow rows to fit wrapped text they did not type themselves.
         lines = max((_lines(row.get(key), per_line) for key, per_line in wrapped), default=1)
         if lines > 1:
