@@ -107,7 +107,10 @@ def save_atomically(workbook, path):
         raise WriteFailed(f"Cannot write {path}: the folder {path.parent} does not exist.")
     tmp = path.with_name(f".{path.name}.partial")
     try:
-        with open(tmp, "wb") as fh:
+        with contextlib.suppress(FileNotFoundError):
+            tmp.unlink()
+        # 0600 like the database: what we write holds personal data; people share it by sending it.
+        with os.fdopen(os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600), "wb") as fh:
             workbook.save(fh)
             fh.flush()
             os.fsync(fh.fileno())
