@@ -60,7 +60,7 @@ class ReportActions:
     def run(self, kind):
         title, gather, stem = KINDS[kind]
         answer = ReportDialog.ask(self.window, kind, self.window.current_filters(kind),
-                                  self.window.current_search(kind))
+                                  self.window.pages[kind].search.text())
         if answer is None:
             return None
         output, path = answer["output"], None

@@ -165,3 +165,16 @@ def test_qt_pdf_has_every_row_and_the_header_on_every_page(qtbot, db, tmp_path):
     assert all(f"RED-A{i:04d}" in text for i in range(1, 121))
     assert all(f"Task number {i:03d}" in text for i in range(120))
     assert "=cmd|' /C" in text and "Generated on" in pages[0] and "Generated on" not in pages[1]
+
+
+def test_the_lists_search_text_narrows_the_report_too(qtbot, window, monkeypatch, tmp_path):
+    page = filter_list(window, "actions")
+    page.search.setText("knife")
+    page.apply_query()
+    script = Script(monkeypatch, tmp_path)
+    run_menu(qtbot, window, "report_action_log")
+    assert script.dialogs[0].values()["search"] == "knife"
+    in_app = xlsx_column(script.path, "Action log")
+    listed = [page.model.record(r).reference for r in range(page.model.rowCount())]
+    assert in_app and sorted(in_app) == sorted(listed) and len(in_app) < services.actions.count()
+    assert "Matching \u201cknife\u201d" in openpyxl.load_workbook(script.path)["Action log"]["A2"].value
