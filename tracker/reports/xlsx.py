@@ -177,6 +177,7 @@ def _write_rows_sheet(wb, report, progress=None):
     plain = [style_of[CELL_STYLE[c.kind]] for c in columns]
     overdue = [style_of[OVERDUE_STYLE[c.kind]] if c.highlight else None for c in columns]
     marked = [c for c in columns if c.highlight]
+    positive = any(c.highlight == "positive" for c in columns)  # else only overdue rows are marked
     keys = [c.key for c in columns]
     makers = [_value_cell if c.kind in ("date", "number") else _text_cell for c in columns]
     wrapped = [(c.key, max(4, c.width * CHARS_PER_WIDTH - WORD_BREAK_LOSS)) for c in columns if c.kind == "wrap"]
@@ -190,7 +191,7 @@ def _write_rows_sheet(wb, report, progress=None):
         if lines > 1:
             ws.row_dimensions[n_row] = heights[lines]
         styles = plain
-        if any(report.highlighted(row, c) for c in marked):
+        if (row.get("overdue") or positive) and any(report.highlighted(row, c) for c in marked):
             styles = [o if o is not None and report.highlighted(row, c) else p
                       for c, p, o in zip(columns, plain, overdue)]
         ws.append([None if (value := row.get(key)) is None else make(ws, value, style)
@@ -263,7 +264,7 @@ def _value_cell(ws, value, arrays):
 
 def _lines(text, per_line):
     """About how many lines ``text`` takes wrapped at ``per_line`` characters (cheap: 100k rows)."""
-    if not text:
+    if not text or (len(text) <= per_line and "\n" not in text):
         return 1
     return sum(max(1, -(-len(part) // int(per_line))) for part in str(text).split("\n"))
 
