@@ -55,7 +55,6 @@ class ReportActions:
     def __init__(self, window):
         self.window = window
         self.last_operation = None
-        self.last_result = None  # (output, path or None, Report)
 
     def run(self, kind):
         title, gather, stem = KINDS[kind]
@@ -87,7 +86,6 @@ class ReportActions:
         return self.last_operation
 
     def _done(self, output, path, report):
-        self.last_result = (output, path, report)
         if output == PRINT:
             preview(self.window, report)
             return
