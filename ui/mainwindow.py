@@ -16,7 +16,7 @@ from tracker import APP_NAME, __version__, services
 from tracker.db import current_path, open_database
 from tracker.demo import load_demo
 from tracker.logs import log_file
-from ui import dialogs, errors, exchange, settings
+from ui import dialogs, errors, exchange, reports, settings
 from ui.listpage import DeletedPage, ListPage
 from ui.overview import GridPage, HomePage
 from ui.resources import icon
@@ -80,6 +80,7 @@ class MainWindow(QMainWindow):
         self.background = None  # the last background operation started here
         self._build_actions()
         exchange.install(self)
+        reports.install(self)
         self.safety = SafetyActions(self)
         self._update_title()
         self.restore_state()

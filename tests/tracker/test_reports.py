@@ -356,3 +356,35 @@ def test_demo_reports_from_the_issue(demo_db, db_path, tmp_path, capsys):
     assert rows and all(r["Council"] == "Havering" and r["Days overdue"] > 0 and r["RAG"] == "R" for r in rows)
     assert [r["Due date"] for r in rows] == sorted(r["Due date"] for r in rows)
     assert len(data_rows(rows_sheet(register, "Commitment register")[1])) == n_commitments
+
+
+def test_cancelled_write_leaves_no_file_and_no_temporary_files(partners, tmp_path, monkeypatch):
+    import tempfile
+
+    from tracker.reports import xlsx
+
+    monkeypatch.setattr(xlsx, "PROGRESS_EVERY", 1)
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))
+    (tmp_path / "tmp").mkdir()
+    seen = []
+
+    def cancel_at_second_row(done, total):
+        seen.append((done, total))
+        if done >= 2:
+            raise KeyboardInterrupt("cancelled")
+
+    target = tmp_path / "out.xlsx"
+    with pytest.raises(KeyboardInterrupt):
+        reports.write_report(reports.action_log({}), target, cancel_at_second_row)
+    assert seen[:2] == [(1, 4), (2, 4)]
+    assert not target.exists() and list(tmp_path.glob(".*partial")) == [] and list((tmp_path / "tmp").iterdir()) == []
+
+
+def test_wrapped_rows_are_tall_enough_to_print(partners, tmp_path):
+    services.actions.update(partners["late"], title="Install knife surrender bins " * 6)
+    out = tmp_path / "log.xlsx"
+    reports.write_action_log(out, {})
+    ws = rows_sheet(out)[1]
+    row = next(r[0].row for r in ws.iter_rows(min_row=HEADER_ROW + 1) if r[1].value.startswith("Install knife"))
+    assert ws.row_dimensions[row].height >= 4 * 12.75  # about 170 characters in a 30-wide column
+    assert ws.row_dimensions[row + 1].height in (None, 15.0) or ws.row_dimensions[row + 1].height < 20

@@ -14,7 +14,7 @@ def write_action_log(path, filters=None, search="", progress=None):
     """Gather and write the action log for a services filter dict; returns the :class:`Report`."""
     check_folder(path)
     report = action_log(filters, search, progress=progress)
-    write_report(report, path)
+    write_report(report, path, progress)
     return report
 
 
@@ -22,7 +22,7 @@ def write_commitment_register(path, filters=None, search="", progress=None):
     """Gather and write the commitment register for a services filter dict; returns the :class:`Report`."""
     check_folder(path)
     report = commitment_register(filters, search, progress=progress)
-    write_report(report, path)
+    write_report(report, path, progress)
     return report
 
 

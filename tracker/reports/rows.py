@@ -202,20 +202,17 @@ def action_log(filters=None, search="", sort="due_date", progress=None, today=No
     filters = dict(filters or {})
     latest = services.updates.latest_for_actions(services.actions.ids_matching(search, filters))
     rows = []
+    statuses, priorities = vocab.ACTION_STATUSES, vocab.PRIORITIES
     for n, a in enumerate(services.actions.report_rows(search, filters, sort=sort)):
         update = latest.get(a["id"])
-        overdue = days_overdue(a["due_date"], a["status"], today)
-        rows.append({
-            **a,
-            "status_code": a["status"],
-            "status": vocab.label(vocab.ACTION_STATUSES, a["status"]),
-            "priority": vocab.label(vocab.PRIORITIES, a["priority"]),
-            "rag": action_rag(a["due_date"], a["status"], today),
-            "days_overdue": overdue or None,
-            "overdue": bool(overdue),
-            "update_date": update.date if update else None,
-            "update_text": update.text if update else None,
-        })
+        status = a["status"]
+        overdue = days_overdue(a["due_date"], status, today)
+        a["status_code"], a["status"] = status, statuses.get(status, status)
+        a["priority"] = priorities.get(a["priority"], a["priority"])
+        a["rag"] = action_rag(a["due_date"], status, today)
+        a["days_overdue"], a["overdue"] = overdue or None, bool(overdue)
+        a["update_date"], a["update_text"] = (update.date, update.text) if update else (None, None)
+        rows.append(a)
         if progress is not None and n % 2000 == 0:
             progress(n, None)
     overdue = sum(r["overdue"] for r in rows)
@@ -248,7 +245,7 @@ REGISTER_COLUMNS = [
     Column("Made at (event)", "event", 20, "wrap"),
     Column("Date made", "date_made", 10.5, "date"),
     Column("Theme", "theme", 13, "wrap"),
-    Column("Councils", "councils", 14, "wrap"),
+    Column("Councils", "councils", 16, "wrap"),
     Column("Target date", "target_date", 10.5, "date", "overdue"),
     Column("Status", "status", 10.5),
     Column("RAG", "rag", 5, "rag"),

@@ -99,7 +99,7 @@ class ActionService(RecordService):
         """
         A, Org = ActionItem, Stakeholder.alias("owner_org")
         q = (self.query(search=search, filters=filters, sort=sort, descending=descending)
-             .select(A.id, A.uuid, A.reference, A.title, A.due_date, A.status, A.priority,
+             .select(A.id, A.reference, A.title, A.due_date, A.status, A.priority,
                      A.owner.alias("owner_id"), Stakeholder.name.alias("owner"),
                      Org.name.alias("organisation"), Council.name.alias("council"),
                      A.commitment.alias("commitment_id"), Commitment.title.alias("commitment"))

@@ -132,7 +132,7 @@ class CommitmentService(RecordService):
         partner = fn.COALESCE(Org.name, Stakeholder.name)
         key = None if sort == "partner" else sort
         q = (self.query(search=search, filters=filters, sort=key, descending=descending)
-             .select(C.id, C.uuid, C.title, C.date_made, C.target_date, C.theme, C.status, C.rag,
+             .select(C.id, C.title, C.date_made, C.target_date, C.theme, C.status, C.rag,
                      C.made_by.alias("made_by_id"), Stakeholder.name.alias("made_by"),
                      Stakeholder.kind.alias("made_by_kind"), Org.name.alias("organisation"),
                      partner.alias("partner"), Event.title.alias("event"))
