@@ -51,12 +51,12 @@ def looks_like_formula(text):
 def text_cell(ws, value, style=None):
     """A write-only cell holding ``value`` as a string, never a formula."""
     cell = WriteOnlyCell(ws, value=ooxml_escape(value) if isinstance(value, str) else value)
+    if style is not None:
+        cell.style = style  # first: assigning a named style replaces the whole style, quote prefix too
     if isinstance(value, str):
         cell.data_type = "s"
         if looks_like_formula(value):
             cell.quotePrefix = True
-    if style is not None:
-        cell.style = style
     return cell
 
 

@@ -9,7 +9,7 @@ import datetime as dt
 import re
 import uuid
 
-from peewee import ForeignKeyField, fn
+from peewee import ForeignKeyField, Query, fn
 
 from tracker.db import database
 from tracker.errors import NotFoundError, StaleEditError, ValidationError
@@ -255,6 +255,12 @@ class RecordService:
         rows = [{owner_name: record.id, "council": c.id} for c in {c.id: c for c in councils}.values()]
         if rows:
             link.insert_many(rows).execute()
+
+
+def ids_in(ids):
+    """The right-hand side of an ``IN``: a sub-select stays one (SQLite caps bound parameters at
+    32766, and a report may cover 100k records); any other iterable becomes a list."""
+    return ids if isinstance(ids, Query) else list(ids)
 
 
 def _is_date(value):
