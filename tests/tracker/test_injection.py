@@ -1,6 +1,7 @@
 """Formula and link injection: every text field of every record kind, filled with each payload a
-spreadsheet program could evaluate, comes out of every workbook the app writes as text (a string
-cell, quote-prefixed), and back in byte-identical; hyperlinks only for http, https and mailto."""
+spreadsheet program could evaluate, comes out of every workbook the app writes (the exchange
+workbook, the action log, the commitment register) as text (a string cell, quote-prefixed), and
+back in byte-identical; hyperlinks only for http, https and mailto; CSV cells escaped."""
 
 import datetime as dt
 
@@ -11,6 +12,7 @@ from peewee import CharField, TextField
 from tracker import services
 from tracker.errors import ValidationError
 from tracker.exchange import export_workbook, import_workbook
+from tracker.reports import write_action_log, write_commitment_register
 from tracker.spreadsheet import SAFE_LINK_SCHEMES, csv_safe, looks_like_formula
 
 PAYLOADS = [
@@ -45,25 +47,38 @@ def make_records(payload):
     return filled
 
 
+def formula_like_text_cells(path):
+    """Check every cell of ``path``: never a formula, formula-like text quote-prefixed, safe links only.
+    Returns how many formula-like texts were seen."""
+    wb = openpyxl.load_workbook(path)
+    seen = 0
+    try:
+        for ws in wb.worksheets:
+            for row in ws.iter_rows():
+                for cell in row:
+                    where = f"{path.name} {ws.title}!{cell.coordinate}"
+                    assert cell.data_type != "f", f"{where} is a formula: {cell.value!r}"
+                    if isinstance(cell.value, str) and looks_like_formula(cell.value):
+                        assert cell.data_type == "s" and cell.quotePrefix, where
+                        seen += 1
+                    if cell.hyperlink is not None and cell.hyperlink.target:
+                        assert cell.hyperlink.target.lower().startswith(SAFE_LINK_SCHEMES), cell.hyperlink.target
+    finally:
+        wb.close()
+    return seen
+
+
 @pytest.mark.parametrize("payload", PAYLOADS)
 def test_every_text_cell_of_the_exchange_workbook_is_text(db, tmp_path, payload):
     filled = make_records(payload)
     assert len(filled) >= 12, [(s.what, n) for s, _, n, _ in filled]  # names, titles, notes, descriptions, roles, places, text ...
     out = tmp_path / "export.xlsx"
     export_workbook(out)
-    wb = openpyxl.load_workbook(out)
-    seen = 0
-    for ws in wb.worksheets:
-        for row in ws.iter_rows():
-            for cell in row:
-                assert cell.data_type != "f", f"{ws.title}!{cell.coordinate} is a formula: {cell.value!r}"
-                if isinstance(cell.value, str) and looks_like_formula(cell.value):
-                    assert cell.data_type == "s" and cell.quotePrefix, f"{ws.title}!{cell.coordinate}"
-                    seen += 1
-                if cell.hyperlink is not None and cell.hyperlink.target:
-                    assert cell.hyperlink.target.lower().startswith(SAFE_LINK_SCHEMES), cell.hyperlink.target
-    assert seen >= len(filled) - 1
-    wb.close()
+    assert formula_like_text_cells(out) >= len(filled) - 1
+    for write in (write_action_log, write_commitment_register):  # every other workbook the app writes
+        report = tmp_path / f"{write.__name__}.xlsx"
+        write(report)
+        assert formula_like_text_cells(report) >= 1
     # and back, byte-identical, into a fresh database
     from tracker.db import close_database, open_database
     close_database()
