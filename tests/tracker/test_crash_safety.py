@@ -69,12 +69,15 @@ def bulk_rows(path, n):
     con.close()
 
 
-def sound_backup(path):
-    try:
-        backups.verify_backup(path)
-        return True
-    except TrackerError:
-        return False
+def unsound_backups(db):
+    """Every file under a backup's name must be a whole, sound backup."""
+    problems = []
+    for b in backups.list_backups(db):
+        try:
+            backups.verify_backup(b.path)
+        except TrackerError as exc:
+            problems.append(f"{b.name} is not a sound backup: {exc}")
+    return problems
 
 
 BACKUP_LOOP = """
@@ -108,9 +111,7 @@ def test_killed_during_backups(tmp_path):
         problems = []
         if digest(reference) != ref_digest:
             problems.append("the earlier backup changed")
-        for b in backups.list_backups(db):  # every file under a backup's name is a whole backup
-            if not sound_backup(b.path):
-                problems.append(f"{b.name} is not a sound backup")
+        problems += unsound_backups(db)
         open_database(db, upgrade=False)
         if services.check() or services.stats() != expected:
             problems.append("the database changed or is unsound")
@@ -185,9 +186,7 @@ def test_killed_during_upgrade(tmp_path):
                 problems.append(f"{path.name} changed")
         if digest(reference) != ref_digest:
             problems.append("the earlier backup changed")
-        for b in backups.list_backups(db):
-            if not sound_backup(b.path):
-                problems.append(f"{b.name} is not a sound backup")
+        problems += unsound_backups(db)
         open_database(db)  # the next start finishes the upgrade
         if services.check():
             problems.append(f"check: {services.check()}")
@@ -252,9 +251,7 @@ def test_killed_during_import(tmp_path):
         else:
             applied += 1
         close_database()
-        for b in backups.list_backups(db):
-            if not sound_backup(b.path):
-                problems.append(f"{b.name} is not a sound backup")
+        problems += unsound_backups(db)
         corruptions += bool(problems)
         assert not problems, problems
     print(f"import kill test: {kills} kills ({applied} after the import committed), {corruptions} corruptions")

@@ -7,6 +7,8 @@ the person goes, in one transaction: their contact details, role, notes, scores 
 text of updates written about them, their notes on attendance records, and the old and new
 values the audit trail kept for all of those records.  SQLite's ``secure_delete`` overwrites the
 freed space and the WAL is checkpointed, so the values do not linger in the file either.
+An erasure that arrives from another council in an exchange workbook is completed the same way
+by :func:`complete_erasures`, which the importer calls after every import that changed something.
 Backups taken before the erasure still hold them until rotated out; a restore erases again
 everyone erased in the database it replaces (see ``tracker.backups``).
 
