@@ -308,7 +308,7 @@ def test_a_full_disk_simulated_during_backup(db, db_path, monkeypatch):
     assert backups.list_backups() == [] and services.check() == []
 
 
-def test_export_to_a_full_disk_leaves_nothing_and_says_so(demo_db, tmp_path):
+def test_export_to_a_full_disk_leaves_nothing_and_says_so(demo_db, db_path, tmp_path):
     from tracker.exchange import export_workbook
 
     with small_disk("64k") as disk:
@@ -317,6 +317,11 @@ def test_export_to_a_full_disk_leaves_nothing_and_says_so(demo_db, tmp_path):
         assert "disk is full" in str(info.value) and "Nothing was written" in str(info.value)
         assert list(disk.iterdir()) == []
         assert services.check() == []
+        close_database()
+        result = run_cli("--db", str(db_path), "export-workbook", str(disk / "share.xlsx"))
+        # one line: openpyxl's half-written archive is released quietly, no "Exception ignored" noise
+        assert result.returncode == 1 and result.stderr.count("\n") == 1 and "disk is full" in result.stderr
+        assert list(disk.iterdir()) == []
 
 
 def test_export_with_a_full_disk_simulated(demo_db, tmp_path, monkeypatch):
