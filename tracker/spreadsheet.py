@@ -11,8 +11,10 @@ leaves a half-written file under the target's name.
 
 import contextlib
 import errno
+import gc
 import os
 import re
+import sys
 from pathlib import Path
 
 from openpyxl.cell import WriteOnlyCell
@@ -111,6 +113,27 @@ class WriteFailed(TrackerError):
     """The file could not be written; nothing was left under its name."""
 
 
+def _let_go_quietly(workbook, exc):
+    """After a failed save (a full disk), release openpyxl's half-written state now, silently: its zip
+    archive and unfinished write-only sheets would otherwise print "Exception ignored" tracebacks
+    when they are collected, after the user was given the clear message."""
+    hook = sys.unraisablehook
+    sys.unraisablehook = lambda unraisable: None
+    try:
+        error = exc
+        while error is not None:  # the frames of the failed save hold the archive
+            error.__traceback__ = None
+            error = error.__context__
+        for ws in getattr(workbook, "_sheets", ()):
+            rows = getattr(ws, "_rows", None)
+            if rows is not None:
+                with contextlib.suppress(Exception):
+                    rows.close()
+        gc.collect()
+    finally:
+        sys.unraisablehook = hook
+
+
 def save_atomically(workbook, path):
     """Save ``workbook`` to ``path`` via a temporary file in the same folder and a rename."""
     path = Path(path)
@@ -129,6 +152,7 @@ def save_atomically(workbook, path):
     except OSError as exc:
         with contextlib.suppress(OSError):
             tmp.unlink()
+        _let_go_quietly(workbook, exc)
         if exc.errno == errno.ENOSPC:
             raise WriteFailed(f"Cannot write {path}: the disk is full. Nothing was written; free some space "
                               f"and try again.") from exc

@@ -54,20 +54,19 @@ def test_daily_backup_once_a_day(db):
     assert backups.daily_backup_if_due(today=tomorrow) is not None
 
 
-def test_upgrade_backups_rotate_too(tmp_path, monkeypatch):
-    monkeypatch.setattr(backups, "KEEP_PER_REASON", 2)
+def test_upgrade_backups_rotate_too(tmp_path):
     v1 = (Path(__file__).parent.parent / "data" / "schema_v1.sql").read_text(encoding="utf-8")
     path = tmp_path / "old.db"
-    for _ in range(3):
-        path.unlink(missing_ok=True)
+    for _ in range(backups.KEEP_PER_REASON + 2):
+        for side in ("", "-wal", "-shm"):
+            Path(f"{path}{side}").unlink(missing_ok=True)
         con = sqlite3.connect(path)
         con.executescript(v1)
         con.close()
-        open_database(path)
+        open_database(path)  # backs up, then upgrades
         close_database()
-    monkeypatch.undo()
     kept = [b for b in backups.list_backups(path) if b.reason.startswith("before-upgrade")]
-    assert len(kept) == 3  # the default rotation (10) applied: called through backup_before
+    assert len(kept) == backups.KEEP_PER_REASON  # taken through backup_before, so rotated
     assert all(backups.verify_backup(b.path) == 1 for b in kept)
 
 

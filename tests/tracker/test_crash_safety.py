@@ -28,7 +28,7 @@ pytestmark = pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SI
 
 ROOT = Path(__file__).resolve().parents[2]
 V1_SQL = ROOT / "tests" / "data" / "schema_v1.sql"
-BUDGET_S = 15  # per test
+BUDGET_S = 11  # per test: four tests stay under a minute together
 MAX_KILLS = 40
 
 
@@ -69,12 +69,15 @@ def bulk_rows(path, n):
     con.close()
 
 
-def sound_backup(path):
-    try:
-        backups.verify_backup(path)
-        return True
-    except TrackerError:
-        return False
+def unsound_backups(db):
+    """Every file under a backup's name must be a whole, sound backup."""
+    problems = []
+    for b in backups.list_backups(db):
+        try:
+            backups.verify_backup(b.path)
+        except TrackerError as exc:
+            problems.append(f"{b.name} is not a sound backup: {exc}")
+    return problems
 
 
 BACKUP_LOOP = """
@@ -108,9 +111,7 @@ def test_killed_during_backups(tmp_path):
         problems = []
         if digest(reference) != ref_digest:
             problems.append("the earlier backup changed")
-        for b in backups.list_backups(db):  # every file under a backup's name is a whole backup
-            if not sound_backup(b.path):
-                problems.append(f"{b.name} is not a sound backup")
+        problems += unsound_backups(db)
         open_database(db, upgrade=False)
         if services.check() or services.stats() != expected:
             problems.append("the database changed or is unsound")
@@ -185,9 +186,7 @@ def test_killed_during_upgrade(tmp_path):
                 problems.append(f"{path.name} changed")
         if digest(reference) != ref_digest:
             problems.append("the earlier backup changed")
-        for b in backups.list_backups(db):
-            if not sound_backup(b.path):
-                problems.append(f"{b.name} is not a sound backup")
+        problems += unsound_backups(db)
         open_database(db)  # the next start finishes the upgrade
         if services.check():
             problems.append(f"check: {services.check()}")
@@ -195,4 +194,109 @@ def test_killed_during_upgrade(tmp_path):
         corruptions += bool(problems)
         assert not problems, problems
     print(f"upgrade kill test: {kills} kills ({upgraded} after the upgrade committed), {corruptions} corruptions")
+    assert kills >= 5
+
+
+IMPORT = """
+    import sys
+    from tracker.db import open_database
+    from tracker.exchange import import_workbook
+    import tracker.exchange.importer, tracker.exchange.reader, python_calamine  # loaded before the clock
+    open_database(sys.argv[1])
+    print("ready", flush=True)
+    import_workbook(sys.argv[2])
+"""
+
+
+def test_killed_during_import(tmp_path):
+    from tracker.demo import load_demo
+    from tracker.exchange import export_workbook
+
+    source = tmp_path / "source.db"
+    open_database(source, create=True)
+    load_demo()
+    share = tmp_path / "share.xlsx"
+    export_workbook(share)
+    expected = services.stats()
+    close_database()
+    empty = tmp_path / "empty.db"
+    open_database(empty, create=True)
+    close_database()
+    db = tmp_path / "council.db"
+    shutil.copy(empty, db)
+    proc = start(IMPORT, db, share)
+    began = time.monotonic()
+    proc.communicate()
+    span = time.monotonic() - began
+    rng = random.Random(7)
+    kills = corruptions = applied = 0
+    deadline = time.monotonic() + BUDGET_S
+    while kills < MAX_KILLS and time.monotonic() < deadline:
+        for side in ("", "-wal", "-shm"):
+            Path(f"{db}{side}").unlink(missing_ok=True)
+        shutil.copy(empty, db)
+        proc = start(IMPORT, db, share)
+        kills += kill(proc, rng.uniform(0.0, span))
+        open_database(db)
+        problems = services.check()
+        counts = services.stats()
+        counts.pop("audit_entries")
+        wanted = dict(expected)
+        wanted.pop("audit_entries")
+        if counts["stakeholders"] == 0:
+            if any(counts[k] for k in ("events", "attendance", "commitments", "actions", "updates")):
+                problems.append(f"half an import: {counts}")
+        elif counts != wanted:
+            problems.append(f"half an import: {counts} != {wanted}")
+        else:
+            applied += 1
+        close_database()
+        problems += unsound_backups(db)
+        corruptions += bool(problems)
+        assert not problems, problems
+    print(f"import kill test: {kills} kills ({applied} after the import committed), {corruptions} corruptions")
+    assert kills >= 5
+
+
+EXPORT_LOOP = """
+    import sys
+    from tracker.db import open_database
+    from tracker.exchange import export_workbook
+    import tracker.exchange.writer, openpyxl  # loaded before the clock
+    open_database(sys.argv[1])
+    print("ready", flush=True)
+    while True:
+        export_workbook(sys.argv[2])
+"""
+
+
+def test_killed_during_export(tmp_path):
+    import zipfile
+
+    from tracker.demo import load_demo
+    from tracker.exchange import export_workbook
+
+    db = tmp_path / "council.db"
+    open_database(db, create=True)
+    load_demo()
+    out = tmp_path / "share.xlsx"
+    export_workbook(out)  # a complete earlier export under the name
+    close_database()
+    rng = random.Random(11)
+    kills = corruptions = 0
+    deadline = time.monotonic() + BUDGET_S
+    while kills < MAX_KILLS and time.monotonic() < deadline:
+        proc = start(EXPORT_LOOP, db, out)
+        kills += kill(proc, rng.uniform(0.0, 1.0))
+        problems = []
+        try:
+            with zipfile.ZipFile(out) as zf:  # whatever is under the name is a whole workbook
+                bad = zf.testzip()
+                if bad is not None or "xl/workbook.xml" not in zf.namelist():
+                    problems.append(f"{out.name} is incomplete ({bad})")
+        except zipfile.BadZipFile as exc:
+            problems.append(f"{out.name} is not a whole zip: {exc}")
+        corruptions += bool(problems)
+        assert not problems, problems
+    print(f"export kill test: {kills} kills, {corruptions} corruptions")
     assert kills >= 5

@@ -1,8 +1,9 @@
 """Hostile spreadsheets, generated here: each is refused within 2 s and 200 MB, in a real process,
 with one clear sentence, the database byte-for-byte unchanged; defusedxml is active for openpyxl.
 
-Each file goes through ``tracker import-workbook --dry-run`` and a real import, in a fresh
-process whose wall time and peak memory (``ru_maxrss``) are measured.  The worst figures are
+Each file goes through ``tracker import-workbook --dry-run`` and then a real import, in one fresh
+process; each attempt's wall time and the process's peak memory (``VmHWM``, or ``ru_maxrss`` where /proc is missing) are
+measured.  The worst figures are
 printed (run with ``-s``) for the record in docs/security.md.
 """
 
@@ -28,10 +29,19 @@ MEASURE = """
     import json, resource, sys, time
     started = time.monotonic()
     from tracker.cli import main
-    code = main(sys.argv[2:])
-    elapsed = time.monotonic() - started
-    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    rss_mb = rss / (1024 * 1024) if sys.platform == "darwin" else rss / 1024
+    first, _, then = " ".join(sys.argv[2:]).partition(" --then ")
+    codes, times = [], []
+    for argv in filter(None, (first, then)):  # each run timed on its own; the first includes imports
+        codes.append(main(argv.split()))
+        times.append(time.monotonic() - started)
+        started = time.monotonic()
+    code, elapsed = max(codes), max(times)
+    try:  # VmHWM is this program's own peak; ru_maxrss on Linux also counts the parent we forked from
+        with open("/proc/self/status") as status:
+            rss_mb = next(int(l.split()[1]) for l in status if l.startswith("VmHWM:")) / 1024
+    except OSError:
+        rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        rss_mb = rss / (1024 * 1024) if sys.platform == "darwin" else rss / 1024
     with open(sys.argv[1], "w") as fh:
         json.dump({"code": code, "seconds": elapsed, "rss_mb": rss_mb}, fh)
 """
@@ -79,17 +89,18 @@ def test_each_attack_is_refused_quickly_in_little_memory(tmp_path, demo_database
     builders = {**hostile.ATTACKS, **hostile.exchange_workbook_variants(real_export)}
     attack = builders[name](tmp_path / "partner-data.xlsx")
     before = digest(demo_database)
-    for extra in (["--dry-run"], []):
-        result, figures = measured_cli(tmp_path, "--db", str(demo_database), "import-workbook", str(attack), *extra)
-        assert figures["code"] == 1, (name, result.stdout, result.stderr)
-        lines = result.stderr.strip().splitlines()
-        assert len(lines) == 1 and lines[0].startswith("tracker: ") and attack.name in lines[0], lines
-        assert "Traceback" not in result.stderr + result.stdout
-        assert figures["seconds"] < MAX_SECONDS, (name, figures)
-        assert figures["rss_mb"] < MAX_RSS_MB, (name, figures)
-        for key in WORST:
-            WORST[key] = max(WORST[key], figures[key])
-        assert digest(demo_database) == before
+    command = ["--db", str(demo_database), "import-workbook", str(attack)]
+    result, figures = measured_cli(tmp_path, *command, "--dry-run", "--then", *command)  # both in one process
+    assert figures["code"] == 1, (name, result.stdout, result.stderr)
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 2 and lines[0] == lines[1], lines  # the dry run and the import say the same
+    assert lines[0].startswith("tracker: ") and attack.name in lines[0], lines
+    assert "Traceback" not in result.stderr + result.stdout
+    assert figures["seconds"] < MAX_SECONDS, (name, figures)  # the slower of the two attempts
+    assert figures["rss_mb"] < MAX_RSS_MB, (name, figures)
+    for key in WORST:
+        WORST[key] = max(WORST[key], figures[key])
+    assert digest(demo_database) == before
     print(f"\n{name}: refused, {figures['seconds']:.2f} s, {figures['rss_mb']:.0f} MB peak: {lines[0][9:]}")
 
 

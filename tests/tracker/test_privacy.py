@@ -1,6 +1,7 @@
 """Personal data: erasure everywhere (fields, updates, attendance notes, audit trail, the file's
 bytes), the retention review, and logs that never hold a person's details."""
 
+import contextlib
 import datetime as dt
 import json
 import os
@@ -150,3 +151,36 @@ def test_logs_never_hold_personal_data(tmp_path, capsys, monkeypatch, isolated_e
         assert email not in log and name not in log and (not phone or phone not in log)
     if os.name == "posix":
         assert (isolated_environment / "tracker.log").stat().st_mode & 0o777 == 0o600
+
+
+def test_an_erasure_travels_by_exchange_and_leaves_nothing_behind(person, db_path, tmp_path):
+    """Council A erases a person; council B, which had imported them, imports A's next workbook."""
+    from tracker.db import open_database
+    from tracker.exchange import export_workbook, import_workbook
+    from tracker.services import exchange
+
+    first = tmp_path / "first.xlsx"
+    export_workbook(first)
+    close_database()
+    other = tmp_path / "other.db"
+    open_database(other, create=True)
+    import_workbook(first)
+    assert Stakeholder.get(Stakeholder.uuid == person.uuid).email == "laura.hall1@example.org"
+    close_database()
+    open_database(db_path)
+    privacy.erase(Stakeholder.get_by_id(person.id))
+    second = tmp_path / "second.xlsx"
+    export_workbook(second)
+    close_database()
+    open_database(other)
+    report = import_workbook(second)
+    there = Stakeholder.get(Stakeholder.uuid == person.uuid)
+    assert there.erased_at is not None and there.name == privacy.ERASED_NAME and there.email == ""
+    assert privacy.complete_erasures() == 0  # nothing left to do
+    with contextlib.suppress(TrackerError):  # undo may be refused (the record changed since); either way
+        exchange.undo_import(report.import_id)  # it must not bring the person back
+    assert Stakeholder.get(Stakeholder.uuid == person.uuid).email == ""
+    close_database()
+    data = raw_bytes(other)
+    for secret in SECRETS:
+        assert secret not in data, secret

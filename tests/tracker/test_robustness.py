@@ -22,7 +22,7 @@ import pytest
 from tracker import backups, services
 from tracker.cli import main
 from tracker.db import close_database, open_database
-from tracker.errors import DatabaseError, StaleEditError
+from tracker.errors import DatabaseError, StaleEditError, TrackerError
 from tracker.models import Stakeholder
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -306,3 +306,35 @@ def test_a_full_disk_simulated_during_backup(db, db_path, monkeypatch):
     with pytest.raises(DatabaseError, match="disk is full"):
         backups.daily_backup_if_due()
     assert backups.list_backups() == [] and services.check() == []
+
+
+def test_export_to_a_full_disk_leaves_nothing_and_says_so(demo_db, db_path, tmp_path):
+    from tracker.exchange import export_workbook
+
+    with small_disk("64k") as disk:
+        with pytest.raises(TrackerError) as info:
+            export_workbook(disk / "share.xlsx")
+        assert "disk is full" in str(info.value) and "Nothing was written" in str(info.value)
+        assert list(disk.iterdir()) == []
+        assert services.check() == []
+        close_database()
+        result = run_cli("--db", str(db_path), "export-workbook", str(disk / "share.xlsx"))
+        # one line: openpyxl's half-written archive is released quietly, no "Exception ignored" noise
+        assert result.returncode == 1 and result.stderr.count("\n") == 1 and "disk is full" in result.stderr
+        assert list(disk.iterdir()) == []
+
+
+def test_export_with_a_full_disk_simulated(demo_db, tmp_path, monkeypatch):
+    """Where no tmpfs can be mounted: the data cannot be flushed to disk."""
+    from tracker.exchange import export_workbook
+
+    def no_space(fd):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    earlier = tmp_path / "share.xlsx"
+    earlier.write_bytes(b"the previous export")
+    monkeypatch.setattr("tracker.spreadsheet.os.fsync", no_space)
+    with pytest.raises(TrackerError, match="disk is full"):
+        export_workbook(earlier)
+    assert earlier.read_bytes() == b"the previous export"  # the old file is untouched
+    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".partial")] == []

@@ -23,6 +23,7 @@ from tracker.backups import backup_before
 from tracker.exchange.format import PERSONAL_FIELDS, SHEETS
 from tracker.exchange.reader import Problem, read_workbook
 from tracker.services import exchange as store
+from tracker.services import privacy
 from tracker.services.actions import REFERENCE_RE
 from tracker.services.base import home_council
 
@@ -152,6 +153,8 @@ def import_workbook(path, dry_run=False, on_conflict="ask", progress=None):
     if report.added or report.updated or plan.held or plan.sync or any(plan.updates.values()):
         backup_before("import")  # raises (and nothing is imported) when no backup can be written
         report.import_id = store.apply_import(state, plan, run, source)
+        if report.import_id is not None:
+            privacy.complete_erasures(source=source)  # tombstones from the file erase here too
     report.applied = True
     _step(progress, 100, "Done")
     return report

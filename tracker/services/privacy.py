@@ -7,6 +7,8 @@ the person goes, in one transaction: their contact details, role, notes, scores 
 text of updates written about them, their notes on attendance records, and the old and new
 values the audit trail kept for all of those records.  SQLite's ``secure_delete`` overwrites the
 freed space and the WAL is checkpointed, so the values do not linger in the file either.
+An erasure that arrives from another council in an exchange workbook is completed the same way
+by :func:`complete_erasures`, which the importer calls after every import that changed something.
 Backups taken before the erasure still hold them until rotated out; a restore erases again
 everyone erased in the database it replaces (see ``tracker.backups``).
 
@@ -14,6 +16,7 @@ everyone erased in the database it replaces (see ``tracker.backups``).
 kept in the database, so every user of that database shares it).
 """
 
+import contextlib
 import datetime as dt
 import json
 
@@ -43,19 +46,27 @@ def erase(person, source=""):
                            f"erased. Delete it instead if it should go.")
     if person.erased_at is not None:
         return person
+    with _overwriting_freed_space():
+        with database.atomic():
+            _erase_in_transaction(person, source)
+    return Stakeholder.get_by_id(person.id)
+
+
+@contextlib.contextmanager
+def _overwriting_freed_space():
+    """SQLite zeroes what it frees, and the WAL is written back and emptied afterwards, so the erased
+    values do not linger in the file."""
     db = database.obj
     sqlite = isinstance(db, SqliteDatabase)
     if sqlite:
         db.execute_sql("PRAGMA secure_delete = ON")
     try:
-        with database.atomic():
-            _erase_in_transaction(person, source)
+        yield
     finally:
         if sqlite:
             db.execute_sql("PRAGMA secure_delete = OFF")
     if sqlite:
         db.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-    return Stakeholder.get_by_id(person.id)
 
 
 def _erase_in_transaction(person, source):
@@ -64,6 +75,13 @@ def _erase_in_transaction(person, source):
     values.update({Stakeholder.erased_at: now, Stakeholder.updated_at: now,
                    Stakeholder.version: person.version + 1})
     Stakeholder.update(values).where(Stakeholder.id == person.id).execute()
+    _scrub_traces(person, now)
+    audit.write(Stakeholder.get_by_id(person.id), "erase", source=source)
+
+
+def _scrub_traces(person, now):
+    """Everything outside the record itself that describes the person: updates, attendance notes,
+    audit values, and the before-values an import kept for undo."""
     scrubbed = [person.uuid]
     notes = list(Update.select().where(Update.stakeholder == person.id))
     for note in notes:
@@ -74,7 +92,77 @@ def _erase_in_transaction(person, source):
         AuditEntry.record_uuid.in_(scrubbed)).execute()
     for visit in Attendance.select().where(Attendance.stakeholder == person.id):
         _scrub_attendance(visit, now)
-    audit.write(Stakeholder.get_by_id(person.id), "erase", source=source)
+    _scrub_import_history(person)
+
+
+def _scrub_import_history(person):
+    """An import that changed the person, their updates or attendance kept the values for undo; keep
+    the erased ones instead, so that undoing that import can never bring the details back."""
+    erased = Stakeholder.get_by_id(person.id)
+    _rewrite_before("stakeholder", [person.uuid], {**ERASED_VALUES, "erased_at": str(erased.erased_at)})
+    _rewrite_before("record_update", [u.uuid for u in Update.select(Update.uuid).where(Update.stakeholder == person.id)],
+                    {"text": ERASED_UPDATE_TEXT})
+    _rewrite_before("attendance", [a.uuid for a in Attendance.select(Attendance.uuid)
+                                   .where(Attendance.stakeholder == person.id)], {"notes": ""})
+
+
+def _import_befores(table, identities):
+    from tracker.models import ImportChange
+    from tracker.services.exchange import content_kinds
+
+    names = [name for name, _, _ in content_kinds(table)]
+    if not identities:
+        return names, []
+    return names, list(ImportChange.select().where(ImportChange.record_uuid.in_(identities),
+                                                   ImportChange.before.is_null(False)))
+
+
+def _rewrite_before(table, identities, replacements):
+    names, changes = _import_befores(table, identities)
+    for change in changes:
+        version, values = json.loads(change.before)
+        for i, name in enumerate(names):
+            if name in replacements:
+                values[i] = replacements[name]
+        change.before = json.dumps([version, values], ensure_ascii=False)
+        change.save()
+
+
+def _has_traces(person):
+    if any(getattr(person, name) != value for name, value in ERASED_VALUES.items()):
+        return True
+    if AuditEntry.select().where(AuditEntry.record_uuid == person.uuid,
+                                 AuditEntry.old_value.is_null(False) | AuditEntry.new_value.is_null(False)).exists():
+        return True
+    if Update.select().where(Update.stakeholder == person.id, Update.text != ERASED_UPDATE_TEXT).exists():
+        return True
+    if Attendance.select().where(Attendance.stakeholder == person.id, Attendance.notes != "").exists():
+        return True
+    names, changes = _import_befores("stakeholder", [person.uuid])
+    for change in changes:
+        values = json.loads(change.before)[1]
+        if any(name in ERASED_VALUES and values[i] != ERASED_VALUES[name] for i, name in enumerate(names)):
+            return True
+    return False
+
+
+def complete_erasures(source=""):
+    """Finish erasures that arrived by exchange: a tombstone imported from another council carries
+    ``erased_at``, but this database may still hold the person's details (their updates, the audit
+    trail, the values kept for undo).  Returns how many people were scrubbed."""
+    pending = [p for p in Stakeholder.select().where(Stakeholder.erased_at.is_null(False)) if _has_traces(p)]
+    if not pending:
+        return 0
+    with _overwriting_freed_space(), database.atomic():
+        for person in pending:
+            now = utcnow()
+            if any(getattr(person, name) != value for name, value in ERASED_VALUES.items()):
+                values = {getattr(Stakeholder, name): value for name, value in ERASED_VALUES.items()}
+                values.update({Stakeholder.updated_at: now, Stakeholder.version: person.version + 1})
+                Stakeholder.update(values).where(Stakeholder.id == person.id).execute()
+            _scrub_traces(person, now)
+            audit.write(Stakeholder.get_by_id(person.id), "erase", source=source)
+    return len(pending)
 
 
 def _scrub_attendance(visit, now):
