@@ -30,8 +30,13 @@ def _add_record_versions(db, migrator):
     migrate(*ops)
 
 
+def _add_exchange_tables(db, migrator):
+    """v3: sharing between councils. Imports (for undo), held conflicts, per-record sync state."""
+    db.create_tables(models.EXCHANGE_MODELS)
+
+
 # STEPS[n] upgrades a database at version n to n + 1.
-STEPS = {1: _add_record_versions}
+STEPS = {1: _add_record_versions, 2: _add_exchange_tables}
 LATEST_VERSION = max(STEPS) + 1
 
 SEED_COUNCILS = (

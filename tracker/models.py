@@ -226,7 +226,77 @@ class AuditEntry(BaseModel):
         table_name = "audit_entry"
 
 
+class ImportRun(BaseModel):
+    """One import of an exchange workbook: where it came from, what it did, whether it was undone."""
+
+    at = DateTimeField(default=utcnow, index=True)
+    user = CharField(max_length=100)
+    council = CharField(max_length=100, default="")  # the importing user's council
+    file_name = CharField(max_length=500)
+    file_sha256 = CharField(max_length=64)
+    from_council = CharField(max_length=100, default="")  # the exporting council (About sheet)
+    exported_at = DateTimeField(null=True)
+    on_conflict = CharField(max_length=20, default="ask")
+    added = IntegerField(default=0)
+    updated = IntegerField(default=0)
+    unchanged = IntegerField(default=0)
+    conflicts = IntegerField(default=0)
+    undone_at = DateTimeField(null=True)
+
+    class Meta:
+        table_name = "exchange_import"
+
+
+class ImportChange(BaseModel):
+    """What an import did to one table, so it can be undone: one row per changed record (with its
+    values before), and one row listing all the records it added (``added``: "uuid:version ...")."""
+
+    run = ForeignKeyField(ImportRun, backref="changes", on_delete="CASCADE", column_name="import_id")
+    table = CharField(max_length=40)
+    kind = CharField(max_length=20)  # add, update
+    record_uuid = UUIDField(null=True, index=True)  # the changed record (update)
+    added = TextField(null=True)  # the added records and their versions (add)
+    before = TextField(null=True)  # JSON [version, values] of the record before an update
+    version_after = IntegerField(null=True)
+    sync_before = TextField(null=True)  # JSON [base, seen] of the record's sync state before, or null
+
+    class Meta:
+        table_name = "exchange_import_change"
+
+
+class HeldConflict(BaseModel):
+    """A row changed both here and in an imported file, kept for a person to decide."""
+
+    run = ForeignKeyField(ImportRun, null=True, backref="held", on_delete="SET NULL", column_name="import_id")
+    at = DateTimeField(default=utcnow)
+    table = CharField(max_length=40)
+    record_uuid = UUIDField(index=True)
+    source = CharField(max_length=500, default="")
+    mine_version = IntegerField()
+    theirs_version = IntegerField()
+    theirs_hash = CharField(max_length=32)
+    theirs = TextField()  # JSON: field -> value in the file (stored form)
+    fields = TextField()  # JSON list of the fields that differ
+    resolved_at = DateTimeField(null=True, index=True)
+    resolution = CharField(max_length=20, default="")  # mine, theirs, edited
+
+    class Meta:
+        table_name = "exchange_conflict"
+
+
+class SyncState(BaseModel):
+    """Per record: the content last exchanged with another council (``base``) and older states seen."""
+
+    record_uuid = UUIDField(primary_key=True)
+    base = CharField(max_length=32)
+    seen = TextField(default="")  # space-separated content hashes of earlier exchanged states
+
+    class Meta:
+        table_name = "exchange_sync_state"
+
+
 RECORD_MODELS = (Stakeholder, Event, Attendance, Commitment, ActionItem, Update)
+EXCHANGE_MODELS = (ImportRun, ImportChange, HeldConflict, SyncState)
 ALL_MODELS = (
     Meta,
     Council,
@@ -239,4 +309,5 @@ ALL_MODELS = (
     ActionItem,
     Update,
     AuditEntry,
+    *EXCHANGE_MODELS,
 )

@@ -17,7 +17,7 @@ from tracker.db import current_path, open_database
 from tracker.demo import load_demo
 
 from tracker.logs import log_file
-from ui import dialogs, errors, settings
+from ui import dialogs, errors, exchange, settings
 from ui.listpage import DeletedPage, ListPage
 from ui.overview import GridPage, HomePage
 from ui.resources import icon
@@ -75,6 +75,7 @@ class MainWindow(QMainWindow):
         self.menus = {}
         self.actions = {}
         self._build_actions()
+        exchange.install(self)
         self._update_title()
         self.restore_state()
         self.statusBar().showMessage(f"Signed in as {services.current_actor().user}", 5000)

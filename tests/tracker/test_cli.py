@@ -141,3 +141,19 @@ def test_python_dash_m_tracker_runs_in_a_fresh_process(tmp_path):
                             text=True, env=env, timeout=60)
     assert result.returncode == 0, result.stderr
     assert f"schema version {migrations.LATEST_VERSION}" in result.stdout
+
+
+def test_output_piped_into_a_reader_that_leaves_is_not_an_error(tmp_path):
+    db = tmp_path / "pipe.db"
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "TRACKER_DATA_DIR": str(tmp_path / "d")}
+    subprocess.run([sys.executable, "-m", "tracker", "--db", str(db), "init", "--demo"], env=env, check=True,
+                   capture_output=True, timeout=120)
+    book = tmp_path / "share.xlsx"
+    subprocess.run([sys.executable, "-m", "tracker", "--db", str(db), "export-workbook", str(book)], env=env,
+                   check=True, capture_output=True, timeout=120)
+    # The dry-run report of ~800 new records is far larger than a pipe's buffer.
+    script = f"{sys.executable!s} -m tracker --db {tmp_path / 'other.db'} init >/dev/null && " \
+             f"{sys.executable!s} -m tracker --db {tmp_path / 'other.db'} import-workbook {book} --dry-run --json | head -c 1"
+    result = subprocess.run(["bash", "-o", "pipefail", "-c", script], capture_output=True, text=True, env=env,
+                            timeout=60)
+    assert "Traceback" not in result.stderr and "unexpected" not in result.stderr

@@ -51,8 +51,21 @@ def test_missing_folder_is_a_clear_error(tmp_path):
 
 
 @pytest.mark.parametrize("text", ["a\rb", "line\r\nbreak", "_x000D_ literally", "bell\x07", "\x00nul", "ünïcödé ✓",
-                                  "_x005F_", "end_"])
+                                  "_x005F_", "end_", " ", "\t", "\n \n"])
 def test_ooxml_escape_round_trips(text):
     escaped = ooxml_escape(text)
     assert ooxml_unescape(escaped) == text
     assert not any(ord(ch) < 32 and ch not in "\t\n" for ch in escaped)
+
+
+@pytest.mark.parametrize("text", [" ", "\t", "  two", "\n", "plain", "#N/A", "=1", "a\rb"])
+def test_text_value_round_trips_through_calamine(tmp_path, text):
+    from python_calamine import CalamineWorkbook
+
+    from tracker.spreadsheet import text_value
+
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("S")
+    ws.append([text_value(ws, text), "end"])
+    save_atomically(wb, tmp_path / "t.xlsx")
+    assert CalamineWorkbook.from_path(tmp_path / "t.xlsx").get_sheet_by_name("S").to_python()[0][0] == text

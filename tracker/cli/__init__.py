@@ -13,6 +13,7 @@ Never a traceback.
 import argparse
 import importlib
 import logging
+import os
 import sys
 
 import peewee
@@ -23,7 +24,7 @@ from tracker.errors import TrackerError
 from tracker.logs import log_file, setup_logging
 from tracker.paths import default_database_path, ensure_private_dir
 
-COMMAND_MODULES = ["tracker.cli.core"]
+COMMAND_MODULES = ["tracker.cli.core", "tracker.cli.exchange"]
 
 EXIT_ERROR = 1
 EXIT_USAGE = 2
@@ -76,6 +77,9 @@ def main(argv=None):
     except peewee.DatabaseError as exc:  # locked, read-only, damaged: raised mid-command
         print(f"tracker: {translate_operational_error(exc, target)}", file=sys.stderr)
         return EXIT_ERROR
+    except BrokenPipeError:  # output piped into head, less...: the reader left, not an error
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except KeyboardInterrupt:
         print("tracker: cancelled; nothing was changed by the interrupted step.", file=sys.stderr)
         return EXIT_CANCELLED

@@ -1,0 +1,565 @@
+"""The exchange workbook: export, import by ID, merge, conflicts, undo, and refusing bad files."""
+
+import datetime as dt
+import json
+import sqlite3
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from tests.tracker.exchange_helpers import council_db, dump, make_records, snapshot, versions
+from tracker import migrations, services
+from tracker.cli import main
+from tracker.db import close_database, open_database
+from tracker.exchange import export_workbook, import_workbook
+from tracker.exchange.format import SHEETS
+from tracker.exchange.safety import ExchangeError, FileRefused
+from tracker.services import exchange as store
+
+AWKWARD = "=cmd|' /C calc'!A0"
+
+
+@pytest.fixture
+def three(tmp_path):
+    return {code: tmp_path / f"{code}.db" for code in ("BD", "HAV", "RED")}
+
+
+def export_from(path, council, out, **kwargs):
+    with council_db(path, council):
+        export_workbook(out, **kwargs)
+    return out
+
+
+def import_into(path, council, file, **kwargs):
+    with council_db(path, council):
+        return import_workbook(file, **kwargs)
+
+
+# ---- what the workbook looks like ------------------------------------------------------------------
+def test_export_looks_native_and_holds_no_formula(db, tmp_path):
+    services.set_actor("Officer", "Havering")
+    make_records(text=AWKWARD)
+    out = export_workbook(tmp_path / "share.xlsx").path
+    wb = openpyxl.load_workbook(out)
+    assert wb.sheetnames == [s.name for s in SHEETS] + ["About"]
+    about = {r[0].value: r[1].value for r in wb["About"].iter_rows() if r[0].value}
+    assert about["Format version"] == 1 and about["Exporting council"] == "Havering"
+    actions = wb["Actions"]
+    header = [c.value for c in actions[1]]
+    assert header[:3] == ["Reference", "Title", "Description"] and "ID" in header and "Version" in header
+    assert actions.freeze_panes == "A2"
+    assert actions.auto_filter.ref.startswith("A1:")
+    due = actions.cell(row=2, column=header.index("Due date") + 1)
+    assert due.is_date and due.value.date() == dt.date(2019, 6, 1) and due.number_format == "DD/MM/YYYY"
+    lists = {str(dv.sqref).split(":")[0][:-1]: dv.formula1 for dv in actions.data_validations.dataValidation}
+    status_letter = openpyxl.utils.get_column_letter(header.index("Status") + 1)
+    assert "In progress" in lists[status_letter]
+    assert actions.conditional_formatting, "bookkeeping columns are greyed"
+    assert not any(actions.column_dimensions[openpyxl.utils.get_column_letter(i + 1)].hidden
+                   for i in range(len(header)))
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                assert cell.data_type != "f", f"{ws.title}!{cell.coordinate} is a formula"
+    title = actions.cell(row=2, column=2)
+    assert title.value == f"Action 0 {AWKWARD}"
+    desc = actions.cell(row=2, column=3)
+    assert desc.value == AWKWARD and desc.quotePrefix and desc.alignment.wrap_text
+
+
+def test_no_personal_data_leaves_out_peoples_contact_details(db, tmp_path):
+    services.set_actor("Officer", "Havering")
+    records = make_records()
+    services.stakeholders.update(records["org"], email="office@example.org")
+    out = export_workbook(tmp_path / "share.xlsx", personal_data=False).path
+    wb = openpyxl.load_workbook(out)
+    ws = wb["Stakeholders"]
+    header = [c.value for c in ws[1]]
+    rows = {r[0]: r for r in ws.iter_rows(min_row=2, values_only=True)}
+    person, org = rows["Plain text person"], rows["Plain text org"]
+    for column in ("Email", "Phone", "Notes"):
+        assert person[header.index(column)] is None
+    assert org[header.index("Email")] == "office@example.org"  # organisations are not people
+    about = {r[0].value: r[1].value for r in wb["About"].iter_rows() if r[0].value}
+    assert about["Personal data"].startswith("left out")
+
+
+# ---- round trips -----------------------------------------------------------------------------------
+def test_export_import_into_empty_database_reproduces_everything(three, tmp_path):
+    with council_db(three["HAV"], "Havering"):
+        r = make_records(text="line one\nline two\r\n=1+1")
+        services.actions.delete(r["actions"][0])
+        before = snapshot()
+        v_before = versions()
+        export_workbook(tmp_path / "share.xlsx")
+    report = import_into(three["RED"], "Redbridge", tmp_path / "share.xlsx")
+    assert report.applied and report.added == sum(len(t) for t in before.values())
+    with council_db(three["RED"], "Redbridge"):
+        assert snapshot() == before
+        assert versions() == v_before
+        assert services.check() == []
+        assert services.actions.get(r["actions"][0].uuid, include_deleted=True).is_deleted
+        assert all(a.reference.startswith("HAV-A") for a in services.actions.page(0, 10))
+
+
+def test_export_then_import_into_the_same_database_changes_nothing(db, db_path, tmp_path):
+    services.set_actor("Officer", "Havering")
+    make_records(text=AWKWARD)
+    export_workbook(tmp_path / "share.xlsx")
+    close_database()
+    before = dump(db_path)
+    open_database(db_path)
+    report = import_workbook(tmp_path / "share.xlsx")
+    assert (report.added, report.updated, report.conflicts, report.import_id) == (0, 0, 0, None)
+    assert report.unchanged == 8
+    close_database()
+    assert dump(db_path) == before
+
+
+def test_importing_the_same_file_twice_changes_nothing_the_second_time(three, tmp_path):
+    with council_db(three["HAV"], "Havering"):
+        make_records()
+        export_workbook(tmp_path / "share.xlsx")
+    first = import_into(three["RED"], "Redbridge", tmp_path / "share.xlsx")
+    assert first.added == 8
+    before = dump(three["RED"])
+    second = import_into(three["RED"], "Redbridge", tmp_path / "share.xlsx")
+    assert (second.added, second.updated, second.unchanged, second.import_id) == (0, 0, 8, None)
+    assert dump(three["RED"]) == before
+
+
+def test_edit_travels_as_an_update_and_is_audited_with_the_file_and_council(three, tmp_path):
+    with council_db(three["HAV"], "Havering"):
+        r = make_records()
+        export_workbook(tmp_path / "v1.xlsx")
+    import_into(three["RED"], "Redbridge", tmp_path / "v1.xlsx")
+    with council_db(three["HAV"], "Havering"):
+        action = services.actions.get(r["actions"][0].uuid)
+        services.actions.update(action, status="done", due_date=dt.date(2019, 7, 1))
+        services.stakeholders.delete(services.stakeholders.get(r["person"].uuid))
+        export_workbook(tmp_path / "v2.xlsx")
+    dry = import_into(three["RED"], "Redbridge", tmp_path / "v2.xlsx", dry_run=True)
+    change = next(d for d in dry.details if d.kind == "updated")
+    assert ("Status", "Open", "Done") in change.changes and ("Due date", "01/06/2019", "01/07/2019") in change.changes
+    assert any(d.kind == "deleted" for d in dry.details)
+    report = import_into(three["RED"], "Redbridge", tmp_path / "v2.xlsx")
+    assert (report.updated, report.conflicts) == (2, 0)
+    with council_db(three["RED"], "Redbridge"):
+        action = services.actions.get(r["actions"][0].uuid)
+        assert action.status == "done" and action.due_date == dt.date(2019, 7, 1)
+        entry = next(e for e in services.history(action.uuid) if e.field == "status")
+        assert entry.source == "v2.xlsx (Havering)" and (entry.old_value, entry.new_value) == ("open", "done")
+        assert entry.council == "Redbridge"
+        assert services.stakeholders.get(r["person"].uuid, include_deleted=True).is_deleted
+
+
+def test_dry_run_writes_nothing(three, tmp_path):
+    with council_db(three["HAV"], "Havering"):
+        make_records()
+        export_workbook(tmp_path / "share.xlsx")
+    with council_db(three["RED"], "Redbridge"):
+        pass
+    before = dump(three["RED"])
+    report = import_into(three["RED"], "Redbridge", tmp_path / "share.xlsx", dry_run=True)
+    assert report.added == 8 and not report.applied and report.import_id is None
+    assert dump(three["RED"]) == before
+
+
+# ---- conflicts -------------------------------------------------------------------------------------
+def _conflicting_edit(three, tmp_path):
+    with council_db(three["HAV"], "Havering"):
+        r = make_records()
+        export_workbook(tmp_path / "v1.xlsx")
+    import_into(three["RED"], "Redbridge", tmp_path / "v1.xlsx")
+    with council_db(three["HAV"], "Havering"):
+        services.actions.update(services.actions.get(r["actions"][0].uuid), status="done")
+        export_workbook(tmp_path / "hav.xlsx")
+    with council_db(three["RED"], "Redbridge"):
+        services.actions.update(services.actions.get(r["actions"][0].uuid), status="blocked")
+    return r["actions"][0].uuid
+
+
+def test_conflicting_edits_are_held_for_review_never_overwritten(three, tmp_path):
+    uuid = _conflicting_edit(three, tmp_path)
+    report = import_into(three["RED"], "Redbridge", tmp_path / "hav.xlsx")
+    assert report.applied and report.conflicts == 1 and report.updated == 0
+    detail = next(d for d in report.details if d.kind == "conflict")
+    assert ("Status", "Blocked", "Done") in detail.changes
+    with council_db(three["RED"], "Redbridge"):
+        assert services.actions.get(uuid).status == "blocked"
+        [held] = store.pending_conflicts()
+        assert store.conflict_sides(held) == [("status", "Status", "Blocked", "Done")]
+    again = import_into(three["RED"], "Redbridge", tmp_path / "hav.xlsx")
+    assert again.conflicts == 1
+    with council_db(three["RED"], "Redbridge"):
+        assert len(store.pending_conflicts()) == 1, "the same conflict is not held twice"
+        store.resolve_conflict(store.pending_conflicts()[0], "theirs")
+        assert services.actions.get(uuid).status == "done" and store.pending_conflicts() == []
+        export_workbook(tmp_path / "red.xlsx")
+    back = import_into(three["HAV"], "Havering", tmp_path / "red.xlsx")
+    assert back.conflicts == 0
+    with council_db(three["HAV"], "Havering"):
+        assert services.actions.get(uuid).status == "done"
+
+
+@pytest.mark.parametrize("mode, expected", [("keep-mine", "blocked"), ("take-theirs", "done")])
+def test_conflict_modes_resolve_as_named(three, tmp_path, mode, expected):
+    uuid = _conflicting_edit(three, tmp_path)
+    report = import_into(three["RED"], "Redbridge", tmp_path / "hav.xlsx", on_conflict=mode)
+    assert report.conflicts == 1
+    with council_db(three["RED"], "Redbridge"):
+        assert services.actions.get(uuid).status == expected
+        assert store.pending_conflicts() == []
+        export_workbook(tmp_path / "red.xlsx")
+    # the decision travels back and wins there without a new conflict
+    back = import_into(three["HAV"], "Havering", tmp_path / "red.xlsx")
+    assert back.conflicts == 0
+    with council_db(three["HAV"], "Havering"):
+        assert services.actions.get(uuid).status == expected
+
+
+def test_an_older_file_arriving_late_changes_nothing(three, tmp_path):
+    with council_db(three["HAV"], "Havering"):
+        r = make_records()
+        export_workbook(tmp_path / "old.xlsx")
+        services.actions.update(services.actions.get(r["actions"][0].uuid), status="done")
+        export_workbook(tmp_path / "new.xlsx")
+    import_into(three["RED"], "Redbridge", tmp_path / "new.xlsx")
+    late = import_into(three["RED"], "Redbridge", tmp_path / "old.xlsx")
+    assert late.updated == 0
+    with council_db(three["RED"], "Redbridge"):
+        assert services.actions.get(r["actions"][0].uuid).status == "done"
+
+
+# ---- a manager edits the workbook in a spreadsheet program -----------------------------------------
+def test_manager_edits_status_and_adds_a_row_without_id(three, tmp_path):
+    with council_db(three["HAV"], "Havering"):
+        r = make_records()
+        export_workbook(tmp_path / "share.xlsx")
+    import_into(three["RED"], "Redbridge", tmp_path / "share.xlsx")
+    wb = openpyxl.load_workbook(tmp_path / "share.xlsx")
+    ws = wb["Actions"]
+    header = [c.value for c in ws[1]]
+    ws.cell(row=2, column=header.index("Status") + 1).value = "Done"
+    new = [None] * len(header)
+    new[header.index("Title")] = "Book the hall"
+    new[header.index("Priority")] = "High"
+    new[header.index("Status")] = "open"
+    new[header.index("Due date")] = "16/02/2019"
+    new[header.index("Commitment ID")] = str(r["commitment"].uuid)
+    ws.append(new)
+    wb.save(tmp_path / "edited.xlsx")
+    report = import_into(three["RED"], "Redbridge", tmp_path / "edited.xlsx")
+    assert (report.added, report.updated, report.conflicts) == (1, 1, 0)
+    with council_db(three["RED"], "Redbridge"):
+        assert services.actions.get(r["actions"][0].uuid).status == "done"
+        [hall] = services.actions.page(0, 5, search="hall")
+        assert hall.due_date == dt.date(2019, 2, 16) and hall.commitment.uuid == r["commitment"].uuid
+        assert hall.reference.startswith("RED-A")
+    again = import_into(three["RED"], "Redbridge", tmp_path / "edited.xlsx")
+    assert (again.added, again.updated) == (0, 0), "never a duplicate"
+    back = import_into(three["HAV"], "Havering", tmp_path / "edited.xlsx")
+    assert (back.added, back.updated, back.conflicts) == (1, 1, 0)
+
+
+# ---- undo ------------------------------------------------------------------------------------------
+def test_undo_reverses_adds_updates_and_deletions(three, tmp_path):
+    with council_db(three["HAV"], "Havering"):
+        r = make_records()
+        export_workbook(tmp_path / "v1.xlsx")
+    first = import_into(three["RED"], "Redbridge", tmp_path / "v1.xlsx")
+    with council_db(three["HAV"], "Havering"):
+        services.actions.update(services.actions.get(r["actions"][0].uuid), status="done")
+        services.events.delete(services.events.get(r["event"].uuid))
+        services.actions.create(title="Second action", priority="low")
+        export_workbook(tmp_path / "v2.xlsx")
+    with council_db(three["RED"], "Redbridge"):
+        before = snapshot()
+    second = import_into(three["RED"], "Redbridge", tmp_path / "v2.xlsx")
+    assert (second.added, second.updated) == (1, 2)
+    with council_db(three["RED"], "Redbridge"):
+        store.undo_import(second.import_id)
+        assert snapshot() == before
+        assert services.check() == []
+        with pytest.raises(services.exchange.TrackerError, match="already undone"):
+            store.undo_import(second.import_id)
+    again = import_into(three["RED"], "Redbridge", tmp_path / "v2.xlsx")
+    assert (again.added, again.updated) == (1, 2), "an undone import can be imported again"
+    with council_db(three["RED"], "Redbridge"):
+        services.actions.update(services.actions.get(r["actions"][0].uuid), title="Changed since")
+        with pytest.raises(store.UndoBlocked, match="Changed since"):
+            store.undo_import(again.import_id)
+        with pytest.raises(store.UndoBlocked):
+            store.undo_import(first.import_id)
+
+
+def test_undo_import_cli(three, tmp_path, capsys):
+    with council_db(three["HAV"], "Havering"):
+        make_records()
+        export_workbook(tmp_path / "v1.xlsx")
+    with council_db(three["RED"], "Redbridge"):
+        pass
+    assert main(["--db", str(three["RED"]), "import-workbook", str(tmp_path / "v1.xlsx"), "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert main(["--db", str(three["RED"]), "undo-import", str(out["import_id"])]) == 0
+    assert "was undone" in capsys.readouterr().out
+    assert main(["--db", str(three["RED"]), "undo-import", "999"]) == 1
+    assert "no import with ID 999" in capsys.readouterr().err
+
+
+# ---- three councils --------------------------------------------------------------------------------
+@pytest.mark.parametrize("order", [("BD", "HAV", "RED"), ("RED", "BD", "HAV"), ("HAV", "RED", "BD")])
+def test_three_councils_exchanging_in_any_order_converge(three, tmp_path, order):
+    names = {"BD": "Barking and Dagenham", "HAV": "Havering", "RED": "Redbridge"}
+    for code in three:
+        with council_db(three[code], names[code]):
+            make_records(code, text=f"{code} =text")
+    # two rounds of everyone exporting to everyone, in the given order, with an edit in between
+    for round_ in range(2):
+        for sender in order:
+            out = tmp_path / f"{sender}-{round_}.xlsx"
+            export_from(three[sender], names[sender], out)
+            for receiver in order:
+                if receiver != sender:
+                    report = import_into(three[receiver], names[receiver], out)
+                    assert report.applied and report.conflicts == 0, report.details
+        with council_db(three[order[0]], names[order[0]]):
+            action = services.actions.page(0, 1, search=f"{order[1]} =text")[0]
+            services.actions.update(action, status="in_progress")
+    for sender in order:  # one more round spreads the last edit
+        out = tmp_path / f"{sender}-final.xlsx"
+        export_from(three[sender], names[sender], out)
+        for receiver in order:
+            if receiver != sender:
+                import_into(three[receiver], names[receiver], out)
+    snaps = []
+    for code in order:
+        with council_db(three[code], names[code]):
+            snaps.append(snapshot())
+            assert services.check() == []
+    assert snaps[0] == snaps[1] == snaps[2]
+    assert sum(len(t) for t in snaps[0].values()) == 24
+
+
+# ---- bad input: a clear message, nothing changed ---------------------------------------------------
+@pytest.fixture
+def shared(db, db_path, tmp_path):
+    services.set_actor("Officer", "Havering")
+    records = make_records()
+    out = export_workbook(tmp_path / "share.xlsx").path
+    close_database()
+    return out, records
+
+
+def _refused(db_path, path, *match):
+    before = dump(db_path)
+    open_database(db_path)
+    try:
+        try:
+            report = import_workbook(path)
+            message = report.refused
+            assert message and not report.applied and report.rejected >= 1
+        except ExchangeError as exc:
+            message = str(exc)
+    finally:
+        close_database()
+    for m in match:
+        assert m in message, message
+    assert path.name in message
+    assert dump(db_path) == before
+    return message
+
+
+def _edit(src, dest, change):
+    wb = openpyxl.load_workbook(src)
+    change(wb)
+    wb.save(dest)
+    return dest
+
+
+def _col(ws, header):
+    return [c.value for c in ws[1]].index(header) + 1
+
+
+def test_wrong_sheet_names_are_refused(shared, db_path, tmp_path):
+    path = _edit(shared[0], tmp_path / "bad.xlsx", lambda wb: setattr(wb["Actions"], "title", "Tasks"))
+    _refused(db_path, path, "no sheet named Actions")
+
+
+def test_missing_id_and_header_columns_are_refused(shared, db_path, tmp_path):
+    def drop(wb):
+        ws = wb["Actions"]
+        ws.delete_cols(_col(ws, "ID"))
+        ws2 = wb["Events"]
+        ws2.delete_cols(_col(ws2, "Date"))
+    path = _edit(shared[0], tmp_path / "bad.xlsx", drop)
+    msg = _refused(db_path, path, "sheet")
+    open_database(db_path)
+    report = import_workbook(path)
+    close_database()
+    columns = {(d.sheet, d.message.split("column ")[1].split(":")[0]) for d in report.details}
+    assert ("Actions", "ID") in columns and ("Events", "Date") in columns, msg
+
+
+def test_duplicate_ids_are_refused(shared, db_path, tmp_path):
+    def dup(wb):
+        ws = wb["Actions"]
+        ws.append([c.value for c in ws[2]])
+    _refused(db_path, _edit(shared[0], tmp_path / "bad.xlsx", dup), "sheet Actions, row 3, column ID",
+             "also used on sheet Actions, row 2")
+
+
+def test_links_to_unknown_ids_are_refused(shared, db_path, tmp_path):
+    def link(wb):
+        ws = wb["Actions"]
+        ws.cell(row=2, column=_col(ws, "Owner ID")).value = "5a0b72a8-f6e0-46cf-99ba-3085ac5fd798"
+    _refused(db_path, _edit(shared[0], tmp_path / "bad.xlsx", link), "row 2, column Owner ID",
+             "neither in this workbook nor in this database")
+
+
+@pytest.mark.parametrize("sheet, column, value, reason", [
+    ("Actions", "Due date", "31/02/2019", "is not a real date"),
+    ("Actions", "Due date", "02/03/2019x", "is not a date"),
+    ("Actions", "Status", "Finished", "is not one of: Open, In progress"),
+    ("Stakeholders", "Influence", "high", "is not a whole number"),
+    ("Stakeholders", "Influence", 7, "outside 1 to 5"),
+    ("Stakeholders", "Email", "not an address", "is not an email address"),
+    ("Events", "Date", "", "a value is required"),
+    ("Events", "Council", "Camden", "is not a council this database knows"),
+    ("Actions", "Version", "two", "is not a whole number"),
+    ("Commitments", "Target date", "01/01/2018", "before the date the commitment was made"),
+])
+def test_wrong_types_are_refused_naming_sheet_row_and_column(shared, db_path, tmp_path, sheet, column, value,
+                                                               reason):
+    def change(wb):
+        ws = wb[sheet]
+        ws.cell(row=2, column=_col(ws, column)).value = value
+    _refused(db_path, _edit(shared[0], tmp_path / "bad.xlsx", change), f"sheet {sheet}, row 2, column {column}",
+             reason)
+
+
+def test_newer_format_version_is_refused(shared, db_path, tmp_path):
+    def newer(wb):
+        ws = wb["About"]
+        for row in ws.iter_rows():
+            if row[0].value == "Format version":
+                row[1].value = 99
+    _refused(db_path, _edit(shared[0], tmp_path / "bad.xlsx", newer), "format 99", "newer version")
+
+
+@pytest.mark.parametrize("content, reason", [
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600, "password-protected or an old Excel 97-2003"),
+    (b"name,email\nSam,sam@example.org\n", "not an Excel workbook"),
+    (b"", "empty"),
+])
+def test_files_that_are_not_workbooks_are_refused(shared, db_path, tmp_path, content, reason):
+    path = tmp_path / "not.xlsx"
+    path.write_bytes(content)
+    _refused(db_path, path, reason)
+
+
+def test_zip_that_is_not_a_workbook_and_zip_bomb_are_refused(shared, db_path, tmp_path):
+    plain = tmp_path / "plain.xlsx"
+    with zipfile.ZipFile(plain, "w") as zf:
+        zf.writestr("hello.txt", "hi")
+    _refused(db_path, plain, "zip file but not an Excel workbook")
+    bomb = tmp_path / "bomb.xlsx"
+    with zipfile.ZipFile(shared[0]) as src, zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as zf:
+        for item in src.infolist():
+            zf.writestr(item, src.read(item))
+        zf.writestr("xl/worksheets/sheet99.xml", b"<a>" + b" " * (60 * 1024 * 1024) + b"</a>")
+    with pytest.raises(FileRefused, match="zip bomb"):
+        from tracker.exchange.safety import check_file
+        check_file(bomb)
+
+
+def test_cli_import_json_and_exit_codes(shared, db_path, tmp_path, capsys):
+    path = _edit(shared[0], tmp_path / "bad.xlsx",
+                 lambda wb: setattr(wb["Actions"].cell(row=2, column=_col(wb["Actions"], "Status")), "value", "Nope"))
+    assert main(["--db", str(db_path), "import-workbook", str(path), "--json"]) == 1
+    out = json.loads(capsys.readouterr().out)
+    assert out["rejected"] == 1 and not out["applied"]
+    assert out["details"][0] == {"sheet": "Actions", "row": 2, "id": out["details"][0]["id"], "kind": "rejected",
+                                 "message": out["details"][0]["message"]}
+    assert main(["--db", str(db_path), "import-workbook", str(shared[0]), "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert set(out) >= {"added", "updated", "unchanged", "conflicts", "rejected", "details", "import_id"}
+    assert out["unchanged"] == 8
+    assert main(["--db", str(db_path), "import-workbook", str(tmp_path / "missing.xlsx")]) == 1
+    assert "does not exist" in capsys.readouterr().err
+    assert main(["--db", str(db_path), "export-workbook", str(tmp_path / "out.xlsx"), "--no-personal-data",
+                 "--since", "01/01/2019"]) == 0
+    assert "Exported to" in capsys.readouterr().out
+
+
+def test_since_exports_only_recent_changes_and_links_still_resolve(three, tmp_path):
+    with council_db(three["HAV"], "Havering"):
+        r = make_records()
+        export_workbook(tmp_path / "all.xlsx")
+    import_into(three["RED"], "Redbridge", tmp_path / "all.xlsx")
+    with council_db(three["HAV"], "Havering"):
+        from tracker.models import ActionItem
+        ActionItem.update(updated_at=dt.datetime(2018, 1, 1)).execute()  # pretend the actions are old
+        services.actions.update(services.actions.get(r["actions"][0].uuid), status="done")
+        result = export_workbook(tmp_path / "recent.xlsx", since=dt.date.today())
+        assert result.counts["Actions"] == 1
+    report = import_into(three["RED"], "Redbridge", tmp_path / "recent.xlsx")
+    assert report.updated == 1 and report.applied
+
+
+def test_erasure_travels_and_personal_data_is_not_brought_back(three, tmp_path):
+    with council_db(three["HAV"], "Havering"):
+        r = make_records()
+        export_workbook(tmp_path / "v1.xlsx")
+    import_into(three["RED"], "Redbridge", tmp_path / "v1.xlsx")
+    with council_db(three["HAV"], "Havering"):
+        from tracker.models import Stakeholder, utcnow
+        Stakeholder.update(email="", phone="", notes="", address="", erased_at=utcnow(),
+                           version=Stakeholder.version + 1).where(Stakeholder.uuid == r["person"].uuid).execute()
+        export_workbook(tmp_path / "erased.xlsx")
+    with council_db(three["RED"], "Redbridge"):
+        services.stakeholders.update(services.stakeholders.get(r["person"].uuid), role="Chair")  # a local edit
+    import_into(three["RED"], "Redbridge", tmp_path / "erased.xlsx")
+    with council_db(three["RED"], "Redbridge"):
+        person = services.stakeholders.get(r["person"].uuid)
+        assert person.erased_at is not None and person.email == "" and person.phone == ""
+    late = import_into(three["RED"], "Redbridge", tmp_path / "v1.xlsx", on_conflict="take-theirs")
+    assert late.applied
+    with council_db(three["RED"], "Redbridge"):
+        assert services.stakeholders.get(r["person"].uuid).email == "", "an erased person's data never returns"
+
+
+def test_redacted_file_does_not_wipe_the_receivers_contact_details(three, tmp_path):
+    with council_db(three["HAV"], "Havering"):
+        r = make_records()
+        export_workbook(tmp_path / "full.xlsx")
+    import_into(three["RED"], "Redbridge", tmp_path / "full.xlsx")
+    with council_db(three["HAV"], "Havering"):
+        services.stakeholders.update(services.stakeholders.get(r["person"].uuid), role="Head Teacher")
+        export_workbook(tmp_path / "redacted.xlsx", personal_data=False)
+    report = import_into(three["RED"], "Redbridge", tmp_path / "redacted.xlsx")
+    assert report.updated == 1 and report.conflicts == 0
+    with council_db(three["RED"], "Redbridge"):
+        person = services.stakeholders.get(r["person"].uuid)
+        assert person.role == "Head Teacher" and person.email == "sam@example.org"
+
+
+def test_schema_v2_database_upgrades_to_v3(tmp_path, isolated_environment):
+    path = tmp_path / "v2.db"
+    con = sqlite3.connect(path)
+    con.executescript((Path(__file__).parent.parent / "data" / "schema_v2.sql").read_text(encoding="utf-8"))
+    con.close()
+    open_database(path)
+    from tracker.models import ActionItem, database
+    assert migrations.schema_version(database.obj) == migrations.LATEST_VERSION == 3
+    assert ActionItem.get().status == "in_progress" and ActionItem.get().version == 2
+    assert store.imports() == [] and store.pending_conflicts() == []
+    assert services.check() == []
+    services.set_actor("Officer", "Havering")
+    out = export_workbook(tmp_path / "after-upgrade.xlsx").path
+    report = import_workbook(out)
+    assert report.unchanged == 7 and report.added == 0
+    close_database()
+    assert list((tmp_path / "backups").glob("*before-upgrade-from-v2*.db"))

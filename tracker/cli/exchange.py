@@ -1,0 +1,97 @@
+"""Sub-commands for sharing between councils: export-workbook, import-workbook, undo-import, imports."""
+
+import json
+import sys
+
+from tracker.cli import EXIT_ERROR, parse_date_arg
+
+
+def register(sub, common):
+    p = sub.add_parser("export-workbook", parents=[common], help="write the exchange workbook for another council",
+                       description="Write every record (or those changed since a date) to an exchange workbook "
+                                   "that another council can import.")
+    p.add_argument("out", metavar="OUT.xlsx", help="the workbook to write (replaced safely if it exists)")
+    p.add_argument("--no-personal-data", action="store_true",
+                   help="leave out people's email, phone, address and notes")
+    p.add_argument("--since", type=parse_date_arg, metavar="DATE",
+                   help="only records changed on or after DATE (dd/mm/yyyy)")
+    p.set_defaults(func=cmd_export, db_mode="open")
+
+    p = sub.add_parser("import-workbook", parents=[common], help="import another council's exchange workbook",
+                       description="Merge an exchange workbook into this database by record ID. Any problem in "
+                                   "any row refuses the whole file and changes nothing.")
+    p.add_argument("file", metavar="IN.xlsx")
+    p.add_argument("--dry-run", action="store_true", help="show what would change and change nothing")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.add_argument("--on-conflict", choices=("ask", "keep-mine", "take-theirs"), default="ask",
+                   help="records changed here and in the file: hold for review in the app (ask, the default), "
+                        "keep this database's values, or take the file's")
+    p.set_defaults(func=cmd_import, db_mode="open")
+
+    p = sub.add_parser("undo-import", parents=[common], help="reverse an import",
+                       description="Reverse an import (additions, changes and deletions), unless the records "
+                                   "were changed since.")
+    p.add_argument("import_id", type=int, metavar="IMPORT_ID")
+    p.set_defaults(func=cmd_undo, db_mode="open")
+
+    p = sub.add_parser("imports", parents=[common], help="list recent imports and held conflicts")
+    p.set_defaults(func=cmd_imports, db_mode="open")
+
+
+def cmd_export(args):
+    from tracker.exchange import export_workbook
+
+    result = export_workbook(args.out, personal_data=not args.no_personal_data, since=args.since)
+    print(result.summary())
+    return 0
+
+
+def cmd_import(args):
+    from tracker.exchange import import_workbook
+    from tracker.exchange.safety import ExchangeError
+
+    try:
+        report = import_workbook(args.file, dry_run=args.dry_run, on_conflict=args.on_conflict)
+    except ExchangeError as exc:
+        if not args.json:
+            raise
+        print(json.dumps({"file": args.file, "applied": False, "refused": str(exc), "added": 0, "updated": 0,
+                          "unchanged": 0, "conflicts": 0, "rejected": 0, "import_id": None, "details": []}))
+        return EXIT_ERROR
+    if args.json:
+        print(json.dumps(report.as_json(), ensure_ascii=False))
+    else:
+        _print_report(report)
+    return EXIT_ERROR if report.refused else 0
+
+
+def _print_report(report):
+    out = sys.stderr if report.refused else sys.stdout
+    for d in report.details:
+        if d.kind == "rejected":
+            print(f"  rejected: {d.message}", file=out)
+        elif report.dry_run or d.kind == "conflict":
+            print(f"  {d.kind}: {d.sheet} row {d.row}: {d.message}", file=out)
+            for column, before, after in d.changes:
+                print(f"      {column}: {before!r} -> {after!r}", file=out)
+    print(("tracker: " if report.refused else "") + report.summary(), file=out)
+
+
+def cmd_undo(args):
+    from tracker.services import exchange
+
+    run = exchange.undo_import(args.import_id)
+    print(f"Import {run.id} ({run.file_name}) was undone.")
+    return 0
+
+
+def cmd_imports(args):
+    from tracker.services import exchange
+
+    for run in exchange.imports():
+        state = f"undone {run.undone_at:%d/%m/%Y %H:%M}" if run.undone_at else "applied"
+        print(f"{run.id:>5}  {run.at:%d/%m/%Y %H:%M}  {run.file_name}  from {run.from_council or '?'}: "
+              f"{run.added} added, {run.updated} updated, {run.conflicts} conflicts ({state})")
+    pending = exchange.pending_conflicts()
+    print(f"{len(pending)} conflict(s) held for review." if pending else "No conflicts held for review.")
+    return 0

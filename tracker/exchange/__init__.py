@@ -1,0 +1,20 @@
+"""Sharing records between councils through an exchange workbook (.xlsx).
+
+``export_workbook`` writes one; ``import_workbook`` reads one back, merging by record ID;
+``tracker.services.exchange`` holds the database side (imports log, undo, held conflicts).  The
+layout is in ``format``; every file is checked by ``safety.check_file`` before a parser sees it.
+The functions are imported lazily so that importing ``tracker.exchange.format`` (which the
+services use) never loads a spreadsheet library.
+"""
+
+
+def export_workbook(path, personal_data=True, since=None, progress=None):
+    from tracker.exchange.writer import export_workbook as export
+
+    return export(path, personal_data=personal_data, since=since, progress=progress)
+
+
+def import_workbook(path, dry_run=False, on_conflict="ask", progress=None):
+    from tracker.exchange.importer import import_workbook as run
+
+    return run(path, dry_run=dry_run, on_conflict=on_conflict, progress=progress)

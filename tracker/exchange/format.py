@@ -1,0 +1,165 @@
+"""The exchange workbook's layout: which sheets, which columns, what each column holds.
+
+One description serves the writer and the reader, so the two cannot drift apart.  Each record
+kind has a :class:`Sheet`; each :class:`Column` names its header (what people see), the field it
+carries and its kind.  ``content`` columns are what a record *is* (compared and hashed when
+merging); bookkeeping columns (ID, version, timestamps) say which record and which state it is.
+docs/exchange-format.md describes the same thing for people.
+"""
+
+from dataclasses import dataclass
+from functools import cached_property
+
+from tracker import vocab
+
+FORMAT_VERSION = 1
+ABOUT = "About"
+COUNCIL_SEPARATOR = "; "
+# Contact details of people, left out by --no-personal-data and blanked by an erasure.
+PERSONAL_FIELDS = ("email", "phone", "address", "notes")
+
+# Column kinds.  Content kinds: text, date, int, vocab, link, council, councils, target_type,
+# deleted, erased.  Bookkeeping: id, version, created, changed, origin, reference, name (the
+# linked record's name beside a link, for people only).
+CONTENT_KINDS = {"text", "date", "int", "vocab", "link", "council", "councils", "deleted", "erased"}
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str
+    field: str
+    kind: str = "text"
+    vocab: dict = None
+    target: str = None  # for links: the table (model table name) linked to
+    required: bool = False
+    max_length: int = None
+    width: int = 16
+    wrap: bool = False
+    minimum: int = None
+    maximum: int = None
+
+    @property
+    def is_content(self):
+        return self.kind in CONTENT_KINDS
+
+    @property
+    def is_bookkeeping(self):
+        return self.kind in ("id", "version", "created", "changed", "origin", "deleted", "erased")
+
+
+def _bookkeeping(erased=False):
+    cols = [
+        Column("Deleted at", "deleted_at", "deleted", width=18),
+    ]
+    if erased:
+        cols.append(Column("Erased at", "erased_at", "erased", width=18))
+    cols += [
+        Column("ID", "uuid", "id", width=34),
+        Column("Version", "version", "version", width=9),
+        Column("Origin council", "origin_council", "origin", width=18),
+        Column("Created at", "created_at", "created", width=18),
+        Column("Changed at", "updated_at", "changed", width=18),
+    ]
+    return cols
+
+
+@dataclass(frozen=True)
+class Sheet:
+    name: str
+    table: str  # model table name
+    columns: tuple
+    display: str  # the field naming a record of this kind for people
+
+    @cached_property
+    def content(self):
+        """The content columns, in a fixed order (what is compared, hashed and stored)."""
+        return tuple(c for c in self.columns if c.is_content)
+
+    def column(self, field):
+        return next(c for c in self.columns if c.field == field and c.kind != "name")
+
+
+STAKEHOLDERS = Sheet("Stakeholders", "stakeholder", display="name", columns=(
+    Column("Name", "name", required=True, max_length=200, width=34),
+    Column("Kind", "kind", "vocab", vocab.STAKEHOLDER_KINDS, required=True, width=14),
+    Column("Organisation", "organisation", "name", target="stakeholder", width=30),
+    Column("Organisation ID", "organisation", "link", target="stakeholder", width=34),
+    Column("Sector", "sector", "vocab", vocab.SECTORS, required=True, width=20),
+    Column("Role", "role", max_length=200, width=24),
+    Column("Councils", "councils", "councils", width=24),
+    Column("Email", "email", max_length=254, width=28),
+    Column("Phone", "phone", max_length=50, width=16),
+    Column("Address", "address", width=30, wrap=True),
+    Column("Website", "website", max_length=500, width=28),
+    Column("Influence", "influence", "int", minimum=1, maximum=5, width=10),
+    Column("Interest", "interest", "int", minimum=1, maximum=5, width=10),
+    Column("Tags", "tags", max_length=500, width=20),
+    Column("Notes", "notes", width=40, wrap=True),
+    *_bookkeeping(erased=True),
+))
+
+EVENTS = Sheet("Events", "event", display="title", columns=(
+    Column("Title", "title", required=True, max_length=300, width=40),
+    Column("Kind", "kind", "vocab", vocab.EVENT_KINDS, required=True, width=18),
+    Column("Date", "date", "date", required=True, width=12),
+    Column("Place", "place", max_length=300, width=28),
+    Column("Council", "council", "council", width=22),
+    Column("Notes", "notes", width=40, wrap=True),
+    *_bookkeeping(),
+))
+
+ATTENDANCE = Sheet("Attendance", "attendance", display="role", columns=(
+    Column("Event", "event", "name", target="event", width=36),
+    Column("Event ID", "event", "link", target="event", required=True, width=34),
+    Column("Stakeholder", "stakeholder", "name", target="stakeholder", width=30),
+    Column("Stakeholder ID", "stakeholder", "link", target="stakeholder", required=True, width=34),
+    Column("Role", "role", max_length=100, width=16),
+    Column("Notes", "notes", width=40, wrap=True),
+    *_bookkeeping(),
+))
+
+COMMITMENTS = Sheet("Commitments", "commitment", display="title", columns=(
+    Column("Title", "title", required=True, max_length=300, width=40),
+    Column("Description", "description", width=50, wrap=True),
+    Column("Made by", "made_by", "name", target="stakeholder", width=30),
+    Column("Made by ID", "made_by", "link", target="stakeholder", required=True, width=34),
+    Column("Made at", "made_at", "name", target="event", width=30),
+    Column("Made at ID", "made_at", "link", target="event", width=34),
+    Column("Date made", "date_made", "date", required=True, width=12),
+    Column("Target date", "target_date", "date", width=12),
+    Column("Theme", "theme", "vocab", vocab.THEMES, required=True, width=24),
+    Column("Status", "status", "vocab", vocab.COMMITMENT_STATUSES, required=True, width=14),
+    Column("RAG", "rag", "vocab", vocab.RAG, width=8),
+    Column("Councils", "councils", "councils", width=24),
+    *_bookkeeping(),
+))
+
+ACTIONS = Sheet("Actions", "action_item", display="title", columns=(
+    Column("Reference", "reference", "reference", width=12),
+    Column("Title", "title", required=True, max_length=300, width=40),
+    Column("Description", "description", width=50, wrap=True),
+    Column("Commitment", "commitment", "name", target="commitment", width=30),
+    Column("Commitment ID", "commitment", "link", target="commitment", width=34),
+    Column("Owner", "owner", "name", target="stakeholder", width=26),
+    Column("Owner ID", "owner", "link", target="stakeholder", width=34),
+    Column("Council", "council", "council", width=22),
+    Column("Due date", "due_date", "date", width=12),
+    Column("Priority", "priority", "vocab", vocab.PRIORITIES, required=True, width=10),
+    Column("Status", "status", "vocab", vocab.ACTION_STATUSES, required=True, width=12),
+    *_bookkeeping(),
+))
+
+UPDATE_TARGETS = {"stakeholder": "Stakeholder", "commitment": "Commitment", "action_item": "Action"}
+UPDATES = Sheet("Updates", "record_update", display="text", columns=(
+    Column("Date", "date", "date", required=True, width=12),
+    Column("Text", "text", required=True, width=60, wrap=True),
+    Column("Author", "author", max_length=100, width=20),
+    Column("Record type", "target_type", "target_type", UPDATE_TARGETS, width=14),
+    Column("Record", "target", "name", width=34),
+    Column("Record ID", "target", "link", required=True, width=34),
+    *_bookkeeping(),
+))
+
+SHEETS = (STAKEHOLDERS, EVENTS, ATTENDANCE, COMMITMENTS, ACTIONS, UPDATES)
+BY_TABLE = {s.table: s for s in SHEETS}
+BY_NAME = {s.name: s for s in SHEETS}

@@ -1,0 +1,383 @@
+"""Importing an exchange workbook: match every row by ID, decide what it means, apply all or nothing.
+
+For each row: an unknown ID is a new record (keeping the file's ID); a row without an ID, added
+by hand, is new too, with an ID derived from its content so that importing the same file again
+finds it instead of adding it twice.  A known ID is compared with this database's record and with
+the record's *base*, the content last exchanged (exported or imported) here:
+
+- same content as here, or content this database already had before (the file is older): unchanged;
+- changed in the file, not here since the base (and the file's version is not behind ours): update;
+- changed on both sides: a conflict, held for a person (``ask``) or resolved as asked.
+
+Any problem in any row refuses the whole file and changes nothing; every problem is reported
+with sheet, row, column and reason.  The plan is applied in one transaction by
+``tracker.services.exchange.apply_import``.
+"""
+
+import datetime as dt
+import json
+import uuid as uuidlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tracker.exchange.format import PERSONAL_FIELDS, SHEETS
+from tracker.exchange.reader import Problem, read_workbook
+from tracker.exchange.safety import file_sha256
+from tracker.services import exchange as store
+from tracker.services.actions import REFERENCE_RE
+from tracker.services.base import home_council
+
+ON_CONFLICT = ("ask", "keep-mine", "take-theirs")
+HAND_ROW_NAMESPACE = uuidlib.UUID("d7c6a3f4-51b8-4c55-b1f0-6a1f2a9e4c21")
+
+
+class Cancelled(Exception):
+    """The person cancelled; nothing was changed."""
+
+
+@dataclass
+class Detail:
+    sheet: str
+    row: int
+    id: str
+    kind: str  # added, updated, deleted, restored, erased, conflict, rejected
+    message: str
+    changes: list = field(default_factory=list)  # [(column, before, after)] for updates and conflicts
+
+    def as_dict(self):
+        d = {"sheet": self.sheet, "row": self.row, "id": self.id, "kind": self.kind, "message": self.message}
+        if self.changes:
+            d["changes"] = [{"column": c, "before": b, "after": a} for c, b, a in self.changes]
+        return d
+
+
+@dataclass
+class ImportReport:
+    file_name: str
+    dry_run: bool = False
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    conflicts: int = 0
+    rejected: int = 0
+    details: list = field(default_factory=list)
+    import_id: int = None
+    applied: bool = False
+    refused: str = ""  # why the whole file was refused, when it was
+
+    def as_json(self):
+        return {"file": self.file_name, "dry_run": self.dry_run, "applied": self.applied, "refused": self.refused,
+                "added": self.added, "updated": self.updated, "unchanged": self.unchanged,
+                "conflicts": self.conflicts, "rejected": self.rejected, "import_id": self.import_id,
+                "details": [d.as_dict() for d in self.details]}
+
+    def summary(self):
+        if self.refused:
+            return self.refused
+        text = (f"{self.file_name}: {self.added} added, {self.updated} updated, {self.unchanged} unchanged, "
+                f"{self.conflicts} conflicts")
+        if self.dry_run:
+            return text + " (dry run: nothing was changed)."
+        held = " Conflicts are held for review in the app." if self.conflicts else ""
+        return text + f". Import {self.import_id}; undo with: tracker undo-import {self.import_id}.{held}" \
+            if self.import_id else text + ". Nothing was changed."
+
+
+@dataclass
+class Plan:
+    creates: dict = field(default_factory=dict)  # table -> [create dict]
+    updates: dict = field(default_factory=dict)  # table -> [(rec, new values, new version)]
+    sync: dict = field(default_factory=dict)  # hex -> (base, seen)
+    held: list = field(default_factory=list)
+    problems: list = field(default_factory=list)
+
+
+def import_workbook(path, dry_run=False, on_conflict="ask", progress=None):
+    """Import ``path``; returns an :class:`ImportReport`.  A file that cannot be read at all raises
+    an ExchangeError; row problems refuse the file and are listed in the report (nothing changed)."""
+    if on_conflict not in ON_CONFLICT:
+        raise ValueError(on_conflict)
+    path = Path(path)
+    _step(progress, 0, "Reading the workbook")
+    state = store.load_state()
+    book = read_workbook(path, state.councils)
+    _step(progress, 40, "Comparing with this database")
+    report = ImportReport(path.name, dry_run=dry_run)
+    plan = _plan(book, state, on_conflict, report)
+    if plan.problems:
+        rows = {(p.sheet, p.row) for p in plan.problems}
+        report.rejected = len(rows)
+        report.details = [Detail(p.sheet, p.row, p.id, "rejected", p.message(path.name)) for p in plan.problems]
+        report.added = report.updated = report.unchanged = report.conflicts = 0
+        report.refused = (f"{path.name} was not imported: {len(plan.problems)} problem(s) in {len(rows)} row(s); "
+                          f"nothing was changed. Correct them and import again. First: "
+                          f"{plan.problems[0].message(path.name)}")
+        return report
+    if dry_run:
+        return report
+    _step(progress, 60, "Saving")
+    from_council = str(book.about.get("exporting council", "") or "").strip()
+    source = f"{path.name} ({from_council})" if from_council else path.name
+    exported_at = book.about.get("exported at")
+    run = {
+        "file_name": path.name, "file_sha256": file_sha256(path), "from_council": from_council,
+        "exported_at": exported_at if isinstance(exported_at, dt.datetime) else None,
+        "on_conflict": on_conflict, "added": report.added, "updated": report.updated,
+        "unchanged": report.unchanged, "conflicts": report.conflicts,
+    }
+    if report.added or report.updated or plan.held or plan.sync or any(plan.updates.values()):
+        report.import_id = store.apply_import(state, plan, run, source)
+    report.applied = True
+    _step(progress, 100, "Done")
+    return report
+
+
+def _step(progress, percent, text):
+    if progress is not None and progress(percent, text) is False:
+        raise Cancelled()
+
+
+def _plan(book, state, on_conflict, report):
+    plan = Plan(problems=list(book.problems))
+    rows_by_table = {}
+    seen_ids = {}
+    for sheet in SHEETS:
+        rows = book.rows[sheet.name]
+        occurrences = {}
+        for row in rows:
+            if row.hex is None:  # added by hand: an ID from its content, the same every time it is imported
+                key = repr((sheet.table, row.values))
+                occurrences[key] = occurrences.get(key, 0) + 1
+                row.hex = uuidlib.uuid5(HAND_ROW_NAMESPACE, f"{key}#{occurrences[key]}").hex
+                row.hand_added = True
+            other = seen_ids.get(row.hex)
+            if other is not None:
+                plan.problems.append(Problem(sheet.name, row.number, "ID", f"this ID is also used on sheet "
+                                             f"{other[0]}, row {other[1]}; each record appears once", row.hex))
+                continue
+            seen_ids[row.hex] = (sheet.name, row.number)
+            holder = sheet.table if row.hex in state.tables[sheet.table].ids else state.table_of(row.hex)
+            if holder is not None and holder != sheet.table:
+                plan.problems.append(Problem(sheet.name, row.number, "ID", "this ID belongs to a record of "
+                                             "another kind in this database", _dashed(row.hex)))
+                continue
+            rows_by_table.setdefault(sheet.table, []).append(row)
+    file_ids = {t: {r.hex: r for r in rows} for t, rows in rows_by_table.items()}
+    _check_links(state, rows_by_table, file_ids, plan)
+    if plan.problems:
+        return plan
+    references = set(state.references)
+    new_refs = _reference_maker(references)
+    for sheet in SHEETS:
+        t = sheet.table
+        ts = state.tables[t]
+        content = sheet.content
+        personal = [i for i, c in enumerate(content) if c.field in PERSONAL_FIELDS] if t == "stakeholder" else []
+        erased_at = next((i for i, c in enumerate(content) if c.kind == "erased"), None)
+        kind_at = next((i for i, c in enumerate(content) if c.field == "kind"), None)
+        creates, updates = [], []
+        for row in rows_by_table.get(t, ()):
+            rec = ts.records.get(row.hex)
+            theirs = row.values
+            if personal:
+                theirs = _protect_personal(book, rec, theirs, personal, erased_at, kind_at)
+            theirs = tuple(theirs)
+            if rec is None:
+                create = {"hex": row.hex, "values": theirs, "version": row.version or 1,
+                          "created_at": row.created_at, "origin": row.origin or _origin(state),
+                          "reference": ""}
+                if t == "action_item":
+                    ref = row.reference
+                    if not ref or ref in references:
+                        ref = new_refs()
+                    references.add(ref)
+                    create["reference"] = ref
+                creates.append(create)
+                plan.sync[row.hex] = (store.content_hash(t, theirs), "")
+                report.added += 1
+                report.details.append(Detail(sheet.name, row.number, _dashed(row.hex), "added",
+                                             f"new {sheet.name.lower()[:-1] if t != 'attendance' else 'attendance'}: "
+                                             f"{_name(sheet, theirs)}"))
+                continue
+            _classify(sheet, state, row, rec, theirs, on_conflict, plan, report, updates, erased_at, personal)
+        plan.creates[t] = creates
+        plan.updates[t] = updates
+    return plan
+
+
+def _classify(sheet, state, row, rec, theirs, on_conflict, plan, report, updates, erased_at, personal):
+    t = sheet.table
+    mine_hash = store.content_hash(t, rec.values)
+    theirs_hash = mine_hash if theirs == rec.values else store.content_hash(t, theirs)
+    old_sync = state.sync.get(row.hex)
+    base, seen = old_sync if old_sync else (None, "")
+    if theirs_hash == mine_hash:
+        report.unchanged += 1
+        if base != mine_hash:
+            plan.sync[row.hex] = store.push_seen(old_sync, mine_hash)
+        return
+    if theirs_hash == base or theirs_hash in seen.split():
+        report.unchanged += 1  # the file holds a state this database has already moved on from
+        return
+    file_version = row.version or 0
+    changed_here = mine_hash != base
+    if not changed_here and file_version >= rec.version:
+        _update(sheet, state, row, rec, theirs, max(rec.version + 1, file_version), plan, report, updates,
+                also=(mine_hash,))
+        return
+    if erased_at is not None and theirs[erased_at] and not rec.values[erased_at]:
+        # An erasure is a legal request: it always applies; the other fields are decided as usual.
+        erased = list(rec.values)
+        for i in (*personal, erased_at):
+            erased[i] = theirs[i]
+        erased = tuple(erased)
+        _update(sheet, state, row, rec, erased, rec.version + 1, plan, report, updates, also=(mine_hash,),
+                final=False)
+        rec = store.Rec(rec.id, rec.version + 1, erased, reference=rec.reference)
+        if erased == theirs:
+            return
+    diffs = _diffs(sheet, state, rec.values, theirs)
+    fields = [sheet.content[i].field for i in range(len(theirs)) if rec.values[i] != theirs[i]]
+    report.conflicts += 1
+    why = ("changed here and in the file since they were last exchanged" if changed_here else
+           f"the file holds version {file_version}, older than this database's version {rec.version}")
+    if on_conflict == "ask":
+        plan.held.append({"table": t, "hex": row.hex, "mine_version": rec.version, "theirs_version": file_version,
+                          "theirs_hash": theirs_hash, "theirs": theirs, "fields": fields})
+        report.details.append(Detail(sheet.name, row.number, _dashed(row.hex), "conflict",
+                                     f"{_name(sheet, rec.values)}: {why}; held for review", diffs))
+        return
+    version = max(rec.version, file_version) + 1
+    if on_conflict == "take-theirs":
+        new, note = theirs, "took the file's values"
+    else:
+        new, note = rec.values, "kept this database's values"
+    updates.append((rec, new, version))
+    plan.sync[row.hex] = store.push_seen(old_sync, store.content_hash(t, new), also=(mine_hash, theirs_hash))
+    report.details.append(Detail(sheet.name, row.number, _dashed(row.hex), "conflict",
+                                 f"{_name(sheet, rec.values)}: {why}; {note}", diffs))
+
+
+def _update(sheet, state, row, rec, new, version, plan, report, updates, also=(), final=True):
+    t = sheet.table
+    updates.append((rec, new, version))
+    plan.sync[row.hex] = store.push_seen(state.sync.get(row.hex), store.content_hash(t, new), also=also)
+    kinds = {c.kind: i for i, c in enumerate(sheet.content)}
+    kind = "updated"
+    if "deleted" in kinds and bool(new[kinds["deleted"]]) != bool(rec.values[kinds["deleted"]]):
+        kind = "deleted" if new[kinds["deleted"]] else "restored"
+    if "erased" in kinds and new[kinds["erased"]] and not rec.values[kinds["erased"]]:
+        kind = "erased"
+    report.updated += 1
+    report.details.append(Detail(sheet.name, row.number, _dashed(row.hex), kind,
+                                 f"{_name(sheet, rec.values)}: {kind}", _diffs(sheet, state, rec.values, new)))
+
+
+def _diffs(sheet, state, old, new):
+    return [(c.header, store.display(state, c, a), store.display(state, c, b))
+            for c, a, b in zip(sheet.content, old, new) if a != b]
+
+
+def _protect_personal(book, rec, theirs, personal, erased_at, kind_at):
+    """Personal fields the file left out, or that were erased here, keep this database's values."""
+    theirs = list(theirs)
+    if rec is not None and rec.values[erased_at]:
+        for i in (*personal, erased_at):
+            theirs[i] = rec.values[i]
+    elif book.personal_data_left_out and theirs[kind_at] == "person":
+        for i in personal:
+            theirs[i] = rec.values[i] if rec is not None else ""
+    return theirs
+
+
+def _check_links(state, rows_by_table, file_ids, plan):
+    def known(table, hex_):
+        return hex_ in state.tables[table].ids or hex_ in file_ids.get(table, {})
+
+    kinds_of = {h: r.values[1] for h, r in file_ids.get("stakeholder", {}).items()}
+    db_kinds = {h: rec.values[1] for h, rec in state.tables["stakeholder"].records.items()}
+    attendance_pairs = {}
+    for rec_hex, rec in state.tables["attendance"].records.items():
+        attendance_pairs[(rec.values[0], rec.values[1])] = rec_hex
+    for sheet in SHEETS:
+        t = sheet.table
+        content = sheet.content
+        links = [(i, c) for i, c in enumerate(content) if c.kind == "link"]
+        for row in rows_by_table.get(t, ()):
+            for i, col in links:
+                v = row.values[i]
+                if v is None:
+                    continue
+                if col.target is None:  # an update's record: any of three kinds
+                    holders = [x for x in ("stakeholder", "commitment", "action_item") if known(x, v)]
+                    if row.target_type and row.target_type not in holders:
+                        holders = []
+                    if not holders:
+                        plan.problems.append(Problem(sheet.name, row.number, col.header, _unknown_link(v), _dashed(row.hex)))
+                    continue
+                if not known(col.target, v):
+                    plan.problems.append(Problem(sheet.name, row.number, col.header, _unknown_link(v), _dashed(row.hex)))
+            if t == "stakeholder" and row.values[2] is not None:
+                org_kind = kinds_of.get(row.values[2], db_kinds.get(row.values[2]))
+                if row.values[2] == row.hex:
+                    plan.problems.append(Problem(sheet.name, row.number, "Organisation ID",
+                                                 "a stakeholder cannot belong to itself", _dashed(row.hex)))
+                elif org_kind not in (None, "organisation"):
+                    plan.problems.append(Problem(sheet.name, row.number, "Organisation ID",
+                                                 "links to a person, not an organisation", _dashed(row.hex)))
+            if t == "commitment":
+                made, target = row.values[4], row.values[5]
+                if made and target and target < made:
+                    plan.problems.append(Problem(sheet.name, row.number, "Target date",
+                                                 "is before the date the commitment was made", _dashed(row.hex)))
+            if t == "attendance":
+                pair = (row.values[0], row.values[1])
+                holder = attendance_pairs.get(pair)
+                if holder is not None and holder != row.hex:
+                    plan.problems.append(Problem(sheet.name, row.number, "Stakeholder ID",
+                                                 "this stakeholder is already recorded as attending this event "
+                                                 "(under another ID)", _dashed(row.hex)))
+                attendance_pairs[pair] = row.hex
+
+
+_DISPLAY_AT = {s.name: i for s in SHEETS for i, c in enumerate(s.content) if c.field == s.display}
+
+
+def _unknown_link(hex_):
+    return (f"links to ID {_dashed(hex_)}, which is neither in this workbook nor in this database; include "
+            f"that record in the export or remove the link")
+
+
+def _dashed(hex_):
+    return store.dashed(hex_) if hex_ else ""
+
+
+def _name(sheet, values):
+    i = _DISPLAY_AT.get(sheet.name)
+    text = str(values[i]) if i is not None and values[i] else ""
+    return (text[:60] + "…") if len(text) > 60 else (text or "(no name)")
+
+
+def _origin(state):
+    council = home_council()
+    return council.uuid.hex if council else None
+
+
+def _reference_maker(references):
+    council = home_council()
+    prefix = f"{council.code if council else 'X'}-A"
+    numbers = [int(m.group("number")) for r in references if r.startswith(prefix)
+               for m in [REFERENCE_RE.match(r)] if m]
+    counter = [max(numbers, default=0)]
+
+    def next_reference():
+        while True:
+            counter[0] += 1
+            ref = f"{prefix}{counter[0]:04d}"
+            if ref not in references:
+                return ref
+    return next_reference
+
+
+def details_json(report):
+    return json.dumps(report.as_json(), ensure_ascii=False)

@@ -1,0 +1,161 @@
+"""The one gate every spreadsheet passes before any parser sees it.
+
+:func:`check_file` refuses, with one sentence saying what is wrong and what to do, anything that
+is not a plausible .xlsx: too big, not a zip (an OLE2 header means a password-protected workbook
+or an old .xls), too many parts, parts that would expand beyond what a spreadsheet of records
+needs (zip bombs), or whose real size differs from what the zip says (lying headers).  The real
+sizes are measured by decompressing with a hard cap, so a hostile file costs bounded time and
+memory.  Readers call :func:`open_checked` rather than opening files themselves.
+"""
+
+import os
+import zipfile
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from tracker.errors import TrackerError
+
+MAX_FILE_BYTES = 200 * 1024 * 1024
+MAX_MEMBERS = 2_000
+MAX_TOTAL_UNCOMPRESSED = 1024 * 1024 * 1024  # all parts together, as declared and as measured
+MAX_MEMBER_UNCOMPRESSED = 768 * 1024 * 1024
+MAX_RATIO = 200  # a part expanding more than this (and past 10 MB) is treated as a bomb
+RATIO_FLOOR = 10 * 1024 * 1024
+ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
+OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+CHUNK = 1024 * 1024
+
+
+class ExchangeError(TrackerError):
+    """A workbook cannot be used; the message names the file (and sheet, row, column) and why."""
+
+
+class FileRefused(ExchangeError):
+    """The file is refused before reading: not an .xlsx, too big, damaged or hostile."""
+
+
+@dataclass(frozen=True)
+class CheckedFile:
+    path: Path
+    size: int
+    members: tuple  # names of the zip's parts
+
+
+def _refuse(path, reason):
+    raise FileRefused(f"{Path(path).name} was not imported: {reason}")
+
+
+def check_file(path):
+    """Check ``path`` is a sane .xlsx before a parser opens it; returns a :class:`CheckedFile`."""
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+        if not path.is_file():
+            _refuse(path, "it is not a file.")
+        with open(path, "rb") as fh:
+            head = fh.read(8)
+    except FileNotFoundError:
+        _refuse(path, "the file does not exist.")
+    except PermissionError:
+        _refuse(path, "permission denied; copy it somewhere you can read and try again.")
+    except OSError as exc:
+        _refuse(path, f"it cannot be read ({exc.strerror or exc}).")
+    if size == 0:
+        _refuse(path, "the file is empty.")
+    if size > MAX_FILE_BYTES:
+        _refuse(path, f"it is {size // (1024 * 1024)} MB; the limit is {MAX_FILE_BYTES // (1024 * 1024)} MB.")
+    if head == OLE2_MAGIC:
+        _refuse(path, "it is password-protected or an old Excel 97-2003 (.xls) file. Remove the password, or "
+                      "open it in Excel or LibreOffice and save it as an Excel Workbook (.xlsx), then try again.")
+    if head[:4] not in ZIP_MAGIC:
+        _refuse(path, "it is not an Excel workbook (.xlsx). Open it in Excel or LibreOffice and save it as an "
+                      "Excel Workbook (.xlsx), then try again.")
+    try:
+        with zipfile.ZipFile(path) as zf:
+            infos = zf.infolist()
+            if len(infos) > MAX_MEMBERS:
+                _refuse(path, f"it has {len(infos)} parts, more than any workbook of records needs.")
+            declared = sum(i.file_size for i in infos)
+            if declared > MAX_TOTAL_UNCOMPRESSED:
+                _refuse(path, "it would expand to more than 1 GB; it looks like a zip bomb, not a workbook.")
+            names = tuple(i.filename for i in infos)
+            if "[Content_Types].xml" not in names or not any(n.startswith("xl/") for n in names):
+                _refuse(path, "it is a zip file but not an Excel workbook (.xlsx).")
+            if any(n.lower() == "xl/vbaproject.bin" for n in names):
+                _refuse(path, "it contains macros (.xlsm). Save it as an Excel Workbook (.xlsx) without macros.")
+            measured = 0
+            for info in infos:
+                measured += _measure(zf, info, path)
+                if measured > MAX_TOTAL_UNCOMPRESSED:
+                    _refuse(path, "it expands to more than 1 GB; it looks like a zip bomb, not a workbook.")
+    except zipfile.BadZipFile:
+        _refuse(path, "the file is damaged (it is not a complete zip archive). Ask for it to be sent again.")
+    except (zlib.error, EOFError, NotImplementedError, ValueError, OSError) as exc:
+        _refuse(path, f"the file is damaged ({exc}). Ask for it to be sent again.")
+    return CheckedFile(path, size, names)
+
+
+def _measure(zf, info, path):
+    """The real uncompressed size of one part, read with caps (a lying header cannot make us read more)."""
+    if info.flag_bits & 0x1:
+        _refuse(path, "it is encrypted. Remove the password and save it again as .xlsx.")
+    limit = min(MAX_MEMBER_UNCOMPRESSED, max(RATIO_FLOOR, info.compress_size * MAX_RATIO))
+    if info.file_size > limit:
+        _refuse(path, f"its part {info.filename} would expand {info.file_size // max(info.compress_size, 1)} "
+                      "times; it looks like a zip bomb, not a workbook.")
+    if not info.filename.startswith("xl/worksheets/") and info.file_size < CHUNK:
+        return info.file_size  # small parts: the reader's own size checks (CRC) cover them
+    total = 0
+    # zipfile stops at the declared size and checks the CRC, so a lying header ends in an error, not
+    # in unbounded output; the cap below also bounds what we decompress before finding out.
+    with zf.open(info) as part:
+        while True:
+            block = part.read(CHUNK)
+            if not block:
+                break
+            total += len(block)
+            if total > limit:
+                _refuse(path, f"its part {info.filename} expands far beyond its stated size; it looks like a "
+                              "zip bomb, not a workbook.")
+    return total
+
+
+def open_checked(path):
+    """Check ``path`` and return a python-calamine workbook for it (the only way files are opened)."""
+    checked = check_file(path)
+    from python_calamine import CalamineWorkbook
+
+    try:
+        with open(checked.path, "rb") as fh:
+            data = fh.read(MAX_FILE_BYTES + 1)
+        return checked, CalamineWorkbook.from_filelike(_BytesIO(data))
+    except ExchangeError:
+        raise
+    except Exception as exc:  # calamine's errors are plain exceptions with terse texts
+        _refuse(path, f"the file is damaged or not a workbook this app can read ({_short(exc)}).")
+
+
+def _short(exc):
+    text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    return text[:200]
+
+
+def _BytesIO(data):
+    import io
+
+    return io.BytesIO(data)
+
+
+def file_sha256(path):
+    import hashlib
+
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(CHUNK), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def size_of(path):
+    return os.path.getsize(path)

@@ -1,0 +1,335 @@
+"""Writing the exchange workbook: one sheet per record kind, native-looking, never a formula.
+
+openpyxl's write-only mode streams rows (memory stays flat at 100k rows).  Every text cell goes
+through ``tracker.spreadsheet.text_cell`` (a string cell, OOXML-escaped, quote-prefixed when it
+looks like a formula); dates are real date cells; styles are shared arrays copied onto cells
+rather than assigned through openpyxl's per-cell style descriptors, which cost more than writing
+the cell itself.  The file is saved beside the target and renamed into place.
+"""
+
+import datetime as dt
+from copy import copy
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.formatting.rule import FormulaRule
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from tracker import __version__
+from tracker.exchange.format import ABOUT, COUNCIL_SEPARATOR, FORMAT_VERSION, PERSONAL_FIELDS, SHEETS, UPDATE_TARGETS
+from tracker.services import exchange as store
+from tracker.services.actor import current_actor
+from tracker.spreadsheet import safe_link, save_atomically, text_cell, text_value
+
+DATE_FORMAT = "DD/MM/YYYY"
+DATETIME_FORMAT = "DD/MM/YYYY HH:MM:SS"
+GREY = "7F7F7F"
+MAX_ROWS = 1_048_575  # an Excel sheet's rows, less the header
+
+
+class ExportCancelled(Exception):
+    """The person cancelled; no file was written under the target name."""
+
+
+@dataclass
+class ExportResult:
+    path: Path
+    counts: dict = field(default_factory=dict)  # sheet name -> rows written
+    personal_data: bool = True
+    since: dt.date = None
+
+    def summary(self):
+        rows = ", ".join(f"{n} {s.lower()}" for s, n in self.counts.items())
+        extra = "" if self.personal_data else " Personal contact details of people were left out."
+        return f"Exported to {self.path}: {rows}.{extra}"
+
+
+class _Styles:
+    """Style arrays made once per workbook and copied onto the few cells that need one.
+
+    Ordinary text and numbers carry no style (so they cost what a bare write costs); the grey of
+    the ID and bookkeeping columns comes from one conditional format per sheet rather than from
+    a style on each of their cells, and survives a re-save in Excel and LibreOffice.
+    """
+
+    def __init__(self, ws):
+        def array(**attrs):
+            cell = WriteOnlyCell(ws)
+            for k, v in attrs.items():
+                setattr(cell, k, v)
+            return cell._style
+
+        wrap = Alignment(wrap_text=True, vertical="top")
+        self.header = array(font=Font(bold=True), fill=PatternFill("solid", fgColor="DDEBF7"), alignment=wrap)
+        self.header_grey = array(font=Font(bold=True, color=GREY), fill=PatternFill("solid", fgColor="EDEDED"),
+                                 alignment=wrap)
+        self.wrap = {False: array(alignment=wrap), True: array(alignment=wrap, quotePrefix=True)}
+        self.date = array(number_format=DATE_FORMAT)
+        self.stamp = array(number_format=DATETIME_FORMAT)
+        self.link = array(font=Font(color="0563C1", underline="single"))
+
+
+def export_workbook(path, personal_data=True, since=None, progress=None):
+    """Write every record (or those changed on or after ``since``) to ``path``; returns an ExportResult."""
+    path = Path(path)
+    _step(progress, 0, "Reading the database")
+    state = store.load_state()
+    since_text = str(dt.datetime.combine(since, dt.time())) if since else None
+    names = _names(state)
+    wb = Workbook(write_only=True)
+    result = ExportResult(path, personal_data=personal_data, since=since)
+    exported = {}
+    total = sum(len(ts.records) for ts in state.tables.values()) or 1
+    done = 0
+    for sheet in SHEETS:
+        ws = wb.create_sheet(sheet.name)
+        if not exported:
+            styles = _Styles(ws)  # style arrays index workbook-wide tables: one set serves every sheet
+        records = state.tables[sheet.table].records
+        if since_text:
+            records = {h: r for h, r in records.items() if store._iso(r.updated_at) >= since_text}
+        if len(records) > MAX_ROWS:
+            from tracker.exchange.safety import ExchangeError
+
+            raise ExchangeError(f"{sheet.name} has {len(records)} records, more than a spreadsheet sheet holds; "
+                                f"export with --since to send fewer.")
+        exported[sheet.table] = records
+        _prepare(ws, sheet, len(records), state)
+        ws.append([_header_cell(ws, c, styles) for c in sheet.columns])
+        writers = [_cell_writer(ws, c, sheet, state, names, styles, personal_data) for c in sheet.columns]
+        person_at = next((i for i, c in enumerate(sheet.content) if c.field == "kind"), None) \
+            if sheet.table == "stakeholder" else None
+        for n, (h, rec) in enumerate(sorted(records.items(), key=lambda item: item[1].id), start=1):
+            redact = (not personal_data and person_at is not None and rec.values[person_at] == "person")
+            ws.append([w(h, rec, redact) for w in writers])
+            if n % 5000 == 0:
+                _step(progress, 5 + 85 * (done + n) // total, f"Writing {sheet.name}")
+        done += len(records)
+        result.counts[sheet.name] = len(records)
+    _about(wb, result, state)
+    _step(progress, 92, "Saving")
+    save_atomically(wb, path)
+    store.mark_exported(_only(state, exported), list(exported))
+    _step(progress, 100, "Done")
+    return result
+
+
+def _step(progress, percent, text):
+    if progress is not None and progress(percent, text) is False:
+        raise ExportCancelled()
+
+
+def _only(state, exported):
+    tables = {t: store.TableState(t, recs, state.tables[t].ids) for t, recs in exported.items()}
+    return store.State(state.councils, tables, state.sync, state.references, state.database_id)
+
+
+def _names(state):
+    """hex -> how a linked record is named beside its ID."""
+    names = {}
+    for sheet in SHEETS:
+        i = next((k for k, c in enumerate(sheet.content) if c.field == sheet.display), None)
+        if i is None:
+            continue
+        for h, rec in state.tables[sheet.table].records.items():
+            names[h] = f"{rec.reference} {rec.values[i]}" if rec.reference else rec.values[i]
+    return names
+
+
+def _prepare(ws, sheet, count, state):
+    """Widths, frozen header, filter and drop-down lists: set before any row is written."""
+    last = get_column_letter(len(sheet.columns))
+    for i, col in enumerate(sheet.columns, start=1):
+        ws.column_dimensions[get_column_letter(i)].width = col.width
+    ws.freeze_panes = "A2"
+    ws.auto_filter.ref = f"A1:{last}{count + 1}"
+    ws.print_title_rows = "1:1"
+    quiet = [get_column_letter(i) for i, c in enumerate(sheet.columns, start=1) if _quiet(c)]
+    if quiet:
+        ranges = " ".join(f"{x}2:{x}{max(count + 1, 2)}" for x in quiet)
+        ws.conditional_formatting.add(ranges, FormulaRule(formula=["TRUE"], font=Font(color=GREY), stopIfTrue=False))
+    end = max(count + 1, 1000)
+    for i, col in enumerate(sheet.columns, start=1):
+        letter = get_column_letter(i)
+        choices = None
+        if col.kind == "vocab" or col.kind == "target_type":
+            choices = list(col.vocab.values())
+        elif col.kind == "council":
+            choices = list(state.councils.names.values())
+        if choices:
+            dv = DataValidation(type="list", formula1='"' + ",".join(c.replace('"', "") for c in choices) + '"',
+                                allow_blank=True, showErrorMessage=True, errorStyle="warning",
+                                errorTitle=col.header, error=f"Choose one of: {', '.join(choices)}")
+            dv.add(f"{letter}2:{letter}{end}")
+            ws.data_validations.append(dv)
+        elif col.kind == "int" and col.minimum is not None:
+            dv = DataValidation(type="whole", operator="between", formula1=str(col.minimum),
+                                formula2=str(col.maximum), allow_blank=True, showErrorMessage=True,
+                                errorStyle="warning", error=f"A whole number from {col.minimum} to {col.maximum}")
+            dv.add(f"{letter}2:{letter}{end}")
+            ws.data_validations.append(dv)
+
+
+def _quiet(col):
+    """ID and bookkeeping columns, shown in grey (visible, so a re-save keeps them)."""
+    return col.kind in ("id", "version", "created", "changed", "origin", "link")
+
+
+def _header_cell(ws, col, styles):
+    cell = text_cell(ws, col.header)
+    cell._style = copy(styles.header_grey if _quiet(col) else styles.header)
+    return cell
+
+
+def _cell_writer(ws, col, sheet, state, names, styles, personal_data):
+    """A function (hex, rec, redact) -> cell value or cell for one column."""
+    kind = col.kind
+    content_index = {c.header: i for i, c in enumerate(sheet.content)}
+    i = content_index.get(col.header)
+    if kind == "name":
+        link_col = next(c for c in sheet.columns if c.field == col.field and c.kind == "link")
+        j = content_index[link_col.header]
+        return _text_writer(ws, None, lambda h, r: names.get(r.values[j], "") if r.values[j] else "")
+    if kind in ("text",):
+        personal = col.field in PERSONAL_FIELDS and sheet.table == "stakeholder"
+        style = styles.wrap if col.wrap else None
+        if col.field == "website" or col.field == "email":
+            return _link_writer(ws, styles, i, col.field == "email", personal)
+        if personal:
+            return _text_writer(ws, style, lambda h, r, red=False: r.values[i], redactable=True)
+        return _text_writer(ws, style, lambda h, r: r.values[i])
+    if kind == "vocab":
+        labels = col.vocab
+        return _text_writer(ws, None, lambda h, r: labels.get(r.values[i], r.values[i]) if r.values[i] else "")
+    if kind == "target_type":
+        t_of = state.table_of
+        idx = content_index["Record ID"]
+        return _text_writer(ws, None, lambda h, r: UPDATE_TARGETS.get(t_of(r.values[idx]), "")
+                            if r.values[idx] else "")
+    if kind == "council":
+        cn = state.councils.names
+        return _text_writer(ws, None, lambda h, r: cn.get(r.values[i], "") if r.values[i] else "")
+    if kind == "councils":
+        cn = state.councils.names
+        return _text_writer(ws, None, lambda h, r: COUNCIL_SEPARATOR.join(
+            sorted(cn[x] for x in r.values[i].split(";"))) if r.values[i] else "")
+    if kind == "link":
+        return _text_writer(ws, None, lambda h, r: store.dashed(r.values[i]) if r.values[i] else "")
+    if kind == "id":
+        return _text_writer(ws, None, lambda h, r: store.dashed(h))
+    if kind == "reference":
+        return _text_writer(ws, None, lambda h, r: r.reference)
+    if kind == "origin":
+        cn = state.councils.names
+        return _text_writer(ws, None, lambda h, r: cn.get(r.origin, "") if r.origin else "")
+    if kind == "date":
+        date_style = styles.date
+        fromiso = dt.date.fromisoformat
+
+        def date_cell(h, r, redact=False):
+            v = r.values[i]
+            if not v:
+                return None
+            cell = WriteOnlyCell(ws, fromiso(v))
+            cell._style = copy(date_style)
+            return cell
+        return date_cell
+    if kind in ("deleted", "erased", "created", "changed"):
+        stamp = styles.stamp
+        getter = {"created": lambda r: r.created_at, "changed": lambda r: r.updated_at}.get(kind, lambda r: r.values[i])
+
+        def stamp_cell(h, r, redact=False):
+            v = getter(r)
+            if not v:
+                return None
+            cell = WriteOnlyCell(ws, _datetime(v))
+            cell._style = copy(stamp)
+            return cell
+        return stamp_cell
+    if kind == "int":
+        return lambda h, r, redact=False: r.values[i]
+    if kind == "version":
+        return lambda h, r, redact=False: r.version
+    raise AssertionError(kind)
+
+
+def _text_writer(ws, style, get, redactable=False):
+    """Text cells; ``style`` None for plain text (the cheapest), or a {quote prefixed: array} pair."""
+    if style is None:
+        def write(h, r, redact=False):
+            v = get(h, r)
+            if not v or (redact and redactable):
+                return None
+            return text_value(ws, v)
+        return write
+
+    def write_styled(h, r, redact=False):
+        v = get(h, r)
+        if not v or (redact and redactable):
+            return None
+        cell = text_cell(ws, v)
+        cell._style = copy(style[bool(cell.quotePrefix)])
+        return cell
+    return write_styled
+
+
+def _link_writer(ws, styles, i, email, personal):
+    def write(h, r, redact=False):
+        v = r.values[i]
+        if not v or (redact and personal):
+            return None
+        target = safe_link(("mailto:" + v) if email else v)
+        if target:
+            cell = text_cell(ws, v)
+            cell._style = copy(styles.link)
+            cell.hyperlink = target
+        else:
+            return text_value(ws, v)
+        return cell
+    return write
+
+
+def _datetime(value):
+    if isinstance(value, dt.datetime):
+        return value
+    return dt.datetime.fromisoformat(str(value))
+
+
+def _about(wb, result, state):
+    ws = wb.create_sheet(ABOUT)
+    ws.column_dimensions["A"].width = 22
+    ws.column_dimensions["B"].width = 70
+    actor = current_actor()
+    personal = ("included" if result.personal_data else
+                f"left out: {', '.join(PERSONAL_FIELDS)} of people are empty in this file")
+    rows = [
+        ("Stakeholder Tracker exchange workbook", ""),
+        ("Format version", FORMAT_VERSION),
+        ("Exporting council", actor.council),
+        ("Exported by", actor.user),
+        ("Exported at", dt.datetime.now().replace(microsecond=0)),
+        ("App version", __version__),
+        ("Database ID", state.database_id),
+        ("Personal data", personal),
+        ("Changes since", result.since.strftime("%d/%m/%Y") if result.since else "everything (a full export)"),
+        *((f"{name} rows", n) for name, n in result.counts.items()),
+        ("", ""),
+        ("How to use", "Edit the records in the other sheets and send the file back. Leave the grey ID, "
+                       "Version and date columns alone: they are how records are matched. New rows need no ID. "
+                       "To delete a record, put a date in its Deleted at column."),
+    ]
+    for key, value in rows:
+        cells = [text_cell(ws, key)]
+        if isinstance(value, str):
+            cells.append(text_cell(ws, value) if value else None)
+        elif isinstance(value, dt.datetime):
+            c = WriteOnlyCell(ws, value)
+            c.number_format = DATETIME_FORMAT
+            cells.append(c)
+        else:
+            cells.append(value)
+        ws.append(cells)

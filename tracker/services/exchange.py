@@ -1,0 +1,747 @@
+"""Sharing between councils, the database side: record states, applying an import, undo, conflicts.
+
+The spreadsheet side (``tracker.exchange``) reads and writes workbooks and decides what each row
+means; everything it reads from or writes to the database goes through here, in bulk: whole
+tables are loaded into dictionaries keyed by UUID with one query each, and an import is written
+with ``executemany`` inside one transaction (peewee's per-row machinery costs ~10x at 100k rows).
+
+A record's *content* is the tuple of its exchanged fields in the layout's order, in a stored
+form: text as text, dates as ISO text, links and councils as UUID hex, ints as ints, deletion and
+erasure as timestamps.  :func:`content_hash` hashes that tuple (deletion and erasure as flags
+only), which is how "changed since it was last exchanged" is told: see docs/exchange-format.md.
+"""
+
+import datetime as dt
+import hashlib
+import json
+import uuid as uuidlib
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from peewee import SqliteDatabase
+
+from tracker.db import database
+from tracker.errors import NotFoundError, StaleEditError, TrackerError
+from tracker.exchange.format import BY_TABLE, SHEETS
+from tracker.models import (ActionItem, Attendance, AuditEntry, Commitment, CommitmentCouncil, Council, Event,
+                            HeldConflict, ImportChange, ImportRun, Stakeholder, StakeholderCouncil, SyncState,
+                            Update, utcnow)
+from tracker.services.actor import current_actor
+
+MODELS = {m._meta.table_name: m for m in (Stakeholder, Event, Attendance, Commitment, ActionItem, Update)}
+COUNCIL_LINKS = {"stakeholder": (StakeholderCouncil, "stakeholder_id"), "commitment": (CommitmentCouncil, "commitment_id")}
+UPDATE_TARGET_COLUMNS = {"stakeholder": "stakeholder_id", "commitment": "commitment_id", "action_item": "action_id"}
+SEEN_LIMIT = 32  # earlier states remembered per record
+
+
+class UndoBlocked(TrackerError):
+    """Records an import touched were changed since, so undoing it would lose those changes."""
+
+
+# ---- the layout, as the database sees it -----------------------------------------------------------
+@lru_cache(maxsize=None)
+def content_kinds(table):
+    return tuple((c.field, c.kind, c.target) for c in BY_TABLE[table].content)
+
+
+def content_hash(table, values):
+    """A short hash of a record's content; deletion and erasure count as flags, not timestamps."""
+    first = _FIRST_FLAG[table]  # the flags are the layout's last content columns
+    key = repr((table, tuple(values[:first]), tuple(v is not None for v in values[first:])))
+    if "\\r\\n" in key:  # LibreOffice saves a cell's CR LF as LF: not a change anyone made
+        key = key.replace("\\r\\n", "\\n")
+    return hashlib.blake2b(key.encode("utf-8", "surrogatepass"), digest_size=12).hexdigest()
+
+
+_FLAG_POSITIONS = {t: frozenset(i for i, (_, kind, _) in enumerate(content_kinds(t)) if kind in ("deleted", "erased"))
+                   for t in BY_TABLE}
+_FIRST_FLAG = {t: min(flags) for t, flags in _FLAG_POSITIONS.items()}
+assert all(flags == set(range(_FIRST_FLAG[t], len(content_kinds(t)))) for t, flags in _FLAG_POSITIONS.items())
+
+
+def _quote(name):
+    return f'"{name}"'  # SQLite and PostgreSQL both quote identifiers so
+
+
+def _sql(db):
+    return db.param, _quote
+
+
+def _iso(value):
+    if value is None or isinstance(value, str):
+        return value
+    return value.isoformat() if isinstance(value, dt.date) and not isinstance(value, dt.datetime) else str(value)
+
+
+def _hex(value):
+    if value is None:
+        return None
+    if isinstance(value, uuidlib.UUID):
+        return value.hex
+    return value.replace("-", "").lower() if len(value) != 32 else value
+
+
+def dashed(hex_):
+    """A UUID hex as people and the audit trail write it (8-4-4-4-12)."""
+    return f"{hex_[:8]}-{hex_[8:12]}-{hex_[12:16]}-{hex_[16:20]}-{hex_[20:]}"
+
+
+def as_audit_text(kind, value, councils=None):
+    """A stored value as the audit trail writes it (links as UUIDs with dashes, like services do)."""
+    if value is None or value == "":
+        return None if value is None else ""
+    if kind in ("link", "council"):
+        return dashed(value)
+    if kind == "councils":
+        return "; ".join(sorted(councils.names.get(h, h) for h in value.split(";"))) if councils else value
+    return str(value)
+
+
+# ---- loading -----------------------------------------------------------------------------------------
+@dataclass
+class Councils:
+    by_id: dict = field(default_factory=dict)  # id -> hex
+    ids: dict = field(default_factory=dict)  # hex -> id
+    names: dict = field(default_factory=dict)  # hex -> name
+    lookup: dict = field(default_factory=dict)  # casefolded name or code -> hex
+
+    def find(self, text):
+        return self.lookup.get(str(text).strip().casefold())
+
+
+@dataclass
+class Rec:
+    """One stored record: what the merge needs and what an export writes."""
+    id: int
+    version: int
+    values: tuple
+    created_at: object = None
+    updated_at: object = None
+    origin: object = None  # council hex
+    reference: str = ""
+
+
+@dataclass
+class TableState:
+    table: str
+    records: dict  # hex -> Rec
+    ids: dict  # hex -> id
+
+
+@dataclass
+class State:
+    councils: Councils
+    tables: dict  # table -> TableState
+    sync: dict  # hex -> (base, seen)
+    references: set
+    database_id: str = ""
+
+    def table_of(self, hex_):
+        """Which table holds the record with this UUID, or None."""
+        for name, ts in self.tables.items():
+            if hex_ in ts.ids:
+                return name
+        return None
+
+
+def load_councils():
+    c = Councils()
+    for cid, cuuid, name, code in database.execute_sql("SELECT id, uuid, name, code FROM council").fetchall():
+        h = _hex(cuuid)
+        c.by_id[cid], c.ids[h], c.names[h] = h, cid, name
+        c.lookup[name.casefold()] = h
+        c.lookup.setdefault(code.casefold(), h)
+    return c
+
+
+def load_state(tables=None, since=None):
+    """Every record of ``tables`` (all six by default) with its content, in one query per table.
+
+    ``since``: only records changed at or after this date are returned in ``records`` (links to
+    others still resolve through ``ids``).
+    """
+    db = database.obj
+    _, quote = _sql(db)
+    councils = load_councils()
+    wanted = [s.table for s in SHEETS] if tables is None else list(tables)
+    raw, ids_by_table = {}, {}
+    for sheet in SHEETS:  # every table's ids, since links cross tables
+        t = sheet.table
+        model = MODELS[t]
+        cols = ["id", "uuid", "version", "created_at", "updated_at", "origin_council_id"]
+        if t == "action_item":
+            cols.append("reference")
+        kinds = content_kinds(t)
+        for name, kind, _ in kinds:
+            if kind == "councils":
+                continue
+            if name == "target":
+                cols += list(UPDATE_TARGET_COLUMNS.values())
+            else:
+                cols.append(model._meta.fields[name].column_name)
+        if t not in wanted:
+            rows = db.execute_sql(f"SELECT id, uuid FROM {quote(model._meta.table_name)}").fetchall()
+            ids_by_table[t] = {_hex(u): i for i, u in rows}
+            continue
+        where = ""
+        params = ()
+        sql = f"SELECT {', '.join(quote(c) for c in cols)} FROM {quote(model._meta.table_name)}{where}"
+        rows = db.execute_sql(sql, params).fetchall()
+        raw[t] = rows
+        ids_by_table[t] = {_hex(r[1]): r[0] for r in rows}
+    id_to_hex = {t: {i: h for h, i in ids.items()} for t, ids in ids_by_table.items()}
+    council_sets = {}
+    for t, (link, owner) in COUNCIL_LINKS.items():
+        if t not in raw:
+            continue
+        sets = {}
+        for oid, cid in db.execute_sql(f"SELECT {quote(owner)}, council_id FROM {quote(link._meta.table_name)}"):
+            sets.setdefault(oid, []).append(councils.by_id[cid])
+        council_sets[t] = {oid: ";".join(sorted(hs)) for oid, hs in sets.items()}
+    since_text = str(dt.datetime.combine(since, dt.time())) if since else None
+    tables_state, references = {}, set()
+    for t, rows in raw.items():
+        kinds = content_kinds(t)
+        readers = _readers(t, kinds, councils, id_to_hex, council_sets.get(t, {}))
+        recs = {}
+        for r in rows:
+            if t == "action_item":
+                references.add(r[6])
+            if since_text and _iso(r[4]) < since_text:
+                continue
+            recs[_hex(r[1])] = Rec(r[0], r[2], readers(r), r[3], r[4],
+                                   councils.by_id.get(r[5]), r[6] if t == "action_item" else "")
+        tables_state[t] = TableState(t, recs, ids_by_table[t])
+    for t, ids in ids_by_table.items():
+        if t not in tables_state:
+            tables_state[t] = TableState(t, {}, ids)
+    sync = {_hex(u): (b, s) for u, b, s in db.execute_sql("SELECT record_uuid, base, seen FROM exchange_sync_state")}
+    meta = db.execute_sql("SELECT value FROM meta WHERE " + quote("key") + " = " + db.param, ("database_id",)).fetchone()
+    return State(councils, tables_state, sync, references, meta[0] if meta else "")
+
+
+def _readers(table, kinds, councils, id_to_hex, council_set):
+    """One function turning a fetched row into the content tuple, compiled from the layout so that
+    100k rows cost one call each rather than one per column."""
+    pos = 7 if table == "action_item" else 6
+    names = {"_iso": _iso, "cb": councils.by_id, "cs": council_set}
+    parts = []
+    for name, kind, target in kinds:
+        if kind == "councils":
+            parts.append('cs.get(r[0], "")')
+            continue
+        if name == "target":
+            expr = "None"
+            for k, t in reversed(list(enumerate(UPDATE_TARGET_COLUMNS))):
+                names[f"m_{t}"] = id_to_hex[t]
+                expr = f"(m_{t}.get(r[{pos + k}]) if r[{pos + k}] is not None else {expr})"
+            parts.append(expr)
+            pos += 3
+            continue
+        p = pos
+        pos += 1
+        if kind == "link":
+            names[f"m_{target}"] = id_to_hex[target]
+            parts.append(f"(m_{target}.get(r[{p}]) if r[{p}] is not None else None)")
+        elif kind == "council":
+            parts.append(f"(cb.get(r[{p}]) if r[{p}] is not None else None)")
+        elif kind in ("text", "vocab"):
+            parts.append(f"(r[{p}] or '')")
+        elif kind in ("date", "deleted", "erased"):
+            parts.append(f"(r[{p}] if r[{p}] is None or r[{p}].__class__ is str else _iso(r[{p}]))")
+        else:
+            parts.append(f"r[{p}]")
+    return eval(f"lambda r: ({', '.join(parts)},)", names)  # noqa: S307 - built from our own layout
+
+
+# ---- writing -----------------------------------------------------------------------------------------
+@lru_cache(maxsize=None)
+def _db_columns(table):
+    """(content index, db column, converter kind) for the stored columns of a table."""
+    model = MODELS[table]
+    out = []
+    for i, (name, kind, target) in enumerate(content_kinds(table)):
+        if kind == "councils":
+            continue
+        if name == "target":
+            out.append((i, None, "target"))
+            continue
+        f = model._meta.fields[name]
+        out.append((i, f.column_name, kind if not (kind == "vocab" and f.null) else "nullable"))
+    return out
+
+
+@lru_cache(maxsize=None)
+def _snapshot_order(table):
+    """(index, field, kind) of the fields a creation snapshot holds, sorted by field name."""
+    return tuple(sorted(((i, name, kind) for i, (name, kind, _) in enumerate(content_kinds(table))
+                         if kind not in ("deleted", "erased")), key=lambda x: x[1]))
+
+
+_dumps = json.JSONEncoder(ensure_ascii=False).encode
+
+
+class Writer:
+    """Bulk writes inside the caller's transaction, keeping UUID -> id maps for links."""
+
+    def __init__(self, state, source):
+        self.db = database.obj
+        self.param, self.quote = _sql(self.db)
+        self.state = state
+        self.source = source
+        actor = current_actor()
+        self.user, self.council = actor.user, actor.council
+        self.now = utcnow()
+        self.audit = []
+
+    def link_id(self, table, hex_):
+        if hex_ is None:
+            return None
+        return self.state.tables[table].ids[hex_]
+
+    def _stored_row(self, table, values):
+        return self._row_converter(table)(values)
+
+    def _row_converter(self, table):
+        """A function from content values to the stored row (links as ids), compiled once per table."""
+        cache = self.__dict__.setdefault("_converters", {})
+        if table in cache:
+            return cache[table]
+        kinds = content_kinds(table)
+        names = {"cids": self.state.councils.ids}
+        parts = []
+        for i, column, kind in _db_columns(table):
+            if kind == "link":
+                names[f"ids_{kinds[i][2]}"] = self.state.tables[kinds[i][2]].ids
+                parts.append(f"(ids_{kinds[i][2]}[v[{i}]] if v[{i}] is not None else None)")
+            elif kind == "council":
+                parts.append(f"(cids[v[{i}]] if v[{i}] else None)")
+            elif kind == "nullable":
+                parts.append(f"(v[{i}] or None)")
+            elif kind == "target":
+                for name in UPDATE_TARGET_COLUMNS:
+                    names[f"ids_{name}"] = self.state.tables[name].ids
+                    parts.append(f"(ids_{name}.get(v[{i}]) if v[{i}] is not None else None)")
+            else:
+                parts.append(f"v[{i}]")
+        cache[table] = eval(f"lambda v: [{', '.join(parts)}]", names)  # noqa: S307 - our own layout
+        return cache[table]
+
+    def _column_names(self, table):
+        names = []
+        for _, column, kind in _db_columns(table):
+            names += list(UPDATE_TARGET_COLUMNS.values()) if kind == "target" else [column]
+        return names
+
+    def _executemany(self, sql, rows):
+        if rows:
+            cursor = self.db.cursor()
+            cursor.executemany(sql, rows)
+            return cursor.rowcount
+        return 0
+
+    def insert(self, table, creates):
+        """creates: list of dicts (hex, values, version, created_at, origin, reference)."""
+        if not creates:
+            return
+        model = MODELS[table]
+        q = self.quote
+        ts = self.state.tables[table]
+        next_id = (self.db.execute_sql(f"SELECT MAX(id) FROM {q(model._meta.table_name)}").fetchone()[0] or 0) + 1
+        for k, c in enumerate(creates):
+            ts.ids[c["hex"]] = next_id + k
+        self_link = [i for i, (n, kind, target) in enumerate(content_kinds(table)) if kind == "link" and target == table]
+        names = ["id", "uuid", "created_at", "updated_at", "origin_council_id", "version"]
+        if table == "action_item":
+            names.append("reference")
+        names += self._column_names(table)
+        rows = []
+        later = []
+        for k, c in enumerate(creates):
+            values = c["values"]
+            if self_link and values[self_link[0]] is not None:
+                later.append((ts.ids[values[self_link[0]]], next_id + k))
+                values = values[:self_link[0]] + (None,) + values[self_link[0] + 1:]
+            head = [next_id + k, c["hex"], c["created_at"] or self.now, self.now,
+                    self.state.councils.ids.get(c["origin"]), c["version"]]
+            if table == "action_item":
+                head.append(c["reference"])
+            rows.append(head + self._stored_row(table, values))
+        self._executemany(self._insert_sql(model._meta.table_name, names), rows)
+        if later:
+            col = MODELS[table]._meta.fields[content_kinds(table)[self_link[0]][0]].column_name
+            self._executemany(f"UPDATE {q(table)} SET {q(col)} = {self.param} WHERE id = {self.param}", later)
+        if not isinstance(self.db, SqliteDatabase):
+            self.db.execute_sql(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                                f"(SELECT MAX(id) FROM {q(table)}))")
+        self._write_councils(table, [(next_id + k, c["values"]) for k, c in enumerate(creates)], replace=False)
+
+    def _insert_sql(self, table, names):
+        q = self.quote
+        return (f"INSERT INTO {q(table)} ({', '.join(q(n) for n in names)}) "
+                f"VALUES ({', '.join([self.param] * len(names))})")
+
+    def _write_councils(self, table, id_values, replace):
+        if table not in COUNCIL_LINKS:
+            return
+        link, owner = COUNCIL_LINKS[table]
+        idx = next(i for i, (n, kind, _) in enumerate(content_kinds(table)) if kind == "councils")
+        q = self.quote
+        if replace:
+            self._executemany(f"DELETE FROM {q(link._meta.table_name)} WHERE {q(owner)} = {self.param}",
+                              [(rid,) for rid, _ in id_values])
+        rows = [(rid, self.state.councils.ids[h]) for rid, values in id_values if values[idx]
+                for h in values[idx].split(";")]
+        self._executemany(self._insert_sql(link._meta.table_name, [owner, "council_id"]), rows)
+
+    def update(self, table, updates):
+        """updates: list of (Rec as loaded, new values, new version).  Fails if any record moved on."""
+        if not updates:
+            return
+        q = self.quote
+        names = self._column_names(table)
+        sets = ", ".join(f"{q(n)} = {self.param}" for n in names + ["version", "updated_at"])
+        sql = f"UPDATE {q(table)} SET {sets} WHERE id = {self.param} AND version = {self.param}"
+        rows = [self._stored_row(table, values) + [version, self.now, rec.id, rec.version]
+                for rec, values, version in updates]
+        changed = self._executemany(sql, rows)
+        if changed != len(rows):
+            raise StaleEditError("Some records were changed by someone else while the import ran; nothing was "
+                                 "imported. Try again.")
+        idx = [i for i, (n, kind, _) in enumerate(content_kinds(table)) if kind == "councils"]
+        if idx:
+            moved = [(rec.id, values) for rec, values, _ in updates if values[idx[0]] != rec.values[idx[0]]]
+            self._write_councils(table, moved, replace=True)
+
+    # ---- audit ----
+    def audit_create(self, table, hex_, values):
+        """One entry holding a JSON snapshot of the fields set, as services write for a creation."""
+        snapshot = {}
+        councils = self.state.councils
+        for i, name, kind in _snapshot_order(table):
+            v = values[i]
+            if v is not None and v != "":
+                snapshot[name] = v if kind in ("text", "vocab", "date") else as_audit_text(kind, v, councils)
+        self.audit.append((self.now, self.user, self.council, "create", table, hex_, "", None,
+                           _dumps(snapshot), self.source))
+
+    def audit_update(self, table, hex_, old, new, operation="update"):
+        for (name, kind, _), a, b in zip(content_kinds(table), old, new):
+            if a == b:
+                continue
+            if kind == "deleted":
+                op, fname = ("delete" if b else "restore"), "deleted_at"
+            elif kind == "erased":
+                op, fname = "erase", "erased_at"
+            else:
+                op, fname = operation, name
+            self.audit.append((self.now, self.user, self.council, op, table, hex_, fname,
+                               as_audit_text(kind, a, self.state.councils),
+                               as_audit_text(kind, b, self.state.councils), self.source))
+
+    def audit_note(self, table, hex_, operation, note):
+        self.audit.append((self.now, self.user, self.council, operation, table, hex_, "", None, note, self.source))
+
+    def flush_audit(self):
+        names = ["at", "user", "council", "operation", "table", "record_uuid", "field", "old_value", "new_value",
+                 "source"]
+        self._executemany(self._insert_sql(AuditEntry._meta.table_name, names), self.audit)
+        self.audit = []
+
+    def set_sync(self, changes):
+        """changes: {hex: (base, seen)}; replaces each record's sync state."""
+        if not changes:
+            return
+        q = self.quote
+        table = SyncState._meta.table_name
+        self._executemany(f"DELETE FROM {q(table)} WHERE record_uuid = {self.param}", [(h,) for h in changes])
+        self._executemany(self._insert_sql(table, ["record_uuid", "base", "seen"]),
+                          [(h, b, s) for h, (b, s) in changes.items() if b is not None])
+
+
+def push_seen(old_state, new_base, also=()):
+    """The sync state after ``new_base`` becomes the base: the old base and ``also`` join ``seen``."""
+    base, seen = old_state if old_state else (None, "")
+    hashes = [h for h in (base, *also) if h and h != new_base]
+    previous = [h for h in seen.split() if h != new_base and h not in hashes]
+    return new_base, " ".join((hashes + previous)[:SEEN_LIMIT])
+
+
+def transaction():
+    db = database.obj
+    return db.atomic("IMMEDIATE") if isinstance(db, SqliteDatabase) else db.atomic()
+
+
+# ---- after export ------------------------------------------------------------------------------------
+def mark_exported(state, tables):
+    """Exported records' content becomes their base: the next import compares against it."""
+    changes = {}
+    for t in tables:
+        for h, rec in state.tables[t].records.items():
+            digest = content_hash(t, rec.values)
+            old = state.sync.get(h)
+            if old is None or old[0] != digest:
+                changes[h] = push_seen(old, digest)
+    if changes:
+        with transaction():
+            Writer(state, "").set_sync(changes)
+    return len(changes)
+
+
+# ---- imports, conflicts, undo (what the app's screens use) -------------------------------------------
+def imports(limit=50):
+    """Recent imports, newest first."""
+    return list(ImportRun.select().order_by(ImportRun.id.desc()).limit(limit))
+
+
+def get_import(import_id):
+    run = ImportRun.get_or_none(ImportRun.id == import_id)
+    if run is None:
+        raise NotFoundError(f"There is no import with ID {import_id}. See the list with: tracker imports")
+    return run
+
+
+def pending_conflicts():
+    """Conflicts held for review, oldest first."""
+    return list(HeldConflict.select().where(HeldConflict.resolved_at.is_null()).order_by(HeldConflict.id))
+
+
+def conflict_sides(conflict):
+    """[(field, header, mine, theirs)] for the fields that differ, as people read them."""
+    state = load_state([conflict.table])
+    rec = state.tables[conflict.table].records.get(_hex(conflict.record_uuid))
+    if rec is None:
+        raise NotFoundError("The record of this conflict no longer exists.")
+    theirs = json.loads(conflict.theirs)
+    sheet = BY_TABLE[conflict.table]
+    out = []
+    for i, col in enumerate(sheet.content):
+        if col.field in json.loads(conflict.fields):
+            out.append((col.field, col.header, display(state, col, rec.values[i]), display(state, col, theirs[i])))
+    return out
+
+
+def display(state, column, value):
+    """A stored value as people read it (names for links and councils, labels for codes, UK dates)."""
+    from tracker import vocab
+    from tracker.dates import format_uk_date
+
+    if value is None or value == "":
+        return ""
+    kind = column.kind
+    if kind == "vocab":
+        return vocab.label(column.vocab, value)
+    if kind == "date":
+        return format_uk_date(dt.date.fromisoformat(value))
+    if kind == "council":
+        return state.councils.names.get(value, value)
+    if kind == "councils":
+        return "; ".join(sorted(state.councils.names.get(h, h) for h in value.split(";")))
+    if kind == "link":
+        return record_name(value) or value
+    if kind in ("deleted", "erased"):
+        return "yes"
+    return str(value)
+
+
+def record_name(hex_):
+    for model in MODELS.values():
+        rec = model.get_or_none(model.uuid == hex_)
+        if rec is not None:
+            return str(rec)
+    return None
+
+
+def resolve_conflict(conflict, choice, edited=None):
+    """Decide a held conflict: ``mine`` keeps this database's values, ``theirs`` takes the file's,
+    ``edited`` takes ``edited`` ({field: stored value}) over mine.  The record's version moves
+    past both sides' so that the decision wins when it travels back."""
+    if choice not in ("mine", "theirs", "edited"):
+        raise ValueError(choice)
+    conflict = HeldConflict.get_by_id(conflict.id)
+    if conflict.resolved_at is not None:
+        raise TrackerError("This conflict has already been resolved.")
+    table, hex_ = conflict.table, _hex(conflict.record_uuid)
+    state = load_state()
+    rec = state.tables[table].records.get(hex_)
+    if rec is None:
+        raise NotFoundError("The record of this conflict no longer exists.")
+    theirs = tuple(json.loads(conflict.theirs))
+    if choice == "mine":
+        new_values = rec.values
+    elif choice == "theirs":
+        new_values = theirs
+    else:
+        fields = [c.field for c in BY_TABLE[table].content]
+        new_values = tuple(edited.get(f, v) if edited else v for f, v in zip(fields, rec.values))
+    writer = Writer(state, conflict.source)
+    version = max(rec.version, conflict.theirs_version) + 1
+    with transaction():
+        writer.update(table, [(rec, new_values, version)])
+        if new_values == rec.values:
+            writer.audit_note(table, hex_, "update", f"kept this database's values over {conflict.source}")
+        else:
+            writer.audit_update(table, hex_, rec.values, new_values)
+        writer.flush_audit()
+        writer.set_sync({hex_: push_seen(state.sync.get(hex_), content_hash(table, new_values),
+                                         also=(conflict.theirs_hash, content_hash(table, rec.values)))})
+        HeldConflict.update(resolved_at=utcnow(), resolution=choice).where(HeldConflict.id == conflict.id).execute()
+    return MODELS[table].get(MODELS[table].id == rec.id)
+
+
+def undo_import(import_id):
+    """Reverse an import: remove what it added, put back what it changed.  Refused, naming the
+    records, when any of them was changed since (undoing would lose that change)."""
+    run = get_import(import_id)
+    if run.undone_at is not None:
+        raise TrackerError(f"Import {import_id} ({run.file_name}) was already undone on "
+                           f"{run.undone_at:%d/%m/%Y %H:%M}.")
+    changes = []  # (table, kind, hex, version after, before, sync before)
+    for ch in ImportChange.select().where(ImportChange.run == run).order_by(ImportChange.id):
+        if ch.kind == "add":
+            for item in ch.added.split():
+                h, _, v = item.partition(":")
+                changes.append((ch.table, "add", h, int(v), None, None))
+        else:
+            changes.append((ch.table, ch.kind, _hex(ch.record_uuid), ch.version_after, ch.before, ch.sync_before))
+    state = load_state()
+    blockers = []
+    for t, kind, h, version_after, _, _ in changes:
+        rec = state.tables[t].records.get(h)
+        if rec is None or rec.version != version_after:
+            blockers.append(f"{BY_TABLE[t].name} {_describe(t, rec) if rec else dashed(h)}")
+    added = {(t, h) for t, kind, h, *_ in changes if kind == "add"}
+    for t, ts in state.tables.items():  # records created since that link to records the import added
+        for h, rec in ts.records.items():
+            if (t, h) in added:
+                continue
+            for (name, kind, target), v in zip(content_kinds(t), rec.values):
+                if kind == "link" and v is not None and (target or state.table_of(v), v) in added:
+                    blockers.append(f"{BY_TABLE[t].name} {_describe(t, rec)} links to a record the import added")
+    if blockers:
+        shown = "; ".join(blockers[:10]) + (f"; and {len(blockers) - 10} more" if len(blockers) > 10 else "")
+        raise UndoBlocked(f"Import {import_id} cannot be undone: these records were changed since it ran, and "
+                          f"undoing it would lose those changes: {shown}.")
+    writer = Writer(state, f"undo of import {import_id} ({run.file_name})")
+    order = [s.table for s in SHEETS]
+    with transaction():
+        q = writer.quote
+        sync = {}
+        for t in reversed(order):
+            table_changes = [ch for ch in changes if ch[0] == t]
+            removed = [state.tables[t].records[ch[2]] for ch in table_changes if ch[1] == "add"]
+            if removed:
+                if t in COUNCIL_LINKS:
+                    link, owner = COUNCIL_LINKS[t]
+                    writer._executemany(f"DELETE FROM {q(link._meta.table_name)} WHERE {q(owner)} = {writer.param}",
+                                        [(r.id,) for r in removed])
+                if t == "stakeholder":  # organisations and members added together
+                    writer._executemany(f"UPDATE stakeholder SET organisation_id = NULL WHERE id = {writer.param}",
+                                        [(r.id,) for r in removed])
+                writer._executemany(f"DELETE FROM {q(t)} WHERE id = {writer.param}", [(r.id,) for r in removed])
+            ups = []
+            for _, kind, h, _, before, sync_before in table_changes:
+                rec = state.tables[t].records[h]
+                if kind == "add":
+                    writer.audit_note(t, h, "delete", "removed: undo of the import that added it")
+                else:
+                    # the version goes back too: a later import of the same file then applies again
+                    old_version, before = json.loads(before)
+                    before = tuple(before)
+                    ups.append((rec, before, old_version))
+                    writer.audit_update(t, h, rec.values, before)
+                sync[h] = tuple(json.loads(sync_before)) if sync_before else (None, "")
+            writer.update(t, ups)
+        writer.flush_audit()
+        writer.set_sync(sync)
+        HeldConflict.delete().where(HeldConflict.run == run, HeldConflict.resolved_at.is_null()).execute()
+        ImportRun.update(undone_at=utcnow()).where(ImportRun.id == run.id).execute()
+    return run
+
+
+def _describe(table, rec):
+    sheet = BY_TABLE[table]
+    i = next((k for k, c in enumerate(sheet.content) if c.field == sheet.display), None)
+    name = rec.values[i] if i is not None else ""
+    ref = f"{rec.reference} " if rec.reference else ""
+    return f"{ref}'{name}'" if name else f"{ref}(version {rec.version})"
+
+
+def apply_import(state, plan, run, source):
+    """Write an import plan (see ``tracker.exchange.importer``) in one transaction; returns the import ID.
+
+    Everything or nothing: any failure rolls the whole import back.
+    """
+    actor = current_actor()
+    writer = Writer(state, source)
+    with transaction():
+        run_row = ImportRun.create(user=actor.user, council=actor.council, **run)
+        changes, added = [], []
+        for sheet in SHEETS:
+            t = sheet.table
+            creates = plan.creates.get(t, [])
+            writer.insert(t, creates)
+            for c in creates:
+                writer.audit_create(t, c["hex"], c["values"])
+            if creates:
+                added.append((run_row.id, t, "add", " ".join(f"{c['hex']}:{c['version']}" for c in creates)))
+        for sheet in SHEETS:
+            t = sheet.table
+            ups = plan.updates.get(t, [])
+            # one record can be updated twice (an erasure, then the rest): write in order
+            while ups:
+                batch, seen_ids, rest = [], set(), []
+                for u in ups:
+                    (rest if u[0].id in seen_ids else batch).append(u)
+                    seen_ids.add(u[0].id)
+                writer.update(t, batch)
+                for rec, new, version in batch:
+                    h = _hex_of(state, t, rec)
+                    if new == rec.values:
+                        writer.audit_note(t, h, "update", f"kept this database's values over {source}")
+                    else:
+                        writer.audit_update(t, h, rec.values, new)
+                    old_sync = state.sync.get(h)
+                    changes.append((run_row.id, t, "update", h, json.dumps([rec.version, list(rec.values)], ensure_ascii=False),
+                                    version, json.dumps(list(old_sync)) if old_sync else None))
+                ups = rest
+        writer.flush_audit()
+        writer.set_sync(plan.sync)
+        writer._executemany(writer._insert_sql(ImportChange._meta.table_name,
+                                               ["import_id", "table", "kind", "record_uuid", "before",
+                                                "version_after", "sync_before"]),
+                            _last_change_per_record(changes))
+        writer._executemany(writer._insert_sql(ImportChange._meta.table_name, ["import_id", "table", "kind", "added"]),
+                            added)
+        held = []
+        pending = {(_hex(c.record_uuid), c.theirs_hash) for c in pending_conflicts()}
+        for c in plan.held:
+            if (c["hex"], c["theirs_hash"]) in pending:
+                continue
+            held.append((run_row.id, writer.now, c["table"], c["hex"], source, c["mine_version"], c["theirs_version"],
+                         c["theirs_hash"], json.dumps(list(c["theirs"]), ensure_ascii=False),
+                         json.dumps(c["fields"]), ""))
+        writer._executemany(writer._insert_sql(HeldConflict._meta.table_name,
+                                               ["import_id", "at", "table", "record_uuid", "source", "mine_version",
+                                                "theirs_version", "theirs_hash", "theirs", "fields", "resolution"]), held)
+    return run_row.id
+
+
+def _last_change_per_record(changes):
+    """An undo needs, per record, the state before the import's first change and the version after its last."""
+    out = {}
+    for change in changes:
+        key = (change[1], change[3])
+        if key in out:
+            first = out[key]
+            out[key] = first[:5] + (change[5],) + first[6:]
+        else:
+            out[key] = change
+    return list(out.values())
+
+
+def _hex_of(state, table, rec):
+    ts = state.tables[table]
+    if not hasattr(ts, "_by_id"):
+        ts._by_id = {i: h for h, i in ts.ids.items()}
+    return ts._by_id[rec.id]

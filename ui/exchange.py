@@ -1,0 +1,384 @@
+"""Sharing with the other councils in the app: export, import with a preview, conflicts, undo.
+
+The work runs in ``tracker.exchange`` (files) and ``tracker.services.exchange`` (database), off
+the UI thread through ``ui.worker``.  Each dialog has a classmethod ``ask()`` that tests replace.
+:func:`install` adds the menu entries to the main window.
+"""
+
+import datetime as dt
+
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QDateEdit, QDialog, QDialogButtonBox, QFileDialog,
+                               QFormLayout, QHBoxLayout, QHeaderView, QLabel, QListWidget, QListWidgetItem,
+                               QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout)
+
+from tracker.errors import TrackerError
+from tracker.exchange import export_workbook, import_workbook
+from tracker.services import exchange as store
+from ui import errors
+from ui.worker import run_in_background
+
+XLSX_FILTER = "Excel workbooks (*.xlsx);;All files (*)"
+MINE, THEIRS, EDITED = "mine", "theirs", "edited"
+
+
+def install(window):
+    """Add File → Export for sharing…, File → Import from another council…, Edit → Review conflicts…
+    and Edit → Undo import… to ``window`` (a MainWindow)."""
+    sharing = ExchangeActions(window)
+    file_menu, edit_menu = window.menus["file"], window.menus["edit"]
+    first = file_menu.actions()[2] if len(file_menu.actions()) > 2 else None
+    for key, text, slot, menu, before in (
+            ("export_sharing", "E&xport for sharing…", sharing.export, file_menu, first),
+            ("import_sharing", "&Import from another council…", sharing.import_, file_menu, first),
+            ("review_conflicts", "Review &conflicts…", sharing.review_conflicts, edit_menu, None),
+            ("undo_import", "&Undo import…", sharing.undo_import, edit_menu, None)):
+        action = window._action(key, text, slot)
+        menu.insertAction(before, action) if before is not None else menu.addAction(action)
+    if first is not None:
+        file_menu.insertSeparator(first)
+    window.sharing = sharing
+    return sharing
+
+
+class ExchangeActions:
+    """What the menu entries do; ``last_operation`` lets tests wait for the background work."""
+
+    def __init__(self, window):
+        self.window = window
+        self.last_operation = None
+
+    def _changed(self):
+        for page in self.window.pages.values():
+            page.refresh()
+
+    # ---- export ----
+    def export(self):
+        options = ExportDialog.ask(self.window)
+        if options is None:
+            return None
+
+        def work(progress):
+            return export_workbook(options["path"], personal_data=options["personal_data"],
+                                   since=options["since"], progress=_reporter(progress))
+
+        def done(result):
+            self.window.statusBar().showMessage(result.summary(), 10000)
+            errors.show_message(self.window, result.summary())
+
+        self.last_operation = run_in_background(self.window, work, on_success=done, on_cancel=lambda: errors.show_message(
+            self.window, "The export was cancelled; no file was written."), label="Exporting for sharing…")
+        return self.last_operation
+
+    # ---- import: preview first, then the real thing ----
+    def import_(self):
+        path = ImportFile.ask(self.window)
+        if not path:
+            return None
+
+        def preview(progress):
+            return import_workbook(path, dry_run=True, progress=_reporter(progress))
+
+        self.last_operation = run_in_background(self.window, preview, on_success=lambda report: self._confirm(path, report),
+                                                label="Reading the workbook…")
+        return self.last_operation
+
+    def _confirm(self, path, report):
+        if not ImportPreview.ask(self.window, report) or report.refused:
+            return
+
+        def apply(progress):
+            return import_workbook(path, progress=_reporter(progress))
+
+        def done(result):
+            self._changed()
+            errors.show_message(self.window, result.summary())
+            if result.conflicts and store.pending_conflicts():
+                self.review_conflicts()
+
+        self.last_operation = run_in_background(self.window, apply, on_success=done, on_cancel=lambda: errors.show_message(
+            self.window, "The import was cancelled; nothing was changed."), label="Importing…")
+
+    # ---- conflicts ----
+    def review_conflicts(self):
+        pending = store.pending_conflicts()
+        if not pending:
+            errors.show_message(self.window, "There are no conflicts to review.")
+            return 0
+        resolved = 0
+        for conflict in pending:
+            try:
+                sides = store.conflict_sides(conflict)
+            except TrackerError as exc:
+                errors.show_exception(self.window, exc)
+                continue
+            answer = ConflictDialog.ask(self.window, conflict, sides)
+            if answer is None:
+                break  # "Later": the rest stay held
+            try:
+                choice, edited = answer
+                store.resolve_conflict(conflict, choice, edited=edited)
+                resolved += 1
+            except TrackerError as exc:
+                errors.show_exception(self.window, exc)
+        if resolved:
+            self._changed()
+        return resolved
+
+    # ---- undo ----
+    def undo_import(self):
+        runs = [r for r in store.imports() if r.undone_at is None]
+        if not runs:
+            errors.show_message(self.window, "There is no import to undo.")
+            return None
+        import_id = UndoImport.ask(self.window, runs)
+        if import_id is None:
+            return None
+
+        def work(progress):
+            return store.undo_import(import_id)
+
+        def done(run):
+            self._changed()
+            errors.show_message(self.window, f"Import {run.id} ({run.file_name}) was undone.")
+
+        self.last_operation = run_in_background(self.window, work, on_success=done, label="Undoing the import…",
+                                                cancellable=False)
+        return self.last_operation
+
+
+def _reporter(progress):
+    """The domain's progress(percent, text) as ui.worker progress; Cancel stops the work there."""
+    def report(percent, text):
+        progress.update(percent, 100, text)
+        progress.check()
+    return report
+
+
+# ---- dialogs -------------------------------------------------------------------------------------------
+class ExportDialog(QDialog):
+    def __init__(self, parent):
+        super().__init__(parent)
+        self.setWindowTitle("Export for sharing")
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel("Write the exchange workbook another council can import."))
+        form = QFormLayout()
+        self.no_personal = QCheckBox("Leave out people's email, phone, address and notes")
+        self.no_personal.setAccessibleName("Leave out personal data")
+        form.addRow("Personal data", self.no_personal)
+        self.use_since = QCheckBox("Only records changed since")
+        self.since = QDateEdit(QDate.currentDate().addMonths(-1))
+        self.since.setDisplayFormat("dd/MM/yyyy")
+        self.since.setCalendarPopup(True)
+        self.since.setEnabled(False)
+        self.since.setAccessibleName("Changed since")
+        self.use_since.toggled.connect(self.since.setEnabled)
+        row = QHBoxLayout()
+        row.addWidget(self.use_since)
+        row.addWidget(self.since, 1)
+        form.addRow("Records", row)
+        layout.addLayout(form)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Choose file and export…")
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+
+    def values(self):
+        since = self.since.date().toPython() if self.use_since.isChecked() else None
+        return {"personal_data": not self.no_personal.isChecked(), "since": since}
+
+    @classmethod
+    def ask(cls, parent):
+        """{"path", "personal_data", "since"} or None when cancelled."""
+        dialog = cls(parent)
+        try:
+            if dialog.exec() != QDialog.DialogCode.Accepted:
+                return None
+            values = dialog.values()
+        finally:
+            dialog.deleteLater()
+        name = f"shared-{dt.date.today():%Y-%m-%d}.xlsx"
+        path, _ = QFileDialog.getSaveFileName(parent, "Export for sharing", name, XLSX_FILTER)
+        return {**values, "path": path} if path else None
+
+
+class ImportFile:
+    @classmethod
+    def ask(cls, parent):
+        path, _ = QFileDialog.getOpenFileName(parent, "Import from another council", "", XLSX_FILTER)
+        return path or None
+
+
+KIND_LABELS = {"added": "New", "updated": "Update", "deleted": "Delete", "restored": "Restore", "erased": "Erase",
+               "conflict": "Conflict", "rejected": "Problem"}
+
+
+class ImportPreview(QDialog):
+    """The first page of an import: what would change (or why the file is refused)."""
+
+    MAX_ROWS = 5000  # the summary line has the totals; more rows than this help nobody
+
+    def __init__(self, parent, report):
+        super().__init__(parent)
+        self.setWindowTitle("Import from another council")
+        self.resize(900, 560)
+        layout = QVBoxLayout(self)
+        summary = QLabel(report.summary() if report.refused else
+                         f"{report.file_name}: {report.added} to add, {report.updated} to update, "
+                         f"{report.unchanged} unchanged, {report.conflicts} conflicts (held for you to review). "
+                         "Nothing has been changed yet.")
+        summary.setWordWrap(True)
+        summary.setObjectName("summary")
+        layout.addWidget(summary)
+        self.table = QTableWidget(0, 5)
+        self.table.setHorizontalHeaderLabels(["What", "Sheet", "Row", "Record", "Changes"])
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAccessibleName("What the import would change")
+        self.table.horizontalHeader().setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
+        self.table.setWordWrap(True)
+        details = report.details[:self.MAX_ROWS]
+        self.table.setRowCount(len(details))
+        for r, d in enumerate(details):
+            changes = "; ".join(f"{c}: {b or '(empty)'} → {a or '(empty)'}" for c, b, a in d.changes)
+            for c, text in enumerate((KIND_LABELS.get(d.kind, d.kind), d.sheet, str(d.row), d.message, changes)):
+                self.table.setItem(r, c, QTableWidgetItem(text))
+        layout.addWidget(self.table, 1)
+        if report.refused:
+            buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+            buttons.rejected.connect(self.reject)
+        else:
+            buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+            buttons.button(QDialogButtonBox.StandardButton.Ok).setText("&Import")
+            buttons.accepted.connect(self.accept)
+            buttons.rejected.connect(self.reject)
+            if not (report.added or report.updated or report.conflicts):
+                buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Nothing to import: &close")
+        layout.addWidget(buttons)
+
+    @classmethod
+    def ask(cls, parent, report):
+        """True when the person confirms the import."""
+        dialog = cls(parent, report)
+        try:
+            return dialog.exec() == QDialog.DialogCode.Accepted and not report.refused
+        finally:
+            dialog.deleteLater()
+
+
+class ConflictDialog(QDialog):
+    """One held conflict: the fields that differ, this database's value and the file's side by side;
+    keep mine, take theirs, or edit the Result column and use that."""
+
+    def __init__(self, parent, conflict, sides):
+        super().__init__(parent)
+        self.setWindowTitle("Review a conflict")
+        self.resize(760, 360)
+        self.sides = sides
+        self.conflict = conflict
+        self.choice = None
+        self.values = None
+        layout = QVBoxLayout(self)
+        note = QLabel(f"This record was changed here and in {conflict.source} since the two were last "
+                      "exchanged. Choose which to keep, or edit the result.")
+        note.setWordWrap(True)
+        layout.addWidget(note)
+        self.table = QTableWidget(len(sides), 4)
+        self.table.setHorizontalHeaderLabels(["Field", "Here (mine)", "In the file (theirs)", "Result"])
+        self.table.setAccessibleName("The values that differ")
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        for r, (_, header, mine, theirs) in enumerate(sides):
+            for c, text in enumerate((header, mine, theirs, mine)):
+                item = QTableWidgetItem(text)
+                if c < 3:
+                    item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
+                self.table.setItem(r, c, item)
+        layout.addWidget(self.table, 1)
+        buttons = QDialogButtonBox()
+        for text, choice in (("Keep &mine", MINE), ("Take &theirs", THEIRS), ("Use the &result", EDITED)):
+            button = QPushButton(text)
+            button.clicked.connect(lambda checked=False, c=choice: self._choose(c))
+            buttons.addButton(button, QDialogButtonBox.ButtonRole.AcceptRole)
+        later = buttons.addButton("&Later", QDialogButtonBox.ButtonRole.RejectRole)
+        later.clicked.connect(self.reject)
+        layout.addWidget(buttons)
+
+    def _choose(self, choice):
+        if choice == EDITED:
+            try:
+                self.values = stored_values(self.conflict, self.sides, self.edited())
+            except ValueError as exc:
+                errors.show_message(self, f"{exc}. Correct the result, or keep mine or take theirs.")
+                return
+        self.choice = choice
+        self.accept()
+
+    def edited(self):
+        """{field: text typed in the Result column} for the fields that differ."""
+        return {field: self.table.item(r, 3).text() for r, (field, *_rest) in enumerate(self.sides)}
+
+    @classmethod
+    def ask(cls, parent, conflict, sides):
+        """(choice, edited values in stored form or None), or None for "Later"."""
+        dialog = cls(parent, conflict, sides)
+        try:
+            if dialog.exec() != QDialog.DialogCode.Accepted:
+                return None
+            return dialog.choice, dialog.values
+        finally:
+            dialog.deleteLater()
+
+
+def stored_values(conflict, sides, edited):
+    """The Result column in stored form: a value left as mine or theirs keeps that side's stored
+    value; anything typed is read as an import would read it (ValueError with the reason)."""
+    import json
+
+    from tracker.exchange.format import BY_TABLE
+    from tracker.exchange.reader import parse_cell
+
+    sheet = BY_TABLE[conflict.table]
+    theirs = json.loads(conflict.theirs)
+    councils = store.load_councils()
+    out = {}
+    for field, header, mine_text, theirs_text in sides:
+        text = edited[field]
+        index, column = next((i, c) for i, c in enumerate(sheet.content) if c.field == field)
+        if text == mine_text:
+            continue
+        out[field] = theirs[index] if text == theirs_text else parse_cell(column, councils, text)
+    return out
+
+
+class UndoImport(QDialog):
+    def __init__(self, parent, runs):
+        super().__init__(parent)
+        self.setWindowTitle("Undo an import")
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel("Choose the import to undo. Records changed since it ran cannot be undone; "
+                                "you will be told which."))
+        self.list = QListWidget()
+        self.list.setAccessibleName("Imports")
+        for run in runs:
+            item = QListWidgetItem(f"{run.at:%d/%m/%Y %H:%M}  {run.file_name}  from {run.from_council or '?'}: "
+                                   f"{run.added} added, {run.updated} updated")
+            item.setData(Qt.ItemDataRole.UserRole, run.id)
+            self.list.addItem(item)
+        self.list.setCurrentRow(0)
+        layout.addWidget(self.list, 1)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("&Undo import")
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+
+    @classmethod
+    def ask(cls, parent, runs):
+        """The ID of the import to undo, or None."""
+        dialog = cls(parent, runs)
+        try:
+            if dialog.exec() != QDialog.DialogCode.Accepted or dialog.list.currentItem() is None:
+                return None
+            return dialog.list.currentItem().data(Qt.ItemDataRole.UserRole)
+        finally:
+            dialog.deleteLater()
