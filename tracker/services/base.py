@@ -14,7 +14,7 @@ import uuid
 
 from peewee import ForeignKeyField, UUIDField, fn
 
-from tracker.db import database
+from tracker.db import database, refresh_statistics
 from tracker.errors import NotFoundError, StaleEditError, ValidationError
 from tracker.models import Council, utcnow
 from tracker.services import audit
@@ -61,12 +61,7 @@ class RecordService:
         ``deleted``: False for live records, True for the deleted-items view.
         """
         model = self.model
-        q = self.base_query()
-        q = q.where(model.deleted_at.is_null(not deleted))
-        for term in (search or "").split():
-            q = q.where(self.search_condition(term))
-        if filters:
-            q = self.apply_filters(q, filters)
+        q = self._matching(self.base_query(), search, filters, deleted)
         key = sort or self.default_sort
         expr = self.sort_fields.get(key)
         if expr is None:
@@ -78,7 +73,17 @@ class RecordService:
         return list(self.query(**query_args).offset(offset).limit(limit))
 
     def count(self, search="", filters=None, deleted=False):
-        return self.query(search=search, filters=filters, deleted=deleted).order_by().count()
+        # Without the joins a list's page needs: search and filters only use the record's own table
+        # (and subqueries), and counting through the joins costs ~20x at 100,000 rows.
+        return self._matching(self.model.select(fn.COUNT(self.model.id)), search, filters, deleted).scalar()
+
+    def _matching(self, q, search, filters, deleted):
+        q = q.where(self.model.deleted_at.is_null(not deleted))
+        for term in (search or "").split():
+            q = q.where(self.search_condition(term))
+        if filters:
+            q = self.apply_filters(q, filters)
+        return q
 
     def base_query(self):
         return self.model.select()
@@ -210,6 +215,7 @@ class RecordService:
             if any(link_sets):
                 self._link_councils_many(uuids, link_sets)
             audit.write_creations(self.model, uuids, texts, source=source)
+        refresh_statistics()
         return [_uuid.UUID(u) for u in uuids]
 
     def before_create_many(self, states):
