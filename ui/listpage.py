@@ -13,6 +13,7 @@ from tracker import services, vocab
 from tracker.services.stakeholders import GRID_QUADRANTS
 from ui import errors
 from ui.editors import SINGULAR, RecordEditor
+from ui.fields import LoadingCombo
 from ui.models import RecordTableModel
 from ui.resources import icon
 
@@ -22,16 +23,20 @@ DUE_WITHIN = [("Any due date", None), ("Due within 7 days", 7), ("Due within 14 
               ("Due within 30 days", 30), ("Due within 90 days", 90)]
 
 
-class FilterCombo(QComboBox):
-    """A filter choice; the first item, "Any …", means no filter."""
+class FilterCombo(LoadingCombo):
+    """A filter choice; the first item, "Any …", means no filter.  ``choices`` may be a function,
+    called when the filter is first used (the list of people is long)."""
 
     def __init__(self, key, any_text, choices):
         super().__init__()
         self.key = key
         self.setAccessibleName(f"Filter by {key.replace('_', ' ')}")
         self.addItem(any_text, None)
-        for label, value in choices:
-            self.addItem(label, value)
+        if callable(choices):
+            self.defer(lambda: self.fill(choices()))
+        else:
+            for label, value in choices:
+                self.addItem(label, value)
         self.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         # Narrow enough that the window fits a small laptop screen at 150%; the popup shows all.
         self.setMinimumContentsLength(min(10, max(len(self.itemText(i)) for i in range(self.count()))))
@@ -39,7 +44,22 @@ class FilterCombo(QComboBox):
     def value(self):
         return self.currentData()
 
+    def fill(self, choices):
+        """Replace the choices, keeping the current one selected (without a change signal)."""
+        current = self.value()
+        self.blockSignals(True)
+        while self.count() > 1:
+            self.removeItem(1)
+        for label, value in choices:
+            self.addItem(label, value)
+        self._select(current)
+        self.blockSignals(False)
+
     def set_value(self, value):
+        self.ensure_loaded()
+        self._select(value)
+
+    def _select(self, value):
         key = getattr(value, "id", value)
         for i in range(self.count()):
             if getattr(self.itemData(i), "id", self.itemData(i)) == key:
@@ -72,12 +92,12 @@ def filter_widgets(kind_key):
     if kind_key == "commitments":
         return [council, FilterCombo("status", "All statuses", _vocab_choices(vocab.COMMITMENT_STATUSES)),
                 FilterCombo("theme", "All themes", _vocab_choices(vocab.THEMES)),
-                FilterCombo("made_by", "Made by anyone", _people_choices()),
+                FilterCombo("made_by", "Made by anyone", _people_choices),
                 FilterCombo("rag", "Any RAG", _vocab_choices(vocab.RAG)),
                 FilterCombo("due_within", DUE_WITHIN[0][0], DUE_WITHIN[1:]),
                 FilterCheck("overdue", "&Overdue")]
     return [council, FilterCombo("status", "All statuses", _vocab_choices(vocab.ACTION_STATUSES)),
-            FilterCombo("owner", "Any owner", _people_choices()),
+            FilterCombo("owner", "Any owner", _people_choices),
             FilterCombo("priority", "Any priority", _vocab_choices(vocab.PRIORITIES)),
             FilterCombo("due_within", DUE_WITHIN[0][0], DUE_WITHIN[1:]),
             FilterCheck("overdue", "&Overdue"), FilterCheck("open", "O&pen only")]
@@ -215,16 +235,10 @@ class ListPage(QWidget):
 
     def reload_filter_choices(self):
         for w in self.filters:
-            if w.key in ("council", "owner", "made_by"):
-                current = w.value()
-                choices = _council_choices() if w.key == "council" else _people_choices()
-                w.blockSignals(True)
-                while w.count() > 1:
-                    w.removeItem(1)
-                for label, value in choices:
-                    w.addItem(label, value)
-                w.set_value(current)
-                w.blockSignals(False)
+            if w.key == "council":
+                w.fill(_council_choices())
+            elif w.key in ("owner", "made_by"):
+                w.defer(lambda w=w: w.fill(_people_choices()))
 
     def _update_count(self):
         self.count_label.setText(f"{self.model.total:,} {self.kind_key if self.model.total != 1 else SINGULAR[self.kind_key]}")

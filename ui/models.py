@@ -237,8 +237,10 @@ class RecordTableModel(QAbstractTableModel):
     def sort(self, column, order=Qt.SortOrder.AscendingOrder):
         if not 0 <= column < len(self.columns) or self.columns[column].sort is None:
             return
-        self.sort_key = self.columns[column].sort
-        self.descending = order == Qt.SortOrder.DescendingOrder
+        key, descending = self.columns[column].sort, order == Qt.SortOrder.DescendingOrder
+        if (key, descending) == (self.sort_key, self.descending) and self.rows:
+            return  # e.g. the view setting its sort indicator to what the model already shows
+        self.sort_key, self.descending = key, descending
         self.refresh()
 
     def sort_column(self):
