@@ -123,7 +123,6 @@ class RecordTable(QTableView):
         self.setAccessibleName(name)
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.setSortingEnabled(True)
         self.setAlternatingRowColors(True)
         self.setWordWrap(False)
         self.verticalHeader().setVisible(False)
@@ -132,7 +131,11 @@ class RecordTable(QTableView):
         header = self.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
-        header.setSortIndicator(model.sort_column(), Qt.SortOrder.AscendingOrder)
+        # The indicator first: enabling sorting sorts by it, so the list keeps the model's own order
+        # (due date for actions) and is read once rather than three times.
+        header.setSortIndicator(model.sort_column(),
+                                Qt.SortOrder.DescendingOrder if model.descending else Qt.SortOrder.AscendingOrder)
+        self.setSortingEnabled(True)
         self.setTabKeyNavigation(False)  # Tab leaves the table; arrows move within it
 
     def fit_columns(self):
@@ -355,10 +358,9 @@ class DeletedPage(QWidget):
         self.restore_button.clicked.connect(self.restore_current)
         bar.addWidget(self.restore_button)
         layout.addLayout(bar)
-        self.models = {key: RecordTableModel(key, deleted=True, parent=self) for _, key in DELETED_KINDS}
-        for model in self.models.values():
-            model.sort_key, model.descending = "updated", True
-            model.refresh()
+        # Each kind's list is read when shown (refresh, or choosing the kind), not when the window opens.
+        self.models = {key: RecordTableModel(key, deleted=True, parent=self, sort="updated", descending=True,
+                                             load=False) for _, key in DELETED_KINDS}
         self.table = RecordTable(self.models["stakeholders"], "Deleted items")
         self.table.doubleClicked.connect(lambda index: self.restore_current())
         layout.addWidget(self.table, 1)

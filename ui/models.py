@@ -143,7 +143,7 @@ class ListContext:
 class RecordTableModel(QAbstractTableModel):
     """Rows of one record kind for the current search, filters and sort, fetched in batches."""
 
-    def __init__(self, kind_key, deleted=False, parent=None):
+    def __init__(self, kind_key, deleted=False, parent=None, sort=None, descending=False, load=True):
         super().__init__(parent)
         self.context = ListContext()
         self.kind = kinds(self.context)[kind_key]
@@ -152,11 +152,12 @@ class RecordTableModel(QAbstractTableModel):
         self.deleted = deleted
         self.search = ""
         self.filters = {}
-        self.sort_key = self.service.default_sort
-        self.descending = False
+        self.sort_key = sort or self.service.default_sort
+        self.descending = descending
         self.rows = []
         self.total = 0
-        self.refresh()
+        if load:
+            self.refresh()
 
     # ---- state -------------------------------------------------------------------
     def query_args(self):

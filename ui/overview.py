@@ -149,7 +149,7 @@ class GridPage(QWidget):
         layout.addLayout(grid, 1)
         self.unscored = QLabel()
         layout.addWidget(self.unscored)
-        self.refresh()
+        # Filled when shown (the main window refreshes the grid each time it is opened).
 
     def refresh(self):
         for widget in self.lists.values():
