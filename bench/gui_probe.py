@@ -36,41 +36,51 @@ def views(db, repeats):
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     open_database(db)
+    from ui import settings
     from ui.mainwindow import MainWindow
 
-    start = time.perf_counter()
+    # A returning user who left the app on the Actions view (column widths not yet saved).
+    settings.app_settings().setValue("window/view", "actions")
+
+    start, start_cpu = time.perf_counter(), time.process_time()
     window = MainWindow()
     window.resize(1280, 800)
     window.show()
-    page = window.show_view("actions")
+    page = window.current_page()
     painted(app, window)
+    assert window.current_view() == "actions"
     first_rows = (time.perf_counter() - start) * 1000
+    first_rows_cpu = (time.process_time() - start_cpu) * 1000
     assert page.model.rowCount() > 0, "the Actions view shows no rows"
 
-    keystrokes = []
+    keystrokes, keystrokes_cpu = [], []
     for _ in range(repeats):
         for text in ("p", "pa", "pat", "path"):
             page.search.setText(text)
-            t = time.perf_counter()
+            t, cpu = time.perf_counter(), time.process_time()
             page.apply_query()  # what the search box's short debounce timer calls
             painted(app, page.table)
             keystrokes.append((time.perf_counter() - t) * 1000)
+            keystrokes_cpu.append((time.process_time() - cpu) * 1000)
         page.search.setText("")
         page.apply_query()
 
     due = [c.title for c in page.model.columns].index("Due")
-    sorts = []
+    sorts, sorts_cpu = [], []
     for i in range(repeats * 2):
         order = Qt.SortOrder.DescendingOrder if i % 2 == 0 else Qt.SortOrder.AscendingOrder
-        t = time.perf_counter()
+        t, cpu = time.perf_counter(), time.process_time()
         page.table.sortByColumn(due, order)
         painted(app, page.table)
         sorts.append((time.perf_counter() - t) * 1000)
+        sorts_cpu.append((time.process_time() - cpu) * 1000)
         assert page.model.sort_key == "due_date"
 
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(json.dumps({"first_rows_ms": first_rows, "keystroke_ms": statistics.median(keystrokes),
-                      "sort_ms": statistics.median(sorts), "peak_rss_mb": peak_mb, "rows": page.model.total}))
+                      "sort_ms": statistics.median(sorts), "first_rows_cpu_ms": first_rows_cpu,
+                      "keystroke_cpu_ms": statistics.median(keystrokes_cpu), "sort_cpu_ms": statistics.median(sorts_cpu),
+                      "peak_rss_mb": peak_mb, "rows": page.model.total}))
     sys.stdout.flush()
     os._exit(0)
 

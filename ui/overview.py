@@ -74,7 +74,7 @@ class HomePage(QWidget):
         layout.addLayout(lists, 1)
         hint = QLabel("Double-click or press Enter on an item to open it.")
         layout.addWidget(hint)
-        self.refresh()
+        # Filled when shown (the main window refreshes the overview each time it is opened).
 
     def refresh(self):
         counts = services.stats()
