@@ -3,6 +3,8 @@
 
     python scripts/screenshots.py [OUTPUT_DIR]      # default docs/screenshots
 
+Also renders the Actions view with a dark palette (actions-dark.png), to check both palettes.
+
 Uses a throw-away data folder and database, so the user's own settings and data are untouched.
 """
 
@@ -24,6 +26,7 @@ def main(argv=None):
     os.environ["TRACKER_DATA_DIR"] = str(tmp)
     os.environ.pop("TRACKER_DB", None)
 
+    from PySide6.QtCore import QEventLoop
     from PySide6.QtWidgets import QApplication
 
     from tracker import services
@@ -37,6 +40,10 @@ def main(argv=None):
     from ui.app import start
 
     window = start(["--db", str(tmp / "demo.db")])
+    if window.background is not None and not window.background.done:  # the demo loads in the background
+        loop = QEventLoop()
+        window.background.finished.connect(loop.quit)
+        loop.exec()
     window.resize(1440, 860)
 
     def shot(name):
@@ -71,7 +78,37 @@ def main(argv=None):
     window.show_view("grid")
     shot("grid")
     window.close()
+
+    # A system with a dark palette: the palette is in place before any widget is made.
+    from ui.mainwindow import MainWindow
+
+    app.setPalette(dark_palette())
+    window = MainWindow()
+    window.resize(1440, 860)
+    window.show()
+    page = window.show_view("actions")
+    page.table.fit_columns()
+    page.filter_widget("overdue").setChecked(True)
+    page.new_record()
+    page.save()  # validation messages must read on a dark background too
+    shot("actions-dark")
+    page.editor.revert()
+    window.close()
     return 0
+
+
+def dark_palette():
+    from PySide6.QtGui import QColor, QPalette
+
+    palette = QPalette()
+    roles = QPalette.ColorRole
+    for role, colour in ((roles.Window, "#2b2b2b"), (roles.WindowText, "#e6e6e6"), (roles.Base, "#1f1f1f"),
+                         (roles.AlternateBase, "#2a2a2a"), (roles.Text, "#e6e6e6"), (roles.Button, "#353535"),
+                         (roles.ButtonText, "#e6e6e6"), (roles.Highlight, "#3d6fa5"),
+                         (roles.HighlightedText, "#ffffff"), (roles.Mid, "#555555"), (roles.ToolTipBase, "#353535"),
+                         (roles.ToolTipText, "#e6e6e6"), (roles.PlaceholderText, "#9a9a9a")):
+        palette.setColor(role, QColor(colour))
+    return palette
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ app is refused untouched, an older one is backed up and migrated (see ``tracker.
 
 import contextlib
 import datetime as dt
+import errno
 import os
 import sqlite3
 from pathlib import Path
@@ -44,8 +45,17 @@ def describe(target) -> str:
     return str(target)
 
 
+class TrackerSqliteDatabase(SqliteDatabase):
+    def rollback(self):
+        # After a full disk or an I/O error SQLite has already rolled the transaction back; a second
+        # ROLLBACK would fail with "no transaction is active" and hide the real reason from the user.
+        if not self.is_closed() and not self.connection().in_transaction:
+            return
+        super().rollback()
+
+
 def _sqlite_database(path: Path) -> SqliteDatabase:
-    return SqliteDatabase(str(path), pragmas=SQLITE_PRAGMAS, timeout=BUSY_TIMEOUT_S)
+    return TrackerSqliteDatabase(str(path), pragmas=SQLITE_PRAGMAS, timeout=BUSY_TIMEOUT_S)
 
 
 def _create_private_file(path: Path):
@@ -65,7 +75,14 @@ def _check_sqlite_file(path: Path):
     except OSError as exc:
         raise DatabaseError(f"Cannot read {path}: {exc.strerror}.") from exc
     if header != SQLITE_MAGIC:
-        raise DatabaseError(f"{path} is not a Stakeholder Tracker database (it is not an SQLite file).")
+        raise DatabaseError(f"{path} is not a Stakeholder Tracker database (it is not an SQLite file). "
+                            f"If it was one, it is damaged: restore it from a backup (tracker backups, "
+                            f"tracker restore BACKUP).")
+    # SQLite needs to write the file and, for its WAL, the folder; say so now rather than mid-edit.
+    if not (os.access(path, os.R_OK | os.W_OK) and os.access(path.parent, os.W_OK)):
+        raise DatabaseError(f"The database {path} is read-only (the file or its folder cannot be written), so "
+                            f"changes could not be saved. Make it writable, or copy it to a folder of your own "
+                            f"and open the copy.")
 
 
 def translate_operational_error(exc, target) -> DatabaseError:
@@ -76,6 +93,9 @@ def translate_operational_error(exc, target) -> DatabaseError:
             f"The database {describe(target)} is busy: another copy of the app or the tracker "
             f"command is writing to it. Try again in a moment."
         )
+    if "disk is full" in text or "disk full" in text:
+        return DatabaseError(f"The disk holding {describe(target)} is full. The last change was not saved and "
+                             f"the database is intact; free some space and try again.")
     if "readonly" in text or "read-only" in text:
         return DatabaseError(f"The database {describe(target)} is read-only; changes cannot be saved.")
     if "malformed" in text or "not a database" in text or "corrupt" in text:
@@ -213,7 +233,8 @@ def backup_database(dest=None, *, reason="manual") -> Path:
         dest = dest / f"{src_path.stem}-backup.db"
     if not dest.parent.is_dir():
         raise DatabaseError(f"The folder {dest.parent} does not exist.")
-    tmp = dest.with_name(f".{dest.name}.partial")
+    # The writer's process id in the name lets a later backup clear what a killed one left.
+    tmp = dest.with_name(f".{dest.name}.{os.getpid()}.partial")
     try:
         if tmp.exists():
             tmp.unlink()
@@ -225,15 +246,36 @@ def backup_database(dest=None, *, reason="manual") -> Path:
         finally:
             target.close()
         os.replace(tmp, dest)
+        sync_folder(dest.parent)
     except sqlite3.OperationalError as exc:
         with contextlib.suppress(OSError):
             tmp.unlink()
+        if "full" in str(exc).lower():
+            raise DatabaseError(f"The backup to {dest} failed: the disk is full. The database is unchanged; "
+                                f"free some space and try again.") from exc
         raise translate_operational_error(exc, src_path) from exc
     except OSError as exc:
         with contextlib.suppress(OSError):
             tmp.unlink()
+        if exc.errno == errno.ENOSPC:
+            raise DatabaseError(f"The backup to {dest} failed: the disk is full. The database is unchanged; "
+                                f"free some space and try again.") from exc
         raise DatabaseError(f"The backup to {dest} failed: {exc.strerror or exc}.") from exc
     return dest
+
+
+def sync_folder(folder):
+    """Make a rename durable across a power cut (POSIX; a no-op where folders cannot be opened)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
 
 
 def default_target() -> str:

@@ -120,8 +120,8 @@ def prepare(db, target, *, create, upgrade=True):
             f"It has not been changed. Install the newer version to open it."
         )
     if version < LATEST_VERSION and upgrade:
-        from tracker.db import backup_database
+        from tracker.backups import backup_before
 
         if isinstance(db, SqliteDatabase):
-            backup_database(reason=f"before-upgrade-from-v{version}")
+            backup_before(f"upgrade-from-v{version}")
         run_upgrade(db, version)

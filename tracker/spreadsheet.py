@@ -51,12 +51,12 @@ def looks_like_formula(text):
 def text_cell(ws, value, style=None):
     """A write-only cell holding ``value`` as a string, never a formula."""
     cell = WriteOnlyCell(ws, value=ooxml_escape(value) if isinstance(value, str) else value)
+    if style is not None:
+        cell.style = style  # first: assigning a named style replaces the whole style, quote prefix too
     if isinstance(value, str):
         cell.data_type = "s"
         if looks_like_formula(value):
             cell.quotePrefix = True
-    if style is not None:
-        cell.style = style
     return cell
 
 
@@ -107,7 +107,10 @@ def save_atomically(workbook, path):
         raise WriteFailed(f"Cannot write {path}: the folder {path.parent} does not exist.")
     tmp = path.with_name(f".{path.name}.partial")
     try:
-        with open(tmp, "wb") as fh:
+        with contextlib.suppress(FileNotFoundError):
+            tmp.unlink()
+        # 0600 like the database: what we write holds personal data; people share it by sending it.
+        with os.fdopen(os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600), "wb") as fh:
             workbook.save(fh)
             fh.flush()
             os.fsync(fh.fileno())

@@ -7,14 +7,15 @@ and the user is offered the summit demo data.
 
 import argparse
 import logging
+import os
 import sys
 from pathlib import Path
 
 from tracker import APP_NAME, __version__, services
 from tracker.db import default_target, is_url, open_database
-from tracker.demo import load_demo
 from tracker.errors import TrackerError
 from tracker.logs import setup_logging
+from ui import settings
 
 log = logging.getLogger(__name__)
 
@@ -27,10 +28,6 @@ def parse_args(argv):
 
 
 def choose_database(args):
-    import os
-
-    from ui import settings
-
     if args.db:
         return args.db
     if os.environ.get("TRACKER_DB"):
@@ -41,26 +38,23 @@ def choose_database(args):
     return default_target()
 
 
-def open_chosen_database(target, parent=None):
-    """Open (creating if need be) and offer the demo data on a new database; returns the path opened."""
-    from ui import dialogs, settings
-
+def open_chosen_database(target):
+    """Open ``target``, creating it if need be; True when a new, empty database was created."""
     created = not is_url(target) and not Path(target).expanduser().exists()
     if created:
         Path(target).expanduser().parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     open_database(target, create=True)
-    if created and services.stats()["stakeholders"] == 0 and dialogs.FirstRun.ask(parent, target):
-        load_demo()
     settings.remember_database(target)
-    return target
+    return created and services.stats()["stakeholders"] == 0
 
 
 def start(argv=None):
     """Everything main() does except running the event loop: returns the shown MainWindow, or None."""
     from PySide6.QtWidgets import QApplication
 
-    from ui import errors, settings
+    from ui import errors
     from ui.resources import apply_style
+    from ui.safety import recover_at_start, start_daily_backup
 
     setup_logging()
     args = parse_args(sys.argv[1:] if argv is None else argv)
@@ -71,16 +65,23 @@ def start(argv=None):
     apply_style(app)
     errors.install_excepthook()
     settings.apply_actor()
+    target = choose_database(args)
+    created = False
     try:
-        open_chosen_database(choose_database(args))
+        created = open_chosen_database(target)
     except TrackerError as exc:
-        log.warning("could not open the database: %s", exc)
-        errors.show_message(None, str(exc))
-        return None
+        log.warning("could not open the database: %s", type(exc).__name__)
+        if not recover_at_start(target, exc):
+            errors.show_message(None, str(exc))
+            return None
+        settings.remember_database(target)
     from ui.mainwindow import MainWindow
 
     window = MainWindow()
     window.show()
+    window.daily_backup = start_daily_backup(window)
+    if created:
+        window.offer_demo_data(target)
     return window
 
 

@@ -102,8 +102,9 @@ class SettingsDialog(QDialog):
             self.database.setText(path)
 
     def values(self):
+        database = self.database.text().strip()
         return {"name": self.name.text().strip(), "council": self.council.currentData() or "",
-                "database": str(Path(self.database.text().strip()).expanduser()) if self.database.text().strip() else ""}
+                "database": str(Path(database).expanduser()) if database else ""}
 
     @classmethod
     def ask(cls, parent, name, council, database):

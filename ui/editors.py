@@ -5,8 +5,6 @@
 record had when it was shown (a concurrent change raises StaleEditError and the user chooses).
 """
 
-import datetime as dt
-
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QFormLayout, QHBoxLayout, QLabel, QPushButton, QScrollArea, QTabWidget,
                                QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget)
@@ -16,6 +14,7 @@ from tracker.errors import StaleEditError, ValidationError
 from ui import dialogs, errors
 from ui.fields import CouncilsField, DateField, NotesField, RecordField, ScoreField, TextField, VocabField
 from ui.links import LinksPanel, UpdatesPanel
+from ui.models import local_time
 from ui.resources import error_colour, icon
 
 PICKER_LIMIT = 5000
@@ -96,6 +95,32 @@ def describe(kind_key, record):
     if record is None:
         return f"the new {SINGULAR[kind_key]}"
     return f"{SINGULAR[kind_key]} “{record}”"
+
+
+class LinkedNames:
+    """History shows linked records by name, not by the UUID the audit trail stores."""
+
+    SERVICES = {"organisation": "stakeholders", "made_by": "stakeholders", "owner": "stakeholders",
+                "stakeholder": "stakeholders", "made_at": "events", "event": "events",
+                "commitment": "commitments"}
+
+    def __init__(self):
+        self._councils = None
+
+    def __call__(self, field, value):
+        if not value:
+            return value or ""
+        if field == "council":
+            if self._councils is None:
+                self._councils = {str(c.uuid): c.name for c in services.councils.all_councils(include_inactive=True)}
+            return self._councils.get(value, value)
+        kind = self.SERVICES.get(field)
+        if kind is None:
+            return value
+        try:
+            return str(SERVICES[kind].get(value, include_deleted=True))
+        except errors.EXPECTED:
+            return value
 
 
 class RecordEditor(QWidget):
@@ -220,12 +245,18 @@ class RecordEditor(QWidget):
         if self.record is None:
             return
         items = []
+        name_of = LinkedNames()
         for entry in services.history(self.record.uuid):
-            when = entry.at.replace(tzinfo=dt.timezone.utc).astimezone().strftime("%d/%m/%Y %H:%M")
-            old, new = entry.old_value or "", entry.new_value or ""
+            when = local_time(entry.at)
+            old = name_of(entry.field, entry.old_value)
+            new = name_of(entry.field, entry.new_value)
             if entry.operation == "create":
                 old, new = "", "created"
+            elif entry.operation in ("delete", "restore"):
+                old, new = "", ""
             item = QTreeWidgetItem([when, entry.user, entry.operation, entry.field.replace("_", " "), old, new])
+            if entry.operation == "create" and entry.new_value:
+                item.setToolTip(5, entry.new_value)
             if entry.source:
                 item.setToolTip(2, f"Source: {entry.source}")
             items.append(item)

@@ -85,11 +85,12 @@ def show_message(parent, message, title=APP_NAME):
 def show_exception(parent, exc):
     user_error = as_user_error(exc)
     if user_error is not None:
-        log.info("shown to user: %s", user_error)
+        log.info("shown to user: %s", type(user_error).__name__)
         show_message(parent, str(user_error))
         return
     details = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
-    log.error("unexpected error\n%s", details)
+    # exc_info, not the text: the log formatter leaves out messages, which may quote personal data.
+    log.error("unexpected error", exc_info=(type(exc), exc, exc.__traceback__))
     ErrorDialog.ask(parent, "Something unexpected went wrong and the last action may not have finished. "
                             f"Your saved records are safe. The details are in the log file {log_file()}; "
                             "use Copy details to send them to whoever supports the app.", details)

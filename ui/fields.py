@@ -7,8 +7,8 @@ popup; an empty date is the minimum date shown as "none".
 
 import datetime as dt
 
-from PySide6.QtCore import QDate, Qt
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QDateEdit, QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit,
+from PySide6.QtCore import QDate
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDateEdit, QGridLayout, QLabel, QLineEdit, QPlainTextEdit,
                                QVBoxLayout, QWidget)
 
 from tracker import services
@@ -223,7 +223,7 @@ class CouncilsField(Field):
 
     def __init__(self, name, label):
         box = QWidget()
-        self.layout = QHBoxLayout(box)
+        self.layout = QGridLayout(box)  # two columns, so five councils do not widen the form
         self.layout.setContentsMargins(0, 0, 0, 0)
         self.boxes = []  # (QCheckBox, Council)
         self._slots = []
@@ -236,15 +236,14 @@ class CouncilsField(Field):
             if item.widget() is not None:
                 item.widget().deleteLater()
         self.boxes = []
-        for council in services.councils.all_councils():
+        for n, council in enumerate(services.councils.all_councils()):
             box = QCheckBox(council.name)
             box.setChecked(council.id in ticked)
             box.setAccessibleName(f"Council: {council.name}")
             for slot in self._slots:
                 box.toggled.connect(slot)
-            self.layout.addWidget(box)
+            self.layout.addWidget(box, n // 2, n % 2)
             self.boxes.append((box, council))
-        self.layout.addStretch(1)
 
     def get(self):
         return [council for box, council in self.boxes if box.isChecked()]

@@ -5,11 +5,10 @@ and hand it to the table model, which queries SQL; nothing is filtered in Python
 """
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
-from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QGridLayout, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
-                               QPushButton, QSplitter, QTableView, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QGridLayout, QHBoxLayout, QHeaderView,
+                               QLabel, QLineEdit, QPushButton, QSplitter, QTableView, QVBoxLayout, QWidget)
 
 from tracker import services, vocab
-
 from tracker.services.stakeholders import GRID_QUADRANTS
 from ui import errors
 from ui.editors import SINGULAR, RecordEditor
@@ -248,7 +247,8 @@ class ListPage(QWidget):
                 w.defer(lambda w=w: w.fill(_people_choices()))
 
     def _update_count(self):
-        self.count_label.setText(f"{self.model.total:,} {self.kind_key if self.model.total != 1 else SINGULAR[self.kind_key]}")
+        noun = SINGULAR[self.kind_key] if self.model.total == 1 else self.kind_key
+        self.count_label.setText(f"{self.model.total:,} {noun}")
 
     # ---- selection and the editor ------------------------------------------------------
     def _current_row_changed(self, current, previous):
@@ -266,6 +266,7 @@ class ListPage(QWidget):
             return
         if record is not None:
             self.editor.load(record)
+            self._reselect()  # saving the previous record re-read the list
 
     def _select_row(self, row):
         sm = self.table.selectionModel()

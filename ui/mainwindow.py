@@ -15,12 +15,13 @@ from PySide6.QtWidgets import (QApplication, QListWidget, QListWidgetItem, QMain
 from tracker import APP_NAME, __version__, services
 from tracker.db import current_path, open_database
 from tracker.demo import load_demo
-
 from tracker.logs import log_file
 from ui import dialogs, errors, exchange, settings
 from ui.listpage import DeletedPage, ListPage
 from ui.overview import GridPage, HomePage
 from ui.resources import icon
+from ui.safety import SafetyActions
+from ui.worker import run_in_background
 
 VIEWS = [  # key, label, icon
     ("home", "Overview", "home"),
@@ -59,7 +60,9 @@ class MainWindow(QMainWindow):
                 self.pages[key].open_link.connect(self.open_record)
         for key in LIST_KINDS:
             self.pages[key].changed.connect(self._records_changed)
+            self.pages[key].editor.dirty_changed.connect(self._dirty_changed)
         self.pages["deleted"].restored.connect(self._restored)
+        self.nav.ensurePolished()  # measure with the style sheet's font
         widest = max(self.nav.fontMetrics().horizontalAdvance(label) for _, label, _ in VIEWS)
         self.nav.setMinimumWidth(widest * 6 // 5 + self.nav.iconSize().width()
                                  + 10 * self.nav.fontMetrics().averageCharWidth())
@@ -74,8 +77,10 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.splitter)
         self.menus = {}
         self.actions = {}
+        self.background = None  # the last background operation started here
         self._build_actions()
         exchange.install(self)
+        self.safety = SafetyActions(self)
         self._update_title()
         self.restore_state()
         self.statusBar().showMessage(f"Signed in as {services.current_actor().user}", 5000)
@@ -138,7 +143,8 @@ class MainWindow(QMainWindow):
                                        None, "commitments", "The Commitments list filtered to those due soon"))
 
         help_menu = self.menus["help"] = bar.addMenu("&Help")
-        help_menu.addAction(self._action("guide", "&User guide", self.open_user_guide, QKeySequence.StandardKey.HelpContents))
+        help_menu.addAction(self._action("guide", "&User guide", self.open_user_guide,
+                                         QKeySequence.StandardKey.HelpContents))
         help_menu.addAction(self._action("log", "Open the &log folder", self.open_log_folder))
         about = self._action("about", f"&About {APP_NAME}", self.about)
         about.setMenuRole(QAction.MenuRole.AboutRole)
@@ -189,9 +195,6 @@ class MainWindow(QMainWindow):
     def current_filters(self, kind):
         """The services filter dict the ``kind`` list view is showing now (e.g. "actions")."""
         return self.pages[kind].current_filters()
-
-    def current_search(self, kind):
-        return self.pages[kind].search.text()
 
     def open_record(self, kind, record_id):
         """Go to ``kind``'s view and show the record (following a link)."""
@@ -259,8 +262,10 @@ class MainWindow(QMainWindow):
 
     def _records_changed(self):
         for key in LIST_KINDS:
-            if self.pages[key] is not self.current_page():
-                self.pages[key].model.refresh()
+            page = self.pages[key]
+            page.reload_filter_choices()  # e.g. a new stakeholder becomes a choice of owner
+            if page is not self.current_page():
+                page.model.refresh()
 
     def _restored(self, kind, record_id):
         self.pages[kind].model.refresh()
@@ -290,20 +295,42 @@ class MainWindow(QMainWindow):
             if previous is not None:
                 open_database(previous)
             return False
-        if created and dialogs.FirstRun.ask(self, path):
-            load_demo()
         settings.remember_database(path)
+        self.reload_everything()
+        if created:
+            self.offer_demo_data(path)
+        return True
+
+    def reload_everything(self):
+        """After the database changed under every view (another file, demo data loaded)."""
         for key in LIST_KINDS:
             self.pages[key].editor.load(None)
             self.pages[key].reload_filter_choices()
         for page in self.pages.values():
             page.refresh()
         self._update_title()
-        return True
+
+    def offer_demo_data(self, path):
+        """A new database: offer the summit demo data, loaded in the background.  Returns the
+        running operation (tests wait for its ``finished``), or None when declined."""
+        if not dialogs.FirstRun.ask(self, path):
+            return None
+
+        def loaded(_result):
+            self.reload_everything()
+            self.statusBar().showMessage("Demo data loaded.", 5000)
+
+        self.background = run_in_background(self, lambda progress: load_demo(), on_success=loaded,
+                                            label="Loading the demo data…", cancellable=False)
+        return self.background
 
     def _update_title(self):
         path = current_path()
-        self.setWindowTitle(f"{path.name} — {APP_NAME}" if path else APP_NAME)
+        # "[*]" shows as "*" while some record has unsaved changes (setWindowModified).
+        self.setWindowTitle(f"{path.name}[*] — {APP_NAME}" if path else f"{APP_NAME}[*]")
+
+    def _dirty_changed(self, _dirty):
+        self.setWindowModified(any(self.pages[key].editor.dirty for key in LIST_KINDS))
 
     def open_user_guide(self):
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(USER_GUIDE)))

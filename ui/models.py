@@ -21,7 +21,6 @@ DISPLAY = Qt.ItemDataRole.DisplayRole
 TOOLTIP = Qt.ItemDataRole.ToolTipRole
 BACKGROUND = Qt.ItemDataRole.BackgroundRole
 ACCESSIBLE = Qt.ItemDataRole.AccessibleTextRole
-ALIGN = Qt.ItemDataRole.TextAlignmentRole
 RECORD_ROLE = Qt.ItemDataRole.UserRole + 1  # the peewee record of a row
 ID_ROLE = Qt.ItemDataRole.UserRole + 2  # its database id
 HORIZONTAL = Qt.Orientation.Horizontal
@@ -47,6 +46,17 @@ class Column:
     tint: Callable = None  # record -> QColor or None
 
 
+def local_time(stamp):
+    """A stored naive-UTC timestamp as local dd/mm/yyyy hh:mm."""
+    if stamp is None:
+        return ""
+    return stamp.replace(tzinfo=dt.timezone.utc).astimezone().strftime("%d/%m/%Y %H:%M")
+
+
+# The deleted-items view sorts by the last change, which for a deleted record is its deletion.
+DELETED_COLUMN = Column("Deleted", lambda r: local_time(r.deleted_at), "updated")
+
+
 def _council_names():
     return {c.id: c.name for c in services.councils.all_councils(include_inactive=True)}
 
@@ -67,9 +77,8 @@ def _action_status_text(a):
 class Kind:
     """How one record kind is listed: its service, columns and words."""
 
-    def __init__(self, key, service, singular, plural, columns):
-        self.key, self.service, self.singular, self.plural = key, service, singular, plural
-        self.columns = columns
+    def __init__(self, key, service, columns):
+        self.key, self.service, self.columns = key, service, columns
 
 
 def _owner_name(a):
@@ -80,7 +89,7 @@ def kinds(context):
     """The listed record kinds; ``context`` gives per-refresh lookups (council names, rolled-up RAG)."""
     council = context.council_name
     return {
-        "stakeholders": Kind("stakeholders", services.stakeholders, "stakeholder", "stakeholders", [
+        "stakeholders": Kind("stakeholders", services.stakeholders, [
             Column("Name", lambda s: s.name, "name"),
             Column("Kind", lambda s: vocab.label(vocab.STAKEHOLDER_KINDS, s.kind), "kind"),
             Column("Sector", lambda s: vocab.label(vocab.SECTORS, s.sector), "sector"),
@@ -89,32 +98,32 @@ def kinds(context):
             Column("Interest", lambda s: "" if s.interest is None else str(s.interest), "interest"),
             Column("Grid", lambda s: GRID_QUADRANTS.get(quadrant(s.influence, s.interest), "")),
         ]),
-        "events": Kind("events", services.events, "event", "events", [
+        "events": Kind("events", services.events, [
             Column("Date", lambda e: format_uk_date(e.date), "date"),
             Column("Title", lambda e: e.title, "title"),
             Column("Kind", lambda e: vocab.label(vocab.EVENT_KINDS, e.kind), "kind"),
             Column("Place", lambda e: e.place),
             Column("Council", lambda e: council(e.council_id)),
         ]),
-        "commitments": Kind("commitments", services.commitments, "commitment", "commitments", [
+        "commitments": Kind("commitments", services.commitments, [
             Column("Title", lambda c: c.title, "title"),
-            Column("Made by", lambda c: c.made_by.name, "made_by"),
-            Column("Made", lambda c: format_uk_date(c.date_made), "date_made"),
-            Column("Target", lambda c: format_uk_date(c.target_date), "target_date"),
-            Column("Theme", lambda c: vocab.label(vocab.THEMES, c.theme), "theme"),
             Column("Status", lambda c: vocab.label(vocab.COMMITMENT_STATUSES, c.status), "status",
                    lambda c: COMMITMENT_STATUS_TINT.get(c.status)),
             Column("RAG", lambda c: vocab.label(vocab.RAG, context.rag(c)), None,
                    lambda c: RAG_TINT.get(context.rag(c))),
+            Column("Target", lambda c: format_uk_date(c.target_date), "target_date"),
+            Column("Made by", lambda c: c.made_by.name, "made_by"),
+            Column("Made", lambda c: format_uk_date(c.date_made), "date_made"),
+            Column("Theme", lambda c: vocab.label(vocab.THEMES, c.theme), "theme"),
         ]),
-        "actions": Kind("actions", services.actions, "action", "actions", [
+        "actions": Kind("actions", services.actions, [
             Column("Ref", lambda a: a.reference, "reference"),
             Column("Title", lambda a: a.title, "title"),
-            Column("Owner", _owner_name, "owner"),
-            Column("Council", lambda a: a.council.name if a.council_id else "", "council"),
-            Column("Due", lambda a: format_uk_date(a.due_date), "due_date"),
-            Column("Priority", lambda a: vocab.label(vocab.PRIORITIES, a.priority), "priority"),
             Column("Status", _action_status_text, "status", _action_status_tint),
+            Column("Due", lambda a: format_uk_date(a.due_date), "due_date"),
+            Column("Owner", _owner_name, "owner"),
+            Column("Priority", lambda a: vocab.label(vocab.PRIORITIES, a.priority), "priority"),
+            Column("Council", lambda a: a.council.name if a.council_id else "", "council"),
         ]),
     }
 
@@ -148,8 +157,8 @@ class RecordTableModel(QAbstractTableModel):
         self.context = ListContext()
         self.kind = kinds(self.context)[kind_key]
         self.service = self.kind.service
-        self.columns = self.kind.columns
         self.deleted = deleted
+        self.columns = self.kind.columns + ([DELETED_COLUMN] if deleted else [])
         self.search = ""
         self.filters = {}
         self.sort_key = sort or self.service.default_sort
@@ -175,7 +184,7 @@ class RecordTableModel(QAbstractTableModel):
         self.beginResetModel()
         self.context = ListContext()
         self.kind = kinds(self.context)[self.kind.key]
-        self.columns = self.kind.columns
+        self.columns = self.kind.columns + ([DELETED_COLUMN] if self.deleted else [])
         self.total = self.service.count(search=self.search, filters=self.filters, deleted=self.deleted)
         self.rows = self._fetch(0)
         self.endResetModel()

@@ -63,8 +63,9 @@ class HomePage(QWidget):
         lists = QHBoxLayout()
         self.overdue = _link_list("Overdue actions")
         self.due_soon = _link_list("Commitments due soon")
+        soon = f"Open commitments overdue or due in the next {DUE_SOON_DAYS} days"
         for title, widget in ((QLabel("Overdue actions (oldest first)"), self.overdue),
-                              (QLabel(f"Open commitments overdue or due in the next {DUE_SOON_DAYS} days"), self.due_soon)):
+                              (QLabel(soon), self.due_soon)):
             column = QVBoxLayout()
             title.setProperty("role", "subheading")
             column.addWidget(title)

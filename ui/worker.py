@@ -91,10 +91,10 @@ class Progress:
 
 class _Signals(QObject):
     # Lives on the UI thread; emitted from the worker, so connected slots run queued on the UI thread.
+    # No Python object travels through a queued signal (PySide has mis-counted references to such
+    # arguments); the outcome waits on the job and ``ended`` only says it is there.
     progressed = Signal(int, int, str)
-    succeeded = Signal(object)
-    failed = Signal(object)
-    cancelled = Signal()
+    ended = Signal()
 
 
 class _Job(QRunnable):
@@ -102,6 +102,7 @@ class _Job(QRunnable):
         super().__init__()
         self.setAutoDelete(False)
         self.fn, self.progress, self.signals = fn, progress, signals
+        self.outcome = None  # ("success", result) | ("failure", exception) | ("cancelled", None)
 
     def run(self):
         has_db = database.obj is not None
@@ -110,17 +111,15 @@ class _Job(QRunnable):
                 database.connect(reuse_if_open=True)  # this thread's own connection
             result = self.fn(self.progress)
         except OperationCancelled:
-            self.signals.cancelled.emit()
+            self.outcome = ("cancelled", None)
         except BaseException as exc:  # reported to the UI thread, never lost
-            self.signals.failed.emit(exc)
+            self.outcome = ("failure", exc)
         else:
-            if self.progress.cancelled:
-                self.signals.cancelled.emit()
-            else:
-                self.signals.succeeded.emit(result)
+            self.outcome = ("cancelled", None) if self.progress.cancelled else ("success", result)
         finally:
             if has_db and database.obj is not None and not database.is_closed():
                 database.close()
+            self.signals.ended.emit()
 
 
 class BackgroundOperation(QObject):
@@ -140,9 +139,7 @@ class BackgroundOperation(QObject):
         self.was_cancelled = False
         self.done = False
         self.signals.progressed.connect(self._on_progress, Qt.ConnectionType.QueuedConnection)
-        self.signals.succeeded.connect(self._on_succeeded, Qt.ConnectionType.QueuedConnection)
-        self.signals.failed.connect(self._on_failed, Qt.ConnectionType.QueuedConnection)
-        self.signals.cancelled.connect(self._on_cancelled, Qt.ConnectionType.QueuedConnection)
+        self.signals.ended.connect(self._on_ended, Qt.ConnectionType.QueuedConnection)
         self.dialog = None
         if progress_dialog:
             self.dialog = QProgressDialog(label, "Cancel" if cancellable else "", 0, 0, parent)
@@ -203,12 +200,18 @@ class BackgroundOperation(QObject):
             _running.discard(self)
             self.finished.emit()
 
-    @Slot(object)
-    def _on_succeeded(self, result):
-        self.result = result
-        self._finish(self.on_success, result)
+    @Slot()
+    def _on_ended(self):
+        kind, value = self._job.outcome
+        if kind == "success":
+            self.result = value
+            self._finish(self.on_success, value)
+        elif kind == "failure":
+            self._on_failed(value)
+        else:
+            self.was_cancelled = True
+            self._finish(self.on_cancel)
 
-    @Slot(object)
     def _on_failed(self, exc):
         self.error = exc
         if self.on_failure is not None:
@@ -218,11 +221,6 @@ class BackgroundOperation(QObject):
 
         log.error("background operation failed", exc_info=(type(exc), exc, exc.__traceback__))
         self._finish(show_exception, self.parent_widget, exc)
-
-    @Slot()
-    def _on_cancelled(self):
-        self.was_cancelled = True
-        self._finish(self.on_cancel)
 
 
 def run_in_background(parent, fn, on_success=None, on_failure=None, on_cancel=None, label="Working…",

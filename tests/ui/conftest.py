@@ -71,7 +71,8 @@ def activate(list_widget, text_part):
             list_widget.setCurrentItem(item)
             list_widget.itemActivated.emit(item)
             return item
-    raise AssertionError(f"no item containing {text_part!r} in {[list_widget.item(i).text() for i in range(list_widget.count())]}")
+    texts = [list_widget.item(i).text() for i in range(list_widget.count())]
+    raise AssertionError(f"no item containing {text_part!r} in {texts}")
 
 
 def select_row(page, row):

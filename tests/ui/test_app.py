@@ -7,6 +7,7 @@ from PySide6.QtWidgets import QApplication
 
 from tracker import services
 from tracker.db import close_database, current_path
+from tracker.logs import log_file
 from tracker.paths import data_dir
 from ui import app as app_module
 from ui import errors, settings
@@ -24,7 +25,10 @@ def test_first_run_creates_the_database_and_offers_the_demo(qtbot, answers):
     window = start(qtbot, [])
     assert current_path() == data_dir() / "tracker.db"
     assert answers.asked[0][0] == "first_run"
+    with qtbot.waitSignal(window.background.finished, timeout=30_000):
+        pass  # the demo loads on a worker thread, then every view is refreshed
     assert services.stats()["stakeholders"] > 100
+    assert log_file().is_file()  # the log goes to the data folder
     assert window.pages["actions"].model.total == services.actions.count()
     window.close()
     close_database()

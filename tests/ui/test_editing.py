@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-from PySide6.QtCore import QDate
+from PySide6.QtCore import QDate, Qt
 
 from tracker import services
 from tests.ui.conftest import select_row
@@ -51,6 +51,8 @@ def test_create_edit_delete_restore_a_stakeholder(window, qtbot):
     deleted = window.show_view("deleted")
     deleted.search.setText("Boxing Club")
     qtbot.waitUntil(lambda: deleted.model.total == 1)
+    assert deleted.model.headerData(len(deleted.model.columns) - 1, Qt.Orientation.Horizontal) == "Deleted"
+    assert deleted.model.data(deleted.model.index(0, len(deleted.model.columns) - 1)).count("/") == 2
     deleted.table.setCurrentIndex(deleted.model.index(0, 0))
     window.actions["restore"].trigger()
     assert not services.stakeholders.get(club.id).is_deleted

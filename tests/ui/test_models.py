@@ -57,3 +57,16 @@ def test_status_and_rag_have_colour_and_text(demo_db):
     assert texts <= {"Red", "Amber", "Green", ""} and texts & {"Red", "Amber", "Green"}
     assert model.headerData(0, Qt.Orientation.Horizontal, DISPLAY) == "Ref"
     assert model.data(model.index(0, 0), Qt.ItemDataRole.DecorationRole) is None
+
+
+@pytest.mark.parametrize("kind", ["stakeholders", "events", "commitments", "actions"])
+def test_showing_a_batch_costs_a_fixed_number_of_queries(demo_db, kind):
+    from playhouse.test_utils import count_queries
+
+    with count_queries() as counter:
+        model = RecordTableModel(kind)
+        cells = [model.data(model.index(r, c), role)
+                 for r in range(model.rowCount()) for c in range(model.columnCount())
+                 for role in (DISPLAY, BACKGROUND)]
+    assert len(cells) > 20
+    assert counter.count <= 4  # count, page, and per batch at most councils and rolled-up RAG

@@ -55,6 +55,7 @@ def test_unsaved_edits_are_never_lost_silently(window, answers):
     first = select_row(page, 0)
     page.editor.fields["role"].input.setText("Edited")
     page.editor.fields["role"].input.textEdited.emit("Edited")
+    assert window.isWindowModified()  # the title shows "*"
     answers.unsaved = [dialogs.CANCEL]
     select_row(page, 1)
     assert answers.asked[-1][0] == "unsaved"
@@ -64,7 +65,8 @@ def test_unsaved_edits_are_never_lost_silently(window, answers):
     answers.unsaved = [dialogs.SAVE]
     second = select_row(page, 1)
     assert services.stakeholders.get(first.id).role == "Edited"
-    assert page.editor.record.id == second.id
+    assert page.editor.record.id == second.id and not window.isWindowModified()
+    assert page.model.record(page.table.currentIndex().row()).id == second.id
 
     page.editor.fields["role"].input.textEdited.emit("x")
     answers.unsaved = [dialogs.DISCARD]
@@ -192,3 +194,60 @@ def test_keyboard_shortcuts_and_accessible_names(window):
     for widget in page.filters:
         assert widget.accessibleName()
     assert page.table.accessibleName() == "Actions list"
+
+
+def test_history_names_linked_records(window):
+    page = window.show_view("actions")
+    action = select_row(page, 0)
+    other = services.stakeholders.find_by_name("Ben Kinsella Trust")[0]
+    page.editor.fields["owner"].set(other)
+    page.editor._changed()
+    assert page.save()
+    history = page.editor.history
+    last = [history.topLevelItem(history.topLevelItemCount() - 1).text(c) for c in range(6)]
+    assert last[3:] == ["owner", action.owner.name, "Ben Kinsella Trust"]
+
+
+def test_delete_key_deletes_the_record_but_not_text_being_typed(window, qtbot):
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+
+    page = window.show_view("events")
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    event = select_row(page, 0)
+    title = page.editor.fields["title"].input
+    title.setFocus()
+    title.setCursorPosition(0)
+    QTest.keyClick(title, Qt.Key.Key_Delete)  # deletes a character, not the event
+    assert title.text() == event.title[1:]
+    assert not services.events.get(event.id, include_deleted=True).is_deleted
+    page.editor.revert()
+    page.table.setFocus()
+    QTest.keyClick(page.table, Qt.Key.Key_Delete)
+    assert services.events.get(event.id, include_deleted=True).is_deleted
+
+
+def test_a_record_can_be_created_with_the_keyboard_alone(window, qtbot):
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QKeySequence
+    from PySide6.QtTest import QTest
+
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    QTest.keySequence(window, QKeySequence("Ctrl+5"))  # Actions
+    assert window.current_view() == "actions"
+    page = window.pages["actions"]
+    QTest.keySequence(window, QKeySequence("Ctrl+N"))
+    assert page.editor.record is None
+    title = page.editor.fields["title"].input
+    qtbot.waitUntil(title.hasFocus)
+    QTest.keyClicks(title, "Phone the venue")
+    QTest.keySequence(window, QKeySequence("Ctrl+S"))
+    assert page.editor.record is not None and page.editor.record.title == "Phone the venue"
+    QTest.keySequence(window, QKeySequence("Ctrl+F"))
+    qtbot.waitUntil(page.search.hasFocus)
+    QTest.keyClicks(page.search, "Phone the venue")
+    qtbot.waitUntil(lambda: page.model.total == 1)
+    QTest.keyClick(page.search, Qt.Key.Key_Tab)  # on to the filters and the list
+    assert not page.search.hasFocus()

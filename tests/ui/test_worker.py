@@ -86,3 +86,29 @@ def test_progress_update_returns_false_after_cancel(qtbot, db):
     with qtbot.waitSignal(op.finished, timeout=10_000):
         pass
     assert outcome == ["cancelled"]
+
+
+def test_progress_dialog_shows_progress_and_cancels(qtbot, db):
+    from PySide6.QtWidgets import QPushButton, QWidget
+
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    release = threading.Event()
+
+    def job(progress):
+        progress.update(3, 10, "Reading rows")
+        while not release.wait(0.01):
+            if progress.cancelled:
+                return "stopped"
+        return "done"
+
+    outcome = []
+    op = run_in_background(parent, job, on_success=outcome.append, on_cancel=lambda: outcome.append("cancelled"),
+                           label="Exporting…")
+    qtbot.waitUntil(lambda: op.dialog is not None and op.dialog.isVisible(), timeout=5_000)
+    qtbot.waitUntil(lambda: op.dialog.value() == 3 and op.dialog.maximum() == 10, timeout=5_000)
+    assert op.dialog.labelText() == "Reading rows"
+    with qtbot.waitSignal(op.finished, timeout=10_000):
+        op.dialog.findChild(QPushButton).click()  # the Cancel button
+    release.set()
+    assert outcome == ["cancelled"] and op.dialog is None

@@ -24,7 +24,7 @@ from tracker.errors import TrackerError
 from tracker.logs import log_file, setup_logging
 from tracker.paths import default_database_path, ensure_private_dir
 
-COMMAND_MODULES = ["tracker.cli.core", "tracker.cli.exchange"]
+COMMAND_MODULES = ["tracker.cli.core", "tracker.cli.exchange", "tracker.cli.safety", "tracker.cli.reports"]
 
 EXIT_ERROR = 1
 EXIT_USAGE = 2

@@ -20,6 +20,7 @@ import uuid as uuidlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tracker.backups import backup_before
 from tracker.exchange.format import PERSONAL_FIELDS, SHEETS
 from tracker.exchange.reader import Problem, read_workbook
 from tracker.exchange.safety import file_sha256
@@ -126,6 +127,7 @@ def import_workbook(path, dry_run=False, on_conflict="ask", progress=None):
         "unchanged": report.unchanged, "conflicts": report.conflicts,
     }
     if report.added or report.updated or plan.held or plan.sync or any(plan.updates.values()):
+        backup_before("import")  # raises (and nothing is imported) when no backup can be written
         report.import_id = store.apply_import(state, plan, run, source)
     report.applied = True
     _step(progress, 100, "Done")

@@ -3,9 +3,10 @@
 :func:`check_file` refuses, with one sentence saying what is wrong and what to do, anything that
 is not a plausible .xlsx: too big, not a zip (an OLE2 header means a password-protected workbook
 or an old .xls), too many parts, parts that would expand beyond what a spreadsheet of records
-needs (zip bombs), or whose real size differs from what the zip says (lying headers).  The real
-sizes are measured by decompressing with a hard cap, so a hostile file costs bounded time and
-memory.  Readers call :func:`open_checked` rather than opening files themselves.
+needs (zip bombs), or whose real size differs from what the zip says (lying headers), and sheets
+or string tables that would make the reader allocate far more than the file holds
+(``tracker.xlsx_scan``).  The real sizes are measured by decompressing with a hard cap, so a
+hostile file costs bounded time and memory.  Readers call :func:`open_checked` rather than opening files themselves.
 """
 
 import os
@@ -14,6 +15,7 @@ import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
+from tracker import xlsx_scan
 from tracker.errors import TrackerError
 
 MAX_FILE_BYTES = 200 * 1024 * 1024
@@ -81,7 +83,11 @@ def check_file(path):
                 _refuse(path, "it would expand to more than 1 GB; it looks like a zip bomb, not a workbook.")
             names = tuple(i.filename for i in infos)
             if "[Content_Types].xml" not in names or not any(n.startswith("xl/") for n in names):
-                _refuse(path, "it is a zip file but not an Excel workbook (.xlsx).")
+                if "mimetype" in names and b"opendocument" in zf.read("mimetype")[:100]:
+                    _refuse(path, "it is an OpenDocument spreadsheet (.ods), not an Excel workbook. Open it in "
+                                  "LibreOffice and save it as an Excel Workbook (.xlsx), then try again.")
+                _refuse(path, "it is a zip file but not an Excel workbook (.xlsx). If it opens in Excel or "
+                              "LibreOffice, save it from there as an Excel Workbook (.xlsx) and try again.")
             if any(n.lower() == "xl/vbaproject.bin" for n in names):
                 _refuse(path, "it contains macros (.xlsm). Save it as an Excel Workbook (.xlsx) without macros.")
             measured = 0
@@ -97,28 +103,44 @@ def check_file(path):
 
 
 def _measure(zf, info, path):
-    """The real uncompressed size of one part, read with caps (a lying header cannot make us read more)."""
+    """The real uncompressed size of one part, read with caps (a lying header cannot make us read more),
+    and, for XML parts, what a reader would allocate for it (see ``tracker.xlsx_scan``)."""
     if info.flag_bits & 0x1:
         _refuse(path, "it is encrypted. Remove the password and save it again as .xlsx.")
     limit = min(MAX_MEMBER_UNCOMPRESSED, max(RATIO_FLOOR, info.compress_size * MAX_RATIO))
     if info.file_size > limit:
         _refuse(path, f"its part {info.filename} would expand {info.file_size // max(info.compress_size, 1)} "
                       "times; it looks like a zip bomb, not a workbook.")
-    if not info.filename.startswith("xl/worksheets/") and info.file_size < CHUNK:
-        return info.file_size  # small parts: the reader's own size checks (CRC) cover them
-    total = 0
-    # zipfile stops at the declared size and checks the CRC, so a lying header ends in an error, not
-    # in unbounded output; the cap below also bounds what we decompress before finding out.
-    with zf.open(info) as part:
-        while True:
-            block = part.read(CHUNK)
-            if not block:
-                break
-            total += len(block)
-            if total > limit:
-                _refuse(path, f"its part {info.filename} expands far beyond its stated size; it looks like a "
-                              "zip bomb, not a workbook.")
-    return total
+    measured = [0]
+
+    def blocks():
+        # zipfile stops at the declared size and checks the CRC, so a lying header ends in an error, not
+        # in unbounded output; the cap also bounds what we decompress before finding out.  Every part
+        # is read, small ones too: python-calamine's own zip reader is not trusted to stop.
+        measured[0] = 0
+        with zf.open(info) as part:
+            while True:
+                block = part.read(CHUNK)
+                if not block:
+                    return
+                measured[0] += len(block)
+                if measured[0] > limit:
+                    _refuse(path, f"its part {info.filename} expands far beyond its stated size; it looks like "
+                                  "a zip bomb, not a workbook.")
+                yield block
+
+    name = info.filename
+    try:
+        if name.lower().endswith("sharedstrings.xml"):
+            xlsx_scan.scan_shared_strings(name, blocks)
+        elif name.lower().endswith(".xml"):  # any part a workbook's relationships could name as a sheet
+            xlsx_scan.scan_sheet(name, blocks)
+        else:
+            for _ in blocks():
+                pass
+    except xlsx_scan.TooBig as exc:
+        _refuse(path, f"{exc}.")
+    return measured[0]
 
 
 def open_checked(path):
@@ -133,7 +155,9 @@ def open_checked(path):
     except ExchangeError:
         raise
     except Exception as exc:  # calamine's errors are plain exceptions with terse texts
-        _refuse(path, f"the file is damaged or not a workbook this app can read ({_short(exc)}).")
+        _refuse(path, f"the file is damaged or not a workbook this app can read ({_short(exc)}). If it opens in "
+                      f"Excel or LibreOffice, save it from there as an Excel Workbook (.xlsx); otherwise ask for "
+                      f"it to be sent again.")
 
 
 def _short(exc):

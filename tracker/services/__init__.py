@@ -5,7 +5,7 @@ queries of their own.  Each change validates first (raising ValidationError with
 reasons), then writes the record and its audit entries in one transaction.
 """
 
-from tracker.services import councils
+from tracker.services import councils, privacy
 from tracker.services.actions import actions
 from tracker.services.actor import current_actor, set_actor
 from tracker.services.audit import history
@@ -17,5 +17,5 @@ from tracker.services.updates import updates
 
 __all__ = [
     "actions", "attendance", "check", "commitments", "councils", "current_actor", "events",
-    "history", "set_actor", "stakeholders", "stats", "updates",
+    "history", "privacy", "set_actor", "stakeholders", "stats", "updates",
 ]

@@ -6,7 +6,7 @@ import re
 from peewee import JOIN, fn
 
 from tracker import vocab
-from tracker.models import ActionItem, Council, Stakeholder
+from tracker.models import ActionItem, Commitment, Council, Stakeholder
 from tracker.services.base import RecordService, check_choice, home_council
 
 REFERENCE_RE = re.compile(r"^(?P<prefix>[A-Z]+-A)(?P<number>\d+)$")
@@ -102,13 +102,57 @@ class ActionService(RecordService):
             q = q.where(A.due_date >= filters["due_after"])
         return q
 
+    def report_rows(self, search="", filters=None, sort=None, descending=False):
+        """Live actions matching ``search``/``filters`` as plain dicts, for reports: one query.
+
+        Each row has the action's own columns plus its owner, the owner's organisation, its
+        council and the commitment it serves (joined, never fetched per row).  The same filter
+        dict as :meth:`query`, so a report shows exactly what the list shows.
+        """
+        A, Org = ActionItem, Stakeholder.alias("owner_org")
+        q = (self.query(search=search, filters=filters, sort=sort, descending=descending)
+             .select(A.id, A.uuid, A.reference, A.title, A.due_date, A.status, A.priority,
+                     A.owner.alias("owner_id"), Stakeholder.name.alias("owner"),
+                     Org.name.alias("organisation"), Council.name.alias("council"),
+                     A.commitment.alias("commitment_id"), Commitment.title.alias("commitment"))
+             .join_from(Stakeholder, Org, JOIN.LEFT_OUTER, on=(Stakeholder.organisation == Org.id))
+             .join_from(A, Commitment, JOIN.LEFT_OUTER, on=(A.commitment == Commitment.id)))
+        return q.dicts()
+
+    def owners(self):
+        """Live stakeholders who own at least one live action, by name (one query)."""
+        A, S = ActionItem, Stakeholder
+        return list(S.select().where(S.deleted_at.is_null(), S.id.in_(
+            A.select(A.owner).where(A.deleted_at.is_null(), A.owner.is_null(False)))).order_by(S.name))
+
+    def ids_matching(self, search="", filters=None):
+        """A sub-select of the ids :meth:`query` would return (for bulk look-ups of related rows)."""
+        return self.query(search=search, filters=filters).select(ActionItem.id).order_by()
+
     def of_commitment(self, commitment):
         return self.page(0, 10_000, filters={"commitment": commitment}, sort="due_date")
 
 
 def is_overdue(action, today=None):
+    return days_overdue(action.due_date, action.status, today) > 0
+
+
+def days_overdue(due_date, status, today=None):
+    """Whole days past ``due_date`` for an action still outstanding; 0 when not overdue."""
     today = today or dt.date.today()
-    return bool(action.due_date and action.due_date < today and action.status not in vocab.ACTION_CLOSED)
+    if not due_date or status in vocab.ACTION_CLOSED or due_date >= today:
+        return 0
+    return (today - due_date).days
+
+
+def action_rag(due_date, status, today=None):
+    """An action's RAG, by the same rule as a commitment's roll-up: red when blocked or overdue,
+    amber while outstanding, green when done; none for a cancelled action."""
+    if status == "cancelled":
+        return None
+    if status == "blocked" or days_overdue(due_date, status, today):
+        return "R"
+    return "G" if status in vocab.ACTION_CLOSED else "A"
 
 
 actions = ActionService()

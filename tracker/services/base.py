@@ -9,10 +9,9 @@ import datetime as dt
 import functools
 import itertools
 import re
-import uuid as _uuid
 import uuid
 
-from peewee import ForeignKeyField, UUIDField, fn
+from peewee import ForeignKeyField, Query, UUIDField, fn
 
 from tracker.db import database, refresh_statistics
 from tracker.errors import NotFoundError, StaleEditError, ValidationError
@@ -207,7 +206,7 @@ class RecordService:
             uuids, texts, linked = [], [], {}
             for state, extra, identity, councils in zip(states, extras, identities, link_sets):
                 state.update(extra)
-                state["uuid"] = (_uuid.uuid4() if identity is None else _uuid.UUID(str(identity))).hex
+                state["uuid"] = (uuid.uuid4() if identity is None else uuid.UUID(str(identity))).hex
                 uuids.append(state["uuid"])
                 texts.append(audit.creation_text(state, councils, linked))
             bulk_insert(self.model, states, constants={"origin_council": home_council(), "created_at": now,
@@ -216,7 +215,7 @@ class RecordService:
                 self._link_councils_many(uuids, link_sets)
             audit.write_creations(self.model, uuids, texts, source=source)
         refresh_statistics()
-        return [_uuid.UUID(u) for u in uuids]
+        return [uuid.UUID(u) for u in uuids]
 
     def before_create_many(self, states):
         """``before_create`` for a batch; a service whose values depend on each other overrides it."""
@@ -320,7 +319,7 @@ class RecordService:
             chunk = wanted[start:start + 500]
             marks = ", ".join([database.param] * len(chunk))
             cursor = database.execute_sql(f'SELECT "uuid", "id" FROM "{table}" WHERE "uuid" IN ({marks})', chunk)
-            ids.update((_uuid.UUID(str(u)).hex, i) for u, i in cursor.fetchall())
+            ids.update((uuid.UUID(str(u)).hex, i) for u, i in cursor.fetchall())
         owner = self._link_owner_field()
         bulk_insert(self.council_links, [{owner: ids[u], "council": council.id}
                                          for u, councils in zip(uuids, link_sets) if councils
@@ -379,6 +378,12 @@ def _linked_id(field):
         return value.__data__.get(key) if isinstance(value, rel_model) else fallback(value)
 
     return convert
+
+
+def ids_in(ids):
+    """The right-hand side of an ``IN``: a sub-select stays one (SQLite caps bound parameters at
+    32766, and a report may cover 100k records); any other iterable becomes a list."""
+    return ids if isinstance(ids, Query) else list(ids)
 
 
 def _is_date(value):

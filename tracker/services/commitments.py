@@ -2,11 +2,11 @@
 
 import datetime as dt
 
-from peewee import fn
+from peewee import JOIN, Query, fn
 
 from tracker import vocab
-from tracker.models import ActionItem, Commitment, CommitmentCouncil, Stakeholder
-from tracker.services.base import RecordService, check_choice
+from tracker.models import ActionItem, Commitment, CommitmentCouncil, Council, Event, Stakeholder
+from tracker.services.base import RecordService, check_choice, ids_in
 
 
 class CommitmentService(RecordService):
@@ -87,8 +87,70 @@ class CommitmentService(RecordService):
              .where(A.deleted_at.is_null(), A.commitment.is_null(False))
              .group_by(A.commitment))
         if commitment_ids is not None:
-            q = q.where(A.commitment.in_(list(commitment_ids)))
+            q = q.where(A.commitment.in_(ids_in(commitment_ids)))
         return {cid: (int(o or 0), int(d or 0), int(v or 0)) for cid, o, d, v in q.tuples()}
+
+    def rolled_up_rags(self, commitments):
+        """{commitment id: RAG} for many commitments in one query, by :meth:`rolled_up_rag`'s rule.
+
+        ``commitments``: records (a list page), ids, or a sub-select of ids (a whole report).
+        """
+        if not isinstance(commitments, Query):
+            commitments = [getattr(c, "id", c) for c in commitments]
+        today = dt.date.today()
+        A, C = ActionItem, Commitment
+        counted = A.deleted_at.is_null() & (A.status != "cancelled")
+        outstanding = counted & A.status.not_in(sorted(vocab.ACTION_CLOSED))
+        red = counted & ((A.status == "blocked") | (outstanding & (A.due_date < today)))
+        q = (C.select(C.id, C.rag, fn.SUM(red.cast("INTEGER")), fn.SUM(outstanding.cast("INTEGER")),
+                      fn.SUM(counted.cast("INTEGER")))
+             .join(A, JOIN.LEFT_OUTER, on=(A.commitment == C.id))
+             .where(C.id.in_(commitments))
+             .group_by(C.id, C.rag))
+        rags = {}
+        for cid, own, n_red, n_open, n_counted in q.tuples():
+            rags[cid] = "R" if n_red else "A" if n_open else "G" if n_counted else own
+        return rags
+
+    def councils_by_commitment(self, commitment_ids):
+        """{commitment id: [council names]} in one query."""
+        L = CommitmentCouncil
+        q = (L.select(L.commitment, Council.name).join(Council)
+             .where(L.commitment.in_(ids_in(commitment_ids))).order_by(L.commitment, Council.name))
+        out = {}
+        for cid, name in q.tuples():
+            out.setdefault(cid, []).append(name)
+        return out
+
+    def report_rows(self, search="", filters=None, sort="partner", descending=False):
+        """Live commitments matching ``search``/``filters`` as dicts, for the register: one query.
+
+        Each row carries who made it, that person's organisation (its partner; an organisation is
+        its own partner) and the event.  ``sort="partner"`` groups by partner, then date made.
+        """
+        C, Org = Commitment, Stakeholder.alias("partner_org")
+        partner = fn.COALESCE(Org.name, Stakeholder.name)
+        key = None if sort == "partner" else sort
+        q = (self.query(search=search, filters=filters, sort=key, descending=descending)
+             .select(C.id, C.uuid, C.title, C.date_made, C.target_date, C.theme, C.status, C.rag,
+                     C.made_by.alias("made_by_id"), Stakeholder.name.alias("made_by"),
+                     Stakeholder.kind.alias("made_by_kind"), Org.name.alias("organisation"),
+                     partner.alias("partner"), Event.title.alias("event"))
+             .join_from(Stakeholder, Org, JOIN.LEFT_OUTER, on=(Stakeholder.organisation == Org.id))
+             .join_from(C, Event, JOIN.LEFT_OUTER, on=(C.made_at == Event.id)))
+        if sort == "partner":
+            q = q.order_by(partner.desc() if descending else partner, C.date_made, C.id)
+        return q.dicts()
+
+    def makers(self):
+        """Live stakeholders who made at least one live commitment, by name (one query)."""
+        C, S = Commitment, Stakeholder
+        return list(S.select().where(S.deleted_at.is_null(), S.id.in_(
+            C.select(C.made_by).where(C.deleted_at.is_null()))).order_by(S.name))
+
+    def ids_matching(self, search="", filters=None):
+        """A sub-select of the ids :meth:`query` would return (for bulk look-ups of related rows)."""
+        return self.query(search=search, filters=filters).select(Commitment.id).order_by()
 
     def rolled_up_rag(self, commitment):
         """RAG from the commitment's live actions: red if any overdue or blocked, amber if any
@@ -97,18 +159,6 @@ class CommitmentService(RecordService):
         actions = list(A.select(A.status, A.due_date).where(A.commitment == commitment, A.deleted_at.is_null(),
                                                             A.status != "cancelled"))
         return rag_from_actions(actions, commitment.rag)
-
-    def rolled_up_rags(self, commitments):
-        """{commitment id: rolled-up RAG} for many commitments in one query (for lists)."""
-        A = ActionItem
-        by_id = {c.id: c for c in commitments}
-        grouped = {cid: [] for cid in by_id}
-        if by_id:
-            rows = A.select(A.commitment, A.status, A.due_date).where(
-                A.commitment.in_(list(by_id)), A.deleted_at.is_null(), A.status != "cancelled")
-            for a in rows:
-                grouped[a.commitment_id].append(a)
-        return {cid: rag_from_actions(grouped[cid], c.rag) for cid, c in by_id.items()}
 
 
 def rag_from_actions(actions, fallback=None):

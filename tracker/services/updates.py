@@ -2,9 +2,11 @@
 
 import datetime as dt
 
+from peewee import JOIN, fn
+
 from tracker.models import ActionItem, Commitment, Stakeholder, Update
 from tracker.services.actor import current_actor
-from tracker.services.base import RecordService
+from tracker.services.base import RecordService, ids_in
 
 TARGET_FIELDS = {Stakeholder: "stakeholder", Commitment: "commitment", ActionItem: "action"}
 
@@ -44,11 +46,26 @@ class UpdateService(RecordService):
                     .order_by(Update.date.desc(), Update.id.desc()))
 
     def latest_for_actions(self, action_ids):
-        """{action id: newest live update} in one query."""
+        """{action id: newest live update} in one query; ``action_ids`` may be a sub-select."""
         U = Update
-        rows = (U.select().where(U.action.in_(list(action_ids)), U.deleted_at.is_null())
+        rows = (U.select().where(U.action.in_(ids_in(action_ids)), U.deleted_at.is_null())
                 .order_by(U.action, U.date, U.id))
         return {u.action_id: u for u in rows}
+
+    def latest_for_commitments(self, commitment_ids):
+        """{commitment id: newest live update on the commitment or on one of its actions}, one query.
+
+        The evidence of progress a commission register shows; an update on an action carries
+        the action (``update.action``) so the reader can say which one.
+        """
+        U, A = Update, ActionItem
+        owner = fn.COALESCE(U.commitment, A.commitment)
+        rows = (U.select(U, A, owner.alias("for_commitment"))
+                .join(A, JOIN.LEFT_OUTER, on=(U.action == A.id))
+                .where(owner.in_(ids_in(commitment_ids)), U.deleted_at.is_null(),
+                       U.action.is_null() | A.deleted_at.is_null())
+                .order_by(owner, U.date, U.id))
+        return {u.for_commitment: u for u in rows}
 
 
 updates = UpdateService()

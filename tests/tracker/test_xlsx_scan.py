@@ -1,0 +1,81 @@
+"""The pre-parser scan: sheets and string tables that would make python-calamine allocate
+gigabytes (and abort the process) are caught from the bytes, quickly; real files pass."""
+
+import time
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from tests.tracker import hostile
+from tracker import xlsx_scan
+
+CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "xlsx-real"
+
+
+def blocks_of(zf, name, size=64 * 1024):
+    def gen():
+        with zf.open(name) as part:
+            while block := part.read(size):
+                yield block
+    return gen
+
+
+def scan(path):
+    with zipfile.ZipFile(path) as zf:
+        for info in zf.infolist():
+            if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
+                xlsx_scan.scan_sheet(info.filename, blocks_of(zf, info.filename))
+            elif info.filename.endswith("sharedStrings.xml"):
+                xlsx_scan.scan_shared_strings(info.filename, blocks_of(zf, info.filename))
+
+
+@pytest.mark.parametrize("attack, reason", [
+    (hostile.million_cells, "cells"),
+    (hostile.million_cells_without_references, "cells"),
+    (hostile.huge_string_table, "different texts"),
+])
+def test_what_would_abort_the_reader_is_refused(tmp_path, attack, reason):
+    path = attack(tmp_path / "attack.xlsx")
+    started = time.monotonic()
+    with pytest.raises(xlsx_scan.TooBig, match=reason):
+        scan(path)
+    assert time.monotonic() - started < 1
+
+
+def test_extent_counts_cells_as_readers_place_them():
+    extent = xlsx_scan.SheetExtent()
+    extent.feed_exact(b'<row r="3"><c r="B3"><v>1</v></c><c></c><c><v>2</v></c></row><row><c><v>3</v></c></row>'
+                      b'<x:row r="9"><x:c r="AA9" s="1"/></x:row><row r="1048576"><c s="2"/></row>')
+    assert (extent.max_row, extent.max_col) == (4, 4)  # styled empty cells (AA9, the last row) hold nothing
+    fast = xlsx_scan.SheetExtent()
+    fast.feed_fast(b'<row r="3"><c r="B3" t="s"><v>0</v></c><c r="D3"><v>1</v></c></row>'
+                   b'<row r="7"><c r="A7"><v>1</v></c><c r="XFD7" s="3"/></row>')
+    assert (fast.max_row, fast.max_col) == (7, 4) and fast.cells == fast.referenced_cells == 3
+
+
+def test_a_tag_split_across_blocks_is_still_seen():
+    text = b'<row r="1"><c r="A1"><v>1</v></c></row><row r="500"><c r="ZZ500"><v>2</v></c></row>'
+    extent = xlsx_scan.scan_sheet("s", lambda: iter(text[i:i + 7] for i in range(0, len(text), 7)))
+    assert (extent.max_row, extent.max_col) == (500, 702)
+
+
+@pytest.mark.skipif(not CORPUS.is_dir(), reason="the shared corpus is not beside the repository")
+def test_real_files_pass_or_are_refused_for_their_size_only():
+    refused = []
+    for path in sorted(CORPUS.glob("*.xls[xm]")):
+        try:
+            scan(path)
+        except xlsx_scan.TooBig as exc:
+            refused.append((path.name, str(exc)))
+        except (zipfile.BadZipFile, KeyError, OSError, EOFError):
+            pass  # damaged packages are the gate's business, not the scan's
+    assert refused == []
+
+
+def test_deep_nesting_is_refused_even_split_between_blocks():
+    text = b"<worksheet><sheetData/>" + b"<x>a<y/>" * 3000 + b"</x>" * 3000 + b"</worksheet>"
+    with pytest.raises(xlsx_scan.TooBig, match="deep"):
+        xlsx_scan.scan_sheet("s", lambda: iter(text[i:i + 10_000] for i in range(0, len(text), 10_000)))
+    shallow = b"<worksheet><sheetData>" + b'<row r="1"><c r="A1" t="inlineStr"><is><r><t>x</t></r></is></c></row>' * 5000
+    xlsx_scan.scan_sheet("s", lambda: iter([shallow + b"</sheetData></worksheet>"]))

@@ -1,0 +1,300 @@
+"""Automatic rotating backups, and restoring one.
+
+Backups are SQLite copies written by :func:`tracker.db.backup_database` (online backup API, a
+temporary name renamed into place, created ``0600``) into the ``backups`` folder beside the
+database, named ``STEM-YYYYmmdd-HHMMSS-ffffff-REASON.db``.  :func:`backup_before` is called before
+every risky operation (an upgrade, an import, a restore); :func:`daily_backup_if_due` on the
+app's first start each day.  Each automatic reason keeps its newest :data:`KEEP_PER_REASON` copies;
+backups a person asked for (``manual``) are never deleted.
+
+:func:`restore` checks that the backup is a sound Stakeholder Tracker database (SQLite integrity,
+a schema this version understands), backs up the current database first, then replaces the
+contents.  When the current database can be opened, the backup is copied *into* it with the
+online backup API: one write transaction, so a crash leaves the old contents, and other
+programs with the file open see the old or the new data, never a mix and never a file they no
+longer hold.  A damaged database is kept aside (with its WAL) and the file replaced by a rename.
+People erased from the current database are erased again in the restored one.
+"""
+
+import contextlib
+import datetime as dt
+import os
+import re
+import shutil
+import sqlite3
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from tracker import db as dbmod
+from tracker import migrations
+from tracker.errors import DatabaseBusyError, DatabaseError, NewerDatabaseError, TrackerError
+from tracker.paths import backup_dir_for, ensure_private_dir
+
+KEEP_PER_REASON = 10
+NEVER_ROTATED = ("manual",)
+NAME_RE = re.compile(r"^(?P<stem>.+)-(?P<stamp>\d{8}-\d{6}-\d{6})-(?P<reason>[a-z0-9-]+)\.db$")
+
+
+@dataclass(frozen=True)
+class Backup:
+    path: Path
+    taken: dt.datetime  # local time, from the name
+    reason: str
+    size: int
+
+    @property
+    def name(self):
+        return self.path.name
+
+
+def backup_folder(db_path=None):
+    path = db_path or dbmod.current_path()
+    if path is None:
+        raise DatabaseError("Backups are taken by the database server for a PostgreSQL database.")
+    return backup_dir_for(Path(path))
+
+
+def list_backups(db_path=None):
+    """The backups of ``db_path`` (default: the open database), newest first."""
+    db_path = Path(db_path or dbmod.current_path())
+    folder = backup_folder(db_path)
+    found = []
+    if folder.is_dir():
+        for path in folder.iterdir():
+            m = NAME_RE.match(path.name)
+            if not m or m["stem"] != db_path.stem or not path.is_file():
+                continue
+            taken = dt.datetime.strptime(m["stamp"], "%Y%m%d-%H%M%S-%f")
+            found.append(Backup(path, taken, m["reason"], path.stat().st_size))
+    return sorted(found, key=lambda b: b.taken, reverse=True)
+
+
+PARTIAL_RE = re.compile(r"^\..+\.(?P<pid>\d+)\.partial$")
+STALE_PARTIAL_S = 24 * 3600
+
+
+def _writer_gone(path, pid):
+    if os.name == "posix":
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return True
+        except OSError:
+            return False
+        return False
+    return time.time() - path.stat().st_mtime > STALE_PARTIAL_S
+
+
+def clear_abandoned(folder):
+    """Remove half-written backups whose writer was killed (they never carry a backup's name)."""
+    removed = []
+    if not folder.is_dir():
+        return removed
+    for path in folder.iterdir():
+        m = PARTIAL_RE.match(path.name)
+        if m and int(m["pid"]) != os.getpid() and _writer_gone(path, int(m["pid"])):
+            with contextlib.suppress(OSError):
+                path.unlink()
+                removed.append(path)
+    return removed
+
+
+def rotate(reason, keep=KEEP_PER_REASON, db_path=None):
+    """Delete all but the newest ``keep`` backups taken for ``reason``; returns what was deleted."""
+    clear_abandoned(backup_folder(db_path))
+    if reason in NEVER_ROTATED:
+        return []
+    old = [b for b in list_backups(db_path) if b.reason == reason][keep:]
+    for backup in old:
+        with contextlib.suppress(FileNotFoundError):
+            backup.path.unlink()
+    return [b.path for b in old]
+
+
+def _reason_slug(reason):
+    slug = re.sub(r"[^a-z0-9]+", "-", reason.lower()).strip("-")
+    return slug or "auto"
+
+
+def backup_before(reason, keep=KEEP_PER_REASON):
+    """Back up the open SQLite database before ``reason`` (e.g. "import"), then rotate.
+
+    Returns the backup's path, or None for PostgreSQL (its server takes backups).  Raises
+    DatabaseError when the backup cannot be written, so the risky operation does not start.
+    """
+    if dbmod.current_path() is None:
+        return None
+    slug = _reason_slug(reason if reason.startswith("before-") else f"before-{reason}")
+    path = dbmod.backup_database(reason=slug)
+    rotate(slug, keep)
+    return path
+
+
+def daily_backup_if_due(today=None, keep=KEEP_PER_REASON):
+    """Take the day's backup on the first start of the day; returns its path or None."""
+    if dbmod.current_path() is None:
+        return None
+    today = today or dt.date.today()
+    if any(b.reason == "daily" and b.taken.date() == today for b in list_backups()):
+        return None
+    path = dbmod.backup_database(reason="daily")
+    rotate("daily", keep)
+    return path
+
+
+def find_backup(name_or_path, db_path=None):
+    """A backup named by path, or by its file name in the backups folder."""
+    path = Path(name_or_path).expanduser()
+    if path.is_file():
+        return path
+    if db_path is not None and path.name == str(name_or_path):
+        candidate = backup_folder(db_path) / path.name
+        if candidate.is_file():
+            return candidate
+    raise TrackerError(f"There is no backup {name_or_path}. List them with: tracker backups")
+
+
+def verify_backup(path):
+    """Raise DatabaseError unless ``path`` is a sound database this version can open; return its schema."""
+    path = Path(path)
+    try:
+        with open(path, "rb") as fh:
+            header = fh.read(16)
+    except OSError as exc:
+        raise DatabaseError(f"Cannot read the backup {path}: {exc.strerror or exc}.") from exc
+    if header != dbmod.SQLITE_MAGIC:
+        raise DatabaseError(f"{path.name} is not a Stakeholder Tracker backup (it is not an SQLite file).")
+    con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        result = [r[0] for r in con.execute("PRAGMA integrity_check").fetchall()]
+        if result != ["ok"]:
+            raise DatabaseError(f"The backup {path.name} is damaged; choose another backup.")
+        tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        row = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone() if "meta" in tables else None
+    except sqlite3.DatabaseError as exc:
+        raise DatabaseError(f"The backup {path.name} is damaged ({exc}); choose another backup.") from exc
+    finally:
+        con.close()
+    if row is None:
+        raise DatabaseError(f"{path.name} is an SQLite file but not a Stakeholder Tracker backup.")
+    version = int(row[0])
+    if version > migrations.LATEST_VERSION:
+        raise DatabaseError(f"The backup {path.name} was written by a newer version of Stakeholder Tracker "
+                            f"(schema {version}); install that version to restore it.")
+    return version
+
+
+def _erased_identities():
+    from tracker.models import Stakeholder
+
+    return [s.uuid for s in Stakeholder.select(Stakeholder.uuid).where(Stakeholder.erased_at.is_null(False))]
+
+
+def _reapply_erasures(identities):
+    from tracker.models import Stakeholder
+    from tracker.services import privacy
+
+    for identity in identities:
+        person = Stakeholder.get_or_none(Stakeholder.uuid == identity)
+        if person is not None and person.erased_at is None:
+            privacy.erase(person, source="restore (erased again after restoring an older backup)")
+
+
+def restore(backup, target):
+    """Replace the database at ``target`` by ``backup`` (see the module docstring).
+
+    Returns (the safety backup of what was there, or None; number of erasures re-applied).  The
+    database is left open on ``target`` (upgraded when the backup is older).
+    """
+    backup, target = Path(backup).expanduser(), Path(target).expanduser()
+    verify_backup(backup)
+    if backup.resolve() == target.resolve():
+        raise TrackerError("That is the database itself, not a backup.")
+    if not target.parent.is_dir():
+        raise DatabaseError(f"The folder {target.parent} does not exist.")
+    safety, erased = None, []
+    live = False
+    if target.exists():
+        kept_as = "damaged"
+        try:
+            dbmod.open_database(target, upgrade=False)
+            live = dbmod.database.obj.execute_sql("PRAGMA quick_check").fetchone()[0] == "ok"
+        except DatabaseBusyError:
+            raise
+        except NewerDatabaseError:
+            kept_as = "newer-version"
+        except Exception:  # any other failure to open or read means the file is damaged
+            live = False
+        if live:
+            with contextlib.suppress(Exception):
+                erased = _erased_identities()
+            safety = backup_before("restore")
+            _copy_into_open_database(backup)
+        else:
+            dbmod.close_database()
+            safety = _set_aside(target, kept_as)
+            _replace_file(backup, target)
+    else:
+        _replace_file(backup, target)
+    dbmod.close_database()
+    dbmod.open_database(target)
+    if erased:
+        _reapply_erasures(erased)
+    return safety, len(erased)
+
+
+def _copy_into_open_database(backup):
+    source = sqlite3.connect(f"file:{backup}?mode=ro", uri=True)
+    try:
+        source.backup(dbmod.database.obj.connection())
+    except sqlite3.OperationalError as exc:
+        raise dbmod.translate_operational_error(exc, dbmod.current_path()) from exc
+    finally:
+        source.close()
+
+
+def _set_aside(target, reason):
+    """Keep a database we cannot open (and its WAL) in the backups folder before it is replaced."""
+    folder = ensure_private_dir(backup_dir_for(target))
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+    kept = folder / f"{target.stem}-{stamp}-{reason}.db"
+    try:
+        _private_copy(target, kept)
+        for suffix in ("-wal", "-shm"):
+            side = target.with_name(target.name + suffix)
+            if side.exists():
+                if suffix == "-wal":
+                    _private_copy(side, kept.with_name(kept.name + suffix))
+                side.unlink()  # a stale WAL would be replayed into the restored file
+    except OSError as exc:
+        raise DatabaseError(f"Cannot keep a copy of the damaged database in {folder}: "
+                            f"{exc.strerror or exc}. Nothing was changed.") from exc
+    return kept
+
+
+def _private_copy(src, dest):
+    tmp = dest.with_name(f".{dest.name}.partial")
+    with contextlib.suppress(FileNotFoundError):
+        tmp.unlink()
+    fd = os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    try:
+        with os.fdopen(fd, "wb") as out, open(src, "rb") as inp:
+            shutil.copyfileobj(inp, out, 1024 * 1024)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(tmp, dest)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
+
+
+def _replace_file(backup, target):
+    try:
+        _private_copy(backup, target)
+        dbmod.sync_folder(target.parent)
+    except OSError as exc:
+        raise DatabaseError(f"Cannot restore into {target}: {exc.strerror or exc}. "
+                            f"The database was not changed.") from exc
+    # The copy is a DELETE-journal file; opening it switches it to WAL like every database.

@@ -1,0 +1,145 @@
+"""Personal data: erasing a person on request (UK GDPR right to erasure) and the retention review.
+
+:func:`erase` keeps a tombstone (the record's ID, kind and sector, named ``Erased person``, with
+``erased_at`` set) so that links from commitments, actions and attendance still resolve and the
+exchange workbook can carry the erasure to the other councils.  Everything else that describes
+the person goes, in one transaction: their contact details, role, notes, scores and tags, the
+text of updates written about them, their notes on attendance records, and the old and new
+values the audit trail kept for all of those records.  SQLite's ``secure_delete`` overwrites the
+freed space and the WAL is checkpointed, so the values do not linger in the file either.
+Backups taken before the erasure still hold them until rotated out; a restore erases again
+everyone erased in the database it replaces (see ``tracker.backups``).
+
+:func:`retention_review` lists people nobody has touched for a number of months (a setting
+kept in the database, so every user of that database shares it).
+"""
+
+import datetime as dt
+import json
+
+from peewee import SqliteDatabase, fn
+
+from tracker.db import database
+from tracker.errors import TrackerError
+from tracker.models import Attendance, AuditEntry, Event, Meta, Stakeholder, Update, utcnow
+from tracker.services import audit
+
+ERASED_NAME = "Erased person"
+ERASED_UPDATE_TEXT = "(erased on request)"
+# Field -> value once erased.  Kind and sector stay: they say what the tombstone was, not who.
+ERASED_VALUES = {
+    "name": ERASED_NAME, "role": "", "email": "", "phone": "", "address": "", "website": "",
+    "tags": "", "notes": "", "influence": None, "interest": None, "organisation": None,
+}
+RETENTION_KEY = "retention_months"
+DEFAULT_RETENTION_MONTHS = 24
+
+
+def erase(person, source=""):
+    """Erase ``person`` (a Stakeholder of kind person) everywhere; returns the tombstone."""
+    person = Stakeholder.get_by_id(person.id)
+    if person.kind != "person":
+        raise TrackerError(f"Stakeholder {person.uuid} is an organisation, not a person; only people can be "
+                           f"erased. Delete it instead if it should go.")
+    if person.erased_at is not None:
+        return person
+    db = database.obj
+    sqlite = isinstance(db, SqliteDatabase)
+    if sqlite:
+        db.execute_sql("PRAGMA secure_delete = ON")
+    try:
+        with database.atomic():
+            _erase_in_transaction(person, source)
+    finally:
+        if sqlite:
+            db.execute_sql("PRAGMA secure_delete = OFF")
+    if sqlite:
+        db.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    return Stakeholder.get_by_id(person.id)
+
+
+def _erase_in_transaction(person, source):
+    now = utcnow()
+    values = {getattr(Stakeholder, name): value for name, value in ERASED_VALUES.items()}
+    values.update({Stakeholder.erased_at: now, Stakeholder.updated_at: now,
+                   Stakeholder.version: person.version + 1})
+    Stakeholder.update(values).where(Stakeholder.id == person.id).execute()
+    scrubbed = [person.uuid]
+    notes = list(Update.select().where(Update.stakeholder == person.id))
+    for note in notes:
+        Update.update({Update.text: ERASED_UPDATE_TEXT, Update.version: note.version + 1, Update.updated_at: now,
+                       Update.deleted_at: note.deleted_at or now}).where(Update.id == note.id).execute()
+        scrubbed.append(note.uuid)
+    AuditEntry.update({AuditEntry.old_value: None, AuditEntry.new_value: None}).where(
+        AuditEntry.record_uuid.in_(scrubbed)).execute()
+    for visit in Attendance.select().where(Attendance.stakeholder == person.id):
+        _scrub_attendance(visit, now)
+    audit.write(Stakeholder.get_by_id(person.id), "erase", source=source)
+
+
+def _scrub_attendance(visit, now):
+    """An attendance record stays (the event happened); the notes about the person go."""
+    if visit.notes:
+        Attendance.update({Attendance.notes: "", Attendance.version: visit.version + 1,
+                           Attendance.updated_at: now}).where(Attendance.id == visit.id).execute()
+    entries = AuditEntry.select().where(AuditEntry.record_uuid == visit.uuid)
+    for entry in entries:
+        if entry.field == "notes":
+            entry.old_value = entry.new_value = None
+            entry.save()
+        elif entry.operation == "create" and entry.new_value:
+            snapshot = json.loads(entry.new_value)
+            if snapshot.pop("notes", None) is not None:
+                entry.new_value = json.dumps(snapshot, ensure_ascii=False, sort_keys=True)
+                entry.save()
+
+
+def retention_months():
+    row = Meta.get_or_none(Meta.key == RETENTION_KEY)
+    return int(row.value) if row is not None else DEFAULT_RETENTION_MONTHS
+
+
+def set_retention_months(months):
+    if not isinstance(months, int) or not 1 <= months <= 1200:
+        raise TrackerError("The retention period must be a whole number of months from 1 to 1200.")
+    Meta.insert(key=RETENTION_KEY, value=str(months)).on_conflict(
+        conflict_target=[Meta.key], update={Meta.value: str(months)}).execute()
+
+
+def _months_before(today, months):
+    year, month = divmod(today.year * 12 + today.month - 1 - months, 12)
+    day = min(today.day, 28)
+    return dt.date(year, month + 1, day)
+
+
+def retention_review(months=None, today=None):
+    """People (not erased, not deleted) with no change, update or attendance for ``months`` months.
+
+    Returns (cutoff date, [(stakeholder, date of last activity)]), oldest activity first.
+    """
+    months = retention_months() if months is None else months
+    if not isinstance(months, int) or months < 1:
+        raise TrackerError("The retention period must be a whole number of months, at least 1.")
+    cutoff = _months_before(today or dt.date.today(), months)
+    cutoff_at = dt.datetime.combine(cutoff, dt.time())
+    S = Stakeholder
+    recent_updates = Update.select(Update.stakeholder).where(
+        Update.stakeholder.is_null(False), (Update.date >= cutoff) | (Update.updated_at >= cutoff_at))
+    recent_visits = (Attendance.select(Attendance.stakeholder).join(Event)
+                     .where((Event.date >= cutoff) | (Attendance.updated_at >= cutoff_at)))
+    people = (S.select().where(S.kind == "person", S.erased_at.is_null(), S.deleted_at.is_null(),
+                               S.updated_at < cutoff_at, S.id.not_in(recent_updates), S.id.not_in(recent_visits))
+              .order_by(S.updated_at, S.id))
+    people = list(people)
+    last_note = dict(Update.select(Update.stakeholder, fn.MAX(Update.date))
+                     .where(Update.stakeholder.in_([p.id for p in people])).group_by(Update.stakeholder).tuples())
+    result = []
+    for p in people:
+        last = p.updated_at.date()
+        note = last_note.get(p.id)
+        if note is not None:
+            note = note if isinstance(note, dt.date) else dt.date.fromisoformat(str(note))
+            last = max(last, note)
+        result.append((p, last))
+    result.sort(key=lambda pair: pair[1])
+    return cutoff, result
