@@ -9,6 +9,7 @@ Every text cell goes through :func:`tracker.spreadsheet.text_cell` (never a form
 data says) and the file through :func:`tracker.spreadsheet.save_atomically`.
 """
 
+from copy import copy
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -17,7 +18,7 @@ from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Si
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
 
-from tracker.spreadsheet import WriteFailed, save_atomically, text_cell
+from tracker.spreadsheet import WriteFailed, save_atomically, style_array, text_cell
 
 TITLE_ROWS = 4  # title, filters, generated on/by, counts and notes
 HEADER_ROW = TITLE_ROWS + 2  # a blank row, then the header
@@ -125,9 +126,10 @@ def _write_rows_sheet(wb, report):
     _title_block(ws, report, report.notes)
     ws.append([text_cell(ws, c.header, "Report header") for c in columns])
 
-    styles = [CELL_STYLE[c.kind] for c in columns]
+    arrays = {name: style_array(ws, name) for name in {*CELL_STYLE.values(), *OVERDUE_STYLE.values()}}
+    styles = [arrays[CELL_STYLE[c.kind]] for c in columns]
     keys = [c.key for c in columns]
-    marked = [(n, c, OVERDUE_STYLE[c.kind]) for n, c in enumerate(columns) if c.highlight]
+    marked = [(n, c, arrays[OVERDUE_STYLE[c.kind]]) for n, c in enumerate(columns) if c.highlight]
     wrapped = [(c.key, c.width * CHARS_PER_WIDTH) for c in columns if c.kind == "wrap"]
     for n_row, row in enumerate(report.rows, start=HEADER_ROW + 1):
         # Spreadsheet programs do not grow rows to fit wrapped text they did not type themselves.
@@ -137,7 +139,7 @@ def _write_rows_sheet(wb, report):
         cells = [text_cell(ws, row.get(key), style) for key, style in zip(keys, styles)]
         for n, column, style in marked:
             if report.highlighted(row, column):
-                cells[n].style = style
+                cells[n]._style = copy(style)
         ws.append(cells)
 
     first, last = HEADER_ROW + 1, HEADER_ROW + max(len(report.rows), 1)
