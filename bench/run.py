@@ -70,7 +70,7 @@ def median_pair(ours, baseline, repeats):
 
 def ratio_row(ours_s, baseline_s, target):
     ratio = ours_s / baseline_s
-    return {"ours_s": round(ours_s, 3), "baseline_s": round(baseline_s, 3), "ratio": round(ratio, 2),
+    return {"ours_s": round(ours_s, 4), "baseline_s": round(baseline_s, 4), "ratio": round(ratio, 2),
             "target": target, "within_target": ratio <= target}
 
 
@@ -370,7 +370,7 @@ class Bench:
             times.append(time.perf_counter() - start)
             assert any(out.glob("*.csv")), "LibreOffice wrote no CSV"
         lo = statistics.median(times)
-        self.put("libreoffice_csv", {"ours_s": round(ours_s, 3), "baseline_s": round(lo, 3),
+        self.put("libreoffice_csv", {"ours_s": round(ours_s, 4), "baseline_s": round(lo, 4),
                                      "ratio": round(ours_s / lo, 2), "target": None,
                                      "note": "ours = import of the workbook; baseline = LibreOffice; below 1 beats it"})
 
@@ -399,9 +399,10 @@ class Bench:
     # -- the desktop app --
     def gui(self):
         if not feature("ui.mainwindow") or not feature("PySide6"):
-            for key, unit, target in (("gui_first_rows", "ms", 300), ("gui_filter_keystroke", "ms", 100),
-                                      ("gui_sort_due", "ms", 300), ("peak_rss", "mb", 300)):
-                self.put(key, missing(target))
+            why = NOT_AVAILABLE if not feature("ui.mainwindow") else "PySide6 is not installed"
+            for key, target in (("gui_first_rows", 300), ("gui_filter_keystroke", 100), ("gui_sort_due", 300),
+                                ("peak_rss", 300)):
+                self.put(key, missing(target, why))
             return
         runs = []
         for _ in range(self.repeats):
@@ -440,7 +441,7 @@ def report_writer():
 def cold_start(folder, repeats):
     """Seconds from starting the app's process to its main window painted, on the demo data."""
     if not feature("ui.app") or not feature("PySide6"):
-        return missing(1500)
+        return missing(1500, NOT_AVAILABLE if not feature("ui.app") else "PySide6 is not installed")
     from tracker.db import close_database, open_database
     from tracker.demo import load_demo
 
