@@ -203,10 +203,11 @@ class RecordService:
         with database.atomic():
             extras = self.before_create_many(states)
             now = utcnow()
-            uuids, texts, linked = [], [], {}
+            created, uuids, texts, linked = [], [], [], {}
             for state, extra, identity, councils in zip(states, extras, identities, link_sets):
                 state.update(extra)
-                state["uuid"] = (uuid.uuid4() if identity is None else uuid.UUID(str(identity))).hex
+                created.append(uuid.uuid4() if identity is None else uuid.UUID(str(identity)))
+                state["uuid"] = created[-1].hex
                 uuids.append(state["uuid"])
                 texts.append(audit.creation_text(state, councils, linked))
             bulk_insert(self.model, states, constants={"origin_council": home_council(), "created_at": now,
@@ -215,7 +216,7 @@ class RecordService:
                 self._link_councils_many(uuids, link_sets)
             audit.write_creations(self.model, uuids, texts, source=source)
         refresh_statistics()
-        return [uuid.UUID(u) for u in uuids]
+        return created
 
     def before_create_many(self, states):
         """``before_create`` for a batch; a service whose values depend on each other overrides it."""
