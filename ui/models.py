@@ -248,7 +248,7 @@ class RecordTableModel(QAbstractTableModel):
         if not 0 <= column < len(self.columns) or self.columns[column].sort is None:
             return
         key, descending = self.columns[column].sort, order == Qt.SortOrder.DescendingOrder
-        if (key, descending) == (self.sort_key, self.descending) and self.rows:
+        if (key, descending) == (self.sort_key, self.descending):
             return  # e.g. the view setting its sort indicator to what the model already shows
         self.sort_key, self.descending = key, descending
         self.refresh()
