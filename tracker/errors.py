@@ -41,3 +41,9 @@ class ValidationError(TrackerError):
         self.what = what
         details = "; ".join(f"{field.replace('_', ' ')}: {reason}" for field, reason in self.errors.items())
         super().__init__(f"The {what} was not saved. {details}")
+
+    def in_row(self, number, total):
+        """This error as raised for row ``number`` of a batch of ``total`` of which nothing was saved."""
+        self.row = number
+        self.args = (f"Row {number} of {total}: {self.args[0]} None of the {total} rows were saved.",)
+        return self

@@ -90,11 +90,40 @@ class NotesField(Field):
         self.input.textChanged.connect(slot)
 
 
+class LoadingCombo(QComboBox):
+    """A combo box that reads its full list only when someone is about to use it (focus or popup).
+
+    ``defer(load)`` gives the function that fills it; until it runs the box holds what was set.
+    Loading every record picker each time a record is shown took seconds with 5,000
+    stakeholders and 10,000 commitments, and kept them all in memory for every editor.
+    """
+
+    def __init__(self):
+        super().__init__()
+        self._pending = None
+
+    def defer(self, load):
+        self._pending = load
+
+    def ensure_loaded(self):
+        if self._pending is not None:
+            load, self._pending = self._pending, None
+            load()
+
+    def focusInEvent(self, event):
+        self.ensure_loaded()
+        super().focusInEvent(event)
+
+    def showPopup(self):
+        self.ensure_loaded()
+        super().showPopup()
+
+
 class ComboField(Field):
     """A fixed list of (label, value) choices; the value may be a code, a number or a record."""
 
-    def __init__(self, name, label, choices=(), allow_empty=False, empty_text="(none)"):
-        combo = QComboBox()
+    def __init__(self, name, label, choices=(), allow_empty=False, empty_text="(none)", combo=None):
+        combo = combo if combo is not None else QComboBox()
         # Long titles must not widen the form beyond the pane; the popup shows them in full.
         combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         combo.setMinimumContentsLength(12)
@@ -148,15 +177,17 @@ class ScoreField(ComboField):
 
 
 class RecordField(ComboField):
-    """A picker over live records, reloaded from a service function before each record is shown."""
+    """A picker over live records, read from a service function when it is used (see LoadingCombo)."""
 
     def __init__(self, name, label, load, allow_empty=True):
         self.load = load
-        super().__init__(name, label, (), allow_empty)
+        super().__init__(name, label, (), allow_empty, combo=LoadingCombo())
         self.input.setEditable(False)
 
     def reload_choices(self):
-        self.set_choices([(str(r), r) for r in self.load()])
+        """Read the list again when the picker is next used; until then it holds the value shown."""
+        self.set_choices(())
+        self.input.defer(lambda: self.set_choices([(str(r), r) for r in self.load()]))
 
 
 class DateField(Field):

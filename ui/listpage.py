@@ -12,6 +12,7 @@ from tracker import services, vocab
 from tracker.services.stakeholders import GRID_QUADRANTS
 from ui import errors
 from ui.editors import SINGULAR, RecordEditor
+from ui.fields import LoadingCombo
 from ui.models import RecordTableModel
 from ui.resources import icon
 
@@ -21,16 +22,20 @@ DUE_WITHIN = [("Any due date", None), ("Due within 7 days", 7), ("Due within 14 
               ("Due within 30 days", 30), ("Due within 90 days", 90)]
 
 
-class FilterCombo(QComboBox):
-    """A filter choice; the first item, "Any …", means no filter."""
+class FilterCombo(LoadingCombo):
+    """A filter choice; the first item, "Any …", means no filter.  ``choices`` may be a function,
+    called when the filter is first used (the list of people is long)."""
 
     def __init__(self, key, any_text, choices):
         super().__init__()
         self.key = key
         self.setAccessibleName(f"Filter by {key.replace('_', ' ')}")
         self.addItem(any_text, None)
-        for label, value in choices:
-            self.addItem(label, value)
+        if callable(choices):
+            self.defer(lambda: self.fill(choices()))
+        else:
+            for label, value in choices:
+                self.addItem(label, value)
         self.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         # Narrow enough that the window fits a small laptop screen at 150%; the popup shows all.
         self.setMinimumContentsLength(min(10, max(len(self.itemText(i)) for i in range(self.count()))))
@@ -38,7 +43,22 @@ class FilterCombo(QComboBox):
     def value(self):
         return self.currentData()
 
+    def fill(self, choices):
+        """Replace the choices, keeping the current one selected (without a change signal)."""
+        current = self.value()
+        self.blockSignals(True)
+        while self.count() > 1:
+            self.removeItem(1)
+        for label, value in choices:
+            self.addItem(label, value)
+        self._select(current)
+        self.blockSignals(False)
+
     def set_value(self, value):
+        self.ensure_loaded()
+        self._select(value)
+
+    def _select(self, value):
         key = getattr(value, "id", value)
         for i in range(self.count()):
             if getattr(self.itemData(i), "id", self.itemData(i)) == key:
@@ -71,12 +91,12 @@ def filter_widgets(kind_key):
     if kind_key == "commitments":
         return [council, FilterCombo("status", "All statuses", _vocab_choices(vocab.COMMITMENT_STATUSES)),
                 FilterCombo("theme", "All themes", _vocab_choices(vocab.THEMES)),
-                FilterCombo("made_by", "Made by anyone", _people_choices()),
+                FilterCombo("made_by", "Made by anyone", _people_choices),
                 FilterCombo("rag", "Any RAG", _vocab_choices(vocab.RAG)),
                 FilterCombo("due_within", DUE_WITHIN[0][0], DUE_WITHIN[1:]),
                 FilterCheck("overdue", "&Overdue")]
     return [council, FilterCombo("status", "All statuses", _vocab_choices(vocab.ACTION_STATUSES)),
-            FilterCombo("owner", "Any owner", _people_choices()),
+            FilterCombo("owner", "Any owner", _people_choices),
             FilterCombo("priority", "Any priority", _vocab_choices(vocab.PRIORITIES)),
             FilterCombo("due_within", DUE_WITHIN[0][0], DUE_WITHIN[1:]),
             FilterCheck("overdue", "&Overdue"), FilterCheck("open", "O&pen only")]
@@ -95,6 +115,9 @@ class FilterCheck(QCheckBox):
         self.setChecked(bool(value))
 
 
+FIT_ROWS = 50  # rows measured when fitting columns to their contents (all 200 of a batch: 4x as long)
+
+
 class RecordTable(QTableView):
     def __init__(self, model, name):
         super().__init__()
@@ -102,7 +125,6 @@ class RecordTable(QTableView):
         self.setAccessibleName(name)
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.setSortingEnabled(True)
         self.setAlternatingRowColors(True)
         self.setWordWrap(False)
         self.verticalHeader().setVisible(False)
@@ -111,8 +133,13 @@ class RecordTable(QTableView):
         header = self.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
-        header.setSortIndicator(model.sort_column(), Qt.SortOrder.AscendingOrder)
+        # The indicator first: enabling sorting sorts by it, so the list keeps the model's own order
+        # (due date for actions) and is read once rather than three times.
+        header.setSortIndicator(model.sort_column(),
+                                Qt.SortOrder.DescendingOrder if model.descending else Qt.SortOrder.AscendingOrder)
+        self.setSortingEnabled(True)
         self.setTabKeyNavigation(False)  # Tab leaves the table; arrows move within it
+        header.setResizeContentsPrecision(FIT_ROWS)
 
     def fit_columns(self):
         """Columns as wide as their contents, but no column wider than about 45 characters."""
@@ -214,16 +241,10 @@ class ListPage(QWidget):
 
     def reload_filter_choices(self):
         for w in self.filters:
-            if w.key in ("council", "owner", "made_by"):
-                current = w.value()
-                choices = _council_choices() if w.key == "council" else _people_choices()
-                w.blockSignals(True)
-                while w.count() > 1:
-                    w.removeItem(1)
-                for label, value in choices:
-                    w.addItem(label, value)
-                w.set_value(current)
-                w.blockSignals(False)
+            if w.key == "council":
+                w.fill(_council_choices())
+            elif w.key in ("owner", "made_by"):
+                w.defer(lambda w=w: w.fill(_people_choices()))
 
     def _update_count(self):
         noun = SINGULAR[self.kind_key] if self.model.total == 1 else self.kind_key
@@ -342,10 +363,9 @@ class DeletedPage(QWidget):
         self.restore_button.clicked.connect(self.restore_current)
         bar.addWidget(self.restore_button)
         layout.addLayout(bar)
-        self.models = {key: RecordTableModel(key, deleted=True, parent=self) for _, key in DELETED_KINDS}
-        for model in self.models.values():
-            model.sort_key, model.descending = "updated", True
-            model.refresh()
+        # Each kind's list is read when shown (refresh, or choosing the kind), not when the window opens.
+        self.models = {key: RecordTableModel(key, deleted=True, parent=self, sort="updated", descending=True,
+                                             load=False) for _, key in DELETED_KINDS}
         self.table = RecordTable(self.models["stakeholders"], "Deleted items")
         self.table.doubleClicked.connect(lambda index: self.restore_current())
         layout.addWidget(self.table, 1)

@@ -152,7 +152,7 @@ class ListContext:
 class RecordTableModel(QAbstractTableModel):
     """Rows of one record kind for the current search, filters and sort, fetched in batches."""
 
-    def __init__(self, kind_key, deleted=False, parent=None):
+    def __init__(self, kind_key, deleted=False, parent=None, sort=None, descending=False, load=True):
         super().__init__(parent)
         self.context = ListContext()
         self.kind = kinds(self.context)[kind_key]
@@ -161,11 +161,12 @@ class RecordTableModel(QAbstractTableModel):
         self.columns = self.kind.columns + ([DELETED_COLUMN] if deleted else [])
         self.search = ""
         self.filters = {}
-        self.sort_key = self.service.default_sort
-        self.descending = False
+        self.sort_key = sort or self.service.default_sort
+        self.descending = descending
         self.rows = []
         self.total = 0
-        self.refresh()
+        if load:
+            self.refresh()
 
     # ---- state -------------------------------------------------------------------
     def query_args(self):
@@ -246,8 +247,10 @@ class RecordTableModel(QAbstractTableModel):
     def sort(self, column, order=Qt.SortOrder.AscendingOrder):
         if not 0 <= column < len(self.columns) or self.columns[column].sort is None:
             return
-        self.sort_key = self.columns[column].sort
-        self.descending = order == Qt.SortOrder.DescendingOrder
+        key, descending = self.columns[column].sort, order == Qt.SortOrder.DescendingOrder
+        if (key, descending) == (self.sort_key, self.descending):
+            return  # e.g. the view setting its sort indicator to what the model already shows
+        self.sort_key, self.descending = key, descending
         self.refresh()
 
     def sort_column(self):

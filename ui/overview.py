@@ -78,7 +78,7 @@ class HomePage(QWidget):
         layout.addLayout(lists, 1)
         hint = QLabel("Double-click or press Enter on an item to open it.")
         layout.addWidget(hint)
-        self.refresh()
+        # Filled when shown (the main window refreshes the overview each time it is opened).
 
     def refresh(self):
         counts = services.stats()
@@ -153,7 +153,7 @@ class GridPage(QWidget):
         layout.addLayout(grid, 1)
         self.unscored = QLabel()
         layout.addWidget(self.unscored)
-        self.refresh()
+        # Filled when shown (the main window refreshes the grid each time it is opened).
 
     def refresh(self):
         for widget in self.lists.values():

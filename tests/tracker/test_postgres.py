@@ -54,3 +54,17 @@ def test_validation_locking_and_soft_delete_on_postgres(pg):
     services.stakeholders.delete(org)
     assert services.stakeholders.count() == 0 and services.stakeholders.count(deleted=True) == 1
     assert [e.operation for e in services.history(org.uuid)] == ["create", "update", "delete"]
+
+
+def test_create_many_on_postgres(pg):
+    org = services.stakeholders.create(name="Org", sector="police")
+    havering = services.councils.find("Havering")
+    uuids = services.commitments.create_many(
+        [{"title": f"Promise {i}", "made_by": org, "date_made": dt.date(2019, 1, 16), "councils": [havering]}
+         for i in range(3)])
+    made = [services.commitments.get(u) for u in uuids]
+    assert [c.title for c in made] == ["Promise 0", "Promise 1", "Promise 2"]
+    assert all([x.name for x in services.commitments.councils_of(c)] == ["Havering"] for c in made)
+    assert [e.operation for e in services.history(uuids[0])] == ["create"]
+    refs = services.actions.create_many([{"title": "a", "owner": org}, {"title": "b"}])
+    assert [services.actions.get(u).reference for u in refs] == ["X-A0001", "X-A0002"]

@@ -79,3 +79,14 @@ def test_deep_nesting_is_refused_even_split_between_blocks():
         xlsx_scan.scan_sheet("s", lambda: iter(text[i:i + 10_000] for i in range(0, len(text), 10_000)))
     shallow = b"<worksheet><sheetData>" + b'<row r="1"><c r="A1" t="inlineStr"><is><r><t>x</t></r></is></c></row>' * 5000
     xlsx_scan.scan_sheet("s", lambda: iter([shallow + b"</sheetData></worksheet>"]))
+
+
+@pytest.mark.parametrize("text", [
+    b"<a>" * 300, b"<a>" * 255 + b"</a>", b"<a><!-- </b> -->" * 300, b"<a>x<b/>" * 300,
+    b"<a>" * 100 + b"</a>" + b"<a>" * 200, b"<a ><!----><b/>text" * 256, b"<x:a>" * 257, b"<a/>" * 500,
+    b"<a>" * 255 + b"<!-- x --><c/>" + b"<d>", b"<r>" + b"<c><v>1</v></c>" * 400 + b"</r>",
+    b"</a>" + b"<a>" * 256 + b"</a>", b"<a>" * 256,
+])
+def test_the_nesting_check_finds_exactly_what_the_full_search_finds(text):
+    """too_deep only searches stretches between end tags (outside comments); the answer must not change."""
+    assert xlsx_scan.too_deep(text) == bool(xlsx_scan._DEEP.search(text))

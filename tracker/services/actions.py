@@ -48,14 +48,26 @@ class ActionService(RecordService):
     def before_create(self, state):
         return {"reference": self.next_reference()}
 
+    def before_create_many(self, states):
+        prefix, number = self._next_number()
+        return [{"reference": f"{prefix}{n:04d}"} for n in range(number, number + len(states))]
+
     def next_reference(self):
         """The next reference in this database's series, e.g. BD-A0042 (the home council's code)."""
+        prefix, number = self._next_number()
+        return f"{prefix}{number:04d}"
+
+    def _next_number(self):
         council = home_council()
         prefix = f"{council.code if council else 'X'}-A"
-        last = (ActionItem.select(fn.MAX(ActionItem.reference))
-                .where(ActionItem.reference.startswith(prefix)).scalar())
-        number = int(REFERENCE_RE.match(last).group("number")) + 1 if last and REFERENCE_RE.match(last) else 1
-        return f"{prefix}{number:04d}"
+        # The longest reference is the highest number ("BD-A10000" sorts before "BD-A9999" as text).
+        latest = (ActionItem.select(ActionItem.reference).where(ActionItem.reference.startswith(prefix))
+                  .order_by(fn.LENGTH(ActionItem.reference).desc(), ActionItem.reference.desc()).limit(50))
+        for (reference,) in latest.tuples():
+            match = REFERENCE_RE.match(reference)
+            if match and match.group("prefix") == prefix:
+                return prefix, int(match.group("number")) + 1
+        return prefix, 1
 
     def filter_keys(self):
         return ("council", "status", "owner", "commitment", "priority", "overdue", "due_within",

@@ -11,13 +11,15 @@ import uuid
 
 from peewee import Model
 
-from tracker.models import AuditEntry
+from tracker.models import AuditEntry, utcnow
 from tracker.services.actor import current_actor
 
 
 def as_text(value):
     if value is None:
         return None
+    if value.__class__ is str:
+        return value
     if isinstance(value, Model):
         return str(value.uuid)
     if isinstance(value, uuid.UUID):
@@ -29,11 +31,12 @@ def as_text(value):
     return str(value)
 
 
-def write(record, operation, changes=None, source="", snapshot=None):
+def write(record, operation, changes=None, source="", snapshot=None, councils=None):
     """Record ``operation`` on ``record``; ``changes`` maps field to (old, new).
 
-    A creation is one entry whose new value is a JSON ``snapshot`` of the fields set, so that
-    creating many records does not multiply the trail by the number of fields.
+    A creation is one entry whose new value is a JSON ``snapshot`` of the fields set (see
+    :func:`creation_text`), so that creating many records does not multiply the trail by the
+    number of fields.
     """
     actor = current_actor()
     base = {
@@ -45,8 +48,7 @@ def write(record, operation, changes=None, source="", snapshot=None):
         "source": source,
     }
     if snapshot is not None:
-        AuditEntry.create(**base, new_value=json.dumps({k: as_text(v) for k, v in snapshot.items()},
-                                                      ensure_ascii=False, sort_keys=True))
+        AuditEntry.create(**base, new_value=creation_text(snapshot, councils))
         return
     if not changes:
         AuditEntry.create(**base)
@@ -54,6 +56,44 @@ def write(record, operation, changes=None, source="", snapshot=None):
     AuditEntry.insert_many(
         [dict(base, field=field, old_value=as_text(old), new_value=as_text(new)) for field, (old, new) in changes.items()]
     ).execute()
+
+
+_encode_snapshot = json.JSONEncoder(ensure_ascii=False, sort_keys=True).encode
+
+
+def creation_text(values, councils=None, linked_cache=None):
+    """The JSON a creation's entry holds: the fields given a value (not the UUID) and the councils by name.
+
+    ``linked_cache`` (a dict shared across a batch) remembers the UUIDs of linked records.
+    """
+    texts = {}
+    for key, value in values.items():
+        if value is None or key == "uuid":
+            continue
+        if value.__class__ is str:
+            if value:
+                texts[key] = value
+        elif linked_cache is not None and isinstance(value, Model):
+            ref = (value.__class__, value.__data__.get("id"))
+            text = linked_cache.get(ref)
+            if text is None:
+                text = linked_cache[ref] = as_text(value)
+            texts[key] = text
+        else:
+            texts[key] = as_text(value)
+    if councils:
+        texts["councils"] = as_text(sorted(c.name for c in councils))
+    return _encode_snapshot(texts)
+
+
+def write_creations(model, uuids, texts, source=""):
+    """The creation entries (``texts`` from :func:`creation_text`) of a batch of new records, in one executemany."""
+    from tracker.services.base import bulk_insert
+
+    actor = current_actor()
+    bulk_insert(AuditEntry, [{"record_uuid": u, "new_value": text} for u, text in zip(uuids, texts)],
+                constants={"at": utcnow(), "user": actor.user, "council": actor.council, "operation": "create",
+                           "table": model._meta.table_name, "field": "", "old_value": None, "source": source})
 
 
 def history(record_uuid):

@@ -6,12 +6,14 @@ kind's module subclasses it with its fields, its validation rules and its filter
 """
 
 import datetime as dt
+import functools
+import itertools
 import re
 import uuid
 
-from peewee import ForeignKeyField, Query, fn
+from peewee import ForeignKeyField, Query, UUIDField, fn
 
-from tracker.db import database
+from tracker.db import database, refresh_statistics
 from tracker.errors import NotFoundError, StaleEditError, ValidationError
 from tracker.models import Council, utcnow
 from tracker.services import audit
@@ -60,12 +62,7 @@ class RecordService:
         ``deleted``: False for live records, True for the deleted-items view.
         """
         model = self.model
-        q = self.base_query()
-        q = q.where(model.deleted_at.is_null(not deleted))
-        for term in (search or "").split():
-            q = q.where(self.search_condition(term))
-        if filters:
-            q = self.apply_filters(q, filters)
+        q = self._matching(self.base_query(), search, filters, deleted)
         key = sort or self.default_sort
         expr = self.sort_fields.get(key)
         if expr is None:
@@ -77,7 +74,17 @@ class RecordService:
         return list(self.query(**query_args).offset(offset).limit(limit))
 
     def count(self, search="", filters=None, deleted=False):
-        return self.query(search=search, filters=filters, deleted=deleted).order_by().count()
+        # Without the joins a list's page needs: search and filters only use the record's own table
+        # (and subqueries), and counting through the joins costs ~20x at 100,000 rows.
+        return self._matching(self.model.select(fn.COUNT(self.model.id)), search, filters, deleted).scalar()
+
+    def _matching(self, q, search, filters, deleted):
+        q = q.where(self.model.deleted_at.is_null(not deleted))
+        for term in (search or "").split():
+            q = q.where(self.search_condition(term))
+        if filters:
+            q = self.apply_filters(q, filters)
+        return q
 
     def base_query(self):
         return self.model.select()
@@ -103,8 +110,9 @@ class RecordService:
     def clean(self, data):
         """Normalise user input: trim text, empty optional text to ''."""
         out = {}
+        allowed = self._field_names()
         for key, value in data.items():
-            if key not in self.fields and key != "councils":
+            if key not in allowed:
                 raise ValueError(f"{self.what} has no field {key!r}")
             if isinstance(value, str):
                 value = value.strip()
@@ -118,21 +126,33 @@ class RecordService:
             value = data.get(name)
             if value is None or (isinstance(value, str) and not value):
                 errors[name] = "is required"
+        for name, max_length, is_date, linked in self._field_rules():
+            value = data.get(name)
+            if value is None:
+                continue
+            if max_length and isinstance(value, str) and len(value) > max_length:
+                errors[name] = f"is too long (at most {max_length:,} characters)"
+            if is_date and not _is_date(value):
+                errors[name] = "is not a date"
+            if linked and getattr(value, "is_deleted", False):
+                errors[name] = f"refers to a deleted {linked}"
+        return errors
+
+    # The per-field facts validate() needs, worked out once per service rather than once per record.
+    @functools.cache  # noqa: B019 - services are module-level singletons
+    def _field_names(self):
+        return frozenset(self.fields) | {"councils"}
+
+    @functools.cache  # noqa: B019
+    def _field_rules(self):
+        rules = []
         for name in self.fields:
             field = self.model._meta.fields.get(name)
-            value = data.get(name)
-            if field is None or value is None:
-                continue
-            limit = getattr(field, "max_length", None) or (MAX_TEXT if field.field_type == "TEXT" else None)
-            if isinstance(value, str) and limit and len(value) > limit:
-                errors[name] = f"is too long (at most {limit:,} characters)"
-            if field.field_type == "DATE" and value is not None and not _is_date(value):
-                errors[name] = "is not a date"
-            if isinstance(field, ForeignKeyField) and value is not None:
-                target = value
-                if getattr(target, "is_deleted", False):
-                    errors[name] = f"refers to a deleted {field.rel_model.__name__.lower()}"
-        return errors
+            if field is not None:
+                limit = getattr(field, "max_length", None) or (MAX_TEXT if field.field_type == "TEXT" else None)
+                rules.append((name, limit, field.field_type == "DATE",
+                              field.rel_model.__name__.lower() if isinstance(field, ForeignKeyField) else None))
+        return tuple(rules)
 
     def _check(self, data, existing=None):
         errors = self.validate(data, existing)
@@ -155,11 +175,55 @@ class RecordService:
             rec = self.model.create(origin_council=home_council(), **state, **extra)
             if councils is not None:
                 self._set_councils(rec, councils)
-            snapshot = {k: v for k, v in {**state, **extra}.items() if v not in (None, "") and k != "uuid"}
-            if councils:
-                snapshot["councils"] = sorted(c.name for c in councils)
-            audit.write(rec, "create", source=source, snapshot=snapshot)
+            audit.write(rec, "create", source=source, snapshot={**state, **extra}, councils=councils)
         return rec
+
+    def create_many(self, rows, source=""):
+        """Create many records in one transaction: all of them, or none when any row is invalid.
+
+        Each row is a dict of what :meth:`create` takes as keywords (fields, ``councils``, and
+        ``identity`` for a UUID given elsewhere).  The rules and messages are ``create``'s; a
+        ValidationError also says which row (``error.row``, counted from 1).  Records, council
+        links and creation audit entries are each written with one ``executemany`` (peewee's
+        ``insert_many`` spends about ten times as long building SQL).  Returns the new records'
+        UUIDs in row order.
+        """
+        rows = list(rows)
+        defaults = self.defaults()
+        states, link_sets, identities = [], [], []
+        for number, data in enumerate(rows, start=1):
+            data = dict(data)
+            identities.append(data.pop("identity", None))
+            data = self.clean(data)
+            link_sets.append(data.pop("councils", None))
+            state = {**defaults, **data}
+            errors = self.validate(state)
+            if errors:
+                raise ValidationError(errors, self.what).in_row(number, len(rows))
+            states.append(state)
+        if not states:
+            return []
+        with database.atomic():
+            extras = self.before_create_many(states)
+            now = utcnow()
+            created, uuids, texts, linked = [], [], [], {}
+            for state, extra, identity, councils in zip(states, extras, identities, link_sets):
+                state.update(extra)
+                created.append(uuid.uuid4() if identity is None else uuid.UUID(str(identity)))
+                state["uuid"] = created[-1].hex
+                uuids.append(state["uuid"])
+                texts.append(audit.creation_text(state, councils, linked))
+            bulk_insert(self.model, states, constants={"origin_council": home_council(), "created_at": now,
+                                                       "updated_at": now, "version": 1, "deleted_at": None})
+            if any(link_sets):
+                self._link_councils_many(uuids, link_sets)
+            audit.write_creations(self.model, uuids, texts, source=source)
+        refresh_statistics()
+        return created
+
+    def before_create_many(self, states):
+        """``before_create`` for a batch; a service whose values depend on each other overrides it."""
+        return [self.before_create(state) for state in states]
 
     def before_create(self, state):
         """Hook for values the service assigns (e.g. an action's reference)."""
@@ -250,6 +314,21 @@ class RecordService:
         return next(n for n, f in self.council_links._meta.fields.items()
                     if isinstance(f, ForeignKeyField) and f.rel_model is self.model)
 
+    def _link_councils_many(self, uuids, link_sets):
+        """Council links for a batch just inserted (``uuids`` as hex): the new ids are looked up by UUID."""
+        table = self.model._meta.table_name
+        wanted = [u for u, councils in zip(uuids, link_sets) if councils]
+        ids = {}
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start:start + 500]
+            marks = ", ".join([database.param] * len(chunk))
+            cursor = database.execute_sql(f'SELECT "uuid", "id" FROM "{table}" WHERE "uuid" IN ({marks})', chunk)
+            ids.update((uuid.UUID(str(u)).hex, i) for u, i in cursor.fetchall())
+        owner = self._link_owner_field()
+        bulk_insert(self.council_links, [{owner: ids[u], "council": council.id}
+                                         for u, councils in zip(uuids, link_sets) if councils
+                                         for council in {c.id: c for c in councils}.values()])
+
     def _set_councils(self, record, councils):
         link = self.council_links
         owner_name = self._link_owner_field()
@@ -258,6 +337,51 @@ class RecordService:
         rows = [{owner_name: record.id, "council": c.id} for c in {c.id: c for c in councils}.values()]
         if rows:
             link.insert_many(rows).execute()
+
+
+# By column type, the values drivers store as they are; anything else goes through the field's db_value.
+_NATIVE = {"VARCHAR": {str}, "TEXT": {str}, "INT": {int}, "DATE": {dt.date}, "DATETIME": {dt.datetime}}
+
+
+def bulk_insert(model, rows, constants=None):
+    """INSERT ``rows`` (dicts by field name) with one executemany; the SQL is built once.
+
+    ``constants`` holds values shared by every row (converted once); a field in neither takes its
+    default.  Values are converted as peewee would (``db_value``: a linked record becomes its id, a
+    UUID its hex), skipping the call for values already of a type the driver stores as they are.
+    Parameters are built a column at a time: a comprehension per column costs a third of a loop per cell.
+    """
+    if not rows:
+        return
+    constants = constants or {}
+    fields = [f for f in model._meta.sorted_fields if f is not model._meta.primary_key]
+    columns = []
+    for f in fields:
+        if f.name in constants:
+            value = constants[f.name]
+            columns.append(itertools.repeat(None if value is None else f.db_value(value), len(rows)))
+            continue
+        name, default = f.name, f.default
+        if callable(default):
+            values = [row[name] if name in row else default() for row in rows]
+        else:
+            values = [row.get(name, default) for row in rows]
+        convert = _linked_id(f) if isinstance(f, ForeignKeyField) else f.db_value
+        native = () if isinstance(f, UUIDField) else _NATIVE.get(f.field_type, ())
+        columns.append([v if v is None or v.__class__ in native else convert(v) for v in values])
+    names = ", ".join(f'"{f.column_name}"' for f in fields)
+    marks = ", ".join([database.param] * len(fields))
+    database.cursor().executemany(f'INSERT INTO "{model._meta.table_name}" ({names}) VALUES ({marks})',
+                                  zip(*columns))
+
+
+def _linked_id(field):
+    rel_model, key, fallback = field.rel_model, field.rel_field.name, field.db_value
+
+    def convert(value):
+        return value.__data__.get(key) if isinstance(value, rel_model) else fallback(value)
+
+    return convert
 
 
 def ids_in(ids):

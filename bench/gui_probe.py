@@ -1,0 +1,121 @@
+"""Run by bench/run.py in a subprocess: the desktop app on a big database, offscreen.
+
+``gui_probe.py views DB REPEATS`` opens the main window on DB, shows the Actions view and times
+the first rows shown, search keystrokes and sorting by due date (each until the table has painted);
+prints one JSON line with the timings (ms) and the process's peak RSS (MB).
+
+``gui_probe.py start DB`` is the cold start: it runs the app's own start-up on DB and prints
+``shown`` once the main window has painted, then exits at once (run.py times it from outside).
+Both run with TRACKER_DATA_DIR pointing at a temporary folder (set by run.py).
+"""
+
+import json
+import os
+import resource
+import statistics
+import sys
+import time
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+
+def painted(app, widget):
+    """Process pending events and paint ``widget`` now, as the screen would."""
+    app.processEvents()
+    widget.repaint()
+    app.processEvents()
+
+
+def peak_rss_mb():
+    """This process's peak resident memory.  VmHWM, not ru_maxrss: Linux carries ru_maxrss over an
+    exec from the forked copy of the parent, so a child of a big benchmark process reports the parent's size."""
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def views(db, repeats):
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QApplication
+
+    from tracker.db import open_database
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    open_database(db)
+    from ui import settings
+    from ui.mainwindow import MainWindow
+
+    # A returning user who left the app on the Actions view (column widths not yet saved).
+    settings.app_settings().setValue("window/view", "actions")
+
+    start, start_cpu = time.perf_counter(), time.process_time()
+    window = MainWindow()
+    window.resize(1280, 800)
+    window.show()
+    page = window.current_page()
+    painted(app, window)
+    assert window.current_view() == "actions"
+    first_rows = (time.perf_counter() - start) * 1000
+    first_rows_cpu = (time.process_time() - start_cpu) * 1000
+    assert page.model.rowCount() > 0, "the Actions view shows no rows"
+
+    keystrokes, keystrokes_cpu = [], []
+    for _ in range(repeats):
+        for text in ("p", "pa", "pat", "path"):
+            page.search.setText(text)
+            t, cpu = time.perf_counter(), time.process_time()
+            page.apply_query()  # what the search box's short debounce timer calls
+            painted(app, page.table)
+            keystrokes.append((time.perf_counter() - t) * 1000)
+            keystrokes_cpu.append((time.process_time() - cpu) * 1000)
+        page.search.setText("")
+        page.apply_query()
+
+    due = [c.title for c in page.model.columns].index("Due")
+    sorts, sorts_cpu = [], []
+    for i in range(repeats * 2):
+        order = Qt.SortOrder.DescendingOrder if i % 2 == 0 else Qt.SortOrder.AscendingOrder
+        t, cpu = time.perf_counter(), time.process_time()
+        page.table.sortByColumn(due, order)
+        painted(app, page.table)
+        sorts.append((time.perf_counter() - t) * 1000)
+        sorts_cpu.append((time.process_time() - cpu) * 1000)
+        assert page.model.sort_key == "due_date"
+
+    peak_mb = peak_rss_mb()
+    print(json.dumps({"first_rows_ms": first_rows, "keystroke_ms": statistics.median(keystrokes),
+                      "sort_ms": statistics.median(sorts), "first_rows_cpu_ms": first_rows_cpu,
+                      "keystroke_cpu_ms": statistics.median(keystrokes_cpu), "sort_cpu_ms": statistics.median(sorts_cpu),
+                      "peak_rss_mb": peak_mb, "rows": page.model.total}))
+    sys.stdout.flush()
+    os._exit(0)
+
+
+def cold_start(db):
+    from PySide6.QtWidgets import QApplication
+
+    from ui.app import start
+
+    window = start(["--db", db])
+    if window is None:
+        print("failed")
+        sys.stdout.flush()
+        os._exit(1)
+    painted(QApplication.instance(), window)
+    print("shown")
+    sys.stdout.flush()
+    os._exit(0)
+
+
+if __name__ == "__main__":
+    if sys.argv[1] == "views":
+        views(sys.argv[2], int(sys.argv[3]))
+    else:
+        cold_start(sys.argv[2])
