@@ -16,7 +16,7 @@ from tracker.errors import TrackerError
 from tracker.exchange import import_workbook
 from tracker.exchange.format import ABOUT, FORMAT_VERSION, SHEETS
 from tracker.models import AuditEntry
-from tracker.spreadsheet import text_cell
+from tracker.spreadsheet import MAX_CELL_TEXT, text_cell
 
 TEXT = st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), max_size=40)
 CELL = st.one_of(
@@ -68,8 +68,9 @@ def write(path, sheets, about):
     for sheet, headers, rows in sheets:
         ws = wb.create_sheet(sheet.name)
         ws.append(headers)
-        for row in rows:  # text stays text (escaped as OOXML needs), as a spreadsheet program keeps it
-            ws.append([text_cell(ws, v) if isinstance(v, str) else v for v in row])
+        for row in rows:  # text stays text (escaped as OOXML needs), as a spreadsheet program keeps it;
+            # text longer than a cell holds is written raw, as a hand-made file might carry it
+            ws.append([text_cell(ws, v) if isinstance(v, str) and len(v) <= MAX_CELL_TEXT else v for v in row])
     wb.save(path)
 
 
