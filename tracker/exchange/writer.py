@@ -25,13 +25,12 @@ from tracker import __version__
 from tracker.exchange.format import ABOUT, COUNCIL_SEPARATOR, FORMAT_VERSION, PERSONAL_FIELDS, SHEETS, UPDATE_TARGETS
 from tracker.services import exchange as store
 from tracker.services.actor import current_actor
-from tracker.spreadsheet import ooxml_escape, safe_link, save_atomically, text_cell, text_value
+from tracker.spreadsheet import MAX_CELL_TEXT, CellTooLong, safe_link, save_atomically, text_cell, text_value
 
 DATE_FORMAT = "DD/MM/YYYY"
 DATETIME_FORMAT = "DD/MM/YYYY HH:MM:SS"
 GREY = "7F7F7F"
 MAX_ROWS = 1_048_575  # an Excel sheet's rows, less the header
-CELL_LIMIT = 32_767  # characters in one cell
 
 
 class ExportCancelled(Exception):
@@ -111,7 +110,7 @@ def export_workbook(path, personal_data=True, since=None, progress=None):
                 redact = (not personal_data and person_at is not None and rec.values[person_at] == "person")
                 try:
                     ws.append([w(h, rec, redact) for w in writers])
-                except _TooLong:
+                except CellTooLong:
                     raise _too_long(sheet, writers, h, rec, redact) from None
                 if n % 5000 == 0:
                     _step(progress, 5 + 85 * (done + n) // total, f"Writing {sheet.name}")
@@ -280,17 +279,6 @@ def _cell_writer(ws, col, sheet, state, names, styles, personal_data):
     raise AssertionError(kind)
 
 
-class _TooLong(Exception):
-    """A text that does not fit in a spreadsheet cell (32,767 characters once escaped)."""
-
-
-def _fits(v):
-    # _xHHHH_ escapes make stored text up to 13x longer than the characters escaped
-    if len(v) > CELL_LIMIT // 13 and len(ooxml_escape(v)) > CELL_LIMIT:
-        raise _TooLong()
-    return v
-
-
 def _text_writer(ws, style, get, redactable=False):
     """Text cells; ``style`` None for plain text (the cheapest), or a {quote prefixed: array} pair."""
     if style is None:
@@ -298,14 +286,14 @@ def _text_writer(ws, style, get, redactable=False):
             v = get(h, r)
             if not v or (redact and redactable):
                 return None
-            return text_value(ws, _fits(v))
+            return text_value(ws, v)
         return write
 
     def write_styled(h, r, redact=False):
         v = get(h, r)
         if not v or (redact and redactable):
             return None
-        cell = text_cell(ws, _fits(v))
+        cell = text_cell(ws, v)
         cell._style = copy(style[bool(cell.quotePrefix)])
         return cell
     return write_styled
@@ -333,10 +321,10 @@ def _too_long(sheet, writers, h, rec, redact):
     for col, w in zip(sheet.columns, writers):
         try:
             w(h, rec, redact)
-        except _TooLong:
+        except CellTooLong:
             return ExchangeError(
                 f"Nothing was exported: the {col.header} of {sheet.name[:-1].lower() if sheet.name != 'Attendance' else 'attendance'} "
-                f"{store.dashed(h)} is longer than a spreadsheet cell can hold ({CELL_LIMIT:,} characters). "
+                f"{store.dashed(h)} is longer than a spreadsheet cell can hold ({MAX_CELL_TEXT:,} characters once stored). "
                 f"Shorten it and export again.")
     return ExchangeError("Nothing was exported: a text is longer than a spreadsheet cell can hold.")
 
