@@ -1,28 +1,17 @@
 """The exchange on a shared PostgreSQL server: the bulk SQL the import writes is portable."""
 
-import os
-
 import openpyxl
 import pytest
 
 from tests.tracker.exchange_helpers import make_records, snapshot
+from tests.tracker.postgres_helpers import fresh_postgres_database as fresh
+from tests.tracker.postgres_helpers import needs_postgres
 from tracker import services
-from tracker.db import close_database, open_database
+from tracker.db import close_database
 from tracker.exchange import export_workbook, import_workbook
 from tracker.services import exchange as store
 
-URL = os.environ.get("TRACKER_TEST_POSTGRES")
-pytestmark = pytest.mark.skipif(not URL, reason="TRACKER_TEST_POSTGRES is not set (scripts/run-tests sets it)")
-
-
-def fresh():
-    from playhouse.db_url import connect
-
-    raw = connect(URL)
-    raw.execute_sql("DROP SCHEMA public CASCADE")
-    raw.execute_sql("CREATE SCHEMA public")
-    raw.close()
-    return open_database(URL, create=True)
+pytestmark = needs_postgres
 
 
 def test_export_import_update_and_undo_on_postgres(tmp_path):

@@ -5,28 +5,21 @@ local server and sets it); each test starts from an empty schema.
 """
 
 import datetime as dt
-import os
 
 import pytest
 
+from tests.tracker.postgres_helpers import fresh_postgres_database, needs_postgres
 from tracker import migrations, services
-from tracker.db import close_database, open_database
+from tracker.db import close_database
 from tracker.demo import load_demo
 from tracker.errors import StaleEditError, ValidationError
 
-URL = os.environ.get("TRACKER_TEST_POSTGRES")
-pytestmark = pytest.mark.skipif(not URL, reason="TRACKER_TEST_POSTGRES is not set (scripts/run-tests sets it)")
+pytestmark = needs_postgres
 
 
 @pytest.fixture
 def pg():
-    from playhouse.db_url import connect
-
-    raw = connect(URL)
-    raw.execute_sql("DROP SCHEMA public CASCADE")
-    raw.execute_sql("CREATE SCHEMA public")
-    raw.close()
-    yield open_database(URL, create=True)
+    yield fresh_postgres_database()
     close_database()
 
 
