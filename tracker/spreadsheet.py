@@ -58,16 +58,22 @@ def looks_like_formula(text):
     return isinstance(text, str) and text.startswith(FORMULA_TRIGGERS)
 
 
+def stored_text(value):
+    """(``value`` as a cell stores it, whether it needs the quote prefix); CellTooLong if it does not fit."""
+    stored = ooxml_escape(value)
+    if len(stored) > MAX_CELL_TEXT:
+        raise CellTooLong(f"a text of {len(value):,} characters takes {len(stored):,} once stored, more than the "
+                          f"{MAX_CELL_TEXT:,} one spreadsheet cell holds; shorten it")
+    return stored, looks_like_formula(value)
+
+
 def text_cell(ws, value, style=None):
     """A write-only cell holding ``value`` as a string, never a formula.
 
     ``style``: a named style's name, or its array from :func:`style_array` (the same style without
     looking the name up for every cell: at 100k rows that lookup was a fifth of writing a report).
     """
-    stored = ooxml_escape(value) if isinstance(value, str) else value
-    if isinstance(value, str) and len(stored) > MAX_CELL_TEXT:
-        raise CellTooLong(f"a text of {len(value):,} characters takes {len(stored):,} once stored, more than the "
-                          f"{MAX_CELL_TEXT:,} one spreadsheet cell holds; shorten it")
+    stored = stored_text(value)[0] if isinstance(value, str) else value
     cell = WriteOnlyCell(ws, value=stored)
     if style is not None:
         # First: a style replaces the whole style, quote prefix too.
