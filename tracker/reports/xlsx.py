@@ -5,15 +5,14 @@ needs: freeze panes, column widths and the sheet's fit-to-page flag (set before 
 written), row heights, autofilter, conditional formatting, print titles, page setup and
 header/footer (written at the end).  Nothing here needs the slower in-memory mode.
 
-Every text cell goes through :func:`tracker.spreadsheet.text_cell` (never a formula, whatever the
-data says) and the file through :func:`tracker.spreadsheet.save_atomically`.
+Every text cell goes through :func:`tracker.spreadsheet.text_cell`, or for the report's rows through
+:class:`tracker.sheet_stream.CellSlot`, which applies the same rules (never a formula, whatever the
+data says), and the file through :func:`tracker.spreadsheet.save_atomically`.
 """
 
 import contextlib
 import os
-from copy import copy
 from pathlib import Path
-from types import MethodType
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -22,6 +21,7 @@ from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Si
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
 
+from tracker.sheet_stream import CellSlot, cells_sheet
 from tracker.spreadsheet import WriteFailed, save_atomically, text_cell
 
 PROGRESS_EVERY = 2000  # rows
@@ -138,29 +138,8 @@ def _title_block(ws, report, notes):
     ws.append([])
 
 
-def _cells_sheet(wb, title):
-    """A write-only sheet that is only ever given ready-made cells (never bare values).
-
-    openpyxl's write-only ``append`` first tries each item as a value and only takes it as a
-    cell after a failed conversion (an exception per cell), then allocates a fresh spare cell:
-    about a third of the time of a 100k-row report.  Every row here is cells from
-    :func:`text_cell`, so the sheet takes them as they are.
-    """
-    ws = wb.create_sheet(title)
-    ws._values_to_row = MethodType(_cells_to_row, ws)
-    return ws
-
-
-def _cells_to_row(ws, cells, row_idx):
-    for col_idx, cell in enumerate(cells, 1):
-        if cell is None:
-            continue
-        cell.column, cell.row = col_idx, row_idx
-        yield cell
-
-
 def _write_rows_sheet(wb, report, progress=None):
-    ws = _cells_sheet(wb, report.title)
+    ws = cells_sheet(wb, report.title)
     columns = report.columns
     last_col = get_column_letter(len(columns))
     # Before the first row: views, column widths and the fit-to-page flag go at the top of the sheet XML.
@@ -172,13 +151,13 @@ def _write_rows_sheet(wb, report, progress=None):
     _title_block(ws, report, report.notes)
     ws.append([text_cell(ws, c.header, "Report header") for c in columns])
 
+    # One slot per column and style: each cell's type and style index are worked out once, not per cell.
     style_of = _StyleArrays(ws)
-    plain = [style_of[CELL_STYLE[c.kind]] for c in columns]
-    overdue = [style_of[OVERDUE_STYLE[c.kind]] if c.highlight else None for c in columns]
+    plain = [CellSlot(ws, style_of[CELL_STYLE[c.kind]]).put for c in columns]
+    overdue = [CellSlot(ws, style_of[OVERDUE_STYLE[c.kind]]).put if c.highlight else None for c in columns]
     marked = [c for c in columns if c.highlight]
     positive = any(c.highlight == "positive" for c in columns)  # else only overdue rows are marked
     keys = [c.key for c in columns]
-    makers = [_value_cell if c.kind in ("date", "number") else _text_cell for c in columns]
     wrapped = [(c.key, max(4, c.width * CHARS_PER_WIDTH - WORD_BREAK_LOSS)) for c in columns if c.kind == "wrap"]
     heights = _RowHeights()
     total = len(report.rows)
@@ -189,12 +168,11 @@ def _write_rows_sheet(wb, report, progress=None):
         lines = max((_lines(row.get(key), per_line) for key, per_line in wrapped), default=1)
         if lines > 1:
             ws.row_dimensions[n_row] = heights[lines]
-        styles = plain
+        puts = plain
         if (row.get("overdue") or positive) and any(report.highlighted(row, c) for c in marked):
-            styles = [o if o is not None and report.highlighted(row, c) else p
-                      for c, p, o in zip(columns, plain, overdue)]
-        ws.append([None if (value := row.get(key)) is None else make(ws, value, style)
-                   for key, make, style in zip(keys, makers, styles)])
+            puts = [o if o is not None and report.highlighted(row, c) else p
+                    for c, p, o in zip(columns, plain, overdue)]
+        ws.append([None if (value := row.get(key)) is None else put(value) for key, put in zip(keys, puts)])
 
     first, last = HEADER_ROW + 1, HEADER_ROW + max(len(report.rows), 1)
     ws.auto_filter.ref = f"A{HEADER_ROW}:{last_col}{last}"
@@ -220,11 +198,7 @@ class _RowHeights(dict):
 
 
 class _StyleArrays(dict):
-    """{named style: (its style array, the same with the quote prefix)}, worked out once per sheet.
-
-    Giving each cell a ready array costs a fraction of assigning the named style by name, which
-    matters at 100k rows x 13 columns.
-    """
+    """{named style: its style array}, worked out once per sheet (not by name for every cell)."""
 
     def __init__(self, ws):
         super().__init__()
@@ -233,32 +207,8 @@ class _StyleArrays(dict):
     def __missing__(self, name):
         cell = WriteOnlyCell(self.ws)
         cell.style = name
-        quoted = copy(cell._style)
-        quoted.quotePrefix = 1
-        self[name] = (cell._style, quoted)
+        self[name] = cell._style
         return self[name]
-
-
-def _text_cell(ws, value, arrays):
-    """A :func:`text_cell` given a prepared style, keeping its quote prefix.
-
-    The array is shared, not copied: these cells are written as they are appended and never
-    restyled, and the writer only reads it.
-    """
-    cell = text_cell(ws, value)
-    cell._style = arrays[1] if cell.quotePrefix else arrays[0]
-    return cell
-
-
-def _value_cell(ws, value, arrays):
-    """A date or number cell; styled before its value is set, so openpyxl keeps our date format
-    instead of assigning its own (a restyle per cell)."""
-    if isinstance(value, str):  # never expected; still never a formula
-        return _text_cell(ws, value, arrays)
-    cell = WriteOnlyCell(ws)
-    cell._style = arrays[0]
-    cell.value = value
-    return cell
 
 
 def _lines(text, per_line):
@@ -269,7 +219,7 @@ def _lines(text, per_line):
 
 
 def _write_summary_sheet(wb, report):
-    ws = _cells_sheet(wb, "Summary")
+    ws = cells_sheet(wb, "Summary")
     width = max(len(summary.headers) for _, summary in report.summaries)
     ws.column_dimensions["A"].width = 48
     for n in range(2, width + 1):
