@@ -1,10 +1,10 @@
 """Writing the exchange workbook: one sheet per record kind, native-looking, never a formula.
 
-openpyxl's write-only mode streams rows (memory stays flat at 100k rows).  Every text cell goes
-through ``tracker.spreadsheet.text_cell`` (a string cell, OOXML-escaped, quote-prefixed when it
-looks like a formula); dates are real date cells; styles are shared arrays copied onto cells
-rather than assigned through openpyxl's per-cell style descriptors, which cost more than writing
-the cell itself.  The file is saved beside the target and renamed into place.
+openpyxl's write-only mode streams rows (memory stays flat at 100k rows).  Every record cell comes
+from a :class:`tracker.sheet_stream.CellSlot` per column (a string cell, OOXML-escaped,
+quote-prefixed when it looks like a formula, as ``tracker.spreadsheet.text_cell`` makes it; dates
+are real date cells), whose type and style index are worked out once rather than for every cell.
+The file is saved beside the target and renamed into place.
 """
 
 import contextlib
@@ -25,7 +25,8 @@ from tracker import __version__
 from tracker.exchange.format import ABOUT, COUNCIL_SEPARATOR, FORMAT_VERSION, PERSONAL_FIELDS, SHEETS, UPDATE_TARGETS
 from tracker.services import exchange as store
 from tracker.services.actor import current_actor
-from tracker.spreadsheet import MAX_CELL_TEXT, CellTooLong, safe_link, save_atomically, text_cell, text_value
+from tracker.sheet_stream import CellSlot, cells_sheet
+from tracker.spreadsheet import MAX_CELL_TEXT, CellTooLong, safe_link, save_atomically, text_cell
 
 DATE_FORMAT = "DD/MM/YYYY"
 DATETIME_FORMAT = "DD/MM/YYYY HH:MM:SS"
@@ -51,7 +52,7 @@ class ExportResult:
 
 
 class _Styles:
-    """Style arrays made once per workbook and copied onto the few cells that need one.
+    """Style arrays made once per workbook, for the column slots and the header cells.
 
     Ordinary text and numbers carry no style (so they cost what a bare write costs); the grey of
     the ID and bookkeeping columns comes from one conditional format per sheet rather than from
@@ -69,7 +70,7 @@ class _Styles:
         self.header = array(font=Font(bold=True), fill=PatternFill("solid", fgColor="DDEBF7"), alignment=wrap)
         self.header_grey = array(font=Font(bold=True, color=GREY), fill=PatternFill("solid", fgColor="EDEDED"),
                                  alignment=wrap)
-        self.wrap = {False: array(alignment=wrap), True: array(alignment=wrap, quotePrefix=True)}
+        self.wrap = array(alignment=wrap)
         self.date = array(number_format=DATE_FORMAT)
         self.stamp = array(number_format=DATETIME_FORMAT)
         self.link = array(font=Font(color="0563C1", underline="single"))
@@ -89,7 +90,7 @@ def export_workbook(path, personal_data=True, since=None, progress=None):
     done = 0
     try:
         for sheet in SHEETS:
-            ws = wb.create_sheet(sheet.name)
+            ws = cells_sheet(wb, sheet.name)
             if not exported:
                 styles = _Styles(ws)  # style arrays index workbook-wide tables: one set serves every sheet
             records = state.tables[sheet.table].records
@@ -208,7 +209,10 @@ def _header_cell(ws, col, styles):
 
 
 def _cell_writer(ws, col, sheet, state, names, styles, personal_data):
-    """A function (hex, rec, redact) -> cell value or cell for one column."""
+    """A function (hex, rec, redact) -> the cell for one column (or None when empty).
+
+    Each column has its own slots (see :mod:`tracker.sheet_stream`), so a row's cells are distinct.
+    """
     kind = col.kind
     content_index = {c.header: i for i, c in enumerate(sheet.content)}
     i = content_index.get(col.header)
@@ -249,69 +253,50 @@ def _cell_writer(ws, col, sheet, state, names, styles, personal_data):
         cn = state.councils.names
         return _text_writer(ws, None, lambda h, r: cn.get(r.origin, "") if r.origin else "")
     if kind == "date":
-        date_style = styles.date
+        put = CellSlot(ws, styles.date).put
         fromiso = dt.date.fromisoformat
 
         def date_cell(h, r, redact=False):
             v = r.values[i]
-            if not v:
-                return None
-            cell = WriteOnlyCell(ws, fromiso(v))
-            cell._style = copy(date_style)
-            return cell
+            return put(fromiso(v)) if v else None
         return date_cell
     if kind in ("deleted", "erased", "created", "changed"):
-        stamp = styles.stamp
+        put = CellSlot(ws, styles.stamp).put
         getter = {"created": lambda r: r.created_at, "changed": lambda r: r.updated_at}.get(kind, lambda r: r.values[i])
 
         def stamp_cell(h, r, redact=False):
             v = getter(r)
-            if not v:
-                return None
-            cell = WriteOnlyCell(ws, _datetime(v))
-            cell._style = copy(stamp)
-            return cell
+            return put(_datetime(v)) if v else None
         return stamp_cell
+    put = CellSlot(ws).put
     if kind == "int":
-        return lambda h, r, redact=False: r.values[i]
+        return lambda h, r, redact=False: None if (v := r.values[i]) is None else put(v)
     if kind == "version":
-        return lambda h, r, redact=False: r.version
+        return lambda h, r, redact=False: put(r.version)
     raise AssertionError(kind)
 
 
 def _text_writer(ws, style, get, redactable=False):
-    """Text cells; ``style`` None for plain text (the cheapest), or a {quote prefixed: array} pair."""
-    if style is None:
-        def write(h, r, redact=False):
-            v = get(h, r)
-            if not v or (redact and redactable):
-                return None
-            return text_value(ws, v)
-        return write
+    """Text cells of one column; ``style`` None for plain text (no style, as a bare write has)."""
+    put = CellSlot(ws, style).put
 
-    def write_styled(h, r, redact=False):
+    def write(h, r, redact=False):
         v = get(h, r)
         if not v or (redact and redactable):
             return None
-        cell = text_cell(ws, v)
-        cell._style = copy(style[bool(cell.quotePrefix)])
-        return cell
-    return write_styled
+        return put(v)
+    return write
 
 
 def _link_writer(ws, styles, i, email, personal):
+    links, plain = CellSlot(ws, styles.link), CellSlot(ws).put
+
     def write(h, r, redact=False):
         v = r.values[i]
         if not v or (redact and personal):
             return None
         target = safe_link(("mailto:" + v) if email else v)
-        if target:
-            cell = text_cell(ws, v)
-            cell._style = copy(styles.link)
-            cell.hyperlink = target
-        else:
-            return text_value(ws, v)
-        return cell
+        return links.link(v, target) if target else plain(v)
     return write
 
 
