@@ -69,6 +69,41 @@ def test_export_looks_native_and_holds_no_formula(db, tmp_path):
     assert desc.value == AWKWARD and desc.quotePrefix and desc.alignment.wrap_text
 
 
+def test_every_exported_cell_carries_its_columns_style(db, tmp_path):
+    """Record cells are handed to openpyxl with prepared style indices (tracker/sheet_stream.py): each
+    still has exactly the look its column kind gives, quote-prefixed when its text looks like a formula."""
+    from tracker.spreadsheet import looks_like_formula
+
+    make_records(text=AWKWARD, n=2)
+    services.stakeholders.create(name="Linked", website="https://example.org/partner", notes=AWKWARD)
+    services.stakeholders.create(name="Mailed", kind="person", email="someone@example.org")
+    wb = openpyxl.load_workbook(export_workbook(tmp_path / "share.xlsx").path)
+    seen = set()
+    for sheet in SHEETS:
+        ws = wb[sheet.name]
+        for row in ws.iter_rows(min_row=2):
+            for cell, col in zip(row, sheet.columns):
+                if cell.value is None:
+                    assert not cell.has_style, f"{sheet.name}!{cell.coordinate}"
+                    continue
+                where = f"{sheet.name}!{cell.coordinate} ({col.kind})"
+                number_format, wrap, link = "General", bool(col.wrap), col.field in ("website", "email")
+                if col.kind == "date":
+                    number_format = "DD/MM/YYYY"
+                elif col.kind in ("deleted", "erased", "created", "changed"):
+                    number_format = "DD/MM/YYYY HH:MM:SS"
+                assert cell.number_format == number_format, where
+                assert bool(cell.alignment.wrap_text) == wrap and (cell.alignment.vertical == "top") == wrap, where
+                assert (cell.font.u == "single") == link and (cell.hyperlink is not None) == link, where
+                assert cell.fill.fill_type is None and cell.border.left.style is None and not cell.font.b, where
+                assert cell.quotePrefix == looks_like_formula(cell.value), where
+                seen.add((col.kind, number_format, wrap, link, cell.quotePrefix))
+    assert {("date", "DD/MM/YYYY", False, False, False), ("created", "DD/MM/YYYY HH:MM:SS", False, False, False),
+            ("text", "General", True, False, True), ("text", "General", True, False, False),
+            ("text", "General", False, True, False), ("text", "General", False, False, True),
+            ("version", "General", False, False, False)} <= seen, seen
+
+
 def test_no_personal_data_leaves_out_peoples_contact_details(db, tmp_path):
     services.set_actor("Officer", "Havering")
     records = make_records()

@@ -388,3 +388,38 @@ def test_wrapped_rows_are_tall_enough_to_print(partners, tmp_path):
     row = next(r[0].row for r in ws.iter_rows(min_row=HEADER_ROW + 1) if r[1].value.startswith("Install knife"))
     assert ws.row_dimensions[row].height >= 4 * 12.75  # about 170 characters in a 30-wide column
     assert ws.row_dimensions[row + 1].height in (None, 15.0) or ws.row_dimensions[row + 1].height < 20
+
+
+@pytest.mark.parametrize("write, title", [(reports.write_action_log, "Action log"),
+                                          (reports.write_commitment_register, "Commitment register")])
+def test_every_report_cell_carries_its_columns_style(partners, tmp_path, write, title):
+    """Each row cell has its column's named style (its overdue variant where highlighted), quote-prefixed
+    when its text looks like a formula, and every style looks as the named style says (cells are handed to
+    openpyxl with prepared style indices, tracker/sheet_stream.py)."""
+    from tracker.reports.rows import ACTION_COLUMNS, REGISTER_COLUMNS
+    from tracker.reports.xlsx import CELL_STYLE, OVERDUE_STYLE, _styles
+
+    services.actions.update(partners["late"], title=NASTY[0])
+    services.commitments.update(partners["bins"], title=NASTY[1])
+    out = tmp_path / "out.xlsx"
+    report = write(out)
+    named = {s.name: s for s in _styles()}
+    ws = rows_sheet(out, title)[1]
+    columns = ACTION_COLUMNS if title == "Action log" else REGISTER_COLUMNS
+    rows = list(ws.iter_rows(min_row=HEADER_ROW + 1, max_row=HEADER_ROW + len(report.rows)))
+    assert len(rows) == len(report.rows) >= 2
+    seen = set()
+    for row, values in zip(rows, report.rows):
+        for cell, column in zip(row, columns):
+            if values.get(column.key) is None:
+                assert cell.value is None and not cell.has_style
+                continue
+            name = OVERDUE_STYLE[column.kind] if report.highlighted(values, column) else CELL_STYLE[column.kind]
+            style = named[name]
+            assert cell.style == name, (cell.coordinate, cell.style, name)
+            assert (cell.font, cell.border, cell.alignment, cell.fill) == (
+                style.font, style.border, style.alignment, style.fill), cell.coordinate
+            assert cell.number_format == style.number_format, cell.coordinate
+            assert cell.quotePrefix == (isinstance(cell.value, str) and cell.value.startswith(("=", "+", "-", "@")))
+            seen.add(name)
+    assert "Report overdue date" in seen and "Report wrap" in seen and "Report date" in seen
