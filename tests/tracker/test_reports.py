@@ -177,6 +177,11 @@ def test_summary_counts_by_status_and_rag_per_council_and_owner(partners, tmp_pa
     assert owners["Sam Patel (Ben Kinsella Trust)"][-2:] == [0, 2]
     totals = [r for r in values if r[0] == "Total"]
     assert len(totals) == 2 and all(t[-2:] == [1, 4] for t in totals)
+    styles = {row[0].value: [c.style for c in row] for row in ws.iter_rows() if row[0].value in table}
+    assert styles["Havering"] == ["Report wrap"] + ["Report text"] * 10
+    assert styles["Total"] == ["Report total"] * 11
+    assert all(isinstance(c.value, int) and c.data_type == "n" and c.border.left.style == "thin"
+               for row in ws.iter_rows() if row[0].value == "Havering" for c in row[1:])
 
 
 def test_no_cell_is_ever_a_formula(partners, tmp_path):
