@@ -19,7 +19,6 @@ import sys
 from pathlib import Path
 
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ERROR_CODES
 
 from tracker.errors import TrackerError
 
@@ -93,16 +92,6 @@ def style_array(ws, name):
     cell = WriteOnlyCell(ws)
     cell.style = name
     return cell._style
-
-
-def text_value(ws, value):
-    """What to append for text ``value`` in a write-only sheet: the string itself when openpyxl stores
-    it as a plain string cell unchanged (the common case, and much cheaper to write at 100k rows),
-    else :func:`text_cell`'s cell.  Either way it is text, never a formula or an error value."""
-    if (isinstance(value, str) and value.strip() and not looks_like_formula(value) and value not in ERROR_CODES
-            and len(value) <= MAX_CELL_TEXT and not _NEEDS_ESCAPE.search(value)):
-        return value
-    return text_cell(ws, value)
 
 
 def force_text(cell):

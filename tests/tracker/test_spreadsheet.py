@@ -59,13 +59,13 @@ def test_ooxml_escape_round_trips(text):
 
 
 @pytest.mark.parametrize("text", [" ", "\t", "  two", "\n", "plain", "#N/A", "=1", "a\rb"])
-def test_text_value_round_trips_through_calamine(tmp_path, text):
+def test_prepared_text_round_trips_through_calamine(tmp_path, text):
     from python_calamine import CalamineWorkbook
 
-    from tracker.spreadsheet import text_value
+    from tracker.sheet_stream import CellSlot, cells_sheet
 
     wb = Workbook(write_only=True)
-    ws = wb.create_sheet("S")
-    ws.append([text_value(ws, text), "end"])
+    ws = cells_sheet(wb, "S")
+    ws.append([CellSlot(ws).put(text), CellSlot(ws).put("end")])
     save_atomically(wb, tmp_path / "t.xlsx")
     assert CalamineWorkbook.from_path(tmp_path / "t.xlsx").get_sheet_by_name("S").to_python()[0][0] == text

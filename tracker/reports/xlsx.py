@@ -15,14 +15,13 @@ import os
 from pathlib import Path
 
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 from openpyxl.formatting.rule import CellIsRule
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
 
 from tracker.sheet_stream import CellSlot, cells_sheet
-from tracker.spreadsheet import WriteFailed, save_atomically, text_cell
+from tracker.spreadsheet import WriteFailed, save_atomically, style_array, text_cell
 
 PROGRESS_EVERY = 2000  # rows
 TITLE_ROWS = 4  # title, filters, generated on/by, counts and notes
@@ -205,9 +204,7 @@ class _StyleArrays(dict):
         self.ws = ws
 
     def __missing__(self, name):
-        cell = WriteOnlyCell(self.ws)
-        cell.style = name
-        self[name] = cell._style
+        self[name] = style_array(self.ws, name)
         return self[name]
 
 
