@@ -155,6 +155,32 @@ def test_edit_travels_as_an_update_and_is_audited_with_the_file_and_council(thre
         assert services.stakeholders.get(r["person"].uuid, include_deleted=True).is_deleted
 
 
+def test_an_added_records_history_shows_its_creation_by_the_import_without_a_row_per_record(three, tmp_path):
+    from tracker.models import AuditEntry
+
+    with council_db(three["HAV"], "Havering"):
+        r = make_records()
+        services.actions.create(title="Second action", priority="low")
+        export_workbook(tmp_path / "v1.xlsx")
+    with council_db(three["RED"], "Redbridge"):
+        trail_before = AuditEntry.select().count()
+    first = import_into(three["RED"], "Redbridge", tmp_path / "v1.xlsx")
+    with council_db(three["RED"], "Redbridge"):
+        assert AuditEntry.select().count() == trail_before  # the import's own row is the trail
+        created = services.history(r["actions"][0].uuid)
+        assert [(e.operation, e.user, e.council, e.source) for e in created] == [
+            ("create", "officer at Redbridge", "Redbridge", "v1.xlsx (Havering)")]
+        second = services.actions.get(next(a.uuid for a in services.actions.query(search="Second action")))
+        store.undo_import(first.import_id)
+    import_into(three["RED"], "Redbridge", tmp_path / "v1.xlsx")
+    with council_db(three["RED"], "Redbridge"):
+        services.actions.update(services.actions.get(second.uuid), status="done")
+        trail = services.history(second.uuid)
+        assert [e.operation for e in trail] == ["create", "delete", "create", "update"]
+        assert trail[1].source.startswith("undo of import") and trail[3].field == "status"
+        assert [e.operation for e in services.history(r["actions"][0].uuid)] == ["create", "delete", "create"]
+
+
 def test_dry_run_writes_nothing(three, tmp_path):
     with council_db(three["HAV"], "Havering"):
         make_records()

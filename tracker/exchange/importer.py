@@ -24,6 +24,7 @@ from tracker.exchange.format import PERSONAL_FIELDS, SHEETS
 from tracker.exchange.reader import Problem, read_workbook
 from tracker.services import exchange as store
 from tracker.services import privacy
+from tracker.services.audit import import_source
 from tracker.services.actions import REFERENCE_RE
 from tracker.services.base import home_council
 
@@ -142,7 +143,7 @@ def import_workbook(path, dry_run=False, on_conflict="ask", progress=None):
         return report
     _step(progress, 60, "Saving")
     from_council = str(book.about.get("exporting council", "") or "").strip()
-    source = f"{path.name} ({from_council})" if from_council else path.name
+    source = import_source(path.name, from_council)
     exported_at = book.about.get("exported at")
     run = {
         "file_name": path.name, "file_sha256": book.sha256, "from_council": from_council,

@@ -263,16 +263,6 @@ def _db_columns(table):
     return out
 
 
-@lru_cache(maxsize=None)
-def _snapshot_order(table):
-    """(index, field, kind) of the fields a creation snapshot holds, sorted by field name."""
-    return tuple(sorted(((i, name, kind) for i, (name, kind, _) in enumerate(content_kinds(table))
-                         if kind not in ("deleted", "erased")), key=lambda x: x[1]))
-
-
-_dumps = json.JSONEncoder(ensure_ascii=False).encode
-
-
 class Writer:
     """Bulk writes inside the caller's transaction, keeping UUID -> id maps for links."""
 
@@ -401,30 +391,6 @@ class Writer:
             self._write_councils(table, moved, replace=True)
 
     # ---- audit ----
-    def audit_create(self, table, hex_, values):
-        """One entry holding a JSON snapshot of the fields set, as services write for a creation."""
-        self.audit.append((self.now, self.user, self.council, "create", table, hex_, "", None,
-                           _dumps(self._snapshot(table)(values)), self.source))
-
-    def _snapshot(self, table):
-        """A function from content values to the creation snapshot (fields set, sorted), compiled once."""
-        cache = self.__dict__.setdefault("_snapshots", {})
-        if table not in cache:
-            names = {"text": as_audit_text, "dashed": dashed, "councils": self.state.councils}
-            lines = ["def snapshot(v):", "    d = {}"]
-            for i, name, kind in _snapshot_order(table):
-                if kind in ("text", "vocab", "date", "int"):
-                    value = f"v[{i}]" if kind != "int" else f"str(v[{i}])"
-                elif kind in ("link", "council"):
-                    value = f"dashed(v[{i}])"
-                else:
-                    value = f"text({kind!r}, v[{i}], councils)"
-                lines.append(f"    if v[{i}] is not None and v[{i}] != '': d[{name!r}] = {value}")
-            lines.append("    return d")
-            exec("\n".join(lines), names)  # noqa: S102 - built from our own layout
-            cache[table] = names["snapshot"]
-        return cache[table]
-
     def audit_update(self, table, hex_, old, new, operation="update"):
         for (name, kind, _), a, b in zip(content_kinds(table), old, new):
             if a == b:
@@ -683,8 +649,8 @@ def apply_import(state, plan, run, source):
             t = sheet.table
             creates = plan.creates.get(t, [])
             writer.insert(t, creates)
-            for c in creates:
-                writer.audit_create(t, c["hex"], c["values"])
+            # No audit entry per added record: the import's own row (who, when, which file, its hash) and
+            # this list of what it added are the trail, and services.history() reads a creation from them.
             if creates:
                 added.append((run_row.id, t, "add", " ".join(f"{c['hex']}:{c['version']}" for c in creates)))
         for sheet in SHEETS:
