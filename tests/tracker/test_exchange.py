@@ -9,7 +9,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from tests.tracker.exchange_helpers import council_db, dump, make_records, snapshot, versions
+from tests.tracker.exchange_helpers import council_db, dump, make_records, read_both_ways, snapshot, versions
 from tracker import migrations, services
 from tracker.cli import main
 from tracker.db import close_database, open_database
@@ -629,6 +629,7 @@ def test_resaved_as_1904_workbook_with_datetimes_and_floats_still_matches(db, db
             cell = s.cell(row=row, column=_col(s, "Influence"))
             cell.value = float(cell.value) if cell.value is not None else None
     path = _edit(out, tmp_path / "resaved.xlsx", resave)
+    assert sum(map(len, read_both_ways(path).rows.values())) == 8
     report = import_workbook(path)
     assert (report.added, report.updated, report.conflicts, report.rejected) == (0, 0, 0, 0), report.details
     assert services.actions.get(r["actions"][0].uuid).due_date == dt.date(2019, 6, 1)
@@ -643,3 +644,15 @@ def test_text_too_long_for_a_cell_is_a_clear_export_error(db, tmp_path):
     with pytest.raises(ExchangeError, match="the Notes of event .* is longer than a spreadsheet cell can hold"):
         export_workbook(tmp_path / "share.xlsx")
     assert not (tmp_path / "share.xlsx").exists()
+
+
+def test_the_content_hash_never_changes():
+    """Every database stores these hashes as the base of each exchanged record: a different hash for
+    the same content would turn every record into a conflict at the next exchange."""
+    values = ("Fund a youth worker", "Line one\r\nline two", "c" * 32, "d" * 32, "e" * 32, "2019-06-01", "high",
+              "open", "2024-01-01 10:00:00")
+    assert store.content_hash("action_item", values) == "587b9a8fdab622d7f62dc0dd"
+    assert store.content_hash("action_item", values[:1] + ("Line one\nline two",) + values[2:]) == \
+        store.content_hash("action_item", values)  # CR LF and LF are the same text
+    assert store.content_hash("action_item", values[:-1] + ("2025-02-02 09:00:00",)) == \
+        store.content_hash("action_item", values)  # deletion counts as a flag, not a time

@@ -111,7 +111,7 @@ class ImportReport:
 
 @dataclass
 class Plan:
-    creates: dict = field(default_factory=dict)  # table -> [create dict]
+    creates: dict = field(default_factory=dict)  # table -> [services.exchange.Create]
     updates: dict = field(default_factory=dict)  # table -> [(rec, new values, new version)]
     sync: dict = field(default_factory=dict)  # hex -> (base, seen)
     held: list = field(default_factory=list)
@@ -178,7 +178,6 @@ def _plan(book, state, on_conflict, report):
                 key = repr((sheet.table, row.values))
                 occurrences[key] = occurrences.get(key, 0) + 1
                 row.hex = uuidlib.uuid5(HAND_ROW_NAMESPACE, f"{key}#{occurrences[key]}").hex
-                row.hand_added = True
             other = seen_ids.get(row.hex)
             if other is not None:
                 plan.problems.append(Problem(sheet.name, row.number, "ID", f"this ID is also used on sheet "
@@ -197,6 +196,8 @@ def _plan(book, state, on_conflict, report):
         return plan
     references = set(state.references)
     new_refs = _reference_maker(references)
+    home = _origin(state)  # of records the file does not say the origin of
+    content_hash = store.content_hash
     for sheet in SHEETS:
         t = sheet.table
         ts = state.tables[t]
@@ -212,17 +213,15 @@ def _plan(book, state, on_conflict, report):
                 theirs = _protect_personal(book, rec, theirs, personal, erased_at, kind_at)
             theirs = tuple(theirs)
             if rec is None:
-                create = {"hex": row.hex, "values": theirs, "version": row.version or 1,
-                          "created_at": row.created_at, "origin": row.origin or _origin(state),
-                          "reference": ""}
+                ref = ""
                 if t == "action_item":
                     ref = row.reference
                     if not ref or ref in references:
                         ref = new_refs()
                     references.add(ref)
-                    create["reference"] = ref
-                creates.append(create)
-                plan.sync[row.hex] = (store.content_hash(t, theirs), "")
+                creates.append(store.Create(row.hex, theirs, row.version or 1, row.created_at,
+                                            row.origin or home, ref))
+                plan.sync[row.hex] = (content_hash(t, theirs), "")
                 report.added += 1
                 report.details.append(AddedDetail(sheet, row.number, row.hex, theirs))
                 continue

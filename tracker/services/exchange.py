@@ -17,6 +17,7 @@ import json
 import uuid as uuidlib
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import NamedTuple
 
 from peewee import SqliteDatabase
 
@@ -45,7 +46,10 @@ def content_kinds(table):
 
 
 def content_hash(table, values):
-    """A short hash of a record's content; deletion and erasure count as flags, not timestamps."""
+    """A short hash of a record's content; deletion and erasure count as flags, not timestamps.
+
+    Stored bases are these hashes, so the text hashed must never change (a test keeps the formula).
+    """
     first = _FIRST_FLAG[table]  # the flags are the layout's last content columns
     key = repr((table, tuple(values[:first]), [v is not None for v in values[first:]]))
     if "\\r\\n" in key:  # LibreOffice saves a cell's CR LF as LF: not a change anyone made
@@ -118,6 +122,16 @@ class Rec:
     created_at: object = None
     updated_at: object = None
     origin: object = None  # council hex
+    reference: str = ""
+
+
+class Create(NamedTuple):
+    """A record an import adds: its ID (hex), content, version and bookkeeping from the file."""
+    hex: str
+    values: tuple
+    version: int
+    created_at: object
+    origin: object  # council hex
     reference: str = ""
 
 
@@ -318,40 +332,43 @@ class Writer:
         return 0
 
     def insert(self, table, creates):
-        """creates: list of dicts (hex, values, version, created_at, origin, reference)."""
+        """creates: list of :class:`Create`."""
         if not creates:
             return
         model = MODELS[table]
         q = self.quote
         ts = self.state.tables[table]
         next_id = (self.db.execute_sql(f"SELECT MAX(id) FROM {q(model._meta.table_name)}").fetchone()[0] or 0) + 1
-        for k, c in enumerate(creates):
-            ts.ids[c["hex"]] = next_id + k
-        self_link = [i for i, (n, kind, target) in enumerate(content_kinds(table)) if kind == "link" and target == table]
+        ids = range(next_id, next_id + len(creates))
+        ts.ids.update(zip([c.hex for c in creates], ids))
+        self_link = next((i for i, (n, kind, target) in enumerate(content_kinds(table))
+                          if kind == "link" and target == table), None)
         names = ["id", "uuid", "created_at", "updated_at", "origin_council_id", "version"]
         if table == "action_item":
             names.append("reference")
         names += self._column_names(table)
+        stored = self._row_converter(table)
+        now, origin_ids, with_reference = self.now, self.state.councils.ids, table == "action_item"
         rows = []
         later = []
-        for k, c in enumerate(creates):
-            values = c["values"]
-            if self_link and values[self_link[0]] is not None:
-                later.append((ts.ids[values[self_link[0]]], next_id + k))
-                values = values[:self_link[0]] + (None,) + values[self_link[0] + 1:]
-            head = [next_id + k, c["hex"], c["created_at"] or self.now, self.now,
-                    self.state.councils.ids.get(c["origin"]), c["version"]]
-            if table == "action_item":
-                head.append(c["reference"])
-            rows.append(head + self._stored_row(table, values))
+        for rid, c in zip(ids, creates):
+            values = c.values
+            if self_link is not None and values[self_link] is not None:
+                later.append((ts.ids[values[self_link]], rid))
+                values = values[:self_link] + (None,) + values[self_link + 1:]
+            row = [rid, c.hex, c.created_at or now, now, origin_ids.get(c.origin), c.version]
+            if with_reference:
+                row.append(c.reference)
+            row += stored(values)
+            rows.append(row)
         self._executemany(self._insert_sql(model._meta.table_name, names), rows)
         if later:
-            col = MODELS[table]._meta.fields[content_kinds(table)[self_link[0]][0]].column_name
+            col = MODELS[table]._meta.fields[content_kinds(table)[self_link][0]].column_name
             self._executemany(f"UPDATE {q(table)} SET {q(col)} = {self.param} WHERE id = {self.param}", later)
         if not isinstance(self.db, SqliteDatabase):
             self.db.execute_sql(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
                                 f"(SELECT MAX(id) FROM {q(table)}))")
-        self._write_councils(table, [(next_id + k, c["values"]) for k, c in enumerate(creates)], replace=False)
+        self._write_councils(table, [(rid, c.values) for rid, c in zip(ids, creates)], replace=False)
 
     def _insert_sql(self, table, names):
         q = self.quote
@@ -652,7 +669,7 @@ def apply_import(state, plan, run, source):
             # No audit entry per added record: the import's own row (who, when, which file, its hash) and
             # this list of what it added are the trail, and services.history() reads a creation from them.
             if creates:
-                added.append((run_row.id, t, "add", " ".join(f"{c['hex']}:{c['version']}" for c in creates)))
+                added.append((run_row.id, t, "add", " ".join(f"{c.hex}:{c.version}" for c in creates)))
         for sheet in SHEETS:
             t = sheet.table
             ups = plan.updates.get(t, [])
