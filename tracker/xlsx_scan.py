@@ -160,19 +160,39 @@ def _rows_of_at_least(digits):
     return re.compile(rb'<c r="[A-Z]+([0-9]{%d,})"' % digits)
 
 
+@lru_cache(maxsize=64)
+def _cell_not_within(columns, digits):
+    """A search for any cell that is not ``<c r="X123"`` with X one of ``columns`` and a row number
+    of fewer than ``digits`` digits: a run without one adds nothing to the bound."""
+    names = b"|".join(re.escape(c) for c in sorted(columns))
+    return re.compile(rb'<c(?! r="(?:%s)[0-9]{1,%d}")[\s/>]' % (names, digits - 1))
+
+
 def bound_sheet(name, blocks):
     """An upper bound on the area :func:`scan_sheet` would measure, in a few scans a block that do
     not look at cells one at a time; None when the part is not all in the common form or the bound
     is over the limit (the exact scan then decides).  Styled empty cells count here, so the bound is
-    never below the real area.  The nesting check is the same as the exact scan's."""
+    never below the real area.  The nesting check is the same as the exact scan's.
+
+    Once the columns and the row-number length that matters are known, a run is searched once for
+    a cell outside them; only a run holding one (a new column, a long row number, another form) is
+    looked at further.
+    """
     extent = SheetExtent()
     row_bound = 0
+    columns_seen = set()
+    known = None  # _cell_not_within(the columns so far, the digits that matter), once there is one
     for text in _complete_tags(blocks(), name):
-        if _OTHER_CELL.search(text) or _PREFIXED_CELL.search(text):
+        if _PREFIXED_CELL.search(text):
+            return None
+        if known is not None and not known.search(text):
+            continue
+        if _OTHER_CELL.search(text):
             return None
         columns = set(_COLUMN.findall(text))
         if not columns:
             continue  # no cells in this run (in the common form every cell tag has a reference)
+        columns_seen |= columns
         extent.max_col = max(extent.max_col, max(map(column_number, columns)))
         # Only rows long enough to break the limit with the widest column so far are read one by one.
         digits = len(str(MAX_SHEET_CELLS // max(extent.max_col, 1)))
@@ -180,6 +200,7 @@ def bound_sheet(name, blocks):
         row_bound = max(row_bound, max(map(int, rows)) if rows else 10 ** (digits - 1) - 1)
         if extent.max_col > MAX_SHEET_COLUMNS or row_bound * extent.max_col > MAX_SHEET_CELLS:
             return None
+        known = _cell_not_within(frozenset(columns_seen), digits) if digits > 1 and len(columns_seen) <= 64 else None
     extent.max_row = row_bound
     return extent
 

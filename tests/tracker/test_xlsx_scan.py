@@ -102,6 +102,7 @@ def exact_extent(text):
 
 
 _cells = st.lists(st.tuples(st.integers(1, 300), st.integers(1, 800), st.booleans()), max_size=40)
+_long_sheets = st.lists(st.tuples(st.integers(1, 400_000), st.integers(1, 30), st.booleans()), max_size=40)
 
 
 @settings(max_examples=300, deadline=None)
@@ -120,6 +121,20 @@ def test_the_quick_bound_is_never_below_the_exact_area(cells, block):
     if bound is not None:  # (None: a wider column late in the part loosened the bound; the exact scan decides)
         assert bound.max_row >= exact.max_row and bound.max_col >= exact.max_col
         assert bound.max_col == max((col for _, col, _ in cells), default=0)  # columns are read exactly
+
+
+@settings(max_examples=300, deadline=None)
+@given(_long_sheets, st.integers(1, 5000))
+def test_the_quick_bound_reads_long_row_numbers_whatever_the_blocks(cells, block):
+    body = b"".join(b'<row r="%d"><c r="%s%d"><v>1</v></c></row>' % (row, get_column_letter(col).encode(), row)
+                    for row, col, _ in sorted(cells))
+    text = b"<worksheet><sheetData>" + body + b"</sheetData></worksheet>"
+    bound = xlsx_scan.bound_sheet("s", lambda: iter(text[i:i + block] for i in range(0, len(text), block)))
+    exact = exact_extent(text)
+    if bound is None:
+        return  # over the limit as far as the bound can tell: the exact scan decides
+    assert bound.max_row >= exact.max_row and bound.max_col >= exact.max_col
+    assert bound.max_row * bound.max_col <= xlsx_scan.MAX_SHEET_CELLS
 
 
 @pytest.mark.parametrize("text", [
@@ -169,3 +184,13 @@ _tokens = st.sampled_from([b"<a>", b"</a>", b"<b/>", b"text ", b"<c r=\"A1\">", 
 def test_the_nesting_check_agrees_with_the_full_search_on_generated_text(runs):
     text = b"".join(token * n for token, n in runs)
     assert xlsx_scan.too_deep(text) == bool(xlsx_scan._DEEP.search(text))
+
+
+@pytest.mark.parametrize("late", [b'<c r="XFD7000"><v>1</v></c>', b'<c r="C1048576"><v>1</v></c>',
+                                  b'<c s="1" r="XFD1048576"><v>1</v></c>'])
+def test_a_far_cell_after_thousands_of_ordinary_rows_is_still_found(late):
+    ordinary = b"".join(b'<row r="%d"><c r="A%d"><v>1</v></c><c r="B%d" t="s"><v>2</v></c></row>' % (n, n, n)
+                        for n in range(1, 5000))
+    text = b"<worksheet><sheetData>" + ordinary + b'<row r="7000">' + late + b"</row></sheetData></worksheet>"
+    with pytest.raises(xlsx_scan.TooBig, match="cells"):
+        xlsx_scan.scan_sheet("s", lambda: iter(text[i:i + 4096] for i in range(0, len(text), 4096)))

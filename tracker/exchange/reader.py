@@ -389,7 +389,10 @@ def _column(values, conv):
     holds a few hundred statuses, dates or links); raises _Bad as ``conv`` does."""
     if len(_NUMBERS.intersection(map(type, values))) > 1:
         return list(map(conv, values))  # 1 and 1.0 would share one dictionary entry
-    converted = {v: conv(v) for v in set(values)}
+    distinct = set(values)
+    if len(distinct) > len(values) // 2:
+        return list(map(conv, values))  # mostly different values: a lookup table would cost more than it saves
+    converted = {v: conv(v) for v in distinct}
     return list(map(converted.__getitem__, values))
 
 
@@ -449,13 +452,24 @@ def _read_columns(sheet, body, content, get, councils, type_codes):
     except _Bad:
         return None
     none = repeat(None)
-    created = _column(columns[get["created"]], _timestamp_or_none) if get["created"] is not None else none
+    created = _created_column(columns[get["created"]]) if get["created"] is not None else none
     origins = (_column(columns[get["origin"]], lambda v: councils.find(v) if v not in ("", None) else None)
                if get["origin"] is not None else none)
-    references = (_column(columns[get["reference"]], lambda v: _text(v).strip()) if get["reference"] is not None
-                  else repeat(""))
+    references = _reference_column(columns[get["reference"]]) if get["reference"] is not None else repeat("")
     return list(map(Row, repeat(sheet), numbers, hexes, versions, map(list, zip(*converted)), created, origins,
                     references, targets if targets is not None else none))
+
+
+def _created_column(values):
+    if set(map(type, values)) <= {dt.datetime}:
+        return list(map(str, values))  # as we write them (what _timestamp makes of a datetime)
+    return _column(values, _timestamp_or_none)
+
+
+def _reference_column(values):
+    if set(map(type, values)) <= {str}:
+        return list(map(str.strip, values))
+    return _column(values, lambda v: _text(v).strip())
 
 
 def _timestamp_or_none(v):

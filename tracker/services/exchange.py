@@ -11,6 +11,7 @@ erasure as timestamps.  :func:`content_hash` hashes that tuple (deletion and era
 only), which is how "changed since it was last exchanged" is told: see docs/exchange-format.md.
 """
 
+import contextlib
 import datetime as dt
 import hashlib
 import json
@@ -33,6 +34,7 @@ MODELS = {m._meta.table_name: m for m in (Stakeholder, Event, Attendance, Commit
 COUNCIL_LINKS = {"stakeholder": (StakeholderCouncil, "stakeholder_id"), "commitment": (CommitmentCouncil, "commitment_id")}
 UPDATE_TARGET_COLUMNS = {"stakeholder": "stakeholder_id", "commitment": "commitment_id", "action_item": "action_id"}
 SEEN_LIMIT = 32  # earlier states remembered per record
+BULK_ROWS = 5_000  # adding this many rows to a table at least as small rebuilds its indexes after
 
 
 class UndoBlocked(TrackerError):
@@ -348,7 +350,8 @@ class Writer:
             names.append("reference")
         names += self._column_names(table)
         stored = self._row_converter(table)
-        now, origin_ids, with_reference = self.now, self.state.councils.ids, table == "action_item"
+        # The time as the driver would write it, converted once rather than once per row.
+        now, origin_ids, with_reference = str(self.now), self.state.councils.ids, table == "action_item"
         rows = []
         later = []
         for rid, c in zip(ids, creates):
@@ -361,7 +364,8 @@ class Writer:
                 row.append(c.reference)
             row += stored(values)
             rows.append(row)
-        self._executemany(self._insert_sql(model._meta.table_name, names), rows)
+        with self._indexes_rebuilt_after(model._meta.table_name, len(rows)):
+            self._executemany(self._insert_sql(model._meta.table_name, names), rows)
         if later:
             col = MODELS[table]._meta.fields[content_kinds(table)[self_link][0]].column_name
             self._executemany(f"UPDATE {q(table)} SET {q(col)} = {self.param} WHERE id = {self.param}", later)
@@ -369,6 +373,32 @@ class Writer:
             self.db.execute_sql(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
                                 f"(SELECT MAX(id) FROM {q(table)}))")
         self._write_councils(table, [(rid, c.values) for rid, c in zip(ids, creates)], replace=False)
+
+    @contextlib.contextmanager
+    def _indexes_rebuilt_after(self, table, adding):
+        """For many rows into a small SQLite table: drop its indexes, insert, build them again.
+
+        Keeping ten indexes up to date row by row costs about three times the insert itself; one
+        sort per index afterwards costs a fraction (SQLite's own advice for bulk loads).  It is all
+        inside the import's transaction, so a failure puts the indexes back with everything else,
+        and a unique index built again still refuses a duplicate (the import then fails whole).
+        """
+        if adding < BULK_ROWS or not isinstance(self.db, SqliteDatabase):
+            yield
+            return
+        existing = self.db.execute_sql(f"SELECT COUNT(*) FROM {self.quote(table)}").fetchone()[0]
+        if existing > adding:
+            yield
+            return
+        indexes = [sql for (sql,) in self.db.execute_sql(
+            "SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL", (table,))]
+        names = [name for (name,) in self.db.execute_sql(
+            "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL", (table,))]
+        for name in names:
+            self.db.execute_sql(f"DROP INDEX {self.quote(name)}")
+        yield
+        for sql in indexes:
+            self.db.execute_sql(sql)
 
     def _insert_sql(self, table, names):
         q = self.quote
