@@ -74,3 +74,18 @@ def make_records(council_code="HAV", text="Plain text", n=1):
     services.updates.add(actions[0], text, date=dt.date(2019, 5, 1))
     services.updates.add(commitment, f"Reported: {text}", date=dt.date(2019, 7, 1))
     return {"org": org, "person": person, "event": event, "commitment": commitment, "actions": actions}
+
+
+def read_both_ways(path):
+    """The workbook read a column at a time (the usual path) and row by row (the path that names
+    problems); the two must agree on every row and problem.  Returns the column-wise Book."""
+    from unittest import mock
+
+    from tracker.exchange import reader
+
+    councils = store.load_councils()
+    quick = reader.read_workbook(path, councils)
+    with mock.patch.object(reader, "_read_columns", lambda *args: None):
+        slow = reader.read_workbook(path, councils)
+    assert quick.rows == slow.rows and quick.problems == slow.problems
+    return quick

@@ -9,7 +9,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from tests.tracker.exchange_helpers import council_db, dump, make_records, snapshot, versions
+from tests.tracker.exchange_helpers import council_db, dump, make_records, read_both_ways, snapshot, versions
 from tracker import migrations, services
 from tracker.cli import main
 from tracker.db import close_database, open_database
@@ -188,6 +188,32 @@ def test_edit_travels_as_an_update_and_is_audited_with_the_file_and_council(thre
         assert entry.source == "v2.xlsx (Havering)" and (entry.old_value, entry.new_value) == ("open", "done")
         assert entry.council == "Redbridge"
         assert services.stakeholders.get(r["person"].uuid, include_deleted=True).is_deleted
+
+
+def test_an_added_records_history_shows_its_creation_by_the_import_without_a_row_per_record(three, tmp_path):
+    from tracker.models import AuditEntry
+
+    with council_db(three["HAV"], "Havering"):
+        r = make_records()
+        services.actions.create(title="Second action", priority="low")
+        export_workbook(tmp_path / "v1.xlsx")
+    with council_db(three["RED"], "Redbridge"):
+        trail_before = AuditEntry.select().count()
+    first = import_into(three["RED"], "Redbridge", tmp_path / "v1.xlsx")
+    with council_db(three["RED"], "Redbridge"):
+        assert AuditEntry.select().count() == trail_before  # the import's own row is the trail
+        created = services.history(r["actions"][0].uuid)
+        assert [(e.operation, e.user, e.council, e.source) for e in created] == [
+            ("create", "officer at Redbridge", "Redbridge", "v1.xlsx (Havering)")]
+        second = services.actions.get(next(a.uuid for a in services.actions.query(search="Second action")))
+        store.undo_import(first.import_id)
+    import_into(three["RED"], "Redbridge", tmp_path / "v1.xlsx")
+    with council_db(three["RED"], "Redbridge"):
+        services.actions.update(services.actions.get(second.uuid), status="done")
+        trail = services.history(second.uuid)
+        assert [e.operation for e in trail] == ["create", "delete", "create", "update"]
+        assert trail[1].source.startswith("undo of import") and trail[3].field == "status"
+        assert [e.operation for e in services.history(r["actions"][0].uuid)] == ["create", "delete", "create"]
 
 
 def test_dry_run_writes_nothing(three, tmp_path):
@@ -638,6 +664,7 @@ def test_resaved_as_1904_workbook_with_datetimes_and_floats_still_matches(db, db
             cell = s.cell(row=row, column=_col(s, "Influence"))
             cell.value = float(cell.value) if cell.value is not None else None
     path = _edit(out, tmp_path / "resaved.xlsx", resave)
+    assert sum(map(len, read_both_ways(path).rows.values())) == 8
     report = import_workbook(path)
     assert (report.added, report.updated, report.conflicts, report.rejected) == (0, 0, 0, 0), report.details
     assert services.actions.get(r["actions"][0].uuid).due_date == dt.date(2019, 6, 1)
@@ -652,3 +679,15 @@ def test_text_too_long_for_a_cell_is_a_clear_export_error(db, tmp_path):
     with pytest.raises(ExchangeError, match="the Notes of event .* is longer than a spreadsheet cell can hold"):
         export_workbook(tmp_path / "share.xlsx")
     assert not (tmp_path / "share.xlsx").exists()
+
+
+def test_the_content_hash_never_changes():
+    """Every database stores these hashes as the base of each exchanged record: a different hash for
+    the same content would turn every record into a conflict at the next exchange."""
+    values = ("Fund a youth worker", "Line one\r\nline two", "c" * 32, "d" * 32, "e" * 32, "2019-06-01", "high",
+              "open", "2024-01-01 10:00:00")
+    assert store.content_hash("action_item", values) == "587b9a8fdab622d7f62dc0dd"
+    assert store.content_hash("action_item", values[:1] + ("Line one\nline two",) + values[2:]) == \
+        store.content_hash("action_item", values)  # CR LF and LF are the same text
+    assert store.content_hash("action_item", values[:-1] + ("2025-02-02 09:00:00",)) == \
+        store.content_hash("action_item", values)  # deletion counts as a flag, not a time

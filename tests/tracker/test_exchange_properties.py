@@ -7,7 +7,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.tracker.exchange_helpers import council_db, dump, make_records, snapshot
+from tests.tracker.exchange_helpers import council_db, dump, make_records, read_both_ways, snapshot
 from tracker import services
 from tracker.exchange import export_workbook, import_workbook
 from tracker.models import ActionItem, Commitment, Event, Stakeholder, Update
@@ -47,6 +47,7 @@ def test_export_import_into_empty_database_reproduces_every_record_and_link(shor
             before = snapshot()
             export_workbook(tmp / "x.xlsx")
         with council_db(tmp / "b.db", "Redbridge"):
+            read_both_ways(tmp / "x.xlsx")
             report = import_workbook(tmp / "x.xlsx")
             assert report.applied, report.refused
             assert snapshot() == before

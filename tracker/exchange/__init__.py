@@ -7,14 +7,18 @@ The functions are imported lazily so that importing ``tracker.exchange.format`` 
 services use) never loads a spreadsheet library.
 """
 
+from tracker.bulk import gc_paused
+
 
 def export_workbook(path, personal_data=True, since=None, progress=None):
     from tracker.exchange.writer import export_workbook as export
 
-    return export(path, personal_data=personal_data, since=since, progress=progress)
+    with gc_paused():
+        return export(path, personal_data=personal_data, since=since, progress=progress)
 
 
 def import_workbook(path, dry_run=False, on_conflict="ask", progress=None):
     from tracker.exchange.importer import import_workbook as run
 
-    return run(path, dry_run=dry_run, on_conflict=on_conflict, progress=progress)
+    with gc_paused():
+        return run(path, dry_run=dry_run, on_conflict=on_conflict, progress=progress)

@@ -24,6 +24,7 @@ from tracker.exchange.format import PERSONAL_FIELDS, SHEETS
 from tracker.exchange.reader import Problem, read_workbook
 from tracker.services import exchange as store
 from tracker.services import privacy
+from tracker.services.audit import import_source
 from tracker.services.actions import REFERENCE_RE
 from tracker.services.base import home_council
 
@@ -110,7 +111,7 @@ class ImportReport:
 
 @dataclass
 class Plan:
-    creates: dict = field(default_factory=dict)  # table -> [create dict]
+    creates: dict = field(default_factory=dict)  # table -> [services.exchange.Create]
     updates: dict = field(default_factory=dict)  # table -> [(rec, new values, new version)]
     sync: dict = field(default_factory=dict)  # hex -> (base, seen)
     held: list = field(default_factory=list)
@@ -142,7 +143,7 @@ def import_workbook(path, dry_run=False, on_conflict="ask", progress=None):
         return report
     _step(progress, 60, "Saving")
     from_council = str(book.about.get("exporting council", "") or "").strip()
-    source = f"{path.name} ({from_council})" if from_council else path.name
+    source = import_source(path.name, from_council)
     exported_at = book.about.get("exported at")
     run = {
         "file_name": path.name, "file_sha256": book.sha256, "from_council": from_council,
@@ -168,34 +169,38 @@ def _step(progress, percent, text):
 def _plan(book, state, on_conflict, report):
     plan = Plan(problems=list(book.problems))
     rows_by_table = {}
-    seen_ids = {}
+    seen_ids = {}  # hex -> the row that has it
     for sheet in SHEETS:
         rows = book.rows[sheet.name]
+        kept = rows_by_table.setdefault(sheet.table, [])
+        here = state.tables[sheet.table].ids
+        elsewhere = [ts.ids for t, ts in state.tables.items() if t != sheet.table and ts.ids]
         occurrences = {}
         for row in rows:
             if row.hex is None:  # added by hand: an ID from its content, the same every time it is imported
-                key = repr((sheet.table, row.values))
+                key = repr((sheet.table, list(row.values)))
                 occurrences[key] = occurrences.get(key, 0) + 1
                 row.hex = uuidlib.uuid5(HAND_ROW_NAMESPACE, f"{key}#{occurrences[key]}").hex
-                row.hand_added = True
             other = seen_ids.get(row.hex)
             if other is not None:
                 plan.problems.append(Problem(sheet.name, row.number, "ID", f"this ID is also used on sheet "
-                                             f"{other[0]}, row {other[1]}; each record appears once", row.hex))
+                                             f"{other.sheet.name}, row {other.number}; each record appears once",
+                                             row.hex))
                 continue
-            seen_ids[row.hex] = (sheet.name, row.number)
-            holder = sheet.table if row.hex in state.tables[sheet.table].ids else state.table_of(row.hex)
-            if holder is not None and holder != sheet.table:
+            seen_ids[row.hex] = row
+            if elsewhere and row.hex not in here and any(row.hex in ids for ids in elsewhere):
                 plan.problems.append(Problem(sheet.name, row.number, "ID", "this ID belongs to a record of "
                                              "another kind in this database", _dashed(row.hex)))
                 continue
-            rows_by_table.setdefault(sheet.table, []).append(row)
+            kept.append(row)
     file_ids = {t: {r.hex: r for r in rows} for t, rows in rows_by_table.items()}
     _check_links(state, rows_by_table, file_ids, plan)
     if plan.problems:
         return plan
     references = set(state.references)
     new_refs = _reference_maker(references)
+    home = _origin(state)  # of records the file does not say the origin of
+    content_hash = store.content_hash
     for sheet in SHEETS:
         t = sheet.table
         ts = state.tables[t]
@@ -211,17 +216,15 @@ def _plan(book, state, on_conflict, report):
                 theirs = _protect_personal(book, rec, theirs, personal, erased_at, kind_at)
             theirs = tuple(theirs)
             if rec is None:
-                create = {"hex": row.hex, "values": theirs, "version": row.version or 1,
-                          "created_at": row.created_at, "origin": row.origin or _origin(state),
-                          "reference": ""}
+                ref = ""
                 if t == "action_item":
                     ref = row.reference
                     if not ref or ref in references:
                         ref = new_refs()
                     references.add(ref)
-                    create["reference"] = ref
-                creates.append(create)
-                plan.sync[row.hex] = (store.content_hash(t, theirs), "")
+                creates.append(store.Create(row.hex, theirs, row.version or 1, row.created_at,
+                                            row.origin or home, ref))
+                plan.sync[row.hex] = (content_hash(t, theirs), "")
                 report.added += 1
                 report.details.append(AddedDetail(sheet, row.number, row.hex, theirs))
                 continue
@@ -327,20 +330,24 @@ def _check_links(state, rows_by_table, file_ids, plan):
     for sheet in SHEETS:
         t = sheet.table
         content = sheet.content
-        links = [(i, c) for i, c in enumerate(content) if c.kind == "link"]
+        # (column, its position, the IDs it may link to: this database's and the file's)
+        links = [(i, c, state.tables[c.target].ids if c.target else None, file_ids.get(c.target, {}))
+                 for i, c in enumerate(content) if c.kind == "link"]
         for row in rows_by_table.get(t, ()):
-            for i, col in links:
+            for i, col, db_ids, file_has in links:
                 v = row.values[i]
                 if v is None:
                     continue
-                if col.target is None:  # an update's record: any of three kinds
-                    holders = [x for x in ("stakeholder", "commitment", "action_item") if known(x, v)]
-                    if row.target_type and row.target_type not in holders:
-                        holders = []
-                    if not holders:
-                        plan.problems.append(Problem(sheet.name, row.number, col.header, _unknown_link(v), _dashed(row.hex)))
+                if db_ids is not None:
+                    if v not in db_ids and v not in file_has:
+                        plan.problems.append(Problem(sheet.name, row.number, col.header, _unknown_link(v),
+                                                     _dashed(row.hex)))
                     continue
-                if not known(col.target, v):
+                # an update's record: any of three kinds
+                holders = [x for x in ("stakeholder", "commitment", "action_item") if known(x, v)]
+                if row.target_type and row.target_type not in holders:
+                    holders = []
+                if not holders:
                     plan.problems.append(Problem(sheet.name, row.number, col.header, _unknown_link(v), _dashed(row.hex)))
             if t == "stakeholder" and row.values[2] is not None:
                 org_kind = kinds_of.get(row.values[2], db_kinds.get(row.values[2]))

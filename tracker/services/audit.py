@@ -97,5 +97,29 @@ def write_creations(model, uuids, texts, source=""):
 
 
 def history(record_uuid):
-    """Audit entries for one record, oldest first."""
-    return list(AuditEntry.select().where(AuditEntry.record_uuid == record_uuid).order_by(AuditEntry.at, AuditEntry.id))
+    """Audit entries for one record, oldest first.
+
+    A record an import added has no entry of its own (an import of 100k records writes one import
+    row and the list of what it added, not 100k snapshots): its creation is shown as an unsaved
+    entry made from that import's row (who, when, the file and the council it came from).
+    """
+    entries = list(AuditEntry.select().where(AuditEntry.record_uuid == record_uuid))
+    entries += _imported_creations(record_uuid)
+    return sorted(entries, key=lambda e: (e.at, e.id is not None, e.id or 0))
+
+
+def _imported_creations(record_uuid):
+    from tracker.models import ImportChange, ImportRun
+
+    hex_ = uuid.UUID(str(record_uuid)).hex
+    added = (ImportChange.select(ImportChange, ImportRun).join(ImportRun)
+             .where(ImportChange.kind == "add", ImportChange.added.contains(f"{hex_}:")))
+    return [AuditEntry(at=change.run.at, user=change.run.user, council=change.run.council, operation="create",
+                       table=change.table, record_uuid=record_uuid, new_value=None,
+                       source=import_source(change.run.file_name, change.run.from_council))
+            for change in added]  # (an ID is 32 hex digits and a colon: it matches only at an item's start)
+
+
+def import_source(file_name, from_council):
+    """How the trail names an import's file: ``name.xlsx (Council)``."""
+    return f"{file_name} ({from_council})" if from_council else file_name

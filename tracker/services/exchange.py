@@ -11,12 +11,14 @@ erasure as timestamps.  :func:`content_hash` hashes that tuple (deletion and era
 only), which is how "changed since it was last exchanged" is told: see docs/exchange-format.md.
 """
 
+import contextlib
 import datetime as dt
 import hashlib
 import json
 import uuid as uuidlib
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import NamedTuple
 
 from peewee import SqliteDatabase
 
@@ -32,6 +34,7 @@ MODELS = {m._meta.table_name: m for m in (Stakeholder, Event, Attendance, Commit
 COUNCIL_LINKS = {"stakeholder": (StakeholderCouncil, "stakeholder_id"), "commitment": (CommitmentCouncil, "commitment_id")}
 UPDATE_TARGET_COLUMNS = {"stakeholder": "stakeholder_id", "commitment": "commitment_id", "action_item": "action_id"}
 SEEN_LIMIT = 32  # earlier states remembered per record
+BULK_ROWS = 5_000  # adding this many rows to a table at least as small rebuilds its indexes after
 
 
 class UndoBlocked(TrackerError):
@@ -45,7 +48,10 @@ def content_kinds(table):
 
 
 def content_hash(table, values):
-    """A short hash of a record's content; deletion and erasure count as flags, not timestamps."""
+    """A short hash of a record's content; deletion and erasure count as flags, not timestamps.
+
+    Stored bases are these hashes, so the text hashed must never change (a test keeps the formula).
+    """
     first = _FIRST_FLAG[table]  # the flags are the layout's last content columns
     key = repr((table, tuple(values[:first]), [v is not None for v in values[first:]]))
     if "\\r\\n" in key:  # LibreOffice saves a cell's CR LF as LF: not a change anyone made
@@ -118,6 +124,16 @@ class Rec:
     created_at: object = None
     updated_at: object = None
     origin: object = None  # council hex
+    reference: str = ""
+
+
+class Create(NamedTuple):
+    """A record an import adds: its ID (hex), content, version and bookkeeping from the file."""
+    hex: str
+    values: tuple
+    version: int
+    created_at: object
+    origin: object  # council hex
     reference: str = ""
 
 
@@ -263,16 +279,6 @@ def _db_columns(table):
     return out
 
 
-@lru_cache(maxsize=None)
-def _snapshot_order(table):
-    """(index, field, kind) of the fields a creation snapshot holds, sorted by field name."""
-    return tuple(sorted(((i, name, kind) for i, (name, kind, _) in enumerate(content_kinds(table))
-                         if kind not in ("deleted", "erased")), key=lambda x: x[1]))
-
-
-_dumps = json.JSONEncoder(ensure_ascii=False).encode
-
-
 class Writer:
     """Bulk writes inside the caller's transaction, keeping UUID -> id maps for links."""
 
@@ -328,40 +334,71 @@ class Writer:
         return 0
 
     def insert(self, table, creates):
-        """creates: list of dicts (hex, values, version, created_at, origin, reference)."""
+        """creates: list of :class:`Create`."""
         if not creates:
             return
         model = MODELS[table]
         q = self.quote
         ts = self.state.tables[table]
         next_id = (self.db.execute_sql(f"SELECT MAX(id) FROM {q(model._meta.table_name)}").fetchone()[0] or 0) + 1
-        for k, c in enumerate(creates):
-            ts.ids[c["hex"]] = next_id + k
-        self_link = [i for i, (n, kind, target) in enumerate(content_kinds(table)) if kind == "link" and target == table]
+        ids = range(next_id, next_id + len(creates))
+        ts.ids.update(zip([c.hex for c in creates], ids))
+        self_link = next((i for i, (n, kind, target) in enumerate(content_kinds(table))
+                          if kind == "link" and target == table), None)
         names = ["id", "uuid", "created_at", "updated_at", "origin_council_id", "version"]
         if table == "action_item":
             names.append("reference")
         names += self._column_names(table)
+        stored = self._row_converter(table)
+        # The time as the driver would write it, converted once rather than once per row.
+        now, origin_ids, with_reference = str(self.now), self.state.councils.ids, table == "action_item"
         rows = []
         later = []
-        for k, c in enumerate(creates):
-            values = c["values"]
-            if self_link and values[self_link[0]] is not None:
-                later.append((ts.ids[values[self_link[0]]], next_id + k))
-                values = values[:self_link[0]] + (None,) + values[self_link[0] + 1:]
-            head = [next_id + k, c["hex"], c["created_at"] or self.now, self.now,
-                    self.state.councils.ids.get(c["origin"]), c["version"]]
-            if table == "action_item":
-                head.append(c["reference"])
-            rows.append(head + self._stored_row(table, values))
-        self._executemany(self._insert_sql(model._meta.table_name, names), rows)
+        for rid, c in zip(ids, creates):
+            values = c.values
+            if self_link is not None and values[self_link] is not None:
+                later.append((ts.ids[values[self_link]], rid))
+                values = values[:self_link] + (None,) + values[self_link + 1:]
+            row = [rid, c.hex, c.created_at or now, now, origin_ids.get(c.origin), c.version]
+            if with_reference:
+                row.append(c.reference)
+            row += stored(values)
+            rows.append(row)
+        with self._indexes_rebuilt_after(model._meta.table_name, len(rows)):
+            self._executemany(self._insert_sql(model._meta.table_name, names), rows)
         if later:
-            col = MODELS[table]._meta.fields[content_kinds(table)[self_link[0]][0]].column_name
+            col = MODELS[table]._meta.fields[content_kinds(table)[self_link][0]].column_name
             self._executemany(f"UPDATE {q(table)} SET {q(col)} = {self.param} WHERE id = {self.param}", later)
         if not isinstance(self.db, SqliteDatabase):
             self.db.execute_sql(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
                                 f"(SELECT MAX(id) FROM {q(table)}))")
-        self._write_councils(table, [(next_id + k, c["values"]) for k, c in enumerate(creates)], replace=False)
+        self._write_councils(table, [(rid, c.values) for rid, c in zip(ids, creates)], replace=False)
+
+    @contextlib.contextmanager
+    def _indexes_rebuilt_after(self, table, adding):
+        """For many rows into a small SQLite table: drop its indexes, insert, build them again.
+
+        Keeping ten indexes up to date row by row costs about three times the insert itself; one
+        sort per index afterwards costs a fraction (SQLite's own advice for bulk loads).  It is all
+        inside the import's transaction, so a failure puts the indexes back with everything else,
+        and a unique index built again still refuses a duplicate (the import then fails whole).
+        """
+        if adding < BULK_ROWS or not isinstance(self.db, SqliteDatabase):
+            yield
+            return
+        existing = self.db.execute_sql(f"SELECT COUNT(*) FROM {self.quote(table)}").fetchone()[0]
+        if existing > adding:
+            yield
+            return
+        indexes = [sql for (sql,) in self.db.execute_sql(
+            "SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL", (table,))]
+        names = [name for (name,) in self.db.execute_sql(
+            "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL", (table,))]
+        for name in names:
+            self.db.execute_sql(f"DROP INDEX {self.quote(name)}")
+        yield
+        for sql in indexes:
+            self.db.execute_sql(sql)
 
     def _insert_sql(self, table, names):
         q = self.quote
@@ -401,30 +438,6 @@ class Writer:
             self._write_councils(table, moved, replace=True)
 
     # ---- audit ----
-    def audit_create(self, table, hex_, values):
-        """One entry holding a JSON snapshot of the fields set, as services write for a creation."""
-        self.audit.append((self.now, self.user, self.council, "create", table, hex_, "", None,
-                           _dumps(self._snapshot(table)(values)), self.source))
-
-    def _snapshot(self, table):
-        """A function from content values to the creation snapshot (fields set, sorted), compiled once."""
-        cache = self.__dict__.setdefault("_snapshots", {})
-        if table not in cache:
-            names = {"text": as_audit_text, "dashed": dashed, "councils": self.state.councils}
-            lines = ["def snapshot(v):", "    d = {}"]
-            for i, name, kind in _snapshot_order(table):
-                if kind in ("text", "vocab", "date", "int"):
-                    value = f"v[{i}]" if kind != "int" else f"str(v[{i}])"
-                elif kind in ("link", "council"):
-                    value = f"dashed(v[{i}])"
-                else:
-                    value = f"text({kind!r}, v[{i}], councils)"
-                lines.append(f"    if v[{i}] is not None and v[{i}] != '': d[{name!r}] = {value}")
-            lines.append("    return d")
-            exec("\n".join(lines), names)  # noqa: S102 - built from our own layout
-            cache[table] = names["snapshot"]
-        return cache[table]
-
     def audit_update(self, table, hex_, old, new, operation="update"):
         for (name, kind, _), a, b in zip(content_kinds(table), old, new):
             if a == b:
@@ -683,10 +696,10 @@ def apply_import(state, plan, run, source):
             t = sheet.table
             creates = plan.creates.get(t, [])
             writer.insert(t, creates)
-            for c in creates:
-                writer.audit_create(t, c["hex"], c["values"])
+            # No audit entry per added record: the import's own row (who, when, which file, its hash) and
+            # this list of what it added are the trail, and services.history() reads a creation from them.
             if creates:
-                added.append((run_row.id, t, "add", " ".join(f"{c['hex']}:{c['version']}" for c in creates)))
+                added.append((run_row.id, t, "add", " ".join(f"{c.hex}:{c.version}" for c in creates)))
         for sheet in SHEETS:
             t = sheet.table
             ups = plan.updates.get(t, [])
