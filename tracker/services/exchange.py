@@ -487,6 +487,36 @@ def transaction():
     return db.atomic("IMMEDIATE") if isinstance(db, SqliteDatabase) else db.atomic()
 
 
+@contextlib.contextmanager
+def _links_checked_at_the_end(bulk):
+    """For a bulk import into SQLite: no link check per inserted row, one check of every table at
+    the end of the transaction instead (call the yielded function last inside it).
+
+    SQLite looks up each new row's linked records as it is inserted, which doubles the cost of
+    inserting 100k linked rows; ``PRAGMA foreign_key_check`` does the same lookups in bulk at a
+    third of the cost, and any broken link still fails the import whole.  Only worth it when the
+    import is at least as big as the database (the check reads every table); foreign keys are on
+    again afterwards, whatever happened.
+    """
+    db = database.obj
+    if not bulk or not isinstance(db, SqliteDatabase):
+        yield lambda: None
+        return
+    db.execute_sql("PRAGMA foreign_keys = OFF")  # outside the transaction: SQLite ignores it inside one
+    try:
+        yield _check_links
+    finally:
+        db.execute_sql("PRAGMA foreign_keys = ON")
+
+
+def _check_links():
+    broken = database.obj.execute_sql("PRAGMA foreign_key_check").fetchall()
+    if broken:
+        table, rowid, parent, _ = broken[0]
+        raise TrackerError(f"The import would leave {len(broken)} broken link(s) (first: {table} row {rowid} to a "
+                           f"missing {parent}); nothing was imported.")
+
+
 # ---- after export ------------------------------------------------------------------------------------
 def mark_exported(state, tables):
     """Exported records' content becomes their base: the next import compares against it."""
@@ -689,7 +719,9 @@ def apply_import(state, plan, run, source):
     """
     actor = current_actor()
     writer = Writer(state, source)
-    with transaction():
+    adding = sum(map(len, plan.creates.values()))
+    bulk = adding >= BULK_ROWS and adding >= sum(len(ts.ids) for ts in state.tables.values())
+    with _links_checked_at_the_end(bulk) as check_links, transaction():
         run_row = ImportRun.create(user=actor.user, council=actor.council, **run)
         changes, added = [], []
         for sheet in SHEETS:
@@ -739,6 +771,7 @@ def apply_import(state, plan, run, source):
         writer._executemany(writer._insert_sql(HeldConflict._meta.table_name,
                                                ["import_id", "at", "table", "record_uuid", "source", "mine_version",
                                                 "theirs_version", "theirs_hash", "theirs", "fields", "resolution"]), held)
+        check_links()
     return run_row.id
 
 
