@@ -16,9 +16,9 @@ with sheet, row, column and reason.  The plan is applied in one transaction by
 
 import datetime as dt
 import uuid as uuidlib
+from dataclasses import dataclass, field
 from functools import partial
 from itertools import repeat
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from tracker.backups import backup_before
@@ -26,8 +26,8 @@ from tracker.exchange.format import PERSONAL_FIELDS, SHEETS
 from tracker.exchange.reader import Problem, read_workbook
 from tracker.services import exchange as store
 from tracker.services import privacy
-from tracker.services.audit import import_source
 from tracker.services.actions import REFERENCE_RE
+from tracker.services.audit import import_source
 from tracker.services.base import home_council
 
 ON_CONFLICT = ("ask", "keep-mine", "take-theirs")

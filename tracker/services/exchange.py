@@ -34,7 +34,7 @@ MODELS = {m._meta.table_name: m for m in (Stakeholder, Event, Attendance, Commit
 COUNCIL_LINKS = {"stakeholder": (StakeholderCouncil, "stakeholder_id"), "commitment": (CommitmentCouncil, "commitment_id")}
 UPDATE_TARGET_COLUMNS = {"stakeholder": "stakeholder_id", "commitment": "commitment_id", "action_item": "action_id"}
 SEEN_LIMIT = 32  # earlier states remembered per record
-BULK_ROWS = 5_000  # adding this many rows to a table at least as small rebuilds its indexes after
+BULK_ROWS = 5_000  # an import adding this many rows to a smaller table loads it in bulk (see Writer.insert)
 
 
 class UndoBlocked(TrackerError):
@@ -390,14 +390,12 @@ class Writer:
         if existing > adding:
             yield
             return
-        indexes = [sql for (sql,) in self.db.execute_sql(
-            "SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL", (table,))]
-        names = [name for (name,) in self.db.execute_sql(
-            "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL", (table,))]
-        for name in names:
+        indexes = self.db.execute_sql("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? "
+                                      "AND sql IS NOT NULL", (table,)).fetchall()  # (not a constraint's own)
+        for name, _ in indexes:
             self.db.execute_sql(f"DROP INDEX {self.quote(name)}")
         yield
-        for sql in indexes:
+        for _, sql in indexes:
             self.db.execute_sql(sql)
 
     def _insert_sql(self, table, names):
