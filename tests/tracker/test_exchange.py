@@ -691,3 +691,34 @@ def test_the_content_hash_never_changes():
         store.content_hash("action_item", values)  # CR LF and LF are the same text
     assert store.content_hash("action_item", values[:-1] + ("2025-02-02 09:00:00",)) == \
         store.content_hash("action_item", values)  # deletion counts as a flag, not a time
+
+
+def test_a_bulk_import_checks_every_link_once_and_turns_link_checks_back_on(three, tmp_path, monkeypatch):
+    """A bulk import (at least as big as the database) inserts without SQLite's per-row link checks
+    and its indexes, then checks all links and builds the indexes before committing."""
+    monkeypatch.setattr(store, "BULK_ROWS", 1)
+    with council_db(three["HAV"], "Havering"):
+        make_records()
+        before = snapshot()
+        export_workbook(tmp_path / "share.xlsx")
+    with council_db(three["RED"], "Redbridge"):
+        indexes = store.database.obj.execute_sql("SELECT name, sql FROM sqlite_master WHERE type = 'index'").fetchall()
+        report = import_workbook(tmp_path / "share.xlsx")
+        assert report.applied and report.added == 8
+        assert store.database.obj.execute_sql("PRAGMA foreign_keys").fetchone() == (1,)
+        assert sorted(store.database.obj.execute_sql("SELECT name, sql FROM sqlite_master WHERE type = 'index'"
+                                                     ).fetchall()) == sorted(indexes)
+        assert snapshot() == before and services.check() == []
+
+
+def test_a_broken_link_found_by_the_final_check_fails_the_import_whole(db):
+    count = store.database.obj.execute_sql("SELECT COUNT(*) FROM action_item").fetchone()[0]
+    with pytest.raises(services.exchange.TrackerError, match="1 broken link"):
+        with store._links_checked_at_the_end(True) as check_links, store.transaction():
+            store.database.obj.execute_sql(
+                "INSERT INTO action_item (uuid, created_at, updated_at, version, reference, title, description, "
+                "priority, status, commitment_id) VALUES ('ab', '2020-01-01', '2020-01-01', 1, 'X-A1', 't', '', "
+                "'medium', 'open', 999999)")
+            check_links()
+    assert store.database.obj.execute_sql("SELECT COUNT(*) FROM action_item").fetchone()[0] == count
+    assert store.database.obj.execute_sql("PRAGMA foreign_keys").fetchone() == (1,)

@@ -17,6 +17,8 @@ with sheet, row, column and reason.  The plan is applied in one transaction by
 import datetime as dt
 import uuid as uuidlib
 from dataclasses import dataclass, field
+from functools import partial
+from itertools import repeat
 from pathlib import Path
 
 from tracker.backups import backup_before
@@ -24,8 +26,8 @@ from tracker.exchange.format import PERSONAL_FIELDS, SHEETS
 from tracker.exchange.reader import Problem, read_workbook
 from tracker.services import exchange as store
 from tracker.services import privacy
-from tracker.services.audit import import_source
 from tracker.services.actions import REFERENCE_RE
+from tracker.services.audit import import_source
 from tracker.services.base import home_council
 
 ON_CONFLICT = ("ask", "keep-mine", "take-theirs")
@@ -209,7 +211,11 @@ def _plan(book, state, on_conflict, report):
         erased_at = next((i for i, c in enumerate(content) if c.kind == "erased"), None)
         kind_at = next((i for i, c in enumerate(content) if c.field == "kind"), None)
         creates, updates = [], []
-        for row in rows_by_table.get(t, ()):
+        rows = rows_by_table.get(t, ())
+        if not personal and not any(row.hex in ts.records for row in rows) and \
+                _add_all(t, sheet, rows, references, home, plan, report, creates):
+            rows = ()  # every row is a new record (the usual first import): done a column at a time
+        for row in rows:
             rec = ts.records.get(row.hex)
             theirs = row.values
             if personal:
@@ -232,6 +238,27 @@ def _plan(book, state, on_conflict, report):
         plan.creates[t] = creates
         plan.updates[t] = updates
     return plan
+
+
+def _add_all(table, sheet, rows, references, home, plan, report, creates):
+    """Plan every row as a new record, as the row-by-row loop would, without a loop body per row.
+    False (nothing planned) when some action's reference is missing or taken: the loop then gives
+    those the next free references, in row order."""
+    if table == "action_item":
+        refs = [row.reference for row in rows]
+        if "" in refs or len(set(refs)) != len(refs) or not references.isdisjoint(refs):
+            return False
+        references.update(refs)
+    else:
+        refs = repeat("")
+    hexes = [row.hex for row in rows]
+    values = [tuple(row.values) for row in rows]
+    creates += map(store.Create, hexes, values, [row.version or 1 for row in rows],
+                   [row.created_at for row in rows], [row.origin or home for row in rows], refs)
+    plan.sync.update(zip(hexes, zip(map(partial(store.content_hash, table), values), repeat(""))))
+    report.added += len(rows)
+    report.details += map(AddedDetail, repeat(sheet), [row.number for row in rows], hexes, values)
+    return True
 
 
 def _classify(sheet, state, row, rec, theirs, on_conflict, plan, report, updates, erased_at, personal):
