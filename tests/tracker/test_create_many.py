@@ -121,3 +121,17 @@ def test_references_past_9999_keep_counting(db):
     assert services.actions.create(title="next").reference == "BD-A10001"
     assert services.actions.create_many([{"title": "and"}, {"title": "more"}]) and \
         services.actions.next_reference() == "BD-A10004"
+
+
+def test_batch_timestamps_are_stored_as_single_creates_store_them(org):
+    from tracker.db import database
+
+    services.actions.create(title="By hand", owner=org)
+    services.actions.create_many([{"title": "In a batch", "owner": org}])
+    stored = database.obj.execute_sql(
+        "SELECT a.created_at, a.updated_at, e.at FROM action_item a JOIN audit_entry e ON e.record_uuid = a.uuid "
+        "ORDER BY a.id").fetchall()
+    shapes = [tuple(len(text.split(".")[0]) == 19 and text[10] == " " and type(text) is str for text in row)
+              for row in stored]
+    assert shapes == [(True, True, True)] * 2  # the same "YYYY-MM-DD HH:MM:SS[.ffffff]" text either way
+    assert services.actions.page(0, 10)[0].created_at.year >= 2026

@@ -11,8 +11,9 @@ import itertools
 import re
 import uuid
 
-from peewee import ForeignKeyField, Query, UUIDField, fn
+from peewee import ForeignKeyField, Query, SqliteDatabase, UUIDField, fn
 
+from tracker.bulk import gc_paused
 from tracker.db import database, refresh_statistics
 from tracker.errors import NotFoundError, StaleEditError, ValidationError
 from tracker.models import Council, utcnow
@@ -188,7 +189,10 @@ class RecordService:
         ``insert_many`` spends about ten times as long building SQL).  Returns the new records'
         UUIDs in row order.
         """
-        rows = list(rows)
+        with gc_paused():  # 100k rows of dicts, states and parameters: see tracker.bulk
+            return self._create_many(list(rows), source)
+
+    def _create_many(self, rows, source):
         defaults = self.defaults()
         states, link_sets, identities = [], [], []
         for number, data in enumerate(rows, start=1):
@@ -359,7 +363,10 @@ def bulk_insert(model, rows, constants=None):
     for f in fields:
         if f.name in constants:
             value = constants[f.name]
-            columns.append(itertools.repeat(None if value is None else f.db_value(value), len(rows)))
+            value = None if value is None else f.db_value(value)
+            if isinstance(value, dt.date) and isinstance(database.obj, SqliteDatabase):
+                value = str(value)  # what sqlite3's adapter would make of it, once rather than per row
+            columns.append(itertools.repeat(value, len(rows)))
             continue
         name, default = f.name, f.default
         if callable(default):
