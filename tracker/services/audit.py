@@ -11,7 +11,7 @@ import uuid
 
 from peewee import Model
 
-from tracker.models import AuditEntry, utcnow
+from tracker.models import AuditEntry, ImportChange, ImportRun, utcnow
 from tracker.services.actor import current_actor
 
 
@@ -109,8 +109,6 @@ def history(record_uuid):
 
 
 def _imported_creations(record_uuid):
-    from tracker.models import ImportChange, ImportRun
-
     hex_ = uuid.UUID(str(record_uuid)).hex
     added = (ImportChange.select(ImportChange, ImportRun).join(ImportRun)
              .where(ImportChange.kind == "add", ImportChange.added.contains(f"{hex_}:")))

@@ -499,12 +499,12 @@ def _links_checked_at_the_end(bulk):
         return
     db.execute_sql("PRAGMA foreign_keys = OFF")  # outside the transaction: SQLite ignores it inside one
     try:
-        yield _check_links
+        yield _check_foreign_keys
     finally:
         db.execute_sql("PRAGMA foreign_keys = ON")
 
 
-def _check_links():
+def _check_foreign_keys():
     broken = database.obj.execute_sql("PRAGMA foreign_key_check").fetchall()
     if broken:
         table, rowid, parent, _ = broken[0]
