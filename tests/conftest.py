@@ -8,7 +8,7 @@ import pytest
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from tracker import services
-from tracker.db import close_database, open_database
+from tracker.db import announce_presence, close_database, open_database
 
 
 @pytest.fixture(autouse=True)
@@ -22,6 +22,7 @@ def isolated_environment(tmp_path, monkeypatch):
     services.set_actor("test user", "")
     yield data
     close_database()
+    announce_presence(False)  # the app turns it on at start; the next test starts without it
 
 
 @pytest.fixture
