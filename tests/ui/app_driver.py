@@ -67,6 +67,9 @@ def main(argv):
             from ui import filetypes
 
             filetypes.install = lambda: False
+            ours = str(filetypes.data_folder())
+            kept = [d for d in os.environ.get("XDG_DATA_DIRS", "").split(os.pathsep) if d and d != ours]
+            os.environ["XDG_DATA_DIRS"] = os.pathsep.join(kept or ["/usr/local/share", "/usr/share"])
         except ImportError:  # an app from before the file type definitions
             pass
     from PySide6.QtCore import QEventLoop, QSocketNotifier, QTimer
