@@ -8,7 +8,7 @@ import pytest
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from tracker import services
-from tracker.db import close_database, open_database
+from tracker.db import announce_presence, close_database, open_database
 
 
 @pytest.fixture(autouse=True)
@@ -19,9 +19,15 @@ def isolated_environment(tmp_path, monkeypatch):
     monkeypatch.delenv("TRACKER_DB", raising=False)
     monkeypatch.setenv("TRACKER_USER", "test user")
     monkeypatch.delenv("TRACKER_COUNCIL", raising=False)
+    # The app adds its file types to XDG_DATA_DIRS when it starts (ui.filetypes): undo it after each test.
+    if "XDG_DATA_DIRS" in os.environ:
+        monkeypatch.setenv("XDG_DATA_DIRS", os.environ["XDG_DATA_DIRS"])
+    else:
+        monkeypatch.delenv("XDG_DATA_DIRS", raising=False)
     services.set_actor("test user", "")
     yield data
     close_database()
+    announce_presence(False)  # the app turns it on at start; the next test starts without it
 
 
 @pytest.fixture

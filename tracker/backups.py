@@ -158,8 +158,10 @@ def find_backup(name_or_path, db_path=None):
 def verify_backup(path):
     """Raise DatabaseError unless ``path`` is a sound database this version can open; return its schema."""
     path = Path(path)
+    if dbmod.is_live_file(path):
+        raise TrackerError("That is the database itself, not a backup.")
     try:
-        with open(path, "rb") as fh:
+        with open(path, "rb") as fh:  # not a file SQLite has open here (checked above)
             header = fh.read(16)
     except OSError as exc:
         raise DatabaseError(f"Cannot read the backup {path}: {exc.strerror or exc}.") from exc
@@ -208,9 +210,9 @@ def restore(backup, target):
     database is left open on ``target`` (upgraded when the backup is older).
     """
     backup, target = Path(backup).expanduser(), Path(target).expanduser()
-    verify_backup(backup)
-    if backup.resolve() == target.resolve():
+    if backup.resolve() == target.resolve() or (target.exists() and backup.exists() and backup.samefile(target)):
         raise TrackerError("That is the database itself, not a backup.")
+    verify_backup(backup)
     if not target.parent.is_dir():
         raise DatabaseError(f"The folder {target.parent} does not exist.")
     safety, erased = None, []

@@ -4,6 +4,16 @@
 SQLite file (WAL, foreign keys on, ``synchronous=NORMAL``, a busy timeout) or, for a
 ``postgresql://`` URL, a shared server.  Opening checks the schema version: a file from a newer
 app is refused untouched, an older one is backed up and migrated (see ``tracker.migrations``).
+
+While a SQLite file is open this process holds, beside SQLite's own locks, the two that keep
+other processes from deleting its WAL (``tracker.filelocks.WalGuard``): any code in the process
+that opens and closes the file (Qt's file dialog sniffing file types, say) would otherwise drop
+SQLite's locks.  Nothing here opens the file behind SQLite's back, and :func:`is_live_file` lets
+the import, export and backup code refuse the open database (or its WAL) as a file to read or
+replace.  On a network drive (``tracker.netfs``) the file uses a rollback journal instead of WAL,
+which needs memory shared between the programs using it.  :func:`announce_presence` makes every
+SQLite file this process opens carry its "open here" mark, and :func:`others_present` counts the
+other apps that have it open.
 """
 
 import contextlib
@@ -15,6 +25,7 @@ from pathlib import Path
 
 from peewee import DatabaseProxy, OperationalError, SqliteDatabase
 
+from tracker import filelocks, netfs
 from tracker.errors import DatabaseBusyError, DatabaseError, NewerDatabaseError
 from tracker.paths import backup_dir_for, ensure_private_dir
 
@@ -22,8 +33,7 @@ database = DatabaseProxy()
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 BUSY_TIMEOUT_S = 5
-SQLITE_PRAGMAS = {
-    "journal_mode": "wal",
+SQLITE_PRAGMAS = {  # for every connection; the journal (WAL, or a rollback journal) is chosen once per file
     "foreign_keys": 1,
     # NORMAL is durable across application crashes in WAL mode; a power cut can lose at most
     # the last transactions, never corrupt the file.
@@ -31,6 +41,16 @@ SQLITE_PRAGMAS = {
     "cache_size": -32_000,  # 32 MB page cache
     "busy_timeout": BUSY_TIMEOUT_S * 1000,
 }
+# On a network drive: a rollback journal (WAL's shared memory cannot work across computers) and a full
+# sync at each commit, since the drive's own caching is out of our hands.
+NETWORK_PRAGMAS = {**SQLITE_PRAGMAS, "synchronous": "full"}
+JOURNAL_SWITCH_WAIT_MS = 1000
+# meta key: the file has been opened from a network drive (its value names the kind), so every program,
+# on the file server's own disk too, keeps its rollback journal: one switching it to WAL would take the
+# network users into WAL with it.
+NETWORK_KEY = "opened_from_network_drive"
+SIDECARS = ("-wal", "-shm", "-journal")
+_presence = {"announce": False}
 
 
 def is_url(target) -> bool:
@@ -46,6 +66,13 @@ def describe(target) -> str:
 
 
 class TrackerSqliteDatabase(SqliteDatabase):
+    """SQLite with the process's extra locks (``guard``), its "open here" mark (``presence``) and,
+    on a network drive, the kind of drive (``network``)."""
+
+    guard = None
+    presence = None
+    network = None
+
     def rollback(self):
         # After a full disk or an I/O error SQLite has already rolled the transaction back; a second
         # ROLLBACK would fail with "no transaction is active" and hide the real reason from the user.
@@ -54,8 +81,11 @@ class TrackerSqliteDatabase(SqliteDatabase):
         super().rollback()
 
 
-def _sqlite_database(path: Path) -> SqliteDatabase:
-    return TrackerSqliteDatabase(str(path), pragmas=SQLITE_PRAGMAS, timeout=BUSY_TIMEOUT_S)
+def _sqlite_database(path: Path, network=None) -> SqliteDatabase:
+    db = TrackerSqliteDatabase(str(path), pragmas=NETWORK_PRAGMAS if network else SQLITE_PRAGMAS,
+                               timeout=BUSY_TIMEOUT_S)
+    db.network = network
+    return db
 
 
 def _create_private_file(path: Path):
@@ -70,8 +100,7 @@ def _check_sqlite_file(path: Path):
     if path.stat().st_size == 0:
         return
     try:
-        with open(path, "rb") as fh:
-            header = fh.read(16)
+        header = filelocks.read_head(path, 16)  # never closes a descriptor SQLite may be using
     except OSError as exc:
         raise DatabaseError(f"Cannot read {path}: {exc.strerror}.") from exc
     if header != SQLITE_MAGIC:
@@ -139,13 +168,20 @@ def open_database(target, *, create=False, upgrade=True):
                 raise DatabaseError(f"Cannot create {path}: {exc.strerror}.") from exc
         else:
             _check_sqlite_file(path)
-        db = _sqlite_database(path)
+        db = _sqlite_database(path, netfs.network_filesystem(path))
+        filelocks.handle(path)  # from now on the process keeps a descriptor of it and never closes one
     database.initialize(db)
     try:
         db.connect(reuse_if_open=True)
+        if isinstance(db, TrackerSqliteDatabase):
+            _choose_journal(db, path)
         migrations.prepare(db, target, create=create or is_new, upgrade=upgrade)
         if upgrade:
             refresh_statistics()
+            if getattr(db, "network", None):
+                db.execute_sql("INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)", (NETWORK_KEY, db.network))
+        if isinstance(db, TrackerSqliteDatabase):
+            _hold_locks(db, path)
     except OperationalError as exc:
         close_database()
         raise translate_operational_error(exc, target) from exc
@@ -156,6 +192,85 @@ def open_database(target, *, create=False, upgrade=True):
         close_database()
         raise
     return db
+
+
+def _choose_journal(db, path):
+    """WAL on a computer's own disk; a rollback journal on a network drive or for a file used from one."""
+    if not db.network:
+        marked = db.execute_sql("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'").fetchone() \
+            and db.execute_sql("SELECT 1 FROM meta WHERE key = ?", (NETWORK_KEY,)).fetchone()
+        if not marked:
+            _switch_journal(db, "wal")  # when another program keeps it in a rollback journal, so be it
+        return
+    if _switch_journal(db, "delete") == "wal":
+        raise DatabaseError(
+            f"The database {path} is on a network drive ({db.network}) and is open in another window or on "
+            f"another computer in a mode that only works on a computer's own disk, so opening it here could "
+            f"damage it. Close it there first, or copy the file to this computer's own disk and open the copy.")
+
+
+def _switch_journal(db, mode):
+    """Ask for journal ``mode``; returns the mode the file has afterwards (another program may keep it)."""
+    db.execute_sql(f"PRAGMA busy_timeout = {JOURNAL_SWITCH_WAIT_MS}")
+    try:
+        return db.execute_sql(f"PRAGMA journal_mode = {mode}").fetchone()[0].lower()
+    except OperationalError as exc:
+        if "locked" not in str(exc).lower() and "busy" not in str(exc).lower():
+            raise
+        return db.execute_sql("PRAGMA journal_mode").fetchone()[0].lower()
+    finally:
+        db.execute_sql(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_S * 1000}")
+
+
+def _hold_locks(db, path):
+    """After SQLite opened ``path``: the WAL guard, and the presence mark when the app asked for it."""
+    mode = db.execute_sql("PRAGMA journal_mode").fetchone()[0].lower()
+    if mode == "wal":
+        try:
+            db.guard = filelocks.WalGuard(path)
+            db.guard.hold()
+        except OSError as exc:
+            raise DatabaseBusyError(
+                f"The database {path} is busy: another program keeps it locked. Try again in a moment.") from exc
+    if _presence["announce"]:
+        db.presence = filelocks.Presence(path)
+        db.presence.join()
+
+
+def announce_presence(on=True):
+    """Mark every SQLite file this process opens from now on as open here (the app does; the
+    ``tracker`` command does not, its runs are brief)."""
+    _presence["announce"] = bool(on)
+
+
+def others_present():
+    """How many other running apps have the open database open (0 for PostgreSQL, or where it cannot be told)."""
+    db = database.obj
+    if not isinstance(db, TrackerSqliteDatabase):
+        return 0
+    if db.presence is None:
+        return filelocks.Presence(db.database).others()
+    return db.presence.others()
+
+
+def is_live_file(path) -> bool:
+    """True when ``path`` is the SQLite database this process has open, or one of its working files
+    (WAL, shared memory, journal): never a file to import, to write an export over, or to restore from."""
+    current = current_path()
+    if current is None:
+        return False
+    try:
+        st = os.stat(path)
+    except OSError:
+        return False
+    for candidate in (current, *(Path(f"{current}{suffix}") for suffix in SIDECARS)):
+        try:
+            other = os.stat(candidate)
+        except OSError:
+            continue
+        if (st.st_dev, st.st_ino) == (other.st_dev, other.st_ino):
+            return True
+    return False
 
 
 def refresh_statistics():
@@ -193,9 +308,27 @@ STATISTICS_MIN_ROWS = 1000  # below this a full scan is instant whatever the pla
 
 
 def close_database():
+    """Close this thread's connection, then drop the process's extra locks on the file.
+
+    SQLite checkpoints and deletes the WAL when the last connection closes, but cannot while the
+    guard holds (and releasing the guard first would leave a moment with no lock at all), so the
+    WAL is checkpointed and emptied here first, without waiting for other programs' readers: the
+    database file on its own holds every change (someone may copy it once the app is closed), and
+    the WAL keeps no old pages.  The empty ``-wal`` and ``-shm`` files stay until the next program
+    that closes it last.
+    """
     db = database.obj
     if db is not None and not db.is_closed():
+        if getattr(db, "guard", None) is not None and db.guard.held:
+            with contextlib.suppress(Exception):
+                db.execute_sql("PRAGMA busy_timeout = 0")
+                db.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")
         db.close()
+    if isinstance(db, TrackerSqliteDatabase):
+        if db.guard is not None:
+            db.guard.release()
+        if db.presence is not None:
+            db.presence.leave()
     database.initialize(None)
 
 
@@ -233,6 +366,9 @@ def backup_database(dest=None, *, reason="manual") -> Path:
     dest = Path(dest).expanduser()
     if dest.is_dir():
         dest = dest / f"{src_path.stem}-backup.db"
+    if is_live_file(dest):
+        raise DatabaseError(f"{dest} is the database itself (or one of its working files); choose another "
+                            f"file or folder for the backup.")
     if not dest.parent.is_dir():
         raise DatabaseError(f"The folder {dest.parent} does not exist.")
     # The writer's process id in the name lets a later backup clear what a killed one left.

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from openpyxl.cell import WriteOnlyCell
 
+from tracker.db import is_live_file
 from tracker.errors import TrackerError
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
@@ -150,6 +151,9 @@ def save_atomically(workbook, path):
     path = Path(path)
     if not path.parent.is_dir():
         raise WriteFailed(f"Cannot write {path}: the folder {path.parent} does not exist.")
+    if is_live_file(path):  # the rename would put a workbook where SQLite keeps writing the database
+        raise WriteFailed(f"Cannot write {path}: it is the database the app has open (or one of its working "
+                          f"files). Choose another file name.")
     tmp = path.with_name(f".{path.name}.partial")
     try:
         with contextlib.suppress(FileNotFoundError):

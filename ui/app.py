@@ -12,10 +12,10 @@ import sys
 from pathlib import Path
 
 from tracker import APP_NAME, __version__, services
-from tracker.db import default_target, is_url, open_database
+from tracker.db import announce_presence, default_target, is_url, open_database
 from tracker.errors import TrackerError
 from tracker.logs import setup_logging
-from ui import settings
+from ui import filetypes, settings
 
 log = logging.getLogger(__name__)
 
@@ -58,6 +58,8 @@ def start(argv=None):
 
     setup_logging()
     args = parse_args(sys.argv[1:] if argv is None else argv)
+    filetypes.install()  # before any file dialog: none may open the database to sniff its type
+    announce_presence(True)  # a second app on the same database is told so
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName(APP_NAME)
     app.setApplicationVersion(__version__)

@@ -7,10 +7,10 @@ dict of a list view, e.g. to prefill a report).  ``pages`` maps a view key to it
 
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, Qt, QUrl
+from PySide6.QtCore import QByteArray, QEvent, Qt, QUrl
 from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import (QApplication, QListWidget, QListWidgetItem, QMainWindow, QMessageBox, QSplitter,
-                               QStackedWidget)
+                               QStackedWidget, QVBoxLayout, QWidget)
 
 from tracker import APP_NAME, __version__, services
 from tracker.db import current_path, open_database
@@ -18,6 +18,7 @@ from tracker.demo import load_demo
 from tracker.logs import log_file
 from ui import dialogs, errors, exchange, reports, settings
 from ui.listpage import DeletedPage, ListPage
+from ui.notices import SharedDatabaseNotice
 from ui.overview import GridPage, HomePage
 from ui.resources import icon
 from ui.safety import SafetyActions
@@ -74,7 +75,14 @@ class MainWindow(QMainWindow):
         self.splitter.addWidget(self.stack)
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setChildrenCollapsible(False)
-        self.setCentralWidget(self.splitter)
+        self.notice = SharedDatabaseNotice()
+        central = QWidget()
+        column = QVBoxLayout(central)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(4)
+        column.addWidget(self.notice)
+        column.addWidget(self.splitter, 1)
+        self.setCentralWidget(central)
         self.menus = {}
         self.actions = {}
         self.background = None  # the last background operation started here
@@ -84,6 +92,7 @@ class MainWindow(QMainWindow):
         self.safety = SafetyActions(self)
         self._update_title()
         self.restore_state()
+        self.notice.refresh()
         self.statusBar().showMessage(f"Signed in as {services.current_actor().user}", 5000)
 
     # ---- menus and toolbar ---------------------------------------------------------
@@ -310,6 +319,7 @@ class MainWindow(QMainWindow):
         for page in self.pages.values():
             page.refresh()
         self._update_title()
+        self.notice.refresh()
 
     def offer_demo_data(self, path):
         """A new database: offer the summit demo data, loaded in the background.  Returns the
@@ -355,6 +365,11 @@ class MainWindow(QMainWindow):
                 if not page.editor.confirm_leave():
                     return False
         return True
+
+    def changeEvent(self, event):
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.ActivationChange and self.isActiveWindow():
+            self.notice.refresh()  # another window may have opened or closed the database meanwhile
 
     def closeEvent(self, event):
         if not self.confirm_unsaved():

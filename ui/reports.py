@@ -21,8 +21,11 @@ from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QDialog, QDialogButtonBo
                                QGridLayout, QLabel, QMessageBox, QRadioButton, QVBoxLayout)
 
 from tracker import reports
+from tracker.db import is_live_file
+from tracker.errors import TrackerError
 from tracker.reports.rows import ACTION_LOG, REGISTER
 from tracker.reports.xlsx import HEADER_FILL, OVERDUE_FILL, OVERDUE_FONT, RAG_FILLS
+from ui import errors
 from ui.fields import DateField
 from ui.listpage import FILTERS_PER_ROW, filter_widgets
 from ui.worker import run_in_background
@@ -66,6 +69,10 @@ class ReportActions:
         if output in (XLSX, PDF):
             path = SaveReportAs.ask(self.window, title, f"{stem}.{output}", output)
             if path is None:
+                return None
+            if is_live_file(path):
+                errors.show_message(self.window, f"{Path(path).name} is the database the app has open; choose "
+                                                 f"another file name for the {title.lower()}.")
                 return None
         filters, search = answer["filters"], answer["search"]
 
@@ -256,10 +263,15 @@ def landscape_printer(printer=None):
 
 def print_report(report, printer):
     """Lay ``report`` out on ``printer``'s pages (Qt numbers the pages at their foot)."""
+    target = printer.outputFileName()
+    if target and is_live_file(target):  # "print to file" from the preview, over the database
+        raise TrackerError(f"{Path(target).name} is the database the app has open; print to another file.")
     report_document(report).print_(printer)
 
 
 def save_pdf(report, path):
+    if is_live_file(path):
+        raise TrackerError(f"{Path(path).name} is the database the app has open; save the PDF as another file.")
     printer = landscape_printer()
     printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
     printer.setOutputFileName(str(path))

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tracker import xlsx_scan
+from tracker.db import is_live_file
 from tracker.errors import TrackerError
 
 MAX_FILE_BYTES = 200 * 1024 * 1024
@@ -55,6 +56,8 @@ def _refuse(path, reason):
 def check_file(path):
     """Check ``path`` is a sane .xlsx before a parser opens it; returns a :class:`CheckedFile`."""
     path = Path(path)
+    if is_live_file(path):  # reading it would close a descriptor of a file SQLite holds locks on
+        _refuse(path, "it is the database the app has open (or one of its working files), not a workbook.")
     try:
         size = path.stat().st_size
         if not path.is_file():
