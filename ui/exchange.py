@@ -177,7 +177,8 @@ class ExportDialog(QDialog):
         row.addWidget(self.since.input)
         row.addStretch(1)
         form.addRow("Records", row)
-        form.addRow("", self.since.error)
+        form.addRow(self.since.error)
+        self.since.error.setWordWrap(False)  # a dialog does not grow for wrapped lines; it widens for one
         layout.addLayout(form)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Choose file and export…")

@@ -125,6 +125,7 @@ class ReportDialog(QDialog):
             for key, label in (("due_after", "Due on or &after"), ("due_before", "Due on or &before")):
                 field = DateField(key, label)
                 field.set((filters or {}).get(key))
+                field.error.setWordWrap(False)  # a dialog does not grow for wrapped lines; it widens for one
                 self.dates.append(field)
                 caption = QLabel(label)
                 caption.setBuddy(field.input)  # Alt+A / Alt+B go to the date box itself
