@@ -36,11 +36,13 @@ MONTHS = {name.lower(): number for number, name in enumerate(calendar.month_abbr
 MONTHS.update({name.lower(): number for number, name in enumerate(calendar.month_name) if name})
 MONTHS["sept"] = 9
 
-_NUMERIC = re.compile(r"(\d{1,2})([/.\-])(\d{1,2})\2(\d{2}|\d{4})")
-_DIGITS = re.compile(r"\d{8}")
-_ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ]00:00(?::00(?:\.0+)?)?)?")
-_WORDY = re.compile(r"(\d{1,2})(?:st|nd|rd|th)?[\s\-]+([A-Za-z]+)\.?,?[\s\-]+(\d{2}|\d{4})")
-_WORDY_US = re.compile(r"([A-Za-z]+)\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})")
+# [0-9], not \d: \d also matches other scripts' digits, which nobody types into a UK date.
+_NUMERIC = re.compile(r"([0-9]{1,2})([/.\-])([0-9]{1,2})\2([0-9]{2}|[0-9]{4})")
+_DIGITS = re.compile(r"[0-9]{8}")
+_SIX_DIGITS = re.compile(r"[0-9]{6}")
+_ISO = re.compile(r"([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})(?:[T ]00:00(?::00(?:\.0+)?)?)?")
+_WORDY = re.compile(r"([0-9]{1,2})(?:st|nd|rd|th)?[\s\-]+([A-Za-z]+)\.?,?[\s\-]+([0-9]{2}|[0-9]{4})")
+_WORDY_US = re.compile(r"([A-Za-z]+)\.?\s+([0-9]{1,2})(?:st|nd|rd|th)?,?\s+([0-9]{4})")
 
 
 class DateError(ValueError):
@@ -60,7 +62,7 @@ def parse_uk_date(text, *, month_first=False):
         raise DateError("", "no date given")
     day = _read(shown, month_first)
     if day is None:
-        if shown.isdigit() and len(shown) == 6:
+        if _SIX_DIGITS.fullmatch(shown):
             raise DateError(shown, "is not a date: type the year in full (16012019) or with slashes (16/01/19)")
         raise DateError(shown, NOT_A_DATE)
     return check_range(day, shown)

@@ -49,6 +49,7 @@ def test_day_first_and_twenty_yy(text, day):
     ("01/01/2101", "must be between 01/01/1990 and 31/12/2100"),
     ("0001-01-01", "must be between"),
     ("20240116", "is not a real date"),  # yyyymmdd is not day first: refused, never read as another day
+    ("\u0661\u0666/\u0660\u0661/\u0662\u0660\u0661\u0669", "is not a date"),  # 16/01/2019 in Arabic-Indic digits
     ("", "no date given"),
     ("   ", "no date given"),
 ])
