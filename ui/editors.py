@@ -285,6 +285,10 @@ class RecordEditor(QWidget):
         for field in self.fields.values():
             field.show_error(None)
         self.general_error.setVisible(False)
+        unreadable = {name: reason for name, field in self.fields.items() if (reason := field.problem())}
+        if unreadable:  # e.g. a date typed as 31/02/2019: refused here, never saved as another value
+            self.show_errors(unreadable)
+            return False
         try:
             if self.record is None:
                 record = self.service.create(**self.values())

@@ -8,7 +8,7 @@ the UI thread through ``ui.worker``.  Each dialog has a classmethod ``ask()`` th
 import datetime as dt
 
 from PySide6.QtCore import QDate, Qt
-from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QDateEdit, QDialog, QDialogButtonBox, QFileDialog,
+from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QDialog, QDialogButtonBox, QFileDialog,
                                QFormLayout, QHBoxLayout, QHeaderView, QLabel, QListWidget, QListWidgetItem,
                                QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout)
 
@@ -16,6 +16,7 @@ from tracker.errors import TrackerError
 from tracker.exchange import export_workbook, import_workbook
 from tracker.services import exchange as store
 from ui import errors
+from ui.fields import DateField
 from ui.worker import run_in_background
 
 XLSX_FILTER = "Excel workbooks (*.xlsx);;All files (*)"
@@ -167,16 +168,17 @@ class ExportDialog(QDialog):
         self.no_personal.setAccessibleName("Leave out personal data")
         form.addRow("Personal data", self.no_personal)
         self.use_since = QCheckBox("Only records changed since")
-        self.since = QDateEdit(QDate.currentDate().addMonths(-1))
-        self.since.setDisplayFormat("dd/MM/yyyy")
-        self.since.setCalendarPopup(True)
-        self.since.setEnabled(False)
-        self.since.setAccessibleName("Changed since")
-        self.use_since.toggled.connect(self.since.setEnabled)
+        self.since = DateField("since", "Changed since")
+        self.since.set(QDate.currentDate().addMonths(-1).toPython())
+        self.since.input.setEnabled(False)
+        self.use_since.toggled.connect(self.since.input.setEnabled)
         row = QHBoxLayout()
         row.addWidget(self.use_since)
-        row.addWidget(self.since, 1)
+        row.addWidget(self.since.input)
+        row.addStretch(1)
         form.addRow("Records", row)
+        form.addRow(self.since.error)
+        self.since.error.setWordWrap(False)  # a dialog does not grow for wrapped lines; it widens for one
         layout.addLayout(form)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Choose file and export…")
@@ -184,8 +186,18 @@ class ExportDialog(QDialog):
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
 
+    def accept(self):
+        """OK: only with a date that can be read, when one is asked for."""
+        if self.use_since.isChecked():
+            reason = self.since.problem() or (None if self.since.get() else "is required")
+            self.since.show_error(reason)
+            if reason:
+                self.since.input.setFocus()
+                return
+        super().accept()
+
     def values(self):
-        since = self.since.date().toPython() if self.use_since.isChecked() else None
+        since = self.since.get() if self.use_since.isChecked() else None
         return {"personal_data": not self.no_personal.isChecked(), "since": since}
 
     @classmethod

@@ -1,20 +1,18 @@
 """Form fields for the editors: one small class per kind of value, all with get/set/changed.
 
 Each field owns its input widget and the label under it where a validation reason from
-``ValidationError.errors`` is shown.  Dates are entered and shown as dd/MM/yyyy with a calendar
-popup; an empty date is the minimum date shown as "none".
+``ValidationError.errors`` is shown.  Dates are typed day first or picked from a calendar
+(``ui.dateedit``); an empty date box is no date, and text that is not a date is refused at save.
 """
 
-import datetime as dt
+import functools
 
-from PySide6.QtCore import QDate
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QDateEdit, QGridLayout, QLabel, QLineEdit, QPlainTextEdit,
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QGridLayout, QLabel, QLineEdit, QPlainTextEdit,
                                QVBoxLayout, QWidget)
 
 from tracker import services
+from ui.dateedit import DateEdit
 from ui.resources import error_colour
-
-EMPTY_DATE = QDate(1900, 1, 1)
 
 
 class Field:
@@ -30,12 +28,18 @@ class Field:
         self.error.setObjectName(f"error_{name}")
         self.error.setWordWrap(True)
         self.error.setVisible(False)
-        self.widget = QWidget()
-        layout = QVBoxLayout(self.widget)
+
+    @functools.cached_property
+    def widget(self):
+        """The input with the error label under it, for a form's row.  A row of widgets (the
+        updates panel, the export dialog) may place ``input`` and ``error`` itself instead."""
+        widget = QWidget()
+        layout = QVBoxLayout(widget)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(1)
         layout.addWidget(self.input)
         layout.addWidget(self.error)
+        return widget
 
     def show_error(self, reason):
         if reason:
@@ -51,6 +55,10 @@ class Field:
 
     def reload_choices(self):
         """Refresh a picker's list from the database (before a record is shown)."""
+
+    def problem(self):
+        """Why what was typed cannot be read (checked before saving), or None."""
+        return None
 
     def connect(self, slot):
         raise NotImplementedError
@@ -191,31 +199,39 @@ class RecordField(ComboField):
 
 
 class DateField(Field):
-    def __init__(self, name, label, allow_empty=True):
-        edit = QDateEdit()
-        edit.setCalendarPopup(True)
-        edit.setDisplayFormat("dd/MM/yyyy")
-        edit.setMinimumDate(EMPTY_DATE)
-        self.allow_empty = allow_empty
-        if allow_empty:
-            edit.setSpecialValueText("none")  # shown for the minimum date, i.e. no date
-        super().__init__(name, label, edit)
-        self.input.setDate(EMPTY_DATE)
+    """A date typed day first or picked from the calendar (ui.dateedit); empty is None.
+
+    Text that is not an acceptable date shows its reason under the box when the user leaves it,
+    and ``problem()`` gives it to the editor, which then refuses to save: ``get()`` would raise.
+    Whether a date is required is the services' rule ("is required" at save).
+    """
+
+    def __init__(self, name, label):
+        super().__init__(name, label, DateEdit())
+        self._typed_problem = False  # the error shown is the box's own (not the services')
+        self.input.problem_changed.connect(self._show_typed_problem)
 
     def get(self):
-        value = self.input.date()
-        if self.allow_empty and value == EMPTY_DATE:
-            return None
-        return dt.date(value.year(), value.month(), value.day())
+        return self.input.value()
 
     def set(self, value):
-        if value is None:
-            self.input.setDate(EMPTY_DATE if self.allow_empty else QDate.currentDate())
-        else:
-            self.input.setDate(QDate(value.year, value.month, value.day))
+        self.input.set_value(value)
+
+    def problem(self):
+        return self.input.problem()
+
+    def show_error(self, reason):
+        super().show_error(reason)
+        self._typed_problem = bool(reason) and reason == self.input.problem()
+
+    def _show_typed_problem(self, reason):
+        if reason:
+            self.show_error(reason)
+        elif self._typed_problem:  # fixed: a reason the services gave at the last save stays
+            self.show_error(None)
 
     def connect(self, slot):
-        self.input.dateChanged.connect(slot)
+        self.input.edited.connect(slot)
 
 
 class CouncilsField(Field):

@@ -9,14 +9,15 @@ edited here, and the commitments made at it).  Activating an item (double-click 
 
 import datetime as dt
 
-from PySide6.QtCore import QDate, Qt, Signal
-from PySide6.QtWidgets import (QComboBox, QDateEdit, QHBoxLayout, QLabel, QLineEdit, QListWidget, QListWidgetItem,
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QLineEdit, QListWidget, QListWidgetItem,
                                QPushButton, QScrollArea, QVBoxLayout, QWidget)
 
 from tracker import services, vocab
 from tracker.dates import format_uk_date
 from tracker.errors import ValidationError
 from ui import errors
+from ui.fields import DateField
 
 LINK_ROLE = Qt.ItemDataRole.UserRole + 10  # (kind key, record id)
 ATTENDANCE_ROLE = Qt.ItemDataRole.UserRole + 11
@@ -233,20 +234,20 @@ class UpdatesPanel(QWidget):
         self.list.setWordWrap(True)
         layout.addWidget(self.list, 1)
         row = QHBoxLayout()
-        self.date = QDateEdit(QDate.currentDate())
-        self.date.setCalendarPopup(True)
-        self.date.setDisplayFormat("dd/MM/yyyy")
-        self.date.setAccessibleName("Date of the update")
+        self.date = DateField("date", "Date")  # its box in the row, its reason under the row
+        self.date.input.setAccessibleName("Date of the update")
+        self.date.set(dt.date.today())
         self.text = QLineEdit()
         self.text.setPlaceholderText("What happened? e.g. Met the lead; funding agreed")
         self.text.setAccessibleName("Update text")
         self.text.returnPressed.connect(self.add)
         self.add_button = QPushButton("&Add update")
         self.add_button.clicked.connect(self.add)
-        row.addWidget(self.date)
+        row.addWidget(self.date.input)
         row.addWidget(self.text, 1)
         row.addWidget(self.add_button)
         layout.addLayout(row)
+        layout.addWidget(self.date.error)
         self.error = QLabel()
         self.error.setProperty("role", "error")
         self.error.setVisible(False)
@@ -258,6 +259,7 @@ class UpdatesPanel(QWidget):
         self.setEnabled(record is not None and not record.is_deleted)
         self.list.clear()
         self.error.setVisible(False)
+        self.date.show_error(None)
         if record is None:
             return
         for u in services.updates.of(record):
@@ -266,12 +268,20 @@ class UpdatesPanel(QWidget):
     def add(self):
         if self.target is None:
             return
-        d = self.date.date()
+        self.error.setVisible(False)
+        self.date.show_error(self.date.problem())  # a date that cannot be read adds nothing
+        if self.date.problem():
+            self.date.input.setFocus()
+            return
         try:
-            update = services.updates.add(self.target, self.text.text(), date=dt.date(d.year(), d.month(), d.day()))
+            # create, not add: an emptied date box is "Date is required", not today
+            update = services.updates.create(**services.updates.about(self.target), text=self.text.text(),
+                                             date=self.date.get())
         except ValidationError as exc:
-            self.error.setText(" ".join(f"{k.capitalize()} {v}." for k, v in exc.errors.items()))
-            self.error.setVisible(True)
+            reasons = dict(exc.errors)
+            self.date.show_error(reasons.pop("date", None))
+            self.error.setText(" ".join(f"{k.capitalize()} {v}." for k, v in reasons.items()))
+            self.error.setVisible(bool(reasons))
             return
         except errors.EXPECTED as exc:
             errors.show_exception(self, exc)

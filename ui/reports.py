@@ -132,8 +132,11 @@ class ReportDialog(QDialog):
             for key, label in (("due_after", "Due on or &after"), ("due_before", "Due on or &before")):
                 field = DateField(key, label)
                 field.set((filters or {}).get(key))
+                field.error.setWordWrap(False)  # a dialog does not grow for wrapped lines; it widens for one
                 self.dates.append(field)
-                form.addRow(label, field.widget)
+                caption = QLabel(label)
+                caption.setBuddy(field.input)  # Alt+A / Alt+B go to the date box itself
+                form.addRow(caption, field.widget)
         self.search = (search or "").strip()
         self.use_search = QCheckBox(f"Only those matching \u201c{self.search}\u201d (the list's search)")
         self.use_search.setChecked(bool(self.search))
@@ -153,6 +156,16 @@ class ReportDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
+
+    def accept(self):
+        """Create report: only with filter dates that can be read (an empty one is no filter)."""
+        for field in self.dates:
+            field.show_error(field.problem())
+        unreadable = [field for field in self.dates if field.problem()]
+        if unreadable:
+            unreadable[0].input.setFocus()
+            return
+        super().accept()
 
     def set_output(self, output):
         for button in self.outputs.buttons():

@@ -93,7 +93,7 @@ def main(argv=None):
 
 
 def parse_date_arg(text):
-    """argparse type for dates typed by a person: dd/mm/yyyy or ISO yyyy-mm-dd."""
+    """argparse type for dates typed by a person: day first or ISO, as tracker.dates reads them."""
     from tracker.dates import parse_uk_date
 
     try:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from itertools import repeat
 
 from tracker import vocab
-from tracker.dates import parse_uk_date
+from tracker.dates import check_range, parse_uk_date
 from tracker.exchange.format import ABOUT, FORMAT_VERSION, SHEETS
 from tracker.exchange.safety import ExchangeError, open_checked, sha256
 
@@ -88,19 +88,19 @@ def _text(v):
 
 
 def _date(v):
-    if type(v) is dt.date:
-        return v.isoformat()
     if v == "" or v is None:
         return None
-    if isinstance(v, dt.datetime):
-        if v.hour == 23 and v.minute == 59 and v.second == 59:  # a re-save rounding down a midnight
-            v = v + dt.timedelta(seconds=1)
-        return v.date().isoformat()
-    if isinstance(v, str):
-        try:
+    try:
+        if type(v) is dt.date:
+            return check_range(v).isoformat()
+        if isinstance(v, dt.datetime):
+            if v.hour == 23 and v.minute == 59 and v.second == 59:  # a re-save rounding down a midnight
+                v = v + dt.timedelta(seconds=1)
+            return check_range(v.date()).isoformat()
+        if isinstance(v, str):
             return parse_uk_date(v).isoformat()
-        except ValueError as exc:
-            raise _Bad(str(exc)) from None
+    except ValueError as exc:  # tracker.dates.DateError: names the value and why
+        raise _Bad(str(exc)) from None
     if isinstance(v, (int, float)) and not isinstance(v, bool):
         raise _Bad(f"{_text(v)} is a number, not a date; format the cell as a date or type it as 16/01/2019")
     raise _Bad(f"{_text(v)!r} is not a date")

@@ -14,6 +14,7 @@ import uuid
 from peewee import ForeignKeyField, Query, SqliteDatabase, UUIDField, fn
 
 from tracker.bulk import gc_paused
+from tracker.dates import OUT_OF_RANGE, in_range
 from tracker.db import database, refresh_statistics
 from tracker.errors import NotFoundError, StaleEditError, ValidationError
 from tracker.models import Council, utcnow
@@ -135,6 +136,8 @@ class RecordService:
                 errors[name] = f"is too long (at most {max_length:,} characters)"
             if is_date and not _is_date(value):
                 errors[name] = "is not a date"
+            elif is_date and not in_range(value):
+                errors[name] = OUT_OF_RANGE  # no stand-in dates such as 01/01/1900, whoever sends them
             if linked and getattr(value, "is_deleted", False):
                 errors[name] = f"refers to a deleted {linked}"
         return errors

@@ -30,9 +30,14 @@ class UpdateService(RecordService):
             errors["target"] = "an update belongs to exactly one stakeholder, commitment or action"
         return errors
 
+    def about(self, target):
+        """The link field an update on ``target`` (a Stakeholder, Commitment or ActionItem) sets, as
+        ``create`` takes it: ``create(**updates.about(action), text=..., date=...)``."""
+        return {TARGET_FIELDS[type(target)]: target}
+
     def add(self, target, text, date=None, author=None, source=""):
-        """Add an update to ``target`` (a Stakeholder, Commitment or ActionItem)."""
-        data = {TARGET_FIELDS[type(target)]: target, "text": text}
+        """Add an update to ``target``; no ``date`` means today (``create`` refuses a missing one)."""
+        data = {**self.about(target), "text": text}
         if date is not None:
             data["date"] = date
         if author is not None:
