@@ -26,7 +26,8 @@ from pathlib import Path
 from peewee import DatabaseProxy, OperationalError, SqliteDatabase
 
 from tracker import filelocks, netfs
-from tracker.errors import DatabaseBusyError, DatabaseError, NewerDatabaseError
+from tracker.damage import RefusesWhenDamaged, describe_damage, is_damage, known_damage
+from tracker.errors import DamagedDatabaseError, DatabaseBusyError, DatabaseError, NewerDatabaseError
 from tracker.paths import backup_dir_for, ensure_private_dir
 
 database = DatabaseProxy()
@@ -65,9 +66,10 @@ def describe(target) -> str:
     return str(target)
 
 
-class TrackerSqliteDatabase(SqliteDatabase):
+class TrackerSqliteDatabase(RefusesWhenDamaged, SqliteDatabase):
     """SQLite with the process's extra locks (``guard``), its "open here" mark (``presence``) and,
-    on a network drive, the kind of drive (``network``)."""
+    on a network drive, the kind of drive (``network``); damage met anywhere stops all use of the
+    file (``tracker.damage``)."""
 
     guard = None
     presence = None
@@ -76,7 +78,7 @@ class TrackerSqliteDatabase(SqliteDatabase):
     def rollback(self):
         # After a full disk or an I/O error SQLite has already rolled the transaction back; a second
         # ROLLBACK would fail with "no transaction is active" and hide the real reason from the user.
-        if not self.is_closed() and not self.connection().in_transaction:
+        if self.damage is None and not self.is_closed() and not self.connection().in_transaction:
             return
         super().rollback()
 
@@ -112,6 +114,9 @@ def _check_sqlite_file(path: Path):
         raise DatabaseError(f"The database {path} is read-only (the file or its folder cannot be written), so "
                             f"changes could not be saved. Make it writable, or copy it to a folder of your own "
                             f"and open the copy.")
+    damage = known_damage(path)  # found damaged earlier in this session: SQLite must not touch it again
+    if damage is not None:
+        raise damage
 
 
 def translate_operational_error(exc, target) -> DatabaseError:
@@ -127,11 +132,8 @@ def translate_operational_error(exc, target) -> DatabaseError:
                              f"the database is intact; free some space and try again.")
     if "readonly" in text or "read-only" in text:
         return DatabaseError(f"The database {describe(target)} is read-only; changes cannot be saved.")
-    if "malformed" in text or "not a database" in text or "corrupt" in text:
-        return DatabaseError(
-            f"The database {describe(target)} is damaged. Restore it from a backup "
-            f"(tracker restore BACKUP)."
-        )
+    if is_damage(exc) or "malformed" in text or "not a database" in text or "corrupt" in text:
+        return DamagedDatabaseError(describe(target), describe_damage(exc))
     if "unable to open" in text:
         return DatabaseError(f"The database {describe(target)} cannot be opened: {exc}.")
     return DatabaseError(f"The database {describe(target)} could not be used: {exc}.")
@@ -297,8 +299,12 @@ def refresh_statistics():
             rows = db.execute_sql(f'SELECT MAX(rowid) FROM "{table}"').fetchone()[0] or 0
             if rows >= STATISTICS_MIN_ROWS and rows > 2 * known.get(table, 0):
                 stale.append(table)
-        for table in stale:  # only these: the others' statistics still hold
-            db.execute_sql(f'ANALYZE "{table}"')
+        # Only these: the others' statistics still hold.  One transaction, so a damaged page met by
+        # a later ANALYZE leaves nothing written by an earlier one.
+        if stale:
+            with db.atomic():
+                for table in stale:
+                    db.execute_sql(f'ANALYZE "{table}"')
     except (OperationalError, sqlite3.OperationalError):
         return False
     return bool(stale)
@@ -414,6 +420,47 @@ def sync_folder(folder):
         pass
     finally:
         os.close(fd)
+
+
+# ---- a damaged database (tracker.damage recognises it; these are for whoever meets it) -----------
+
+def current_damage():
+    """The DamagedDatabaseError met on the open database, or None while it is sound (as far as known)."""
+    return getattr(database.obj, "damage", None)
+
+
+def damage_of(exc):
+    """The DamagedDatabaseError that ``exc`` is or reports, or None.
+
+    SQLite's own report of damage that reached the caller without passing a cursor of the open
+    database (the online backup API, say) marks the open database damaged like any other.
+    """
+    if isinstance(exc, DamagedDatabaseError):
+        return exc
+    if not is_damage(exc):
+        return None
+    db = database.obj
+    if isinstance(db, TrackerSqliteDatabase):
+        return db.note_damage(exc)
+    return translate_operational_error(exc, current_path() or "in use")
+
+
+def mark_damaged(reason):
+    """The open database is damaged although no statement met it (its fresh backup copy failed SQLite's
+    integrity check): refuse it from now on, as if a statement had.  Returns the error to raise."""
+    db = database.obj
+    if not isinstance(db, TrackerSqliteDatabase):
+        raise DatabaseError("There is no SQLite database open.")
+    return db.note_damage(reason=reason)
+
+
+def stop_using_damaged(damage):
+    """Close the damaged database and leave the models bound to one that refuses every statement
+    with ``damage``: a screen that still asks for data meets the damage again, never "no database"."""
+    close_database()
+    refusing = _sqlite_database(Path(damage.path))
+    refusing.damage = damage
+    database.initialize(refusing)
 
 
 def default_target() -> str:
