@@ -4,6 +4,7 @@ overwritten, header valid: tests/tracker/damage.py)."""
 
 import datetime as dt
 import hashlib
+import shutil
 import sqlite3
 import threading
 from pathlib import Path
@@ -154,6 +155,56 @@ def test_restore_over_the_damaged_file_keeps_it_aside_byte_for_byte(tmp_path):
     kept, _ = backups.restore(backup, path)
     assert kept.name.endswith("-damaged.db") and digest(kept) == damaged
     assert services.stats()["actions"] == counts["actions"] and services.check() == []
+
+
+def test_the_newest_sound_backup_skips_damaged_ones_and_counts_live_records(tmp_path):
+    path, sound, counts = demo_with_backup(tmp_path)
+    open_database(path)
+    newer = backups.backup_before("import")  # taken after the damage: a copy of a damaged file
+    close_database()
+    damage_table(newer, "stakeholder", "leaves")
+    assert [b.path for b in backups.list_backups(path)] == [newer, sound]
+    told = []
+    found = backups.newest_sound_backup(path, progress=lambda done, total, text: told.append((done, total)))
+    assert found.backup.path == sound and found.counts == counts
+    assert told == [(0, 2), (1, 2)]
+    assert found.describe() == (f"the backup of {found.backup.taken:%d/%m/%Y %H:%M} ({counts['stakeholders']} "
+                                f"stakeholders, {counts['events']} events, {counts['commitments']} commitments, "
+                                f"{counts['actions']} actions)")
+    assert backups.newest_sound_backup(path, progress=lambda *told: False) is None  # cancelled
+    sound.unlink()
+    assert backups.newest_sound_backup(path) is None
+
+
+def test_the_search_stops_at_the_first_sound_backup(tmp_path):
+    path, first, _ = demo_with_backup(tmp_path)
+    open_database(path)
+    second = backups.backup_before("import")
+    close_database()
+    checked = []
+    found = backups.newest_sound_backup(path, progress=lambda done, total, text: checked.append(text))
+    assert found.backup.path == second and len(checked) == 1 and first.exists()
+
+
+def test_the_daily_copy_of_a_damaged_database_is_an_early_warning(tmp_path):
+    path, sound, _ = demo_with_backup(tmp_path)
+    now = dt.datetime.now()
+    for days in range(1, backups.KEEP_PER_REASON + 1):  # a full rotation of earlier days' backups
+        shutil.copy(sound, sound.with_name(f"work-{now - dt.timedelta(days=days):%Y%m%d-%H%M%S-%f}-daily.db"))
+    dailies = [b.path for b in backups.list_backups(path) if b.reason == "daily"]
+    damage_table(path, "action_item", "leaves")  # not met by opening or by the first screen
+    open_database(path)
+    with pytest.raises(DamagedDatabaseError) as info:
+        backups.daily_backup_if_due(verify=True)
+    assert "integrity check" in str(info.value)
+    assert [b.path for b in backups.list_backups(path) if b.reason == "daily"] == dailies  # none pushed out
+    with pytest.raises(DamagedDatabaseError):
+        services.stakeholders.count()
+
+
+def test_a_sound_daily_copy_passes(db):
+    assert backups.daily_backup_if_due(verify=True).exists()
+    assert services.stakeholders.count() == 0
 
 
 def sqlite_error(sql, con=None):
