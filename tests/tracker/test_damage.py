@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.tracker.damage import damage_table
+from tests.tracker.test_robustness import run_cli
 from tracker import backups, services
 from tracker.damage import SQLITE_CORRUPT, SQLITE_NOTADB, damage_code
 from tracker.db import close_database, current_damage, database, open_database
@@ -206,6 +207,42 @@ def test_a_sound_daily_copy_passes(db):
     assert backups.daily_backup_if_due(verify=True).exists()
     assert services.stakeholders.count() == 0
 
+
+def test_cli_names_the_newest_sound_backup_and_the_exact_command(tmp_path):
+    path, backup, counts = demo_with_backup(tmp_path)
+    damage_table(path, "stakeholder", "root")
+    before = digest(path)
+    result = run_cli("--db", str(path), "stats")
+    assert result.returncode == 1 and result.stdout == "" and "Traceback" not in result.stderr
+    (line,) = result.stderr.splitlines()
+    assert line.startswith(f"tracker: The database {path} is damaged: some of its pages cannot be read")
+    assert f"{counts['stakeholders']} stakeholders, {counts['events']} events" in line
+    command = f"tracker --db {path} restore {backup.name}"
+    assert line.endswith(f"restore it with: {command}")
+    assert digest(path) == before
+    restored = run_cli(*command.split()[1:])
+    assert restored.returncode == 0, restored.stderr
+    assert "kept in" in restored.stdout and "-damaged.db" in restored.stdout
+    assert run_cli("--db", str(path), "check").returncode == 0
+
+
+def test_cli_check_on_a_damaged_file_still_says_so(tmp_path):
+    path, backup, _ = demo_with_backup(tmp_path)
+    damage_table(path, "action_item", "leaves")
+    result = run_cli("--db", str(path), "check")
+    assert result.returncode == 1 and "is damaged" in result.stderr and backup.name in result.stderr
+
+
+def test_cli_without_a_sound_backup_says_where_it_looked(tmp_path):
+    path, backup, _ = demo_with_backup(tmp_path)
+    backup.unlink()
+    damage_table(path, "stakeholder", "root")
+    result = run_cli("--db", str(path), "stats")
+    assert result.returncode == 1
+    assert "No sound backup of it was found" in result.stderr and "restore FILE" in result.stderr
+
+
+# ---- what counts as damage -------------------------------------------------------------------------
 
 def sqlite_error(sql, con=None):
     con = con or sqlite3.connect(":memory:")
