@@ -115,7 +115,8 @@ class DamageAwareCursor(sqlite3.Cursor):
     """A cursor whose statements and fetches report damage to their database.
 
     A SELECT meets a bad page when it is fetched, not only when it is executed, so the fetches
-    are covered too.  Costs a Python call per fetch (measured: under 0.2 µs a row).
+    are covered too.  Costs a Python call per fetch: measured over 100,000 rows, about 0.1-0.3 µs a
+    row, lost in the noise of reading records through peewee and under 10% of a bare raw fetch.
     """
 
     database = None  # the RefusesWhenDamaged database that handed it out
