@@ -68,10 +68,29 @@ def test_a_transaction_that_meets_the_damage_is_rolled_back(tmp_path):
             services.stakeholders.create(name="Written, then the damage")  # the stakeholder and its audit entry
             services.actions.page(0, 200)
     close_database()
-    assert digest(path) == before and not Path(f"{path}-wal").exists()
-    con = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True)
+    assert digest(path) == before
+    con = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True)  # reads the WAL too, if any
     assert con.execute("SELECT COUNT(*) FROM audit_entry").fetchone() == (entries,)
     con.close()
+
+
+def test_changes_saved_before_the_damage_stay_in_the_wal_and_the_file_is_not_written(tmp_path):
+    # Closing normally moves the WAL into the file (a checkpoint); for a damaged file that would be a
+    # write, so the checkpoint is refused like any statement, and SQLite cannot checkpoint on close
+    # while the WAL guard holds.  The WAL is kept aside with the file when it is restored.
+    path, backup, _ = demo_with_backup(tmp_path)
+    damage_table(path, "action_item", "leaves")
+    open_database(path)
+    services.stakeholders.create(name="Saved before the damage was met")
+    before = digest(path)
+    wal = Path(f"{path}-wal")
+    assert wal.stat().st_size > 0
+    with pytest.raises(DamagedDatabaseError):
+        services.actions.page(0, 200)
+    close_database()
+    assert digest(path) == before and wal.stat().st_size > 0
+    kept, _ = backups.restore(backup, path)
+    assert digest(kept) == before and Path(f"{kept}-wal").stat().st_size > 0
 
 
 def test_another_threads_open_transaction_cannot_commit_after_the_damage(tmp_path):
