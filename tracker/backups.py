@@ -26,6 +26,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from tracker import damage
 from tracker import db as dbmod
 from tracker import migrations
 from tracker.errors import DatabaseBusyError, DatabaseError, NewerDatabaseError, TrackerError
@@ -267,7 +268,7 @@ def check_copy_of_open_database(copy):
         return
     with contextlib.suppress(OSError):
         Path(copy).unlink()
-    raise dbmod.mark_damaged(f"a copy of it, taken for today's backup, failed SQLite's integrity check "
+    raise damage.mark_damaged(f"a copy of it, taken for today's backup, failed SQLite's integrity check "
                              f'(SQLite: "{result[0]}")')
 
 

@@ -26,7 +26,7 @@ from pathlib import Path
 from peewee import DatabaseProxy, OperationalError, SqliteDatabase
 
 from tracker import filelocks, netfs
-from tracker.damage import RefusesWhenDamaged, describe_damage, is_damage, known_damage
+from tracker.sqlite_damage import RefusesWhenDamaged, describe_damage, is_damage, known_damage
 from tracker.errors import DamagedDatabaseError, DatabaseBusyError, DatabaseError, NewerDatabaseError
 from tracker.paths import backup_dir_for, ensure_private_dir
 
@@ -69,7 +69,7 @@ def describe(target) -> str:
 class TrackerSqliteDatabase(RefusesWhenDamaged, SqliteDatabase):
     """SQLite with the process's extra locks (``guard``), its "open here" mark (``presence``) and,
     on a network drive, the kind of drive (``network``); damage met anywhere stops all use of the
-    file (``tracker.damage``)."""
+    file (``tracker.sqlite_damage``)."""
 
     guard = None
     presence = None
@@ -420,47 +420,6 @@ def sync_folder(folder):
         pass
     finally:
         os.close(fd)
-
-
-# ---- a damaged database (tracker.damage recognises it; these are for whoever meets it) -----------
-
-def current_damage():
-    """The DamagedDatabaseError met on the open database, or None while it is sound (as far as known)."""
-    return getattr(database.obj, "damage", None)
-
-
-def damage_of(exc):
-    """The DamagedDatabaseError that ``exc`` is or reports, or None.
-
-    SQLite's own report of damage that reached the caller without passing a cursor of the open
-    database (the online backup API, say) marks the open database damaged like any other.
-    """
-    if isinstance(exc, DamagedDatabaseError):
-        return exc
-    if not is_damage(exc):
-        return None
-    db = database.obj
-    if isinstance(db, TrackerSqliteDatabase):
-        return db.note_damage(exc)
-    return translate_operational_error(exc, current_path() or "in use")
-
-
-def mark_damaged(reason):
-    """The open database is damaged although no statement met it (its fresh backup copy failed SQLite's
-    integrity check): refuse it from now on, as if a statement had.  Returns the error to raise."""
-    db = database.obj
-    if not isinstance(db, TrackerSqliteDatabase):
-        raise DatabaseError("There is no SQLite database open.")
-    return db.note_damage(reason=reason)
-
-
-def stop_using_damaged(damage):
-    """Close the damaged database and leave the models bound to one that refuses every statement
-    with ``damage``: a screen that still asks for data meets the damage again, never "no database"."""
-    close_database()
-    refusing = _sqlite_database(Path(damage.path))
-    refusing.damage = damage
-    database.initialize(refusing)
 
 
 def default_target() -> str:

@@ -1,7 +1,7 @@
 """A damaged database, in the app: one handler, at start-up and in the middle of a session.
 
-``tracker.damage`` recognises SQLite's report of a damaged file wherever it happens and refuses
-every further statement on it.  Whatever meets it in the app (start-up, ``ui.errors.
+``tracker.sqlite_damage`` recognises SQLite's report of a damaged file wherever it happens and
+refuses every further statement on it.  Whatever meets it in the app (start-up, ``ui.errors.
 show_exception``, the excepthook, a background operation) comes to :class:`DamageHandler`, which
 
 1. stops using the file (its connection closed; the models stay bound to a database that
@@ -28,7 +28,8 @@ from PySide6.QtWidgets import (QApplication, QCommandLinkButton, QDialog, QFileD
                                QVBoxLayout)
 
 from tracker import APP_NAME, backups
-from tracker.db import current_damage, current_path, damage_of, database, open_database, stop_using_damaged
+from tracker.damage import current_damage, damage_of, stop_using_damaged
+from tracker.db import current_path, database, open_database
 from tracker.errors import TrackerError
 from tracker.logs import log_file
 from ui import errors, settings

@@ -17,7 +17,8 @@ from PySide6.QtWidgets import (QApplication, QDialog, QDialogButtonBox, QLabel, 
                                QPushButton, QVBoxLayout)
 
 from tracker import APP_NAME
-from tracker.db import current_path, damage_of, translate_operational_error
+from tracker.damage import damage_of
+from tracker.db import current_path, translate_operational_error
 from tracker.errors import TrackerError
 from tracker.logs import log_file
 

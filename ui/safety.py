@@ -10,7 +10,8 @@ from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QHBoxLayout, QLabel, Q
                                QMessageBox, QPushButton, QSpinBox, QTableWidget, QTableWidgetItem, QVBoxLayout)
 
 from tracker import APP_NAME, backups, services
-from tracker.db import current_path, damage_of
+from tracker.damage import damage_of
+from tracker.db import current_path
 from ui import errors
 from ui.worker import run_in_background
 

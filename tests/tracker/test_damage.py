@@ -14,8 +14,9 @@ import pytest
 from tests.tracker.damage import damage_table
 from tests.tracker.test_robustness import run_cli
 from tracker import backups, services
-from tracker.damage import SQLITE_CORRUPT, SQLITE_NOTADB, damage_code
-from tracker.db import close_database, current_damage, database, open_database
+from tracker.damage import current_damage
+from tracker.db import close_database, database, open_database
+from tracker.sqlite_damage import SQLITE_CORRUPT, SQLITE_NOTADB, damage_code
 from tracker.demo import load_demo
 from tracker.errors import DamagedDatabaseError, DatabaseBusyError, TrackerError
 from tracker.models import AuditEntry

@@ -11,7 +11,8 @@ from PySide6.QtWidgets import QApplication
 
 from tests.tracker.damage import damage_table
 from tracker import backups, services
-from tracker.db import close_database, current_damage, current_path, open_database
+from tracker.damage import current_damage
+from tracker.db import close_database, current_path, open_database
 from tracker.demo import load_demo
 from tracker.errors import DamagedDatabaseError
 from ui import app as app_module
