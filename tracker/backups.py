@@ -26,6 +26,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from tracker import damage
 from tracker import db as dbmod
 from tracker import migrations
 from tracker.errors import DatabaseBusyError, DatabaseError, NewerDatabaseError, TrackerError
@@ -131,14 +132,19 @@ def backup_before(reason, keep=KEEP_PER_REASON):
     return path
 
 
-def daily_backup_if_due(today=None, keep=KEEP_PER_REASON):
-    """Take the day's backup on the first start of the day; returns its path or None."""
+def daily_backup_if_due(today=None, keep=KEEP_PER_REASON, verify=False):
+    """Take the day's backup on the first start of the day; returns its path or None.
+
+    ``verify``: check the copy with SQLite's integrity check (see check_copy_of_open_database).
+    """
     if dbmod.current_path() is None:
         return None
     today = today or dt.date.today()
     if any(b.reason == "daily" and b.taken.date() == today for b in list_backups()):
         return None
     path = dbmod.backup_database(reason="daily")
+    if verify:
+        check_copy_of_open_database(path)  # before rotating: a damaged copy must not push a sound one out
     rotate("daily", keep)
     return path
 
@@ -185,6 +191,85 @@ def verify_backup(path):
         raise DatabaseError(f"The backup {path.name} was written by a newer version of Stakeholder Tracker "
                             f"(schema {version}); install that version to restore it.")
     return version
+
+
+# ---- the newest sound backup (what a damaged database can go back to) -----------------------------
+
+# Kept aside by restore, never restored from automatically: known to be damaged or too new.
+KEPT_ASIDE = ("damaged", "newer-version")
+COUNTED = (("stakeholders", "stakeholder"), ("events", "event"), ("commitments", "commitment"),
+           ("actions", "action_item"))  # what a person recognises their database by
+
+
+@dataclass(frozen=True)
+class SoundBackup:
+    """A backup that passed SQLite's integrity check, and its live (not deleted) records."""
+
+    backup: Backup
+    counts: dict  # {"stakeholders": n, "events": n, "commitments": n, "actions": n}
+
+    @property
+    def counts_in_words(self):
+        return ", ".join(f"{n} {kind if n != 1 else kind[:-1]}" for kind, n in self.counts.items())
+
+    def describe(self):
+        """"the backup of 24/11/2026 21:12 (273 stakeholders, 7 events, 13 commitments, 56 actions)"."""
+        return f"the backup of {self.backup.taken:%d/%m/%Y %H:%M} ({self.counts_in_words})"
+
+
+def record_counts(path):
+    """The live records of each kind in the database file at ``path``, read without writing to it."""
+    con = sqlite3.connect(Path(path).resolve().as_uri() + "?mode=ro", uri=True)
+    try:
+        return {kind: con.execute(f'SELECT COUNT(*) FROM "{table}" WHERE deleted_at IS NULL').fetchone()[0]
+                for kind, table in COUNTED}
+    finally:
+        con.close()
+
+
+def newest_sound_backup(db_path, progress=None):
+    """The newest backup of ``db_path`` that passes ``PRAGMA integrity_check`` (a SoundBackup), or None.
+
+    Checking reads the whole backup (about a second at 100,000 records), so the backups are
+    checked newest first and the search stops at the first sound one.  ``progress(done, total,
+    text)`` is told before each; when it returns False the search stops and returns None.
+    """
+    candidates = [b for b in list_backups(db_path) if b.reason not in KEPT_ASIDE]
+    for done, candidate in enumerate(candidates):
+        text = f"Checking the backup of {candidate.taken:%d/%m/%Y %H:%M}…"
+        if progress is not None and progress(done, len(candidates), text) is False:
+            return None
+        try:
+            verify_backup(candidate.path)
+            counts = record_counts(candidate.path)
+        except (DatabaseError, sqlite3.DatabaseError):
+            continue  # damaged, or not one this version can restore: try the one before
+        return SoundBackup(candidate, counts)
+    return None
+
+
+def check_copy_of_open_database(copy):
+    """Verify a fresh copy of the open database (the daily backup); damage in it is damage in the database.
+
+    The online backup API copies pages without reading what is in them, so a damaged page is
+    copied as it is and ``integrity_check`` of the copy finds it — an early warning about the
+    open file that costs the open database nothing (the copy is read, on the caller's thread).
+    A damaged copy is removed (kept, it would push a sound backup out of the rotation) and the
+    open database is refused from then on: raises DamagedDatabaseError.
+    """
+    con = sqlite3.connect(Path(copy).resolve().as_uri() + "?mode=ro", uri=True)
+    try:
+        result = [row[0] for row in con.execute("PRAGMA integrity_check(1)").fetchall()]
+    except sqlite3.DatabaseError as exc:
+        result = [str(exc)]
+    finally:
+        con.close()
+    if result == ["ok"]:
+        return
+    with contextlib.suppress(OSError):
+        Path(copy).unlink()
+    raise damage.mark_damaged(f"a copy of it, taken for today's backup, failed SQLite's integrity check "
+                             f'(SQLite: "{result[0]}")')
 
 
 def _erased_identities():

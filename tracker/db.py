@@ -26,7 +26,8 @@ from pathlib import Path
 from peewee import DatabaseProxy, OperationalError, SqliteDatabase
 
 from tracker import filelocks, netfs
-from tracker.errors import DatabaseBusyError, DatabaseError, NewerDatabaseError
+from tracker.sqlite_damage import RefusesWhenDamaged, describe_damage, is_damage, known_damage
+from tracker.errors import DamagedDatabaseError, DatabaseBusyError, DatabaseError, NewerDatabaseError
 from tracker.paths import backup_dir_for, ensure_private_dir
 
 database = DatabaseProxy()
@@ -65,9 +66,10 @@ def describe(target) -> str:
     return str(target)
 
 
-class TrackerSqliteDatabase(SqliteDatabase):
+class TrackerSqliteDatabase(RefusesWhenDamaged, SqliteDatabase):
     """SQLite with the process's extra locks (``guard``), its "open here" mark (``presence``) and,
-    on a network drive, the kind of drive (``network``)."""
+    on a network drive, the kind of drive (``network``); damage met anywhere stops all use of the
+    file (``tracker.sqlite_damage``)."""
 
     guard = None
     presence = None
@@ -76,7 +78,7 @@ class TrackerSqliteDatabase(SqliteDatabase):
     def rollback(self):
         # After a full disk or an I/O error SQLite has already rolled the transaction back; a second
         # ROLLBACK would fail with "no transaction is active" and hide the real reason from the user.
-        if not self.is_closed() and not self.connection().in_transaction:
+        if self.damage is None and not self.is_closed() and not self.connection().in_transaction:
             return
         super().rollback()
 
@@ -112,6 +114,9 @@ def _check_sqlite_file(path: Path):
         raise DatabaseError(f"The database {path} is read-only (the file or its folder cannot be written), so "
                             f"changes could not be saved. Make it writable, or copy it to a folder of your own "
                             f"and open the copy.")
+    damage = known_damage(path)  # found damaged earlier in this session: SQLite must not touch it again
+    if damage is not None:
+        raise damage
 
 
 def translate_operational_error(exc, target) -> DatabaseError:
@@ -127,11 +132,8 @@ def translate_operational_error(exc, target) -> DatabaseError:
                              f"the database is intact; free some space and try again.")
     if "readonly" in text or "read-only" in text:
         return DatabaseError(f"The database {describe(target)} is read-only; changes cannot be saved.")
-    if "malformed" in text or "not a database" in text or "corrupt" in text:
-        return DatabaseError(
-            f"The database {describe(target)} is damaged. Restore it from a backup "
-            f"(tracker restore BACKUP)."
-        )
+    if is_damage(exc) or "malformed" in text or "not a database" in text or "corrupt" in text:
+        return DamagedDatabaseError(describe(target), describe_damage(exc))
     if "unable to open" in text:
         return DatabaseError(f"The database {describe(target)} cannot be opened: {exc}.")
     return DatabaseError(f"The database {describe(target)} could not be used: {exc}.")
@@ -297,8 +299,12 @@ def refresh_statistics():
             rows = db.execute_sql(f'SELECT MAX(rowid) FROM "{table}"').fetchone()[0] or 0
             if rows >= STATISTICS_MIN_ROWS and rows > 2 * known.get(table, 0):
                 stale.append(table)
-        for table in stale:  # only these: the others' statistics still hold
-            db.execute_sql(f'ANALYZE "{table}"')
+        # Only these: the others' statistics still hold.  One transaction, so a damaged page met by
+        # a later ANALYZE leaves nothing written by an earlier one.
+        if stale:
+            with db.atomic():
+                for table in stale:
+                    db.execute_sql(f'ANALYZE "{table}"')
     except (OperationalError, sqlite3.OperationalError):
         return False
     return bool(stale)

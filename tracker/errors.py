@@ -21,6 +21,28 @@ class NewerDatabaseError(DatabaseError):
     """The file was written by a newer version of the app; we leave it untouched."""
 
 
+class DamagedDatabaseError(DatabaseError):
+    """SQLite found the file damaged (some of its pages cannot be read); nothing more is written to it.
+
+    ``path`` is the file, ``reason`` says in words what SQLite reported.  Raised the first time a
+    statement meets the damage and again for every statement tried on that database afterwards.
+    """
+
+    def __init__(self, path, reason):
+        self.path, self.reason = path, reason
+        super().__init__(f"{self.summary} Restore it from a backup (tracker backups lists them; "
+                         f"tracker restore NAME), or open another database.")
+
+    @property
+    def summary(self):
+        """What happened, without the advice: "The database … is damaged: …; nothing more …"."""
+        return f"The database {self.path} is damaged: {self.reason}. Nothing more will be written to it."
+
+    def again(self):
+        """The same error, fresh (raising one instance repeatedly would pile up tracebacks)."""
+        return type(self)(self.path, self.reason)
+
+
 class NotFoundError(TrackerError):
     """A record named by ID or name does not exist (or is deleted)."""
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from tracker import APP_NAME, __version__, services
 from tracker.db import announce_presence, default_target, is_url, open_database
-from tracker.errors import TrackerError
+from tracker.errors import DamagedDatabaseError, TrackerError
 from tracker.logs import setup_logging
 from ui import filetypes, settings
 
@@ -52,7 +52,7 @@ def start(argv=None):
     """Everything main() does except running the event loop: returns the shown MainWindow, or None."""
     from PySide6.QtWidgets import QApplication
 
-    from ui import errors
+    from ui import damage, errors
     from ui.resources import apply_style
     from ui.safety import recover_at_start, start_daily_backup
 
@@ -66,11 +66,16 @@ def start(argv=None):
     app.setOrganizationName("StakeholderTracker")
     apply_style(app)
     errors.install_excepthook()
+    damage.install()
     settings.apply_actor()
     target = choose_database(args)
     created = False
     try:
         created = open_chosen_database(target)
+    except DamagedDatabaseError as exc:  # the damage dialog, before any window (ui.damage)
+        log.warning("the database is damaged")
+        if not damage.handler.recover_at_start(exc):
+            return None
     except TrackerError as exc:
         log.warning("could not open the database: %s", type(exc).__name__)
         if not recover_at_start(target, exc):
@@ -79,7 +84,9 @@ def start(argv=None):
         settings.remember_database(target)
     from ui.mainwindow import MainWindow
 
-    window = MainWindow()
+    window = damage.handler.build_window(MainWindow)  # damage met while it builds: the dialog first
+    if window is None:
+        return None
     window.show()
     window.daily_backup = start_daily_backup(window)
     if created:

@@ -269,6 +269,10 @@ class RecordEditor(QWidget):
         if not self._loading:
             self._set_dirty(True)
 
+    def forget_edits(self):
+        """Drop unsaved edits without reading the database (it was found damaged: they cannot be saved)."""
+        self._set_dirty(False)
+
     def _set_dirty(self, dirty):
         if dirty != self.dirty:
             self.dirty = dirty

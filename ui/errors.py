@@ -3,7 +3,9 @@
 ``show_exception(parent, exc)`` is the one entry point: a ``TrackerError`` (or a database lock
 that SQLite reported raw) is shown as its own message; anything unexpected is logged to the log
 file and shown in :class:`ErrorDialog` with a "Copy details" button for whoever supports the app.
-``install_excepthook()`` routes uncaught exceptions (e.g. in a slot) the same way.
+``install_excepthook()`` routes uncaught exceptions (e.g. in a slot) the same way.  A damaged
+database is never "something unexpected": it goes to the handler ``ui.damage`` installs with
+:func:`set_damage_handler` (or, without one, is shown as its message).
 """
 
 import logging
@@ -15,6 +17,7 @@ from PySide6.QtWidgets import (QApplication, QDialog, QDialogButtonBox, QLabel, 
                                QPushButton, QVBoxLayout)
 
 from tracker import APP_NAME
+from tracker.damage import damage_of
 from tracker.db import current_path, translate_operational_error
 from tracker.errors import TrackerError
 from tracker.logs import log_file
@@ -82,7 +85,29 @@ def show_message(parent, message, title=APP_NAME):
     QMessageBox.warning(parent, title, message)
 
 
+# Set by ui.damage, which needs the window, dialogs and background work: all above this module.
+_damage_handler = None
+
+
+def set_damage_handler(handler):
+    """``handler(parent, damage)`` deals with every DamagedDatabaseError met in the app."""
+    global _damage_handler
+    _damage_handler = handler
+
+
+def show_damage(parent, damage):
+    log.info("shown to user: %s", type(damage).__name__)
+    if _damage_handler is not None:
+        _damage_handler(parent, damage)
+    else:
+        show_message(parent, str(damage))
+
+
 def show_exception(parent, exc):
+    damage = damage_of(exc)  # also SQLite's own report of it, whatever raised it
+    if damage is not None:
+        show_damage(parent, damage)
+        return
     user_error = as_user_error(exc)
     if user_error is not None:
         log.info("shown to user: %s", type(user_error).__name__)

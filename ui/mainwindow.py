@@ -252,7 +252,8 @@ class MainWindow(QMainWindow):
             page.refresh()
         except errors.EXPECTED as exc:
             errors.show_exception(self, exc)
-        self.statusBar().showMessage("Refreshed.", 2000)
+        else:
+            self.statusBar().showMessage("Refreshed.", 2000)
 
     def show_overdue_actions(self):
         page = self.show_view("actions")

@@ -182,12 +182,17 @@ class RecordTableModel(QAbstractTableModel):
 
     def refresh(self):
         self.beginResetModel()
-        self.context = ListContext()
-        self.kind = kinds(self.context)[self.kind.key]
-        self.columns = self.kind.columns + ([DELETED_COLUMN] if self.deleted else [])
-        self.total = self.service.count(search=self.search, filters=self.filters, deleted=self.deleted)
-        self.rows = self._fetch(0)
-        self.endResetModel()
+        try:
+            self.context = ListContext()
+            self.kind = kinds(self.context)[self.kind.key]
+            self.columns = self.kind.columns + ([DELETED_COLUMN] if self.deleted else [])
+            self.total = self.service.count(search=self.search, filters=self.filters, deleted=self.deleted)
+            self.rows = self._fetch(0)
+        except BaseException:  # a busy or damaged database: an empty list, never a reset left open
+            self.rows, self.total = [], 0
+            raise
+        finally:
+            self.endResetModel()
 
     def _fetch(self, offset):
         rows = self.service.page(offset, BATCH, **self.query_args())

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QHBoxLayout, QLabel, Q
                                QMessageBox, QPushButton, QSpinBox, QTableWidget, QTableWidgetItem, QVBoxLayout)
 
 from tracker import APP_NAME, backups, services
+from tracker.damage import damage_of
 from tracker.db import current_path
 from ui import errors
 from ui.worker import run_in_background
@@ -202,15 +203,20 @@ def recover_at_start(target, exc):
 
 
 def start_daily_backup(window):
-    """The first start of the day backs the database up, off the UI thread; failures are a status message."""
+    """The first start of the day backs the database up and checks the copy, off the UI thread; failures
+    are a status message, except damage, which the copy's check found in the database (ui.damage)."""
     if current_path() is None:
         return None
 
     def failed(exc):
+        if damage_of(exc) is not None:  # its copy failed the integrity check: the database is damaged
+            errors.show_exception(window, exc)
+            return
         log.warning("daily backup failed: %s", type(exc).__name__)
         window.statusBar().showMessage(f"The daily backup failed: {errors.as_user_error(exc) or exc}", 15000)
 
-    return run_in_background(window, lambda progress: backups.daily_backup_if_due(),
+    # verify=True: SQLite's integrity check of the copy, on the worker thread (check_copy_of_open_database)
+    return run_in_background(window, lambda progress: backups.daily_backup_if_due(verify=True),
                              on_success=lambda path: path and window.statusBar().showMessage("Daily backup taken.", 4000),
                              on_failure=failed, progress_dialog=False, cancellable=False)
 

@@ -21,7 +21,8 @@ Usage::
     run_in_background(
         parent_widget, export,
         on_success=lambda path: statusBar().showMessage(f"Saved {path}"),
-        on_failure=None,       # default: the friendly error dialog (TrackerError shown as-is)
+        on_failure=None,       # default: ui.errors.show_exception (TrackerError shown as-is; a
+                               # damaged database goes to its handler, ui.damage)
         on_cancel=None,        # called instead of on_success when the user cancelled
         label="Exporting actions…",
         progress_dialog=True,  # a modal QProgressDialog with a Cancel button (after 400 ms)
@@ -36,7 +37,8 @@ asks the callable to stop.  Cancellation is cooperative: the callable polls
 
 Each worker thread uses its own database connection: peewee keeps SQLite connections per
 thread, so the worker calls ``database.connect(reuse_if_open=True)`` before the callable and
-``database.close()`` after it.  Write in one ``database.atomic()`` block inside the callable if
+``database.close()`` after it (``uses_database=False``: neither, for work on other files, such as
+checking backups while the open database is damaged and refuses every connection).  Write in one ``database.atomic()`` block inside the callable if
 the work must be all-or-nothing.  While an operation runs, the UI thread should not start a
 conflicting write (the busy timeout turns a long lock into ``DatabaseBusyError``).
 """
@@ -98,14 +100,15 @@ class _Signals(QObject):
 
 
 class _Job(QRunnable):
-    def __init__(self, fn, progress, signals):
+    def __init__(self, fn, progress, signals, uses_database=True):
         super().__init__()
         self.setAutoDelete(False)
         self.fn, self.progress, self.signals = fn, progress, signals
+        self.uses_database = uses_database
         self.outcome = None  # ("success", result) | ("failure", exception) | ("cancelled", None)
 
     def run(self):
-        has_db = database.obj is not None
+        has_db = self.uses_database and database.obj is not None
         try:
             if has_db:
                 database.connect(reuse_if_open=True)  # this thread's own connection
@@ -128,7 +131,7 @@ class BackgroundOperation(QObject):
     finished = Signal()
 
     def __init__(self, parent, fn, on_success=None, on_failure=None, on_cancel=None, label="Working…",
-                 progress_dialog=True, cancellable=True):
+                 progress_dialog=True, cancellable=True, uses_database=True):
         super().__init__()
         self.parent_widget = parent
         self.on_success, self.on_failure, self.on_cancel = on_success, on_failure, on_cancel
@@ -155,7 +158,7 @@ class BackgroundOperation(QObject):
             self._show_timer.setSingleShot(True)
             self._show_timer.timeout.connect(self._show_dialog)
             self._show_timer.start(PROGRESS_DIALOG_DELAY_MS)
-        self._job = _Job(fn, self.progress, self.signals)
+        self._job = _Job(fn, self.progress, self.signals, uses_database)
 
     def start(self):
         _running.add(self)
@@ -224,7 +227,8 @@ class BackgroundOperation(QObject):
 
 
 def run_in_background(parent, fn, on_success=None, on_failure=None, on_cancel=None, label="Working…",
-                      progress_dialog=True, cancellable=True):
+                      progress_dialog=True, cancellable=True, uses_database=True):
     """Run ``fn(progress)`` on a worker thread; see the module docstring."""
     return BackgroundOperation(parent, fn, on_success=on_success, on_failure=on_failure, on_cancel=on_cancel,
-                               label=label, progress_dialog=progress_dialog, cancellable=cancellable).start()
+                               label=label, progress_dialog=progress_dialog, cancellable=cancellable,
+                               uses_database=uses_database).start()

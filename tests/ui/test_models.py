@@ -70,3 +70,24 @@ def test_showing_a_batch_costs_a_fixed_number_of_queries(demo_db, kind):
                  for role in (DISPLAY, BACKGROUND)]
     assert len(cells) > 20
     assert counter.count <= 4  # count, page, and per batch at most councils and rolled-up RAG
+
+
+def test_a_refresh_that_fails_still_ends_the_reset(demo_db, qtlog, monkeypatch):
+    # A busy or damaged database fails mid-refresh; the view must not be left inside a model reset.
+    from tracker.errors import DatabaseBusyError
+
+    model = RecordTableModel("actions")
+    resets = []
+    model.modelReset.connect(lambda: resets.append(model.rowCount()))
+
+    def busy(**query):
+        raise DatabaseBusyError("The database is busy.")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(model.service, "count", busy)
+        with pytest.raises(DatabaseBusyError):
+            model.refresh()
+    assert resets == [0] and model.total == 0 and not model.canFetchMore()
+    model.refresh()
+    assert resets[-1] == model.rowCount() > 0
+    assert not [r for r in qtlog.records if "ResetModel" in r.message]

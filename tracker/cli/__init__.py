@@ -20,7 +20,8 @@ import peewee
 
 from tracker import __version__
 from tracker.db import close_database, default_target, open_database, translate_operational_error
-from tracker.errors import TrackerError
+from tracker.cli.safety import damage_advice
+from tracker.errors import DamagedDatabaseError, TrackerError
 from tracker.logs import log_file, setup_logging
 from tracker.paths import default_database_path, ensure_private_dir
 
@@ -71,11 +72,16 @@ def main(argv=None):
             open_database(target, create=(mode == "create"), upgrade=(mode != "as-is"))
         args.target = target
         return args.func(args) or 0
+    except DamagedDatabaseError as exc:
+        print(f"tracker: {damage_advice(exc, args)}", file=sys.stderr)
+        return EXIT_ERROR
     except TrackerError as exc:
         print(f"tracker: {exc}", file=sys.stderr)
         return EXIT_ERROR
-    except peewee.DatabaseError as exc:  # locked, read-only, damaged: raised mid-command
-        print(f"tracker: {translate_operational_error(exc, target)}", file=sys.stderr)
+    except peewee.DatabaseError as exc:  # locked, read-only: raised mid-command
+        error = translate_operational_error(exc, target)
+        advice = damage_advice(error, args) if isinstance(error, DamagedDatabaseError) else error
+        print(f"tracker: {advice}", file=sys.stderr)
         return EXIT_ERROR
     except BrokenPipeError:  # output piped into head, less...: the reader left, not an error
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())

@@ -1,4 +1,8 @@
-"""Sub-commands that keep data safe: backups, restore, erasing a person, the retention review."""
+"""Sub-commands that keep data safe: backups, restore, erasing a person, the retention review;
+and the one line a command prints when it meets a damaged database (:func:`damage_advice`)."""
+
+import shlex
+from pathlib import Path
 
 from tracker import backups, services
 from tracker.db import current_path, default_target, describe
@@ -45,14 +49,29 @@ def _months(text):
 
 
 def _db_file(args):
-    from pathlib import Path
-
     target = args.db or default_target()
     if "://" in str(target):
         raise TrackerError("Backups of a PostgreSQL database are taken by its server, not by this app.")
     if target == str(default_database_path()):
         ensure_private_dir(default_database_path().parent)
     return Path(target).expanduser()
+
+
+def damage_advice(damage, args):
+    """One line for a damaged database: what happened, its newest sound backup and the exact command."""
+    path = Path(damage.path)
+    if "://" in str(damage.path) or not path.parent.is_dir():
+        return str(damage)
+    try:
+        found = backups.newest_sound_backup(path)
+    except (TrackerError, OSError):  # the backups folder unreadable: the damage is still the news
+        return str(damage)
+    db_option = f"--db {shlex.quote(str(args.db))} " if getattr(args, "db", None) else ""
+    if found is None:
+        return (f"{damage.summary} No sound backup of it was found in {backups.backup_folder(path)}; if you "
+                f"have a copy elsewhere, restore it with: tracker {db_option}restore FILE")
+    return (f"{damage.summary} Its newest sound backup is {found.describe()}; restore it with: "
+            f"tracker {db_option}restore {shlex.quote(found.backup.name)}")
 
 
 def cmd_backups(args):
