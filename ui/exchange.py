@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QDateEdit, QDialog,
 
 from tracker.errors import TrackerError
 from tracker.exchange import export_workbook, import_workbook
+from tracker.services import conflicts
 from tracker.services import exchange as store
 from ui import errors
 from ui.worker import run_in_background
@@ -93,7 +94,7 @@ class ExchangeActions:
         def done(result):
             self._changed()
             errors.show_message(self.window, result.summary())
-            if result.conflicts and store.pending_conflicts():
+            if result.conflicts and conflicts.pending_conflicts():
                 self.review_conflicts()
 
         self.last_operation = run_in_background(self.window, apply, on_success=done, on_cancel=lambda: errors.show_message(
@@ -101,14 +102,14 @@ class ExchangeActions:
 
     # ---- conflicts ----
     def review_conflicts(self):
-        pending = store.pending_conflicts()
+        pending = conflicts.pending_conflicts()
         if not pending:
             errors.show_message(self.window, "There are no conflicts to review.")
             return 0
         resolved = 0
         for conflict in pending:
             try:
-                sides = store.conflict_sides(conflict)
+                sides = conflicts.conflict_sides(conflict)
             except TrackerError as exc:
                 errors.show_exception(self.window, exc)
                 continue
@@ -117,7 +118,7 @@ class ExchangeActions:
                 break  # "Later": the rest stay held
             try:
                 choice, edited = answer
-                store.resolve_conflict(conflict, choice, edited=edited)
+                conflicts.resolve_conflict(conflict, choice, edited=edited)
                 resolved += 1
             except TrackerError as exc:
                 errors.show_exception(self.window, exc)

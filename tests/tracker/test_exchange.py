@@ -16,6 +16,7 @@ from tracker.db import close_database, open_database
 from tracker.exchange import export_workbook, import_workbook
 from tracker.exchange.format import SHEETS
 from tracker.exchange.safety import ExchangeError, FileRefused
+from tracker.services import conflicts
 from tracker.services import exchange as store
 
 AWKWARD = "=cmd|' /C calc'!A0"
@@ -250,14 +251,14 @@ def test_conflicting_edits_are_held_for_review_never_overwritten(three, tmp_path
     assert ("Status", "Blocked", "Done") in detail.changes
     with council_db(three["RED"], "Redbridge"):
         assert services.actions.get(uuid).status == "blocked"
-        [held] = store.pending_conflicts()
-        assert store.conflict_sides(held) == [("status", "Status", "Blocked", "Done")]
+        [held] = conflicts.pending_conflicts()
+        assert conflicts.conflict_sides(held) == [("status", "Status", "Blocked", "Done")]
     again = import_into(three["RED"], "Redbridge", tmp_path / "hav.xlsx")
     assert again.conflicts == 1
     with council_db(three["RED"], "Redbridge"):
-        assert len(store.pending_conflicts()) == 1, "the same conflict is not held twice"
-        store.resolve_conflict(store.pending_conflicts()[0], "theirs")
-        assert services.actions.get(uuid).status == "done" and store.pending_conflicts() == []
+        assert len(conflicts.pending_conflicts()) == 1, "the same conflict is not held twice"
+        conflicts.resolve_conflict(conflicts.pending_conflicts()[0], "theirs")
+        assert services.actions.get(uuid).status == "done" and conflicts.pending_conflicts() == []
         export_workbook(tmp_path / "red.xlsx")
     back = import_into(three["HAV"], "Havering", tmp_path / "red.xlsx")
     assert back.conflicts == 0
@@ -272,7 +273,7 @@ def test_conflict_modes_resolve_as_named(three, tmp_path, mode, expected):
     assert report.conflicts == 1
     with council_db(three["RED"], "Redbridge"):
         assert services.actions.get(uuid).status == expected
-        assert store.pending_conflicts() == []
+        assert conflicts.pending_conflicts() == []
         export_workbook(tmp_path / "red.xlsx")
     # the decision travels back and wins there without a new conflict
     back = import_into(three["HAV"], "Havering", tmp_path / "red.xlsx")
@@ -616,7 +617,7 @@ def test_schema_v2_database_upgrades_to_v3(tmp_path, isolated_environment):
     from tracker.models import ActionItem, database
     assert migrations.schema_version(database.obj) == migrations.LATEST_VERSION == 3
     assert ActionItem.get().status == "in_progress" and ActionItem.get().version == 2
-    assert store.imports() == [] and store.pending_conflicts() == []
+    assert store.imports() == [] and conflicts.pending_conflicts() == []
     assert services.check() == []
     services.set_actor("Officer", "Havering")
     out = export_workbook(tmp_path / "after-upgrade.xlsx").path

@@ -1,4 +1,4 @@
-"""Sharing between councils, the database side: record states, applying an import, undo, conflicts.
+"""Sharing between councils, the database side: record states, applying an import, undo.
 
 The spreadsheet side (``tracker.exchange``) reads and writes workbooks and decides what each row
 means; everything it reads from or writes to the database goes through here, in bulk: whole
@@ -9,6 +9,7 @@ A record's *content* is the tuple of its exchanged fields in the layout's order,
 form: text as text, dates as ISO text, links and councils as UUID hex, ints as ints, deletion and
 erasure as timestamps.  :func:`content_hash` hashes that tuple (deletion and erasure as flags
 only), which is how "changed since it was last exchanged" is told: see docs/exchange-format.md.
+Deciding the conflicts an import holds is ``tracker.services.conflicts``.
 """
 
 import contextlib
@@ -528,7 +529,7 @@ def mark_exported(state, tables):
     return len(changes)
 
 
-# ---- imports, conflicts, undo (what the app's screens use) -------------------------------------------
+# ---- imports, undo (what the app's screens use) -------------------------------------------------------
 def imports(limit=50):
     """Recent imports, newest first."""
     return list(ImportRun.select().order_by(ImportRun.id.desc()).limit(limit))
@@ -539,26 +540,6 @@ def get_import(import_id):
     if run is None:
         raise NotFoundError(f"There is no import with ID {import_id}. See the list with: tracker imports")
     return run
-
-
-def pending_conflicts():
-    """Conflicts held for review, oldest first."""
-    return list(HeldConflict.select().where(HeldConflict.resolved_at.is_null()).order_by(HeldConflict.id))
-
-
-def conflict_sides(conflict):
-    """[(field, header, mine, theirs)] for the fields that differ, as people read them."""
-    state = load_state([conflict.table])
-    rec = state.tables[conflict.table].records.get(_hex(conflict.record_uuid))
-    if rec is None:
-        raise NotFoundError("The record of this conflict no longer exists.")
-    theirs = json.loads(conflict.theirs)
-    sheet = BY_TABLE[conflict.table]
-    out = []
-    for i, col in enumerate(sheet.content):
-        if col.field in json.loads(conflict.fields):
-            out.append((col.field, col.header, display(state, col, rec.values[i]), display(state, col, theirs[i])))
-    return out
 
 
 def display(state, column, value):
@@ -590,43 +571,6 @@ def record_name(hex_):
         if rec is not None:
             return str(rec)
     return None
-
-
-def resolve_conflict(conflict, choice, edited=None):
-    """Decide a held conflict: ``mine`` keeps this database's values, ``theirs`` takes the file's,
-    ``edited`` takes ``edited`` ({field: stored value}) over mine.  The record's version moves
-    past both sides' so that the decision wins when it travels back."""
-    if choice not in ("mine", "theirs", "edited"):
-        raise ValueError(choice)
-    conflict = HeldConflict.get_by_id(conflict.id)
-    if conflict.resolved_at is not None:
-        raise TrackerError("This conflict has already been resolved.")
-    table, hex_ = conflict.table, _hex(conflict.record_uuid)
-    state = load_state()
-    rec = state.tables[table].records.get(hex_)
-    if rec is None:
-        raise NotFoundError("The record of this conflict no longer exists.")
-    theirs = tuple(json.loads(conflict.theirs))
-    if choice == "mine":
-        new_values = rec.values
-    elif choice == "theirs":
-        new_values = theirs
-    else:
-        fields = [c.field for c in BY_TABLE[table].content]
-        new_values = tuple(edited.get(f, v) if edited else v for f, v in zip(fields, rec.values))
-    writer = Writer(state, conflict.source)
-    version = max(rec.version, conflict.theirs_version) + 1
-    with transaction():
-        writer.update(table, [(rec, new_values, version)])
-        if new_values == rec.values:
-            writer.audit_note(table, hex_, "update", f"kept this database's values over {conflict.source}")
-        else:
-            writer.audit_update(table, hex_, rec.values, new_values)
-        writer.flush_audit()
-        writer.set_sync({hex_: push_seen(state.sync.get(hex_), content_hash(table, new_values),
-                                         also=(conflict.theirs_hash, content_hash(table, rec.values)))})
-        HeldConflict.update(resolved_at=utcnow(), resolution=choice).where(HeldConflict.id == conflict.id).execute()
-    return MODELS[table].get(MODELS[table].id == rec.id)
 
 
 def undo_import(import_id):
@@ -756,7 +700,8 @@ def apply_import(state, plan, run, source):
         writer._executemany(writer._insert_sql(ImportChange._meta.table_name, ["import_id", "table", "kind", "added"]),
                             added)
         held = []
-        pending = {(_hex(c.record_uuid), c.theirs_hash) for c in pending_conflicts()}
+        pending = {(_hex(u), h) for u, h in HeldConflict.select(HeldConflict.record_uuid, HeldConflict.theirs_hash)
+                   .where(HeldConflict.resolved_at.is_null()).tuples()}
         for c in plan.held:
             if (c["hex"], c["theirs_hash"]) in pending:
                 continue
