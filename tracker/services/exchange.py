@@ -514,12 +514,14 @@ def _check_foreign_keys():
 
 
 # ---- after export ------------------------------------------------------------------------------------
-def mark_exported(state, tables):
-    """Exported records' content becomes their base: the next import compares against it."""
+def mark_exported(state, tables, hashes=None):
+    """Exported records' content becomes their base: the next import compares against it.
+    ``hashes``: {hex: content hash} already computed (the Row checks of full rows)."""
     changes = {}
+    hashes = hashes or {}
     for t in tables:
         for h, rec in state.tables[t].records.items():
-            digest = content_hash(t, rec.values)
+            digest = hashes.get(h) or content_hash(t, rec.values)
             old = state.sync.get(h)
             if old is None or old[0] != digest:
                 changes[h] = push_seen(old, digest)
