@@ -280,8 +280,14 @@ class ConflictDialog(QDialog):
         self.choice = None
         self.values = None
         layout = QVBoxLayout(self)
-        note = QLabel(f"This record was changed here and in {conflict.source} since the two were last "
-                      "exchanged. Choose which to keep, or edit the result.")
+        if conflicts.edited_in_a_spreadsheet(conflict):
+            text = (f"The file's row ({conflict.source}) was edited in a spreadsheet after it was exported, and "
+                    "this record is not what was exported. Choose which to keep, or edit the result.")
+        else:
+            text = (f"This record was changed here and in {conflict.source} since the two were last "
+                    "exchanged. Choose which to keep, or edit the result.")
+        note = QLabel(text)
+        note.setObjectName("note")
         note.setWordWrap(True)
         layout.addWidget(note)
         self.table = QTableWidget(len(sides), 4)

@@ -608,14 +608,14 @@ def test_redacted_file_does_not_wipe_the_receivers_contact_details(three, tmp_pa
         assert person.role == "Head Teacher" and person.email == "sam@example.org"
 
 
-def test_schema_v2_database_upgrades_to_v3(tmp_path, isolated_environment):
+def test_schema_v2_database_upgrades_to_the_latest(tmp_path, isolated_environment):
     path = tmp_path / "v2.db"
     con = sqlite3.connect(path)
     con.executescript((Path(__file__).parent.parent / "data" / "schema_v2.sql").read_text(encoding="utf-8"))
     con.close()
     open_database(path)
     from tracker.models import ActionItem, database
-    assert migrations.schema_version(database.obj) == migrations.LATEST_VERSION == 3
+    assert migrations.schema_version(database.obj) == migrations.LATEST_VERSION == 4
     assert ActionItem.get().status == "in_progress" and ActionItem.get().version == 2
     assert store.imports() == [] and conflicts.pending_conflicts() == []
     assert services.check() == []
@@ -625,6 +625,27 @@ def test_schema_v2_database_upgrades_to_v3(tmp_path, isolated_environment):
     assert report.unchanged == 7 and report.added == 0
     close_database()
     assert list((tmp_path / "backups").glob("*before-upgrade-from-v2*.db"))
+
+
+def test_schema_v3_database_upgrades_keeping_its_held_conflict(tmp_path, isolated_environment):
+    """tests/data/schema_v3.sql: a Redbridge database of the app before exchange_conflict.exported_hash,
+    holding a conflict (see tests/data/README.md)."""
+    path = tmp_path / "v3.db"
+    con = sqlite3.connect(path)
+    con.executescript((Path(__file__).parent.parent / "data" / "schema_v3.sql").read_text(encoding="utf-8"))
+    con.close()
+    open_database(path)
+    from tracker.models import database
+    assert migrations.schema_version(database.obj) == 4
+    [held] = conflicts.pending_conflicts()
+    assert held.exported_hash == "" and not conflicts.edited_in_a_spreadsheet(held)
+    assert conflicts.conflict_sides(held) == [("status", "Status", "Blocked", "Done")]
+    services.set_actor("Officer", "Redbridge")
+    conflicts.resolve_conflict(held, "theirs")
+    action = services.actions.get(held.record_uuid)
+    assert action.status == "done" and conflicts.pending_conflicts() == [] and services.check() == []
+    close_database()
+    assert list((tmp_path / "backups").glob("*before-upgrade-from-v3*.db"))
 
 
 def test_cli_dry_run_shows_field_changes_and_imports_lists_runs(three, tmp_path, capsys):

@@ -185,6 +185,27 @@ def test_conflict_dialog_edit_result(qtbot, window, tmp_path, no_blocking_dialog
     assert services.actions.get(uuid).status == "cancelled"
 
 
+def test_conflict_dialog_says_when_the_files_row_was_edited_in_a_spreadsheet(qtbot, window, tmp_path):
+    from PySide6.QtWidgets import QLabel
+
+    from tracker.exchange import import_workbook
+
+    path, uuid, new = _edited_copy(tmp_path)
+    services.actions.update(services.actions.get(uuid), status="in_progress")  # not the state exported
+    import_workbook(path)
+    [conflict] = conflicts.pending_conflicts()
+    assert conflicts.edited_in_a_spreadsheet(conflict)
+    sides = conflicts.conflict_sides(conflict)
+    dialog = ui_exchange.ConflictDialog(window, conflict, sides)
+    qtbot.addWidget(dialog)
+    note = dialog.findChild(QLabel, "note").text()
+    assert "edited.xlsx" in note and "edited in a spreadsheet after it was exported" in note
+    conflict.exported_hash = ""  # as a conflict between two councils' own changes is held
+    plain = ui_exchange.ConflictDialog(window, conflict, sides)
+    qtbot.addWidget(plain)
+    assert "spreadsheet" not in plain.findChild(QLabel, "note").text()
+
+
 def test_preview_dialog_lists_changes(qtbot, window, tmp_path):
     path, _, new = _edited_copy(tmp_path)
     from tracker.exchange import import_workbook

@@ -1,10 +1,11 @@
 """Importing an exchange workbook: match every row by ID, decide what it means, apply all or nothing.
 
-For each row: an unknown ID is a new record (keeping the file's ID); a row without an ID, added
-by hand, is new too, with an ID derived from its content so that importing the same file again
-finds it instead of adding it twice.  A known ID is merged with this database's record by
-``tracker.exchange.merge`` (the three-way merge against the record's base, the content last
-exchanged here).
+For each row: an unknown ID is a new record (keeping the file's ID; its Row check, the state the
+exporting council had, becomes its base); a row without an ID, added by hand, is new too, with an
+ID derived from its content so that importing the same file again finds it instead of adding it
+twice.  A known ID is merged with this database's record by ``tracker.exchange.merge`` (the
+three-way merge against the record's base; a row edited in a spreadsheet after export is a change
+made here).
 
 Any problem in any row refuses the whole file and changes nothing; every problem is reported
 with sheet, row, column and reason.  The plan is applied in one transaction by
@@ -24,6 +25,7 @@ from tracker.exchange.merge import Detail, merge_row
 from tracker.exchange.merge import dashed as _dashed
 from tracker.exchange.merge import name as _name
 from tracker.exchange.reader import Problem, read_workbook
+from tracker.exchange.rowcheck import is_edited
 from tracker.services import exchange as store
 from tracker.services import privacy
 from tracker.services.actions import REFERENCE_RE
@@ -102,6 +104,7 @@ class Plan:
     sync: dict = field(default_factory=dict)  # hex -> (base, seen)
     held: list = field(default_factory=list)
     problems: list = field(default_factory=list)
+    edited: set = field(default_factory=set)  # hexes of records changed by rows edited in a spreadsheet
 
 
 def import_workbook(path, dry_run=False, on_conflict="ask", progress=None):
@@ -167,6 +170,7 @@ def _plan(book, state, on_conflict, report):
                 key = repr((sheet.table, list(row.values)))
                 occurrences[key] = occurrences.get(key, 0) + 1
                 row.hex = uuidlib.uuid5(HAND_ROW_NAMESPACE, f"{key}#{occurrences[key]}").hex
+                row.check = None  # a check copied with the row names another record's state
             other = seen_ids.get(row.hex)
             if other is not None:
                 plan.problems.append(Problem(sheet.name, row.number, "ID", f"this ID is also used on sheet "
@@ -214,7 +218,8 @@ def _plan(book, state, on_conflict, report):
                     references.add(ref)
                 creates.append(store.Create(row.hex, theirs, row.version or 1, row.created_at,
                                             row.origin or home, ref))
-                plan.sync[row.hex] = (content_hash(t, theirs), "")
+                digest = content_hash(t, theirs)  # its base: the state exported, when it was edited since
+                plan.sync[row.hex] = (row.check if is_edited(row.check, t, row.values, digest) else digest, "")
                 report.added += 1
                 report.details.append(AddedDetail(sheet, row.number, row.hex, theirs))
                 continue
@@ -239,7 +244,9 @@ def _add_all(table, sheet, rows, references, home, plan, report, creates):
     values = [tuple(row.values) for row in rows]
     creates += map(store.Create, hexes, values, [row.version or 1 for row in rows],
                    [row.created_at for row in rows], [row.origin or home for row in rows], refs)
-    plan.sync.update(zip(hexes, zip(map(partial(store.content_hash, table), values), repeat(""))))
+    hashes = map(partial(store.content_hash, table), values)  # a row edited since: the state exported
+    bases = [row.check if is_edited(row.check, table, v, h) else h for row, v, h in zip(rows, values, hashes)]
+    plan.sync.update(zip(hexes, zip(bases, repeat(""))))
     report.added += len(rows)
     report.details += map(AddedDetail, repeat(sheet), [row.number for row in rows], hexes, values)
     return True

@@ -1,7 +1,12 @@
 """Conflicts an import held for a person: listing them, showing both sides, deciding them.
 
 An import holds a conflict when a record changed both here and in the file since the two were last
-exchanged (``tracker.exchange.importer`` decides; ``services.exchange.apply_import`` stores it).
+exchanged (``tracker.exchange.merge`` decides; ``services.exchange.apply_import`` stores it).  A
+conflict from a row edited in a spreadsheet after export also keeps the state the exporting council
+had (``exported_hash``, the row's Row check).  Deciding it puts that state among the states this
+database has seen, so the exporting council's unchanged record never raises it again; and taking
+the file's side keeps the edit a change made here on top of that state (it stays the base), so a
+later different change from the exporting council is a conflict again rather than an overwrite.
 See docs/exchange-format.md.
 """
 
@@ -16,6 +21,11 @@ from tracker.services.exchange import MODELS, Writer, _hex, content_hash, displa
 def pending_conflicts():
     """Conflicts held for review, oldest first."""
     return list(HeldConflict.select().where(HeldConflict.resolved_at.is_null()).order_by(HeldConflict.id))
+
+
+def edited_in_a_spreadsheet(conflict):
+    """Whether the file's side is a row someone edited in a spreadsheet after it was exported."""
+    return bool(conflict.exported_hash)
 
 
 def conflict_sides(conflict):
@@ -57,6 +67,9 @@ def resolve_conflict(conflict, choice, edited=None):
         new_values = tuple(edited.get(f, v) if edited else v for f, v in zip(fields, rec.values))
     writer = Writer(state, conflict.source)
     version = max(rec.version, conflict.theirs_version) + 1
+    mine_hash, new_hash = content_hash(table, rec.values), content_hash(table, new_values)
+    # Taking an edited row's side is a change made here on top of what the exporting council had.
+    base = conflict.exported_hash if conflict.exported_hash and choice != "mine" else new_hash
     with transaction():
         writer.update(table, [(rec, new_values, version)])
         if new_values == rec.values:
@@ -64,7 +77,7 @@ def resolve_conflict(conflict, choice, edited=None):
         else:
             writer.audit_update(table, hex_, rec.values, new_values)
         writer.flush_audit()
-        writer.set_sync({hex_: push_seen(state.sync.get(hex_), content_hash(table, new_values),
-                                         also=(conflict.theirs_hash, content_hash(table, rec.values)))})
+        writer.set_sync({hex_: push_seen(state.sync.get(hex_), base,
+                                         also=(conflict.theirs_hash, mine_hash, conflict.exported_hash))})
         HeldConflict.update(resolved_at=utcnow(), resolution=choice).where(HeldConflict.id == conflict.id).execute()
     return MODELS[table].get(MODELS[table].id == rec.id)

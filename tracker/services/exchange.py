@@ -37,6 +37,7 @@ COUNCIL_LINKS = {"stakeholder": (StakeholderCouncil, "stakeholder_id"), "commitm
 UPDATE_TARGET_COLUMNS = {"stakeholder": "stakeholder_id", "commitment": "commitment_id", "action_item": "action_id"}
 SEEN_LIMIT = 32  # earlier states remembered per record
 BULK_ROWS = 5_000  # an import adding this many rows to a smaller table loads it in bulk (see Writer.insert)
+EDITED_SOURCE = "{}, edited in a spreadsheet after export"  # an import's change made by editing the file
 
 
 class UndoBlocked(TrackerError):
@@ -434,7 +435,7 @@ class Writer:
             self._write_councils(table, moved, replace=True)
 
     # ---- audit ----
-    def audit_update(self, table, hex_, old, new, operation="update"):
+    def audit_update(self, table, hex_, old, new, operation="update", source=None):
         for (name, kind, _), a, b in zip(content_kinds(table), old, new):
             if a == b:
                 continue
@@ -446,7 +447,7 @@ class Writer:
                 op, fname = operation, name
             self.audit.append((self.now, self.user, self.council, op, table, hex_, fname,
                                as_audit_text(kind, a, self.state.councils),
-                               as_audit_text(kind, b, self.state.councils), self.source))
+                               as_audit_text(kind, b, self.state.councils), source or self.source))
 
     def audit_note(self, table, hex_, operation, note):
         self.audit.append((self.now, self.user, self.council, operation, table, hex_, "", None, note, self.source))
@@ -688,7 +689,8 @@ def apply_import(state, plan, run, source):
                     if new == rec.values:
                         writer.audit_note(t, h, "update", f"kept this database's values over {source}")
                     else:
-                        writer.audit_update(t, h, rec.values, new)
+                        writer.audit_update(t, h, rec.values, new, source=EDITED_SOURCE.format(source)
+                                            if h in plan.edited else None)
                     old_sync = state.sync.get(h)
                     changes.append((run_row.id, t, "update", h, json.dumps([rec.version, list(rec.values)], ensure_ascii=False),
                                     version, json.dumps(list(old_sync)) if old_sync else None))
@@ -709,10 +711,11 @@ def apply_import(state, plan, run, source):
                 continue
             held.append((run_row.id, writer.now, c["table"], c["hex"], source, c["mine_version"], c["theirs_version"],
                          c["theirs_hash"], json.dumps(list(c["theirs"]), ensure_ascii=False),
-                         json.dumps(c["fields"]), ""))
+                         json.dumps(c["fields"]), "", c["exported"] or ""))
         writer._executemany(writer._insert_sql(HeldConflict._meta.table_name,
                                                ["import_id", "at", "table", "record_uuid", "source", "mine_version",
-                                                "theirs_version", "theirs_hash", "theirs", "fields", "resolution"]), held)
+                                                "theirs_version", "theirs_hash", "theirs", "fields", "resolution",
+                                                "exported_hash"]), held)
         check_links()
     return run_row.id
 
