@@ -473,6 +473,15 @@ def test_duplicate_ids_are_refused(shared, db_path, tmp_path):
              "also used on sheet Actions, row 2")
 
 
+def test_an_id_cell_holding_two_ids_is_refused_not_shifted_onto_the_rows_below(shared, db_path, tmp_path):
+    """Two IDs on two lines of one cell are not an ID: the rows below keep their own."""
+    def two(wb):
+        ws = wb["Actions"]
+        cell = ws.cell(row=2, column=_col(ws, "ID"))
+        cell.value = f"{cell.value}\n5a0b72a8-f6e0-46cf-99ba-3085ac5fd798"
+    _refused(db_path, _edit(shared[0], tmp_path / "bad.xlsx", two), "sheet Actions, row 2, column ID", "is not an ID")
+
+
 def test_links_to_unknown_ids_are_refused(shared, db_path, tmp_path):
     def link(wb):
         ws = wb["Actions"]

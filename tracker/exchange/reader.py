@@ -416,7 +416,7 @@ def _id_column(values):
     """IDs as we write them, checked and converted as one string; otherwise one by one."""
     if values and set(map(type, values)) <= {str}:
         joined = "\n".join(values)
-        if _UUIDS.fullmatch(joined):
+        if len(joined) == 37 * len(values) - 1 and _UUIDS.fullmatch(joined):  # (no cell holding two)
             return joined.replace("-", "").split("\n")
     return _column(values, _uuid)
 
