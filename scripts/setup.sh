@@ -10,10 +10,11 @@ PYTHON="${PYTHON:-python3}"
 
 # Qt's xcb/offscreen platforms need these on a bare Debian/Ubuntu.
 QT_PACKAGES="libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 fonts-dejavu-core libdbus-1-3 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 libxcb-xinerama0 libxcb-randr0 libxcb-render-util0 libxcb-image0"
-# Real-client tests: LibreOffice opens what we write; pdftotext reads its PDFs.  The file-dialog tests
-# run GTK's native dialog on a real X server (xvfb, libgtk-3-0, shared-mime-info) and the network-drive
-# test mounts a folder through sshfs over loopback (openssh-server, sshfs).
-TEST_PACKAGES="libreoffice-calc-nogui poppler-utils xvfb libgtk-3-0 shared-mime-info openssh-server openssh-client sshfs"
+# Real-client tests: LibreOffice opens what we write; pdftotext reads its PDFs; Gnumeric's ssconvert
+# re-saves exchange workbooks.  The file-dialog tests run GTK's native dialog on a real X server (xvfb,
+# libgtk-3-0, shared-mime-info) and the network-drive test mounts a folder through sshfs over
+# loopback (openssh-server, sshfs).
+TEST_PACKAGES="libreoffice-calc-nogui poppler-utils gnumeric xvfb libgtk-3-0 shared-mime-info openssh-server openssh-client sshfs"
 # The domain tests also run against a real PostgreSQL server (the shared-server set-up).
 PG_PACKAGES="postgresql"
 

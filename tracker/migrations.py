@@ -12,7 +12,7 @@ in ``tests/data`` so the upgrade is tested.
 
 import uuid
 
-from peewee import IntegerField, SqliteDatabase
+from peewee import CharField, IntegerField, SqliteDatabase
 from playhouse.migrate import PostgresqlMigrator, SqliteMigrator, migrate
 
 from tracker import models
@@ -35,8 +35,17 @@ def _add_exchange_tables(db, migrator):
     db.create_tables(models.EXCHANGE_MODELS)
 
 
+def _add_conflict_exported_hash(db, migrator):
+    """v4: a conflict held from a row edited in a spreadsheet after export remembers the state the
+    exporting council had (the row's Row check), so deciding it never brings that state back."""
+    table = models.HeldConflict._meta.table_name
+    if "exported_hash" in {c.name for c in db.get_columns(table)}:
+        return  # the v3 step made the table from today's model, which has it already
+    migrate(migrator.add_column(table, "exported_hash", CharField(max_length=32, default="")))
+
+
 # STEPS[n] upgrades a database at version n to n + 1.
-STEPS = {1: _add_record_versions, 2: _add_exchange_tables}
+STEPS = {1: _add_record_versions, 2: _add_exchange_tables, 3: _add_conflict_exported_hash}
 LATEST_VERSION = max(STEPS) + 1
 
 SEED_COUNCILS = (

@@ -279,6 +279,9 @@ class HeldConflict(BaseModel):
     fields = TextField()  # JSON list of the fields that differ
     resolved_at = DateTimeField(null=True, index=True)
     resolution = CharField(max_length=20, default="")  # mine, theirs, edited
+    # The Row check of a row edited in a spreadsheet after export: the state the exporting council
+    # had (a content hash); empty for a conflict between the two councils' own changes.
+    exported_hash = CharField(max_length=32, default="")
 
     class Meta:
         table_name = "exchange_conflict"

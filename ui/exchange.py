@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QDialog, QDialogBut
 
 from tracker.errors import TrackerError
 from tracker.exchange import export_workbook, import_workbook
+from tracker.services import conflicts
 from tracker.services import exchange as store
 from ui import errors
 from ui.fields import DateField
@@ -94,7 +95,7 @@ class ExchangeActions:
         def done(result):
             self._changed()
             errors.show_message(self.window, result.summary())
-            if result.conflicts and store.pending_conflicts():
+            if result.conflicts and conflicts.pending_conflicts():
                 self.review_conflicts()
 
         self.last_operation = run_in_background(self.window, apply, on_success=done, on_cancel=lambda: errors.show_message(
@@ -102,14 +103,14 @@ class ExchangeActions:
 
     # ---- conflicts ----
     def review_conflicts(self):
-        pending = store.pending_conflicts()
+        pending = conflicts.pending_conflicts()
         if not pending:
             errors.show_message(self.window, "There are no conflicts to review.")
             return 0
         resolved = 0
         for conflict in pending:
             try:
-                sides = store.conflict_sides(conflict)
+                sides = conflicts.conflict_sides(conflict)
             except TrackerError as exc:
                 errors.show_exception(self.window, exc)
                 continue
@@ -118,7 +119,7 @@ class ExchangeActions:
                 break  # "Later": the rest stay held
             try:
                 choice, edited = answer
-                store.resolve_conflict(conflict, choice, edited=edited)
+                conflicts.resolve_conflict(conflict, choice, edited=edited)
                 resolved += 1
             except TrackerError as exc:
                 errors.show_exception(self.window, exc)
@@ -291,8 +292,14 @@ class ConflictDialog(QDialog):
         self.choice = None
         self.values = None
         layout = QVBoxLayout(self)
-        note = QLabel(f"This record was changed here and in {conflict.source} since the two were last "
-                      "exchanged. Choose which to keep, or edit the result.")
+        if conflicts.edited_in_a_spreadsheet(conflict):
+            text = (f"The file's row ({conflict.source}) was edited in a spreadsheet after it was exported, and "
+                    "this record is not what was exported. Choose which to keep, or edit the result.")
+        else:
+            text = (f"This record was changed here and in {conflict.source} since the two were last "
+                    "exchanged. Choose which to keep, or edit the result.")
+        note = QLabel(text)
+        note.setObjectName("note")
         note.setWordWrap(True)
         layout.addWidget(note)
         self.table = QTableWidget(len(sides), 4)

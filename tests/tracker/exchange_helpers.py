@@ -76,6 +76,22 @@ def make_records(council_code="HAV", text="Plain text", n=1):
     return {"org": org, "person": person, "event": event, "commitment": commitment, "actions": actions}
 
 
+def edit_cells(src, dest, edits):
+    """A copy of workbook ``src`` as a manager's spreadsheet program leaves it after ``edits``:
+    [(sheet, record UUID, column header, new value)]; returns ``dest``."""
+    import openpyxl
+
+    wb = openpyxl.load_workbook(src)
+    for sheet, uuid, column, value in edits:
+        ws = wb[sheet]
+        header = [c.value for c in ws[1]]
+        ids = header.index("ID") + 1
+        row = next(r for r in range(2, ws.max_row + 1) if ws.cell(r, ids).value == str(uuid))
+        ws.cell(row, header.index(column) + 1).value = value
+    wb.save(dest)
+    return dest
+
+
 def read_both_ways(path):
     """The workbook read a column at a time (the usual path) and row by row (the path that names
     problems); the two must agree on every row and problem.  Returns the column-wise Book."""

@@ -16,6 +16,7 @@ from tracker.db import close_database, open_database
 from tracker.exchange import export_workbook, import_workbook
 from tracker.exchange.format import SHEETS
 from tracker.exchange.safety import ExchangeError, FileRefused
+from tracker.services import conflicts
 from tracker.services import exchange as store
 
 AWKWARD = "=cmd|' /C calc'!A0"
@@ -45,7 +46,7 @@ def test_export_looks_native_and_holds_no_formula(db, tmp_path):
     wb = openpyxl.load_workbook(out)
     assert wb.sheetnames == [s.name for s in SHEETS] + ["About"]
     about = {r[0].value: r[1].value for r in wb["About"].iter_rows() if r[0].value}
-    assert about["Format version"] == 1 and about["Exporting council"] == "Havering"
+    assert about["Format version"] == 2 and about["Exporting council"] == "Havering"
     actions = wb["Actions"]
     header = [c.value for c in actions[1]]
     assert header[:3] == ["Reference", "Title", "Description"] and "ID" in header and "Version" in header
@@ -250,14 +251,14 @@ def test_conflicting_edits_are_held_for_review_never_overwritten(three, tmp_path
     assert ("Status", "Blocked", "Done") in detail.changes
     with council_db(three["RED"], "Redbridge"):
         assert services.actions.get(uuid).status == "blocked"
-        [held] = store.pending_conflicts()
-        assert store.conflict_sides(held) == [("status", "Status", "Blocked", "Done")]
+        [held] = conflicts.pending_conflicts()
+        assert conflicts.conflict_sides(held) == [("status", "Status", "Blocked", "Done")]
     again = import_into(three["RED"], "Redbridge", tmp_path / "hav.xlsx")
     assert again.conflicts == 1
     with council_db(three["RED"], "Redbridge"):
-        assert len(store.pending_conflicts()) == 1, "the same conflict is not held twice"
-        store.resolve_conflict(store.pending_conflicts()[0], "theirs")
-        assert services.actions.get(uuid).status == "done" and store.pending_conflicts() == []
+        assert len(conflicts.pending_conflicts()) == 1, "the same conflict is not held twice"
+        conflicts.resolve_conflict(conflicts.pending_conflicts()[0], "theirs")
+        assert services.actions.get(uuid).status == "done" and conflicts.pending_conflicts() == []
         export_workbook(tmp_path / "red.xlsx")
     back = import_into(three["HAV"], "Havering", tmp_path / "red.xlsx")
     assert back.conflicts == 0
@@ -272,7 +273,7 @@ def test_conflict_modes_resolve_as_named(three, tmp_path, mode, expected):
     assert report.conflicts == 1
     with council_db(three["RED"], "Redbridge"):
         assert services.actions.get(uuid).status == expected
-        assert store.pending_conflicts() == []
+        assert conflicts.pending_conflicts() == []
         export_workbook(tmp_path / "red.xlsx")
     # the decision travels back and wins there without a new conflict
     back = import_into(three["HAV"], "Havering", tmp_path / "red.xlsx")
@@ -472,6 +473,15 @@ def test_duplicate_ids_are_refused(shared, db_path, tmp_path):
              "also used on sheet Actions, row 2")
 
 
+def test_an_id_cell_holding_two_ids_is_refused_not_shifted_onto_the_rows_below(shared, db_path, tmp_path):
+    """Two IDs on two lines of one cell are not an ID: the rows below keep their own."""
+    def two(wb):
+        ws = wb["Actions"]
+        cell = ws.cell(row=2, column=_col(ws, "ID"))
+        cell.value = f"{cell.value}\n5a0b72a8-f6e0-46cf-99ba-3085ac5fd798"
+    _refused(db_path, _edit(shared[0], tmp_path / "bad.xlsx", two), "sheet Actions, row 2, column ID", "is not an ID")
+
+
 def test_links_to_unknown_ids_are_refused(shared, db_path, tmp_path):
     def link(wb):
         ws = wb["Actions"]
@@ -607,16 +617,16 @@ def test_redacted_file_does_not_wipe_the_receivers_contact_details(three, tmp_pa
         assert person.role == "Head Teacher" and person.email == "sam@example.org"
 
 
-def test_schema_v2_database_upgrades_to_v3(tmp_path, isolated_environment):
+def test_schema_v2_database_upgrades_to_the_latest(tmp_path, isolated_environment):
     path = tmp_path / "v2.db"
     con = sqlite3.connect(path)
     con.executescript((Path(__file__).parent.parent / "data" / "schema_v2.sql").read_text(encoding="utf-8"))
     con.close()
     open_database(path)
     from tracker.models import ActionItem, database
-    assert migrations.schema_version(database.obj) == migrations.LATEST_VERSION == 3
+    assert migrations.schema_version(database.obj) == migrations.LATEST_VERSION == 4
     assert ActionItem.get().status == "in_progress" and ActionItem.get().version == 2
-    assert store.imports() == [] and store.pending_conflicts() == []
+    assert store.imports() == [] and conflicts.pending_conflicts() == []
     assert services.check() == []
     services.set_actor("Officer", "Havering")
     out = export_workbook(tmp_path / "after-upgrade.xlsx").path
@@ -624,6 +634,27 @@ def test_schema_v2_database_upgrades_to_v3(tmp_path, isolated_environment):
     assert report.unchanged == 7 and report.added == 0
     close_database()
     assert list((tmp_path / "backups").glob("*before-upgrade-from-v2*.db"))
+
+
+def test_schema_v3_database_upgrades_keeping_its_held_conflict(tmp_path, isolated_environment):
+    """tests/data/schema_v3.sql: a Redbridge database of the app before exchange_conflict.exported_hash,
+    holding a conflict (see tests/data/README.md)."""
+    path = tmp_path / "v3.db"
+    con = sqlite3.connect(path)
+    con.executescript((Path(__file__).parent.parent / "data" / "schema_v3.sql").read_text(encoding="utf-8"))
+    con.close()
+    open_database(path)
+    from tracker.models import database
+    assert migrations.schema_version(database.obj) == 4
+    [held] = conflicts.pending_conflicts()
+    assert held.exported_hash == "" and not conflicts.edited_in_a_spreadsheet(held)
+    assert conflicts.conflict_sides(held) == [("status", "Status", "Blocked", "Done")]
+    services.set_actor("Officer", "Redbridge")
+    conflicts.resolve_conflict(held, "theirs")
+    action = services.actions.get(held.record_uuid)
+    assert action.status == "done" and conflicts.pending_conflicts() == [] and services.check() == []
+    close_database()
+    assert list((tmp_path / "backups").glob("*before-upgrade-from-v3*.db"))
 
 
 def test_cli_dry_run_shows_field_changes_and_imports_lists_runs(three, tmp_path, capsys):

@@ -1,8 +1,11 @@
 """Properties of the exchange workbook, checked on generated data (hypothesis)."""
 
 import datetime as dt
+import re
 import tempfile
 from pathlib import Path
+
+import openpyxl
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -10,7 +13,10 @@ from hypothesis import strategies as st
 from tests.tracker.exchange_helpers import council_db, dump, make_records, read_both_ways, snapshot
 from tracker import services
 from tracker.exchange import export_workbook, import_workbook
+from tracker.exchange.rowcheck import is_edited
 from tracker.models import ActionItem, Commitment, Event, Stakeholder, Update
+from tracker.services import conflicts
+from tracker.services import exchange as store
 
 # Text people type, paste or have mangled: unicode, newlines, CR, tabs, control characters, the
 # characters spreadsheet programs treat as formulas, OOXML escape look-alikes, long text.
@@ -47,7 +53,10 @@ def test_export_import_into_empty_database_reproduces_every_record_and_link(shor
             before = snapshot()
             export_workbook(tmp / "x.xlsx")
         with council_db(tmp / "b.db", "Redbridge"):
-            read_both_ways(tmp / "x.xlsx")
+            book = read_both_ways(tmp / "x.xlsx")
+            assert not [(row.sheet.name, row.number) for rows in book.rows.values() for row in rows
+                        if is_edited(row.check, row.sheet.table, row.values,
+                                     store.content_hash(row.sheet.table, row.values))], "read back as edited"
             report = import_workbook(tmp / "x.xlsx")
             assert report.applied, report.refused
             assert snapshot() == before
@@ -145,3 +154,131 @@ def test_uk_text_dates_in_a_hand_made_row_land_on_the_right_day(text, day):
             assert report.added == 1, report.refused
             [hand] = [a for a in services.actions.page(0, 50) if a.title.startswith("hand ")]
             assert hand.due_date == day
+
+
+# ---- managers editing files between export and import ------------------------------------------------
+# Every write (an officer's in the app, a manager's in a file) appends a token to the field, so a
+# value's tokens are its history and a write that is not in a value was either lost or not yet seen.
+FIELDS = {"title": "Title", "description": "Description"}
+TOKEN = re.compile(r"\bw\d+\b")
+MANAGER = st.none() | st.tuples(st.integers(0, 2), st.sampled_from(sorted(FIELDS)))
+STEPS = st.lists(st.one_of(
+    st.tuples(st.just("edit"), st.sampled_from(sorted(NAMES)), st.integers(0, 2), st.sampled_from(sorted(FIELDS))),
+    st.tuples(st.just("send"), st.sampled_from(sorted(NAMES)), st.booleans(), MANAGER, MANAGER),
+    st.tuples(st.just("late"), st.sampled_from(sorted(NAMES)), st.integers(0, 20), MANAGER),
+), min_size=2, max_size=7)
+
+
+def _tokens(*texts):
+    return {t for text in texts for t in TOKEN.findall(text or "")}
+
+
+class _Partnership:
+    """Three council databases seeded with the same three actions, the files sent so far, every
+    write made and every write a person was shown in a conflict."""
+
+    def __init__(self, tmp):
+        self.tmp, self.paths = tmp, {c: tmp / f"{c}.db" for c in NAMES}
+        self.files, self.written, self.surfaced, self.n = [], set(), set(), 0
+        with council_db(self.paths["HAV"], NAMES["HAV"]):
+            r = make_records(n=3)
+            self.actions = sorted(a.uuid for a in r["actions"])
+            export_workbook(tmp / "seed.xlsx")
+        for c in ("BD", "RED"):
+            with council_db(self.paths[c], NAMES[c]):
+                assert import_workbook(tmp / "seed.xlsx").added == 10
+
+    def token(self):
+        self.n += 1
+        self.written.add(f"w{self.n}")
+        return f"w{self.n}"
+
+    def edit(self, council, which, field):
+        with council_db(self.paths[council], NAMES[council]):
+            action = services.actions.get(self.actions[which])
+            services.actions.update(action, **{field: f"{getattr(action, field)} {self.token()}"})
+
+    def managed(self, path, manager):
+        """``path`` as a manager left it: one cell appended to in a spreadsheet (or untouched)."""
+        if manager is None:
+            return path
+        which, field = manager
+        wb = openpyxl.load_workbook(path)
+        ws = wb["Actions"]
+        header = [c.value for c in ws[1]]
+        row = next(r for r in range(2, ws.max_row + 1) if ws.cell(r, header.index("ID") + 1).value == str(
+            self.actions[which]))
+        cell = ws.cell(row, header.index(FIELDS[field]) + 1)
+        cell.value = f"{cell.value or ''} {self.token()}"
+        edited = self.tmp / f"managed-{self.n}.xlsx"
+        wb.save(edited)
+        return edited
+
+    def send(self, sender):
+        out = self.tmp / f"{sender}-{len(self.files)}.xlsx"
+        with council_db(self.paths[sender], NAMES[sender]):
+            export_workbook(out)
+        self.files.append(out)
+        return out
+
+    def receive(self, council, path):
+        with council_db(self.paths[council], NAMES[council]):
+            report = import_workbook(path)  # conflicts are held for a person
+            assert report.applied, report.refused
+            for d in report.details:
+                if d.kind == "conflict":
+                    self.surfaced |= {t for _, before, after in d.changes for t in _tokens(before, after)}
+            return report
+
+    def resolve(self, council, prefer):
+        """A person at ``council`` decides every held conflict (seeing both sides); how many there were."""
+        with council_db(self.paths[council], NAMES[council]):
+            held = conflicts.pending_conflicts()
+            for k, conflict in enumerate(held):
+                self.surfaced |= {t for _, _, mine, theirs in conflicts.conflict_sides(conflict)
+                                  for t in _tokens(mine, theirs)}
+                conflicts.resolve_conflict(conflict, prefer[(self.n + k) % len(prefer)])
+            return len(held)
+
+
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(steps=STEPS, order=ORDERS, prefer=st.lists(st.sampled_from(["mine", "theirs"]), min_size=1, max_size=3))
+def test_managers_edits_between_councils_are_never_lost_silently_and_councils_converge(steps, order, prefer):
+    """Officers edit at three councils; each export goes to the other two, and a manager may edit each
+    copy in a spreadsheet on its way; older files (edited or not) arrive late.  Every write either
+    survives or was shown to a person in a conflict (so two concurrent changes to one field are always
+    surfaced, never one silently overwritten), and once the conflicts are decided the councils agree."""
+    with tempfile.TemporaryDirectory() as tmp:
+        p = _Partnership(Path(tmp))
+        for step in steps:
+            if step[0] == "edit":
+                p.edit(*step[1:])
+            elif step[0] == "send":
+                _, sender, swap, *managers = step
+                out = p.send(sender)
+                receivers = [c for c in sorted(NAMES) if c != sender]
+                for receiver, manager in zip(receivers[::-1] if swap else receivers, managers):
+                    p.receive(receiver, p.managed(out, manager))
+            elif p.files:  # a file sent earlier arrives again, maybe edited on the way
+                _, receiver, which, manager = step
+                p.receive(receiver, p.managed(p.files[which % len(p.files)], manager))
+        for _ in range(8):  # decide the conflicts and exchange until nothing changes
+            busy = sum(p.resolve(c, prefer) for c in order)
+            for sender in order:
+                out = p.send(sender)
+                for receiver in order:
+                    if receiver != sender:
+                        report = p.receive(receiver, out)
+                        busy += report.added + report.updated + report.conflicts + p.resolve(receiver, prefer)
+            if not busy:
+                break
+        assert not busy, "the councils did not settle"
+        snaps = []
+        for c in order:
+            with council_db(p.paths[c], NAMES[c]):
+                snaps.append(snapshot())
+                assert services.check() == [] and conflicts.pending_conflicts() == []
+        assert snaps[0] == snaps[1] == snaps[2]
+        final = _tokens(*(v for h in p.actions for v in snaps[0]["action_item"][h.hex][:2]))
+        lost = p.written - final - p.surfaced
+        assert not lost, f"lost without a conflict: {sorted(lost)}"

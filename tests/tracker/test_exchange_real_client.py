@@ -1,4 +1,5 @@
-"""The exchange workbook in a real spreadsheet program: LibreOffice re-saves it, converts it to CSV and PDF."""
+"""The exchange workbook in real spreadsheet programs: LibreOffice re-saves it, converts it to CSV and PDF;
+Gnumeric re-saves it.  A re-save that changes nothing is not an edit; an edit is."""
 
 import csv
 import shutil
@@ -6,7 +7,7 @@ import subprocess
 
 import pytest
 
-from tests.tracker.exchange_helpers import council_db, make_records, snapshot
+from tests.tracker.exchange_helpers import council_db, edit_cells, make_records, snapshot
 from tracker import services
 from tracker.exchange import export_workbook, import_workbook
 
@@ -84,3 +85,92 @@ def test_libreoffice_converts_to_pdf(tmp_path, exported):
     if shutil.which("pdftotext"):
         text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, timeout=60).stdout
         assert "=cmd|" in text and "Err:" not in text and "#NAME" not in text
+
+
+# ---- the Row check: a re-save is not an edit, an edit is --------------------------------------------
+def gnumeric(src, dest):
+    result = subprocess.run(["ssconvert", str(src), str(dest)], capture_output=True, text=True, timeout=180)
+    assert result.returncode == 0 and dest.exists(), result.stderr
+    return dest
+
+
+needs_gnumeric = pytest.mark.skipif(shutil.which("ssconvert") is None,
+                                    reason="Gnumeric (ssconvert, Debian package gnumeric) is not installed")
+
+
+@pytest.fixture
+def shared(tmp_path):
+    """Havering exported share.xlsx (formula-like text, CR LF, lone CRs); Redbridge imported it."""
+    with council_db(tmp_path / "hav.db", "Havering"):
+        r = make_records(text=NASTY, n=2)
+        services.updates.add(r["actions"][0], "+44 line\nsecond line\r\nthird\t@end", date=None)
+        services.updates.add(r["commitment"], "before\rafter", date=None)  # LibreOffice keeps this CR
+        lone = services.updates.add(r["commitment"], "first\nsecond\rthird", date=None)  # and makes this one LF
+        services.actions.delete(r["actions"][0])
+        out = export_workbook(tmp_path / "share.xlsx").path
+    with council_db(tmp_path / "red.db", "Redbridge"):
+        assert import_workbook(out).added == 12
+    return out, r, lone
+
+
+def import_at(tmp_path, code, path):
+    with council_db(tmp_path / f"{code.lower()}.db", {"HAV": "Havering", "RED": "Redbridge"}[code]):
+        return import_workbook(path)
+
+
+def havering_changes_status(tmp_path, uuid, status):
+    with council_db(tmp_path / "hav.db", "Havering"):
+        services.actions.update(services.actions.get(uuid), status=status)
+        return export_workbook(tmp_path / f"hav-{status}.xlsx").path
+
+
+def test_a_libreoffice_resave_that_changes_nothing_is_not_an_edit(tmp_path, shared):
+    src, r, lone = shared
+    resaved = soffice(tmp_path, src, "xlsx", tmp_path / "resaved")
+    for code in ("RED", "HAV"):
+        report = import_at(tmp_path, code, resaved)
+        assert (report.added, report.conflicts, report.updated, report.unchanged) == (0, 0, 1, 11), report.details
+        # the one update is LibreOffice's LF for a CR, taken as Havering's state (as before the check)
+        [update] = [d for d in report.details if d.kind == "updated"]
+        assert update.id == str(lone.uuid) and "spreadsheet" not in update.message
+        assert update.changes == [("Text", "first\nsecond\rthird", "first\nsecond\nthird")]
+    later = havering_changes_status(tmp_path, r["actions"][1].uuid, "done")
+    report = import_at(tmp_path, "RED", later)
+    assert (report.updated, report.conflicts) == (1, 0), "a re-saved row was taken for an edit"
+
+
+@pytest.mark.parametrize("order", ["edited, then re-saved by LibreOffice", "re-saved by LibreOffice, then edited"])
+def test_an_edit_in_a_file_libreoffice_saved_is_an_edit(tmp_path, shared, order):
+    src, r, _ = shared
+    uuid = r["actions"][1].uuid
+    if order.startswith("edited"):
+        edited = soffice(tmp_path, edit_cells(src, tmp_path / "edited.xlsx", [("Actions", uuid, "Status", "Blocked")]),
+                         "xlsx", tmp_path / "resaved")
+    else:
+        edited = edit_cells(soffice(tmp_path, src, "xlsx", tmp_path / "resaved"), tmp_path / "edited.xlsx",
+                            [("Actions", uuid, "Status", "Blocked")])
+    report = import_at(tmp_path, "RED", edited)
+    [update] = [d for d in report.details if d.kind == "updated" and d.sheet == "Actions"]
+    assert ("Status", "Open", "Blocked") in update.changes and "edited in a spreadsheet" in update.message
+    assert report.conflicts == 0
+    later = havering_changes_status(tmp_path, uuid, "done")
+    report = import_at(tmp_path, "RED", later)
+    assert report.conflicts == 1
+    with council_db(tmp_path / "red.db", "Redbridge"):
+        assert services.actions.get(uuid).status == "blocked", "the edit made in the spreadsheet is kept"
+
+
+@needs_gnumeric
+def test_a_gnumeric_resave_that_changes_nothing_is_not_an_edit_and_an_edit_is(tmp_path, shared):
+    src, r, _ = shared
+    resaved = gnumeric(src, tmp_path / "gnumeric.xlsx")
+    for code in ("RED", "HAV"):
+        report = import_at(tmp_path, code, resaved)
+        assert (report.added, report.updated, report.conflicts, report.unchanged) == (0, 0, 0, 12), report.details
+    uuid = r["actions"][1].uuid
+    edited = gnumeric(edit_cells(src, tmp_path / "edited.xlsx", [("Actions", uuid, "Status", "Blocked")]),
+                      tmp_path / "edited-gnumeric.xlsx")
+    report = import_at(tmp_path, "RED", edited)
+    assert report.updated == 1 and "edited in a spreadsheet" in report.details[0].message
+    report = import_at(tmp_path, "RED", havering_changes_status(tmp_path, uuid, "done"))
+    assert report.conflicts == 1

@@ -7,6 +7,7 @@ import pytest
 
 from tracker import services
 from tracker.exchange import export_workbook
+from tracker.services import conflicts
 from tracker.services import exchange as store
 from ui import exchange as ui_exchange
 
@@ -160,7 +161,7 @@ def test_conflicts_are_reviewed_side_by_side(qtbot, window, asked, tmp_path):
     wait(qtbot, window)
     [(_, sides)] = [s for s in asked["seen"] if s[0] == "conflict"]
     assert sides == [("status", "Status", "In progress", new)]
-    assert services.actions.get(uuid).status == new.lower() and store.pending_conflicts() == []
+    assert services.actions.get(uuid).status == new.lower() and conflicts.pending_conflicts() == []
 
 
 def test_conflict_dialog_edit_result(qtbot, window, tmp_path, no_blocking_dialogs):
@@ -169,8 +170,8 @@ def test_conflict_dialog_edit_result(qtbot, window, tmp_path, no_blocking_dialog
     from tracker.exchange import import_workbook
 
     import_workbook(path)
-    [conflict] = store.pending_conflicts()
-    sides = store.conflict_sides(conflict)
+    [conflict] = conflicts.pending_conflicts()
+    sides = conflicts.conflict_sides(conflict)
     dialog = ui_exchange.ConflictDialog(window, conflict, sides)
     qtbot.addWidget(dialog)
     assert [dialog.table.item(0, c).text() for c in range(4)] == ["Status", "In progress", new, "In progress"]
@@ -180,8 +181,29 @@ def test_conflict_dialog_edit_result(qtbot, window, tmp_path, no_blocking_dialog
     dialog.table.item(0, 3).setText("cancelled")
     dialog._choose(ui_exchange.EDITED)
     assert dialog.values == {"status": "cancelled"}
-    store.resolve_conflict(conflict, ui_exchange.EDITED, edited=dialog.values)
+    conflicts.resolve_conflict(conflict, ui_exchange.EDITED, edited=dialog.values)
     assert services.actions.get(uuid).status == "cancelled"
+
+
+def test_conflict_dialog_says_when_the_files_row_was_edited_in_a_spreadsheet(qtbot, window, tmp_path):
+    from PySide6.QtWidgets import QLabel
+
+    from tracker.exchange import import_workbook
+
+    path, uuid, new = _edited_copy(tmp_path)
+    services.actions.update(services.actions.get(uuid), status="in_progress")  # not the state exported
+    import_workbook(path)
+    [conflict] = conflicts.pending_conflicts()
+    assert conflicts.edited_in_a_spreadsheet(conflict)
+    sides = conflicts.conflict_sides(conflict)
+    dialog = ui_exchange.ConflictDialog(window, conflict, sides)
+    qtbot.addWidget(dialog)
+    note = dialog.findChild(QLabel, "note").text()
+    assert "edited.xlsx" in note and "edited in a spreadsheet after it was exported" in note
+    conflict.exported_hash = ""  # as a conflict between two councils' own changes is held
+    plain = ui_exchange.ConflictDialog(window, conflict, sides)
+    qtbot.addWidget(plain)
+    assert "spreadsheet" not in plain.findChild(QLabel, "note").text()
 
 
 def test_preview_dialog_lists_changes(qtbot, window, tmp_path):

@@ -86,12 +86,12 @@ def cmd_undo(args):
 
 
 def cmd_imports(args):
-    from tracker.services import exchange
+    from tracker.services import conflicts, exchange
 
     for run in exchange.imports():
         state = f"undone {run.undone_at:%d/%m/%Y %H:%M}" if run.undone_at else "applied"
         print(f"{run.id:>5}  {run.at:%d/%m/%Y %H:%M}  {run.file_name}  from {run.from_council or '?'}: "
               f"{run.added} added, {run.updated} updated, {run.conflicts} conflicts ({state})")
-    pending = exchange.pending_conflicts()
+    pending = conflicts.pending_conflicts()
     print(f"{len(pending)} conflict(s) held for review." if pending else "No conflicts held for review.")
     return 0

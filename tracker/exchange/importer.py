@@ -1,13 +1,11 @@
 """Importing an exchange workbook: match every row by ID, decide what it means, apply all or nothing.
 
-For each row: an unknown ID is a new record (keeping the file's ID); a row without an ID, added
-by hand, is new too, with an ID derived from its content so that importing the same file again
-finds it instead of adding it twice.  A known ID is compared with this database's record and with
-the record's *base*, the content last exchanged (exported or imported) here:
-
-- same content as here, or content this database already had before (the file is older): unchanged;
-- changed in the file, not here since the base (and the file's version is not behind ours): update;
-- changed on both sides: a conflict, held for a person (``ask``) or resolved as asked.
+For each row: an unknown ID is a new record (keeping the file's ID; its Row check, the state the
+exporting council had, becomes its base); a row without an ID, added by hand, is new too, with an
+ID derived from its content so that importing the same file again finds it instead of adding it
+twice.  A known ID is merged with this database's record by ``tracker.exchange.merge`` (the
+three-way merge against the record's base; a row edited in a spreadsheet after export is a change
+made here).
 
 Any problem in any row refuses the whole file and changes nothing; every problem is reported
 with sheet, row, column and reason.  The plan is applied in one transaction by
@@ -23,7 +21,11 @@ from pathlib import Path
 
 from tracker.backups import backup_before
 from tracker.exchange.format import PERSONAL_FIELDS, SHEETS
+from tracker.exchange.merge import Detail, merge_row
+from tracker.exchange.merge import dashed as _dashed
+from tracker.exchange.merge import name as _name
 from tracker.exchange.reader import Problem, read_workbook
+from tracker.exchange.rowcheck import is_edited
 from tracker.services import exchange as store
 from tracker.services import privacy
 from tracker.services.actions import REFERENCE_RE
@@ -36,22 +38,6 @@ HAND_ROW_NAMESPACE = uuidlib.UUID("d7c6a3f4-51b8-4c55-b1f0-6a1f2a9e4c21")
 
 class Cancelled(Exception):
     """The person cancelled; nothing was changed."""
-
-
-@dataclass
-class Detail:
-    sheet: str
-    row: int
-    id: str
-    kind: str  # added, updated, deleted, restored, erased, conflict, rejected
-    message: str
-    changes: list = field(default_factory=list)  # [(column, before, after)] for updates and conflicts
-
-    def as_dict(self):
-        d = {"sheet": self.sheet, "row": self.row, "id": self.id, "kind": self.kind, "message": self.message}
-        if self.changes:
-            d["changes"] = [{"column": c, "before": b, "after": a} for c, b, a in self.changes]
-        return d
 
 
 class AddedDetail:
@@ -118,6 +104,7 @@ class Plan:
     sync: dict = field(default_factory=dict)  # hex -> (base, seen)
     held: list = field(default_factory=list)
     problems: list = field(default_factory=list)
+    edited: set = field(default_factory=set)  # hexes of records changed by rows edited in a spreadsheet
 
 
 def import_workbook(path, dry_run=False, on_conflict="ask", progress=None):
@@ -183,6 +170,7 @@ def _plan(book, state, on_conflict, report):
                 key = repr((sheet.table, list(row.values)))
                 occurrences[key] = occurrences.get(key, 0) + 1
                 row.hex = uuidlib.uuid5(HAND_ROW_NAMESPACE, f"{key}#{occurrences[key]}").hex
+                row.check = None  # a check copied with the row names another record's state
             other = seen_ids.get(row.hex)
             if other is not None:
                 plan.problems.append(Problem(sheet.name, row.number, "ID", f"this ID is also used on sheet "
@@ -230,11 +218,12 @@ def _plan(book, state, on_conflict, report):
                     references.add(ref)
                 creates.append(store.Create(row.hex, theirs, row.version or 1, row.created_at,
                                             row.origin or home, ref))
-                plan.sync[row.hex] = (content_hash(t, theirs), "")
+                digest = content_hash(t, theirs)  # its base: the state exported, when it was edited since
+                plan.sync[row.hex] = (row.check if is_edited(row.check, t, row.values, digest) else digest, "")
                 report.added += 1
                 report.details.append(AddedDetail(sheet, row.number, row.hex, theirs))
                 continue
-            _classify(sheet, state, row, rec, theirs, on_conflict, plan, report, updates, erased_at, personal)
+            merge_row(sheet, state, row, rec, theirs, on_conflict, plan, report, updates, erased_at, personal)
         plan.creates[t] = creates
         plan.updates[t] = updates
     return plan
@@ -255,82 +244,12 @@ def _add_all(table, sheet, rows, references, home, plan, report, creates):
     values = [tuple(row.values) for row in rows]
     creates += map(store.Create, hexes, values, [row.version or 1 for row in rows],
                    [row.created_at for row in rows], [row.origin or home for row in rows], refs)
-    plan.sync.update(zip(hexes, zip(map(partial(store.content_hash, table), values), repeat(""))))
+    hashes = map(partial(store.content_hash, table), values)  # a row edited since: the state exported
+    bases = [row.check if is_edited(row.check, table, v, h) else h for row, v, h in zip(rows, values, hashes)]
+    plan.sync.update(zip(hexes, zip(bases, repeat(""))))
     report.added += len(rows)
     report.details += map(AddedDetail, repeat(sheet), [row.number for row in rows], hexes, values)
     return True
-
-
-def _classify(sheet, state, row, rec, theirs, on_conflict, plan, report, updates, erased_at, personal):
-    t = sheet.table
-    mine_hash = store.content_hash(t, rec.values)
-    theirs_hash = mine_hash if theirs == rec.values else store.content_hash(t, theirs)
-    old_sync = state.sync.get(row.hex)
-    base, seen = old_sync if old_sync else (None, "")
-    if theirs_hash == mine_hash:
-        report.unchanged += 1
-        if base != mine_hash:
-            plan.sync[row.hex] = store.push_seen(old_sync, mine_hash)
-        return
-    if theirs_hash == base or theirs_hash in seen.split():
-        report.unchanged += 1  # the file holds a state this database has already moved on from
-        return
-    file_version = row.version or 0
-    changed_here = mine_hash != base
-    if not changed_here and file_version >= rec.version:
-        _update(sheet, state, row, rec, theirs, max(rec.version + 1, file_version), plan, report, updates,
-                also=(mine_hash,))
-        return
-    if erased_at is not None and theirs[erased_at] and not rec.values[erased_at]:
-        # An erasure is a legal request: it always applies; the other fields are decided as usual.
-        erased = list(rec.values)
-        for i in (*personal, erased_at):
-            erased[i] = theirs[i]
-        erased = tuple(erased)
-        _update(sheet, state, row, rec, erased, rec.version + 1, plan, report, updates, also=(mine_hash,))
-        rec = store.Rec(rec.id, rec.version + 1, erased, reference=rec.reference)
-        if erased == theirs:
-            return
-    diffs = _diffs(sheet, state, rec.values, theirs)
-    fields = [sheet.content[i].field for i in range(len(theirs)) if rec.values[i] != theirs[i]]
-    report.conflicts += 1
-    why = ("changed here and in the file since they were last exchanged" if changed_here else
-           f"the file holds version {file_version}, older than this database's version {rec.version}")
-    if on_conflict == "ask":
-        plan.held.append({"table": t, "hex": row.hex, "mine_version": rec.version, "theirs_version": file_version,
-                          "theirs_hash": theirs_hash, "theirs": theirs, "fields": fields})
-        report.details.append(Detail(sheet.name, row.number, _dashed(row.hex), "conflict",
-                                     f"{_name(sheet, rec.values)}: {why}; held for review", diffs))
-        return
-    version = max(rec.version, file_version) + 1
-    if on_conflict == "take-theirs":
-        new, note = theirs, "took the file's values"
-    else:
-        new, note = rec.values, "kept this database's values"
-    updates.append((rec, new, version))
-    plan.sync[row.hex] = store.push_seen(old_sync, store.content_hash(t, new), also=(mine_hash, theirs_hash))
-    report.details.append(Detail(sheet.name, row.number, _dashed(row.hex), "conflict",
-                                 f"{_name(sheet, rec.values)}: {why}; {note}", diffs))
-
-
-def _update(sheet, state, row, rec, new, version, plan, report, updates, also=()):
-    t = sheet.table
-    updates.append((rec, new, version))
-    plan.sync[row.hex] = store.push_seen(state.sync.get(row.hex), store.content_hash(t, new), also=also)
-    kinds = {c.kind: i for i, c in enumerate(sheet.content)}
-    kind = "updated"
-    if "deleted" in kinds and bool(new[kinds["deleted"]]) != bool(rec.values[kinds["deleted"]]):
-        kind = "deleted" if new[kinds["deleted"]] else "restored"
-    if "erased" in kinds and new[kinds["erased"]] and not rec.values[kinds["erased"]]:
-        kind = "erased"
-    report.updated += 1
-    report.details.append(Detail(sheet.name, row.number, _dashed(row.hex), kind,
-                                 f"{_name(sheet, rec.values)}: {kind}", _diffs(sheet, state, rec.values, new)))
-
-
-def _diffs(sheet, state, old, new):
-    return [(c.header, store.display(state, c, a), store.display(state, c, b))
-            for c, a, b in zip(sheet.content, old, new) if a != b]
 
 
 def _protect_personal(book, rec, theirs, personal, erased_at, kind_at):
@@ -399,22 +318,9 @@ def _check_links(state, rows_by_table, file_ids, plan):
                 attendance_pairs[pair] = row.hex
 
 
-_DISPLAY_AT = {s.name: i for s in SHEETS for i, c in enumerate(s.content) if c.field == s.display}
-
-
 def _unknown_link(hex_):
     return (f"links to ID {_dashed(hex_)}, which is neither in this workbook nor in this database; include "
             f"that record in the export or remove the link")
-
-
-def _dashed(hex_):
-    return store.dashed(hex_) if hex_ else ""
-
-
-def _name(sheet, values):
-    i = _DISPLAY_AT.get(sheet.name)
-    text = str(values[i]) if i is not None and values[i] else ""
-    return (text[:60] + "…") if len(text) > 60 else (text or "(no name)")
 
 
 def _origin(state):

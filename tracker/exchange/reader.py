@@ -17,6 +17,7 @@ from itertools import repeat
 from tracker import vocab
 from tracker.dates import check_range, parse_uk_date
 from tracker.exchange.format import ABOUT, FORMAT_VERSION, SHEETS
+from tracker.exchange.rowcheck import read_check, read_checks
 from tracker.exchange.safety import ExchangeError, open_checked, sha256
 
 CANONICAL_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
@@ -56,6 +57,7 @@ class Row:
     origin: str = None
     reference: str = ""
     target_type: str = None  # Updates: the table the Record ID should be in, when given
+    check: str = None  # the Row check: the content hash of the row as exported (None: no check)
 
 
 @dataclass
@@ -302,7 +304,8 @@ def _read_sheet(sheet, cells, councils, problems):
         if h in positions:
             problems.append(Problem(sheet.name, 1, _text(cells[0][i]), "this column header appears twice"))
         positions[h] = i
-    optional = {"name", "origin", "created", "changed", "reference", "target_type", "deleted", "erased", "version"}
+    optional = {"name", "origin", "created", "changed", "reference", "target_type", "deleted", "erased", "version",
+                "check"}
     index = {}
     for col in sheet.columns:
         key = _header_key(col.header)
@@ -320,7 +323,7 @@ def _read_sheet(sheet, cells, councils, problems):
     fast = _fast_row(content)
     get = {k: index.get(h) for k, h in (("id", "ID"), ("version", "Version"), ("created", "Created at"),
                                         ("origin", "Origin council"), ("reference", "Reference"),
-                                        ("type", "Record type"))}
+                                        ("type", "Record type"), ("check", "Row check"))}
     type_codes = {lab.casefold(): t for t, lab in (sheet.column("target_type").vocab.items()
                                                    if sheet.name == "Updates" else ())}
     width = len(header)
@@ -377,6 +380,8 @@ def _read_sheet(sheet, cells, councils, problems):
                                         f"{', '.join(sheet.column('target_type').vocab.values())}"))
                 continue
             row.target_type = t
+        if get["check"] is not None:
+            row.check = read_check(raw[get["check"]])
         rows.append(row)
     return rows
 
@@ -411,7 +416,7 @@ def _id_column(values):
     """IDs as we write them, checked and converted as one string; otherwise one by one."""
     if values and set(map(type, values)) <= {str}:
         joined = "\n".join(values)
-        if _UUIDS.fullmatch(joined):
+        if len(joined) == 37 * len(values) - 1 and _UUIDS.fullmatch(joined):  # (no cell holding two)
             return joined.replace("-", "").split("\n")
     return _column(values, _uuid)
 
@@ -456,8 +461,9 @@ def _read_columns(sheet, body, content, get, councils, type_codes):
     origins = (_column(columns[get["origin"]], lambda v: councils.find(v) if v not in ("", None) else None)
                if get["origin"] is not None else none)
     references = _reference_column(columns[get["reference"]]) if get["reference"] is not None else repeat("")
+    checks = read_checks(columns[get["check"]]) if get["check"] is not None else none
     return list(map(Row, repeat(sheet), numbers, hexes, versions, map(list, zip(*converted)), created, origins,
-                    references, targets if targets is not None else none))
+                    references, targets if targets is not None else none, checks))
 
 
 def _created_column(values):

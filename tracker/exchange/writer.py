@@ -4,6 +4,8 @@ openpyxl's write-only mode streams rows (memory stays flat at 100k rows).  Every
 from a :class:`tracker.sheet_stream.CellSlot` per column (a string cell, OOXML-escaped,
 quote-prefixed when it looks like a formula, as ``tracker.spreadsheet.text_cell`` makes it; dates
 are real date cells), whose type and style index are worked out once rather than for every cell.
+Each row ends with its Row check (``tracker.exchange.rowcheck``): the content hash of what it holds,
+which for a full row is the hash the export then keeps as the record's base, computed once for both.
 The file is saved beside the target and renamed into place.
 """
 
@@ -23,6 +25,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from tracker import __version__
 from tracker.exchange.format import ABOUT, COUNCIL_SEPARATOR, FORMAT_VERSION, PERSONAL_FIELDS, SHEETS, UPDATE_TARGETS
+from tracker.exchange.rowcheck import has_cr, personal_positions, written_check
 from tracker.services import exchange as store
 from tracker.services.actor import current_actor
 from tracker.sheet_stream import CellSlot, cells_sheet
@@ -86,6 +89,7 @@ def export_workbook(path, personal_data=True, since=None, progress=None):
     wb = Workbook(write_only=True)
     result = ExportResult(path, personal_data=personal_data, since=since)
     exported = {}
+    checks = {}  # hex -> the content hash of a full row, worked out for its Row check: its base once exported
     total = sum(len(ts.records) for ts in state.tables.values()) or 1
     done = 0
     try:
@@ -104,7 +108,7 @@ def export_workbook(path, personal_data=True, since=None, progress=None):
             exported[sheet.table] = records
             _prepare(ws, sheet, len(records), state)
             ws.append([_header_cell(ws, c, styles) for c in sheet.columns])
-            writers = [_cell_writer(ws, c, sheet, state, names, styles, personal_data) for c in sheet.columns]
+            writers = [_cell_writer(ws, c, sheet, state, names, styles, checks) for c in sheet.columns]
             person_at = next((i for i, c in enumerate(sheet.content) if c.field == "kind"), None) \
                 if sheet.table == "stakeholder" else None
             for n, (h, rec) in enumerate(sorted(records.items(), key=lambda item: item[1].id), start=1):
@@ -123,7 +127,7 @@ def export_workbook(path, personal_data=True, since=None, progress=None):
     except BaseException:
         _discard(wb)  # an error or a cancel mid-way: close the streamed sheets and remove their temp files
         raise
-    store.mark_exported(_only(state, exported), list(exported))
+    store.mark_exported(_only(state, exported), list(exported), checks)
     _step(progress, 100, "Done")
     return result
 
@@ -199,7 +203,7 @@ def _prepare(ws, sheet, count, state):
 
 def _quiet(col):
     """ID and bookkeeping columns, shown in grey (visible, so a re-save keeps them)."""
-    return col.kind in ("id", "version", "created", "changed", "origin", "link")
+    return col.kind in ("id", "version", "created", "changed", "origin", "check", "link")
 
 
 def _header_cell(ws, col, styles):
@@ -208,10 +212,11 @@ def _header_cell(ws, col, styles):
     return cell
 
 
-def _cell_writer(ws, col, sheet, state, names, styles, personal_data):
+def _cell_writer(ws, col, sheet, state, names, styles, checks):
     """A function (hex, rec, redact) -> the cell for one column (or None when empty).
 
     Each column has its own slots (see :mod:`tracker.sheet_stream`), so a row's cells are distinct.
+    The Row check column puts the content hash of each full row in ``checks``.
     """
     kind = col.kind
     content_index = {c.header: i for i, c in enumerate(sheet.content)}
@@ -249,6 +254,15 @@ def _cell_writer(ws, col, sheet, state, names, styles, personal_data):
         return _text_writer(ws, None, lambda h, r: store.dashed(h))
     if kind == "reference":
         return _text_writer(ws, None, lambda h, r: r.reference)
+    if kind == "check":
+        text, table, blank, content_hash = CellSlot(ws).text, sheet.table, personal_positions(sheet), store.content_hash
+
+        def check_cell(h, r, redact=False):
+            if redact:  # the row holds no contact details: its check is of what it holds
+                return text(written_check(table, r.values, blank))
+            digest = checks[h] = content_hash(table, r.values)
+            return text(written_check(table, r.values) if has_cr(r.values) else digest)
+        return check_cell
     if kind == "origin":
         cn = state.councils.names
         return _text_writer(ws, None, lambda h, r: cn.get(r.origin, "") if r.origin else "")
@@ -340,7 +354,8 @@ def _about(wb, result, state):
         *((f"{name} rows", n) for name, n in result.counts.items()),
         ("", ""),
         ("How to use", "Edit the records in the other sheets and send the file back. Leave the grey ID, "
-                       "Version and date columns alone: they are how records are matched. New rows need no ID. "
+                       "Version, date and Row check columns alone: they are how records are matched and how "
+                       "your edits are told from the exporting council's records. New rows need no ID. "
                        "To delete a record, put a date in its Deleted at column."),
     ]
     for key, value in rows:

@@ -1,4 +1,4 @@
-"""Sharing between councils, the database side: record states, applying an import, undo, conflicts.
+"""Sharing between councils, the database side: record states, applying an import, undo.
 
 The spreadsheet side (``tracker.exchange``) reads and writes workbooks and decides what each row
 means; everything it reads from or writes to the database goes through here, in bulk: whole
@@ -9,6 +9,7 @@ A record's *content* is the tuple of its exchanged fields in the layout's order,
 form: text as text, dates as ISO text, links and councils as UUID hex, ints as ints, deletion and
 erasure as timestamps.  :func:`content_hash` hashes that tuple (deletion and erasure as flags
 only), which is how "changed since it was last exchanged" is told: see docs/exchange-format.md.
+Deciding the conflicts an import holds is ``tracker.services.conflicts``.
 """
 
 import contextlib
@@ -36,6 +37,7 @@ COUNCIL_LINKS = {"stakeholder": (StakeholderCouncil, "stakeholder_id"), "commitm
 UPDATE_TARGET_COLUMNS = {"stakeholder": "stakeholder_id", "commitment": "commitment_id", "action_item": "action_id"}
 SEEN_LIMIT = 32  # earlier states remembered per record
 BULK_ROWS = 5_000  # an import adding this many rows to a smaller table loads it in bulk (see Writer.insert)
+EDITED_SOURCE = "{}, edited in a spreadsheet after export"  # an import's change made by editing the file
 
 
 class UndoBlocked(TrackerError):
@@ -433,7 +435,7 @@ class Writer:
             self._write_councils(table, moved, replace=True)
 
     # ---- audit ----
-    def audit_update(self, table, hex_, old, new, operation="update"):
+    def audit_update(self, table, hex_, old, new, operation="update", source=None):
         for (name, kind, _), a, b in zip(content_kinds(table), old, new):
             if a == b:
                 continue
@@ -445,7 +447,7 @@ class Writer:
                 op, fname = operation, name
             self.audit.append((self.now, self.user, self.council, op, table, hex_, fname,
                                as_audit_text(kind, a, self.state.councils),
-                               as_audit_text(kind, b, self.state.councils), self.source))
+                               as_audit_text(kind, b, self.state.councils), source or self.source))
 
     def audit_note(self, table, hex_, operation, note):
         self.audit.append((self.now, self.user, self.council, operation, table, hex_, "", None, note, self.source))
@@ -513,12 +515,14 @@ def _check_foreign_keys():
 
 
 # ---- after export ------------------------------------------------------------------------------------
-def mark_exported(state, tables):
-    """Exported records' content becomes their base: the next import compares against it."""
+def mark_exported(state, tables, hashes=None):
+    """Exported records' content becomes their base: the next import compares against it.
+    ``hashes``: {hex: content hash} already computed (the Row checks of full rows)."""
     changes = {}
+    hashes = hashes or {}
     for t in tables:
         for h, rec in state.tables[t].records.items():
-            digest = content_hash(t, rec.values)
+            digest = hashes.get(h) or content_hash(t, rec.values)
             old = state.sync.get(h)
             if old is None or old[0] != digest:
                 changes[h] = push_seen(old, digest)
@@ -528,7 +532,7 @@ def mark_exported(state, tables):
     return len(changes)
 
 
-# ---- imports, conflicts, undo (what the app's screens use) -------------------------------------------
+# ---- imports, undo (what the app's screens use) -------------------------------------------------------
 def imports(limit=50):
     """Recent imports, newest first."""
     return list(ImportRun.select().order_by(ImportRun.id.desc()).limit(limit))
@@ -539,26 +543,6 @@ def get_import(import_id):
     if run is None:
         raise NotFoundError(f"There is no import with ID {import_id}. See the list with: tracker imports")
     return run
-
-
-def pending_conflicts():
-    """Conflicts held for review, oldest first."""
-    return list(HeldConflict.select().where(HeldConflict.resolved_at.is_null()).order_by(HeldConflict.id))
-
-
-def conflict_sides(conflict):
-    """[(field, header, mine, theirs)] for the fields that differ, as people read them."""
-    state = load_state([conflict.table])
-    rec = state.tables[conflict.table].records.get(_hex(conflict.record_uuid))
-    if rec is None:
-        raise NotFoundError("The record of this conflict no longer exists.")
-    theirs = json.loads(conflict.theirs)
-    sheet = BY_TABLE[conflict.table]
-    out = []
-    for i, col in enumerate(sheet.content):
-        if col.field in json.loads(conflict.fields):
-            out.append((col.field, col.header, display(state, col, rec.values[i]), display(state, col, theirs[i])))
-    return out
 
 
 def display(state, column, value):
@@ -590,43 +574,6 @@ def record_name(hex_):
         if rec is not None:
             return str(rec)
     return None
-
-
-def resolve_conflict(conflict, choice, edited=None):
-    """Decide a held conflict: ``mine`` keeps this database's values, ``theirs`` takes the file's,
-    ``edited`` takes ``edited`` ({field: stored value}) over mine.  The record's version moves
-    past both sides' so that the decision wins when it travels back."""
-    if choice not in ("mine", "theirs", "edited"):
-        raise ValueError(choice)
-    conflict = HeldConflict.get_by_id(conflict.id)
-    if conflict.resolved_at is not None:
-        raise TrackerError("This conflict has already been resolved.")
-    table, hex_ = conflict.table, _hex(conflict.record_uuid)
-    state = load_state()
-    rec = state.tables[table].records.get(hex_)
-    if rec is None:
-        raise NotFoundError("The record of this conflict no longer exists.")
-    theirs = tuple(json.loads(conflict.theirs))
-    if choice == "mine":
-        new_values = rec.values
-    elif choice == "theirs":
-        new_values = theirs
-    else:
-        fields = [c.field for c in BY_TABLE[table].content]
-        new_values = tuple(edited.get(f, v) if edited else v for f, v in zip(fields, rec.values))
-    writer = Writer(state, conflict.source)
-    version = max(rec.version, conflict.theirs_version) + 1
-    with transaction():
-        writer.update(table, [(rec, new_values, version)])
-        if new_values == rec.values:
-            writer.audit_note(table, hex_, "update", f"kept this database's values over {conflict.source}")
-        else:
-            writer.audit_update(table, hex_, rec.values, new_values)
-        writer.flush_audit()
-        writer.set_sync({hex_: push_seen(state.sync.get(hex_), content_hash(table, new_values),
-                                         also=(conflict.theirs_hash, content_hash(table, rec.values)))})
-        HeldConflict.update(resolved_at=utcnow(), resolution=choice).where(HeldConflict.id == conflict.id).execute()
-    return MODELS[table].get(MODELS[table].id == rec.id)
 
 
 def undo_import(import_id):
@@ -742,7 +689,8 @@ def apply_import(state, plan, run, source):
                     if new == rec.values:
                         writer.audit_note(t, h, "update", f"kept this database's values over {source}")
                     else:
-                        writer.audit_update(t, h, rec.values, new)
+                        writer.audit_update(t, h, rec.values, new, source=EDITED_SOURCE.format(source)
+                                            if h in plan.edited else None)
                     old_sync = state.sync.get(h)
                     changes.append((run_row.id, t, "update", h, json.dumps([rec.version, list(rec.values)], ensure_ascii=False),
                                     version, json.dumps(list(old_sync)) if old_sync else None))
@@ -756,16 +704,18 @@ def apply_import(state, plan, run, source):
         writer._executemany(writer._insert_sql(ImportChange._meta.table_name, ["import_id", "table", "kind", "added"]),
                             added)
         held = []
-        pending = {(_hex(c.record_uuid), c.theirs_hash) for c in pending_conflicts()}
+        pending = {(_hex(u), h) for u, h in HeldConflict.select(HeldConflict.record_uuid, HeldConflict.theirs_hash)
+                   .where(HeldConflict.resolved_at.is_null()).tuples()}
         for c in plan.held:
             if (c["hex"], c["theirs_hash"]) in pending:
                 continue
             held.append((run_row.id, writer.now, c["table"], c["hex"], source, c["mine_version"], c["theirs_version"],
                          c["theirs_hash"], json.dumps(list(c["theirs"]), ensure_ascii=False),
-                         json.dumps(c["fields"]), ""))
+                         json.dumps(c["fields"]), "", c["exported"] or ""))
         writer._executemany(writer._insert_sql(HeldConflict._meta.table_name,
                                                ["import_id", "at", "table", "record_uuid", "source", "mine_version",
-                                                "theirs_version", "theirs_hash", "theirs", "fields", "resolution"]), held)
+                                                "theirs_version", "theirs_hash", "theirs", "fields", "resolution",
+                                                "exported_hash"]), held)
         check_links()
     return run_row.id
 
