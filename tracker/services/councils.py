@@ -3,6 +3,7 @@
 from peewee import fn
 
 from tracker import vocab
+from tracker.changes import Change, announce
 from tracker.errors import NotFoundError, ValidationError
 from tracker.models import Council
 
@@ -39,4 +40,6 @@ def add(name, code, kind="borough"):
         raise ValidationError(errors, "council")
     from tracker.migrations import council_uuid
 
-    return Council.create(name=name, code=code, kind=kind, uuid=council_uuid(name))
+    council = Council.create(name=name, code=code, kind=kind, uuid=council_uuid(name))
+    announce(Change.of_created(Council._meta.table_name, council.id))
+    return council

@@ -1,9 +1,8 @@
 """Events (summits, meetings, commission sessions) and who attended them."""
 
 from tracker import vocab
-from tracker.db import database
 from tracker.models import Attendance, Event, Stakeholder
-from tracker.services.base import RecordService, check_choice
+from tracker.services.base import RecordService, check_choice, writing
 
 
 class EventService(RecordService):
@@ -75,7 +74,7 @@ class AttendanceService(RecordService):
 
     def attend(self, event, stakeholder, role="", source=""):
         """Record attendance; re-attending after removal restores the old row (one identity)."""
-        with database.atomic():
+        with writing():  # one announcement for the lot
             existing = Attendance.get_or_none(Attendance.event == event, Attendance.stakeholder == stakeholder)
             if existing is None:
                 return self.create(event=event, stakeholder=stakeholder, role=role, source=source)
