@@ -12,7 +12,9 @@ from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QHBoxLayout, QLabel, Q
 from tracker import APP_NAME, backups, services
 from tracker.damage import damage_of
 from tracker.db import current_path
+from tracker.models import Stakeholder
 from ui import errors
+from ui.changes import notifier
 from ui.worker import run_in_background
 
 log = logging.getLogger(__name__)
@@ -125,6 +127,11 @@ class RetentionReview(QDialog):
         layout.addWidget(buttons)
         self.people = []
         self.refresh()
+        notifier().changed.connect(self.follow)  # an erasure made here, say
+
+    def follow(self, change):
+        if change.touches(Stakeholder._meta.table_name):
+            self.refresh()
 
     def refresh(self):
         cutoff, self.people = services.privacy.retention_review(self.months.value())
@@ -149,8 +156,8 @@ class RetentionReview(QDialog):
 
     def erase_current(self):
         person = self.current_person()
-        if person is not None and erase_person(self, person):
-            self.refresh()
+        if person is not None:
+            erase_person(self, person)
 
     @classmethod
     def ask(cls, parent):
@@ -275,13 +282,11 @@ class SafetyActions:
             return False
         if not erase_person(window, record):
             return False
-        page.refresh()
         window.statusBar().showMessage("Personal data erased.", 6000)
         return True
 
     def retention_review(self):
         opened = RetentionReview.ask(self.window)
-        self.window.pages["stakeholders"].refresh()
         if opened is not None:
             self.window.open_record("stakeholders", opened)
         return opened
