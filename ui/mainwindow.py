@@ -14,17 +14,17 @@ from PySide6.QtWidgets import (QApplication, QListWidget, QListWidgetItem, QMain
 
 from tracker import APP_NAME, __version__, services
 from tracker.changes import EVERYTHING, announce
-from tracker.db import current_path, open_database
+from tracker.db import close_database, current_path, open_database
 from tracker.demo import load_demo
 from tracker.logs import log_file
 from ui import dialogs, errors, exchange, reports, settings
-from ui.changes import ElsewhereWatch
+from ui.changes import ElsewhereWatch, notifier
 from ui.listpage import DeletedPage, ListPage
 from ui.notices import SharedDatabaseNotice
 from ui.overview import GridPage, HomePage
 from ui.resources import icon
 from ui.safety import SafetyActions
-from ui.worker import run_in_background
+from ui.worker import run_and_wait, run_in_background
 
 VIEWS = [  # key, label, icon
     ("home", "Overview", "home"),
@@ -286,17 +286,26 @@ class MainWindow(QMainWindow):
         return True
 
     def switch_database(self, path):
-        """Open another database file (creating it if new) and show it in every view."""
+        """Open another database file (creating it if new) and show it in every view.  Opening (an
+        upgrade, say) runs on a worker thread; the window takes no input meanwhile."""
         if not self.confirm_unsaved():
             return False
         previous = current_path()
         created = not Path(path).exists()
-        try:
-            open_database(path, create=True)
-        except errors.EXPECTED as exc:
-            errors.show_exception(self, exc)
-            if previous is not None:
-                open_database(previous)
+
+        def open_it(progress):
+            try:
+                open_database(path, create=True)
+            except Exception:
+                if previous is not None:
+                    open_database(previous)
+                raise
+
+        with notifier().held():  # no view reads while there is no database, or half of one
+            close_database()  # on this thread: its connection checkpoints the file as it closes
+            kind, value = run_and_wait(self, open_it, f"Opening {Path(path).name}…", cancellable=False)
+        if kind == "failure":
+            errors.show_exception(self, value)
             return False
         settings.remember_database(path)
         self.reload_everything()

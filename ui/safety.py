@@ -11,11 +11,11 @@ from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QHBoxLayout, QLabel, Q
 
 from tracker import APP_NAME, backups, services
 from tracker.damage import damage_of
-from tracker.db import current_path
+from tracker.db import close_database, current_path
 from tracker.models import Stakeholder
 from ui import errors
 from ui.changes import notifier
-from ui.worker import run_in_background
+from ui.worker import run_and_wait, run_in_background
 
 log = logging.getLogger(__name__)
 
@@ -173,13 +173,14 @@ class RetentionReview(QDialog):
 # ---- actions -----------------------------------------------------------------------------------
 
 def erase_person(parent, person):
-    """Ask, then erase; True when erased."""
+    """Ask, then erase on a worker thread (the secure overwrite and the checkpoint take a while on a
+    big file; the window takes no input meanwhile); True when erased."""
     if not ConfirmErase.ask(parent, person.name):
         return False
-    try:
-        services.privacy.erase(person, source="erased in the app")
-    except Exception as exc:  # shown, never raised into Qt
-        errors.show_exception(parent, exc)
+    kind, value = run_and_wait(parent, lambda progress: services.privacy.erase(person, source="erased in the app"),
+                               f"Erasing {person.name}…", cancellable=False)
+    if kind != "success":
+        errors.show_exception(parent, value)  # shown, never raised into Qt
         return False
     log.info("stakeholder %s erased on request", person.uuid)
     return True
@@ -259,14 +260,17 @@ class SafetyActions:
         chosen = ChooseBackup.ask(window, found)
         if chosen is None or not window.confirm_unsaved():
             return False
-        try:
-            safety, erased = backups.restore(chosen.path, path)
-        except Exception as exc:
-            errors.show_exception(window, exc)
+        with notifier().held():  # no view reads while the file is being replaced
+            close_database()  # this thread's connection; the restore opens the file again on the worker
+            kind, value = run_and_wait(window, lambda progress: backups.restore(chosen.path, path),
+                                       "Restoring the backup…", cancellable=False)
+        if kind != "success":
+            errors.show_exception(window, value)
             if current_path() is None:
                 window.switch_database(str(path))
             return False
-        window.switch_database(str(path))
+        safety, erased = value
+        window.reload_everything()
         note = f"Restored the backup of {chosen.taken:%d/%m/%Y %H:%M}."
         if safety is not None:
             note += f" The database as it was is kept as {safety.name}."

@@ -13,8 +13,10 @@ from tests.tracker.test_robustness import ROOT
 from tests.ui.conftest import activate, select_row
 from tests.ui.test_editing import fill
 from tests.ui.test_exchange_ui import asked, wait  # noqa: F401 - the fixture, scripted exchange dialogs
-from tracker import services
+from tracker import backups, services
 from tracker.exchange import export_workbook
+from tracker.models import Stakeholder
+from ui import mainwindow, safety
 from ui.models import RecordTableModel
 from ui.worker import run_in_background
 
@@ -217,6 +219,53 @@ def test_a_stakeholder_added_by_the_tracker_command_shows_after_the_next_look(wi
                    capture_output=True, timeout=120, cwd=ROOT)
     qtbot.waitUntil(lambda: page.model.total == 1, timeout=10_000)  # the window looks every two seconds
     assert page.model.rows[0].name == "Dagenham Boxing Club"
+
+
+def test_erasure_restore_and_opening_a_database_run_on_a_worker(window, monkeypatch, tmp_path, answers):
+    threads = {}
+
+    def on_a_worker(name, fn):
+        def run(*args, **kwargs):
+            threads[name] = threading.current_thread()
+            return fn(*args, **kwargs)
+        return run
+
+    monkeypatch.setattr(safety.ConfirmErase, "ask", classmethod(lambda cls, parent, name: True))
+    monkeypatch.setattr(services.privacy, "erase", on_a_worker("erase", services.privacy.erase))
+    person = Stakeholder.get(Stakeholder.kind == "person")
+    page = window.pages["stakeholders"]
+    window.open_record("stakeholders", person.id)
+    assert window.safety.erase_current() is True
+    assert page.editor.record.name == services.privacy.ERASED_NAME
+
+    backups.backup_before("import")
+    services.stakeholders.create(name="Made after the backup")
+    before = page.model.total
+    monkeypatch.setattr(safety.ChooseBackup, "ask", classmethod(lambda cls, parent, found: found[0]))
+    monkeypatch.setattr(backups, "restore", on_a_worker("restore", backups.restore))
+    assert window.safety.restore_backup() is True
+    assert page.model.total == before - 1  # the list shows the restored database
+
+    monkeypatch.setattr(mainwindow, "open_database", on_a_worker("open", mainwindow.open_database))
+    answers.first_run = False  # no demo data in the new file
+    assert window.switch_database(str(tmp_path / "another.db"))
+    assert page.model.total == 0 and page.editor.record is None  # the record shown was in the other file
+    assert set(threads) == {"erase", "restore", "open"}
+    assert threading.main_thread() not in threads.values()
+
+
+def test_opening_the_database_at_start_runs_on_a_worker(qtbot, tmp_path, monkeypatch, answers):
+    from ui import app as app_module
+
+    threads, real = [], app_module.open_database
+    monkeypatch.setattr(app_module, "open_database",
+                        lambda *args, **kwargs: threads.append(threading.current_thread()) or real(*args, **kwargs))
+    answers.first_run = False
+    window = app_module.start(["--db", str(tmp_path / "new.db")])
+    qtbot.addWidget(window)
+    qtbot.waitUntil(lambda: window.daily_backup.done)  # its thread's connection is closed
+    assert len(threads) == 1 and threads[0] is not threading.main_thread()
+    assert window.pages["stakeholders"].model.total == 0 and window.isVisible()
 
 
 def test_the_overview_and_grid_catch_up_when_shown(window):
