@@ -56,10 +56,6 @@ class Change:
     def of_whole(cls, *kinds):
         return cls(whole=frozenset(kinds))
 
-    @classmethod
-    def of_everything(cls):
-        return cls(everything=True)
-
     def __or__(self, other):
         if self.everything or other.everything:
             return EVERYTHING

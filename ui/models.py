@@ -200,14 +200,16 @@ class RecordTableModel(QAbstractTableModel):
             self.filters = {k: v for k, v in filters.items() if v not in (None, "", False)}
         self.refresh()
 
-    def refresh(self):
+    def refresh(self, keep_place=False):
+        """Read the list again; ``keep_place``: as many rows as were read, so the view's place stays."""
+        limit = max(BATCH, len(self.rows)) if keep_place else BATCH
         self.beginResetModel()
         try:
             self.context = ListContext()
             self.kind = kinds(self.context)[self.kind.key]
             self.columns = self.kind.columns + ([DELETED_COLUMN] if self.deleted else [])
             self.total = self.service.count(search=self.search, filters=self.filters, deleted=self.deleted)
-            self.rows = self._fetch(0)
+            self.rows = self._fetch(0, limit)
             self.loaded = True
         except BaseException:  # a busy or damaged database: an empty list, never a reset left open
             self.rows, self.total = [], 0
@@ -223,7 +225,7 @@ class RecordTableModel(QAbstractTableModel):
             return
         own = self.service.table
         if change.rereads(own) or change.touches(Council._meta.table_name) or any(map(change.rereads, self.links)):
-            self.refresh()
+            self.refresh(keep_place=True)
             return
         ids = set(change.ids(own))
         for table, names in self.links.items():
@@ -231,7 +233,7 @@ class RecordTableModel(QAbstractTableModel):
             if linked:
                 ids.update(r.id for r in self.rows if any(r.__data__.get(n) in linked for n in names))
         if len(ids) > FOLLOW_LIMIT:
-            self.refresh()
+            self.refresh(keep_place=True)
             return
         if ids:
             self._follow_rows(ids)
@@ -295,8 +297,8 @@ class RecordTableModel(QAbstractTableModel):
             if self.context.rag(r) != before[r.id]:
                 self.dataChanged.emit(self.index(k, 0), self.index(k, len(self.columns) - 1))
 
-    def _fetch(self, offset):
-        rows = self.service.page(offset, BATCH, **self.query_args())
+    def _fetch(self, offset, limit=BATCH):
+        rows = self.service.page(offset, limit, **self.query_args())
         if self.kind.key == "commitments":
             self.context.load_rags(rows)
         return rows

@@ -113,7 +113,7 @@ def test_an_edit_is_a_data_change_of_its_row_never_a_page_read_again(window, mon
     page.model.modelReset.connect(lambda: resets.append(True))
     page.model.dataChanged.connect(lambda top, bottom, roles=(): changed.append((top.row(), bottom.row())))
     real_fetch = page.model._fetch
-    monkeypatch.setattr(page.model, "_fetch", lambda offset: pages_read.append(offset) or real_fetch(offset))
+    monkeypatch.setattr(page.model, "_fetch", lambda *args: pages_read.append(args) or real_fetch(*args))
     fill(page.editor, description="Venue booked for March")
     window.actions["save"].trigger()
     assert services.actions.get(record.id).description == "Venue booked for March"
@@ -278,3 +278,18 @@ def test_the_overview_and_grid_catch_up_when_shown(window):
     assert sum(w.count() for w in grid.lists.values()) == scored + 1
     activate(grid.lists["keep_informed"], "Dagenham Boxing Club")
     assert window.pages["stakeholders"].editor.record.name == "Dagenham Boxing Club"
+
+
+def test_a_list_read_again_for_everything_keeps_its_place(window, qtbot):
+    from tracker.changes import EVERYTHING, announce
+
+    for i in range(250):
+        services.stakeholders.create(name=f"Youth club {i:03d}", sector="community")
+    page = window.show_view("stakeholders")
+    page.model.fetchMore()
+    assert page.model.rowCount() >= 400
+    page.table.scrollTo(page.model.index(380, 0))
+    place = page.table.verticalScrollBar().value()
+    assert place > 0
+    announce(EVERYTHING)  # an import, another program's change
+    assert page.model.rowCount() >= 400 and page.table.verticalScrollBar().value() == place

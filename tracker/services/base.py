@@ -98,7 +98,8 @@ class RecordService:
 
     # ---- following a change in a list ------------------------------------------------
     def rows_by_id(self, ids, search="", filters=None, sort=None, descending=False, deleted=False):
-        """Those of ``ids`` a list with these query arguments shows, as its page would (one query)."""
+        """Those of ``ids`` that a list with these query arguments (``query()``'s) shows, as its page
+        would read them (one query)."""
         q = self._matching(self.base_query(), search, filters, deleted)
         return list(q.where(self.model.id.in_(list(ids))))
 
@@ -109,11 +110,11 @@ class RecordService:
         model = self.model
         expr = self.sort_fields[sort or self.default_sort]
         value = self.base_query().select(expr).where(model.id == record.id).scalar()
-        later_id = model.id > record.id if descending else model.id < record.id
+        tie_before = model.id > record.id if descending else model.id < record.id  # as query() breaks ties
         if value is None:  # nulls come last either way
-            before = expr.is_null(False) | (expr.is_null() & later_id)
+            before = expr.is_null(False) | (expr.is_null() & tie_before)
         else:
-            before = ((expr > value) if descending else (expr < value)) | ((expr == value) & later_id)
+            before = ((expr > value) if descending else (expr < value)) | ((expr == value) & tie_before)
         q = self._matching(self.base_query().select(fn.COUNT(model.id)), search, filters, deleted)
         return q.where(before).scalar()
 
