@@ -238,19 +238,24 @@ class RecordEditor(QWidget):
         record = self.record
         if record is None:
             return
+        fresh = None
         if change.rereads(self.service.table) or record.id in change.ids(self.service.table):
             if not self.dirty:
                 try:
                     fresh = self.service.reload(record)
-                except errors.EXPECTED:  # gone (an undone import added it), or unreadable
-                    fresh = None
+                except errors.EXPECTED:  # gone (an undone import had added it), or unreadable
+                    pass
                 if fresh is None or fresh.uuid != record.uuid:  # another database took its place
                     self.load(None)
                     return
                 if fresh.version != self.version:
                     self.load(fresh)  # its links and updates with it
                     return
-        self.links.follow(change)
+        if self.links.follows(change):
+            try:
+                self.links.show_record(fresh or self.service.reload(record))
+            except errors.EXPECTED:
+                pass  # gone: the next change or F5 shows it
         if self.updates is not None:
             self.updates.follow(change)
 

@@ -23,8 +23,6 @@ from ui.fields import DateField
 LINK_ROLE = Qt.ItemDataRole.UserRole + 10  # (kind key, record id)
 ATTENDANCE_ROLE = Qt.ItemDataRole.UserRole + 11
 LIST_LIMIT = 500
-_KINDS = {"stakeholders": services.stakeholders, "events": services.events, "commitments": services.commitments,
-          "actions": services.actions}
 # What each kind's links show, besides the record itself: their changes are shown at once.
 LINKED = {
     "stakeholders": (Stakeholder, Commitment, ActionItem, Attendance, Event),
@@ -179,15 +177,10 @@ class LinksPanel(QScrollArea):
         self.record = None
         self.linked = tuple(model._meta.table_name for model in LINKED[kind_key])
 
-    def follow(self, change):
-        """Show the links again when a kind they list changed (an action added to the commitment)."""
-        if self.record is None or not change.touches(*self.linked):
-            return
-        try:
-            record = _KINDS[self.kind_key].get(self.record.id, include_deleted=True)
-        except errors.EXPECTED:
-            return  # the record itself went: its editor shows that
-        self.show_record(record)
+    def follows(self, change):
+        """Whether ``change`` touches what the links list (an action added to the commitment): then
+        the editor shows them again with the record read afresh."""
+        return self.record is not None and change.touches(*self.linked)
 
     def show_record(self, record):
         self.record = record
