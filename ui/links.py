@@ -85,7 +85,7 @@ class LinkSection(QWidget):
 
 class AttendanceSection(LinkSection):
     """An event's attendance: who was there, in what role; add and remove people.  What it shows
-    follows the announced changes (``LinksPanel.follow``), its own additions and removals included."""
+    follows the announced changes (``RecordEditor.follow``), its own additions and removals included."""
 
     def __init__(self):
         super().__init__("Attendance")
