@@ -4,8 +4,8 @@ For each row: an unknown ID is a new record (keeping the file's ID; its Row chec
 exporting council had, becomes its base, and the states its Based on names its seen list); a row
 without an ID, added by hand, is new too, with an ID derived from its content so that importing the
 same file again finds it instead of adding it twice.  A known ID is merged with this database's
-record by ``tracker.exchange.merge`` (the three-way merge against the record's base; a row edited in
-a spreadsheet after export is a change made here).
+record by ``tracker.exchange.merge`` (the three-way merge against the record's base and the states
+the row says it replaces; a row edited in a spreadsheet after export is a change made here).
 
 Any problem in any row refuses the whole file and changes nothing; every problem is reported
 with sheet, row, column and reason.  The plan is applied in one transaction by
