@@ -9,7 +9,7 @@ the row says it replaces; a row edited in a spreadsheet after export is a change
 
 Any problem in any row refuses the whole file and changes nothing; every problem is reported
 with sheet, row, column and reason.  The plan is applied in one transaction by
-``tracker.services.exchange.apply_import``.
+``tracker.services.imports.apply_import``.
 """
 
 import datetime as dt
@@ -28,7 +28,7 @@ from tracker.exchange.merge import name as _name
 from tracker.exchange.reader import Problem, read_workbook
 from tracker.exchange.rowcheck import is_edited
 from tracker.services import exchange as store
-from tracker.services import privacy
+from tracker.services import imports, privacy
 from tracker.services.actions import REFERENCE_RE
 from tracker.services.audit import import_source
 from tracker.services.base import home_council
@@ -143,7 +143,7 @@ def import_workbook(path, dry_run=False, on_conflict="ask", progress=None):
     }
     if report.added or report.updated or plan.held or plan.sync or any(plan.updates.values()):
         backup_before("import")  # raises (and nothing is imported) when no backup can be written
-        report.import_id = store.apply_import(state, plan, run, source)
+        report.import_id = imports.apply_import(state, plan, run, source)
         if report.import_id is not None:
             privacy.complete_erasures(source=source)  # tombstones from the file erase here too
     report.applied = True
