@@ -404,3 +404,15 @@ def test_a_hand_row_copied_from_another_does_not_take_its_history(councils, tmp_
     with c.at("RED"):
         [hall] = services.actions.page(0, 5, search="Book the hall")
         assert store.load_state().sync[hall.uuid.hex][1] == ""
+
+
+def test_the_based_on_text_of_each_kind_of_sync_state():
+    from tracker.exchange.ancestry import based_on as text
+
+    d, b, s1, s2 = ("d" * 24, "b" * 24, "1" * 24, "2" * 24)
+    assert text(None, d) is None  # never exchanged
+    assert text((d, ""), d) is None  # exported once, unchanged
+    assert text((b, ""), d) == b  # changed since
+    assert text((d, f"{s1} {s2}"), d) == f"{s1} {s2}"  # unchanged since: its history
+    assert text((b, f"{s1} {s2}"), d) == f"{b} {s1} {s2}"  # changed since: the base first
+    assert text((b, f"{s1} {d} {s2}"), d) == f"{b} {s1} {s2}", "set back to an older state: not its own parent"

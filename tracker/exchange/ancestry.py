@@ -44,11 +44,12 @@ def based_on(sync_state, digest):
     content hashes to ``digest``; None when it names no earlier state."""
     if sync_state is None:
         return None
-    base, seen = sync_state
-    if not seen:
-        return None if base == digest or not base else base
-    hashes = [h for h in (base, *seen.split()) if h and h != digest]
-    return " ".join(hashes) or None
+    base, seen = sync_state  # (the seen list never holds the base: push_seen keeps them apart)
+    if base == digest:  # unchanged since it was last exchanged (the usual row): the rest is its history
+        return seen or None
+    if digest not in seen:  # (whole hashes only: they are all 24 characters, spaces between)
+        return f"{base} {seen}" if base and seen else (base or seen or None)
+    return " ".join(h for h in (base, *seen.split()) if h and h != digest) or None  # set back to an older state
 
 
 def read_based_on(value):
