@@ -157,7 +157,7 @@ def test_an_erasure_travels_by_exchange_and_leaves_nothing_behind(person, db_pat
     """Council A erases a person; council B, which had imported them, imports A's next workbook."""
     from tracker.db import open_database
     from tracker.exchange import export_workbook, import_workbook
-    from tracker.services import exchange
+    from tracker.services import imports
 
     first = tmp_path / "first.xlsx"
     export_workbook(first)
@@ -178,7 +178,7 @@ def test_an_erasure_travels_by_exchange_and_leaves_nothing_behind(person, db_pat
     assert there.erased_at is not None and there.name == privacy.ERASED_NAME and there.email == ""
     assert privacy.complete_erasures() == 0  # nothing left to do
     with contextlib.suppress(TrackerError):  # undo may be refused (the record changed since); either way
-        exchange.undo_import(report.import_id)  # it must not bring the person back
+        imports.undo_import(report.import_id)  # it must not bring the person back
     assert Stakeholder.get(Stakeholder.uuid == person.uuid).email == ""
     close_database()
     data = raw_bytes(other)

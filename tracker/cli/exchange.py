@@ -78,17 +78,17 @@ def _print_report(report):
 
 
 def cmd_undo(args):
-    from tracker.services import exchange
+    from tracker.services import imports
 
-    run = exchange.undo_import(args.import_id)
+    run = imports.undo_import(args.import_id)
     print(f"Import {run.id} ({run.file_name}) was undone.")
     return 0
 
 
 def cmd_imports(args):
-    from tracker.services import conflicts, exchange
+    from tracker.services import conflicts, imports
 
-    for run in exchange.imports():
+    for run in imports.imports():
         state = f"undone {run.undone_at:%d/%m/%Y %H:%M}" if run.undone_at else "applied"
         print(f"{run.id:>5}  {run.at:%d/%m/%Y %H:%M}  {run.file_name}  from {run.from_council or '?'}: "
               f"{run.added} added, {run.updated} updated, {run.conflicts} conflicts ({state})")
