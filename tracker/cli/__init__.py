@@ -19,10 +19,11 @@ import sys
 import peewee
 
 from tracker import __version__
-from tracker.db import close_database, default_target, open_database, translate_operational_error
+from tracker.db import close_database, translate_operational_error
 from tracker.cli.safety import damage_advice
 from tracker.errors import DamagedDatabaseError, TrackerError
 from tracker.logs import log_file, setup_logging
+from tracker.opening import default_target, open_database
 from tracker.paths import default_database_path, ensure_private_dir
 
 COMMAND_MODULES = ["tracker.cli.core", "tracker.cli.exchange", "tracker.cli.safety", "tracker.cli.reports"]

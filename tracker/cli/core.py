@@ -3,7 +3,8 @@
 import json
 
 from tracker import migrations, services
-from tracker.db import backup_database, database, describe
+from tracker.backups import backup_database
+from tracker.db import database, describe
 
 
 def register(sub, common):

@@ -5,9 +5,11 @@ import shlex
 from pathlib import Path
 
 from tracker import backups, services
-from tracker.db import current_path, default_target, describe
+from tracker.db import current_path, describe
 from tracker.errors import TrackerError
+from tracker.opening import default_target
 from tracker.paths import default_database_path, ensure_private_dir
+from tracker.restore import restore_backup
 
 
 def register(sub, common):
@@ -89,7 +91,7 @@ def cmd_backups(args):
 def cmd_restore(args):
     db_file = _db_file(args)
     source = backups.find_backup(args.backup, db_file)
-    safety, erased = backups.restore(source, db_file)
+    safety, erased = restore_backup(source, db_file)
     if safety is not None:
         print(f"The database as it was is kept in {safety}.")
     print(f"Restored {describe(current_path())} from {source.name}.")
