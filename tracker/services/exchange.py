@@ -24,6 +24,8 @@ from typing import NamedTuple
 
 from peewee import SqliteDatabase
 
+from tracker import vocab
+from tracker.dates import format_uk_date
 from tracker.db import database
 from tracker.errors import NotFoundError, StaleEditError, TrackerError
 from tracker.exchange.format import BY_TABLE, SHEETS
@@ -547,9 +549,6 @@ def get_import(import_id):
 
 def display(state, column, value):
     """A stored value as people read it (names for links and councils, labels for codes, UK dates)."""
-    from tracker import vocab
-    from tracker.dates import format_uk_date
-
     if value is None or value == "":
         return ""
     kind = column.kind
