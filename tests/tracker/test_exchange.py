@@ -14,7 +14,7 @@ from tracker import migrations, services
 from tracker.cli import main
 from tracker.db import close_database
 from tracker.exchange import export_workbook, import_workbook
-from tracker.exchange.format import SHEETS
+from tracker.exchange_format import SHEETS
 from tracker.exchange.safety import ExchangeError, FileRefused
 from tracker.opening import open_database
 from tracker.services import conflicts

@@ -24,7 +24,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from tracker import __version__
-from tracker.exchange.format import ABOUT, COUNCIL_SEPARATOR, FORMAT_VERSION, PERSONAL_FIELDS, SHEETS, UPDATE_TARGETS
+from tracker.exchange_format import ABOUT, COUNCIL_SEPARATOR, FORMAT_VERSION, PERSONAL_FIELDS, SHEETS, UPDATE_TARGETS
 from tracker.exchange.rowcheck import has_cr, personal_positions, written_check
 from tracker.services import exchange as store
 from tracker.services.actor import current_actor

@@ -28,7 +28,7 @@ from tracker import vocab
 from tracker.dates import format_uk_date
 from tracker.db import database
 from tracker.errors import NotFoundError, StaleEditError, TrackerError
-from tracker.exchange.format import BY_TABLE, SHEETS
+from tracker.exchange_format import BY_TABLE, SHEETS
 from tracker.models import (ActionItem, Attendance, AuditEntry, Commitment, CommitmentCouncil, Event,
                             HeldConflict, ImportChange, ImportRun, Stakeholder, StakeholderCouncil, SyncState,
                             Update, utcnow)
