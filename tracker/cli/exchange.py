@@ -3,7 +3,7 @@
 import json
 import sys
 
-from tracker.cli import EXIT_ERROR, parse_date_arg
+from tracker.cli.common import EXIT_ERROR, parse_date_arg
 
 
 def register(sub, common):
