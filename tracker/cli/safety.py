@@ -1,6 +1,7 @@
 """Sub-commands that keep data safe: backups, restore, erasing a person, the retention review;
 and the one line a command prints when it meets a damaged database (:func:`damage_advice`)."""
 
+import argparse
 import shlex
 from pathlib import Path
 
@@ -39,8 +40,6 @@ def register(sub, common):
 
 
 def _months(text):
-    import argparse
-
     try:
         value = int(text)
     except ValueError:
