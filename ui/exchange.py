@@ -353,7 +353,7 @@ def stored_values(conflict, sides, edited):
     value; anything typed is read as an import would read it (ValueError with the reason)."""
     import json
 
-    from tracker.exchange.format import BY_TABLE
+    from tracker.exchange_format import BY_TABLE
     from tracker.exchange.reader import parse_cell
 
     sheet = BY_TABLE[conflict.table]

@@ -13,9 +13,10 @@ from PySide6.QtWidgets import (QApplication, QListWidget, QListWidgetItem, QMain
                                QStackedWidget, QVBoxLayout, QWidget)
 
 from tracker import APP_NAME, __version__, services
-from tracker.db import current_path, open_database
+from tracker.db import current_path
 from tracker.demo import load_demo
 from tracker.logs import log_file
+from tracker.opening import open_database
 from ui import dialogs, errors, exchange, reports, settings
 from ui.listpage import DeletedPage, ListPage
 from ui.notices import SharedDatabaseNotice

@@ -1,5 +1,5 @@
 """Keeping data safe, in the app: the daily backup, File → Restore from backup…, erasing a person
-and the retention review.  The rules live in ``tracker.backups`` and ``tracker.services.privacy``;
+and the retention review.  The rules live in ``tracker.backups``, ``tracker.restore`` and ``tracker.services.privacy``;
 this module adds the menu entries and the dialogs (each with an ``ask()`` tests replace).
 """
 
@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QHBoxLayout, QLabel, Q
 from tracker import APP_NAME, backups, services
 from tracker.damage import damage_of
 from tracker.db import current_path
+from tracker.restore import restore_backup
 from ui import errors
 from ui.worker import run_in_background
 
@@ -195,7 +196,7 @@ def recover_at_start(target, exc):
     if chosen is None:
         return False
     try:
-        backups.restore(chosen.path, path)
+        restore_backup(chosen.path, path)
     except Exception as failure:
         errors.show_exception(None, failure)
         return False
@@ -253,7 +254,7 @@ class SafetyActions:
         if chosen is None or not window.confirm_unsaved():
             return False
         try:
-            safety, erased = backups.restore(chosen.path, path)
+            safety, erased = restore_backup(chosen.path, path)
         except Exception as exc:
             errors.show_exception(window, exc)
             if current_path() is None:

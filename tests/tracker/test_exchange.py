@@ -12,11 +12,12 @@ import pytest
 from tests.tracker.exchange_helpers import council_db, dump, make_records, read_both_ways, snapshot, versions
 from tracker import migrations, services
 from tracker.cli import main
-from tracker.db import close_database, open_database
+from tracker.db import close_database
 from tracker.errors import TrackerError
 from tracker.exchange import export_workbook, import_workbook
-from tracker.exchange.format import SHEETS
+from tracker.exchange_format import SHEETS
 from tracker.exchange.safety import ExchangeError, FileRefused
+from tracker.opening import open_database
 from tracker.services import conflicts, imports
 from tracker.services import exchange as store
 

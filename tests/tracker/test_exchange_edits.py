@@ -14,7 +14,7 @@ import pytest
 from tests.tracker.exchange_helpers import council_db, dump, edit_cells, make_records, read_both_ways
 from tracker import services
 from tracker.exchange import export_workbook, import_workbook
-from tracker.exchange.format import SHEETS
+from tracker.exchange_format import SHEETS
 from tracker.exchange.rowcheck import is_edited
 from tracker.exchange.safety import ExchangeError
 from tracker.services import conflicts

@@ -12,8 +12,9 @@ import time
 import pytest
 
 from tracker import netfs, services
-from tracker.db import close_database, open_database
+from tracker.db import close_database
 from tracker.errors import DatabaseError
+from tracker.opening import open_database
 
 from .test_robustness import ROOT, demo_file, run_cli
 
@@ -189,7 +190,8 @@ def test_a_real_network_file_system_gets_a_rollback_journal_that_the_servers_own
     written = subprocess.run([sys.executable, "-c", textwrap.dedent("""
         import sys
         from tracker import services
-        from tracker.db import close_database, open_database
+        from tracker.db import close_database
+        from tracker.opening import open_database
         db = open_database(sys.argv[1])
         print(db.network, db.execute_sql("PRAGMA journal_mode").fetchone()[0])
         services.stakeholders.create(name="On the server", kind="organisation", sector="police")

@@ -6,7 +6,7 @@ would have been valid.
 """
 
 from tracker import reports, services, vocab
-from tracker.cli import parse_date_arg
+from tracker.cli.common import parse_date_arg
 from tracker.errors import NotFoundError, TrackerError
 
 

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from tracker.backups import backup_before
 from tracker.exchange.ancestry import adopted
-from tracker.exchange.format import PERSONAL_FIELDS, SHEETS
+from tracker.exchange_format import PERSONAL_FIELDS, SHEETS
 from tracker.exchange.merge import Detail, merge_row
 from tracker.exchange.merge import dashed as _dashed
 from tracker.exchange.merge import name as _name

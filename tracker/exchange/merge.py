@@ -45,7 +45,7 @@ reads the file, plans every row and applies the plan.
 from dataclasses import dataclass, field
 
 from tracker.exchange.ancestry import CONCURRENT, DESCENDS, UNKNOWN, ancestors, relation
-from tracker.exchange.format import SHEETS
+from tracker.exchange_format import SHEETS
 from tracker.exchange.rowcheck import is_edited
 from tracker.services import exchange as store
 

@@ -22,7 +22,7 @@ from itertools import repeat
 from tracker import vocab
 from tracker.dates import check_range, parse_uk_date
 from tracker.exchange.ancestry import read_based_on, read_based_on_column
-from tracker.exchange.format import ABOUT, FORMAT_VERSION, SHEETS
+from tracker.exchange_format import ABOUT, FORMAT_VERSION, SHEETS
 from tracker.exchange.rowcheck import read_check, read_checks
 from tracker.exchange.safety import ExchangeError, open_checked, sha256
 

@@ -13,7 +13,7 @@ See docs/exchange-format.md.
 import json
 
 from tracker.errors import NotFoundError, TrackerError
-from tracker.exchange.format import BY_TABLE
+from tracker.exchange_format import BY_TABLE
 from tracker.models import HeldConflict, utcnow
 from tracker.services.exchange import MODELS, Writer, _hex, content_hash, display, load_state, push_seen, transaction
 

@@ -4,6 +4,7 @@ from peewee import fn
 
 from tracker import vocab
 from tracker.errors import NotFoundError, ValidationError
+from tracker.migrations import council_uuid
 from tracker.models import Council
 
 
@@ -37,6 +38,4 @@ def add(name, code, kind="borough"):
         errors["name"] = "a council with this name or code already exists"
     if errors:
         raise ValidationError(errors, "council")
-    from tracker.migrations import council_uuid
-
     return Council.create(name=name, code=code, kind=kind, uuid=council_uuid(name))

@@ -28,9 +28,11 @@ from typing import NamedTuple
 
 from peewee import SqliteDatabase
 
+from tracker import vocab
+from tracker.dates import format_uk_date
 from tracker.db import database
 from tracker.errors import StaleEditError
-from tracker.exchange.format import BY_TABLE, SHEETS
+from tracker.exchange_format import BY_TABLE, SHEETS
 from tracker.models import (ActionItem, Attendance, AuditEntry, Commitment, CommitmentCouncil, Event, Stakeholder,
                             StakeholderCouncil, SyncState, Update, utcnow)
 from tracker.services.actor import current_actor
@@ -504,9 +506,6 @@ def mark_exported(state, tables, hashes=None):
 # ---- what the app's screens use ---------------------------------------------------------------------------
 def display(state, column, value):
     """A stored value as people read it (names for links and councils, labels for codes, UK dates)."""
-    from tracker import vocab
-    from tracker.dates import format_uk_date
-
     if value is None or value == "":
         return ""
     kind = column.kind

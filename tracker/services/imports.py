@@ -15,7 +15,7 @@ from peewee import SqliteDatabase
 
 from tracker.db import database
 from tracker.errors import NotFoundError, TrackerError
-from tracker.exchange.format import BY_TABLE, SHEETS
+from tracker.exchange_format import BY_TABLE, SHEETS
 from tracker.models import HeldConflict, ImportChange, ImportRun, utcnow
 from tracker.services import exchange as store
 from tracker.services.actor import current_actor

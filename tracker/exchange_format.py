@@ -7,6 +7,11 @@ merging); bookkeeping columns (ID, version, timestamps) say which record and whi
 the ``Row check`` says which state the exporting council wrote (``tracker.exchange.rowcheck``) and
 ``Based on`` which earlier states that one replaces (``tracker.exchange.ancestry``).
 docs/exchange-format.md describes the same thing for people.
+
+It is a description, not code that reads or writes anything, and both floors use it: the
+workbook code in ``tracker.exchange`` and, below it, the services that store and hash what a
+workbook carries (``tracker.services.exchange``, ``conflicts``).  So it sits with the base modules,
+outside the ``tracker.exchange`` package, and imports nothing but ``tracker.vocab``.
 """
 
 from dataclasses import dataclass
