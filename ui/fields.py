@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QGridLayout, QLabel, QLineE
                                QVBoxLayout, QWidget)
 
 from tracker import services
+from tracker.records import SCORES
 from ui.dateedit import DateEdit
 from ui.resources import error_colour
 
@@ -179,8 +180,7 @@ class VocabField(ComboField):
 
 class ScoreField(ComboField):
     def __init__(self, name, label):
-        super().__init__(name, label, [(f"{n} – {word}", n) for n, word in
-                                       zip(range(1, 6), ("very low", "low", "medium", "high", "very high"))],
+        super().__init__(name, label, [(f"{n} – {word}", n) for n, word in SCORES.items()],
                          allow_empty=True, empty_text="(not scored)")
 
 

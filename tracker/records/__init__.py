@@ -15,11 +15,11 @@ functions: no Qt, no database (a test keeps it so, and ``pyproject.toml`` has th
 
 from tracker.records.fields import (CHOICE, COUNCILS, DATE, EMAIL, LINK, LONG_TEXT, MAX_TEXT, PHONE, REFERENCE,
                                     SCORE, SCORES, TEXT, URL, Field, FieldError)
-from tracker.records.kinds import (ACTION, ATTENDANCE, BY_PLURAL, BY_TABLE, COMMITMENT, EVENT, KINDS, STAKEHOLDER,
+from tracker.records.kinds import (ACTION, ATTENDANCE, BY_NAME, BY_PLURAL, BY_TABLE, COMMITMENT, EVENT, KINDS, STAKEHOLDER,
                                    UPDATE, UPDATE_TARGET_FIELDS, Kind)
 
 __all__ = [
-    "ACTION", "ATTENDANCE", "BY_PLURAL", "BY_TABLE", "CHOICE", "COMMITMENT", "COUNCILS", "DATE", "EMAIL", "EVENT",
+    "ACTION", "ATTENDANCE", "BY_NAME", "BY_PLURAL", "BY_TABLE", "CHOICE", "COMMITMENT", "COUNCILS", "DATE", "EMAIL", "EVENT",
     "Field", "FieldError", "KINDS", "Kind", "LINK", "LONG_TEXT", "MAX_TEXT", "PHONE", "REFERENCE", "SCORE", "SCORES",
     "STAKEHOLDER", "TEXT", "UPDATE", "UPDATE_TARGET_FIELDS", "URL",
 ]

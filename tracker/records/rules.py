@@ -11,7 +11,7 @@ the same rule.
 """
 
 from dataclasses import dataclass
-from typing import Callable
+from collections.abc import Callable
 
 
 @dataclass(frozen=True)
