@@ -203,7 +203,8 @@ class DateField(Field):
 
     Text that is not an acceptable date shows its reason under the box when the user leaves it,
     and ``problem()`` gives it to the editor, which then refuses to save: ``get()`` would raise.
-    Whether a date is required is the services' rule ("is required" at save).
+    Whether a date is required is the registry's rule (tracker.records), applied by the services at
+    save.
     """
 
     def __init__(self, name, label):

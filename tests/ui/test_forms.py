@@ -4,6 +4,7 @@ mnemonic work) rely on them; the registry (tracker.records) must reproduce them 
 
 import pytest
 
+from tracker import records
 from ui.editors import RecordEditor
 from ui.listpage import ListPage
 
@@ -153,3 +154,34 @@ def test_list_columns_and_filters_keep_their_headings(qtbot, db, kind):
         else:
             shown.append((widget.key,))
     assert shown == FILTERS[kind]
+
+
+WIDGETS = {records.TEXT: "TextField", records.EMAIL: "TextField", records.URL: "TextField",
+           records.PHONE: "TextField", records.LONG_TEXT: "NotesField", records.DATE: "DateField",
+           records.CHOICE: "VocabField", records.SCORE: "ScoreField", records.LINK: "RecordField",
+           records.COUNCILS: "CouncilsField"}
+
+
+@pytest.mark.parametrize("kind", sorted(FORMS))
+def test_each_form_is_its_kinds_fields_in_the_registry(qtbot, db, kind):
+    editor = RecordEditor(kind)
+    qtbot.addWidget(editor)
+    registry = records.BY_PLURAL[kind]
+    assert [(name, f.label) for name, f in editor.fields.items()] == [(f.name, f.label) for f in registry.editable]
+    for field in registry.editable:
+        assert type(editor.fields[field.name]).__name__ == WIDGETS[field.type]
+        if field.type == records.TEXT:
+            assert editor.fields[field.name].input.placeholderText() == field.hint
+
+
+@pytest.mark.parametrize("kind", sorted(FORMS))
+def test_a_blank_form_shows_the_registrys_reasons_under_the_fields(qtbot, db, kind):
+    editor = RecordEditor(kind)
+    qtbot.addWidget(editor)
+    editor.new()
+    assert not editor.save()
+    registry = records.BY_PLURAL[kind]
+    expected = registry.validate(editor.service.defaults())
+    assert expected  # every kind has a required field a blank form leaves empty
+    shown = {name: f.error.text() for name, f in editor.fields.items() if f.error.text()}
+    assert shown == {name: f"{registry[name].title} {reason}." for name, reason in expected.items()}
