@@ -14,6 +14,7 @@ or an ID in the exchange's stored form), and only its ``is_deleted`` is looked a
 import datetime as dt
 import re
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from tracker import vocab
@@ -105,32 +106,11 @@ class Field:
         return self.default() if callable(self.default) else self.default
 
     # ---- the field's own rule ----------------------------------------------------------------------
-    def problem(self, value):
-        """Why ``value`` cannot be stored in this field, or None.  Only this field is looked at."""
-        kind = self.type
-        if value is None or (value == "" and kind not in (DATE, SCORE)):  # no value ("" is none for text)
-            if not self.required:
-                return None
-            return not_one_of(self.vocabulary) if kind == CHOICE else REQUIRED  # a choice says what it offers
-        if kind in TEXT_TYPES:
-            if value.__class__ is not str:
-                return None
-            found = email_problem(value) if kind == EMAIL else web_problem(value) if kind == URL else None
-            if found is None and len(value) > self.max_length:
-                found = too_long(self.max_length)
-            return found
-        if kind == CHOICE:
-            return None if value in self.vocabulary else not_one_of(self.vocabulary)
-        if kind == DATE:
-            if not isinstance(value, dt.date) or isinstance(value, dt.datetime):
-                return NOT_A_DATE
-            return None if in_range(value) else OUT_OF_RANGE  # no stand-in dates such as 01/01/1900
-        if kind == SCORE:
-            ok = isinstance(value, int) and self.minimum <= value <= self.maximum
-            return None if ok else NOT_A_SCORE
-        if kind == LINK:
-            return deleted_link(self.links_to) if getattr(value, "is_deleted", False) else None
-        return None
+    @cached_property
+    def problem(self):
+        """``problem(value)``: why ``value`` cannot be stored in this field, or None; only this field is
+        looked at.  A function made once for the field's type, as a bulk create runs it on every row."""
+        return _checker(self)
 
     # ---- showing and reading ------------------------------------------------------------------------
     def show(self, value):
@@ -181,6 +161,57 @@ class Field:
         if kind == COUNCILS:
             return [part.strip() for part in shown.replace(",", ";").split(";") if part.strip()]
         return shown
+
+
+def _checker(field):
+    """The function giving ``field``'s reason for a value.  No value (None; "" too, except for a date or a
+    score, where "" is the wrong type) is only wrong when the field is required; a required choice then
+    says what it offers."""
+    kind, required = field.type, field.required
+    missing = (not_one_of(field.vocabulary) if kind == CHOICE else REQUIRED) if required else None
+    if kind in TEXT_TYPES:
+        limit = field.max_length
+        form = email_problem if kind == EMAIL else web_problem if kind == URL else None
+
+        def check(value):
+            if value is None or value == "":
+                return missing
+            if value.__class__ is not str:
+                return None
+            found = form(value) if form is not None else None  # the format first: the more useful reason
+            return too_long(limit) if found is None and len(value) > limit else found
+    elif kind == CHOICE:
+        vocabulary, wrong = field.vocabulary, not_one_of(field.vocabulary)
+
+        def check(value):
+            if value is None or value == "":
+                return missing
+            return None if value in vocabulary else wrong
+    elif kind == DATE:
+        def check(value):
+            if value is None:
+                return missing
+            if value.__class__ is not dt.date and (not isinstance(value, dt.date) or isinstance(value, dt.datetime)):
+                return NOT_A_DATE
+            return None if in_range(value) else OUT_OF_RANGE  # no stand-in dates such as 01/01/1900
+    elif kind == SCORE:
+        lowest, highest = field.minimum, field.maximum
+
+        def check(value):
+            if value is None:
+                return missing
+            return None if isinstance(value, int) and lowest <= value <= highest else NOT_A_SCORE
+    elif kind == LINK:
+        deleted = deleted_link(field.links_to)
+
+        def check(value):
+            if value is None or value.__class__ is str and not value:  # (a record's == is slow)
+                return missing
+            return deleted if getattr(value, "is_deleted", False) else None
+    else:  # councils: the services check the records given
+        def check(value):
+            return None
+    return check
 
 
 # ---- one constructor per type, so that a kind's field list reads as a form does ----------------------

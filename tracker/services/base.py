@@ -36,6 +36,16 @@ class RecordService:
     default_sort = "updated"
     council_links = None  # through model for a many-to-many "councils" field, or None
 
+    @property
+    def what(self):
+        """The record kind in users' words, for messages."""
+        return self.record.name
+
+    @property
+    def fields(self):
+        """The fields a person edits that are kept on the record itself, in form order."""
+        return self.record.own_fields
+
     # ---- reading -----------------------------------------------------------------
     def get(self, key, include_deleted=False):
         """Look a record up by UUID (string or UUID) or database id."""
@@ -113,16 +123,6 @@ class RecordService:
                 value = value.strip()
             out[key] = value
         return out
-
-    @property
-    def what(self):
-        """The record kind in users' words, for messages."""
-        return self.record.name
-
-    @property
-    def fields(self):
-        """The fields a person edits that are kept on the record itself, in form order."""
-        return self.record.own_fields
 
     def validate(self, data, existing=None):
         """Return {field: reason} for invalid fields; ``data`` is the complete new state.
