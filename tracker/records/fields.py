@@ -115,7 +115,7 @@ class Field:
     # ---- showing and reading ------------------------------------------------------------------------
     def show(self, value):
         """``value`` as people read it: '' for none, dd/mm/yyyy, a vocabulary's label, a record's name."""
-        if value is None or value == "":
+        if value is None or value.__class__ is str and not value:
             return ""
         kind = self.type
         if kind == CHOICE:
