@@ -115,6 +115,13 @@ def test_values_are_read_from_text_as_the_forms_and_spreadsheets_write_them():
     assert S["name"].parse("  kept as typed ") == "  kept as typed " and S["name"].parse(None) == ""
 
 
+def test_a_column_heading_finds_its_field():
+    A, C = records.ACTION, records.COMMITMENT
+    assert A.find("Due date") is A.find(" due  DATE ") is A.find("Due") is A.find("due_date") is A["due_date"]
+    assert C.find("Made at") is C.find("Made at (event)") is C["made_at"]
+    assert A.find("Ref") is A["reference"] and A.find("Colour") is None
+
+
 # ---- rules across fields -----------------------------------------------------------------------------
 def test_a_target_date_may_not_be_before_the_date_made():
     C = records.COMMITMENT

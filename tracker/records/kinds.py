@@ -52,6 +52,19 @@ class Kind:
     def links(self):
         return tuple(f for f in self.fields if f.type == LINK)
 
+    def find(self, heading):
+        """The field a column heading names (its title, its short heading or its name, in any case and
+        spacing), or None: how a spreadsheet's columns are matched to fields ("Due date", "DUE", "due_date")."""
+        return self._by_heading.get(_words(heading))
+
+    @cached_property
+    def _by_heading(self):
+        found = {}
+        for f in self.fields:
+            for heading in (f.title, f.heading, f.name):
+                found.setdefault(_words(heading), f)
+        return found
+
     def defaults(self):
         """A new record's values, for the fields that have one (worked out now: today's date is today's)."""
         return {f.name: f.new_value() for f in self.fields if f.default is not None}
@@ -80,6 +93,10 @@ class Kind:
             if reason is not None:
                 errors[rule.field] = reason
         return errors
+
+
+def _words(heading):
+    return " ".join(str(heading).replace("_", " ").split()).casefold()
 
 
 STAKEHOLDER = Kind("stakeholder", "stakeholders", "stakeholder", fields=(
