@@ -16,6 +16,7 @@ from tracker.services.actions import action_rag, days_overdue
 
 ACTION_LOG = "Action log"
 REGISTER = "Commitment register"
+_A, _C, _S = records.ACTION, records.COMMITMENT, records.STAKEHOLDER  # the fields the reports show
 
 
 @dataclass
@@ -133,7 +134,6 @@ def _labels(field, codes):
 def describe_filters(kind, filters, search=""):
     """The filters of an action log (``kind="actions"``) or register (``"commitments"``) in words."""
     f = {k: v for k, v in (filters or {}).items() if v not in (None, False, "", [], ())}
-    A, C = records.ACTION, records.COMMITMENT
     parts = []
     if f.get("council"):
         parts.append(f"council {_name_of(f['council'])}")
@@ -141,22 +141,22 @@ def describe_filters(kind, filters, search=""):
         if f.get("owner"):
             parts.append(f"owner {_name_of(f['owner'], services.stakeholders)}")
         if f.get("status"):
-            parts.append(f"status {_labels(A['status'], f['status'])}")
+            parts.append(f"status {_labels(_A['status'], f['status'])}")
         if f.get("priority"):
-            parts.append(f"priority {A['priority'].show(f['priority'])}")
+            parts.append(f"priority {_A['priority'].show(f['priority'])}")
         if f.get("commitment"):
             parts.append(f"serving the commitment \u201c{_name_of(f['commitment'], services.commitments)}\u201d")
     else:
         if f.get("status"):
-            parts.append(f"status {_labels(C['status'], f['status'])}")
+            parts.append(f"status {_labels(_C['status'], f['status'])}")
         if f.get("theme"):
-            parts.append(f"theme {C['theme'].show(f['theme'])}")
+            parts.append(f"theme {_C['theme'].show(f['theme'])}")
         if f.get("made_by"):
             parts.append(f"made by {_name_of(f['made_by'], services.stakeholders)}")
         if f.get("event"):
             parts.append(f"made at {_name_of(f['event'], services.events)}")
         if f.get("rag"):
-            parts.append(f"RAG {C['rag'].show(f['rag'])}")
+            parts.append(f"RAG {_C['rag'].show(f['rag'])}")
     if f.get("open"):
         parts.append("outstanding only")
     if f.get("overdue"):
@@ -182,7 +182,6 @@ def _generated_by():
 
 # ---- the action log ----------------------------------------------------------------------------
 
-_A, _C, _S = records.ACTION, records.COMMITMENT, records.STAKEHOLDER
 ACTION_COLUMNS = [
     Column.of(_A["reference"], 10.5),
     Column("Action", "title", 30, "wrap"),  # the log's word for an action's title
