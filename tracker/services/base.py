@@ -2,27 +2,21 @@
 
 :class:`RecordService` holds what every record kind shares (create, update with optimistic
 locking, soft delete, restore, lookup, search, filter, sort and paging in SQL).  Each record
-kind's module subclasses it with its fields, its validation rules and its filters.
+kind's module subclasses it with its filters and queries; its fields and their rules are its
+``record``, the kind's entry in the registry (``tracker.records``), which ``validate`` applies.
 """
 
-import datetime as dt
 import functools
-import re
 import uuid
 
 from peewee import ForeignKeyField, Query, fn
 
 from tracker.bulk import bulk_insert, gc_paused
-from tracker.dates import OUT_OF_RANGE, in_range
 from tracker.db import database, refresh_statistics
 from tracker.errors import NotFoundError, StaleEditError, ValidationError
 from tracker.models import Council, utcnow
 from tracker.services import audit
 from tracker.services.actor import current_actor
-
-# Long text fits one spreadsheet cell, so that every record can be exchanged and reported.
-MAX_TEXT = 32_767
-EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 def home_council():
@@ -34,13 +28,21 @@ def home_council():
 
 class RecordService:
     model = None
-    what = "record"  # the record kind in users' words, for messages
-    fields = ()  # editable fields, in form order
-    required = ()  # fields that must have a value
+    record = None  # the kind's fields and rules: a tracker.records.Kind
     text_fields = ()  # searched by the search box
     sort_fields = {}  # sort key -> expression
     default_sort = "updated"
     council_links = None  # through model for a many-to-many "councils" field, or None
+
+    @property
+    def what(self):
+        """The record kind in users' words, for messages."""
+        return self.record.name
+
+    @property
+    def fields(self):
+        """The fields a person edits that are kept on the record itself, in form order."""
+        return self.record.own_fields
 
     # ---- reading -----------------------------------------------------------------
     def get(self, key, include_deleted=False):
@@ -121,41 +123,22 @@ class RecordService:
         return out
 
     def validate(self, data, existing=None):
-        """Return {field: reason} for invalid fields; ``data`` is the complete new state."""
-        errors = {}
-        for name in self.required:
-            value = data.get(name)
-            if value is None or (isinstance(value, str) and not value):
-                errors[name] = "is required"
-        for name, max_length, is_date, linked in self._field_rules():
-            value = data.get(name)
-            if value is None:
-                continue
-            if max_length and isinstance(value, str) and len(value) > max_length:
-                errors[name] = f"is too long (at most {max_length:,} characters)"
-            if is_date and not _is_date(value):
-                errors[name] = "is not a date"
-            elif is_date and not in_range(value):
-                errors[name] = OUT_OF_RANGE  # no stand-in dates such as 01/01/1900, whoever sends them
-            if linked and getattr(value, "is_deleted", False):
-                errors[name] = f"refers to a deleted {linked}"
-        return errors
+        """Return {field: reason} for invalid fields; ``data`` is the complete new state.
 
-    # The per-field facts validate() needs, worked out once per service rather than once per record.
+        The rules are the registry's (``tracker.records``); the database answers uniqueness.
+        """
+        return self.record.validate(data, existing, self._taken)
+
+    def _taken(self, names, data, existing):
+        """Does another record (deleted ones too) hold these values of ``names``?"""
+        q = self.model.select(self.model.id).where(*(getattr(self.model, n) == data[n] for n in names))
+        if existing is not None:
+            q = q.where(self.model.id != existing.id)
+        return q.exists()
+
     @functools.cache  # noqa: B019 - services are module-level singletons
     def _field_names(self):
         return frozenset(self.fields) | {"councils"}
-
-    @functools.cache  # noqa: B019
-    def _field_rules(self):
-        rules = []
-        for name in self.fields:
-            field = self.model._meta.fields.get(name)
-            if field is not None:
-                limit = getattr(field, "max_length", None) or (MAX_TEXT if field.field_type == "TEXT" else None)
-                rules.append((name, limit, field.field_type == "DATE",
-                              field.rel_model.__name__.lower() if isinstance(field, ForeignKeyField) else None))
-        return tuple(rules)
 
     def _check(self, data, existing=None):
         errors = self.validate(data, existing)
@@ -163,7 +146,7 @@ class RecordService:
             raise ValidationError(errors, self.what)
 
     def defaults(self):
-        return {}
+        return self.record.defaults()
 
     def create(self, source="", identity=None, **data):
         """Validate and create a record; ``identity`` keeps a UUID given elsewhere (demo, import)."""
@@ -349,27 +332,6 @@ def ids_in(ids):
     """The right-hand side of an ``IN``: a sub-select stays one (SQLite caps bound parameters at
     32766, and a report may cover 100k records); any other iterable becomes a list."""
     return ids if isinstance(ids, Query) else list(ids)
-
-
-def _is_date(value):
-    return isinstance(value, dt.date) and not isinstance(value, dt.datetime)
-
-
-def check_email(errors, name, value):
-    if value and not EMAIL_RE.match(value):
-        errors[name] = "is not an email address (it should look like name@example.org)"
-
-
-def check_web(errors, name, value):
-    if value and not value.lower().startswith(("http://", "https://")):
-        errors[name] = "must start with http:// or https://"
-
-
-def check_choice(errors, name, value, vocabulary, allow_empty=False):
-    if value in (None, "") and allow_empty:
-        return
-    if value not in vocabulary:
-        errors[name] = f"must be one of: {', '.join(vocabulary.values())}"
 
 
 def lower(field):
