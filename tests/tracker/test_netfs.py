@@ -163,9 +163,13 @@ def sshfs_folder(tmp_path):
                     break
             assert server.poll() is None and time.monotonic() < deadline, "sshd did not start"
             time.sleep(0.05)
+        # Without caching: sshfs passes no locks to the server and keeps pages and attributes for up to
+        # 20 s, so a change made on the server's side could be read stale here (seen once in CI).  SMB and
+        # NFS revalidate their cache when SQLite takes a lock; direct_io and no directory cache stand in
+        # for that here, so the test checks our journal and marker, not sshfs's cache.
         subprocess.run(["sshfs", "-p", str(port), "-o", f"IdentityFile={work / 'user'},StrictHostKeyChecking=no,"
-                        "UserKnownHostsFile=/dev/null,BatchMode=yes", f"root@127.0.0.1:{export}", str(mount)],
-                       check=True, timeout=30)
+                        "UserKnownHostsFile=/dev/null,BatchMode=yes,dir_cache=no,direct_io",
+                        f"root@127.0.0.1:{export}", str(mount)], check=True, timeout=30)
         try:
             yield export, mount
         finally:
