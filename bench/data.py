@@ -13,8 +13,9 @@ import sqlite3
 import uuid
 
 from tracker import vocab
-from tracker.db import close_database, open_database
+from tracker.db import close_database
 from tracker.models import utcnow
+from tracker.opening import open_database
 
 SEED = 20190116
 WORDS = ("review", "youth", "outreach", "knife", "crime", "referral", "pathway", "school", "exclusion", "hospital",

@@ -45,7 +45,7 @@ def views(db, repeats):
     from PySide6.QtCore import Qt
     from PySide6.QtWidgets import QApplication
 
-    from tracker.db import open_database
+    from tracker.opening import open_database
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     open_database(db)

@@ -235,7 +235,8 @@ class Bench:
     def create_many(self):
         import data
         from tracker import services
-        from tracker.db import close_database, open_database
+        from tracker.db import close_database
+        from tracker.opening import open_database
         from tracker.models import ActionItem, AuditEntry, Commitment, Council, Stakeholder
 
         fields = data.action_fields(self.n)
@@ -283,7 +284,8 @@ class Bench:
         if not feature("tracker.exchange.writer"):
             self.put("export", missing(1.3))
             return
-        from tracker.db import close_database, open_database
+        from tracker.db import close_database
+        from tracker.opening import open_database
         from tracker.exchange import export_workbook
 
         out, bare = self.folder / "export.xlsx", self.folder / "bare-export.xlsx"
@@ -302,7 +304,8 @@ class Bench:
 
     def exchange_file(self):
         """The exchange workbook of the full database (written once, outside any timing)."""
-        from tracker.db import close_database, open_database
+        from tracker.db import close_database
+        from tracker.opening import open_database
         from tracker.exchange import export_workbook
 
         path = self.folder / "exchange.xlsx"
@@ -319,7 +322,8 @@ class Bench:
             for key, target in (("import", 2.0), ("reimport", 2.0), ("libreoffice_csv", None)):
                 self.put(key, missing(target))
             return
-        from tracker.db import close_database, open_database
+        from tracker.db import close_database
+        from tracker.opening import open_database
         from tracker.exchange import import_workbook
 
         workbook = self.exchange_file()
@@ -389,7 +393,8 @@ class Bench:
         if writer is None:
             self.put("action_log", missing(1.5))
             return
-        from tracker.db import close_database, open_database
+        from tracker.db import close_database
+        from tracker.opening import open_database
 
         out, bare = self.folder / "action-log.xlsx", self.folder / "bare-action-log.xlsx"
         open_database(self.db)
@@ -451,7 +456,8 @@ def cold_start(folder, repeats):
     """Seconds from starting the app's process to its main window painted, on the demo data."""
     if not feature("ui.app") or not feature("PySide6"):
         return missing(1500, NOT_AVAILABLE if not feature("ui.app") else "PySide6 is not installed")
-    from tracker.db import close_database, open_database
+    from tracker.db import close_database
+    from tracker.opening import open_database
     from tracker.demo import load_demo
 
     db = folder / "demo.db"

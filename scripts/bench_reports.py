@@ -23,8 +23,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from openpyxl import Workbook  # noqa: E402
 
 from tracker import reports, services  # noqa: E402
-from tracker.db import database, open_database  # noqa: E402
+from tracker.db import database  # noqa: E402
 from tracker.models import ActionItem, Commitment, Stakeholder, Update, utcnow  # noqa: E402
+from tracker.opening import open_database  # noqa: E402
 
 
 def build(n):

@@ -8,7 +8,8 @@ import pytest
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from tracker import services
-from tracker.db import announce_presence, close_database, open_database
+from tracker.db import close_database
+from tracker.opening import announce_presence, open_database
 
 
 @pytest.fixture(autouse=True)

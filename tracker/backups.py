@@ -1,36 +1,32 @@
-"""Automatic rotating backups, and restoring one.
+"""Backups of the open SQLite database: taking them, rotating them, listing and checking them.
 
-Backups are SQLite copies written by :func:`tracker.db.backup_database` (online backup API, a
-temporary name renamed into place, created ``0600``) into the ``backups`` folder beside the
-database, named ``STEM-YYYYmmdd-HHMMSS-ffffff-REASON.db``.  :func:`backup_before` is called before
-every risky operation (an upgrade, an import, a restore); :func:`daily_backup_if_due` on the
-app's first start each day.  Each automatic reason keeps its newest :data:`KEEP_PER_REASON` copies;
-backups a person asked for (``manual``) are never deleted.
+:func:`backup_database` writes a consistent copy with SQLite's online backup API (to a temporary
+name, created ``0600``, renamed into place) into the ``backups`` folder beside the database, named
+``STEM-YYYYmmdd-HHMMSS-ffffff-REASON.db``.  :func:`backup_before` is called before every risky
+operation (an upgrade, an import, a restore); :func:`daily_backup_if_due` on the app's first start
+each day.  Each automatic reason keeps its newest :data:`KEEP_PER_REASON` copies; backups a person
+asked for (``manual``) are never deleted.  :func:`verify_backup` says whether a file is a sound
+database this version can open; :func:`newest_sound_backup` is what a damaged database can go back to.
 
-:func:`restore` checks that the backup is a sound Stakeholder Tracker database (SQLite integrity,
-a schema this version understands), backs up the current database first, then replaces the
-contents.  When the current database can be opened, the backup is copied *into* it with the
-online backup API: one write transaction, so a crash leaves the old contents, and other
-programs with the file open see the old or the new data, never a mix and never a file they no
-longer hold.  A damaged database is kept aside (with its WAL) and the file replaced by a rename.
-People erased from the current database are erased again in the restored one.
+Not here: putting a backup back (``tracker.restore``, which sits above the services because it
+erases again the people erased since), opening a database (``tracker.opening``, which calls
+:func:`backup_before` before an upgrade).  PostgreSQL databases are backed up by their server.
 """
 
 import contextlib
 import datetime as dt
+import errno
 import os
 import re
-import shutil
 import sqlite3
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from tracker import damage
-from tracker import db as dbmod
-from tracker import migrations
-from tracker.errors import DatabaseBusyError, DatabaseError, NewerDatabaseError, TrackerError
-from tracker.paths import backup_dir_for, ensure_private_dir
+from tracker import damage, migrations
+from tracker.db import SQLITE_MAGIC, current_path, database, is_live_file, translate_operational_error
+from tracker.errors import DatabaseError, TrackerError
+from tracker.paths import backup_dir_for, create_private_file, ensure_private_dir, sync_folder
 
 KEEP_PER_REASON = 10
 NEVER_ROTATED = ("manual",)
@@ -49,8 +45,60 @@ class Backup:
         return self.path.name
 
 
+def backup_database(dest=None, *, reason="manual") -> Path:
+    """Write a consistent copy of the open SQLite database with the online backup API.
+
+    The copy is written beside its final name and renamed into place, so a crash never leaves a
+    half-written backup under that name.  Returns the backup's path.
+    """
+    src_path = current_path()
+    if src_path is None:
+        raise DatabaseError("Backups are taken by the database server for a PostgreSQL database.")
+    if dest is None:
+        folder = ensure_private_dir(backup_dir_for(src_path))
+        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+        dest = folder / f"{src_path.stem}-{stamp}-{reason}.db"
+    dest = Path(dest).expanduser()
+    if dest.is_dir():
+        dest = dest / f"{src_path.stem}-backup.db"
+    if is_live_file(dest):
+        raise DatabaseError(f"{dest} is the database itself (or one of its working files); choose another "
+                            f"file or folder for the backup.")
+    if not dest.parent.is_dir():
+        raise DatabaseError(f"The folder {dest.parent} does not exist.")
+    # The writer's process id in the name lets a later backup clear what a killed one left.
+    tmp = dest.with_name(f".{dest.name}.{os.getpid()}.partial")
+    try:
+        if tmp.exists():
+            tmp.unlink()
+        create_private_file(tmp)
+        target = sqlite3.connect(str(tmp))
+        try:
+            database.obj.connection().backup(target)
+            target.execute("PRAGMA journal_mode=DELETE")
+        finally:
+            target.close()
+        os.replace(tmp, dest)
+        sync_folder(dest.parent)
+    except sqlite3.OperationalError as exc:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        if "full" in str(exc).lower():
+            raise DatabaseError(f"The backup to {dest} failed: the disk is full. The database is unchanged; "
+                                f"free some space and try again.") from exc
+        raise translate_operational_error(exc, src_path) from exc
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        if exc.errno == errno.ENOSPC:
+            raise DatabaseError(f"The backup to {dest} failed: the disk is full. The database is unchanged; "
+                                f"free some space and try again.") from exc
+        raise DatabaseError(f"The backup to {dest} failed: {exc.strerror or exc}.") from exc
+    return dest
+
+
 def backup_folder(db_path=None):
-    path = db_path or dbmod.current_path()
+    path = db_path or current_path()
     if path is None:
         raise DatabaseError("Backups are taken by the database server for a PostgreSQL database.")
     return backup_dir_for(Path(path))
@@ -58,7 +106,7 @@ def backup_folder(db_path=None):
 
 def list_backups(db_path=None):
     """The backups of ``db_path`` (default: the open database), newest first."""
-    db_path = Path(db_path or dbmod.current_path())
+    db_path = Path(db_path or current_path())
     folder = backup_folder(db_path)
     found = []
     if folder.is_dir():
@@ -124,10 +172,10 @@ def backup_before(reason, keep=KEEP_PER_REASON):
     Returns the backup's path, or None for PostgreSQL (its server takes backups).  Raises
     DatabaseError when the backup cannot be written, so the risky operation does not start.
     """
-    if dbmod.current_path() is None:
+    if current_path() is None:
         return None
     slug = _reason_slug(reason if reason.startswith("before-") else f"before-{reason}")
-    path = dbmod.backup_database(reason=slug)
+    path = backup_database(reason=slug)
     rotate(slug, keep)
     return path
 
@@ -137,12 +185,12 @@ def daily_backup_if_due(today=None, keep=KEEP_PER_REASON, verify=False):
 
     ``verify``: check the copy with SQLite's integrity check (see check_copy_of_open_database).
     """
-    if dbmod.current_path() is None:
+    if current_path() is None:
         return None
     today = today or dt.date.today()
     if any(b.reason == "daily" and b.taken.date() == today for b in list_backups()):
         return None
-    path = dbmod.backup_database(reason="daily")
+    path = backup_database(reason="daily")
     if verify:
         check_copy_of_open_database(path)  # before rotating: a damaged copy must not push a sound one out
     rotate("daily", keep)
@@ -164,14 +212,14 @@ def find_backup(name_or_path, db_path=None):
 def verify_backup(path):
     """Raise DatabaseError unless ``path`` is a sound database this version can open; return its schema."""
     path = Path(path)
-    if dbmod.is_live_file(path):
+    if is_live_file(path):
         raise TrackerError("That is the database itself, not a backup.")
     try:
         with open(path, "rb") as fh:  # not a file SQLite has open here (checked above)
             header = fh.read(16)
     except OSError as exc:
         raise DatabaseError(f"Cannot read the backup {path}: {exc.strerror or exc}.") from exc
-    if header != dbmod.SQLITE_MAGIC:
+    if header != SQLITE_MAGIC:
         raise DatabaseError(f"{path.name} is not a Stakeholder Tracker backup (it is not an SQLite file).")
     con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     try:
@@ -270,118 +318,3 @@ def check_copy_of_open_database(copy):
         Path(copy).unlink()
     raise damage.mark_damaged(f"a copy of it, taken for today's backup, failed SQLite's integrity check "
                              f'(SQLite: "{result[0]}")')
-
-
-def _erased_identities():
-    from tracker.models import Stakeholder
-
-    return [s.uuid for s in Stakeholder.select(Stakeholder.uuid).where(Stakeholder.erased_at.is_null(False))]
-
-
-def _reapply_erasures(identities):
-    from tracker.models import Stakeholder
-    from tracker.services import privacy
-
-    for identity in identities:
-        person = Stakeholder.get_or_none(Stakeholder.uuid == identity)
-        if person is not None and person.erased_at is None:
-            privacy.erase(person, source="restore (erased again after restoring an older backup)")
-
-
-def restore(backup, target):
-    """Replace the database at ``target`` by ``backup`` (see the module docstring).
-
-    Returns (the safety backup of what was there, or None; number of erasures re-applied).  The
-    database is left open on ``target`` (upgraded when the backup is older).
-    """
-    backup, target = Path(backup).expanduser(), Path(target).expanduser()
-    if backup.resolve() == target.resolve() or (target.exists() and backup.exists() and backup.samefile(target)):
-        raise TrackerError("That is the database itself, not a backup.")
-    verify_backup(backup)
-    if not target.parent.is_dir():
-        raise DatabaseError(f"The folder {target.parent} does not exist.")
-    safety, erased = None, []
-    live = False
-    if target.exists():
-        kept_as = "damaged"
-        try:
-            dbmod.open_database(target, upgrade=False)
-            live = dbmod.database.obj.execute_sql("PRAGMA quick_check").fetchone()[0] == "ok"
-        except DatabaseBusyError:
-            raise
-        except NewerDatabaseError:
-            kept_as = "newer-version"
-        except Exception:  # any other failure to open or read means the file is damaged
-            live = False
-        if live:
-            with contextlib.suppress(Exception):
-                erased = _erased_identities()
-            safety = backup_before("restore")
-            _copy_into_open_database(backup)
-        else:
-            dbmod.close_database()
-            safety = _set_aside(target, kept_as)
-            _replace_file(backup, target)
-    else:
-        _replace_file(backup, target)
-    dbmod.close_database()
-    dbmod.open_database(target)
-    if erased:
-        _reapply_erasures(erased)
-    return safety, len(erased)
-
-
-def _copy_into_open_database(backup):
-    source = sqlite3.connect(f"file:{backup}?mode=ro", uri=True)
-    try:
-        source.backup(dbmod.database.obj.connection())
-    except sqlite3.OperationalError as exc:
-        raise dbmod.translate_operational_error(exc, dbmod.current_path()) from exc
-    finally:
-        source.close()
-
-
-def _set_aside(target, reason):
-    """Keep a database we cannot open (and its WAL) in the backups folder before it is replaced."""
-    folder = ensure_private_dir(backup_dir_for(target))
-    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
-    kept = folder / f"{target.stem}-{stamp}-{reason}.db"
-    try:
-        _private_copy(target, kept)
-        for suffix in ("-wal", "-shm"):
-            side = target.with_name(target.name + suffix)
-            if side.exists():
-                if suffix == "-wal":
-                    _private_copy(side, kept.with_name(kept.name + suffix))
-                side.unlink()  # a stale WAL would be replayed into the restored file
-    except OSError as exc:
-        raise DatabaseError(f"Cannot keep a copy of the damaged database in {folder}: "
-                            f"{exc.strerror or exc}. Nothing was changed.") from exc
-    return kept
-
-
-def _private_copy(src, dest):
-    tmp = dest.with_name(f".{dest.name}.partial")
-    with contextlib.suppress(FileNotFoundError):
-        tmp.unlink()
-    fd = os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
-    try:
-        with os.fdopen(fd, "wb") as out, open(src, "rb") as inp:
-            shutil.copyfileobj(inp, out, 1024 * 1024)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(tmp, dest)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-        raise
-
-
-def _replace_file(backup, target):
-    try:
-        _private_copy(backup, target)
-        dbmod.sync_folder(target.parent)
-    except OSError as exc:
-        raise DatabaseError(f"Cannot restore into {target}: {exc.strerror or exc}. "
-                            f"The database was not changed.") from exc
-    # The copy is a DELETE-journal file; opening it switches it to WAL like every database.

@@ -1,7 +1,16 @@
-"""Helpers for work over whole tables (imports, exports, reports of 100k records)."""
+"""Helpers for work over whole tables (imports, exports, reports of 100k records): the cyclic
+garbage collector paused while it runs, and many rows inserted with one ``executemany``.
+
+Plain Python and peewee only: nothing here knows which database is open or what the records
+mean (that is ``tracker.db`` and ``tracker.services``), so every floor above may use it.
+"""
 
 import contextlib
+import datetime as dt
 import gc
+import itertools
+
+from peewee import ForeignKeyField, SqliteDatabase, UUIDField
 
 
 @contextlib.contextmanager
@@ -22,3 +31,52 @@ def gc_paused():
     finally:
         if was_enabled:
             gc.enable()
+
+
+# By column type, the values drivers store as they are; anything else goes through the field's db_value.
+_NATIVE = {"VARCHAR": {str}, "TEXT": {str}, "INT": {int}, "DATE": {dt.date}, "DATETIME": {dt.datetime}}
+
+
+def bulk_insert(model, rows, constants=None):
+    """INSERT ``rows`` (dicts by field name) with one executemany; the SQL is built once.
+
+    ``constants`` holds values shared by every row (converted once); a field in neither takes its
+    default.  Values are converted as peewee would (``db_value``: a linked record becomes its id, a
+    UUID its hex), skipping the call for values already of a type the driver stores as they are.
+    Parameters are built a column at a time: a comprehension per column costs a third of a loop per cell.
+    """
+    if not rows:
+        return
+    database = model._meta.database  # the proxy every model is bound to (tracker.db.database)
+    constants = constants or {}
+    fields = [f for f in model._meta.sorted_fields if f is not model._meta.primary_key]
+    columns = []
+    for f in fields:
+        if f.name in constants:
+            value = constants[f.name]
+            value = None if value is None else f.db_value(value)
+            if isinstance(value, dt.date) and isinstance(database.obj, SqliteDatabase):
+                value = str(value)  # what sqlite3's adapter would make of it, once rather than per row
+            columns.append(itertools.repeat(value, len(rows)))
+            continue
+        name, default = f.name, f.default
+        if callable(default):
+            values = [row[name] if name in row else default() for row in rows]
+        else:
+            values = [row.get(name, default) for row in rows]
+        convert = _linked_id(f) if isinstance(f, ForeignKeyField) else f.db_value
+        native = () if isinstance(f, UUIDField) else _NATIVE.get(f.field_type, ())
+        columns.append([v if v is None or v.__class__ in native else convert(v) for v in values])
+    names = ", ".join(f'"{f.column_name}"' for f in fields)
+    marks = ", ".join([database.param] * len(fields))
+    database.cursor().executemany(f'INSERT INTO "{model._meta.table_name}" ({names}) VALUES ({marks})',
+                                  zip(*columns))
+
+
+def _linked_id(field):
+    rel_model, key, fallback = field.rel_model, field.rel_field.name, field.db_value
+
+    def convert(value):
+        return value.__data__.get(key) if isinstance(value, rel_model) else fallback(value)
+
+    return convert

@@ -1,10 +1,14 @@
 """Schema versions and the steps between them.
 
 The schema version lives in the ``meta`` table.  A new database is created at
-``LATEST_VERSION`` directly.  An older one is backed up, then upgraded one step at a time, each
-step inside peewee's migration context (foreign keys off, one transaction) so that tables
-rebuilt by SQLite keep their child rows; ``PRAGMA foreign_key_check`` must pass before the step
-commits.  A database from a newer app is refused and not touched.
+``LATEST_VERSION`` directly (:func:`create_schema`, with the councils every database shares).
+An older one is upgraded one step at a time (:func:`run_upgrade`), each step inside peewee's
+migration context (foreign keys off, one transaction) so that tables rebuilt by SQLite keep their
+child rows; ``PRAGMA foreign_key_check`` must pass before the step commits.
+
+When that happens is ``tracker.opening``'s decision, not this module's: it refuses a database from a
+newer app untouched and backs an older one up before upgrading it.  This module sits just above the
+models and imports nothing else of the storage.
 
 To change the schema: change the models, append a step to ``STEPS`` and keep an old schema
 in ``tests/data`` so the upgrade is tested.
@@ -16,7 +20,7 @@ from peewee import CharField, IntegerField, SqliteDatabase
 from playhouse.migrate import PostgresqlMigrator, SqliteMigrator, migrate
 
 from tracker import models
-from tracker.errors import DatabaseError, NewerDatabaseError
+from tracker.errors import DatabaseError
 
 SCHEMA_KEY = "schema_version"
 
@@ -83,7 +87,8 @@ def _set_version(version):
     ).execute()
 
 
-def _create(db):
+def create_schema(db):
+    """The tables of an empty database, at the latest version, with its own identity and the seed councils."""
     with db.atomic():
         db.create_tables(models.ALL_MODELS)
         _set_version(LATEST_VERSION)
@@ -112,25 +117,3 @@ def run_upgrade(db, from_version):
                 if broken:
                     raise DatabaseError(f"Upgrading to schema {version + 1} would break {len(broken)} links; nothing was changed.")
             _set_version(version + 1)
-
-
-def prepare(db, target, *, create, upgrade=True):
-    """Make the open database usable by this version of the app (see the module docstring)."""
-    version = schema_version(db)
-    if version == 0:
-        if not create:
-            raise DatabaseError(f"The database {target} is empty. Create it with: tracker --db {target} init")
-        _create(db)
-        return
-    if version > LATEST_VERSION:
-        raise NewerDatabaseError(
-            f"The database {target} was written by a newer version of Stakeholder Tracker "
-            f"(schema {version}; this version understands up to {LATEST_VERSION}). "
-            f"It has not been changed. Install the newer version to open it."
-        )
-    if version < LATEST_VERSION and upgrade:
-        from tracker.backups import backup_before
-
-        if isinstance(db, SqliteDatabase):
-            backup_before(f"upgrade-from-v{version}")
-        run_upgrade(db, version)

@@ -1,8 +1,9 @@
-"""Where the app keeps its files on each platform (data folder, default database, backups, log).
+"""Where the app keeps its files on each platform (data folder, default database, backups, log),
+and making them private (readable by the user only: they hold personal data) and durable.
 
 Per-user and local, never roaming: on Windows the local app-data folder, on macOS
 Application Support, elsewhere ``$XDG_DATA_HOME``.  ``TRACKER_DATA_DIR`` overrides all of them
-(tests and portable installs use it).
+(tests and portable installs use it).  What goes into the files is for the modules that write them.
 """
 
 import os
@@ -42,3 +43,24 @@ def ensure_private_dir(path: Path) -> Path:
     """Create a folder readable by the user only (it holds personal data)."""
     path.mkdir(parents=True, exist_ok=True, mode=0o700)
     return path
+
+
+def create_private_file(path):
+    """Create an empty file readable by the user only (refused when it exists), so that SQLite,
+    writing into it, keeps those permissions."""
+    fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    os.close(fd)
+
+
+def sync_folder(folder):
+    """Make a rename durable across a power cut (POSIX; a no-op where folders cannot be opened)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)

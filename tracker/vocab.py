@@ -1,7 +1,9 @@
-"""The fixed lists the councils use: sectors, themes, statuses, priorities, RAG.
+"""The fixed lists the councils use: sectors, themes, statuses, priorities, RAG, grid quadrants.
 
-Each list maps the stored code to the label people see.  Codes never change (spreadsheets and
-other councils' databases depend on them); labels may be reworded.  ``parse`` accepts either a
+Each list maps the stored code to the label people see, and this is the one place both are
+written: a record kind's field names the list it offers (``tracker.records``), and the rest of the
+code reads a list through that field or from here.  Codes never change (spreadsheets and other
+councils' databases depend on them); labels may be reworded.  ``parse`` accepts either a
 code or a label, case-insensitively, so hand-edited spreadsheets still import.
 """
 
@@ -65,6 +67,14 @@ COMMITMENT_CLOSED = frozenset({"achieved", "lapsed", "withdrawn"})
 PRIORITIES = {"low": "Low", "medium": "Medium", "high": "High", "critical": "Critical"}
 
 RAG = {"R": "Red", "A": "Amber", "G": "Green"}
+
+# Where a stakeholder sits on the power/interest grid (worked out from its scores, never stored).
+GRID_QUADRANTS = {
+    "manage_closely": "Manage closely",  # high influence, high interest
+    "keep_satisfied": "Keep satisfied",  # high influence, low interest
+    "keep_informed": "Keep informed",  # low influence, high interest
+    "monitor": "Monitor",  # low influence, low interest
+}
 
 
 def label(vocabulary, code):

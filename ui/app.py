@@ -12,9 +12,10 @@ import sys
 from pathlib import Path
 
 from tracker import APP_NAME, __version__, services
-from tracker.db import announce_presence, default_target, is_url, open_database
+from tracker.db import is_url
 from tracker.errors import DamagedDatabaseError, TrackerError
 from tracker.logs import setup_logging
+from tracker.opening import announce_presence, default_target, open_database
 from ui import filetypes, settings
 from ui.worker import run_and_wait
 

@@ -10,7 +10,7 @@ show_exception``, the excepthook, a background operation) comes to :class:`Damag
    progress (``tracker.backups.newest_sound_backup``);
 3. asks :class:`DamagedDatabaseDialog`: restore that backup (or choose another, through
    ``ui.safety.ChooseBackup``), open another database (:class:`OpenAnotherDatabase`), or quit;
-4. restores with ``tracker.backups.restore`` off the UI thread (the damaged file is kept aside
+4. restores with ``tracker.restore.restore_backup`` off the UI thread (the damaged file is kept aside
    and replaced by a rename, never written) and shows the window on the result.
 
 The handler never runs twice at once: damage met again while it works (a timer, a repaint, the
@@ -28,9 +28,11 @@ from PySide6.QtWidgets import (QApplication, QCommandLinkButton, QDialog, QFileD
 
 from tracker import APP_NAME, backups
 from tracker.damage import current_damage, damage_of, stop_using_damaged
-from tracker.db import current_path, database, open_database
+from tracker.db import current_path, database
 from tracker.errors import TrackerError
 from tracker.logs import log_file
+from tracker.opening import open_database
+from tracker.restore import restore_backup
 from ui import errors, settings
 from ui.safety import ChooseBackup
 from ui.worker import run_and_wait
@@ -155,7 +157,7 @@ class OpenAnotherDatabase:
 def _restore_job(backup, target):
     def restore(progress):
         try:
-            return backups.restore(backup, target)
+            return restore_backup(backup, target)
         finally:  # restore opened the database on this worker thread: its own connection ends here
             if database.obj is not None and not database.is_closed():
                 database.close()

@@ -1,15 +1,19 @@
 """The detail pane: edit one record, see its links, add dated updates, read its history.
 
-:class:`RecordEditor` is generic; :data:`FORMS` says which fields each record kind has and
-``ui.links`` what each kind links to.  Saving goes through the services with the version the
-record had when it was shown (a concurrent change raises StaleEditError and the user chooses).
+:class:`RecordEditor` is generic.  Its form is the record kind's fields in the registry
+(``tracker.records``: label, access key, hint, order), each field's type choosing its widget
+(:func:`form_field`); ``ui.links`` says what each kind links to.  Saving goes through the services
+with the version the record had when it was shown (a concurrent change raises StaleEditError and
+the user chooses); the reasons it gives are the registry's.
 """
+
+import functools
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QFormLayout, QHBoxLayout, QLabel, QPushButton, QScrollArea, QTabWidget,
                                QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget)
 
-from tracker import services, vocab
+from tracker import records, services
 from tracker.errors import StaleEditError, ValidationError
 from ui import dialogs, errors
 from ui.changes import notifier
@@ -33,62 +37,46 @@ def _commitments():
     return services.commitments.page(0, PICKER_LIMIT, sort="title")
 
 
+def _organisations():
+    return services.stakeholders.organisations()
+
+
 def _councils():
     return services.councils.all_councils()
 
 
-FORMS = {
-    "stakeholders": lambda: [
-        VocabField("kind", "&Kind", vocab.STAKEHOLDER_KINDS),
-        TextField("name", "&Name"),
-        RecordField("organisation", "&Organisation", services.stakeholders.organisations),
-        VocabField("sector", "Se&ctor", vocab.SECTORS),
-        TextField("role", "&Role", "e.g. Head of Community Safety"),
-        TextField("email", "&Email", "name@example.org"),
-        TextField("phone", "&Phone"),
-        NotesField("address", "Address"),
-        TextField("website", "&Website", "https://…"),
-        ScoreField("influence", "In&fluence"),
-        ScoreField("interest", "In&terest"),
-        CouncilsField("councils", "Councils"),
-        TextField("tags", "Ta&gs", "comma-separated"),
-        NotesField("notes", "Notes"),
-    ],
-    "events": lambda: [
-        TextField("title", "&Title"),
-        VocabField("kind", "&Kind", vocab.EVENT_KINDS),
-        DateField("date", "&Date"),
-        TextField("place", "&Place"),
-        RecordField("council", "&Council", _councils),
-        NotesField("notes", "Notes"),
-    ],
-    "commitments": lambda: [
-        TextField("title", "&Title"),
-        NotesField("description", "Description"),
-        RecordField("made_by", "&Made by", _stakeholders, allow_empty=True),
-        RecordField("made_at", "Made &at (event)", _events),
-        DateField("date_made", "Date ma&de"),
-        DateField("target_date", "Ta&rget date"),
-        VocabField("theme", "T&heme", vocab.THEMES),
-        VocabField("status", "&Status", vocab.COMMITMENT_STATUSES),
-        VocabField("rag", "&RAG (own)", vocab.RAG, allow_empty=True),
-        CouncilsField("councils", "Councils"),
-    ],
-    "actions": lambda: [
-        TextField("title", "&Title"),
-        NotesField("description", "Description"),
-        RecordField("commitment", "&Commitment", _commitments),
-        RecordField("owner", "&Owner", _stakeholders),
-        RecordField("council", "Cou&ncil", _councils),
-        DateField("due_date", "&Due date"),
-        VocabField("priority", "&Priority", vocab.PRIORITIES),
-        VocabField("status", "&Status", vocab.ACTION_STATUSES),
-    ],
-}
+# What a link's picker offers: every live record of the kind linked to, except that a person's
+# organisation is picked from organisations only (the registry's rule, offered rather than refused).
+PICKERS = {"stakeholder": _stakeholders, "event": _events, "commitment": _commitments, "council": _councils}
+FIELD_PICKERS = {"organisation": _organisations}
+
+
+def form_field(field):
+    """The widget for one field of the registry: its type chooses the widget, the rest is the field's."""
+    if field.type == records.LONG_TEXT:
+        return NotesField(field.name, field.label)
+    if field.type == records.DATE:
+        return DateField(field.name, field.label)
+    if field.type == records.CHOICE:  # an optional choice offers "(none)"
+        return VocabField(field.name, field.label, field.vocabulary, allow_empty=not field.required)
+    if field.type == records.SCORE:
+        return ScoreField(field.name, field.label)
+    if field.type == records.LINK:  # always offers "(none)": a required link says so at save
+        return RecordField(field.name, field.label, FIELD_PICKERS.get(field.name) or PICKERS[field.links_to])
+    if field.type == records.COUNCILS:
+        return CouncilsField(field.name, field.label)
+    return TextField(field.name, field.label, field.hint)
+
+
+def form(kind_key):
+    """A record kind's form: a widget for each field a person edits, in the registry's order."""
+    return [form_field(field) for field in records.BY_PLURAL[kind_key].editable]
+
 
 SERVICES = {"stakeholders": services.stakeholders, "events": services.events,
             "commitments": services.commitments, "actions": services.actions}
-SINGULAR = {"stakeholders": "stakeholder", "events": "event", "commitments": "commitment", "actions": "action"}
+FORMS = {key: functools.partial(form, key) for key in SERVICES}
+SINGULAR = {key: records.BY_PLURAL[key].name for key in SERVICES}
 
 
 def describe(kind_key, record):
@@ -101,9 +89,9 @@ def describe(kind_key, record):
 class LinkedNames:
     """History shows linked records by name, not by the UUID the audit trail stores."""
 
-    SERVICES = {"organisation": "stakeholders", "made_by": "stakeholders", "owner": "stakeholders",
-                "stakeholder": "stakeholders", "made_at": "events", "event": "events",
-                "commitment": "commitments"}
+    # field -> the list (services key) of the kind it links to, for every link in the registry
+    SERVICES = {f.name: records.BY_NAME[f.links_to].plural
+                for kind in records.KINDS for f in kind.links if f.links_to in records.BY_NAME}
 
     def __init__(self):
         self._councils = None

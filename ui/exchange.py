@@ -1,6 +1,6 @@
 """Sharing with the other councils in the app: export, import with a preview, conflicts, undo.
 
-The work runs in ``tracker.exchange`` (files) and ``tracker.services.exchange`` (database), off
+The work runs in ``tracker.exchange`` (files) and ``tracker.services`` (database), off
 the UI thread through ``ui.worker``.  Each dialog has a classmethod ``ask()`` that tests replace.
 :func:`install` adds the menu entries to the main window.
 """
@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QDialog, QDialogBut
 
 from tracker.errors import TrackerError
 from tracker.exchange import export_workbook, import_workbook
-from tracker.services import conflicts
+from tracker.services import conflicts, imports
 from tracker.services import exchange as store
 from ui import errors
 from ui.fields import DateField
@@ -122,7 +122,7 @@ class ExchangeActions:
 
     # ---- undo ----
     def undo_import(self):
-        runs = [r for r in store.imports() if r.undone_at is None]
+        runs = [r for r in imports.imports() if r.undone_at is None]
         if not runs:
             errors.show_message(self.window, "There is no import to undo.")
             return None
@@ -131,7 +131,7 @@ class ExchangeActions:
             return None
 
         def work(progress):
-            return store.undo_import(import_id)
+            return imports.undo_import(import_id)
 
         def done(run):
             errors.show_message(self.window, f"Import {run.id} ({run.file_name}) was undone.")
@@ -345,7 +345,7 @@ def stored_values(conflict, sides, edited):
     value; anything typed is read as an import would read it (ValueError with the reason)."""
     import json
 
-    from tracker.exchange.format import BY_TABLE
+    from tracker.exchange_format import BY_TABLE
     from tracker.exchange.reader import parse_cell
 
     sheet = BY_TABLE[conflict.table]

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QGridLayout, QLabel, QLineE
                                QVBoxLayout, QWidget)
 
 from tracker import services
+from tracker.records import SCORES
 from ui.dateedit import DateEdit
 from ui.resources import error_colour
 
@@ -179,8 +180,7 @@ class VocabField(ComboField):
 
 class ScoreField(ComboField):
     def __init__(self, name, label):
-        super().__init__(name, label, [(f"{n} – {word}", n) for n, word in
-                                       zip(range(1, 6), ("very low", "low", "medium", "high", "very high"))],
+        super().__init__(name, label, [(f"{n} – {word}", n) for n, word in SCORES.items()],
                          allow_empty=True, empty_text="(not scored)")
 
 
@@ -203,7 +203,8 @@ class DateField(Field):
 
     Text that is not an acceptable date shows its reason under the box when the user leaves it,
     and ``problem()`` gives it to the editor, which then refuses to save: ``get()`` would raise.
-    Whether a date is required is the services' rule ("is required" at save).
+    Whether a date is required is the registry's rule (tracker.records), applied by the services at
+    save.
     """
 
     def __init__(self, name, label):

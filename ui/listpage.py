@@ -8,10 +8,9 @@ from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QGridLayout, QHBoxLayout, QHeaderView,
                                QLabel, QLineEdit, QPushButton, QSplitter, QTableView, QVBoxLayout, QWidget)
 
-from tracker import services, vocab
+from tracker import records, services, vocab
 from tracker.changes import EVERYTHING
 from tracker.models import Council, Stakeholder
-from tracker.services.stakeholders import GRID_QUADRANTS
 from ui import errors
 from ui.changes import notifier
 from ui.editors import SINGULAR, RecordEditor
@@ -83,24 +82,25 @@ def _people_choices():
 
 
 def filter_widgets(kind_key):
-    """The filter widgets of a list, in order."""
+    """The filter widgets of a list, in order; a filter on a field offers that field's vocabulary."""
+    S, E, C, A = records.STAKEHOLDER, records.EVENT, records.COMMITMENT, records.ACTION
     council = FilterCombo("council", "All councils", _council_choices())
     if kind_key == "stakeholders":
-        return [council, FilterCombo("kind", "All kinds", _vocab_choices(vocab.STAKEHOLDER_KINDS)),
-                FilterCombo("sector", "All sectors", _vocab_choices(vocab.SECTORS)),
-                FilterCombo("quadrant", "Whole grid", _vocab_choices(GRID_QUADRANTS))]
+        return [council, FilterCombo("kind", "All kinds", _vocab_choices(S["kind"].vocabulary)),
+                FilterCombo("sector", "All sectors", _vocab_choices(S["sector"].vocabulary)),
+                FilterCombo("quadrant", "Whole grid", _vocab_choices(vocab.GRID_QUADRANTS))]
     if kind_key == "events":
-        return [council, FilterCombo("kind", "All kinds", _vocab_choices(vocab.EVENT_KINDS))]
+        return [council, FilterCombo("kind", "All kinds", _vocab_choices(E["kind"].vocabulary))]
     if kind_key == "commitments":
-        return [council, FilterCombo("status", "All statuses", _vocab_choices(vocab.COMMITMENT_STATUSES)),
-                FilterCombo("theme", "All themes", _vocab_choices(vocab.THEMES)),
+        return [council, FilterCombo("status", "All statuses", _vocab_choices(C["status"].vocabulary)),
+                FilterCombo("theme", "All themes", _vocab_choices(C["theme"].vocabulary)),
                 FilterCombo("made_by", "Made by anyone", _people_choices),
-                FilterCombo("rag", "Any RAG", _vocab_choices(vocab.RAG)),
+                FilterCombo("rag", "Any RAG", _vocab_choices(C["rag"].vocabulary)),
                 FilterCombo("due_within", DUE_WITHIN[0][0], DUE_WITHIN[1:]),
                 FilterCheck("overdue", "&Overdue")]
-    return [council, FilterCombo("status", "All statuses", _vocab_choices(vocab.ACTION_STATUSES)),
+    return [council, FilterCombo("status", "All statuses", _vocab_choices(A["status"].vocabulary)),
             FilterCombo("owner", "Any owner", _people_choices),
-            FilterCombo("priority", "Any priority", _vocab_choices(vocab.PRIORITIES)),
+            FilterCombo("priority", "Any priority", _vocab_choices(A["priority"].vocabulary)),
             FilterCombo("due_within", DUE_WITHIN[0][0], DUE_WITHIN[1:]),
             FilterCheck("overdue", "&Overdue"), FilterCheck("open", "O&pen only")]
 

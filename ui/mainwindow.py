@@ -14,9 +14,10 @@ from PySide6.QtWidgets import (QApplication, QListWidget, QListWidgetItem, QMain
 
 from tracker import APP_NAME, __version__, services
 from tracker.changes import EVERYTHING, announce
-from tracker.db import close_database, current_path, open_database
+from tracker.db import close_database, current_path
 from tracker.demo import load_demo
 from tracker.logs import log_file
+from tracker.opening import open_database
 from ui import dialogs, errors, exchange, reports, settings
 from ui.changes import ElsewhereWatch, notifier
 from ui.listpage import DeletedPage, ListPage

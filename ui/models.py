@@ -3,7 +3,8 @@
 Search, filters and sorting happen in SQL through the services; the model holds the rows fetched
 so far and fetches the next batch when the view scrolls (``canFetchMore``/``fetchMore``).  No
 proxy model sits over all rows.  ``data()`` uses module-level role constants (the short enum
-forms cost about 20 times as much per call).
+forms cost about 20 times as much per call).  A column showing a field takes its heading and the
+way it shows a value from the registry of fields (``tracker.records``, :func:`field_column`).
 """
 
 import datetime as dt
@@ -14,10 +15,9 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
 from PySide6.QtGui import QColor
 from peewee import ForeignKeyField
 
-from tracker import services, vocab
-from tracker.dates import format_uk_date
+from tracker import records, services, vocab
 from tracker.models import ActionItem, Council
-from tracker.services.stakeholders import GRID_QUADRANTS, quadrant
+from tracker.services.stakeholders import quadrant
 from ui.changes import notifier
 
 DISPLAY = Qt.ItemDataRole.DisplayRole
@@ -50,6 +50,21 @@ class Column:
     tint: Callable = None  # record -> QColor or None
 
 
+def field_column(field, sort=False, text=None, tint=None):
+    """A column for a field of the registry: its heading, and each value as the field shows it
+    (dd/mm/yyyy, a vocabulary's label, a linked record's name) unless ``text`` says otherwise.
+    ``sort``: the list sorts by the field (the service's sort key of the same name)."""
+    return Column(field.heading, text or _shown(field), field.name if sort else None, tint)
+
+
+def _shown(field):
+    name, show = field.name, field.show
+    if field.type != records.LINK:
+        return lambda r: show(getattr(r, name))
+    linked_id = f"{name}_id"  # an empty link is empty without asking the database
+    return lambda r: show(getattr(r, name)) if getattr(r, linked_id) is not None else ""
+
+
 def local_time(stamp):
     """A stored naive-UTC timestamp as local dd/mm/yyyy hh:mm."""
     if stamp is None:
@@ -72,7 +87,7 @@ def _action_status_tint(a):
 
 
 def _action_status_text(a):
-    text = vocab.label(vocab.ACTION_STATUSES, a.status)
+    text = records.ACTION["status"].show(a.status)
     if a.due_date and a.due_date < dt.date.today() and a.status not in vocab.ACTION_CLOSED:
         return f"{text} (overdue)"
     return text
@@ -85,49 +100,46 @@ class Kind:
         self.key, self.service, self.columns = key, service, columns
 
 
-def _owner_name(a):
-    return a.owner.name if a.owner_id else ""
-
-
 def kinds(context):
     """The listed record kinds; ``context`` gives per-refresh lookups (council names, rolled-up RAG)."""
     council = context.council_name
+    S, E, C, A = records.STAKEHOLDER, records.EVENT, records.COMMITMENT, records.ACTION
     return {
         "stakeholders": Kind("stakeholders", services.stakeholders, [
-            Column("Name", lambda s: s.name, "name"),
-            Column("Kind", lambda s: vocab.label(vocab.STAKEHOLDER_KINDS, s.kind), "kind"),
-            Column("Sector", lambda s: vocab.label(vocab.SECTORS, s.sector), "sector"),
-            Column("Role", lambda s: s.role),
-            Column("Influence", lambda s: "" if s.influence is None else str(s.influence), "influence"),
-            Column("Interest", lambda s: "" if s.interest is None else str(s.interest), "interest"),
-            Column("Grid", lambda s: GRID_QUADRANTS.get(quadrant(s.influence, s.interest), "")),
+            field_column(S["name"], sort=True),
+            field_column(S["kind"], sort=True),
+            field_column(S["sector"], sort=True),
+            field_column(S["role"]),
+            field_column(S["influence"], sort=True),
+            field_column(S["interest"], sort=True),
+            Column("Grid", lambda s: vocab.GRID_QUADRANTS.get(quadrant(s.influence, s.interest), "")),
         ]),
         "events": Kind("events", services.events, [
-            Column("Date", lambda e: format_uk_date(e.date), "date"),
-            Column("Title", lambda e: e.title, "title"),
-            Column("Kind", lambda e: vocab.label(vocab.EVENT_KINDS, e.kind), "kind"),
-            Column("Place", lambda e: e.place),
-            Column("Council", lambda e: council(e.council_id)),
+            field_column(E["date"], sort=True),
+            field_column(E["title"], sort=True),
+            field_column(E["kind"], sort=True),
+            field_column(E["place"]),
+            field_column(E["council"], text=lambda e: council(e.council_id)),  # names looked up once a batch
         ]),
         "commitments": Kind("commitments", services.commitments, [
-            Column("Title", lambda c: c.title, "title"),
-            Column("Status", lambda c: vocab.label(vocab.COMMITMENT_STATUSES, c.status), "status",
-                   lambda c: COMMITMENT_STATUS_TINT.get(c.status)),
-            Column("RAG", lambda c: vocab.label(vocab.RAG, context.rag(c)), None,
-                   lambda c: RAG_TINT.get(context.rag(c))),
-            Column("Target", lambda c: format_uk_date(c.target_date), "target_date"),
-            Column("Made by", lambda c: c.made_by.name, "made_by"),
-            Column("Made", lambda c: format_uk_date(c.date_made), "date_made"),
-            Column("Theme", lambda c: vocab.label(vocab.THEMES, c.theme), "theme"),
+            field_column(C["title"], sort=True),
+            field_column(C["status"], sort=True, tint=lambda c: COMMITMENT_STATUS_TINT.get(c.status)),
+            # The RAG rolled up from the commitment's actions, under the heading of its own RAG.
+            field_column(C["rag"], text=lambda c: C["rag"].show(context.rag(c)),
+                         tint=lambda c: RAG_TINT.get(context.rag(c))),
+            field_column(C["target_date"], sort=True),
+            field_column(C["made_by"], sort=True),
+            field_column(C["date_made"], sort=True),
+            field_column(C["theme"], sort=True),
         ]),
         "actions": Kind("actions", services.actions, [
-            Column("Ref", lambda a: a.reference, "reference"),
-            Column("Title", lambda a: a.title, "title"),
-            Column("Status", _action_status_text, "status", _action_status_tint),
-            Column("Due", lambda a: format_uk_date(a.due_date), "due_date"),
-            Column("Owner", _owner_name, "owner"),
-            Column("Priority", lambda a: vocab.label(vocab.PRIORITIES, a.priority), "priority"),
-            Column("Council", lambda a: a.council.name if a.council_id else "", "council"),
+            field_column(A["reference"], sort=True),
+            field_column(A["title"], sort=True),
+            field_column(A["status"], sort=True, text=_action_status_text, tint=_action_status_tint),
+            field_column(A["due_date"], sort=True),
+            field_column(A["owner"], sort=True),
+            field_column(A["priority"], sort=True),
+            field_column(A["council"], sort=True),
         ]),
     }
 

@@ -1,7 +1,7 @@
 """The strip above the views that tells the user something about the database as a whole.
 
 Today one thing: the database is open in another window or on another computer (the "open
-elsewhere" mark of ``tracker.filelocks.Presence``, counted by ``tracker.db.others_present``).
+elsewhere" mark of ``tracker.filelocks.Presence``, counted by ``tracker.opening.others_present``).
 Working on is safe — a save over someone else's newer change is stopped and the user asked — so
 the notice informs and never blocks.  It is checked when a database is opened and each time the
 window becomes active, and a dismissed notice comes back only when the number of others changes.
@@ -9,7 +9,7 @@ window becomes active, and a dismissed notice comes back only when the number of
 
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QToolButton
 
-from tracker.db import others_present
+from tracker.opening import others_present
 
 SHARED_TEXT = ("This database is open in another window or on another computer. You can keep working: if the "
                "same record is changed in both places, the second save is stopped and you are asked what to do.")

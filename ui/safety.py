@@ -1,5 +1,5 @@
 """Keeping data safe, in the app: the daily backup, File → Restore from backup…, erasing a person
-and the retention review.  The rules live in ``tracker.backups`` and ``tracker.services.privacy``;
+and the retention review.  The rules live in ``tracker.backups``, ``tracker.restore`` and ``tracker.services.privacy``;
 this module adds the menu entries and the dialogs (each with an ``ask()`` tests replace).
 """
 
@@ -13,6 +13,7 @@ from tracker import APP_NAME, backups, services
 from tracker.damage import damage_of
 from tracker.db import close_database, current_path
 from tracker.models import Stakeholder
+from tracker.restore import restore_backup
 from ui import errors
 from ui.changes import notifier
 from ui.worker import run_and_wait, run_in_background
@@ -203,7 +204,7 @@ def recover_at_start(target, exc):
     if chosen is None:
         return False
     try:
-        backups.restore(chosen.path, path)
+        restore_backup(chosen.path, path)
     except Exception as failure:
         errors.show_exception(None, failure)
         return False
@@ -262,7 +263,7 @@ class SafetyActions:
             return False
         with notifier().held():  # no view reads while the file is being replaced
             close_database()  # this thread's connection; the restore opens the file again on the worker
-            kind, value = run_and_wait(window, lambda progress: backups.restore(chosen.path, path),
+            kind, value = run_and_wait(window, lambda progress: restore_backup(chosen.path, path),
                                        "Restoring the backup…", cancellable=False)
         if kind != "success":
             errors.show_exception(window, value)

@@ -7,7 +7,8 @@ import sqlite3
 from pathlib import Path
 
 from tracker import services
-from tracker.db import close_database, open_database
+from tracker.db import close_database
+from tracker.opening import open_database
 from tracker.services import exchange as store
 
 COUNCILS = ("Barking and Dagenham", "Havering", "Redbridge")

@@ -4,7 +4,7 @@ import os
 
 import pytest
 
-from tracker.db import open_database
+from tracker.opening import open_database
 
 URL = os.environ.get("TRACKER_TEST_POSTGRES")
 needs_postgres = pytest.mark.skipif(not URL, reason="TRACKER_TEST_POSTGRES is not set (scripts/run-tests sets it)")

@@ -10,9 +10,11 @@ import pytest
 
 from tracker import backups, migrations, services
 from tracker.cli import main
-from tracker.db import close_database, current_path, open_database
+from tracker.db import close_database, current_path
 from tracker.errors import DatabaseError
 from tracker.models import Stakeholder
+from tracker.opening import open_database
+from tracker.restore import restore_backup
 
 
 def digest(path):
@@ -74,7 +76,7 @@ def test_restore_brings_back_the_data_and_keeps_what_was_there(demo_db, db_path)
     before = names()
     good = backups.backup_before("import")
     services.stakeholders.create(name="Added after the backup")
-    safety, erased = backups.restore(good, db_path)
+    safety, erased = restore_backup(good, db_path)
     assert names() == before and erased == 0
     assert current_path() == db_path and services.check() == []
     con = sqlite3.connect(safety)
@@ -88,7 +90,7 @@ def test_restore_erases_again_people_erased_since_the_backup(demo_db, db_path):
     person = Stakeholder.get(Stakeholder.kind == "person")
     good = backups.backup_before("import")
     services.privacy.erase(person)
-    _, erased = backups.restore(good, db_path)
+    _, erased = restore_backup(good, db_path)
     assert erased == 1
     again = Stakeholder.get_by_id(person.id)
     assert again.erased_at is not None and again.email == ""
@@ -119,7 +121,7 @@ def test_a_bad_backup_is_refused_and_the_database_untouched(db, db_path, tmp_pat
     before = digest(db_path)
     count = len(backups.list_backups(db_path))
     with pytest.raises(DatabaseError) as info:
-        backups.restore(bad, db_path)
+        restore_backup(bad, db_path)
     assert bad.name in str(info.value)
     assert digest(db_path) == before and len(backups.list_backups(db_path)) == count
 
@@ -132,7 +134,7 @@ def test_restore_over_a_damaged_database_sets_it_aside(demo_db, db_path):
     with pytest.raises(DatabaseError) as info:
         open_database(db_path)
     assert "restore it from a backup" in str(info.value)
-    safety, _ = backups.restore(good, db_path)
+    safety, _ = restore_backup(good, db_path)
     assert safety.read_bytes().startswith(b"this is not a database")
     assert names() == expected and services.check() == []
 
@@ -142,7 +144,7 @@ def test_restore_to_a_database_that_no_longer_exists(db, db_path):
     close_database()
     for suffix in ("", "-wal", "-shm"):
         Path(f"{db_path}{suffix}").unlink(missing_ok=True)
-    safety, _ = backups.restore(good, db_path)
+    safety, _ = restore_backup(good, db_path)
     assert safety is None and services.check() == []
 
 

@@ -107,7 +107,7 @@ def test_an_erasure_is_one_announcement(db, heard):
 
 def test_an_import_and_its_undo_are_one_announcement_each(tmp_path, heard):
     from tracker.exchange import export_workbook, import_workbook
-    from tracker.services import exchange as store
+    from tracker.services import imports as store
 
     with council_db(tmp_path / "hav.db", "Havering"):
         make_records(n=20)

@@ -13,9 +13,10 @@ from pathlib import Path
 import pytest
 
 from tracker.cli import main
-from tracker.db import close_database, open_database
+from tracker.db import close_database
 from tracker.errors import TrackerError
 from tracker.exchange import import_workbook
+from tracker.opening import open_database
 
 ROOT = Path(__file__).resolve().parents[2]
 CORPUS = ROOT.parent / "shared" / "corpus" / "xlsx-real"

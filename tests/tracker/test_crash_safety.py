@@ -21,8 +21,10 @@ from pathlib import Path
 import pytest
 
 from tracker import backups, migrations, services
-from tracker.db import backup_database, close_database, database, open_database
+from tracker.backups import backup_database
+from tracker.db import close_database, database
 from tracker.errors import TrackerError
+from tracker.opening import open_database
 
 pytestmark = pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL (POSIX)")
 
@@ -83,7 +85,7 @@ def unsound_backups(db):
 BACKUP_LOOP = """
     import sys
     from tracker import backups
-    from tracker.db import open_database
+    from tracker.opening import open_database
     open_database(sys.argv[1])
     print("ready", flush=True)
     while True:
@@ -128,7 +130,7 @@ def test_killed_during_backups(tmp_path):
 
 UPGRADE = """
     import sys
-    from tracker.db import open_database
+    from tracker.opening import open_database
     import tracker.migrations  # everything imported before the clock starts
     print("ready", flush=True)
     open_database(sys.argv[1])
@@ -199,7 +201,7 @@ def test_killed_during_upgrade(tmp_path):
 
 IMPORT = """
     import sys
-    from tracker.db import open_database
+    from tracker.opening import open_database
     from tracker.exchange import import_workbook
     import tracker.exchange.importer, tracker.exchange.reader, python_calamine  # loaded before the clock
     open_database(sys.argv[1])
@@ -260,7 +262,7 @@ def test_killed_during_import(tmp_path):
 
 EXPORT_LOOP = """
     import sys
-    from tracker.db import open_database
+    from tracker.opening import open_database
     from tracker.exchange import export_workbook
     import tracker.exchange.writer, openpyxl  # loaded before the clock
     open_database(sys.argv[1])

@@ -15,11 +15,13 @@ from tests.tracker.damage import damage_table
 from tests.tracker.test_robustness import run_cli
 from tracker import backups, services
 from tracker.damage import current_damage
-from tracker.db import close_database, database, open_database
+from tracker.db import close_database, database
 from tracker.sqlite_damage import SQLITE_CORRUPT, SQLITE_NOTADB, damage_code
 from tracker.demo import load_demo
 from tracker.errors import DamagedDatabaseError, DatabaseBusyError, TrackerError
 from tracker.models import AuditEntry
+from tracker.opening import open_database
+from tracker.restore import restore_backup
 
 
 def digest(path):
@@ -90,7 +92,7 @@ def test_changes_saved_before_the_damage_stay_in_the_wal_and_the_file_is_not_wri
         services.actions.page(0, 200)
     close_database()
     assert digest(path) == before and wal.stat().st_size > 0
-    kept, _ = backups.restore(backup, path)
+    kept, _ = restore_backup(backup, path)
     assert digest(kept) == before and Path(f"{kept}-wal").stat().st_size > 0
 
 
@@ -162,7 +164,7 @@ def test_a_file_found_damaged_is_not_opened_again_until_it_is_replaced(tmp_path)
     close_database()
     with pytest.raises(DamagedDatabaseError):  # refused before SQLite reads it
         open_database(path)
-    backups.restore(backup, path)
+    restore_backup(backup, path)
     assert services.stakeholders.count() == counts["stakeholders"]
     close_database()
     open_database(path)  # a new file under the same name: it opens
@@ -173,7 +175,7 @@ def test_restore_over_the_damaged_file_keeps_it_aside_byte_for_byte(tmp_path):
     path, backup, counts = demo_with_backup(tmp_path)
     damage_table(path, "action_item", "leaves")
     damaged = digest(path)
-    kept, _ = backups.restore(backup, path)
+    kept, _ = restore_backup(backup, path)
     assert kept.name.endswith("-damaged.db") and digest(kept) == damaged
     assert services.stats()["actions"] == counts["actions"] and services.check() == []
 

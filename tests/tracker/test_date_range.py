@@ -12,9 +12,10 @@ import pytest
 
 from tests.tracker.exchange_helpers import dump, make_records
 from tracker import services
-from tracker.db import close_database, open_database
+from tracker.db import close_database
 from tracker.errors import ValidationError
 from tracker.exchange import export_workbook, import_workbook
+from tracker.opening import open_database
 
 RANGE = "must be between 01/01/1990 and 31/12/2100"
 OLD_SENTINEL = dt.date(1900, 1, 15)  # what the old date box let through

@@ -12,11 +12,13 @@ import pytest
 from tests.tracker.exchange_helpers import council_db, dump, make_records, read_both_ways, snapshot, versions
 from tracker import migrations, services
 from tracker.cli import main
-from tracker.db import close_database, open_database
+from tracker.db import close_database
+from tracker.errors import TrackerError
 from tracker.exchange import export_workbook, import_workbook
-from tracker.exchange.format import SHEETS
+from tracker.exchange_format import SHEETS
 from tracker.exchange.safety import ExchangeError, FileRefused
-from tracker.services import conflicts
+from tracker.opening import open_database
+from tracker.services import conflicts, imports
 from tracker.services import exchange as store
 
 AWKWARD = "=cmd|' /C calc'!A0"
@@ -207,7 +209,7 @@ def test_an_added_records_history_shows_its_creation_by_the_import_without_a_row
         assert [(e.operation, e.user, e.council, e.source) for e in created] == [
             ("create", "officer at Redbridge", "Redbridge", "v1.xlsx (Havering)")]
         second = services.actions.get(next(a.uuid for a in services.actions.query(search="Second action")))
-        store.undo_import(first.import_id)
+        imports.undo_import(first.import_id)
     import_into(three["RED"], "Redbridge", tmp_path / "v1.xlsx")
     with council_db(three["RED"], "Redbridge"):
         services.actions.update(services.actions.get(second.uuid), status="done")
@@ -342,19 +344,19 @@ def test_undo_reverses_adds_updates_and_deletions(three, tmp_path):
     second = import_into(three["RED"], "Redbridge", tmp_path / "v2.xlsx")
     assert (second.added, second.updated) == (1, 2)
     with council_db(three["RED"], "Redbridge"):
-        store.undo_import(second.import_id)
+        imports.undo_import(second.import_id)
         assert snapshot() == before
         assert services.check() == []
-        with pytest.raises(services.exchange.TrackerError, match="already undone"):
-            store.undo_import(second.import_id)
+        with pytest.raises(TrackerError, match="already undone"):
+            imports.undo_import(second.import_id)
     again = import_into(three["RED"], "Redbridge", tmp_path / "v2.xlsx")
     assert (again.added, again.updated) == (1, 2), "an undone import can be imported again"
     with council_db(three["RED"], "Redbridge"):
         services.actions.update(services.actions.get(r["actions"][0].uuid), title="Changed since")
-        with pytest.raises(store.UndoBlocked, match="Changed since"):
-            store.undo_import(again.import_id)
-        with pytest.raises(store.UndoBlocked):
-            store.undo_import(first.import_id)
+        with pytest.raises(imports.UndoBlocked, match="Changed since"):
+            imports.undo_import(again.import_id)
+        with pytest.raises(imports.UndoBlocked):
+            imports.undo_import(first.import_id)
 
 
 def test_undo_import_cli(three, tmp_path, capsys):
@@ -626,7 +628,7 @@ def test_schema_v2_database_upgrades_to_the_latest(tmp_path, isolated_environmen
     from tracker.models import ActionItem, database
     assert migrations.schema_version(database.obj) == migrations.LATEST_VERSION == 4
     assert ActionItem.get().status == "in_progress" and ActionItem.get().version == 2
-    assert store.imports() == [] and conflicts.pending_conflicts() == []
+    assert imports.imports() == [] and conflicts.pending_conflicts() == []
     assert services.check() == []
     services.set_actor("Officer", "Havering")
     out = export_workbook(tmp_path / "after-upgrade.xlsx").path
@@ -744,8 +746,8 @@ def test_a_bulk_import_checks_every_link_once_and_turns_link_checks_back_on(thre
 
 def test_a_broken_link_found_by_the_final_check_fails_the_import_whole(db):
     count = store.database.obj.execute_sql("SELECT COUNT(*) FROM action_item").fetchone()[0]
-    with pytest.raises(services.exchange.TrackerError, match="1 broken link"):
-        with store._links_checked_at_the_end(True) as check_links, store.transaction():
+    with pytest.raises(TrackerError, match="1 broken link"):
+        with imports._links_checked_at_the_end(True) as check_links, store.transaction():
             store.database.obj.execute_sql(
                 "INSERT INTO action_item (uuid, created_at, updated_at, version, reference, title, description, "
                 "priority, status, commitment_id) VALUES ('ab', '2020-01-01', '2020-01-01', 1, 'X-A1', 't', '', "

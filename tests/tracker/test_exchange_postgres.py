@@ -9,7 +9,7 @@ from tests.tracker.postgres_helpers import needs_postgres
 from tracker import services
 from tracker.db import close_database
 from tracker.exchange import export_workbook, import_workbook
-from tracker.services import exchange as store
+from tracker.services import imports
 
 pytestmark = needs_postgres
 
@@ -32,8 +32,8 @@ def test_export_import_update_and_undo_on_postgres(tmp_path):
         action = services.actions.get(r["actions"][0].uuid)
         services.actions.update(action, status="done")  # optimistic locking on imported rows
         assert services.actions.get(action.uuid).version == 2
-        with pytest.raises(store.UndoBlocked):
-            store.undo_import(report.import_id)
+        with pytest.raises(imports.UndoBlocked):
+            imports.undo_import(report.import_id)
         services.actions.update(services.actions.get(action.uuid), status="blocked")
         wb = openpyxl.load_workbook(tmp_path / "pg.xlsx")  # a manager marks the action cancelled
         ws = wb["Actions"]
@@ -41,7 +41,7 @@ def test_export_import_update_and_undo_on_postgres(tmp_path):
         wb.save(tmp_path / "edited.xlsx")
         third = import_workbook(tmp_path / "edited.xlsx", on_conflict="take-theirs")
         assert third.conflicts == 1 and services.actions.get(action.uuid).status == "cancelled"
-        store.undo_import(third.import_id)
+        imports.undo_import(third.import_id)
         assert services.actions.get(action.uuid).status == "blocked"
         assert services.check() == []
     finally:

@@ -17,11 +17,13 @@ import textwrap
 
 import pytest
 
-from tracker import backups, filelocks, services
-from tracker.db import (announce_presence, backup_database, close_database, current_path, is_live_file,
-                        open_database, others_present)
+from tracker import filelocks, services
+from tracker.backups import backup_database
+from tracker.db import close_database, current_path, is_live_file
 from tracker.errors import DatabaseError, TrackerError
 from tracker.exchange.safety import FileRefused, check_file
+from tracker.opening import announce_presence, open_database, others_present
+from tracker.restore import restore_backup
 
 from .test_robustness import ROOT, demo_file, run_cli
 
@@ -135,7 +137,7 @@ def test_the_open_database_is_never_a_file_to_import_export_over_back_up_into_or
     with pytest.raises(DatabaseError, match="the database itself"):
         backup_database(path)
     with pytest.raises(TrackerError, match="the database itself"):
-        backups.restore(path, path)
+        restore_backup(path, path)
     assert services.stats() == before and services.check() == []
 
 
@@ -143,7 +145,7 @@ def run_app_holder(path):
     """A process that opens ``path`` as the app does (with its "open here" mark) and waits."""
     code = textwrap.dedent("""
         import sys
-        from tracker.db import announce_presence, open_database
+        from tracker.opening import announce_presence, open_database
         announce_presence(True)
         open_database(sys.argv[1])
         print("open", flush=True)

@@ -14,7 +14,7 @@ from tracker import services
 from tracker.db import database
 from tracker.errors import TrackerError
 from tracker.exchange import import_workbook
-from tracker.exchange.format import ABOUT, FORMAT_VERSION, SHEETS
+from tracker.exchange_format import ABOUT, FORMAT_VERSION, SHEETS
 from tracker.models import AuditEntry
 from tracker.spreadsheet import MAX_CELL_TEXT, text_cell
 

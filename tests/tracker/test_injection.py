@@ -80,7 +80,8 @@ def test_every_text_cell_of_the_exchange_workbook_is_text(db, tmp_path, payload)
         write(report)
         assert formula_like_text_cells(report) >= 1
     # and back, byte-identical, into a fresh database
-    from tracker.db import close_database, open_database
+    from tracker.db import close_database
+    from tracker.opening import open_database
     close_database()
     open_database(tmp_path / "other.db", create=True)
     import_workbook(out)

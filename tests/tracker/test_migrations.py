@@ -7,9 +7,10 @@ from pathlib import Path
 import pytest
 
 from tracker import migrations, services
-from tracker.db import close_database, open_database
+from tracker.db import close_database
 from tracker.errors import DatabaseError, NewerDatabaseError
 from tracker.models import ActionItem, Attendance, Commitment, Update
+from tracker.opening import open_database
 
 V1_SQL = Path(__file__).parent.parent / "data" / "schema_v1.sql"
 

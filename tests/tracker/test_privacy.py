@@ -122,7 +122,7 @@ def test_retention_setting_and_cli(demo_db, db_path, capsys):
     saved = capsys.readouterr().out
     assert main(["--db", str(db_path), "retention-review"]) == 0  # the saved setting is used
     assert capsys.readouterr().out == saved and "2 months" in saved
-    from tracker.db import open_database
+    from tracker.opening import open_database
     open_database(db_path)
     assert privacy.retention_months() == 2
     with pytest.raises(TrackerError):
@@ -133,7 +133,7 @@ def test_logs_never_hold_personal_data(tmp_path, capsys, monkeypatch, isolated_e
     """Run the CLI's paths, including failures, and look for every demo person's details in the log."""
     db = str(tmp_path / "log.db")
     assert main(["--db", db, "init", "--demo"]) == 0
-    from tracker.db import open_database
+    from tracker.opening import open_database
     open_database(db)
     people = [(s.name, s.email, s.phone) for s in Stakeholder.select().where(Stakeholder.kind == "person")]
     victim = Stakeholder.get(Stakeholder.kind == "person")
@@ -155,9 +155,9 @@ def test_logs_never_hold_personal_data(tmp_path, capsys, monkeypatch, isolated_e
 
 def test_an_erasure_travels_by_exchange_and_leaves_nothing_behind(person, db_path, tmp_path):
     """Council A erases a person; council B, which had imported them, imports A's next workbook."""
-    from tracker.db import open_database
+    from tracker.opening import open_database
     from tracker.exchange import export_workbook, import_workbook
-    from tracker.services import exchange
+    from tracker.services import imports
 
     first = tmp_path / "first.xlsx"
     export_workbook(first)
@@ -178,7 +178,7 @@ def test_an_erasure_travels_by_exchange_and_leaves_nothing_behind(person, db_pat
     assert there.erased_at is not None and there.name == privacy.ERASED_NAME and there.email == ""
     assert privacy.complete_erasures() == 0  # nothing left to do
     with contextlib.suppress(TrackerError):  # undo may be refused (the record changed since); either way
-        exchange.undo_import(report.import_id)  # it must not bring the person back
+        imports.undo_import(report.import_id)  # it must not bring the person back
     assert Stakeholder.get(Stakeholder.uuid == person.uuid).email == ""
     close_database()
     data = raw_bytes(other)

@@ -5,7 +5,8 @@ import datetime as dt
 from playhouse.test_utils import count_queries
 
 from tracker import services
-from tracker.db import close_database, database, open_database, refresh_statistics
+from tracker.db import close_database, database, refresh_statistics
+from tracker.opening import open_database
 
 
 def _plan(query):

@@ -21,9 +21,10 @@ import pytest
 
 from tracker import backups, services
 from tracker.cli import main
-from tracker.db import close_database, open_database
+from tracker.db import close_database
 from tracker.errors import DatabaseError, StaleEditError, TrackerError
 from tracker.models import Stakeholder
+from tracker.opening import open_database
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -89,7 +90,7 @@ def test_a_long_write_by_another_copy_is_reported_as_busy_not_a_traceback(tmp_pa
 COUNTER = """
     import sys
     from tracker import services
-    from tracker.db import open_database
+    from tracker.opening import open_database
     from tracker.errors import DatabaseBusyError, StaleEditError
     from tracker.models import Stakeholder
     open_database(sys.argv[1])
@@ -137,7 +138,7 @@ def test_a_stale_edit_from_another_process_is_detected(db, db_path):
     other = spawn("""
         import sys
         from tracker import services
-        from tracker.db import open_database
+        from tracker.opening import open_database
         open_database(sys.argv[1])
         services.stakeholders.update(services.stakeholders.get(sys.argv[2]), role="Changed elsewhere")
     """, db_path, person.uuid)
@@ -300,7 +301,7 @@ def test_a_full_disk_simulated_during_backup(db, db_path, monkeypatch):
     def no_space(path):
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path))
 
-    monkeypatch.setattr("tracker.db._create_private_file", no_space)
+    monkeypatch.setattr("tracker.backups.create_private_file", no_space)
     with pytest.raises(DatabaseError, match="disk is full"):
         backups.backup_before("import")
     with pytest.raises(DatabaseError, match="disk is full"):

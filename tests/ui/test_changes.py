@@ -242,7 +242,7 @@ def test_erasure_restore_and_opening_a_database_run_on_a_worker(window, monkeypa
     services.stakeholders.create(name="Made after the backup")
     before = page.model.total
     monkeypatch.setattr(safety.ChooseBackup, "ask", classmethod(lambda cls, parent, found: found[0]))
-    monkeypatch.setattr(backups, "restore", on_a_worker("restore", backups.restore))
+    monkeypatch.setattr(safety, "restore_backup", on_a_worker("restore", safety.restore_backup))
     assert window.safety.restore_backup() is True
     assert page.model.total == before - 1  # the list shows the restored database
 

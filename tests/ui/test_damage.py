@@ -12,9 +12,10 @@ from PySide6.QtWidgets import QApplication
 from tests.tracker.damage import damage_table
 from tracker import backups, services
 from tracker.damage import current_damage
-from tracker.db import close_database, current_path, open_database
+from tracker.db import close_database, current_path
 from tracker.demo import load_demo
 from tracker.errors import DamagedDatabaseError
+from tracker.opening import open_database
 from ui import app as app_module
 from ui import damage, errors, safety, settings
 from ui.mainwindow import MainWindow

@@ -53,7 +53,7 @@ def test_create_edit_delete_restore_a_stakeholder(window, qtbot):
 
     deleted = window.show_view("deleted")
     deleted.search.setText("Boxing Club")
-    qtbot.waitUntil(lambda: deleted.model.total == 1)
+    qtbot.waitUntil(lambda: deleted.model.search == "Boxing Club" and deleted.model.total == 1)
     assert deleted.model.headerData(len(deleted.model.columns) - 1, Qt.Orientation.Horizontal) == "Deleted"
     assert deleted.model.data(deleted.model.index(0, len(deleted.model.columns) - 1)).count("/") == 2
     deleted.table.setCurrentIndex(deleted.model.index(0, 0))

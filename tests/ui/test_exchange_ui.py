@@ -7,8 +7,7 @@ import pytest
 
 from tracker import services
 from tracker.exchange import export_workbook
-from tracker.services import conflicts
-from tracker.services import exchange as store
+from tracker.services import conflicts, imports
 from ui import exchange as ui_exchange
 
 
@@ -127,7 +126,7 @@ def test_import_shows_the_preview_first_and_applies_only_when_confirmed(qtbot, w
     wait(qtbot, window)  # the import itself, started after the preview was confirmed
     assert services.actions.get(uuid).status == new.lower()
     assert services.actions.page(0, 5, search="Book the hall")
-    assert store.imports()[0].added == 1
+    assert imports.imports()[0].added == 1
     # Edit > Undo import puts it back
     window.actions["undo_import"].trigger()
     wait(qtbot, window)
@@ -148,7 +147,7 @@ def test_refused_file_shows_its_problems_and_changes_nothing(qtbot, window, aske
     [(_, report)] = [s for s in asked["seen"] if s[0] == "preview"]
     assert report.refused and "sheet Actions, row 2, column Due date" in report.details[0].message
     assert window.sharing.last_operation.result is report, "no import was started after a refusal"
-    assert store.imports() == []
+    assert imports.imports() == []
 
 
 def test_conflicts_are_reviewed_side_by_side(qtbot, window, asked, tmp_path):

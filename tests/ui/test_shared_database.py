@@ -25,7 +25,7 @@ def change_elsewhere(db, uuid, role):
     code = textwrap.dedent("""
         import sys
         from tracker import services
-        from tracker.db import open_database
+        from tracker.opening import open_database
         from tracker.models import Stakeholder
         open_database(sys.argv[1])
         services.stakeholders.update(Stakeholder.get(Stakeholder.uuid == sys.argv[2]), role=sys.argv[3])

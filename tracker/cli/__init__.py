@@ -1,17 +1,17 @@
 """The ``tracker`` command: one entry, one sub-command per capability.
 
-Each module in ``COMMAND_MODULES`` adds its sub-commands with ``register(subparsers)``; a
+Each module in ``COMMAND_MODULES`` adds its sub-commands with ``register(subparsers, common)``; a
 sub-command sets ``func`` (called with the parsed arguments, returns the exit status) and
 ``db_mode``: ``"create"`` (make the database if missing), ``"open"`` (must exist; upgraded if
 old), ``"as-is"`` (must exist; never changed before the command runs) or ``None``.
 
 Errors a person can act on print one line to stderr and exit 1; bad arguments exit 2; an
 unexpected failure prints one line, writes the details to the log file and exits 70.
-Never a traceback.
+Never a traceback.  The exit statuses and the type of a date argument are in ``tracker.cli.common``,
+which the sub-command modules import instead of this module.
 """
 
 import argparse
-import importlib
 import logging
 import os
 import sys
@@ -19,18 +19,16 @@ import sys
 import peewee
 
 from tracker import __version__
-from tracker.db import close_database, default_target, open_database, translate_operational_error
+from tracker.cli import core, exchange, reports, safety
+from tracker.cli.common import EXIT_CANCELLED, EXIT_ERROR, EXIT_INTERNAL, EXIT_USAGE
 from tracker.cli.safety import damage_advice
+from tracker.db import close_database, translate_operational_error
 from tracker.errors import DamagedDatabaseError, TrackerError
 from tracker.logs import log_file, setup_logging
+from tracker.opening import default_target, open_database
 from tracker.paths import default_database_path, ensure_private_dir
 
-COMMAND_MODULES = ["tracker.cli.core", "tracker.cli.exchange", "tracker.cli.safety", "tracker.cli.reports"]
-
-EXIT_ERROR = 1
-EXIT_USAGE = 2
-EXIT_INTERNAL = 70
-EXIT_CANCELLED = 130
+COMMAND_MODULES = (core, exchange, safety, reports)
 
 log = logging.getLogger("tracker.cli")
 
@@ -54,8 +52,8 @@ def build_parser():
     sub.required = True
     common = CommandParser(add_help=False)
     common.add_argument("--db", metavar="PATH", default=argparse.SUPPRESS, help=db_help)
-    for name in COMMAND_MODULES:
-        importlib.import_module(name).register(sub, common)
+    for module in COMMAND_MODULES:
+        module.register(sub, common)
     return parser
 
 
@@ -96,13 +94,3 @@ def main(argv=None):
         return EXIT_INTERNAL
     finally:
         close_database()
-
-
-def parse_date_arg(text):
-    """argparse type for dates typed by a person: day first or ISO, as tracker.dates reads them."""
-    from tracker.dates import parse_uk_date
-
-    try:
-        return parse_uk_date(text)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(str(exc)) from exc

@@ -3,7 +3,9 @@
 import json
 
 from tracker import migrations, services
-from tracker.db import backup_database, database, describe
+from tracker.backups import backup_database
+from tracker.db import database, describe
+from tracker.demo import load_demo
 
 
 def register(sub, common):
@@ -29,8 +31,6 @@ def cmd_init(args):
     version = migrations.schema_version(database.obj)
     print(f"Database ready: {describe(args.target)} (schema version {version}).")
     if args.demo:
-        from tracker.demo import load_demo
-
         added = load_demo()
         print(f"Demo data: {added} records added." if added else "Demo data: already loaded, nothing added.")
     return 0

@@ -3,7 +3,10 @@
 import json
 import sys
 
-from tracker.cli import EXIT_ERROR, parse_date_arg
+from tracker.cli.common import EXIT_ERROR, parse_date_arg
+from tracker.exchange import export_workbook, import_workbook
+from tracker.exchange.safety import ExchangeError
+from tracker.services import conflicts, imports
 
 
 def register(sub, common):
@@ -39,17 +42,12 @@ def register(sub, common):
 
 
 def cmd_export(args):
-    from tracker.exchange import export_workbook
-
     result = export_workbook(args.out, personal_data=not args.no_personal_data, since=args.since)
     print(result.summary())
     return 0
 
 
 def cmd_import(args):
-    from tracker.exchange import import_workbook
-    from tracker.exchange.safety import ExchangeError
-
     try:
         report = import_workbook(args.file, dry_run=args.dry_run, on_conflict=args.on_conflict)
     except ExchangeError as exc:
@@ -78,17 +76,13 @@ def _print_report(report):
 
 
 def cmd_undo(args):
-    from tracker.services import exchange
-
-    run = exchange.undo_import(args.import_id)
+    run = imports.undo_import(args.import_id)
     print(f"Import {run.id} ({run.file_name}) was undone.")
     return 0
 
 
 def cmd_imports(args):
-    from tracker.services import conflicts, exchange
-
-    for run in exchange.imports():
+    for run in imports.imports():
         state = f"undone {run.undone_at:%d/%m/%Y %H:%M}" if run.undone_at else "applied"
         print(f"{run.id:>5}  {run.at:%d/%m/%Y %H:%M}  {run.file_name}  from {run.from_council or '?'}: "
               f"{run.added} added, {run.updated} updated, {run.conflicts} conflicts ({state})")

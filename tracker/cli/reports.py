@@ -5,9 +5,14 @@ and the command produce the same rows.  A name that matches nothing is one line 
 would have been valid.
 """
 
-from tracker import reports, services, vocab
-from tracker.cli import parse_date_arg
+from tracker import records, reports, services
+from tracker.cli.common import parse_date_arg
 from tracker.errors import NotFoundError, TrackerError
+
+# The fields the options filter on: their vocabularies are what the options accept.
+ACTION_STATUS = records.ACTION["status"]
+COMMITMENT_STATUS = records.COMMITMENT["status"]
+THEME = records.COMMITMENT["theme"]
 
 
 def register(sub, common):
@@ -18,7 +23,7 @@ def register(sub, common):
     p.add_argument("--council", metavar="NAME", help="council name or code, e.g. Havering or HAV")
     p.add_argument("--owner", metavar="NAME_OR_ID", help="the owner's name, ID or UUID")
     p.add_argument("--status", action="append", metavar="STATUS",
-                   help=f"one of: {', '.join(vocab.ACTION_STATUSES.values())} (repeatable)")
+                   help=f"one of: {_labels(ACTION_STATUS)} (repeatable)")
     p.add_argument("--overdue", action="store_true", help="only actions past their due date and not done")
     p.add_argument("--due-before", type=parse_date_arg, metavar="DATE", help="due on or before (dd/mm/yyyy)")
     p.add_argument("--due-after", type=parse_date_arg, metavar="DATE", help="due on or after (dd/mm/yyyy)")
@@ -31,17 +36,24 @@ def register(sub, common):
     p.add_argument("out", metavar="OUT.xlsx", help="the workbook to write (replaced if it exists)")
     p.add_argument("--council", metavar="NAME", help="council name or code")
     p.add_argument("--status", action="append", metavar="STATUS",
-                   help=f"one of: {', '.join(vocab.COMMITMENT_STATUSES.values())} (repeatable)")
-    p.add_argument("--theme", metavar="THEME", help=f"one of: {', '.join(vocab.THEMES.values())}")
+                   help=f"one of: {_labels(COMMITMENT_STATUS)} (repeatable)")
+    p.add_argument("--theme", metavar="THEME", help=f"one of: {_labels(THEME)}")
     p.add_argument("--made-by", metavar="NAME_OR_ID", help="the partner or person who made it: name, ID or UUID")
     p.add_argument("--event", metavar="TITLE_OR_ID", help="the event it was made at: title, ID or UUID")
     p.set_defaults(func=cmd_commitments, db_mode="open")
 
 
-def _choice(vocabulary, text, what):
-    code = vocab.parse(vocabulary, text)
+def _labels(field):
+    return ", ".join(field.vocabulary.values())
+
+
+def _choice(field, text, what):
+    try:
+        code = field.parse(text)
+    except records.FieldError:
+        code = None
     if code is None:
-        raise TrackerError(f"{text!r} is not {what}. Valid: {', '.join(vocabulary.values())}.")
+        raise TrackerError(f"{text!r} is not {what}. Valid: {_labels(field)}.")
     return code
 
 
@@ -84,7 +96,7 @@ def action_filters(args):
         owners = services.stakeholders.find_by_name(args.owner) or services.actions.owners()
         filters["owner"] = _one_named(services.stakeholders, args.owner, "stakeholder", owners)
     if args.status:
-        filters["status"] = [_choice(vocab.ACTION_STATUSES, s, "an action status") for s in args.status]
+        filters["status"] = [_choice(ACTION_STATUS, s, "an action status") for s in args.status]
     if args.overdue:
         filters["overdue"] = True
     if args.due_before:
@@ -106,9 +118,9 @@ def commitment_filters(args):
     if args.council:
         filters["council"] = services.councils.find(args.council)
     if args.status:
-        filters["status"] = [_choice(vocab.COMMITMENT_STATUSES, s, "a commitment status") for s in args.status]
+        filters["status"] = [_choice(COMMITMENT_STATUS, s, "a commitment status") for s in args.status]
     if args.theme:
-        filters["theme"] = _choice(vocab.THEMES, args.theme, "a theme")
+        filters["theme"] = _choice(THEME, args.theme, "a theme")
     if args.made_by:
         makers = services.stakeholders.find_by_name(args.made_by) or services.commitments.makers()
         filters["made_by"] = _one_named(services.stakeholders, args.made_by, "stakeholder", makers)

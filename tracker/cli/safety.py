@@ -1,13 +1,16 @@
 """Sub-commands that keep data safe: backups, restore, erasing a person, the retention review;
 and the one line a command prints when it meets a damaged database (:func:`damage_advice`)."""
 
+import argparse
 import shlex
 from pathlib import Path
 
 from tracker import backups, services
-from tracker.db import current_path, default_target, describe
+from tracker.db import current_path, describe
 from tracker.errors import TrackerError
+from tracker.opening import default_target
 from tracker.paths import default_database_path, ensure_private_dir
+from tracker.restore import restore_backup
 
 
 def register(sub, common):
@@ -37,8 +40,6 @@ def register(sub, common):
 
 
 def _months(text):
-    import argparse
-
     try:
         value = int(text)
     except ValueError:
@@ -89,7 +90,7 @@ def cmd_backups(args):
 def cmd_restore(args):
     db_file = _db_file(args)
     source = backups.find_backup(args.backup, db_file)
-    safety, erased = backups.restore(source, db_file)
+    safety, erased = restore_backup(source, db_file)
     if safety is not None:
         print(f"The database as it was is kept in {safety}.")
     print(f"Restored {describe(current_path())} from {source.name}.")

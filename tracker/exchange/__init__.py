@@ -2,9 +2,10 @@
 
 ``export_workbook`` writes one; ``import_workbook`` reads one back, merging by record ID;
 ``tracker.services.exchange`` holds the database side (imports log, undo, held conflicts).  The
-layout is in ``format``; every file is checked by ``safety.check_file`` before a parser sees it.
-The functions are imported lazily so that importing ``tracker.exchange.format`` (which the
-services use) never loads a spreadsheet library.
+layout is in ``tracker.exchange_format`` (below the services, which store what it carries); every
+file is checked by ``safety.check_file`` before a parser sees it.  The functions are imported
+lazily so that importing this package, or its reader, merge, safety or rowcheck modules, loads no
+spreadsheet library (the writer imports openpyxl).
 """
 
 from tracker.bulk import gc_paused

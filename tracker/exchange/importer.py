@@ -1,15 +1,15 @@
 """Importing an exchange workbook: match every row by ID, decide what it means, apply all or nothing.
 
 For each row: an unknown ID is a new record (keeping the file's ID; its Row check, the state the
-exporting council had, becomes its base); a row without an ID, added by hand, is new too, with an
-ID derived from its content so that importing the same file again finds it instead of adding it
-twice.  A known ID is merged with this database's record by ``tracker.exchange.merge`` (the
-three-way merge against the record's base; a row edited in a spreadsheet after export is a change
-made here).
+exporting council had, becomes its base, and the states its Based on names its seen list); a row
+without an ID, added by hand, is new too, with an ID derived from its content so that importing the
+same file again finds it instead of adding it twice.  A known ID is merged with this database's
+record by ``tracker.exchange.merge`` (the three-way merge against the record's base and the states
+the row says it replaces; a row edited in a spreadsheet after export is a change made here).
 
 Any problem in any row refuses the whole file and changes nothing; every problem is reported
 with sheet, row, column and reason.  The plan is applied in one transaction by
-``tracker.services.exchange.apply_import``.
+``tracker.services.imports.apply_import``.
 """
 
 import datetime as dt
@@ -20,14 +20,15 @@ from itertools import repeat
 from pathlib import Path
 
 from tracker.backups import backup_before
-from tracker.exchange.format import PERSONAL_FIELDS, SHEETS
+from tracker.exchange.ancestry import adopted
+from tracker.exchange_format import PERSONAL_FIELDS, SHEETS
 from tracker.exchange.merge import Detail, merge_row
 from tracker.exchange.merge import dashed as _dashed
 from tracker.exchange.merge import name as _name
 from tracker.exchange.reader import Problem, read_workbook
 from tracker.exchange.rowcheck import is_edited
 from tracker.services import exchange as store
-from tracker.services import privacy
+from tracker.services import imports, privacy
 from tracker.services.actions import REFERENCE_RE
 from tracker.services.audit import import_source
 from tracker.services.base import home_council
@@ -142,7 +143,7 @@ def import_workbook(path, dry_run=False, on_conflict="ask", progress=None):
     }
     if report.added or report.updated or plan.held or plan.sync or any(plan.updates.values()):
         backup_before("import")  # raises (and nothing is imported) when no backup can be written
-        report.import_id = store.apply_import(state, plan, run, source)
+        report.import_id = imports.apply_import(state, plan, run, source)
         if report.import_id is not None:
             privacy.complete_erasures(source=source)  # tombstones from the file erase here too
     report.applied = True
@@ -170,7 +171,7 @@ def _plan(book, state, on_conflict, report):
                 key = repr((sheet.table, list(row.values)))
                 occurrences[key] = occurrences.get(key, 0) + 1
                 row.hex = uuidlib.uuid5(HAND_ROW_NAMESPACE, f"{key}#{occurrences[key]}").hex
-                row.check = None  # a check copied with the row names another record's state
+                row.check = row.based_on = None  # copied with the row, they name another record's states
             other = seen_ids.get(row.hex)
             if other is not None:
                 plan.problems.append(Problem(sheet.name, row.number, "ID", f"this ID is also used on sheet "
@@ -219,7 +220,8 @@ def _plan(book, state, on_conflict, report):
                 creates.append(store.Create(row.hex, theirs, row.version or 1, row.created_at,
                                             row.origin or home, ref))
                 digest = content_hash(t, theirs)  # its base: the state exported, when it was edited since
-                plan.sync[row.hex] = (row.check if is_edited(row.check, t, row.values, digest) else digest, "")
+                base = row.check if is_edited(row.check, t, row.values, digest) else digest
+                plan.sync[row.hex] = (base, adopted(row.based_on, base))
                 report.added += 1
                 report.details.append(AddedDetail(sheet, row.number, row.hex, theirs))
                 continue
@@ -246,7 +248,8 @@ def _add_all(table, sheet, rows, references, home, plan, report, creates):
                    [row.created_at for row in rows], [row.origin or home for row in rows], refs)
     hashes = map(partial(store.content_hash, table), values)  # a row edited since: the state exported
     bases = [row.check if is_edited(row.check, table, v, h) else h for row, v, h in zip(rows, values, hashes)]
-    plan.sync.update(zip(hexes, zip(bases, repeat(""))))
+    seen = map(adopted, [row.based_on for row in rows], bases) if any(row.based_on for row in rows) else repeat("")
+    plan.sync.update(zip(hexes, zip(bases, seen)))
     report.added += len(rows)
     report.details += map(AddedDetail, repeat(sheet), [row.number for row in rows], hexes, values)
     return True

@@ -6,6 +6,11 @@ column's converter turns a cell into the stored form used by ``tracker.services.
 text stays byte-identical (never stripped, never evaluated), codes are parsed from labels or
 codes, dates from real date cells or UK text dates (an ambiguous or impossible text date is an
 error, never a swap), numbers that Excel or LibreOffice turned into floats back into ints.
+
+Longer than most modules (about 540 lines) because a sheet is read two ways, a column at a time (the
+usual, fast path) and row by row (which names each problem's row and column), from the same
+converters, and the two must give the same rows (``tests/tracker/exchange_helpers.read_both_ways``);
+kept in one file, a change to one path is seen beside the other.
 """
 
 import datetime as dt
@@ -16,7 +21,8 @@ from itertools import repeat
 
 from tracker import vocab
 from tracker.dates import check_range, parse_uk_date
-from tracker.exchange.format import ABOUT, FORMAT_VERSION, SHEETS
+from tracker.exchange.ancestry import read_based_on, read_based_on_column
+from tracker.exchange_format import ABOUT, FORMAT_VERSION, SHEETS
 from tracker.exchange.rowcheck import read_check, read_checks
 from tracker.exchange.safety import ExchangeError, open_checked, sha256
 
@@ -58,6 +64,7 @@ class Row:
     reference: str = ""
     target_type: str = None  # Updates: the table the Record ID should be in, when given
     check: str = None  # the Row check: the content hash of the row as exported (None: no check)
+    based_on: str = None  # Based on: the hashes of the states the exported one replaces (None: none given)
 
 
 @dataclass
@@ -305,7 +312,7 @@ def _read_sheet(sheet, cells, councils, problems):
             problems.append(Problem(sheet.name, 1, _text(cells[0][i]), "this column header appears twice"))
         positions[h] = i
     optional = {"name", "origin", "created", "changed", "reference", "target_type", "deleted", "erased", "version",
-                "check"}
+                "check", "ancestry"}
     index = {}
     for col in sheet.columns:
         key = _header_key(col.header)
@@ -323,7 +330,7 @@ def _read_sheet(sheet, cells, councils, problems):
     fast = _fast_row(content)
     get = {k: index.get(h) for k, h in (("id", "ID"), ("version", "Version"), ("created", "Created at"),
                                         ("origin", "Origin council"), ("reference", "Reference"),
-                                        ("type", "Record type"), ("check", "Row check"))}
+                                        ("type", "Record type"), ("check", "Row check"), ("based_on", "Based on"))}
     type_codes = {lab.casefold(): t for t, lab in (sheet.column("target_type").vocab.items()
                                                    if sheet.name == "Updates" else ())}
     width = len(header)
@@ -382,6 +389,8 @@ def _read_sheet(sheet, cells, councils, problems):
             row.target_type = t
         if get["check"] is not None:
             row.check = read_check(raw[get["check"]])
+        if get["based_on"] is not None:
+            row.based_on = read_based_on(raw[get["based_on"]])
         rows.append(row)
     return rows
 
@@ -462,8 +471,9 @@ def _read_columns(sheet, body, content, get, councils, type_codes):
                if get["origin"] is not None else none)
     references = _reference_column(columns[get["reference"]]) if get["reference"] is not None else repeat("")
     checks = read_checks(columns[get["check"]]) if get["check"] is not None else none
+    based_on = read_based_on_column(columns[get["based_on"]]) if get["based_on"] is not None else none
     return list(map(Row, repeat(sheet), numbers, hexes, versions, map(list, zip(*converted)), created, origins,
-                    references, targets if targets is not None else none, checks))
+                    references, targets if targets is not None else none, checks, based_on))
 
 
 def _created_column(values):

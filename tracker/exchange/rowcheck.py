@@ -22,7 +22,7 @@ edited from a state no database has, so nothing is taken silently on its strengt
 import hashlib
 import re
 
-from tracker.exchange.format import PERSONAL_FIELDS
+from tracker.exchange_format import PERSONAL_FIELDS
 from tracker.services.exchange import content_hash
 
 CHECK = re.compile(r"[0-9a-f]{24}")

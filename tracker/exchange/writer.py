@@ -5,7 +5,8 @@ from a :class:`tracker.sheet_stream.CellSlot` per column (a string cell, OOXML-e
 quote-prefixed when it looks like a formula, as ``tracker.spreadsheet.text_cell`` makes it; dates
 are real date cells), whose type and style index are worked out once rather than for every cell.
 Each row ends with its Row check (``tracker.exchange.rowcheck``): the content hash of what it holds,
-which for a full row is the hash the export then keeps as the record's base, computed once for both.
+which for a full row is the hash the export then keeps as the record's base, computed once for both;
+and its Based on (``tracker.exchange.ancestry``): the earlier states that content replaces.
 The file is saved beside the target and renamed into place.
 """
 
@@ -24,7 +25,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from tracker import __version__
-from tracker.exchange.format import ABOUT, COUNCIL_SEPARATOR, FORMAT_VERSION, PERSONAL_FIELDS, SHEETS, UPDATE_TARGETS
+from tracker.exchange.ancestry import based_on
+from tracker.exchange_format import ABOUT, COUNCIL_SEPARATOR, FORMAT_VERSION, PERSONAL_FIELDS, SHEETS, UPDATE_TARGETS
 from tracker.exchange.rowcheck import has_cr, personal_positions, written_check
 from tracker.services import exchange as store
 from tracker.services.actor import current_actor
@@ -203,7 +205,7 @@ def _prepare(ws, sheet, count, state):
 
 def _quiet(col):
     """ID and bookkeeping columns, shown in grey (visible, so a re-save keeps them)."""
-    return col.kind in ("id", "version", "created", "changed", "origin", "check", "link")
+    return col.kind in ("id", "version", "created", "changed", "origin", "check", "ancestry", "link")
 
 
 def _header_cell(ws, col, styles):
@@ -263,6 +265,18 @@ def _cell_writer(ws, col, sheet, state, names, styles, checks):
             digest = checks[h] = content_hash(table, r.values)
             return text(written_check(table, r.values) if has_cr(r.values) else digest)
         return check_cell
+    if kind == "ancestry":
+        text, sync = CellSlot(ws).text, state.sync
+        erased_at = next((k for k, c in enumerate(sheet.content) if c.kind == "erased"), None)
+
+        def based_on_cell(h, r, redact=False):
+            # Not for a row without contact details, nor an erased person: earlier states' hashes cover
+            # them, and a recipient could test guesses against them (see tracker.exchange.ancestry).
+            if redact or h not in sync or (erased_at is not None and r.values[erased_at]):
+                return None
+            hashes = based_on(sync[h], checks[h])  # checks[h]: set by the Row check, the column before
+            return text(hashes) if hashes else None
+        return based_on_cell
     if kind == "origin":
         cn = state.councils.names
         return _text_writer(ws, None, lambda h, r: cn.get(r.origin, "") if r.origin else "")
@@ -354,8 +368,8 @@ def _about(wb, result, state):
         *((f"{name} rows", n) for name, n in result.counts.items()),
         ("", ""),
         ("How to use", "Edit the records in the other sheets and send the file back. Leave the grey ID, "
-                       "Version, date and Row check columns alone: they are how records are matched and how "
-                       "your edits are told from the exporting council's records. New rows need no ID. "
+                       "Version, date, Row check and Based on columns alone: they are how records are matched and "
+                       "how your edits are told from the exporting council's records. New rows need no ID. "
                        "To delete a record, put a date in its Deleted at column."),
     ]
     for key, value in rows:

@@ -3,18 +3,20 @@
 No spreadsheet code here: the Excel writer (:mod:`tracker.reports.xlsx`) and the app's printed
 version both lay out the same :class:`Report`, so paper, PDF and workbook always agree.
 Rows come from ``services.*.report_rows`` with the very filter dict a list view uses, so a
-report shows what the list shows.
+report shows what the list shows.  A column showing a field is headed, formatted and worded as the
+registry of fields says (``tracker.records``; :meth:`Column.of`); the others say what they are.
 """
 
 import datetime as dt
 from dataclasses import dataclass, field
 
-from tracker import services, vocab
+from tracker import records, services, vocab
 from tracker.dates import format_uk_date
 from tracker.services.actions import action_rag, days_overdue
 
 ACTION_LOG = "Action log"
 REGISTER = "Commitment register"
+_A, _C, _S = records.ACTION, records.COMMITMENT, records.STAKEHOLDER  # the fields the reports show
 
 
 @dataclass
@@ -24,6 +26,12 @@ class Column:
     width: float  # in characters, as spreadsheets measure
     kind: str = "text"  # text, wrap, date, number, rag
     highlight: str = ""  # "overdue": highlighted on overdue rows; "positive": when above 0
+
+    @classmethod
+    def of(cls, field, width, wrap=False, highlight="", key=None):
+        """A column showing a registry field: its title as the heading, a date column for a date."""
+        kind = "date" if field.type == records.DATE else "wrap" if wrap else "text"
+        return cls(field.title, key or field.name, width, kind, highlight)
 
 
 @dataclass
@@ -118,9 +126,9 @@ def _name_of(value, service=None):
         return f"#{value}"
 
 
-def _labels(vocabulary, codes):
+def _labels(field, codes):
     codes = [codes] if isinstance(codes, str) else list(codes)
-    return ", ".join(vocab.label(vocabulary, c) for c in codes)
+    return ", ".join(field.show(c) for c in codes)
 
 
 def describe_filters(kind, filters, search=""):
@@ -133,22 +141,22 @@ def describe_filters(kind, filters, search=""):
         if f.get("owner"):
             parts.append(f"owner {_name_of(f['owner'], services.stakeholders)}")
         if f.get("status"):
-            parts.append(f"status {_labels(vocab.ACTION_STATUSES, f['status'])}")
+            parts.append(f"status {_labels(_A['status'], f['status'])}")
         if f.get("priority"):
-            parts.append(f"priority {vocab.label(vocab.PRIORITIES, f['priority'])}")
+            parts.append(f"priority {_A['priority'].show(f['priority'])}")
         if f.get("commitment"):
             parts.append(f"serving the commitment \u201c{_name_of(f['commitment'], services.commitments)}\u201d")
     else:
         if f.get("status"):
-            parts.append(f"status {_labels(vocab.COMMITMENT_STATUSES, f['status'])}")
+            parts.append(f"status {_labels(_C['status'], f['status'])}")
         if f.get("theme"):
-            parts.append(f"theme {vocab.label(vocab.THEMES, f['theme'])}")
+            parts.append(f"theme {_C['theme'].show(f['theme'])}")
         if f.get("made_by"):
             parts.append(f"made by {_name_of(f['made_by'], services.stakeholders)}")
         if f.get("event"):
             parts.append(f"made at {_name_of(f['event'], services.events)}")
         if f.get("rag"):
-            parts.append(f"RAG {vocab.label(vocab.RAG, f['rag'])}")
+            parts.append(f"RAG {_C['rag'].show(f['rag'])}")
     if f.get("open"):
         parts.append("outstanding only")
     if f.get("overdue"):
@@ -175,19 +183,19 @@ def _generated_by():
 # ---- the action log ----------------------------------------------------------------------------
 
 ACTION_COLUMNS = [
-    Column("Reference", "reference", 10.5),
-    Column("Action", "title", 30, "wrap"),
+    Column.of(_A["reference"], 10.5),
+    Column("Action", "title", 30, "wrap"),  # the log's word for an action's title
     Column("Commitment it serves", "commitment", 24, "wrap"),
-    Column("Owner", "owner", 16, "wrap"),
-    Column("Organisation", "organisation", 18, "wrap"),
-    Column("Council", "council", 13, "wrap"),
-    Column("Due date", "due_date", 10.5, "date", "overdue"),
-    Column("Status", "status", 10.5),
-    Column("RAG", "rag", 5, "rag"),
+    Column.of(_A["owner"], 16, wrap=True),
+    Column.of(_S["organisation"], 18, wrap=True),  # the owner's
+    Column.of(_A["council"], 13, wrap=True),
+    Column.of(_A["due_date"], 10.5, highlight="overdue"),
+    Column.of(_A["status"], 10.5),
+    Column("RAG", "rag", 5, "rag"),  # worked out from the due date and status (action_rag)
     Column("Days overdue", "days_overdue", 8.5, "number", "overdue"),
     Column("Update date", "update_date", 10.5, "date"),
     Column("Latest update", "update_text", 32, "wrap"),
-    Column("Priority", "priority", 8.5),
+    Column.of(_A["priority"], 8.5),
 ]
 RAG_NOTE = ("RAG: R red = blocked or overdue; A amber = outstanding; G green = done. "
             "Days overdue count from the due date to today.")
@@ -202,13 +210,13 @@ def action_log(filters=None, search="", sort="due_date", progress=None, today=No
     filters = dict(filters or {})
     latest = services.updates.latest_for_actions(services.actions.ids_matching(search, filters))
     rows = []
-    statuses, priorities = vocab.ACTION_STATUSES, vocab.PRIORITIES
+    show_status, show_priority = _A["status"].show, _A["priority"].show
     for n, a in enumerate(services.actions.report_rows(search, filters, sort=sort)):
         update = latest.get(a["id"])
         status = a["status"]
         overdue = days_overdue(a["due_date"], status, today)
-        a["status_code"], a["status"] = status, statuses.get(status, status)
-        a["priority"] = priorities.get(a["priority"], a["priority"])
+        a["status_code"], a["status"] = status, show_status(status)
+        a["priority"] = show_priority(a["priority"])
         a["rag"] = action_rag(a["due_date"], status, today)
         a["days_overdue"], a["overdue"] = overdue or None, bool(overdue)
         a["update_date"], a["update_text"] = (update.date, update.text) if update else (None, None)
@@ -220,8 +228,8 @@ def action_log(filters=None, search="", sort="due_date", progress=None, today=No
         title=ACTION_LOG, what="actions", filters_text=describe_filters("actions", filters, search),
         generated_at=dt.datetime.now().replace(second=0, microsecond=0), generated_by=_generated_by(),
         columns=ACTION_COLUMNS, rows=rows,
-        summaries=[("By council", summarise(rows, "Council", lambda r: r["council"], vocab.ACTION_STATUSES)),
-                   ("By owner", summarise(rows, "Owner", _owner_label, vocab.ACTION_STATUSES))],
+        summaries=[("By council", summarise(rows, "Council", lambda r: r["council"], _A["status"].vocabulary)),
+                   ("By owner", summarise(rows, "Owner", _owner_label, _A["status"].vocabulary))],
         notes=f"{_count(len(rows), 'action')}, {overdue} overdue. {RAG_NOTE}",
     )
 
@@ -241,14 +249,14 @@ def _count(n, noun):
 REGISTER_COLUMNS = [
     Column("Partner", "partner", 22, "wrap"),
     Column("Person", "person", 14, "wrap"),
-    Column("Commitment", "title", 36, "wrap"),
-    Column("Made at (event)", "event", 20, "wrap"),
-    Column("Date made", "date_made", 10.5, "date"),
-    Column("Theme", "theme", 13, "wrap"),
-    Column("Councils", "councils", 16, "wrap"),
-    Column("Target date", "target_date", 10.5, "date", "overdue"),
-    Column("Status", "status", 10.5),
-    Column("RAG", "rag", 5, "rag"),
+    Column("Commitment", "title", 36, "wrap"),  # the register's word for a commitment's title
+    Column.of(_C["made_at"], 20, wrap=True, key="event"),
+    Column.of(_C["date_made"], 10.5),
+    Column.of(_C["theme"], 13, wrap=True),
+    Column.of(_C["councils"], 16, wrap=True),
+    Column.of(_C["target_date"], 10.5, highlight="overdue"),
+    Column.of(_C["status"], 10.5),
+    Column("RAG", "rag", 5, "rag"),  # rolled up from the actions (services.commitments.rolled_up_rags)
     Column("Actions open", "open", 7, "number"),
     Column("Actions done", "done", 7, "number"),
     Column("Actions overdue", "overdue_actions", 8, "number", "positive"),
@@ -279,8 +287,8 @@ def commitment_register(filters=None, search="", progress=None, today=None):
             **c,
             "person": c["made_by"] if c["made_by_kind"] == "person" else None,
             "status_code": c["status"],
-            "status": vocab.label(vocab.COMMITMENT_STATUSES, c["status"]),
-            "theme": vocab.label(vocab.THEMES, c["theme"]),
+            "status": _C["status"].show(c["status"]),
+            "theme": _C["theme"].show(c["theme"]),
             "councils": ", ".join(councils.get(c["id"], [])) or None,
             "rag": rags.get(c["id"], c["rag"]),
             "open": n_open, "done": n_done, "overdue_actions": n_overdue,
@@ -296,7 +304,7 @@ def commitment_register(filters=None, search="", progress=None, today=None):
         title=REGISTER, what="commitments", filters_text=describe_filters("commitments", filters, search),
         generated_at=dt.datetime.now().replace(second=0, microsecond=0), generated_by=_generated_by(),
         columns=REGISTER_COLUMNS, rows=rows,
-        summaries=[("By partner", summarise(rows, "Partner", lambda r: r["partner"], vocab.COMMITMENT_STATUSES)),
-                   ("By theme", summarise(rows, "Theme", lambda r: r["theme"], vocab.COMMITMENT_STATUSES))],
+        summaries=[("By partner", summarise(rows, "Partner", lambda r: r["partner"], _C["status"].vocabulary)),
+                   ("By theme", summarise(rows, "Theme", lambda r: r["theme"], _C["status"].vocabulary))],
         notes=f"{_count(len(rows), 'commitment')}, {late} past target date. {REGISTER_NOTE}",
     )

@@ -1,22 +1,20 @@
 """Action items: concrete tasks with an owner, a due date and a status."""
 
 import datetime as dt
-import re
 
 from peewee import JOIN, fn
 
-from tracker import vocab
+from tracker import records, vocab
 from tracker.models import ActionItem, Commitment, Council, Stakeholder
-from tracker.services.base import RecordService, check_choice, home_council
+from tracker.records import references
+from tracker.services.base import RecordService, home_council
 
-REFERENCE_RE = re.compile(r"^(?P<prefix>[A-Z]+-A)(?P<number>\d+)$")
+REFERENCE_RE = references.PATTERN  # tracker.exchange.importer still imports it from here
 
 
 class ActionService(RecordService):
     model = ActionItem
-    what = "action"
-    fields = ("title", "description", "commitment", "owner", "council", "due_date", "priority", "status")
-    required = ("title", "priority", "status")
+    record = records.ACTION
     text_fields = (ActionItem.reference, ActionItem.title, ActionItem.description)
     sort_fields = {
         "reference": ActionItem.id,
@@ -36,38 +34,24 @@ class ActionService(RecordService):
                 .join(Stakeholder, JOIN.LEFT_OUTER, on=(A.owner == Stakeholder.id))
                 .switch(A).join(Council, JOIN.LEFT_OUTER, on=(A.council == Council.id)))
 
-    def defaults(self):
-        return {"priority": "medium", "status": "open"}
-
-    def validate(self, data, existing=None):
-        errors = super().validate(data, existing)
-        check_choice(errors, "priority", data.get("priority"), vocab.PRIORITIES)
-        check_choice(errors, "status", data.get("status"), vocab.ACTION_STATUSES)
-        return errors
-
     def before_create(self, state):
         return {"reference": self.next_reference()}
 
     def before_create_many(self, states):
-        prefix, number = self._next_number()
-        return [{"reference": f"{prefix}{n:04d}"} for n in range(number, number + len(states))]
+        return [{"reference": r} for r in self._series().take(len(states))]
 
     def next_reference(self):
         """The next reference in this database's series, e.g. BD-A0042 (the home council's code)."""
-        prefix, number = self._next_number()
-        return f"{prefix}{number:04d}"
+        return self._series().next()
 
-    def _next_number(self):
+    def _series(self):
         council = home_council()
-        prefix = f"{council.code if council else 'X'}-A"
-        # The longest reference is the highest number ("BD-A10000" sorts before "BD-A9999" as text).
-        latest = (ActionItem.select(ActionItem.reference).where(ActionItem.reference.startswith(prefix))
-                  .order_by(fn.LENGTH(ActionItem.reference).desc(), ActionItem.reference.desc()).limit(50))
-        for (reference,) in latest.tuples():
-            match = REFERENCE_RE.match(reference)
-            if match and match.group("prefix") == prefix:
-                return prefix, int(match.group("number")) + 1
-        return prefix, 1
+        prefix = references.prefix_for(council.code if council else None)
+        # The top of the series: the longest references are the highest numbers ("BD-A10000" sorts
+        # before "BD-A9999" as text), so these hold the highest without reading the whole series.
+        top = (ActionItem.select(ActionItem.reference).where(ActionItem.reference.startswith(prefix))
+               .order_by(fn.LENGTH(ActionItem.reference).desc(), ActionItem.reference.desc()).limit(50))
+        return references.Series(prefix, [reference for (reference,) in top.tuples()])
 
     def filter_keys(self):
         return ("council", "status", "owner", "commitment", "priority", "overdue", "due_within",

@@ -11,6 +11,7 @@ import uuid
 
 from peewee import Model
 
+from tracker.bulk import bulk_insert
 from tracker.models import AuditEntry, ImportChange, ImportRun, utcnow
 from tracker.services.actor import current_actor
 
@@ -88,8 +89,6 @@ def creation_text(values, councils=None, linked_cache=None):
 
 def write_creations(model, uuids, texts, source=""):
     """The creation entries (``texts`` from :func:`creation_text`) of a batch of new records, in one executemany."""
-    from tracker.services.base import bulk_insert
-
     actor = current_actor()
     bulk_insert(AuditEntry, [{"record_uuid": u, "new_value": text} for u, text in zip(uuids, texts)],
                 constants={"at": utcnow(), "user": actor.user, "council": actor.council, "operation": "create",

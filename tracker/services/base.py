@@ -2,30 +2,23 @@
 
 :class:`RecordService` holds what every record kind shares (create, update with optimistic
 locking, soft delete, restore, lookup, search, filter, sort and paging in SQL).  Each record
-kind's module subclasses it with its fields, its validation rules and its filters.
+kind's module subclasses it with its filters and queries; its fields and their rules are its
+``record``, the kind's entry in the registry (``tracker.records``), which ``validate`` applies.
 """
 
 import contextlib
-import datetime as dt
 import functools
-import itertools
-import re
 import uuid
 
-from peewee import ForeignKeyField, Query, SqliteDatabase, UUIDField, fn
+from peewee import ForeignKeyField, Query, fn
 
-from tracker.bulk import gc_paused
+from tracker.bulk import bulk_insert, gc_paused
 from tracker.changes import Change, announce, batch
-from tracker.dates import OUT_OF_RANGE, in_range
 from tracker.db import database, refresh_statistics
 from tracker.errors import NotFoundError, StaleEditError, ValidationError
 from tracker.models import Council, utcnow
 from tracker.services import audit
 from tracker.services.actor import current_actor
-
-# Long text fits one spreadsheet cell, so that every record can be exchanged and reported.
-MAX_TEXT = 32_767
-EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 @contextlib.contextmanager
@@ -46,9 +39,7 @@ def home_council():
 
 class RecordService:
     model = None
-    what = "record"  # the record kind in users' words, for messages
-    fields = ()  # editable fields, in form order
-    required = ()  # fields that must have a value
+    record = None  # the kind's fields and rules: a tracker.records.Kind
     text_fields = ()  # searched by the search box
     sort_fields = {}  # sort key -> expression
     default_sort = "updated"
@@ -58,6 +49,16 @@ class RecordService:
     def table(self):
         """The record kind as ``tracker.changes`` names it: its table."""
         return self.model._meta.table_name
+
+    @property
+    def what(self):
+        """The record kind in users' words, for messages."""
+        return self.record.name
+
+    @property
+    def fields(self):
+        """The fields a person edits that are kept on the record itself, in form order."""
+        return self.record.own_fields
 
     # ---- reading -----------------------------------------------------------------
     def get(self, key, include_deleted=False):
@@ -160,41 +161,22 @@ class RecordService:
         return out
 
     def validate(self, data, existing=None):
-        """Return {field: reason} for invalid fields; ``data`` is the complete new state."""
-        errors = {}
-        for name in self.required:
-            value = data.get(name)
-            if value is None or (isinstance(value, str) and not value):
-                errors[name] = "is required"
-        for name, max_length, is_date, linked in self._field_rules():
-            value = data.get(name)
-            if value is None:
-                continue
-            if max_length and isinstance(value, str) and len(value) > max_length:
-                errors[name] = f"is too long (at most {max_length:,} characters)"
-            if is_date and not _is_date(value):
-                errors[name] = "is not a date"
-            elif is_date and not in_range(value):
-                errors[name] = OUT_OF_RANGE  # no stand-in dates such as 01/01/1900, whoever sends them
-            if linked and getattr(value, "is_deleted", False):
-                errors[name] = f"refers to a deleted {linked}"
-        return errors
+        """Return {field: reason} for invalid fields; ``data`` is the complete new state.
 
-    # The per-field facts validate() needs, worked out once per service rather than once per record.
+        The rules are the registry's (``tracker.records``); the database answers uniqueness.
+        """
+        return self.record.validate(data, existing, self._taken)
+
+    def _taken(self, names, data, existing):
+        """Does another record (deleted ones too) hold these values of ``names``?"""
+        q = self.model.select(self.model.id).where(*(getattr(self.model, n) == data[n] for n in names))
+        if existing is not None:
+            q = q.where(self.model.id != existing.id)
+        return q.exists()
+
     @functools.cache  # noqa: B019 - services are module-level singletons
     def _field_names(self):
         return frozenset(self.fields) | {"councils"}
-
-    @functools.cache  # noqa: B019
-    def _field_rules(self):
-        rules = []
-        for name in self.fields:
-            field = self.model._meta.fields.get(name)
-            if field is not None:
-                limit = getattr(field, "max_length", None) or (MAX_TEXT if field.field_type == "TEXT" else None)
-                rules.append((name, limit, field.field_type == "DATE",
-                              field.rel_model.__name__.lower() if isinstance(field, ForeignKeyField) else None))
-        return tuple(rules)
 
     def _check(self, data, existing=None):
         errors = self.validate(data, existing)
@@ -202,7 +184,7 @@ class RecordService:
             raise ValidationError(errors, self.what)
 
     def defaults(self):
-        return {}
+        return self.record.defaults()
 
     def create(self, source="", identity=None, **data):
         """Validate and create a record; ``identity`` keeps a UUID given elsewhere (demo, import)."""
@@ -388,79 +370,10 @@ class RecordService:
             link.insert_many(rows).execute()
 
 
-# By column type, the values drivers store as they are; anything else goes through the field's db_value.
-_NATIVE = {"VARCHAR": {str}, "TEXT": {str}, "INT": {int}, "DATE": {dt.date}, "DATETIME": {dt.datetime}}
-
-
-def bulk_insert(model, rows, constants=None):
-    """INSERT ``rows`` (dicts by field name) with one executemany; the SQL is built once.
-
-    ``constants`` holds values shared by every row (converted once); a field in neither takes its
-    default.  Values are converted as peewee would (``db_value``: a linked record becomes its id, a
-    UUID its hex), skipping the call for values already of a type the driver stores as they are.
-    Parameters are built a column at a time: a comprehension per column costs a third of a loop per cell.
-    """
-    if not rows:
-        return
-    constants = constants or {}
-    fields = [f for f in model._meta.sorted_fields if f is not model._meta.primary_key]
-    columns = []
-    for f in fields:
-        if f.name in constants:
-            value = constants[f.name]
-            value = None if value is None else f.db_value(value)
-            if isinstance(value, dt.date) and isinstance(database.obj, SqliteDatabase):
-                value = str(value)  # what sqlite3's adapter would make of it, once rather than per row
-            columns.append(itertools.repeat(value, len(rows)))
-            continue
-        name, default = f.name, f.default
-        if callable(default):
-            values = [row[name] if name in row else default() for row in rows]
-        else:
-            values = [row.get(name, default) for row in rows]
-        convert = _linked_id(f) if isinstance(f, ForeignKeyField) else f.db_value
-        native = () if isinstance(f, UUIDField) else _NATIVE.get(f.field_type, ())
-        columns.append([v if v is None or v.__class__ in native else convert(v) for v in values])
-    names = ", ".join(f'"{f.column_name}"' for f in fields)
-    marks = ", ".join([database.param] * len(fields))
-    database.cursor().executemany(f'INSERT INTO "{model._meta.table_name}" ({names}) VALUES ({marks})',
-                                  zip(*columns))
-
-
-def _linked_id(field):
-    rel_model, key, fallback = field.rel_model, field.rel_field.name, field.db_value
-
-    def convert(value):
-        return value.__data__.get(key) if isinstance(value, rel_model) else fallback(value)
-
-    return convert
-
-
 def ids_in(ids):
     """The right-hand side of an ``IN``: a sub-select stays one (SQLite caps bound parameters at
     32766, and a report may cover 100k records); any other iterable becomes a list."""
     return ids if isinstance(ids, Query) else list(ids)
-
-
-def _is_date(value):
-    return isinstance(value, dt.date) and not isinstance(value, dt.datetime)
-
-
-def check_email(errors, name, value):
-    if value and not EMAIL_RE.match(value):
-        errors[name] = "is not an email address (it should look like name@example.org)"
-
-
-def check_web(errors, name, value):
-    if value and not value.lower().startswith(("http://", "https://")):
-        errors[name] = "must start with http:// or https://"
-
-
-def check_choice(errors, name, value, vocabulary, allow_empty=False):
-    if value in (None, "") and allow_empty:
-        return
-    if value not in vocabulary:
-        errors[name] = f"must be one of: {', '.join(vocabulary.values())}"
 
 
 def lower(field):

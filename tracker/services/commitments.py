@@ -4,17 +4,14 @@ import datetime as dt
 
 from peewee import JOIN, Query, fn
 
-from tracker import vocab
+from tracker import records, vocab
 from tracker.models import ActionItem, Commitment, CommitmentCouncil, Council, Event, Stakeholder
-from tracker.services.base import RecordService, check_choice, ids_in
+from tracker.services.base import RecordService, ids_in
 
 
 class CommitmentService(RecordService):
     model = Commitment
-    what = "commitment"
-    fields = ("title", "description", "made_by", "made_at", "date_made", "target_date", "theme",
-              "status", "rag")
-    required = ("title", "made_by", "date_made", "theme", "status")
+    record = records.COMMITMENT
     text_fields = (Commitment.title, Commitment.description)
     sort_fields = {
         "title": Commitment.title,
@@ -31,19 +28,6 @@ class CommitmentService(RecordService):
 
     def base_query(self):
         return Commitment.select(Commitment, Stakeholder).join(Stakeholder, on=(Commitment.made_by == Stakeholder.id))
-
-    def defaults(self):
-        return {"theme": "other", "status": "proposed", "date_made": dt.date.today()}
-
-    def validate(self, data, existing=None):
-        errors = super().validate(data, existing)
-        check_choice(errors, "theme", data.get("theme"), vocab.THEMES)
-        check_choice(errors, "status", data.get("status"), vocab.COMMITMENT_STATUSES)
-        check_choice(errors, "rag", data.get("rag"), vocab.RAG, allow_empty=True)
-        made, target = data.get("date_made"), data.get("target_date")
-        if "date_made" not in errors and "target_date" not in errors and made and target and target < made:
-            errors["target_date"] = "is before the date the commitment was made"
-        return errors
 
     def filter_keys(self):
         return ("council", "status", "theme", "made_by", "event", "overdue", "due_within", "rag", "open")

@@ -1,7 +1,7 @@
 """Conflicts an import held for a person: listing them, showing both sides, deciding them.
 
 An import holds a conflict when a record changed both here and in the file since the two were last
-exchanged (``tracker.exchange.merge`` decides; ``services.exchange.apply_import`` stores it).  A
+exchanged (``tracker.exchange.merge`` decides; ``services.imports.apply_import`` stores it).  A
 conflict from a row edited in a spreadsheet after export also keeps the state the exporting council
 had (``exported_hash``, the row's Row check).  Deciding it puts that state among the states this
 database has seen, so the exporting council's unchanged record never raises it again; and taking
@@ -14,7 +14,7 @@ import json
 
 from tracker.changes import Change, announce
 from tracker.errors import NotFoundError, TrackerError
-from tracker.exchange.format import BY_TABLE
+from tracker.exchange_format import BY_TABLE
 from tracker.models import HeldConflict, utcnow
 from tracker.services.exchange import MODELS, Writer, _hex, content_hash, display, load_state, push_seen, transaction
 

@@ -1,26 +1,16 @@
 """Events (summits, meetings, commission sessions) and who attended them."""
 
-from tracker import vocab
+from tracker import records
 from tracker.models import Attendance, Event, Stakeholder
-from tracker.services.base import RecordService, check_choice, writing
+from tracker.services.base import RecordService, writing
 
 
 class EventService(RecordService):
     model = Event
-    what = "event"
-    fields = ("title", "kind", "date", "place", "council", "notes")
-    required = ("title", "kind", "date")
+    record = records.EVENT
     text_fields = (Event.title, Event.place, Event.notes)
     sort_fields = {"date": Event.date, "title": Event.title, "kind": Event.kind, "updated": Event.updated_at}
     default_sort = "date"
-
-    def defaults(self):
-        return {"kind": "meeting"}
-
-    def validate(self, data, existing=None):
-        errors = super().validate(data, existing)
-        check_choice(errors, "kind", data.get("kind"), vocab.EVENT_KINDS)
-        return errors
 
     def filter_keys(self):
         return ("council", "kind", "after", "before", "attended_by")
@@ -43,22 +33,9 @@ class EventService(RecordService):
 
 class AttendanceService(RecordService):
     model = Attendance
-    what = "attendance"
-    fields = ("event", "stakeholder", "role", "notes")
-    required = ("event", "stakeholder")
+    record = records.ATTENDANCE  # unique per event and stakeholder: the registry's rule, asked of the database
     text_fields = (Attendance.role, Attendance.notes)
     sort_fields = {"updated": Attendance.updated_at}
-
-    def validate(self, data, existing=None):
-        errors = super().validate(data, existing)
-        event, person = data.get("event"), data.get("stakeholder")
-        if event is not None and person is not None:
-            clash = Attendance.select().where(Attendance.event == event, Attendance.stakeholder == person)
-            if existing is not None:
-                clash = clash.where(Attendance.id != existing.id)
-            if clash.exists():
-                errors["stakeholder"] = f"{person.name} is already recorded as attending {event.title}"
-        return errors
 
     def attendees(self, event):
         """Live attendance rows of an event with their stakeholders, by name (one query)."""

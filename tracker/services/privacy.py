@@ -10,7 +10,7 @@ freed space and the WAL is checkpointed, so the values do not linger in the file
 An erasure that arrives from another council in an exchange workbook is completed the same way
 by :func:`complete_erasures`, which the importer calls after every import that changed something.
 Backups taken before the erasure still hold them until rotated out; a restore erases again
-everyone erased in the database it replaces (see ``tracker.backups``).
+everyone erased in the database it replaces (see ``tracker.restore``).
 
 :func:`retention_review` lists people nobody has touched for a number of months (a setting
 kept in the database, so every user of that database shares it).
@@ -24,10 +24,11 @@ from peewee import SqliteDatabase, fn
 
 from tracker.db import database
 from tracker.errors import TrackerError
-from tracker.models import Attendance, AuditEntry, Event, Meta, Stakeholder, Update, utcnow
+from tracker.models import Attendance, AuditEntry, Event, ImportChange, Meta, Stakeholder, Update, utcnow
 from tracker.changes import Change, announce
 from tracker.services import audit
 from tracker.services.base import writing
+from tracker.services.exchange import content_kinds
 
 ERASED_NAME = "Erased person"
 ERASED_UPDATE_TEXT = "(erased on request)"
@@ -110,9 +111,6 @@ def _scrub_import_history(person):
 
 
 def _import_befores(table, identities):
-    from tracker.models import ImportChange
-    from tracker.services.exchange import content_kinds
-
     names = [name for name, _, _ in content_kinds(table)]
     if not identities:
         return names, []

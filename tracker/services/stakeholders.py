@@ -2,16 +2,11 @@
 
 from peewee import fn
 
-from tracker import vocab
+from tracker import records, vocab
 from tracker.models import Stakeholder, StakeholderCouncil
-from tracker.services.base import RecordService, check_choice, check_email, check_web
+from tracker.services.base import RecordService
 
-GRID_QUADRANTS = {
-    "manage_closely": "Manage closely",  # high influence, high interest
-    "keep_satisfied": "Keep satisfied",  # high influence, low interest
-    "keep_informed": "Keep informed",  # low influence, high interest
-    "monitor": "Monitor",  # low influence, low interest
-}
+GRID_QUADRANTS = vocab.GRID_QUADRANTS  # where the app has always found them
 
 
 def quadrant(influence, interest):
@@ -30,10 +25,7 @@ def quadrant(influence, interest):
 
 class StakeholderService(RecordService):
     model = Stakeholder
-    what = "stakeholder"
-    fields = ("kind", "name", "organisation", "sector", "role", "email", "phone", "address",
-              "website", "influence", "interest", "tags", "notes")
-    required = ("name", "kind", "sector")
+    record = records.STAKEHOLDER
     text_fields = (Stakeholder.name, Stakeholder.role, Stakeholder.email, Stakeholder.tags, Stakeholder.notes)
     sort_fields = {
         "name": Stakeholder.name,
@@ -45,27 +37,6 @@ class StakeholderService(RecordService):
     }
     default_sort = "name"
     council_links = StakeholderCouncil
-
-    def defaults(self):
-        return {"kind": "organisation", "sector": "other"}
-
-    def validate(self, data, existing=None):
-        errors = super().validate(data, existing)
-        check_choice(errors, "kind", data.get("kind"), vocab.STAKEHOLDER_KINDS)
-        check_choice(errors, "sector", data.get("sector"), vocab.SECTORS)
-        check_email(errors, "email", data.get("email"))
-        check_web(errors, "website", data.get("website"))
-        for name in ("influence", "interest"):
-            value = data.get(name)
-            if value is not None and (not isinstance(value, int) or not 1 <= value <= 5):
-                errors[name] = "must be a whole number from 1 (low) to 5 (high)"
-        org = data.get("organisation")
-        if org is not None:
-            if existing is not None and org.id == existing.id:
-                errors["organisation"] = "cannot be the stakeholder itself"
-            elif org.kind != "organisation":
-                errors["organisation"] = f"must be an organisation ({org.name} is a person)"
-        return errors
 
     def filter_keys(self):
         return ("council", "kind", "sector", "organisation", "quadrant", "tag")

@@ -1,34 +1,24 @@
 """Updates: dated progress notes on a stakeholder, commitment or action (the evidence trail)."""
 
-import datetime as dt
-
 from peewee import JOIN, fn
 
+from tracker import records
 from tracker.models import ActionItem, Commitment, Stakeholder, Update
 from tracker.services.actor import current_actor
 from tracker.services.base import RecordService, ids_in
 
-TARGET_FIELDS = {Stakeholder: "stakeholder", Commitment: "commitment", ActionItem: "action"}
+TARGET_FIELDS = {Stakeholder: "stakeholder", Commitment: "commitment", ActionItem: "action"}  # records.UPDATE
 
 
 class UpdateService(RecordService):
     model = Update
-    what = "update"
-    fields = ("date", "text", "author", "stakeholder", "commitment", "action")
-    required = ("date", "text")
+    record = records.UPDATE
     text_fields = (Update.text, Update.author)
     sort_fields = {"date": Update.date, "updated": Update.updated_at}
     default_sort = "date"
 
     def defaults(self):
-        return {"date": dt.date.today(), "author": current_actor().user}
-
-    def validate(self, data, existing=None):
-        errors = super().validate(data, existing)
-        targets = [name for name in TARGET_FIELDS.values() if data.get(name) is not None]
-        if len(targets) != 1:
-            errors["target"] = "an update belongs to exactly one stakeholder, commitment or action"
-        return errors
+        return {**super().defaults(), "author": current_actor().user}
 
     def about(self, target):
         """The link field an update on ``target`` (a Stakeholder, Commitment or ActionItem) sets, as

@@ -4,8 +4,14 @@ One description serves the writer and the reader, so the two cannot drift apart.
 kind has a :class:`Sheet`; each :class:`Column` names its header (what people see), the field it
 carries and its kind.  ``content`` columns are what a record *is* (compared and hashed when
 merging); bookkeeping columns (ID, version, timestamps) say which record and which state it is,
-and the ``Row check`` says which state the exporting council wrote (``tracker.exchange.rowcheck``).
+the ``Row check`` says which state the exporting council wrote (``tracker.exchange.rowcheck``) and
+``Based on`` which earlier states that one replaces (``tracker.exchange.ancestry``).
 docs/exchange-format.md describes the same thing for people.
+
+It is a description, not code that reads or writes anything, and both floors use it: the
+workbook code in ``tracker.exchange`` and, below it, the services that store and hash what a
+workbook carries (``tracker.services.exchange``, ``conflicts``).  So it sits with the base modules,
+outside the ``tracker.exchange`` package, and imports nothing but ``tracker.vocab``.
 """
 
 from dataclasses import dataclass
@@ -13,15 +19,15 @@ from functools import cached_property
 
 from tracker import vocab
 
-FORMAT_VERSION = 2  # 2: the Row check column.  A reader refuses a file with a higher number.
+FORMAT_VERSION = 2  # 2: the Row check and Based on columns.  A reader refuses a file with a higher number.
 ABOUT = "About"
 COUNCIL_SEPARATOR = "; "
 # Contact details of people, left out by --no-personal-data and blanked by an erasure.
 PERSONAL_FIELDS = ("email", "phone", "address", "notes")
 
 # Column kinds.  Content kinds: text, date, int, vocab, link, council, councils, target_type,
-# deleted, erased.  Bookkeeping: id, version, created, changed, origin, check, reference, name
-# (the linked record's name beside a link, for people only).
+# deleted, erased.  Bookkeeping: id, version, created, changed, origin, check, ancestry, reference,
+# name (the linked record's name beside a link, for people only).
 CONTENT_KINDS = {"text", "date", "int", "vocab", "link", "council", "councils", "deleted", "erased"}
 
 
@@ -45,7 +51,8 @@ class Column:
 
     @property
     def is_bookkeeping(self):
-        return self.kind in ("id", "version", "created", "changed", "origin", "check", "deleted", "erased")
+        return self.kind in ("id", "version", "created", "changed", "origin", "check", "ancestry", "deleted",
+                             "erased")
 
 
 def _bookkeeping(erased=False):
@@ -61,6 +68,7 @@ def _bookkeeping(erased=False):
         Column("Created at", "created_at", "created", width=18),
         Column("Changed at", "updated_at", "changed", width=18),
         Column("Row check", "row_check", "check", width=26),
+        Column("Based on", "based_on", "ancestry", width=26),  # after the Row check: the writer relies on it
     ]
     return cols
 

@@ -1,0 +1,184 @@
+"""The six record kinds, their fields in form order and the rules across them.
+
+Read top to bottom, this is what each kind holds as the forms show it: label (with the access key
+the form uses), type, vocabulary, limits, whether it is required, its default, and the rules across
+fields.  Lengths are the database columns' (a test compares them with ``tracker.models``).
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+from functools import cached_property
+
+from tracker import vocab
+from tracker.records.fields import (COUNCILS, LINK, choice, councils, date, email, link, long_text, phone,
+                                    reference, score, text, url)
+from tracker.records.rules import (TARGET_BEFORE_MADE, ExactlyOne, NotBefore, OrganisationLink, UniqueTogether,
+                                   already_attending)
+
+
+@dataclass(frozen=True, eq=False)  # compared and hashed as itself
+class Kind:
+    name: str  # one record, in users' words: "The action was not saved."
+    plural: str  # the app's key for its list and form: "actions"
+    table: str  # the database table (what the audit trail and the exchange workbook name)
+    fields: tuple  # Field, in form order
+    rules: tuple = ()  # Rule, applied after each field's own check
+
+    def __getitem__(self, name):
+        return self._by_name[name]
+
+    def __contains__(self, name):
+        return name in self._by_name
+
+    @cached_property
+    def _by_name(self):
+        return {f.name: f for f in self.fields}
+
+    @cached_property
+    def editable(self):
+        """The fields a person sets (every field but those the service assigns), in form order."""
+        return tuple(f for f in self.fields if f.editable)
+
+    @cached_property
+    def own_fields(self):
+        """Names of the editable fields kept on the record's own row (councils are a table of their own)."""
+        return tuple(f.name for f in self.editable if f.type != COUNCILS)
+
+    @cached_property
+    def has_councils(self):
+        return any(f.type == COUNCILS for f in self.fields)
+
+    @cached_property
+    def links(self):
+        return tuple(f for f in self.fields if f.type == LINK)
+
+    def find(self, heading):
+        """The field a column heading names (its title, its short heading or its name, in any case and
+        spacing), or None: how a spreadsheet's columns are matched to fields ("Due date", "DUE", "due_date")."""
+        return self._by_heading.get(_words(heading))
+
+    @cached_property
+    def _by_heading(self):
+        found = {}
+        for f in self.fields:
+            for heading in (f.title, f.heading, f.name):
+                found.setdefault(_words(heading), f)
+        return found
+
+    def defaults(self):
+        """A new record's values, for the fields that have one (worked out now: today's date is today's)."""
+        return {f.name: f.new_value() for f in self.fields if f.default is not None}
+
+    @cached_property
+    def _checks(self):
+        return tuple((f.name, f.problem) for f in self.fields if f.editable and f.type != COUNCILS)
+
+    def validate(self, values, existing=None, taken=None):
+        """{field: reason} for the complete new state ``values``, in form order; empty when all is well.
+
+        Each field's own rule first (:meth:`Field.problem`), then the rules across fields; a rule's
+        reason replaces a field's (it is the more particular one), and a rule whose ``needs_valid``
+        fields already failed is not applied.  ``existing``: the stored record being changed (None for
+        a new one); ``taken``: for uniqueness rules (see :class:`rules.UniqueTogether`).
+        """
+        errors = {}
+        for name, problem in self._checks:
+            reason = problem(values.get(name))
+            if reason is not None:
+                errors[name] = reason
+        for rule in self.rules:
+            if errors and any(name in errors for name in rule.needs_valid):
+                continue
+            reason = rule.reason(values, existing, taken)
+            if reason is not None:
+                errors[rule.field] = reason
+        return errors
+
+
+def _words(heading):
+    return " ".join(str(heading).replace("_", " ").split()).casefold()
+
+
+STAKEHOLDER = Kind("stakeholder", "stakeholders", "stakeholder", fields=(
+    choice("kind", "&Kind", vocab.STAKEHOLDER_KINDS, required=True, default="organisation"),
+    text("name", "&Name", 200, required=True),
+    link("organisation", "&Organisation", to="stakeholder"),
+    choice("sector", "Se&ctor", vocab.SECTORS, required=True, default="other"),
+    text("role", "&Role", 200, hint="e.g. Head of Community Safety"),
+    email("email", "&Email", 254, hint="name@example.org"),
+    phone("phone", "&Phone", 50),
+    long_text("address", "Address"),
+    url("website", "&Website", 500, hint="https://…"),
+    score("influence", "In&fluence"),
+    score("interest", "In&terest"),
+    councils(),
+    text("tags", "Ta&gs", 500, hint="comma-separated"),
+    long_text("notes", "Notes"),
+), rules=(
+    OrganisationLink("organisation"),  # a person's organisation: an organisation, and not itself
+))
+
+EVENT = Kind("event", "events", "event", fields=(
+    text("title", "&Title", 300, required=True),
+    choice("kind", "&Kind", vocab.EVENT_KINDS, required=True, default="meeting"),
+    date("date", "&Date", required=True),
+    text("place", "&Place", 300),
+    link("council", "&Council", to="council"),
+    long_text("notes", "Notes"),
+))
+
+ATTENDANCE = Kind("attendance", "attendance", "attendance", fields=(
+    link("event", "Event", to="event", required=True),
+    link("stakeholder", "Stakeholder", to="stakeholder", required=True),
+    text("role", "Role", 100),  # e.g. speaker, delegate, chair
+    long_text("notes", "Notes"),
+), rules=(
+    UniqueTogether("stakeholder", fields=("event", "stakeholder"),
+                   message=lambda v: already_attending(v["stakeholder"].name, v["event"].title)),
+))
+
+COMMITMENT = Kind("commitment", "commitments", "commitment", fields=(
+    text("title", "&Title", 300, required=True),
+    long_text("description", "Description"),
+    link("made_by", "&Made by", to="stakeholder", required=True),
+    link("made_at", "Made &at (event)", to="event"),
+    date("date_made", "Date ma&de", required=True, short="Made", default=dt.date.today),
+    date("target_date", "Ta&rget date", short="Target"),
+    choice("theme", "T&heme", vocab.THEMES, required=True, default="other"),
+    choice("status", "&Status", vocab.COMMITMENT_STATUSES, required=True, default="proposed"),
+    choice("rag", "&RAG (own)", vocab.RAG, short="RAG"),  # its own; lists show the one rolled up from actions
+    councils(),
+), rules=(
+    NotBefore("target_date", needs_valid=("date_made", "target_date"), earlier="date_made",
+              message=TARGET_BEFORE_MADE),
+))
+
+ACTION = Kind("action", "actions", "action_item", fields=(
+    reference("reference", "Reference", 20, short="Ref"),  # HAV-A0042: tracker.records.references
+    text("title", "&Title", 300, required=True),
+    long_text("description", "Description"),
+    link("commitment", "&Commitment", to="commitment"),
+    link("owner", "&Owner", to="stakeholder"),
+    link("council", "Cou&ncil", to="council"),
+    date("due_date", "&Due date", short="Due"),
+    choice("priority", "&Priority", vocab.PRIORITIES, required=True, default="medium"),
+    choice("status", "&Status", vocab.ACTION_STATUSES, required=True, default="open"),
+))
+
+UPDATE_TARGET_FIELDS = ("stakeholder", "commitment", "action")
+UPDATE = Kind("update", "updates", "record_update", fields=(
+    date("date", "Date", required=True, default=dt.date.today),
+    long_text("text", "Text", required=True),
+    text("author", "Author", 100),  # the services fill in the person using the app
+    link("stakeholder", "Stakeholder", to="stakeholder"),
+    link("commitment", "Commitment", to="commitment"),
+    link("action", "Action", to="action"),
+), rules=(
+    ExactlyOne("target", fields=UPDATE_TARGET_FIELDS,
+               message="an update belongs to exactly one stakeholder, commitment or action"),
+))
+
+KINDS = (STAKEHOLDER, EVENT, ATTENDANCE, COMMITMENT, ACTION, UPDATE)
+BY_NAME = {k.name: k for k in KINDS}
+BY_PLURAL = {k.plural: k for k in KINDS}
+BY_TABLE = {k.table: k for k in KINDS}
