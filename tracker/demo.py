@@ -10,10 +10,10 @@ import datetime as dt
 import random
 import uuid
 
-from tracker.db import database
 from tracker.services import (actions, attendance, commitments, councils, events, set_actor, stakeholders,
                               updates)
 from tracker.services.actor import current_actor
+from tracker.services.base import writing
 
 DEMO_NAMESPACE = uuid.UUID("0b9f7c1e-7a55-4c1e-8e0b-16a0119e2019")
 SUMMIT_DATE = dt.date(2019, 1, 16)
@@ -158,7 +158,7 @@ def load_demo(today=None):
     set_actor("Demo data", "Barking and Dagenham")
     added = 0
     try:
-        with database.atomic():
+        with writing():  # all or nothing, announced once
             council = {c.name: c for c in councils.all_councils()}
             orgs = {}
             for key, name, sector, names, influence, interest, web in ORGANISATIONS:

@@ -17,6 +17,7 @@ from tracker.errors import DamagedDatabaseError, TrackerError
 from tracker.logs import setup_logging
 from tracker.opening import announce_presence, default_target, open_database
 from ui import filetypes, settings
+from ui.worker import run_and_wait
 
 log = logging.getLogger(__name__)
 
@@ -40,13 +41,23 @@ def choose_database(args):
 
 
 def open_chosen_database(target):
-    """Open ``target``, creating it if need be; True when a new, empty database was created."""
+    """Open ``target``, creating it if need be; True when a new, empty database was created.
+
+    Opening (an upgrade of an older file, first of all) runs on a worker thread, a progress
+    dialog showing when it takes a while; an error it raises is raised here."""
     created = not is_url(target) and not Path(target).expanduser().exists()
     if created:
         Path(target).expanduser().parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    open_database(target, create=True)
+
+    def open_it(progress):
+        open_database(target, create=True)
+        return created and services.stats()["stakeholders"] == 0
+
+    kind, value = run_and_wait(None, open_it, "Opening the database…", cancellable=False)
+    if kind == "failure":
+        raise value
     settings.remember_database(target)
-    return created and services.stats()["stakeholders"] == 0
+    return value
 
 
 def start(argv=None):

@@ -22,7 +22,6 @@ import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from PySide6.QtCore import QEventLoop
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (QApplication, QCommandLinkButton, QDialog, QFileDialog, QLabel, QMainWindow,
                                QVBoxLayout)
@@ -36,7 +35,7 @@ from tracker.opening import open_database
 from tracker.restore import restore_backup
 from ui import errors, settings
 from ui.safety import ChooseBackup
-from ui.worker import run_in_background
+from ui.worker import run_and_wait
 
 log = logging.getLogger(__name__)
 
@@ -155,22 +154,6 @@ class OpenAnotherDatabase:
         return path or None
 
 
-def _run_and_wait(parent, fn, label):
-    """Run ``fn(progress)`` off the UI thread (progress shown) and wait for it in a local event loop:
-    the handler needs the answer before it can go on, at start-up before any window exists.
-    Returns ("success", result) | ("failure", exception) | ("cancelled", None)."""
-    outcome = {}
-    operation = run_in_background(parent, fn, label=label, uses_database=False,
-                                  on_success=lambda result: outcome.update(kind="success", value=result),
-                                  on_failure=lambda exc: outcome.update(kind="failure", value=exc),
-                                  on_cancel=lambda: outcome.update(kind="cancelled", value=None))
-    if not operation.done:
-        loop = QEventLoop()
-        operation.finished.connect(loop.quit)
-        loop.exec()
-    return outcome["kind"], outcome["value"]
-
-
 def _restore_job(backup, target):
     def restore(progress):
         try:
@@ -270,8 +253,8 @@ class DamageHandler:
 
     def _backups(self, parent, path):
         candidates = [b for b in _listed(path) if b.reason not in backups.KEPT_ASIDE]
-        kind, found = _run_and_wait(parent, lambda progress: backups.newest_sound_backup(path, progress),
-                                    "Looking for a sound backup…")
+        kind, found = run_and_wait(parent, lambda progress: backups.newest_sound_backup(path, progress),
+                                   "Looking for a sound backup…", uses_database=False)
         if kind == "failure":
             log.warning("looking for a sound backup failed: %s", type(found).__name__)
         if kind != "success":  # cancelled, or failed: the person may still pick one (it is checked then)
@@ -283,7 +266,8 @@ class DamageHandler:
 
     def _restore(self, parent, damage, chosen):
         """Restore ``chosen`` over the damaged file off the UI thread; '' when done, else the problem."""
-        kind, value = _run_and_wait(parent, _restore_job(chosen.path, Path(damage.path)), "Restoring the backup…")
+        kind, value = run_and_wait(parent, _restore_job(chosen.path, Path(damage.path)), "Restoring the backup…",
+                                   uses_database=False)
         if kind == "success":
             log.info("damaged database restored from a backup")
             return ""

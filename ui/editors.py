@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (QFormLayout, QHBoxLayout, QLabel, QPushButton, QS
 from tracker import records, services
 from tracker.errors import StaleEditError, ValidationError
 from ui import dialogs, errors
+from ui.changes import notifier
 from ui.fields import CouncilsField, DateField, NotesField, RecordField, ScoreField, TextField, VocabField
 from ui.links import LinksPanel, UpdatesPanel
 from ui.models import local_time
@@ -188,6 +189,7 @@ class RecordEditor(QWidget):
         buttons.addWidget(self.delete_button)
         outer.addLayout(buttons)
         self.load(None)
+        notifier().changed.connect(self.follow)
 
     # ---- showing a record ----------------------------------------------------------
     def load(self, record):
@@ -217,6 +219,33 @@ class RecordEditor(QWidget):
         if self.updates is not None:
             self.updates.show_record(record)
         self._show_history()
+
+    def follow(self, change):
+        """The shown record changed elsewhere: show it again, unless it is being edited (the edits
+        stay; saving them meets the stale-edit check).  Its links and updates follow their kinds."""
+        record = self.record
+        if record is None:
+            return
+        fresh = None
+        if change.rereads(self.service.table) or record.id in change.ids(self.service.table):
+            if not self.dirty:
+                try:
+                    fresh = self.service.reload(record)
+                except errors.EXPECTED:  # gone (an undone import had added it), or unreadable
+                    pass
+                if fresh is None or fresh.uuid != record.uuid:  # another database took its place
+                    self.load(None)
+                    return
+                if fresh.version != self.version:
+                    self.load(fresh)  # its links and updates with it
+                    return
+        if self.links.follows(change):
+            try:
+                self.links.show_record(fresh or self.service.reload(record))
+            except errors.EXPECTED:
+                pass  # gone: the next change or F5 shows it
+        if self.updates is not None:
+            self.updates.follow(change)
 
     def new(self):
         self.load(None)

@@ -50,10 +50,6 @@ class ExchangeActions:
         self.window = window
         self.last_operation = None
 
-    def _changed(self):
-        for page in self.window.pages.values():
-            page.refresh()
-
     # ---- export ----
     def export(self):
         options = ExportDialog.ask(self.window)
@@ -92,8 +88,7 @@ class ExchangeActions:
         def apply(progress):
             return import_workbook(path, progress=_reporter(progress))
 
-        def done(result):
-            self._changed()
+        def done(result):  # the views took the import in as it was announced
             errors.show_message(self.window, result.summary())
             if result.conflicts and conflicts.pending_conflicts():
                 self.review_conflicts()
@@ -123,8 +118,6 @@ class ExchangeActions:
                 resolved += 1
             except TrackerError as exc:
                 errors.show_exception(self.window, exc)
-        if resolved:
-            self._changed()
         return resolved
 
     # ---- undo ----
@@ -141,7 +134,6 @@ class ExchangeActions:
             return imports.undo_import(import_id)
 
         def done(run):
-            self._changed()
             errors.show_message(self.window, f"Import {run.id} ({run.file_name}) was undone.")
 
         self.last_operation = run_in_background(self.window, work, on_success=done, label="Undoing the import…",

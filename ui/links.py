@@ -16,12 +16,20 @@ from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QLineEdit, QListW
 from tracker import services, vocab
 from tracker.dates import format_uk_date
 from tracker.errors import ValidationError
+from tracker.models import ActionItem, Attendance, Commitment, Event, Stakeholder, Update
 from ui import errors
 from ui.fields import DateField
 
 LINK_ROLE = Qt.ItemDataRole.UserRole + 10  # (kind key, record id)
 ATTENDANCE_ROLE = Qt.ItemDataRole.UserRole + 11
 LIST_LIMIT = 500
+# What each kind's links show, besides the record itself: their changes are shown at once.
+LINKED = {
+    "stakeholders": (Stakeholder, Commitment, ActionItem, Attendance, Event),
+    "commitments": (Stakeholder, Event, ActionItem),
+    "actions": (Commitment, Stakeholder),
+    "events": (Attendance, Stakeholder, Commitment),
+}
 
 
 def _action_text(a):
@@ -76,9 +84,8 @@ class LinkSection(QWidget):
 
 
 class AttendanceSection(LinkSection):
-    """An event's attendance: who was there, in what role; add and remove people."""
-
-    changed = Signal()
+    """An event's attendance: who was there, in what role; add and remove people.  What it shows
+    follows the announced changes (``RecordEditor.follow``), its own additions and removals included."""
 
     def __init__(self):
         super().__init__("Attendance")
@@ -125,8 +132,6 @@ class AttendanceSection(LinkSection):
         except errors.EXPECTED as exc:
             errors.show_exception(self, exc)
         self.role.clear()
-        self.show_event(self.event)
-        self.changed.emit()
 
     def remove(self):
         item = self.list.currentItem()
@@ -136,8 +141,6 @@ class AttendanceSection(LinkSection):
             services.attendance.delete(services.attendance.get(item.data(ATTENDANCE_ROLE)))
         except errors.EXPECTED as exc:
             errors.show_exception(self, exc)
-        self.show_event(self.event)
-        self.changed.emit()
 
 
 class LinksPanel(QScrollArea):
@@ -171,8 +174,16 @@ class LinksPanel(QScrollArea):
             self.layout_.addWidget(section)
         self.layout_.addStretch(1)
         self.setWidget(body)
+        self.record = None
+        self.linked = tuple(model._meta.table_name for model in LINKED[kind_key])
+
+    def follows(self, change):
+        """Whether ``change`` touches what the links list (an action added to the commitment): then
+        the editor shows them again with the record read afresh."""
+        return self.record is not None and change.touches(*self.linked)
 
     def show_record(self, record):
+        self.record = record
         self.setEnabled(record is not None)
         if record is None:
             self.summary.setText("Save the record to link it to others.")
@@ -203,7 +214,7 @@ class LinksPanel(QScrollArea):
         acts = services.actions.of_commitment(c)
         open_, done, overdue = services.commitments.action_counts([c.id]).get(c.id, (0, 0, 0))
         rag = vocab.label(vocab.RAG, services.commitments.rolled_up_rag(c)) or "not set"
-        self.summary.setText(f"Rolled-up RAG: {rag} — from {len(acts)} actions "
+        self.summary.setText(f"Rolled-up RAG: {rag} — from {len(acts)} action{'' if len(acts) == 1 else 's'} "
                              f"({open_} open, {overdue} overdue, {done} done).")
         self._one("Made by", "stakeholders", c.made_by)
         self._one("Made at", "events", c.made_at if c.made_at_id else None)
@@ -257,12 +268,20 @@ class UpdatesPanel(QWidget):
     def show_record(self, record):
         self.target = record
         self.setEnabled(record is not None and not record.is_deleted)
-        self.list.clear()
         self.error.setVisible(False)
         self.date.show_error(None)
-        if record is None:
+        self._show_updates()
+
+    def follow(self, change):
+        """A note added, here or anywhere else: the list shows it (what is being typed stays)."""
+        if self.target is not None and change.touches(Update._meta.table_name):
+            self._show_updates()
+
+    def _show_updates(self):
+        self.list.clear()
+        if self.target is None:
             return
-        for u in services.updates.of(record):
+        for u in services.updates.of(self.target):
             self.list.addItem(f"{format_uk_date(u.date)} — {u.author}: {u.text}")
 
     def add(self):
@@ -286,6 +305,5 @@ class UpdatesPanel(QWidget):
         except errors.EXPECTED as exc:
             errors.show_exception(self, exc)
             return
-        self.text.clear()
-        self.show_record(self.target)
+        self.text.clear()  # the list took the note in as it was announced
         self.added.emit(update)

@@ -9,7 +9,10 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QGridLay
                                QLabel, QLineEdit, QPushButton, QSplitter, QTableView, QVBoxLayout, QWidget)
 
 from tracker import records, services, vocab
+from tracker.changes import EVERYTHING
+from tracker.models import Council, Stakeholder
 from ui import errors
+from ui.changes import notifier
 from ui.editors import SINGULAR, RecordEditor
 from ui.fields import LoadingCombo
 from ui.models import RecordTableModel
@@ -154,7 +157,6 @@ class ListPage(QWidget):
     """Search box, filters, table and the detail editor for one record kind."""
 
     open_link = Signal(str, int)
-    changed = Signal()  # something was saved or deleted (other views refresh)
 
     def __init__(self, kind_key, parent=None):
         super().__init__(parent)
@@ -209,9 +211,12 @@ class ListPage(QWidget):
 
         self._reverting = False
         self.table.selectionModel().currentRowChanged.connect(self._current_row_changed)
-        self.model.modelReset.connect(self._update_count)
-        self.model.rowsInserted.connect(self._update_count)
+        # Read again (everything changed), or the selected row went (deleted elsewhere): the shown record stays.
+        self.model.modelReset.connect(self._reselect)
+        self.model.rowsRemoved.connect(self._reselect)
+        self.model.counted.connect(self._update_count)
         self._update_count()
+        notifier().changed.connect(self.reload_filter_choices)
 
     # ---- query ---------------------------------------------------------------------
     def current_filters(self):
@@ -239,11 +244,13 @@ class ListPage(QWidget):
                 self.editor.load(None)
         self._reselect()
 
-    def reload_filter_choices(self):
+    def reload_filter_choices(self, change=EVERYTHING):
+        """Read again the filter choices listing records that ``change`` touches (a new stakeholder
+        becomes a choice of owner; the list of people is read when the filter is next used)."""
         for w in self.filters:
-            if w.key == "council":
+            if w.key == "council" and change.touches(Council._meta.table_name):
                 w.fill(_council_choices())
-            elif w.key in ("owner", "made_by"):
+            elif w.key in ("owner", "made_by") and change.touches(Stakeholder._meta.table_name):
                 w.defer(lambda w=w: w.fill(_people_choices()))
 
     def _update_count(self):
@@ -252,7 +259,7 @@ class ListPage(QWidget):
 
     # ---- selection and the editor ------------------------------------------------------
     def _current_row_changed(self, current, previous):
-        if self._reverting:
+        if self._reverting or self.model.following:
             return
         record = self.model.record(current.row()) if current.isValid() else None
         if record is not None and self.editor.record is not None and record.id == self.editor.record.id:
@@ -315,14 +322,10 @@ class ListPage(QWidget):
         return self.editor.delete()
 
     def _saved(self, record):
-        self.model.refresh()
-        self._reselect()
-        self.changed.emit()
+        self._reselect()  # the list took the saved record in as it was announced
 
     def _deleted(self, record):
-        self.model.refresh()
         self._reselect()
-        self.changed.emit()
 
     def focus_search(self):
         self.search.setFocus()
@@ -381,6 +384,11 @@ class DeletedPage(QWidget):
         self.table.setModel(self.model)
         self.apply_query()
 
+    def showEvent(self, event):
+        super().showEvent(event)
+        if not self.model.loaded:  # read when first shown; from then on it follows the changes
+            self.apply_query()
+
     def apply_query(self):
         self.model.set_query(search=self.search.text())
 
@@ -399,8 +407,6 @@ class DeletedPage(QWidget):
             self.model.service.restore(record, expected_version=record.version)
         except errors.EXPECTED as exc:
             errors.show_exception(self, exc)
-            self.refresh()
             return False
-        self.refresh()
         self.restored.emit(self.kind.currentData(), record.id)
         return True

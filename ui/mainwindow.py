@@ -13,17 +13,19 @@ from PySide6.QtWidgets import (QApplication, QListWidget, QListWidgetItem, QMain
                                QStackedWidget, QVBoxLayout, QWidget)
 
 from tracker import APP_NAME, __version__, services
-from tracker.db import current_path
+from tracker.changes import EVERYTHING, announce
+from tracker.db import close_database, current_path
 from tracker.demo import load_demo
 from tracker.logs import log_file
 from tracker.opening import open_database
 from ui import dialogs, errors, exchange, reports, settings
+from ui.changes import ElsewhereWatch, notifier
 from ui.listpage import DeletedPage, ListPage
 from ui.notices import SharedDatabaseNotice
 from ui.overview import GridPage, HomePage
 from ui.resources import icon
 from ui.safety import SafetyActions
-from ui.worker import run_in_background
+from ui.worker import run_and_wait, run_in_background
 
 VIEWS = [  # key, label, icon
     ("home", "Overview", "home"),
@@ -61,7 +63,6 @@ class MainWindow(QMainWindow):
             if hasattr(self.pages[key], "open_link"):
                 self.pages[key].open_link.connect(self.open_record)
         for key in LIST_KINDS:
-            self.pages[key].changed.connect(self._records_changed)
             self.pages[key].editor.dirty_changed.connect(self._dirty_changed)
         self.pages["deleted"].restored.connect(self._restored)
         self.nav.ensurePolished()  # measure with the style sheet's font
@@ -91,6 +92,7 @@ class MainWindow(QMainWindow):
         exchange.install(self)
         reports.install(self)
         self.safety = SafetyActions(self)
+        self.watch = ElsewhereWatch(self)  # another program's changes, noticed while the window is active
         self._update_title()
         self.restore_state()
         self.notice.refresh()
@@ -188,9 +190,7 @@ class MainWindow(QMainWindow):
         if row < 0:
             return
         key = VIEWS[row][0]
-        self.stack.setCurrentWidget(self.pages[key])
-        if key in ("home", "grid", "deleted"):
-            self.pages[key].refresh()
+        self.stack.setCurrentWidget(self.pages[key])  # a page behind on changes catches up as it is shown
         self._update_actions()
 
     def _update_actions(self):
@@ -272,15 +272,7 @@ class MainWindow(QMainWindow):
             w.blockSignals(False)
         page.apply_query()
 
-    def _records_changed(self):
-        for key in LIST_KINDS:
-            page = self.pages[key]
-            page.reload_filter_choices()  # e.g. a new stakeholder becomes a choice of owner
-            if page is not self.current_page():
-                page.model.refresh()
-
     def _restored(self, kind, record_id):
-        self.pages[kind].model.refresh()
         self.statusBar().showMessage("Restored.", 4000)
 
     def show_settings(self):
@@ -295,17 +287,26 @@ class MainWindow(QMainWindow):
         return True
 
     def switch_database(self, path):
-        """Open another database file (creating it if new) and show it in every view."""
+        """Open another database file (creating it if new) and show it in every view.  Opening (an
+        upgrade, say) runs on a worker thread; the window takes no input meanwhile."""
         if not self.confirm_unsaved():
             return False
         previous = current_path()
         created = not Path(path).exists()
-        try:
-            open_database(path, create=True)
-        except errors.EXPECTED as exc:
-            errors.show_exception(self, exc)
-            if previous is not None:
-                open_database(previous)
+
+        def open_it(progress):
+            try:
+                open_database(path, create=True)
+            except Exception:
+                if previous is not None:
+                    open_database(previous)
+                raise
+
+        with notifier().held():  # no view reads while there is no database, or half of one
+            close_database()  # on this thread: its connection checkpoints the file as it closes
+            kind, value = run_and_wait(self, open_it, f"Opening {Path(path).name}…", cancellable=False)
+        if kind == "failure":
+            errors.show_exception(self, value)
             return False
         settings.remember_database(path)
         self.reload_everything()
@@ -314,12 +315,10 @@ class MainWindow(QMainWindow):
         return True
 
     def reload_everything(self):
-        """After the database changed under every view (another file, demo data loaded)."""
-        for key in LIST_KINDS:
-            self.pages[key].editor.load(None)
-            self.pages[key].reload_filter_choices()
-        for page in self.pages.values():
-            page.refresh()
+        """After the database was replaced under every view (another file, a restored backup): every
+        view reads again (a record shown stays shown if the new database has it)."""
+        announce(EVERYTHING)
+        self.watch.forget()
         self._update_title()
         self.notice.refresh()
 
@@ -329,8 +328,7 @@ class MainWindow(QMainWindow):
         if not dialogs.FirstRun.ask(self, path):
             return None
 
-        def loaded(_result):
-            self.reload_everything()
+        def loaded(_result):  # the views took the demo data in as it was announced
             self.statusBar().showMessage("Demo data loaded.", 5000)
 
         self.background = run_in_background(self, lambda progress: load_demo(), on_success=loaded,
@@ -370,8 +368,10 @@ class MainWindow(QMainWindow):
 
     def changeEvent(self, event):
         super().changeEvent(event)
-        if event.type() == QEvent.Type.ActivationChange and self.isActiveWindow():
-            self.notice.refresh()  # another window may have opened or closed the database meanwhile
+        if event.type() == QEvent.Type.ActivationChange:
+            if self.isActiveWindow():
+                self.notice.refresh()  # another window may have opened or closed the database meanwhile
+            self.watch.set_active(self.isActiveWindow())  # and may have changed it
 
     def closeEvent(self, event):
         if not self.confirm_unsaved():

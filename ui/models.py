@@ -11,11 +11,14 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Callable
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
 from PySide6.QtGui import QColor
+from peewee import ForeignKeyField
 
 from tracker import records, services, vocab
+from tracker.models import ActionItem, Council
 from tracker.services.stakeholders import quadrant
+from ui.changes import notifier
 
 DISPLAY = Qt.ItemDataRole.DisplayRole
 TOOLTIP = Qt.ItemDataRole.ToolTipRole
@@ -28,6 +31,7 @@ ENABLED_SELECTABLE = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 NO_FLAGS = Qt.ItemFlag.NoItemFlags
 
 BATCH = 200
+FOLLOW_LIMIT = 50  # more changed rows than this: read the list again (a reset) rather than row by row
 
 # Translucent tints read on light and dark palettes alike; the text always says the status too.
 RED, AMBER, GREEN, GREY = (QColor(220, 40, 40, 90), QColor(240, 160, 0, 100), QColor(40, 170, 60, 90),
@@ -162,10 +166,20 @@ class ListContext:
 
 
 class RecordTableModel(QAbstractTableModel):
-    """Rows of one record kind for the current search, filters and sort, fetched in batches."""
+    """Rows of one record kind for the current search, filters and sort, fetched in batches.
+
+    It follows what the services announce (``ui.changes``): the changed rows are read again by id
+    and stay (``dataChanged``), move, come in or go as the list's query now places them; the rows
+    of records they link to are read again when those change (an action's owner renamed); and only
+    a change of everything or of a whole kind reads the list again (a reset).
+    """
+
+    counted = Signal()  # ``total`` changed (the rows may not have: it counts those not fetched yet)
 
     def __init__(self, kind_key, deleted=False, parent=None, sort=None, descending=False, load=True):
         super().__init__(parent)
+        self.loaded = False  # read at least once: until then there is nothing to follow
+        self.following = False  # rows moving in and out for a change: not the user choosing another row
         self.context = ListContext()
         self.kind = kinds(self.context)[kind_key]
         self.service = self.kind.service
@@ -177,6 +191,12 @@ class RecordTableModel(QAbstractTableModel):
         self.descending = descending
         self.rows = []
         self.total = 0
+        # The record kinds whose changes show in these rows, and the fields linking to them.
+        self.links = {}
+        for field in self.service.model._meta.sorted_fields:
+            if isinstance(field, ForeignKeyField):
+                self.links.setdefault(field.rel_model._meta.table_name, []).append(field.name)
+        notifier().changed.connect(self.follow)
         if load:
             self.refresh()
 
@@ -192,22 +212,105 @@ class RecordTableModel(QAbstractTableModel):
             self.filters = {k: v for k, v in filters.items() if v not in (None, "", False)}
         self.refresh()
 
-    def refresh(self):
+    def refresh(self, keep_place=False):
+        """Read the list again; ``keep_place``: as many rows as were read, so the view's place stays."""
+        limit = max(BATCH, len(self.rows)) if keep_place else BATCH
         self.beginResetModel()
         try:
             self.context = ListContext()
             self.kind = kinds(self.context)[self.kind.key]
             self.columns = self.kind.columns + ([DELETED_COLUMN] if self.deleted else [])
             self.total = self.service.count(search=self.search, filters=self.filters, deleted=self.deleted)
-            self.rows = self._fetch(0)
+            self.rows = self._fetch(0, limit)
+            self.loaded = True
         except BaseException:  # a busy or damaged database: an empty list, never a reset left open
             self.rows, self.total = [], 0
             raise
         finally:
             self.endResetModel()
+            self.counted.emit()
 
-    def _fetch(self, offset):
-        rows = self.service.page(offset, BATCH, **self.query_args())
+    # ---- following changes -----------------------------------------------------------
+    def follow(self, change):
+        """Bring the rows in line with ``change`` (a ``tracker.changes.Change``)."""
+        if not self.loaded:
+            return
+        own = self.service.table
+        if change.rereads(own) or change.touches(Council._meta.table_name) or any(map(change.rereads, self.links)):
+            self.refresh(keep_place=True)
+            return
+        ids = set(change.ids(own))
+        for table, names in self.links.items():
+            linked = change.ids(table)
+            if linked:
+                ids.update(r.id for r in self.rows if any(r.__data__.get(n) in linked for n in names))
+        if len(ids) > FOLLOW_LIMIT:
+            self.refresh(keep_place=True)
+            return
+        if ids:
+            self._follow_rows(ids)
+        if self.kind.key == "commitments" and change.touches(ActionItem._meta.table_name):
+            self._follow_rags()
+
+    def _follow_rows(self, ids):
+        """Read ``ids`` again as the list's query shows them, then move the rows there: every query
+        first, so a busy database leaves the rows as they were."""
+        args = self.query_args()
+        fresh = {r.id: r for r in self.service.rows_by_id(ids, **args)}
+        shown = {r.id for r in self.rows}
+        if not fresh and shown.isdisjoint(ids):
+            return  # none of them is or will be in this list
+        if self.kind.key == "commitments" and fresh:
+            self.context.load_rags(list(fresh.values()))
+        placed = sorted((self.service.position(r, **args), r.id) for r in fresh.values())
+        total = self.total
+        if shown.intersection(ids) != set(fresh):  # some came into the list or left it
+            total = self.service.count(search=self.search, filters=self.filters, deleted=self.deleted)
+        final = _merge([r for r in self.rows if r.id not in ids], [(p, fresh[i]) for p, i in placed],
+                       complete=len(self.rows) >= self.total)
+        self._become(final, set(fresh))
+        if total != self.total:
+            self.total = total
+            self.counted.emit()
+
+    def _become(self, final, changed):
+        """Turn ``rows`` into ``final`` with removes, moves and inserts; a changed row that stays
+        where it was is a ``dataChanged``."""
+        self.following = True
+        try:
+            keep = {r.id for r in final}
+            for i in reversed(range(len(self.rows))):
+                if self.rows[i].id not in keep:
+                    self.beginRemoveRows(QModelIndex(), i, i)
+                    del self.rows[i]
+                    self.endRemoveRows()
+            for k, record in enumerate(final):
+                if k >= len(self.rows) or self.rows[k].id != record.id:
+                    j = next((j for j in range(k + 1, len(self.rows)) if self.rows[j].id == record.id), None)
+                    if j is None:
+                        self.beginInsertRows(QModelIndex(), k, k)
+                        self.rows.insert(k, record)
+                        self.endInsertRows()
+                        continue
+                    self.beginMoveRows(QModelIndex(), j, j, QModelIndex(), k)
+                    self.rows.insert(k, self.rows.pop(j))
+                    self.endMoveRows()
+                if record.id in changed:
+                    self.rows[k] = record
+                    self.dataChanged.emit(self.index(k, 0), self.index(k, len(self.columns) - 1))
+        finally:
+            self.following = False
+
+    def _follow_rags(self):
+        """An action changed: the rolled-up RAG of the commitments shown may have (one query)."""
+        before = {r.id: self.context.rag(r) for r in self.rows}
+        self.context.load_rags(self.rows)
+        for k, r in enumerate(self.rows):
+            if self.context.rag(r) != before[r.id]:
+                self.dataChanged.emit(self.index(k, 0), self.index(k, len(self.columns) - 1))
+
+    def _fetch(self, offset, limit=BATCH):
+        rows = self.service.page(offset, limit, **self.query_args())
         if self.kind.key == "commitments":
             self.context.load_rags(rows)
         return rows
@@ -286,3 +389,19 @@ class RecordTableModel(QAbstractTableModel):
             if rec.id == record_id:
                 return i
         return -1
+
+
+def _merge(unchanged, placed, complete):
+    """The rows a list holds after a change: ``unchanged`` in their order, and each record of
+    ``placed`` ([(position, record)], by position) at its position in the list's query, as far as
+    the rows read so far reach (all of them when the list was ``complete``)."""
+    final, u, p = [], 0, 0
+    while True:
+        if p < len(placed) and (placed[p][0] <= len(final) or (complete and u == len(unchanged))):
+            final.append(placed[p][1])
+            p += 1
+        elif u < len(unchanged):
+            final.append(unchanged[u])
+            u += 1
+        else:
+            return final

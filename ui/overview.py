@@ -1,4 +1,8 @@
-"""The home overview (counts, overdue actions, commitments due soon) and the power/interest grid."""
+"""The home overview (counts, overdue actions, commitments due soon) and the power/interest grid.
+
+Both follow the announced changes of the kinds they show (``ui.changes``): at once while they are
+on screen, otherwise when next shown.
+"""
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QFrame, QGridLayout, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QVBoxLayout,
@@ -6,7 +10,9 @@ from PySide6.QtWidgets import (QFrame, QGridLayout, QHBoxLayout, QLabel, QListWi
 
 from tracker import services, vocab
 from tracker.dates import format_uk_date
+from tracker.models import ActionItem, Commitment, Event, Stakeholder
 from tracker.services.stakeholders import GRID_QUADRANTS, quadrant
+from ui.changes import notifier
 
 LINK_ROLE = Qt.ItemDataRole.UserRole + 10
 OVERVIEW_ROWS = 50
@@ -28,6 +34,34 @@ def _add_link(widget, text, kind, record_id):
     widget.addItem(item)
 
 
+class FollowsChanges(QWidget):
+    """A page computed from the database (``refresh``) that recomputes when one of ``shows`` (the
+    models it counts or lists) changed: now when it is on screen, when next shown otherwise."""
+
+    shows = ()
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.stale = True  # filled when first shown
+        self._kinds = tuple(model._meta.table_name for model in self.shows)
+        notifier().changed.connect(self.follow)
+
+    def follow(self, change):
+        if change.touches(*self._kinds):
+            self.stale = True
+            if self.isVisible():
+                self.refresh()
+
+    def showEvent(self, event):
+        super().showEvent(event)
+        if self.stale:
+            self.refresh()
+
+    def refresh(self):
+        self.stale = False
+        self.fill()
+
+
 class Tile(QFrame):
     def __init__(self, title):
         super().__init__()
@@ -45,10 +79,11 @@ class Tile(QFrame):
         self.setAccessibleDescription(f"{value} {self.caption.text()}")
 
 
-class HomePage(QWidget):
+class HomePage(FollowsChanges):
     """What needs attention today."""
 
     open_link = Signal(str, int)
+    shows = (Stakeholder, Event, Commitment, ActionItem)
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -78,9 +113,8 @@ class HomePage(QWidget):
         layout.addLayout(lists, 1)
         hint = QLabel("Double-click or press Enter on an item to open it.")
         layout.addWidget(hint)
-        # Filled when shown (the main window refreshes the overview each time it is opened).
 
-    def refresh(self):
+    def fill(self):
         counts = services.stats()
         for key in ("stakeholders", "events", "commitments", "actions"):
             self.tiles[key].set_value(counts[key])
@@ -110,10 +144,11 @@ GRID_HINTS = {"manage_closely": "high influence, high interest", "keep_satisfied
               "keep_informed": "low influence, high interest", "monitor": "low influence, low interest"}
 
 
-class GridPage(QWidget):
+class GridPage(FollowsChanges):
     """The power/interest grid: stakeholders by influence and interest; activate one to open it."""
 
     open_link = Signal(str, int)
+    shows = (Stakeholder,)
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -153,9 +188,8 @@ class GridPage(QWidget):
         layout.addLayout(grid, 1)
         self.unscored = QLabel()
         layout.addWidget(self.unscored)
-        # Filled when shown (the main window refreshes the grid each time it is opened).
 
-    def refresh(self):
+    def fill(self):
         for widget in self.lists.values():
             widget.clear()
         placed = services.stakeholders.grid()

@@ -11,10 +11,12 @@ from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QHBoxLayout, QLabel, Q
 
 from tracker import APP_NAME, backups, services
 from tracker.damage import damage_of
-from tracker.db import current_path
+from tracker.db import close_database, current_path
+from tracker.models import Stakeholder
 from tracker.restore import restore_backup
 from ui import errors
-from ui.worker import run_in_background
+from ui.changes import notifier
+from ui.worker import run_and_wait, run_in_background
 
 log = logging.getLogger(__name__)
 
@@ -126,6 +128,11 @@ class RetentionReview(QDialog):
         layout.addWidget(buttons)
         self.people = []
         self.refresh()
+        notifier().changed.connect(self.follow)  # an erasure made here, say
+
+    def follow(self, change):
+        if change.touches(Stakeholder._meta.table_name):
+            self.refresh()
 
     def refresh(self):
         cutoff, self.people = services.privacy.retention_review(self.months.value())
@@ -150,8 +157,8 @@ class RetentionReview(QDialog):
 
     def erase_current(self):
         person = self.current_person()
-        if person is not None and erase_person(self, person):
-            self.refresh()
+        if person is not None:
+            erase_person(self, person)
 
     @classmethod
     def ask(cls, parent):
@@ -167,13 +174,14 @@ class RetentionReview(QDialog):
 # ---- actions -----------------------------------------------------------------------------------
 
 def erase_person(parent, person):
-    """Ask, then erase; True when erased."""
+    """Ask, then erase on a worker thread (the secure overwrite and the checkpoint take a while on a
+    big file; the window takes no input meanwhile); True when erased."""
     if not ConfirmErase.ask(parent, person.name):
         return False
-    try:
-        services.privacy.erase(person, source="erased in the app")
-    except Exception as exc:  # shown, never raised into Qt
-        errors.show_exception(parent, exc)
+    kind, value = run_and_wait(parent, lambda progress: services.privacy.erase(person, source="erased in the app"),
+                               f"Erasing {person.name}…", cancellable=False)
+    if kind != "success":
+        errors.show_exception(parent, value)  # shown, never raised into Qt
         return False
     log.info("stakeholder %s erased on request", person.uuid)
     return True
@@ -253,14 +261,17 @@ class SafetyActions:
         chosen = ChooseBackup.ask(window, found)
         if chosen is None or not window.confirm_unsaved():
             return False
-        try:
-            safety, erased = restore_backup(chosen.path, path)
-        except Exception as exc:
-            errors.show_exception(window, exc)
+        with notifier().held():  # no view reads while the file is being replaced
+            close_database()  # this thread's connection; the restore opens the file again on the worker
+            kind, value = run_and_wait(window, lambda progress: restore_backup(chosen.path, path),
+                                       "Restoring the backup…", cancellable=False)
+        if kind != "success":
+            errors.show_exception(window, value)
             if current_path() is None:
                 window.switch_database(str(path))
             return False
-        window.switch_database(str(path))
+        safety, erased = value
+        window.reload_everything()
         note = f"Restored the backup of {chosen.taken:%d/%m/%Y %H:%M}."
         if safety is not None:
             note += f" The database as it was is kept as {safety.name}."
@@ -276,13 +287,11 @@ class SafetyActions:
             return False
         if not erase_person(window, record):
             return False
-        page.refresh()
         window.statusBar().showMessage("Personal data erased.", 6000)
         return True
 
     def retention_review(self):
         opened = RetentionReview.ask(self.window)
-        self.window.pages["stakeholders"].refresh()
         if opened is not None:
             self.window.open_record("stakeholders", opened)
         return opened

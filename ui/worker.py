@@ -38,15 +38,22 @@ asks the callable to stop.  Cancellation is cooperative: the callable polls
 Each worker thread uses its own database connection: peewee keeps SQLite connections per
 thread, so the worker calls ``database.connect(reuse_if_open=True)`` before the callable and
 ``database.close()`` after it (``uses_database=False``: neither, for work on other files, such as
-checking backups while the open database is damaged and refuses every connection).  Write in one ``database.atomic()`` block inside the callable if
-the work must be all-or-nothing.  While an operation runs, the UI thread should not start a
+checking backups while the open database is damaged and refuses every connection); a callable
+that opens a database (another file, a restored backup) leaves its connection to be closed too.
+Write in one ``services.base.writing()`` block inside the callable if the work must be
+all-or-nothing: what it changes is announced once, when it commits (``ui.changes`` hands it to the
+views on the UI thread).
+
+:func:`run_and_wait` is for work whose answer the caller needs before it can go on (opening a
+database, restoring a backup, erasing a person): the same operation, waited for in a local event
+loop while the progress dialog shows.  While an operation runs, the UI thread should not start a
 conflicting write (the busy timeout turns a long lock into ``DatabaseBusyError``).
 """
 
 import logging
 import threading
 
-from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal, Slot
+from PySide6.QtCore import QEventLoop, QObject, QRunnable, Qt, QThreadPool, QTimer, Signal, Slot
 from PySide6.QtWidgets import QProgressDialog
 
 from tracker.db import database
@@ -119,8 +126,8 @@ class _Job(QRunnable):
             self.outcome = ("failure", exc)
         else:
             self.outcome = ("cancelled", None) if self.progress.cancelled else ("success", result)
-        finally:
-            if has_db and database.obj is not None and not database.is_closed():
+        finally:  # the callable may have opened the database (switching files): its connection too
+            if self.uses_database and database.obj is not None and not database.is_closed():
                 database.close()
             self.signals.ended.emit()
 
@@ -232,3 +239,21 @@ def run_in_background(parent, fn, on_success=None, on_failure=None, on_cancel=No
     return BackgroundOperation(parent, fn, on_success=on_success, on_failure=on_failure, on_cancel=on_cancel,
                                label=label, progress_dialog=progress_dialog, cancellable=cancellable,
                                uses_database=uses_database).start()
+
+
+def run_and_wait(parent, fn, label, cancellable=True, uses_database=True):
+    """Run ``fn(progress)`` off the UI thread and wait for it in a local event loop, the progress dialog
+    showing after 400 ms (before any window exists too).  Without ``cancellable``, what the user types
+    or clicks meanwhile waits until the work is done.
+    Returns ("success", result) | ("failure", exception) | ("cancelled", None)."""
+    outcome = {}
+    operation = run_in_background(parent, fn, label=label, cancellable=cancellable, uses_database=uses_database,
+                                  on_success=lambda result: outcome.update(kind="success", value=result),
+                                  on_failure=lambda exc: outcome.update(kind="failure", value=exc),
+                                  on_cancel=lambda: outcome.update(kind="cancelled", value=None))
+    if not operation.done:
+        loop = QEventLoop()
+        operation.finished.connect(loop.quit)
+        loop.exec(QEventLoop.ProcessEventsFlag.AllEvents if cancellable
+                  else QEventLoop.ProcessEventsFlag.ExcludeUserInputEvents)
+    return outcome["kind"], outcome["value"]

@@ -27,3 +27,20 @@ def test_rolled_up_rags_match_one_by_one_in_one_query(db):
     assert rags == {own.id: "G", late.id: "R", going.id: "A", done.id: "G"}
     assert rags == {c.id: services.commitments.rolled_up_rag(c) for c in rows}
     assert services.commitments.rolled_up_rags([]) == {}
+
+
+
+def test_a_rows_position_agrees_with_the_lists_order(demo_db):
+    # A list following a change asks where a changed row now stands instead of reading every row again.
+    some = services.actions.query(filters={"open": True})
+    services.actions.update(some[3], due_date=None)  # nulls sort last either way
+    services.actions.update(some[4], owner=None)
+    for sort in ("due_date", "owner", "title", "status", "reference", "updated"):
+        for descending in (False, True):
+            args = {"sort": sort, "descending": descending, "filters": {"open": True}}
+            listed = list(services.actions.query(**args))
+            for i in (0, 1, 7, len(listed) // 2, len(listed) - 2, len(listed) - 1):
+                assert services.actions.position(listed[i], **args) == i, (sort, descending, i)
+    done = services.actions.query(filters={"status": "done"}).first()
+    ids = [listed[0].id, listed[-1].id, done.id]
+    assert {a.id for a in services.actions.rows_by_id(ids, **args)} == set(ids[:2])  # the filter applies

@@ -8,7 +8,6 @@ typed with real keystrokes, saved the way a user saves, and the stored (or used)
 import datetime as dt
 
 import openpyxl
-import pytest
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import QApplication, QDialog, QDialogButtonBox
 

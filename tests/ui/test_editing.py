@@ -53,7 +53,7 @@ def test_create_edit_delete_restore_a_stakeholder(window, qtbot):
 
     deleted = window.show_view("deleted")
     deleted.search.setText("Boxing Club")
-    qtbot.waitUntil(lambda: deleted.model.total == 1)
+    qtbot.waitUntil(lambda: deleted.model.search == "Boxing Club" and deleted.model.total == 1)
     assert deleted.model.headerData(len(deleted.model.columns) - 1, Qt.Orientation.Horizontal) == "Deleted"
     assert deleted.model.data(deleted.model.index(0, len(deleted.model.columns) - 1)).count("/") == 2
     deleted.table.setCurrentIndex(deleted.model.index(0, 0))
@@ -161,10 +161,12 @@ def test_dates_use_uk_format_with_a_calendar(window):
 
 
 def test_stale_edit_asks_reload_or_keep(window, answers):
+    # A record changed elsewhere while it is not being edited is shown again at once (see
+    # test_the_shown_record_follows_a_change_made_elsewhere); the stale edit is one made meanwhile.
     page = window.show_view("stakeholders")
     record = select_row(page, 0)
-    services.stakeholders.update(record, role="Changed elsewhere")  # another window or the CLI
     fill(page.editor, role="My change")
+    services.stakeholders.update(record, role="Changed elsewhere")  # another window or the CLI
     answers.stale = [dialogs.KEEP]
     assert not page.save()
     assert answers.asked[-1][0] == "stale" and page.editor.dirty
@@ -172,8 +174,8 @@ def test_stale_edit_asks_reload_or_keep(window, answers):
     assert page.save()  # saving again applies the edit over the other version, knowingly
     assert services.stakeholders.get(record.id).role == "My change"
 
-    services.stakeholders.update(record, role="Changed again elsewhere")
     fill(page.editor, role="Lost on reload")
+    services.stakeholders.update(record, role="Changed again elsewhere")
     answers.stale = [dialogs.RELOAD]
     assert not page.save()
     assert page.editor.fields["role"].get() == "Changed again elsewhere" and not page.editor.dirty

@@ -6,17 +6,28 @@ kind's module subclasses it with its filters and queries; its fields and their r
 ``record``, the kind's entry in the registry (``tracker.records``), which ``validate`` applies.
 """
 
+import contextlib
 import functools
 import uuid
 
 from peewee import ForeignKeyField, Query, fn
 
 from tracker.bulk import bulk_insert, gc_paused
+from tracker.changes import Change, announce, batch
 from tracker.db import database, refresh_statistics
 from tracker.errors import NotFoundError, StaleEditError, ValidationError
 from tracker.models import Council, utcnow
 from tracker.services import audit
 from tracker.services.actor import current_actor
+
+
+@contextlib.contextmanager
+def writing():
+    """A write transaction (``database.atomic()``) whose announcements (``tracker.changes``) go out
+    as one once the outermost ``writing`` block has committed, and not at all when it rolls back.
+    A batch of service calls that must be all or nothing goes in one of these."""
+    with batch(), database.atomic():
+        yield
 
 
 def home_council():
@@ -33,6 +44,11 @@ class RecordService:
     sort_fields = {}  # sort key -> expression
     default_sort = "updated"
     council_links = None  # through model for a many-to-many "councils" field, or None
+
+    @property
+    def table(self):
+        """The record kind as ``tracker.changes`` names it: its table."""
+        return self.model._meta.table_name
 
     @property
     def what(self):
@@ -80,6 +96,28 @@ class RecordService:
         # Without the joins a list's page needs: search and filters only use the record's own table
         # (and subqueries), and counting through the joins costs ~20x at 100,000 rows.
         return self._matching(self.model.select(fn.COUNT(self.model.id)), search, filters, deleted).scalar()
+
+    # ---- following a change in a list ------------------------------------------------
+    def rows_by_id(self, ids, search="", filters=None, sort=None, descending=False, deleted=False):
+        """Those of ``ids`` that a list with these query arguments (``query()``'s) shows, as its page
+        would read them (one query)."""
+        q = self._matching(self.base_query(), search, filters, deleted)
+        return list(q.where(self.model.id.in_(list(ids))))
+
+    def position(self, record, search="", filters=None, sort=None, descending=False, deleted=False):
+        """Where ``record`` (one of the list's rows) stands in the list's order: how many rows come
+        before it.  Two queries (its sort value, then a count), so one changed row never costs a
+        page of the list."""
+        model = self.model
+        expr = self.sort_fields[sort or self.default_sort]
+        value = self.base_query().select(expr).where(model.id == record.id).scalar()
+        tie_before = model.id > record.id if descending else model.id < record.id  # as query() breaks ties
+        if value is None:  # nulls come last either way
+            before = expr.is_null(False) | (expr.is_null() & tie_before)
+        else:
+            before = ((expr > value) if descending else (expr < value)) | ((expr == value) & tie_before)
+        q = self._matching(self.base_query().select(fn.COUNT(model.id)), search, filters, deleted)
+        return q.where(before).scalar()
 
     def _matching(self, q, search, filters, deleted):
         q = q.where(self.model.deleted_at.is_null(not deleted))
@@ -154,7 +192,7 @@ class RecordService:
         councils = data.pop("councils", None)
         state = {**self.defaults(), **data}
         self._check(state)
-        with database.atomic():
+        with writing():
             extra = self.before_create(state)
             if identity is not None:
                 extra["uuid"] = identity
@@ -162,6 +200,7 @@ class RecordService:
             if councils is not None:
                 self._set_councils(rec, councils)
             audit.write(rec, "create", source=source, snapshot={**state, **extra}, councils=councils)
+            announce(Change.of_created(self.table, rec.id))
         return rec
 
     def create_many(self, rows, source=""):
@@ -192,7 +231,7 @@ class RecordService:
             states.append(state)
         if not states:
             return []
-        with database.atomic():
+        with writing():
             extras = self.before_create_many(states)
             now = utcnow()
             created, uuids, texts, linked = [], [], [], {}
@@ -207,6 +246,7 @@ class RecordService:
             if any(link_sets):
                 self._link_councils_many(uuids, link_sets)
             audit.write_creations(self.model, uuids, texts, source=source)
+            announce(Change.of_whole(self.table))  # the new ids are not at hand: read the kind again
         refresh_statistics()
         return created
 
@@ -254,7 +294,7 @@ class RecordService:
                 diff["councils"] = (old_names, new_names)
         if not diff:
             return current
-        with database.atomic():
+        with writing():
             values = {getattr(self.model, n): changes[n] for n in diff if n != "councils"}
             values[self.model.version] = current.version + 1
             values[self.model.updated_at] = utcnow()
@@ -268,6 +308,7 @@ class RecordService:
             if "councils" in diff:
                 self._set_councils(current, councils)
             audit.write(current, "update", diff, source=source)
+            announce(Change.of_updated(self.table, current.id))
         return self.reload(current)
 
     def _set_deleted(self, record, deleted_at, operation, expected_version=None, source=""):
@@ -276,12 +317,13 @@ class RecordService:
             raise self._stale(current)
         if (current.deleted_at is None) == (deleted_at is None):
             return current
-        with database.atomic():
+        with writing():
             self.model.update(
                 {self.model.deleted_at: deleted_at, self.model.version: current.version + 1,
                  self.model.updated_at: utcnow()}
             ).where(self.model.id == current.id).execute()
             audit.write(current, operation, {"deleted_at": (current.deleted_at, deleted_at)}, source=source)
+            announce((Change.of_deleted if deleted_at else Change.of_updated)(self.table, current.id))
         return self.reload(current)
 
     def delete(self, record, expected_version=None, source=""):

@@ -12,6 +12,7 @@ See docs/exchange-format.md.
 
 import json
 
+from tracker.changes import Change, announce
 from tracker.errors import NotFoundError, TrackerError
 from tracker.exchange_format import BY_TABLE
 from tracker.models import HeldConflict, utcnow
@@ -80,4 +81,5 @@ def resolve_conflict(conflict, choice, edited=None):
         writer.set_sync({hex_: push_seen(state.sync.get(hex_), base,
                                          also=(conflict.theirs_hash, mine_hash, conflict.exported_hash))})
         HeldConflict.update(resolved_at=utcnow(), resolution=choice).where(HeldConflict.id == conflict.id).execute()
+    announce(Change.of_updated(table, rec.id))
     return MODELS[table].get(MODELS[table].id == rec.id)

@@ -3,6 +3,7 @@
 from peewee import fn
 
 from tracker import vocab
+from tracker.changes import Change, announce
 from tracker.errors import NotFoundError, ValidationError
 from tracker.migrations import council_uuid
 from tracker.models import Council
@@ -38,4 +39,6 @@ def add(name, code, kind="borough"):
         errors["name"] = "a council with this name or code already exists"
     if errors:
         raise ValidationError(errors, "council")
-    return Council.create(name=name, code=code, kind=kind, uuid=council_uuid(name))
+    council = Council.create(name=name, code=code, kind=kind, uuid=council_uuid(name))
+    announce(Change.of_created(Council._meta.table_name, council.id))
+    return council

@@ -1,9 +1,8 @@
 """Events (summits, meetings, commission sessions) and who attended them."""
 
 from tracker import records
-from tracker.db import database
 from tracker.models import Attendance, Event, Stakeholder
-from tracker.services.base import RecordService
+from tracker.services.base import RecordService, writing
 
 
 class EventService(RecordService):
@@ -52,7 +51,7 @@ class AttendanceService(RecordService):
 
     def attend(self, event, stakeholder, role="", source=""):
         """Record attendance; re-attending after removal restores the old row (one identity)."""
-        with database.atomic():
+        with writing():  # one announcement for the lot
             existing = Attendance.get_or_none(Attendance.event == event, Attendance.stakeholder == stakeholder)
             if existing is None:
                 return self.create(event=event, stakeholder=stakeholder, role=role, source=source)

@@ -13,6 +13,7 @@ import json
 
 from peewee import SqliteDatabase
 
+from tracker.changes import EVERYTHING, announce
 from tracker.db import database
 from tracker.errors import NotFoundError, TrackerError
 from tracker.exchange_format import BY_TABLE, SHEETS
@@ -106,6 +107,7 @@ def undo_import(import_id):
         writer.set_sync(sync)
         HeldConflict.delete().where(HeldConflict.run == run, HeldConflict.resolved_at.is_null()).execute()
         ImportRun.update(undone_at=utcnow()).where(ImportRun.id == run.id).execute()
+    announce(EVERYTHING)  # once, after the commit: every view reads again
     return run
 
 
@@ -180,6 +182,7 @@ def apply_import(state, plan, run, source):
                                                 "theirs_version", "theirs_hash", "theirs", "fields", "resolution",
                                                 "exported_hash"]), held)
         check_links()
+    announce(EVERYTHING)  # once, after the commit: every view reads again
     return run_row.id
 
 

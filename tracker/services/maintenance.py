@@ -1,4 +1,4 @@
-"""Whole-database services: counts, the integrity check, backups."""
+"""Whole-database services: counts, the integrity check, whether another program changed the database."""
 
 from peewee import SqliteDatabase, fn
 
@@ -72,3 +72,13 @@ def check():
     if bad:
         problems.append(f"{bad} commitments have a target date before the date they were made")
     return problems
+
+
+def data_version():
+    """A number that changes when another connection (another program, or another thread's) commits
+    to the open SQLite database, as this thread's connection sees it (SQLite's ``data_version``: one
+    cheap read of the WAL index, no table read).  None on PostgreSQL, which has nothing as cheap."""
+    db = database.obj
+    if not isinstance(db, SqliteDatabase):
+        return None
+    return db.execute_sql("PRAGMA data_version").fetchone()[0]

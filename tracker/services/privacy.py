@@ -25,7 +25,9 @@ from peewee import SqliteDatabase, fn
 from tracker.db import database
 from tracker.errors import TrackerError
 from tracker.models import Attendance, AuditEntry, Event, ImportChange, Meta, Stakeholder, Update, utcnow
+from tracker.changes import Change, announce
 from tracker.services import audit
+from tracker.services.base import writing
 from tracker.services.exchange import content_kinds
 
 ERASED_NAME = "Erased person"
@@ -48,8 +50,9 @@ def erase(person, source=""):
     if person.erased_at is not None:
         return person
     with _overwriting_freed_space():
-        with database.atomic():
+        with writing():
             _erase_in_transaction(person, source)
+            announce(_erased([person.id]))
     return Stakeholder.get_by_id(person.id)
 
 
@@ -151,7 +154,8 @@ def complete_erasures(source=""):
     pending = [p for p in Stakeholder.select().where(Stakeholder.erased_at.is_null(False)) if _has_traces(p)]
     if not pending:
         return 0
-    with _overwriting_freed_space(), database.atomic():
+    with _overwriting_freed_space(), writing():
+        announce(_erased([p.id for p in pending]))
         for person in pending:
             now = utcnow()
             if any(getattr(person, name) != value for name, value in ERASED_VALUES.items()):
@@ -161,6 +165,12 @@ def complete_erasures(source=""):
             _scrub_traces(person, now)
             audit.write(Stakeholder.get_by_id(person.id), "erase", source=source)
     return len(pending)
+
+
+def _erased(ids):
+    """What an erasure changes: the people, and the updates and attendance about them."""
+    return Change.of_updated(Stakeholder._meta.table_name, *ids) | Change.of_whole(Update._meta.table_name,
+                                                                                  Attendance._meta.table_name)
 
 
 def _scrub_attendance(visit, now):
