@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.demo_data import copy_of_demo
 from tracker import backups, services
 from tracker.cli import main
 from tracker.db import close_database
@@ -41,10 +42,7 @@ def spawn(code, *args):
 
 
 def demo_file(tmp_path, name="d.db"):
-    path = tmp_path / name
-    assert main(["--db", str(path), "init", "--demo"]) == 0
-    close_database()
-    return path
+    return copy_of_demo(tmp_path / name)
 
 
 # ---- two copies open -----------------------------------------------------------------------
