@@ -121,6 +121,7 @@ def test_a_short_write_by_another_copy_is_waited_for(tmp_path):
     assert run_cli("--db", str(db), "check").returncode == 0
 
 
+@pytest.mark.slow  # the command waits out its 5 s busy timeout
 def test_a_long_write_by_another_copy_is_reported_as_busy_not_a_traceback(tmp_path):
     """The other copy never lets go while the command runs: the command gives up by itself (the busy
     timeout, not forever) with a sentence, while the lock is still held."""
