@@ -32,7 +32,7 @@ pytestmark = [pytest.mark.slow, pytest.mark.skipif(not hasattr(signal, "SIGKILL"
 
 ROOT = Path(__file__).resolve().parents[2]
 V1_SQL = ROOT / "tests" / "data" / "schema_v1.sql"
-ATTEMPTS = 12  # per test; a kill can come too late (the work already done), so at least 5 must land
+ATTEMPTS = 8  # per test; a kill can come too late (the work already done), so at least 5 must land
 
 
 def digest(path):

@@ -202,6 +202,7 @@ def test_most_real_sheets_take_the_quick_bound():
 _tokens = st.sampled_from([b"<a>", b"</a>", b"<b/>", b"text ", b"<c r=\"A1\">", b"x" * 200])
 
 
+@pytest.mark.slow  # 300 generated texts, each searched in full
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.tuples(_tokens, st.integers(1, 300)), max_size=8))
 def test_the_nesting_check_agrees_with_the_full_search_on_generated_text(runs):
