@@ -7,6 +7,7 @@ import pytest
 # Qt tests never need a display; set before anything imports Qt.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+from tests.demo_data import copy_of_demo
 from tracker import services
 from tracker.db import close_database
 from tracker.opening import announce_presence, open_database
@@ -45,8 +46,9 @@ def db(db_path):
 
 
 @pytest.fixture
-def demo_db(db):
-    from tracker.demo import load_demo
-
-    load_demo()
-    return db
+def demo_db(db_path):
+    """A database holding the demo data set, in a temp file, open for the test (as ``db``, plus the data)."""
+    copy_of_demo(db_path)
+    database = open_database(db_path)
+    yield database
+    close_database()

@@ -105,12 +105,6 @@ def is_held(path):
         return False
 
 
-def held_files():
-    """The (st_dev, st_ino) of every file this process keeps open for SQLite."""
-    with _registry_lock:
-        return set(_handles)
-
-
 def read_head(path, size):
     """The first ``size`` bytes of ``path``, read without closing a descriptor of a file SQLite uses.
 

@@ -167,10 +167,6 @@ class ReportDialog(QDialog):
             return
         super().accept()
 
-    def set_output(self, output):
-        for button in self.outputs.buttons():
-            button.setChecked(button.property("output") == output)
-
     def values(self):
         """{"filters": services filter dict, "search": text, "output": xlsx|pdf|print}."""
         filters = {w.key: w.value() for w in self.filters if w.value() not in (None, False)}

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.demo_data import copy_of_demo
 from tracker import migrations
 from tracker.cli import main
 
@@ -146,8 +147,7 @@ def test_python_dash_m_tracker_runs_in_a_fresh_process(tmp_path):
 def test_output_piped_into_a_reader_that_leaves_is_not_an_error(tmp_path):
     db = tmp_path / "pipe.db"
     env = {**os.environ, "PYTHONPATH": str(ROOT), "TRACKER_DATA_DIR": str(tmp_path / "d")}
-    subprocess.run([sys.executable, "-m", "tracker", "--db", str(db), "init", "--demo"], env=env, check=True,
-                   capture_output=True, timeout=120)
+    copy_of_demo(db)
     book = tmp_path / "share.xlsx"
     subprocess.run([sys.executable, "-m", "tracker", "--db", str(db), "export-workbook", str(book)], env=env,
                    check=True, capture_output=True, timeout=120)

@@ -2,8 +2,10 @@
 during an upgrade, then check that the database is sound, nothing is half-applied, no
 half-written file sits under a backup's name, and the backups taken before are intact.
 
-Iterations are bounded by count and by time so the whole module stays well under a minute; each
-test prints how many kills it made and how many corruptions it found (the assertion wants zero).
+Each test makes a fixed number of attempts, each killing the process at a random moment (a time
+budget instead let a loaded CI machine fit too few kills to prove anything, and the test failed);
+each prints how many kills it made and how many corruptions it found (the assertion wants zero).
+The module takes about a minute: its tests are marked ``slow``.
 """
 
 import hashlib
@@ -26,12 +28,11 @@ from tracker.db import close_database, database
 from tracker.errors import TrackerError
 from tracker.opening import open_database
 
-pytestmark = pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL (POSIX)")
+pytestmark = [pytest.mark.slow, pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL (POSIX)")]
 
 ROOT = Path(__file__).resolve().parents[2]
 V1_SQL = ROOT / "tests" / "data" / "schema_v1.sql"
-BUDGET_S = 11  # per test: four tests stay under a minute together
-MAX_KILLS = 40
+ATTEMPTS = 8  # per test; a kill can come too late (the work already done), so at least 5 must land
 
 
 def digest(path):
@@ -106,8 +107,7 @@ def test_killed_during_backups(tmp_path):
     folder = reference.parent
     rng = random.Random(1234)
     kills = corruptions = 0
-    deadline = time.monotonic() + BUDGET_S
-    while kills < MAX_KILLS and time.monotonic() < deadline:
+    for _ in range(ATTEMPTS):
         proc = start(BACKUP_LOOP, db)
         kills += kill(proc, rng.uniform(0.0, 0.4))
         problems = []
@@ -161,8 +161,7 @@ def test_killed_during_upgrade(tmp_path):
     con.close()
     rng = random.Random(99)
     kills = corruptions = upgraded = 0
-    deadline = time.monotonic() + BUDGET_S
-    while kills < MAX_KILLS and time.monotonic() < deadline:
+    for _ in range(ATTEMPTS):
         db.unlink()
         for side in ("-wal", "-shm"):
             Path(f"{db}{side}").unlink(missing_ok=True)
@@ -232,8 +231,7 @@ def test_killed_during_import(tmp_path):
     span = time.monotonic() - began
     rng = random.Random(7)
     kills = corruptions = applied = 0
-    deadline = time.monotonic() + BUDGET_S
-    while kills < MAX_KILLS and time.monotonic() < deadline:
+    for _ in range(ATTEMPTS):
         for side in ("", "-wal", "-shm"):
             Path(f"{db}{side}").unlink(missing_ok=True)
         shutil.copy(empty, db)
@@ -286,8 +284,7 @@ def test_killed_during_export(tmp_path):
     close_database()
     rng = random.Random(11)
     kills = corruptions = 0
-    deadline = time.monotonic() + BUDGET_S
-    while kills < MAX_KILLS and time.monotonic() < deadline:
+    for _ in range(ATTEMPTS):
         proc = start(EXPORT_LOOP, db, out)
         kills += kill(proc, rng.uniform(0.0, 1.0))
         problems = []

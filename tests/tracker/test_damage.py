@@ -11,13 +11,13 @@ from pathlib import Path
 
 import pytest
 
+from tests.demo_data import copy_of_demo
 from tests.tracker.damage import damage_table
 from tests.tracker.test_robustness import run_cli
 from tracker import backups, services
 from tracker.damage import current_damage
 from tracker.db import close_database, database
 from tracker.sqlite_damage import SQLITE_CORRUPT, SQLITE_NOTADB, damage_code
-from tracker.demo import load_demo
 from tracker.errors import DamagedDatabaseError, DatabaseBusyError, TrackerError
 from tracker.models import AuditEntry
 from tracker.opening import open_database
@@ -30,9 +30,8 @@ def digest(path):
 
 def demo_with_backup(tmp_path, name="work.db"):
     """A demo database, one sound backup of it (returned with its live counts), closed."""
-    path = tmp_path / name
-    open_database(path, create=True)
-    load_demo()
+    path = copy_of_demo(tmp_path / name)
+    open_database(path)
     services.stakeholders.delete(services.stakeholders.page(0, 1)[0])  # a deleted record is not counted
     stats = services.stats()
     counts = {kind: stats[kind] for kind in ("stakeholders", "events", "commitments", "actions")}

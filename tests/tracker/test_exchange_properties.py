@@ -6,6 +6,7 @@ import tempfile
 from pathlib import Path
 
 import openpyxl
+import pytest
 
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
@@ -77,6 +78,7 @@ ORDERS = st.permutations(["BD", "HAV", "RED"])
 NAMES = {"BD": "Barking and Dagenham", "HAV": "Havering", "RED": "Redbridge"}
 
 
+@pytest.mark.slow  # three councils' databases per example
 @settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(edits=EDITS, order=ORDERS, mode=st.sampled_from(["take-theirs", "keep-mine"]))
 def test_three_councils_converge_and_conflicts_are_surfaced(edits, order, mode):
@@ -255,6 +257,7 @@ class _Partnership:
             return len(held)
 
 
+@pytest.mark.slow  # three councils' databases per example
 @settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(steps=STEPS, order=ORDERS, choices=CHOICES)
 # Two councils each export a change to the same title before the other's file arrives.

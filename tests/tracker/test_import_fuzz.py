@@ -7,6 +7,7 @@ import datetime as dt
 import uuid
 
 import openpyxl
+import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
@@ -78,6 +79,7 @@ def state():
     return services.stats(), AuditEntry.select().count()
 
 
+@pytest.mark.slow  # 80 generated workbooks, each imported
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
                                                                  HealthCheck.too_slow])
 @given(book=workbooks())

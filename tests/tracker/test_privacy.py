@@ -84,11 +84,6 @@ def test_cli_erase_needs_yes(person, db_path, capsys):
     assert main(["--db", str(db_path), "erase", "no-such-id", "--yes"]) == 1
 
 
-def _age(person_ids, days):
-    old = dt.datetime.now() - dt.timedelta(days=days)
-    Stakeholder.update(updated_at=old).where(Stakeholder.id.in_(person_ids)).execute()
-
-
 def test_retention_review_lists_people_nobody_touched(demo_db):
     people = list(Stakeholder.select().where(Stakeholder.kind == "person").limit(4))
     Stakeholder.update(updated_at=dt.datetime.now() - dt.timedelta(days=800)).where(

@@ -99,6 +99,7 @@ def test_latest_evidence_is_the_newest_update_on_the_commitment_or_its_actions(p
     assert evidence[partners["bins"].id].action.reference == partners["blocked"].reference
 
 
+@pytest.mark.slow  # 40,000 actions
 def test_bulk_lookups_take_more_ids_than_sqlite_binds(db):
     """A 100k-action report passes its ids as a sub-select, not as 100k bound parameters."""
     now = dt.datetime(2024, 1, 1)

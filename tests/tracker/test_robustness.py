@@ -14,11 +14,11 @@ import subprocess
 import sys
 import tempfile
 import textwrap
-import time
 from pathlib import Path
 
 import pytest
 
+from tests.demo_data import copy_of_demo
 from tracker import backups, services
 from tracker.cli import main
 from tracker.db import close_database
@@ -38,52 +38,104 @@ def run_cli(*argv, env=None, user=None, timeout=60):
 def spawn(code, *args):
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     return subprocess.Popen([sys.executable, "-c", textwrap.dedent(code), *map(str, args)], env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
 def demo_file(tmp_path, name="d.db"):
-    path = tmp_path / name
-    assert main(["--db", str(path), "init", "--demo"]) == 0
-    close_database()
-    return path
+    return copy_of_demo(tmp_path / name)
 
 
 # ---- two copies open -----------------------------------------------------------------------
 
 HOLD_LOCK = """
-    import sqlite3, sys, time
+    import sqlite3, sys
     con = sqlite3.connect(sys.argv[1], isolation_level=None)
     con.execute("BEGIN IMMEDIATE")
     con.execute("UPDATE meta SET value = value WHERE key = 'database_id'")
     print("locked", flush=True)
-    time.sleep(float(sys.argv[2]))
+    sys.stdin.readline()  # until the test says so
     con.execute("COMMIT")
+    print("released", flush=True)
+"""
+
+# The tracker command, saying "writing" on stdout as its first write statement starts (SQLite's statement
+# trace runs before the statement asks for the write lock), so the test knows it is asking for the lock.
+CLI_SAYING_WHEN_IT_WRITES = """
+    import sqlite3, sys
+    import peewee
+    connect = sqlite3.connect
+    said = []
+
+    def traced(*args, **kwargs):
+        con = connect(*args, **kwargs)
+
+        def trace(sql):
+            if not said and sql.lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE", "BEGIN IMMEDIATE")):
+                said.append(sql)
+                print("writing", flush=True)
+        con.set_trace_callback(trace)
+        return con
+
+    peewee.sqlite3.connect = traced
+    from tracker.cli import main
+    sys.exit(main(sys.argv[1:]))
 """
 
 
-def test_a_short_write_by_another_copy_is_waited_for(tmp_path, capsys):
-    db = demo_file(tmp_path)
-    holder = spawn(HOLD_LOCK, db, 1.0)
-    assert holder.stdout.readline().strip() == "locked"
-    result = run_cli("--db", str(db), "retention-review", "--months", "3", "--save")
-    holder.communicate(timeout=10)
-    assert result.returncode == 0, result.stderr
+def holds_the_write_lock(db):
+    probe = sqlite3.connect(db, timeout=0, isolation_level=None)
+    try:
+        probe.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError as exc:
+        assert "locked" in str(exc), exc
+        return True
+    finally:
+        probe.close()
+    return False
 
 
-def test_a_long_write_by_another_copy_is_reported_as_busy_not_a_traceback(tmp_path):
+def test_a_short_write_by_another_copy_is_waited_for(tmp_path):
+    """The command asks for the write lock while another copy holds it; that copy lets go only once the
+    command is asking (and waiting: with no busy timeout it would have failed at once), and the command's
+    write then goes through."""
     db = demo_file(tmp_path)
-    holder = spawn(HOLD_LOCK, db, 8.0)
+    holder = spawn(HOLD_LOCK, db)
+    writer = None
     try:
         assert holder.stdout.readline().strip() == "locked"
-        started = time.monotonic()
+        writer = spawn(CLI_SAYING_WHEN_IT_WRITES, "--db", db, "retention-review", "--months", "3", "--save")
+        assert writer.stdout.readline().strip() == "writing", writer.communicate(timeout=60)
+        assert holds_the_write_lock(db) and writer.poll() is None  # it is waiting, not refused
+        holder.stdin.write("release\n")
+        holder.stdin.flush()
+        assert holder.stdout.readline().strip() == "released"
+        out, err = writer.communicate(timeout=60)
+    finally:
+        for proc in filter(None, (holder, writer)):
+            proc.kill()
+            proc.communicate()
+    assert writer.returncode == 0, err
+    open_database(db)
+    assert services.privacy.retention_months() == 3  # the write went through, after the other copy's
+    close_database()
+    assert run_cli("--db", str(db), "check").returncode == 0
+
+
+@pytest.mark.slow  # the command waits out its 5 s busy timeout
+def test_a_long_write_by_another_copy_is_reported_as_busy_not_a_traceback(tmp_path):
+    """The other copy never lets go while the command runs: the command gives up by itself (the busy
+    timeout, not forever) with a sentence, while the lock is still held."""
+    db = demo_file(tmp_path)
+    holder = spawn(HOLD_LOCK, db)
+    try:
+        assert holder.stdout.readline().strip() == "locked"
         result = run_cli("--db", str(db), "retention-review", "--months", "3", "--save")
-        waited = time.monotonic() - started
+        assert holder.poll() is None and holds_the_write_lock(db)  # it gave up; nobody let go
     finally:
         holder.kill()
         holder.communicate()
     assert result.returncode == 1 and "busy" in result.stderr and "another copy" in result.stderr
     assert "Traceback" not in result.stderr and "locked" not in result.stderr
-    assert 4 < waited < 8  # the 5 s busy timeout, not forever
     assert run_cli("--db", str(db), "check").returncode == 0
 
 

@@ -63,6 +63,20 @@ def window(qtbot, demo_db):
     return w
 
 
+@pytest.fixture(autouse=True)
+def background_work_ends_with_its_test(qtbot):
+    """Work a test left running on the worker threads (the daily backup that starting the app begins)
+    finishes, and its result reaches the UI thread, while the test's windows still exist: otherwise its
+    callback meets a deleted window during the next test.  (Set up after qtbot, so torn down before it
+    closes the test's widgets.)"""
+    yield
+    from PySide6.QtCore import QThreadPool
+    from PySide6.QtWidgets import QApplication
+
+    assert QThreadPool.globalInstance().waitForDone(30_000), "background work still running 30 s after its test"
+    QApplication.processEvents()
+
+
 def activate(list_widget, text_part):
     """Activate (as double-click or Enter would) the first item whose text contains ``text_part``."""
     for i in range(list_widget.count()):

@@ -10,6 +10,8 @@ from tracker import services
 from tracker.db import database
 from tracker.models import utcnow
 
+pytestmark = pytest.mark.slow  # 100,000 rows to write and show
+
 N_ACTIONS = 100_000
 STATUSES = ("open", "in_progress", "blocked", "done", "cancelled")
 

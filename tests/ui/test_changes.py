@@ -16,6 +16,7 @@ from tests.ui.test_exchange_ui import asked, wait  # noqa: F401 - the fixture, s
 from tracker import backups, services
 from tracker.exchange import export_workbook
 from tracker.models import Stakeholder
+from tracker.services.base import writing
 from ui import mainwindow, safety
 from ui.models import RecordTableModel
 from ui.worker import run_in_background
@@ -283,8 +284,9 @@ def test_the_overview_and_grid_catch_up_when_shown(window):
 def test_a_list_read_again_for_everything_keeps_its_place(window, qtbot):
     from tracker.changes import EVERYTHING, announce
 
-    for i in range(250):
-        services.stakeholders.create(name=f"Youth club {i:03d}", sector="community")
+    with writing():  # one announcement for the 250, not 250 updates of every view
+        for i in range(250):
+            services.stakeholders.create(name=f"Youth club {i:03d}", sector="community")
     page = window.show_view("stakeholders")
     page.model.fetchMore()
     assert page.model.rowCount() >= 400

@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 from PySide6.QtWidgets import QApplication
 
+from tests.demo_data import copy_of_demo
 from tests.tracker.damage import damage_table
 from tracker import backups, services
 from tracker.damage import current_damage
 from tracker.db import close_database, current_path
-from tracker.demo import load_demo
 from tracker.errors import DamagedDatabaseError
 from tracker.opening import open_database
 from ui import app as app_module
@@ -32,9 +32,8 @@ def live_counts():
 
 def demo_file(tmp_path, name="work.db", extra=0):
     """A demo database with ``extra`` more stakeholders and a backup of it (returned with its counts); closed."""
-    path = tmp_path / name
-    open_database(path, create=True)
-    load_demo()
+    path = copy_of_demo(tmp_path / name)
+    open_database(path)
     for n in range(extra):
         services.stakeholders.create(name=f"Added later {n}")
     counts = live_counts()

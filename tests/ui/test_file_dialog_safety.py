@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.demo_data import copy_of_demo
 from tracker import filelocks
 from ui.notices import SHARED_TEXT
 
@@ -71,10 +72,7 @@ class App:
 
 @pytest.fixture
 def demo_database(tmp_path):
-    db = tmp_path / "tracker.db"
-    result = tracker("--db", db, "init", "--demo")
-    assert result.returncode == 0, result.stderr
-    return db
+    return copy_of_demo(tmp_path / "tracker.db")
 
 
 def count(db, sql):

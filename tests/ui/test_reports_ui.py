@@ -38,7 +38,7 @@ class Script:
 
         def ask(cls, parent, kind, filters, search=""):
             dialog = cls(parent, kind, filters, search)
-            dialog.set_output(output)
+            next(b for b in dialog.outputs.buttons() if b.property("output") == output).click()
             if change:
                 change(dialog)
             self.dialogs.append(dialog)

@@ -117,10 +117,6 @@ class ActionService(RecordService):
         return self.page(0, 10_000, filters={"commitment": commitment}, sort="due_date")
 
 
-def is_overdue(action, today=None):
-    return days_overdue(action.due_date, action.status, today) > 0
-
-
 def days_overdue(due_date, status, today=None):
     """Whole days past ``due_date`` for an action still outstanding; 0 when not overdue."""
     today = today or dt.date.today()
