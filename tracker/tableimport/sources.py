@@ -70,16 +70,16 @@ def read_source(path, encoding=None, delimiter=None):
     suffix = path.suffix.lower()
     if suffix in TEXT_SUFFIXES:
         return _read_csv(path, encoding, delimiter)
-    if suffix in WORKBOOK_SUFFIXES or suffix not in (".xls", ".fods"):
-        return _read_workbook(path)
-    refuse(path, "it is an old Excel 97-2003 (.xls) or flat OpenDocument (.fods) file. Open it in Excel or "
-                 "LibreOffice and save it as an Excel Workbook (.xlsx), then try again.")
+    if suffix == ".fods":
+        refuse(path, "it is a flat OpenDocument spreadsheet (.fods). Open it in LibreOffice and save it as an "
+                     "OpenDocument Spreadsheet (.ods) or Excel Workbook (.xlsx), then try again.")
+    return _read_workbook(path)  # the gate tells an .xls, a CSV under another name, or a non-spreadsheet
 
 
 # ---- workbooks ----------------------------------------------------------------------------------------
 def _read_workbook(path):
     checked = check_file(path, formats=("xlsm", "ods"))
-    from python_calamine import CalamineWorkbook  # loaded only when a workbook is read
+    from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum  # only when a workbook is read
 
     try:
         book = CalamineWorkbook.from_filelike(io.BytesIO(checked.data))
@@ -91,10 +91,10 @@ def _read_workbook(path):
         "xlsm" if any(n.lower() == "xl/vbaproject.bin" for n in checked.members) else "xlsx")
     sheets, hidden = [], []
     for meta in metadata:
-        if "Visible" not in str(meta.visible):  # Hidden and VeryHidden
+        if meta.visible != SheetVisibleEnum.Visible:  # Hidden and VeryHidden
             hidden.append(meta.name)
             continue
-        if "WorkSheet" not in str(meta.typ):  # chart sheets, dialog sheets, macro sheets hold no table
+        if meta.typ != SheetTypeEnum.WorkSheet:  # chart sheets, dialog sheets, macro sheets hold no table
             continue
         try:
             sheet = book.get_sheet_by_name(meta.name)
