@@ -152,13 +152,13 @@ def cmd_held(args):
         return 0
     for r in rows:
         maybe = "; ".join(f"{c['name']} (ID {c['id']}, {c['score']}%)" for c in json.loads(r.candidates))
-        print(f"{r.id:>5}  import {r.run_id}  {r.sheet} row {r.row}  {r.name!r} {r.email}: maybe {maybe}")
+        print(f"{r.id:>5}  import {r.__data__.get('run')}  {r.sheet} row {r.row}  {r.name!r} {r.email}: maybe {maybe}")
     print(f"{len(rows)} row(s) held for review." if rows else "No rows held for review.")
     return 0
 
 
 def _held_json(r):
-    return {"id": r.id, "import_id": r.run_id, "kind": r.kind, "sheet": r.sheet, "row": r.row, "name": r.name,
+    return {"id": r.id, "import_id": r.__data__.get("run"), "kind": r.kind, "sheet": r.sheet, "row": r.row, "name": r.name,
             "email": r.email, "values": json.loads(r.values), "candidates": json.loads(r.candidates)}
 
 

@@ -43,26 +43,32 @@ def record_run(file_name, sha256, on_match, counts, details, added, updated, hel
     run = ImportRun.create(user=actor.user, council=actor.council, file_name=file_name[:500], file_sha256=sha256,
                            on_conflict=on_match, added=counts["added"], updated=counts["updated"],
                            unchanged=counts["unchanged"], conflicts=counts["held"], details=details)
-    rows = []
+    rows = []  # every row with every column: insert_many takes the columns from the first
+    empty = {"record_uuid": None, "added": None, "before": None, "version_after": None, "sync_before": None}
     for table, items in added.items():
         if items:
-            rows.append({"run": run.id, "table": table, "kind": "add",
+            rows.append({**empty, "run": run.id, "table": table, "kind": "add",
                          "added": " ".join(f"{store._hex(u)}:{v}" for u, v in items)})
     for table, uuid, (version, values, sync), version_after in updated:
-        rows.append({"run": run.id, "table": table, "kind": "update", "record_uuid": store._hex(uuid),
+        rows.append({**empty, "run": run.id, "table": table, "kind": "update", "record_uuid": store._hex(uuid),
                      "before": json.dumps([version, list(values)], ensure_ascii=False), "version_after": version_after,
                      "sync_before": json.dumps(list(sync)) if sync else None})
     for start in range(0, len(rows), 200):
         ImportChange.insert_many(rows[start:start + 200]).execute()
-    pending = {(h.kind, h.name.casefold(), h.email.casefold()) for h in HeldRow.select().where(
-        HeldRow.resolved_at.is_null())}
-    held_rows = [h for h in held_rows if (h["kind"], h["name"].casefold(), h["email"].casefold()) not in pending]
     for start in range(0, len(held_rows), 200):
         HeldRow.insert_many([{**h, "run": run.id} for h in held_rows[start:start + 200]]).execute()
     return run.id
 
 
 # ---- held rows ------------------------------------------------------------------------------------------
+def not_yet_held(rows):
+    """Those of ``rows`` (dicts of HeldRow fields) not already waiting for review: a file imported twice
+    holds each doubtful row once."""
+    pending = {(h.kind, h.name.casefold(), h.email.casefold()) for h in HeldRow.select().where(
+        HeldRow.resolved_at.is_null())}
+    return [h for h in rows if (h["kind"], h["name"].casefold(), h["email"].casefold()) not in pending]
+
+
 def held_rows(include_resolved=False):
     q = HeldRow.select().order_by(HeldRow.id)
     if not include_resolved:
@@ -88,12 +94,12 @@ def resolve_held(row_id, link=None, create=False, skip=False, source=""):
     values = json.loads(row.values)
     councils = values.pop("councils", None)
     organisation = values.pop("organisation", None)
-    source = source or f"held row {row.id} of import {row.run_id or '?'} ({row.sheet} row {row.row})"
+    source = source or f"held row {row.id} of import {_run_id(row) or '?'} ({row.sheet} row {row.row})"
     with writing():
         record = None
         if link is not None:
             record = stakeholders.get(int(link) if str(link).isdigit() else link)
-            mode = row.run.on_conflict if row.run_id else "fill"
+            mode = row.run.on_conflict if _run_id(row) else "fill"  # the import's --on-match
             changes = {k: v for k, v in values.items() if k not in ("name", "kind") and v not in (None, "")
                        and (mode == "update" or getattr(record, k, None) in (None, "", "other"))}
             if organisation and record.organisation_id is None:
@@ -105,7 +111,7 @@ def resolve_held(row_id, link=None, create=False, skip=False, source=""):
             if organisation:
                 values["organisation"] = _organisation(organisation, values.get("sector"), source)
             if councils:
-                values["councils"] = [c for c in map(council_service.find, councils) if c is not None]
+                values["councils"] = [council_service.find(c) for c in councils]
             record = stakeholders.create(source=source, **values)
             resolution = "created"
         else:
@@ -113,6 +119,10 @@ def resolve_held(row_id, link=None, create=False, skip=False, source=""):
         HeldRow.update(resolved_at=utcnow(), resolution=resolution,
                        record_uuid=record.uuid if record is not None else None).where(HeldRow.id == row.id).execute()
     return resolution, record
+
+
+def _run_id(row):
+    return row.__data__.get("run")
 
 
 def _organisation(name, sector, source):

@@ -36,7 +36,7 @@ def apply_plan(plan):
     live = plan.live()
     added = {"stakeholder": [], "action_item": [], "commitment": [], "attendance": []}
     updated = []
-    held = [_held_row(plan, e) for e in live if e.action == "held"]
+    held = tableimports.not_yet_held([_held_row(plan, e) for e in live if e.action == "held"])
     counts = plan.counts()
     if not (counts["added"] or counts["updated"] or held):
         return None  # nothing would change: no import is recorded either (importing twice changes nothing)

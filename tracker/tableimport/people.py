@@ -15,6 +15,7 @@ every field the row gives a different value for, ``skip`` nothing.
 from dataclasses import dataclass, field
 
 from tracker import services
+from tracker.errors import NotFoundError
 from tracker.records import STAKEHOLDER
 from tracker.services.matching import organisation_key, person_key
 from tracker.tableimport.table import Problem
@@ -63,13 +64,13 @@ def councils_of(record, problems):
         return None
     found = []
     for name in names:
-        council = services.councils.find(name)
-        if council is None:
+        try:
+            found.append(services.councils.find(name))
+        except NotFoundError:
             known = ", ".join(c.name for c in services.councils.all_councils())
             problems.append(Problem(record.sheet, record.row, record.columns.get("councils", "Councils"), name,
                                     f"is not a council this database knows ({known})"))
             return None
-        found.append(council)
     return found
 
 

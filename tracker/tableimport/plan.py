@@ -98,6 +98,8 @@ class Plan:
         """The organisations the import creates: named by a row it applies, and not held."""
         wanted = set()
         for e in self.live():
+            if e.action not in ("add", "match"):  # a held row's organisation waits with it
+                continue
             wanted.add(e.organisation)
             maker = e.values.get("made_by")
             wanted.add(getattr(maker, "key", None) if isinstance(maker, Organisation) else None)
@@ -191,6 +193,9 @@ def plan_import(path, options):
             plan_attendance(plan)
     else:
         plan_tasks(plan, records, matcher)
+    order = {t.name: i for i, t in enumerate(plan.tables)}
+    columns = {(t.name, h): i for t in plan.tables for i, h in enumerate(t.headers)}
+    plan.problems.sort(key=lambda p: (order.get(p.sheet, 0), p.row, columns.get((p.sheet, p.column), 999)))
     return plan
 
 

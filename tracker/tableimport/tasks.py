@@ -15,6 +15,7 @@
 from dataclasses import dataclass
 
 from tracker import services
+from tracker.errors import NotFoundError
 from tracker.records import ACTION, COMMITMENT
 from tracker.services import tableimports
 from tracker.services.matching import organisation_key, person_key
@@ -87,12 +88,11 @@ def _action_values(plan, record, v, owners, notes):
         else:
             values["owner"] = owner
     if v.get("council"):
-        council = services.councils.find(v["council"])
-        if council is None:
+        try:
+            values["council"] = services.councils.find(v["council"])
+        except NotFoundError as exc:
             plan.problems.append(Problem(record.sheet, record.row, record.columns["council"], v["council"],
-                                         "is not a council this database knows"))
-        else:
-            values["council"] = council
+                                         f"is not a council this database knows ({str(exc).split('. ', 1)[-1]})"))
     if v.get("commitment"):
         commitment = tableimports.commitment_named(v["commitment"])
         if commitment is None:
