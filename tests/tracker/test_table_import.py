@@ -1,14 +1,18 @@
 """Reading partners' files (tracker.tableimport): every format, the header under title rows, rows that
 are not records, the suggested mapping, and values read as people write them (dates above all)."""
 
+import csv
 import datetime as dt
 import shutil
 import subprocess
 
 import pytest
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
 
 from tracker import services
 from tracker.exchange.safety import FileRefused
+from tracker.opening import open_database
 from tracker.tableimport import ImportRefused
 from tracker.tableimport.sources import decode, read_source, sniff_delimiter
 from tracker.tableimport.values import date_of, date_order, phone_of
@@ -183,3 +187,27 @@ def test_libreoffice_saved_ods_and_windows_csv_import_like_the_xlsx(db, tmp_path
     csv_plan = run(tmp_path / "contacts.csv", dry_run=True)[0]
     assert (csv_plan.source.encoding, csv_plan.source.delimiter) == ("cp1252", ";")
     assert read_source(tmp_path / "contacts.ods").kind == "ods"
+
+
+AWKWARD = st.text(st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters="\u2028\u2029\x85")
+                  | st.sampled_from(["\n", ",", ";", '"', "'", "=", "é", "😀", "\t"]), min_size=1, max_size=60)
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(notes=AWKWARD, fmt=st.sampled_from(["xlsx", "csv"]))
+def test_awkward_text_comes_back_as_written_and_twice_changes_nothing(db, tmp_path_factory, notes, fmt):
+    notes = notes.strip(" \t\r\n\u00a0\u200b\ufeff")
+    assume(notes and "\r" not in notes)
+    folder = tmp_path_factory.mktemp("awkward")
+    open_database(folder / "own.db", create=True)  # each example its own database: no matches between them
+    name = "Ann Example"
+    if fmt == "xlsx":
+        assume(not notes.startswith("="))  # openpyxl would write it as a formula
+        path = workbook(folder / "t.xlsx", {"S": [["Name", "Notes"], [name, notes]]})
+    else:
+        path = folder / "t.csv"
+        with open(path, "w", encoding="utf-8", newline="") as fh:
+            csv.writer(fh).writerows([["Name", "Notes"], [name, notes]])
+    run(path)
+    assert services.stakeholders.find_by_name(name)[0].notes == notes
+    assert run(path)[1] is None

@@ -127,7 +127,7 @@ class StakeholderMatcher:
         wanted_org = organisation_key(organisation) if organisation else ""
         same_name = self.people.get(key, [])
         for held in same_name:
-            if wanted_org and organisation_key(self.organisation_name(held)) == wanted_org:
+            if organisation_key(self.organisation_name(held)) == wanted_org:  # both none counts too
                 return Match("erased" if held.erased else "matched", held, how="name and organisation")
         candidates = []
         found = process.extract(key, self._choices, scorer=fuzz.token_sort_ratio, score_cutoff=DOUBT_SCORE,

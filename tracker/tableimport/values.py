@@ -4,7 +4,8 @@ Every value ends in a field's ``parse`` (``tracker.records``: UK dates through
 ``tracker.dates.parse_uk_date``, vocabularies by code or label); what is done before is only what a
 partner's sheet needs and a form does not:
 
-- text: non-breaking and surrounding spaces trimmed, a whole number written without ".0";
+- text: spaces (non-breaking ones too) trimmed at either end, never inside; a whole number written
+  without ".0";
 - phone numbers: digits that lost their leading zero to a spreadsheet (7700 900123) regain it;
 - names: "Surname, First" becomes "First Surname";
 - dates: a date cell is its date (a date-time its day); a number is an Excel serial (0 is no date);
@@ -84,7 +85,7 @@ def text_of(value):
         return value.strftime("%d/%m/%Y") if value.time() == dt.time() else value.strftime("%d/%m/%Y %H:%M")
     if isinstance(value, dt.date):
         return value.strftime("%d/%m/%Y")
-    return str(value).replace("\u00a0", " ").replace("\u200b", "").strip()
+    return str(value).strip(" \t\r\n\u00a0\u200b\ufeff")  # inside, the text is kept whole
 
 
 def phone_of(value):
