@@ -63,6 +63,10 @@ def person_key(name):
     return " ".join(NICKNAMES.get(w, w) for w in words)
 
 
+def _sorted_words(key):
+    return " ".join(sorted(key.split()))
+
+
 def organisation_key(name):
     words = []
     for w in _plain(name).split():
@@ -105,7 +109,9 @@ class StakeholderMatcher:
                 self.organisations.setdefault(organisation_key(name), held)
             else:
                 self.people.setdefault(person_key(name), []).append(held)
-        self._choices = {rid: person_key(h.name) for rid, h in self.by_id.items() if h.kind == "person"}
+        # token_sort_ratio is ratio() over the words sorted: sort them once here rather than per comparison
+        self._ids = [rid for rid, h in self.by_id.items() if h.kind == "person"]
+        self._keys = [_sorted_words(person_key(self.by_id[rid].name)) for rid in self._ids]
 
     def organisation(self, name):
         """The held organisation ``name`` means (normalised names equal), or None."""
@@ -130,10 +136,10 @@ class StakeholderMatcher:
             if organisation_key(self.organisation_name(held)) == wanted_org:  # both none counts too
                 return Match("erased" if held.erased else "matched", held, how="name and organisation")
         candidates = []
-        found = process.extract(key, self._choices, scorer=fuzz.token_sort_ratio, score_cutoff=DOUBT_SCORE,
-                                limit=MAX_CANDIDATES * 4)
-        for _, score, rid in found:
-            held = self.by_id[rid]
+        found = process.extract(_sorted_words(key), self._keys, scorer=fuzz.ratio, processor=None,
+                                score_cutoff=DOUBT_SCORE, limit=MAX_CANDIDATES * 4)
+        for _, score, index in found:
+            held = self.by_id[self._ids[index]]
             if self._someone_else(held, email, wanted_org):
                 continue
             candidates.append((held, round(score)))

@@ -14,7 +14,7 @@ import json
 from peewee import fn
 
 from tracker.errors import NotFoundError, TrackerError
-from tracker.models import ActionItem, Commitment, Event, HeldRow, ImportChange, ImportPreset, ImportRun, Stakeholder, utcnow
+from tracker.models import ActionItem, Commitment, Council, Event, HeldRow, ImportChange, ImportPreset, ImportRun, Stakeholder, StakeholderCouncil, utcnow
 from tracker.services import councils as council_service
 from tracker.services import exchange as store
 from tracker.services.actor import current_actor
@@ -58,6 +58,25 @@ def record_run(file_name, sha256, on_match, counts, details, added, updated, hel
     for start in range(0, len(held_rows), 200):
         HeldRow.insert_many([{**h, "run": run.id} for h in held_rows[start:start + 200]]).execute()
     return run.id
+
+
+def stakeholders_by_uuid(uuids):
+    """{uuid hex: Stakeholder} for ``uuids`` (a query per 500)."""
+    hexes = [store._hex(u) for u in uuids]
+    found = {}
+    for start in range(0, len(hexes), 500):
+        for rec in Stakeholder.select().where(Stakeholder.uuid.in_(hexes[start:start + 500])):
+            found[rec.uuid.hex] = rec
+    return found
+
+
+def councils_of_stakeholders(ids):
+    """{stakeholder id: [Council]} for ``ids`` (one query), every id present."""
+    found = {i: [] for i in ids}
+    for link in (StakeholderCouncil.select(StakeholderCouncil, Council).join(Council)
+                 .where(StakeholderCouncil.stakeholder.in_(list(ids))).order_by(Council.name)):
+        found[link.__data__["stakeholder"]].append(link.council)
+    return found
 
 
 # ---- held rows ------------------------------------------------------------------------------------------
@@ -155,9 +174,9 @@ def preset_for(kind, name=None, headers=()):
     q = ImportPreset.select().where(ImportPreset.kind == kind)
     if name:
         return q.where(ImportPreset.name == name).first()
-    wanted = sorted(_key(h) for h in headers)
+    wanted = sorted(_key(h) for h in headers if not str(h).startswith("Column "))
     for preset in q.order_by(ImportPreset.saved_at.desc()):
-        if sorted(json.loads(preset.headers)) == wanted:
+        if sorted(k for k in json.loads(preset.headers) if not k.startswith("column ")) == wanted:
             return preset
     return None
 

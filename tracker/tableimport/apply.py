@@ -78,15 +78,19 @@ def _create_organisations(plan, source, added):
     rows = [{"name": o.name, **{k: v for k, v in o.values.items() if v not in (None, "", [])}} for o in new]
     rows = [_service_values(plan, {**r, "kind": "organisation", "sector": r.get("sector") or "other"}) for r in rows]
     uuids = services.stakeholders.create_many(rows, source=source)
+    made = tableimports.stakeholders_by_uuid(uuids)
     for org, uuid in zip(new, uuids):
-        org.created_id = services.stakeholders.get(uuid).id
+        org.created_id = made[uuid.hex].id
+        plan.records_of[org.key] = made[uuid.hex]
     added["stakeholder"] += [(u, 1) for u in uuids]
 
 
 def _record_of(plan, value):
-    """A planned organisation as the record it now is."""
+    """A planned organisation as the record it now is (read once per organisation)."""
     if isinstance(value, Organisation):
-        return services.stakeholders.get(value.record_id or value.created_id)
+        if value.key not in plan.records_of:
+            plan.records_of[value.key] = services.stakeholders.get(value.record_id or value.created_id)
+        return plan.records_of[value.key]
     return value
 
 

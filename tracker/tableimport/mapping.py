@@ -34,7 +34,7 @@ NEEDED = {"stakeholders": (("name", "surname", "organisation", "email"),),
           "attendance": (("name", "surname", "email"),),
           "actions": (("title",),),
           "commitments": (("title",), ("made_by", "organisation", "contact"))}
-OWN_WORDS = {"first_name": "First name", "surname": "Surname", "organisation": "Organisation",
+OWN_WORDS = {"first_name": "First name", "surname": "Surname",
              "rag": "RAG (partner's own)", "attending": "Attending", "attendance_role": "Role at the event",
              "contact": "Contact (who answered)", "notes": "Notes"}
 

@@ -130,6 +130,7 @@ def plan_people(plan, records, matcher):
                                 for h, s in match.candidates]
             entry.action = "held" if plan.options.uncertain == "hold" else "add"
         plan.entries.append(entry)
+    plan.prefetch([e.record_id for e in plan.entries if e.action == "match"])
     for entry in plan.entries:
         if entry.action == "match" and entry.kind == "person":
             entry.changes = _changes(plan, entry.record_id, entry.values, entry.organisation)

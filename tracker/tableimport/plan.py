@@ -20,7 +20,7 @@ from tracker.services.matching import StakeholderMatcher
 from tracker.tableimport import mapping as maps
 from tracker.tableimport.people import Organisation, plan_people
 from tracker.tableimport.sources import describe, read_source
-from tracker.tableimport.table import Problem, read_sheet
+from tracker.tableimport.table import Problem, headers_of, read_sheet
 from tracker.tableimport.tasks import plan_attendance, plan_tasks
 
 AS = ("stakeholders", "actions", "commitments", "attendance")
@@ -58,10 +58,19 @@ class Plan:
     event: object = None  # attendance: the event
     attendance: list = field(default_factory=list)  # tasks.Visit
     preset: str = ""
+    records_of: dict = field(default_factory=dict)  # organisation key -> its record, once applied
     _held: dict = field(default_factory=dict)
     _held_councils: dict = field(default_factory=dict)
 
     # ---- what the database holds, read once per record ----
+    def prefetch(self, ids):
+        """Read the held records ``ids`` and their councils in two queries (not two per record)."""
+        wanted = [i for i in set(ids) if i not in self._held]
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start:start + 500]
+            self._held.update((r.id, r) for r in services.stakeholders.rows_by_id(chunk))
+            self._held_councils.update(tableimports.councils_of_stakeholders(chunk))
+
     def held_record(self, record_id):
         if record_id not in self._held:
             self._held[record_id] = services.stakeholders.get(record_id)
@@ -169,7 +178,8 @@ def plan_import(path, options):
     for sheet in sheets:
         preset_told = told
         if options.preset or not told:
-            found = tableimports.preset_for(options.kind, options.preset, _peek_headers(sheet, options))
+            found = tableimports.preset_for(options.kind, options.preset,
+                                            headers_of(sheet, options.kind, options.header_row))
             if found is not None:
                 plan.preset = found.name
                 preset_told = {**json.loads(found.mapping), **told}
@@ -197,11 +207,6 @@ def plan_import(path, options):
     columns = {(t.name, h): i for t in plan.tables for i, h in enumerate(t.headers)}
     plan.problems.sort(key=lambda p: (order.get(p.sheet, 0), p.row, columns.get((p.sheet, p.column), 999)))
     return plan
-
-
-def _peek_headers(sheet, options):
-    table = read_sheet(sheet, options.kind, None, None, options.header_row, options.dates)
-    return table.headers
 
 
 def _event(text):

@@ -60,6 +60,16 @@ class SheetTable:
     column_of: dict = field(default_factory=dict)  # header -> column letter
 
 
+def headers_of(sheet, kind, header_row=None):
+    """The sheet's headers (as :func:`read_sheet` tells them apart), or [] when it has none."""
+    rows = sheet.rows
+    if header_row is not None:
+        index = header_row - sheet.first_row
+        return maps.unique_headers(rows[index]) if 0 <= index < len(rows) else []
+    index, _ = find_header(rows, kind)
+    return [] if index is None else [h for h in maps.unique_headers(rows[index]) if not h.startswith("Column ")]
+
+
 def read_sheet(sheet, kind, told=None, told_values=None, header_row=None, dates=None):
     """The :class:`SheetTable` for one :class:`sources.Sheet` imported as ``kind``."""
     table = SheetTable(sheet.name)
