@@ -147,6 +147,16 @@ def test_attendance_marks_who_came_and_not_who_cancelled(held_people, tmp_path):
     assert import_id is None and plan.counts()["added"] == 0
 
 
+def test_a_held_attendee_attends_once_decided(held_people, tmp_path):
+    event = services.events.create(title="Havering commission", kind="commission", date=dt.date(2019, 3, 1))
+    rows = [["Name", "Email"], ["Ravi Patel", "ravi@ryt.example"]]
+    run(workbook(tmp_path / "a.xlsx", {"S": rows}), kind="attendance", event="havering commission")
+    assert services.attendance.attendees(event) == []
+    [row] = tableimports.held_rows()
+    tableimports.resolve_held(row.id, link=by_name()["Ravi Patell"].id)
+    assert [a.stakeholder.name for a in services.attendance.attendees(event)] == ["Ravi Patell"]
+
+
 def test_actions_keep_a_partners_words_and_never_invent_owners(held_people, tmp_path):
     rows = [["Ref", "Action", "Lead officer", "Target date", "Status", "RAG", "Borough"],
             ["P1", "Open two youth venues", "Daniel Smith", "31/03/2019", "On track", "Red", "Havering"],

@@ -19,6 +19,7 @@ from tracker.services import councils as council_service
 from tracker.services import exchange as store
 from tracker.services.actor import current_actor
 from tracker.services.base import writing
+from tracker.services.events import attendance
 from tracker.services.matching import StakeholderMatcher, organisation_key
 from tracker.services.stakeholders import stakeholders
 
@@ -111,6 +112,7 @@ def resolve_held(row_id, link=None, create=False, skip=False, source=""):
     if row.resolved_at is not None:
         raise TrackerError(f"Held row {row_id} was already decided ({row.resolution}).")
     values = json.loads(row.values)
+    event_id, role_at_event = values.pop("_event", None), values.pop("_role_at_event", "")
     councils = values.pop("councils", None)
     organisation = values.pop("organisation", None)
     source = source or f"held row {row.id} of import {_run_id(row) or '?'} ({row.sheet} row {row.row})"
@@ -135,6 +137,9 @@ def resolve_held(row_id, link=None, create=False, skip=False, source=""):
             resolution = "created"
         else:
             resolution = "skipped"
+        event = Event.get_or_none(Event.id == event_id) if event_id else None
+        if record is not None and event is not None and not event.is_deleted:
+            attendance.attend(event, record, role=role_at_event or "", source=source)
         HeldRow.update(resolved_at=utcnow(), resolution=resolution,
                        record_uuid=record.uuid if record is not None else None).where(HeldRow.id == row.id).execute()
     return resolution, record

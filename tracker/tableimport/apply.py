@@ -126,6 +126,9 @@ def _held_row(plan, entry):
         values["councils"] = [c.name for c in entry.values["councils"]]
     if entry.organisation:
         values["organisation"] = plan.organisations[entry.organisation].name
+    if plan.event is not None and entry.attending:
+        values["_event"] = plan.event.id  # deciding the row records the attendance too
+        values["_role_at_event"] = getattr(entry, "role_at_event", "")
     return {"kind": plan.options.kind, "sheet": entry.sheet[:100], "row": entry.row, "name": entry.name[:300],
             "email": (entry.email or "")[:254], "values": json.dumps(values, ensure_ascii=False, default=str),
             "candidates": json.dumps(entry.candidates, ensure_ascii=False)}
