@@ -24,6 +24,7 @@ number, the first record being 1 (a quoted line break does not start a new recor
 import csv
 import datetime as dt
 import io
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -79,6 +80,9 @@ def read_source(path, encoding=None, delimiter=None):
 # ---- workbooks ----------------------------------------------------------------------------------------
 def _read_workbook(path):
     checked = check_file(path, formats=("xlsm", "ods"))
+    if "META-INF/manifest.xml" in checked.members and _encrypted_ods(checked.data):
+        refuse(path, "it is password-protected. Open it in LibreOffice with its password and save a copy without "
+                     "one (File > Save As, 'Save with password' unticked), then try again.")
     from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum  # only when a workbook is read
 
     try:
@@ -107,6 +111,12 @@ def _read_workbook(path):
         _fill_merged(rows, merged, start)
         sheets.append(Sheet(meta.name, rows, first_row=start[0] + 1, first_column=start[1]))
     return Source(path, kind, sha256(checked.data), sheets, hidden)
+
+
+def _encrypted_ods(data):
+    """An OpenDocument file whose parts are encrypted says so in its manifest."""
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        return b"encryption-data" in zf.read("META-INF/manifest.xml")[:1_000_000]
 
 
 def _fill_merged(rows, merged, start):
