@@ -140,7 +140,8 @@ def resolve_held(row_id, link=None, create=False, skip=False, source=""):
         event = Event.get_or_none(Event.id == event_id) if event_id else None
         if record is not None and event is not None and not event.is_deleted:
             attendance.attend(event, record, role=role_at_event or "", source=source)
-        HeldRow.update(resolved_at=utcnow(), resolution=resolution,
+        # Decided, the row keeps only what was decided: the person's data is in their record, or was left out.
+        HeldRow.update(resolved_at=utcnow(), resolution=resolution, name="", email="", values="{}", candidates="[]",
                        record_uuid=record.uuid if record is not None else None).where(HeldRow.id == row.id).execute()
     return resolution, record
 
