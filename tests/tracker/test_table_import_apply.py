@@ -77,6 +77,10 @@ def test_on_match_fill_update_and_skip(db, tmp_path):
     s.create(name="Ann Lee", kind="person", sector="other", email="ann@example.org", role="Old role", phone="")
     rows = [["Name", "Email", "Role", "Phone"], ["Ann Lee", "ann@example.org", "New role", "020 7946 0000"]]
     path = workbook(tmp_path / "a.xlsx", {"S": rows})
+    preview = run(path, on_match="update", dry_run=True)[0].as_json()["records"]
+    assert preview == [{"sheet": "S", "row": 2, "action": "match", "kind": "person", "name": "Ann Lee",
+                        "record_id": by_name()["Ann Lee"].id,
+                        "changes": {"role": ["Old role", "New role"], "phone": ["", "020 7946 0000"]}}]
     run(path, on_match="skip")
     assert (by_name()["Ann Lee"].role, by_name()["Ann Lee"].phone) == ("Old role", "")
     run(path, on_match="fill")

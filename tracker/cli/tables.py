@@ -128,6 +128,11 @@ def _print_plan(plan, import_id, why):
         print(f"  column '{header}' -> {target or '(ignored)'}", file=out)
     for header, order in data["dates"].items():
         print(f"  dates in '{header}': {order}", file=out)
+    for r in data["records"]:
+        if r["changes"]:
+            print(f"  {r['sheet']} row {r['row']}: {r['name']} (ID {r['record_id']}) changes:", file=out)
+            for name, (old, new) in r["changes"].items():
+                print(f"      {name}: {old!r} -> {new!r}", file=out)
     for h in data["held"]:
         options = "; ".join(f"{c['name']} (ID {c['id']}, {c['score']}%)" for c in h["candidates"])
         print(f"  held: {h['sheet']} row {h['row']} {h['name']!r}: maybe {options}", file=out)

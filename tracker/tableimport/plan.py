@@ -139,6 +139,10 @@ class Plan:
             "read_as": describe(self.source) if self.source else None,
             "preset": self.preset or None,
             "erased": [{"sheet": e.sheet, "row": e.row} for e in self.live() if e.action == "erased"],
+            "records": [{"sheet": e.sheet, "row": e.row, "action": e.action, "kind": e.kind,
+                         "name": e.values.get("name") or e.values.get("title", ""), "record_id": e.record_id,
+                         "changes": {k: [_shown(old), _shown(new)] for k, (old, new) in e.changes.items()}}
+                        for e in self.live()],
         }
 
     def details(self):
@@ -147,6 +151,19 @@ class Plan:
                            "uncertain": self.options.uncertain, "read_as": describe(self.source),
                            "mapping": {t.name: t.mapping for t in self.used},
                            "dates": {t.name: t.dates for t in self.used}}, ensure_ascii=False)
+
+
+def _shown(value):
+    """A value of the preview as people read it (records by name, councils by name, UK dates)."""
+    if value is None:
+        return None
+    if isinstance(value, (list, tuple)):
+        return "; ".join(_shown(v) for v in value)
+    if hasattr(value, "_meta") or isinstance(value, Organisation):
+        return getattr(value, "name", None) or getattr(value, "title", str(value))
+    if hasattr(value, "strftime"):
+        return value.strftime("%d/%m/%Y")
+    return value
 
 
 def plan_import(path, options):
