@@ -16,7 +16,7 @@ in ``tests/data`` so the upgrade is tested.
 
 import uuid
 
-from peewee import CharField, IntegerField, SqliteDatabase
+from peewee import CharField, IntegerField, SqliteDatabase, TextField
 from playhouse.migrate import PostgresqlMigrator, SqliteMigrator, migrate
 
 from tracker import models
@@ -48,8 +48,17 @@ def _add_conflict_exported_hash(db, migrator):
     migrate(migrator.add_column(table, "exported_hash", CharField(max_length=32, default="")))
 
 
+def _add_table_imports(db, migrator):
+    """v5: importing partners' own tables.  An import run says what a table was read as (its mapping);
+    doubtful matches are held per row; named mappings (presets) are kept."""
+    table = models.ImportRun._meta.table_name
+    if "details" not in {c.name for c in db.get_columns(table)}:
+        migrate(migrator.add_column(table, "details", TextField(default="")))
+    db.create_tables(models.TABLE_IMPORT_MODELS)
+
+
 # STEPS[n] upgrades a database at version n to n + 1.
-STEPS = {1: _add_record_versions, 2: _add_exchange_tables, 3: _add_conflict_exported_hash}
+STEPS = {1: _add_record_versions, 2: _add_exchange_tables, 3: _add_conflict_exported_hash, 4: _add_table_imports}
 LATEST_VERSION = max(STEPS) + 1
 
 SEED_COUNCILS = (

@@ -242,6 +242,9 @@ class ImportRun(BaseModel):
     unchanged = IntegerField(default=0)
     conflicts = IntegerField(default=0)
     undone_at = DateTimeField(null=True)
+    # A partner's table (tracker.tableimport): JSON of what it was read as ("as", mapping, dates,
+    # on_match, uncertain); empty for an exchange workbook.
+    details = TextField(default="")
 
     class Meta:
         table_name = "exchange_import"
@@ -287,6 +290,42 @@ class HeldConflict(BaseModel):
         table_name = "exchange_conflict"
 
 
+class HeldRow(BaseModel):
+    """A row of a partner's table whose match was doubtful, kept with its import for a person to decide
+    (link it to a held record, create a new one, or skip it): ``tracker held``."""
+
+    run = ForeignKeyField(ImportRun, null=True, backref="held_rows", on_delete="SET NULL", column_name="import_id")
+    at = DateTimeField(default=utcnow)
+    kind = CharField(max_length=20)  # what the import was "as": stakeholders, attendance, actions, commitments
+    sheet = CharField(max_length=100, default="")
+    row = IntegerField()  # the row number the spreadsheet program shows
+    name = CharField(max_length=300, default="")
+    email = CharField(max_length=254, default="")
+    values = TextField()  # JSON: the row's values as the import read them (field -> text)
+    candidates = TextField()  # JSON list of {id, name, score}
+    resolved_at = DateTimeField(null=True, index=True)
+    resolution = CharField(max_length=20, default="")  # linked, created, skipped
+    record_uuid = UUIDField(null=True)  # the stakeholder it was linked to or created as
+
+    class Meta:
+        table_name = "table_import_held"
+
+
+class ImportPreset(BaseModel):
+    """A named column mapping for a partner's table, offered again when a file with the same headers
+    comes back (the app and the command share them)."""
+
+    name = CharField(max_length=100, unique=True)
+    kind = CharField(max_length=20)  # stakeholders, attendance, actions, commitments
+    headers = TextField()  # JSON list of the headers it was made for (normalised)
+    mapping = TextField()  # JSON {header: field or null}
+    values = TextField(default="{}")  # JSON {header: {written: stored}}
+    saved_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        table_name = "table_import_preset"
+
+
 class SyncState(BaseModel):
     """Per record: the content last exchanged with another council (``base``) and older states seen."""
 
@@ -300,6 +339,7 @@ class SyncState(BaseModel):
 
 RECORD_MODELS = (Stakeholder, Event, Attendance, Commitment, ActionItem, Update)
 EXCHANGE_MODELS = (ImportRun, ImportChange, HeldConflict, SyncState)
+TABLE_IMPORT_MODELS = (HeldRow, ImportPreset)
 ALL_MODELS = (
     Meta,
     Council,
@@ -313,4 +353,5 @@ ALL_MODELS = (
     Update,
     AuditEntry,
     *EXCHANGE_MODELS,
+    *TABLE_IMPORT_MODELS,
 )

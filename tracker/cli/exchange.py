@@ -84,7 +84,8 @@ def cmd_undo(args):
 def cmd_imports(args):
     for run in imports.imports():
         state = f"undone {run.undone_at:%d/%m/%Y %H:%M}" if run.undone_at else "applied"
-        print(f"{run.id:>5}  {run.at:%d/%m/%Y %H:%M}  {run.file_name}  from {run.from_council or '?'}: "
+        origin = run.from_council or ("a partner's table" if run.details else "?")
+        print(f"{run.id:>5}  {run.at:%d/%m/%Y %H:%M}  {run.file_name}  from {origin}: "
               f"{run.added} added, {run.updated} updated, {run.conflicts} conflicts ({state})")
     pending = conflicts.pending_conflicts()
     print(f"{len(pending)} conflict(s) held for review." if pending else "No conflicts held for review.")

@@ -53,8 +53,10 @@ def _refuse(path, reason):
     raise FileRefused(f"{Path(path).name} was not imported: {reason}")
 
 
-def check_file(path):
-    """Check ``path`` is a sane .xlsx before a parser opens it; returns a :class:`CheckedFile`."""
+def read_bounded(path):
+    """The bytes of ``path``, read once and at most MAX_FILE_BYTES of them, or FileRefused saying why not
+    (the database itself, not a file, too big, missing, unreadable, empty).  Any file a person gives
+    the app passes here first, a CSV too."""
     path = Path(path)
     if is_live_file(path):  # reading it would close a descriptor of a file SQLite holds locks on
         _refuse(path, "it is the database the app has open (or one of its working files), not a workbook.")
@@ -77,6 +79,19 @@ def check_file(path):
         _refuse(path, "the file is empty.")
     if size > MAX_FILE_BYTES:  # it grew after stat()
         _refuse(path, f"it is over the limit of {MAX_FILE_BYTES // (1024 * 1024)} MB.")
+    return data
+
+
+def check_file(path, formats=("xlsx",)):
+    """Check ``path`` is a sane .xlsx before a parser opens it; returns a :class:`CheckedFile`.
+
+    ``formats``: what else is welcome besides a plain .xlsx: ``"xlsm"`` (a workbook with macros,
+    read as data: python-calamine never runs them) and ``"ods"`` (an OpenDocument spreadsheet).
+    The exchange takes only .xlsx; a partner's table (``tracker.tableimport``) any of them.
+    """
+    path = Path(path)
+    data = read_bounded(path)
+    size = len(data)
     head = data[:8]
     if head == OLE2_MAGIC:
         _refuse(path, "it is password-protected or an old Excel 97-2003 (.xls) file. Remove the password, or "
@@ -93,13 +108,16 @@ def check_file(path):
             if declared > MAX_TOTAL_UNCOMPRESSED:
                 _refuse(path, "it would expand to more than 1 GB; it looks like a zip bomb, not a workbook.")
             names = tuple(i.filename for i in infos)
-            if "[Content_Types].xml" not in names or not any(n.startswith("xl/") for n in names):
-                if "mimetype" in names and b"opendocument" in zf.read("mimetype")[:100]:
+            is_ods = "mimetype" in names and b"opendocument.spreadsheet" in zf.read("mimetype")[:100]
+            if is_ods and "ods" in formats:
+                pass
+            elif "[Content_Types].xml" not in names or not any(n.startswith("xl/") for n in names):
+                if is_ods:
                     _refuse(path, "it is an OpenDocument spreadsheet (.ods), not an Excel workbook. Open it in "
                                   "LibreOffice and save it as an Excel Workbook (.xlsx), then try again.")
                 _refuse(path, "it is a zip file but not an Excel workbook (.xlsx). If it opens in Excel or "
                               "LibreOffice, save it from there as an Excel Workbook (.xlsx) and try again.")
-            if any(n.lower() == "xl/vbaproject.bin" for n in names):
+            if "xlsm" not in formats and any(n.lower() == "xl/vbaproject.bin" for n in names):
                 _refuse(path, "it contains macros (.xlsm). Save it as an Excel Workbook (.xlsx) without macros.")
             measured = 0
             for info in infos:

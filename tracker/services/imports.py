@@ -17,7 +17,7 @@ from tracker.changes import EVERYTHING, announce
 from tracker.db import database
 from tracker.errors import NotFoundError, TrackerError
 from tracker.exchange_format import BY_TABLE, SHEETS
-from tracker.models import HeldConflict, ImportChange, ImportRun, utcnow
+from tracker.models import HeldConflict, HeldRow, ImportChange, ImportRun, utcnow
 from tracker.services import exchange as store
 from tracker.services.actor import current_actor
 from tracker.services.exchange import COUNCIL_LINKS, EDITED_SOURCE, Writer, _hex, content_kinds, dashed, load_state, \
@@ -62,9 +62,11 @@ def undo_import(import_id):
         if rec is None or rec.version != version_after:
             blockers.append(f"{BY_TABLE[t].name} {_describe(t, rec) if rec else dashed(h)}")
     added = {(t, h) for t, kind, h, *_ in changes if kind == "add"}
+    # (a record the import changed gets its state before back: its link to what the import added goes too)
+    put_back = {(t, h) for t, kind, h, *_ in changes if kind != "add"}
     for t, ts in state.tables.items():  # records created since that link to records the import added
         for h, rec in ts.records.items():
-            if (t, h) in added:
+            if (t, h) in added or (t, h) in put_back:
                 continue
             for (name, kind, target), v in zip(content_kinds(t), rec.values):
                 if kind == "link" and v is not None and (target or state.table_of(v), v) in added:
@@ -81,15 +83,6 @@ def undo_import(import_id):
         for t in reversed(order):
             table_changes = [ch for ch in changes if ch[0] == t]
             removed = [state.tables[t].records[ch[2]] for ch in table_changes if ch[1] == "add"]
-            if removed:
-                if t in COUNCIL_LINKS:
-                    link, owner = COUNCIL_LINKS[t]
-                    writer._executemany(f"DELETE FROM {q(link._meta.table_name)} WHERE {q(owner)} = {writer.param}",
-                                        [(r.id,) for r in removed])
-                if t == "stakeholder":  # organisations and members added together
-                    writer._executemany(f"UPDATE stakeholder SET organisation_id = NULL WHERE id = {writer.param}",
-                                        [(r.id,) for r in removed])
-                writer._executemany(f"DELETE FROM {q(t)} WHERE id = {writer.param}", [(r.id,) for r in removed])
             ups = []
             for _, kind, h, _, before, sync_before in table_changes:
                 rec = state.tables[t].records[h]
@@ -102,10 +95,20 @@ def undo_import(import_id):
                     ups.append((rec, before, old_version))
                     writer.audit_update(t, h, rec.values, before)
                 sync[h] = tuple(json.loads(sync_before)) if sync_before else (None, "")
-            writer.update(t, ups)
+            writer.update(t, ups)  # first: a record linked to one the import added (a table import) lets go
+            if removed:
+                if t in COUNCIL_LINKS:
+                    link, owner = COUNCIL_LINKS[t]
+                    writer._executemany(f"DELETE FROM {q(link._meta.table_name)} WHERE {q(owner)} = {writer.param}",
+                                        [(r.id,) for r in removed])
+                if t == "stakeholder":  # organisations and members added together
+                    writer._executemany(f"UPDATE stakeholder SET organisation_id = NULL WHERE id = {writer.param}",
+                                        [(r.id,) for r in removed])
+                writer._executemany(f"DELETE FROM {q(t)} WHERE id = {writer.param}", [(r.id,) for r in removed])
         writer.flush_audit()
         writer.set_sync(sync)
         HeldConflict.delete().where(HeldConflict.run == run, HeldConflict.resolved_at.is_null()).execute()
+        HeldRow.delete().where(HeldRow.run == run, HeldRow.resolved_at.is_null()).execute()
         ImportRun.update(undone_at=utcnow()).where(ImportRun.id == run.id).execute()
     announce(EVERYTHING)  # once, after the commit: every view reads again
     return run

@@ -1,0 +1,237 @@
+"""What a partner's table import keeps in the database: the run (for the imports log and undo), the
+rows whose match was doubtful (held for review), and the saved column mappings (presets).
+
+The records themselves are written by the record services (validation, audit, action references,
+announcements); this module records the run in the exchange import's terms (``exchange_import``
+and ``exchange_import_change``: what was added, each changed record's state before), so that
+``tracker undo-import`` and Edit → Undo import reverse a table import exactly as they reverse a
+workbook (``tracker.services.imports.undo_import``).  Deciding a held row is :func:`resolve_held`.
+"""
+
+import datetime as dt
+import json
+
+from peewee import fn
+
+from tracker.errors import NotFoundError, TrackerError
+from tracker.models import ActionItem, Commitment, Council, Event, HeldRow, ImportChange, ImportPreset, ImportRun, Stakeholder, StakeholderCouncil, utcnow
+from tracker.services import councils as council_service
+from tracker.services import exchange as store
+from tracker.services.actor import current_actor
+from tracker.services.base import writing
+from tracker.services.events import attendance
+from tracker.services.matching import StakeholderMatcher, organisation_key
+from tracker.services.stakeholders import stakeholders
+
+
+# ---- the run --------------------------------------------------------------------------------------------
+def snapshot(table, uuids):
+    """{hex: (version, content, sync state)} of records about to change: what undo puts back."""
+    if not uuids:
+        return {}
+    state = store.load_state([table])
+    records = state.tables[table].records
+    return {h: (records[h].version, records[h].values, state.sync.get(h)) for h in map(store._hex, uuids)
+            if h in records}
+
+
+def record_run(file_name, sha256, on_match, counts, details, added, updated, held_rows):
+    """Write the import's run inside the caller's transaction; returns its ID.
+
+    ``added``: {table: [(uuid, version)]}; ``updated``: [(table, uuid, before snapshot, version after)];
+    ``held_rows``: dicts of :class:`HeldRow` fields."""
+    actor = current_actor()
+    run = ImportRun.create(user=actor.user, council=actor.council, file_name=file_name[:500], file_sha256=sha256,
+                           on_conflict=on_match, added=counts["added"], updated=counts["updated"],
+                           unchanged=counts["unchanged"], conflicts=counts["held"], details=details)
+    rows = []  # every row with every column: insert_many takes the columns from the first
+    empty = {"record_uuid": None, "added": None, "before": None, "version_after": None, "sync_before": None}
+    for table, items in added.items():
+        if items:
+            rows.append({**empty, "run": run.id, "table": table, "kind": "add",
+                         "added": " ".join(f"{store._hex(u)}:{v}" for u, v in items)})
+    for table, uuid, (version, values, sync), version_after in updated:
+        rows.append({**empty, "run": run.id, "table": table, "kind": "update", "record_uuid": store._hex(uuid),
+                     "before": json.dumps([version, list(values)], ensure_ascii=False), "version_after": version_after,
+                     "sync_before": json.dumps(list(sync)) if sync else None})
+    for start in range(0, len(rows), 200):
+        ImportChange.insert_many(rows[start:start + 200]).execute()
+    for start in range(0, len(held_rows), 200):
+        HeldRow.insert_many([{**h, "run": run.id} for h in held_rows[start:start + 200]]).execute()
+    return run.id
+
+
+def stakeholders_by_uuid(uuids):
+    """{uuid hex: Stakeholder} for ``uuids`` (a query per 500)."""
+    hexes = [store._hex(u) for u in uuids]
+    found = {}
+    for start in range(0, len(hexes), 500):
+        for rec in Stakeholder.select().where(Stakeholder.uuid.in_(hexes[start:start + 500])):
+            found[rec.uuid.hex] = rec
+    return found
+
+
+def councils_of_stakeholders(ids):
+    """{stakeholder id: [Council]} for ``ids`` (one query), every id present."""
+    found = {i: [] for i in ids}
+    for link in (StakeholderCouncil.select(StakeholderCouncil, Council).join(Council)
+                 .where(StakeholderCouncil.stakeholder.in_(list(ids))).order_by(Council.name)):
+        found[link.__data__["stakeholder"]].append(link.council)
+    return found
+
+
+# ---- held rows ------------------------------------------------------------------------------------------
+def not_yet_held(rows):
+    """Those of ``rows`` (dicts of HeldRow fields) not already waiting for review: a file imported twice
+    holds each doubtful row once."""
+    pending = {(h.kind, h.name.casefold(), h.email.casefold()) for h in HeldRow.select().where(
+        HeldRow.resolved_at.is_null())}
+    return [h for h in rows if (h["kind"], h["name"].casefold(), h["email"].casefold()) not in pending]
+
+
+def held_rows(include_resolved=False):
+    q = HeldRow.select().order_by(HeldRow.id)
+    if not include_resolved:
+        q = q.where(HeldRow.resolved_at.is_null())
+    return list(q)
+
+
+def get_held(row_id):
+    row = HeldRow.get_or_none(HeldRow.id == row_id)
+    if row is None:
+        raise NotFoundError(f"There is no held row with ID {row_id}. See them with: tracker held")
+    return row
+
+
+def resolve_held(row_id, link=None, create=False, skip=False, source=""):
+    """Decide a held row: link it to the stakeholder ``link`` (filling that record's empty fields, or
+    updating them when its import said ``update``), create it as a new person, or skip it."""
+    if sum((link is not None, bool(create), bool(skip))) != 1:
+        raise TrackerError("Say one of: --link ID, --create or --skip.")
+    row = get_held(row_id)
+    if row.resolved_at is not None:
+        raise TrackerError(f"Held row {row_id} was already decided ({row.resolution}).")
+    values = json.loads(row.values)
+    event_id, role_at_event = values.pop("_event", None), values.pop("_role_at_event", "")
+    councils = values.pop("councils", None)
+    organisation = values.pop("organisation", None)
+    source = source or f"held row {row.id} of import {_run_id(row) or '?'} ({row.sheet} row {row.row})"
+    with writing():
+        record = None
+        if link is not None:
+            record = stakeholders.get(int(link) if str(link).isdigit() else link)
+            mode = row.run.on_conflict if _run_id(row) else "fill"  # the import's --on-match
+            changes = {k: v for k, v in values.items() if k not in ("name", "kind") and v not in (None, "")
+                       and (mode == "update" or getattr(record, k, None) in (None, "", "other"))}
+            if organisation and record.organisation_id is None:
+                changes["organisation"] = _organisation(organisation, values.get("sector"), source)
+            if changes and mode != "skip":
+                record = stakeholders.update(record, source=source, **changes)
+            resolution = "linked"
+        elif create:
+            if organisation:
+                values["organisation"] = _organisation(organisation, values.get("sector"), source)
+            if councils:
+                values["councils"] = [council_service.find(c) for c in councils]
+            record = stakeholders.create(source=source, **values)
+            resolution = "created"
+        else:
+            resolution = "skipped"
+        event = Event.get_or_none(Event.id == event_id) if event_id else None
+        if record is not None and event is not None and not event.is_deleted:
+            attendance.attend(event, record, role=role_at_event or "", source=source)
+        # Decided, the row keeps only what was decided: the person's data is in their record, or was left out.
+        HeldRow.update(resolved_at=utcnow(), resolution=resolution, name="", email="", values="{}", candidates="[]",
+                       record_uuid=record.uuid if record is not None else None).where(HeldRow.id == row.id).execute()
+    return resolution, record
+
+
+def _run_id(row):
+    return row.__data__.get("run")
+
+
+def _organisation(name, sector, source):
+    held = StakeholderMatcher().organisation(name)
+    if held is not None:
+        return stakeholders.get(held.id)
+    return stakeholders.create(source=source, name=name, kind="organisation", sector=sector or "other")
+
+
+# ---- presets --------------------------------------------------------------------------------------------
+def save_preset(name, kind, headers, mapping, values=None):
+    """Keep ``mapping`` ({header: target or None}) as the preset ``name`` (replacing one so called)."""
+    name = str(name).strip()
+    if not name:
+        raise TrackerError("A preset needs a name.")
+    with writing():
+        ImportPreset.delete().where(ImportPreset.name == name).execute()
+        return ImportPreset.create(name=name[:100], kind=kind, headers=json.dumps([_key(h) for h in headers]),
+                                   mapping=json.dumps(mapping, ensure_ascii=False),
+                                   values=json.dumps(values or {}, ensure_ascii=False))
+
+
+def presets(kind=None):
+    q = ImportPreset.select().order_by(ImportPreset.name)
+    return list(q.where(ImportPreset.kind == kind) if kind else q)
+
+
+def preset_for(kind, name=None, headers=()):
+    """The preset called ``name``, or the one made for exactly these headers; None."""
+    q = ImportPreset.select().where(ImportPreset.kind == kind)
+    if name:
+        return q.where(ImportPreset.name == name).first()
+    wanted = sorted(_key(h) for h in headers if not str(h).startswith("Column "))
+    for preset in q.order_by(ImportPreset.saved_at.desc()):
+        if sorted(k for k in json.loads(preset.headers) if not k.startswith("column ")) == wanted:
+            return preset
+    return None
+
+
+def _key(header):
+    return " ".join(str(header).casefold().split())
+
+
+# ---- actions and commitments a table may name ------------------------------------------------------------
+def held_by_title(kind):
+    """Live actions by ("ref", reference) and ("title", title); commitments by ("title", title, maker's
+    normalised name): what a row of a partner's table is matched against (one query)."""
+    found = {}
+    if kind == "actions":
+        for action in ActionItem.select().where(ActionItem.deleted_at.is_null()).order_by(ActionItem.id):
+            found.setdefault(("ref", action.reference.casefold()), action)
+            found.setdefault(("title", action.title.strip().casefold()), action)
+    else:
+        for c in (Commitment.select(Commitment, Stakeholder).join(Stakeholder)
+                  .where(Commitment.deleted_at.is_null()).order_by(Commitment.id)):
+            found.setdefault(("title", c.title.strip().casefold(), organisation_key(c.made_by.name)), c)
+    return found
+
+
+def is_our_reference(text):
+    return ActionItem.select().where(fn.LOWER(ActionItem.reference) == str(text).strip().lower()).exists()
+
+
+def commitment_named(text):
+    found = list(Commitment.select().where(Commitment.deleted_at.is_null(),
+                                           fn.LOWER(Commitment.title) == str(text).strip().lower()).limit(2))
+    return found[0] if len(found) == 1 else None
+
+
+# ---- events ---------------------------------------------------------------------------------------------
+def find_event(text):
+    """The live event ``text`` names: its ID, its exact title (ignoring case), or "Title dd/mm/yyyy"."""
+    text = str(text).strip()
+    live = Event.select().where(Event.deleted_at.is_null())
+    if text.isdigit():
+        return live.where(Event.id == int(text)).first()
+    exact = list(live.where(fn.LOWER(Event.title) == text.lower()))
+    if len(exact) == 1:
+        return exact[0]
+    if len(exact) > 1:
+        raise TrackerError(f"{len(exact)} events are called {text!r}; add the date: \"{text} dd/mm/yyyy\".")
+    title, _, day = text.rpartition(" ")
+    try:
+        when = dt.datetime.strptime(day, "%d/%m/%Y").date()
+    except ValueError:
+        return None
+    return live.where(Event.date == when, fn.LOWER(Event.title) == title.strip().lower()).first()

@@ -1,0 +1,134 @@
+"""Writing a :class:`plan.Plan`: all of it in one transaction, through the record services, recorded
+as an import that ``tracker undo-import`` reverses.
+
+Organisations the file names and the database lacks are created first (``create_many``), then the
+new people, actions or commitments (``create_many``: validation, audit entries, action references),
+then each matched record's changes (``update``: optimistic locking, an audit entry per field, the
+file named as the source), then attendance.  Before any update the records' states are taken
+(``services.tableimports.snapshot``) so an undo puts them back; the run, what it added and the rows
+held for review are recorded in the same transaction (``services.tableimports.record_run``).  Any
+failure rolls everything back.  The services announce what changed once, after the commit.
+"""
+
+import json
+
+from tracker import services
+from tracker.errors import ValidationError
+from tracker.services import tableimports
+from tracker.services.base import writing
+from tracker.tableimport.people import Organisation
+from tracker.tableimport.plan import ImportRefused, refusal
+
+SERVICES = {"person": services.stakeholders, "organisation": services.stakeholders, "action": services.actions,
+            "commitment": services.commitments}
+TABLES = {"person": "stakeholder", "organisation": "stakeholder", "action": "action_item",
+          "commitment": "commitment"}
+
+
+def apply_plan(plan):
+    """Write ``plan``; returns the import's ID (None when it changes nothing).  ImportRefused (nothing written) when it has bad rows
+    and the person did not choose to leave them out."""
+    why = refusal(plan)
+    if why:
+        raise ImportRefused(why)
+    name = plan.source.path.name
+    source = f"table import of {name}"
+    live = plan.live()
+    added = {"stakeholder": [], "action_item": [], "commitment": [], "attendance": []}
+    updated = []
+    held = tableimports.not_yet_held([_held_row(plan, e) for e in live if e.action == "held"])
+    counts = plan.counts()
+    if not (counts["added"] or counts["updated"] or held):
+        return None  # nothing would change: no import is recorded either (importing twice changes nothing)
+    try:
+        with writing():
+            _create_organisations(plan, source, added)
+            for kind in ("person", "action", "commitment"):  # (organisations are made above)
+                adds = [e for e in live if e.action == "add" and e.kind == kind]
+                if adds:
+                    rows = [_service_values(plan, _person_values(plan, e)) for e in adds]
+                    uuids = SERVICES[kind].create_many(rows, source=source)
+                    for entry, uuid in zip(adds, uuids):
+                        entry.record_uuid = uuid
+                    added[TABLES[kind]] += [(u, 1) for u in uuids]
+            changing = [e for e in live if e.action == "match" and e.changes]
+            for kind in ("person", "organisation", "action", "commitment"):
+                mine = [e for e in changing if e.kind == kind]
+                if not mine:
+                    continue
+                service = SERVICES[kind]
+                records = {e.record_id: service.get(e.record_id) for e in mine}
+                before = tableimports.snapshot(TABLES[kind], [r.uuid for r in records.values()])
+                for entry in mine:
+                    changes = {k: _record_of(plan, new) for k, (_, new) in entry.changes.items()}
+                    record = service.update(records[entry.record_id], source=source, **changes)
+                    updated.append((TABLES[kind], record.uuid, before[record.uuid.hex], record.version))
+            _attend(plan, source, added)
+            import_id = tableimports.record_run(name, plan.source.sha256, plan.options.on_match, counts,
+                                                plan.details(), added, updated, held)
+    except ValidationError as exc:
+        raise ImportRefused(f"{name} was not imported: {exc} Nothing was changed.") from None
+    return import_id
+
+
+def _create_organisations(plan, source, added):
+    new = plan.new_organisations()
+    if not new:
+        return
+    rows = [{"name": o.name, **{k: v for k, v in o.values.items() if v not in (None, "", [])}} for o in new]
+    rows = [_service_values(plan, {**r, "kind": "organisation", "sector": r.get("sector") or "other"}) for r in rows]
+    uuids = services.stakeholders.create_many(rows, source=source)
+    made = tableimports.stakeholders_by_uuid(uuids)
+    for org, uuid in zip(new, uuids):
+        org.created_id = made[uuid.hex].id
+        plan.records_of[org.key] = made[uuid.hex]
+    added["stakeholder"] += [(u, 1) for u in uuids]
+
+
+def _record_of(plan, value):
+    """A planned organisation as the record it now is (read once per organisation)."""
+    if isinstance(value, Organisation):
+        if value.key not in plan.records_of:
+            plan.records_of[value.key] = services.stakeholders.get(value.record_id or value.created_id)
+        return plan.records_of[value.key]
+    return value
+
+
+def _service_values(plan, values):
+    out = {k: _record_of(plan, v) for k, v in values.items()}
+    out.pop("organisation", None) if out.get("kind") == "organisation" else None
+    return out
+
+
+def _person_values(plan, entry):
+    values = dict(entry.values)
+    if entry.organisation:
+        org = plan.organisations[entry.organisation]
+        values["organisation"] = org
+    return values
+
+
+def _attend(plan, source, added):
+    for visit in plan.attendance:
+        if visit.action != "add" or (visit.entry.sheet, visit.entry.row) in plan.bad_rows:
+            continue
+        entry = visit.entry
+        person = (services.stakeholders.get(entry.record_uuid) if getattr(entry, "record_uuid", None)
+                  else services.stakeholders.get(entry.record_id))
+        row = services.attendance.create(event=plan.event, stakeholder=person,
+                                         role=getattr(entry, "role_at_event", ""), source=source)
+        added["attendance"].append((row.uuid, row.version))
+
+
+def _held_row(plan, entry):
+    values = {k: v for k, v in entry.values.items() if k not in ("councils",)}
+    if entry.values.get("councils"):
+        values["councils"] = [c.name for c in entry.values["councils"]]
+    if entry.organisation:
+        values["organisation"] = plan.organisations[entry.organisation].name
+    if plan.event is not None and entry.attending:
+        values["_event"] = plan.event.id  # deciding the row records the attendance too
+        values["_role_at_event"] = getattr(entry, "role_at_event", "")
+    return {"kind": plan.options.kind, "sheet": entry.sheet[:100], "row": entry.row, "name": entry.name[:300],
+            "email": (entry.email or "")[:254], "values": json.dumps(values, ensure_ascii=False, default=str),
+            "candidates": json.dumps(entry.candidates, ensure_ascii=False)}

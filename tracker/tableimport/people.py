@@ -1,0 +1,195 @@
+"""Planning people and organisations (imports as stakeholders, and the people of an attendance list).
+
+Each record row is a person (a name, or a first name and surname) or, with no person named, an
+organisation.  A person's organisation column names an organisation matched among those held
+(``tracker.services.matching``: normalised names) or created once for the whole file; a new
+organisation takes the row's sector, else "other".  The person is matched (email, then name and
+organisation), doubtful (held for review, or created with ``--uncertain create``), new, or erased
+on request (left alone).  Rows of one person within the file (the same email, or the same name at
+the same organisation: someone who signed in twice) are one person: later rows fill the first.
+
+What a match changes follows ``--on-match``: ``fill`` only empty fields (the default), ``update``
+every field the row gives a different value for, ``skip`` nothing.
+"""
+
+from dataclasses import dataclass, field
+
+from tracker import services
+from tracker.errors import NotFoundError
+from tracker.records import STAKEHOLDER
+from tracker.services.matching import organisation_key, person_key
+from tracker.tableimport.table import Problem
+
+PERSON_FIELDS = ("role", "email", "phone", "address", "website", "influence", "interest", "tags", "sector")
+
+
+@dataclass
+class Entry:
+    sheet: str
+    row: int
+    action: str  # add, match, held, erased, same
+    values: dict  # the service's keywords (organisation as the organisation's key, councils as Council records)
+    kind: str = "person"
+    organisation: str = ""  # key of the person's organisation (see Plan.organisations)
+    record_id: int = None  # the held record matched
+    changes: dict = field(default_factory=dict)  # field -> (held value, new value)
+    candidates: list = field(default_factory=list)  # [{id, name, score}]
+    same_as: object = None  # the Entry of the earlier row of the same person
+    attending: bool = True
+    written: dict = field(default_factory=dict)
+    how: str = ""
+
+    @property
+    def name(self):
+        return self.values.get("name", "")
+
+    @property
+    def email(self):
+        return self.values.get("email", "")
+
+
+@dataclass
+class Organisation:
+    key: str
+    name: str
+    values: dict
+    record_id: int = None  # held; None: created by the import
+    rows: list = field(default_factory=list)
+    created_id: int = None  # the record the import made for it
+
+
+def councils_of(record, problems):
+    names = record.values.pop("councils", None)
+    if not names:
+        return None
+    found = []
+    for name in names:
+        try:
+            found.append(services.councils.find(name))
+        except NotFoundError:
+            known = ", ".join(c.name for c in services.councils.all_councils())
+            problems.append(Problem(record.sheet, record.row, record.columns.get("councils", "Councils"), name,
+                                    f"is not a council this database knows ({known})"))
+            return None
+    return found
+
+
+def plan_people(plan, records, matcher):
+    """Add an :class:`Entry` to ``plan.entries`` per record (and organisations to ``plan.organisations``)."""
+    seen = {}
+    for record in records:
+        v = dict(record.values)
+        councils = councils_of(record, plan.problems)
+        name = v.pop("name", "") or " ".join(p for p in (v.pop("first_name", ""), v.pop("surname", "")) if p)
+        v.pop("first_name", None), v.pop("surname", None)
+        org_name = v.pop("organisation", "")
+        attending = _attending(v.pop("attending", ""))
+        role_at_event = v.pop("attendance_role", "")
+        kind = v.pop("kind", None) or ("person" if name else "organisation")
+        notes = "\n".join([*([v.pop("notes")] if v.get("notes") else []), *record.notes])
+        values = {k: val for k, val in v.items() if k in STAKEHOLDER}
+        if notes:
+            values["notes"] = notes
+        if councils is not None:
+            values["councils"] = councils
+        if kind == "organisation":
+            org = _organisation(plan, matcher, name or org_name, values, record)
+            _fill(org.values, values)
+            entry = Entry(record.sheet, record.row, "match" if org.record_id else "add",
+                          {**values, "name": org.name, "kind": "organisation"}, kind="organisation",
+                          record_id=org.record_id, written=record.written, organisation=org.key)
+            if org.record_id:
+                entry.changes = _changes(plan, org.record_id, entry.values)
+            plan.entries.append(entry)
+            continue
+        values["name"], values["kind"] = name, "person"
+        entry = Entry(record.sheet, record.row, "add", values, attending=attending, written=record.written)
+        entry.role_at_event = role_at_event
+        if org_name:
+            entry.organisation = _organisation(plan, matcher, org_name, {"sector": values.get("sector")}, record).key
+        key_email = (values.get("email") or "").casefold()
+        key_name = (person_key(name), organisation_key(org_name))
+        first = seen.get(("email", key_email)) if key_email else None
+        first = first or seen.get(("name", key_name))
+        if first is not None:
+            entry.action, entry.same_as = "same", first
+            _fill(first.values, values)
+            plan.entries.append(entry)
+            continue
+        seen[("name", key_name)] = entry
+        if key_email:
+            seen[("email", key_email)] = entry
+        match = matcher.person(name, values.get("email", ""), org_name)
+        entry.how = match.how
+        if match.status in ("matched", "erased"):
+            entry.action = "match" if match.status == "matched" else "erased"
+            entry.record_id = match.record.id
+        elif match.status == "doubtful":
+            entry.candidates = [{"id": h.id, "name": h.name, "score": s,
+                                 "organisation": matcher.organisation_name(h), "email": h.email}
+                                for h, s in match.candidates]
+            entry.action = "held" if plan.options.uncertain == "hold" else "add"
+        plan.entries.append(entry)
+    plan.prefetch([e.record_id for e in plan.entries if e.action == "match"])
+    for entry in plan.entries:
+        if entry.action == "match" and entry.kind == "person":
+            entry.changes = _changes(plan, entry.record_id, entry.values, entry.organisation)
+
+
+def _attending(text):
+    words = text.casefold()
+    return not any(w in words for w in ("not attending", "cancel", "refund", "declined", "did not attend", "no show",
+                                        "absent", "apolog")) and words not in ("no", "n")
+
+
+def _organisation(plan, matcher, name, values, record):
+    key = organisation_key(name)
+    org = plan.organisations.get(key)
+    if org is None:
+        held = matcher.organisation(name)
+        org = Organisation(key, held.name if held else name,
+                           {"sector": values.get("sector") or "other", "kind": "organisation"},
+                           held.id if held else None)
+        plan.organisations[key] = org
+    org.rows.append(record.row)
+    return org
+
+
+def _fill(first, later):
+    for name, value in later.items():
+        if value not in (None, "", []) and first.get(name) in (None, "", []):
+            first[name] = value
+
+
+def _changes(plan, record_id, values, organisation_key_=""):
+    """field -> (held, new) that ``--on-match`` makes to the held record ``record_id``."""
+    mode = plan.options.on_match
+    if mode == "skip":
+        return {}
+    held = plan.held_record(record_id)
+    changes = {}
+    for name in (*PERSON_FIELDS, "notes"):
+        new = values.get(name)
+        if new in (None, "", []):
+            continue
+        old = getattr(held, name)
+        empty = old in (None, "") or (name == "sector" and old == "other")
+        if name == "notes" and not empty:
+            lines = [line for line in str(new).splitlines() if line not in old]
+            if mode == "update" and lines:
+                changes[name] = (old, old + "\n" + "\n".join(lines))
+            continue
+        if empty or (mode == "update" and old != new):
+            if old != new:
+                changes[name] = (old, new)
+    if "councils" in values:
+        old = plan.held_councils(record_id)
+        new = values["councils"]
+        if (not old or mode == "update") and {c.id for c in old} != {c.id for c in new}:
+            changes["councils"] = (old, sorted({c.id: c for c in (*old, *new)}.values(), key=lambda c: c.name)
+                                   if mode == "fill" else new)
+    if organisation_key_ and held.kind == "person":
+        org = plan.organisations[organisation_key_]
+        if held.organisation_id is None or (mode == "update" and org.record_id != held.organisation_id):
+            changes["organisation"] = (held.organisation_id, org)
+    return changes

@@ -1,0 +1,262 @@
+"""What importing a partner's table would do, worked out before anything changes.
+
+:func:`plan_import` reads the file (``sources``), finds each sheet's header and maps its columns
+(``table``, ``mapping``; a saved preset whose headers are the sheet's is used when no ``--map``
+says otherwise), reads every value (``values``), matches the people and organisations
+(``people``) or plans the actions and commitments (``tasks``), and checks each new record with the
+registry's rules.  The :class:`Plan` is the preview (``--dry-run``, the wizard) and what
+``apply.apply_plan`` writes.  Bad values (``rejected``) refuse the whole import unless the person
+chose to leave those rows out.
+"""
+
+import json
+from dataclasses import dataclass, field
+
+from tracker import services
+from tracker.errors import TrackerError
+from tracker.records import STAKEHOLDER
+from tracker.services import tableimports
+from tracker.services.matching import StakeholderMatcher
+from tracker.tableimport import mapping as maps
+from tracker.tableimport.people import Organisation, plan_people
+from tracker.tableimport.sources import describe, read_source
+from tracker.tableimport.table import Problem, headers_of, read_sheet
+from tracker.tableimport.tasks import plan_attendance, plan_tasks
+
+AS = ("stakeholders", "actions", "commitments", "attendance")
+
+
+class ImportRefused(TrackerError):
+    """The table cannot be imported as asked; the message names the file (sheet, row, column) and why."""
+
+
+@dataclass
+class Options:
+    kind: str = "stakeholders"
+    sheets: tuple = ()
+    header_row: int = None
+    preset: str = None
+    maps: tuple = ()
+    map_values: tuple = ()
+    dates: str = None  # "day-first" | "month-first" | None (decided per column)
+    on_match: str = "fill"
+    uncertain: str = "hold"
+    skip_bad_rows: bool = False
+    event: str = None
+    encoding: str = None
+    delimiter: str = None
+
+
+@dataclass
+class Plan:
+    options: Options
+    source: object = None
+    tables: list = field(default_factory=list)  # table.SheetTable, every sheet looked at
+    entries: list = field(default_factory=list)  # people.Entry / tasks.Entry
+    organisations: dict = field(default_factory=dict)  # key -> people.Organisation
+    problems: list = field(default_factory=list)  # table.Problem
+    event: object = None  # attendance: the event
+    attendance: list = field(default_factory=list)  # tasks.Visit
+    preset: str = ""
+    records_of: dict = field(default_factory=dict)  # organisation key -> its record, once applied
+    _held: dict = field(default_factory=dict)
+    _held_councils: dict = field(default_factory=dict)
+
+    # ---- what the database holds, read once per record ----
+    def prefetch(self, ids):
+        """Read the held records ``ids`` and their councils in two queries (not two per record)."""
+        wanted = [i for i in set(ids) if i not in self._held]
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start:start + 500]
+            self._held.update((r.id, r) for r in services.stakeholders.rows_by_id(chunk))
+            self._held_councils.update(tableimports.councils_of_stakeholders(chunk))
+
+    def held_record(self, record_id):
+        if record_id not in self._held:
+            self._held[record_id] = services.stakeholders.get(record_id)
+        return self._held[record_id]
+
+    def held_councils(self, record_id):
+        if record_id not in self._held_councils:
+            self._held_councils[record_id] = services.stakeholders.councils_of(self.held_record(record_id))
+        return self._held_councils[record_id]
+
+    # ---- the preview ----
+    @property
+    def used(self):
+        return [t for t in self.tables if not t.refused]
+
+    @property
+    def bad_rows(self):
+        return {(p.sheet, p.row) for p in self.problems}
+
+    def live(self):
+        """The entries that will be applied (rows with bad values left out)."""
+        bad = self.bad_rows
+        return [e for e in self.entries if (e.sheet, e.row) not in bad]
+
+    def counts(self):
+        live = self.live()
+        added = (sum(e.action == "add" and e.kind != "organisation" for e in live) + len(self.new_organisations())
+                 + sum(a.action == "add" for a in self.attendance))
+        matched = [e for e in live if e.action == "match"]
+        return {"added": added, "matched": len(matched), "updated": sum(bool(e.changes) for e in matched),
+                "unchanged": sum(not e.changes for e in matched), "held": sum(e.action == "held" for e in live)}
+
+    def new_organisations(self):
+        """The organisations the import creates: named by a row it applies, and not held."""
+        wanted = set()
+        for e in self.live():
+            if e.action not in ("add", "match"):  # a held row's organisation waits with it
+                continue
+            wanted.add(e.organisation)
+            maker = e.values.get("made_by")
+            wanted.add(getattr(maker, "key", None) if isinstance(maker, Organisation) else None)
+        return [o for o in self.organisations.values() if o.record_id is None and o.key in wanted]
+
+    def as_json(self, import_id=None, applied=False):
+        first = self.used[0] if self.used else None
+        mapping, dates = {}, {}
+        for t in self.used:
+            mapping.update(t.mapping)
+            dates.update({h: order + ("" if h not in t.undecided else " (undecided)") for h, order in t.dates.items()})
+        return {
+            **self.counts(),
+            "held": [{"sheet": e.sheet, "row": e.row, "name": e.name, "email": e.email,
+                      "candidates": [{"id": c["id"], "name": c["name"], "score": c["score"]} for c in e.candidates]}
+                     for e in self.live() if e.action == "held"],
+            "rejected": [p.as_json() for p in self.problems],
+            "sheets": [{"name": t.name, "header_row": t.header_row, "imported": not t.refused,
+                        **({"reason": t.refused} if t.refused else {}),
+                        "records": len(t.records), "skipped": [{"row": r, "why": w} for r, w in t.skipped]}
+                       for t in self.tables],
+            "header_row": first.header_row if first else None,
+            "mapping": mapping,
+            "dates": dates,
+            "import_id": import_id,
+            "applied": applied,
+            "file": self.source.path.name if self.source else None,
+            "read_as": describe(self.source) if self.source else None,
+            "preset": self.preset or None,
+            "erased": [{"sheet": e.sheet, "row": e.row} for e in self.live() if e.action == "erased"],
+            "records": [{"sheet": e.sheet, "row": e.row, "action": e.action, "kind": e.kind,
+                         "name": e.values.get("name") or e.values.get("title", ""), "record_id": e.record_id,
+                         "changes": {k: [_shown(old), _shown(new)] for k, (old, new) in e.changes.items()}}
+                        for e in self.live()],
+        }
+
+    def details(self):
+        """What the import run records about how the file was read (JSON)."""
+        return json.dumps({"as": self.options.kind, "on_match": self.options.on_match,
+                           "uncertain": self.options.uncertain, "read_as": describe(self.source),
+                           "mapping": {t.name: t.mapping for t in self.used},
+                           "dates": {t.name: t.dates for t in self.used}}, ensure_ascii=False)
+
+
+def _shown(value):
+    """A value of the preview as people read it (records by name, councils by name, UK dates)."""
+    if value is None:
+        return None
+    if isinstance(value, (list, tuple)):
+        return "; ".join(_shown(v) for v in value)
+    if hasattr(value, "_meta") or isinstance(value, Organisation):
+        return getattr(value, "name", None) or getattr(value, "title", str(value))
+    if hasattr(value, "strftime"):
+        return value.strftime("%d/%m/%Y")
+    return value
+
+
+def plan_import(path, options):
+    """The :class:`Plan` for importing ``path``; ImportRefused (or FileRefused) when it cannot be."""
+    if options.kind not in AS:
+        raise ImportRefused(f"--as must be one of {', '.join(AS)}")
+    try:
+        told = maps.parse_map_options(options.kind, options.maps)
+        told_values = maps.parse_value_options(options.map_values)
+    except ValueError as exc:
+        raise ImportRefused(str(exc)) from None
+    source = read_source(path, options.encoding, options.delimiter)
+    plan = Plan(options, source)
+    if options.kind == "attendance":
+        plan.event = _event(options.event)
+    name = source.path.name
+    sheets = source.sheets
+    if options.sheets:
+        wanted = {s.casefold() for s in options.sheets}
+        hidden = [h for h in source.hidden if h.casefold() in wanted]
+        if hidden:
+            raise ImportRefused(f"{name} was not imported: sheet '{hidden[0]}' is hidden; hidden sheets are never "
+                                f"imported (show it in the spreadsheet program first if it is meant to be).")
+        sheets = [s for s in sheets if s.name.casefold() in wanted]
+        missing = wanted - {s.name.casefold() for s in sheets}
+        if missing:
+            raise ImportRefused(f"{name} was not imported: it has no sheet named {sorted(missing)[0]!r} (its sheets: "
+                                f"{', '.join(s.name for s in source.sheets)}).")
+    for sheet in sheets:
+        preset_told = told
+        if options.preset or not told:
+            found = tableimports.preset_for(options.kind, options.preset,
+                                            headers_of(sheet, options.kind, options.header_row))
+            if found is not None:
+                plan.preset = found.name
+                preset_told = {**json.loads(found.mapping), **told}
+                told_values = {**json.loads(found.values), **told_values}
+            elif options.preset:
+                raise ImportRefused(f"There is no preset named {options.preset!r} for {options.kind}.")
+        plan.tables.append(read_sheet(sheet, options.kind, preset_told, told_values, options.header_row,
+                                      options.dates))
+    if not plan.used:
+        reasons = "; ".join(f"sheet '{t.name}': {t.refused}" for t in plan.tables) or "it has no visible sheet"
+        raise ImportRefused(f"{name} was not imported as {options.kind}: {reasons}.")
+    records = []
+    for t in plan.used:
+        plan.problems += t.problems
+        records += t.records
+    matcher = StakeholderMatcher()
+    if options.kind in ("stakeholders", "attendance"):
+        plan_people(plan, records, matcher)
+        _check_new_people(plan)
+        if options.kind == "attendance":
+            plan_attendance(plan)
+    else:
+        plan_tasks(plan, records, matcher)
+    order = {t.name: i for i, t in enumerate(plan.tables)}
+    columns = {(t.name, h): i for t in plan.tables for i, h in enumerate(t.headers)}
+    plan.problems.sort(key=lambda p: (order.get(p.sheet, 0), p.row, columns.get((p.sheet, p.column), 999)))
+    return plan
+
+
+def _event(text):
+    if not text:
+        raise ImportRefused("--event is needed to import attendance: the event, by ID or exact title.")
+    event = tableimports.find_event(text)
+    if event is None:
+        raise ImportRefused(f"There is no event {text!r} (give its ID, or its exact title; add the date, "
+                            f"\"Title dd/mm/yyyy\", when titles repeat).")
+    return event
+
+
+def _check_new_people(plan):
+    """Each record the import adds, checked by the registry's rules before anything is written."""
+    for entry in plan.entries:
+        if entry.action not in ("add", "held"):
+            continue
+        state = {**STAKEHOLDER.defaults(), **{k: v for k, v in entry.values.items() if k != "councils"}}
+        state.pop("organisation", None)
+        for name, reason in STAKEHOLDER.validate(state).items():
+            column = next((h for h, t in _mapping_of(plan, entry.sheet).items() if t == name), STAKEHOLDER[name].title)
+            plan.problems.append(Problem(entry.sheet, entry.row, column, str(state.get(name) or ""), reason))
+
+
+def _mapping_of(plan, sheet):
+    return next((t.mapping for t in plan.tables if t.name == sheet), {})
+
+
+def refusal(plan):
+    """The sentence refusing a plan with bad rows (None when it can be applied)."""
+    if not plan.problems or plan.options.skip_bad_rows:
+        return None
+    first = plan.problems[0]
+    more = f" (and {len(plan.problems) - 1} more)" if len(plan.problems) > 1 else ""
+    return (f"{plan.source.path.name} was not imported: {first.sentence()}{more}. Fix the file, or leave these rows "
+            f"out with --skip-bad-rows; nothing was changed.")

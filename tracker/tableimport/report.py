@@ -1,0 +1,57 @@
+"""The bad rows of a partner's table as a workbook to send back: the rows as they were written, the
+bad cells highlighted, and a column saying why, so the partner can fix their sheet.
+
+Every cell is written as text through ``tracker.spreadsheet.text_cell`` (never a formula, a quote
+prefix on text that looks like one: the partner's own values come back to them unevaluated) and the
+file through ``save_atomically``.
+"""
+
+from openpyxl import Workbook
+from openpyxl.styles import Font, NamedStyle, PatternFill
+
+from tracker.spreadsheet import MAX_CELL_TEXT, save_atomically, style_array, text_cell
+
+BAD_FILL = PatternFill("solid", fgColor="FFC7CE")
+
+
+def write_report(plan, path):
+    """Write the bad rows of ``plan`` to ``path`` (.xlsx); returns how many rows it holds."""
+    wb = Workbook(write_only=True)
+    wb.add_named_style(NamedStyle(name="bad", fill=BAD_FILL, font=Font(color="9C0006")))
+    wb.add_named_style(NamedStyle(name="heading", font=Font(bold=True)))
+    by_row = {}
+    for problem in plan.problems:
+        by_row.setdefault((problem.sheet, problem.row), []).append(problem)
+    written = {(r.sheet, r.row): r.written for t in plan.tables for r in t.records}
+    count = 0
+    for table in plan.used:
+        rows = sorted(row for sheet, row in by_row if sheet == table.name)
+        if not rows:
+            continue
+        ws = wb.create_sheet(_sheet_title(table.name))
+        bad, heading = style_array(ws, "bad"), style_array(ws, "heading")
+        ws.append([text_cell(ws, "Row", heading)] + [text_cell(ws, _fit(h), heading) for h in table.headers]
+                  + [text_cell(ws, "Why", heading)])
+        for row in rows:
+            problems = by_row[(table.name, row)]
+            bad_columns = {p.column for p in problems}
+            values = written.get((table.name, row), {})
+            cells = [row] + [text_cell(ws, _fit(values.get(h, "")), bad if h in bad_columns else None)
+                             for h in table.headers]
+            cells.append(text_cell(ws, _fit("; ".join(f"{p.column}: {p.value!r} {p.reason}" for p in problems))))
+            ws.append(cells)
+            count += 1
+    if count == 0:
+        ws = wb.create_sheet("No bad rows")
+        ws.append([text_cell(ws, "Every row of the file could be read.")])
+    save_atomically(wb, path)
+    return count
+
+
+def _fit(text):
+    return str(text)[:MAX_CELL_TEXT // 2]
+
+
+def _sheet_title(name):
+    cleaned = "".join("_" if ch in "[]:*?/\\" else ch for ch in name).strip("'") or "Sheet"
+    return cleaned[:31]

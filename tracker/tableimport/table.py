@@ -1,0 +1,177 @@
+"""From a sheet of cells to records: the header found, the columns mapped, every value read.
+
+:func:`read_sheet` gives a :class:`SheetTable`: the header row and its (unique) headers, the mapping
+(header -> target), each date column's order and whether its values decided it, the rows that are
+not records (blank, section, footer) with why, and the records: per row, {target: value} ready for
+a service, the words kept for the notes, and the problems (sheet, row, column, the value, why).
+"""
+
+from dataclasses import dataclass, field
+
+from tracker.records import COUNCILS, DATE, FieldError
+from tracker.tableimport import mapping as maps
+from tracker.tableimport.header import find_header, is_empty, row_kind
+from tracker.tableimport.values import date_order, name_of, text_of, value_of
+
+KEY_TARGETS = frozenset({"name", "first_name", "surname", "email", "title", "organisation", "made_by", "contact"})
+# Targets whose values are names or words resolved later against the database (people, councils, events).
+AS_TEXT = frozenset({"name", "first_name", "surname", "organisation", "owner", "commitment", "made_by", "contact",
+                     "made_at", "rag", "attending", "attendance_role", "notes", "reference"})
+
+
+@dataclass
+class Problem:
+    sheet: str
+    row: int
+    column: str
+    value: str
+    reason: str
+
+    def as_json(self):
+        return {"sheet": self.sheet, "row": self.row, "column": self.column, "value": self.value,
+                "reason": self.reason}
+
+    def sentence(self):
+        return f"{self.sheet} row {self.row}, column '{self.column}': {self.value!r} {self.reason}"
+
+
+@dataclass
+class Record:
+    sheet: str
+    row: int
+    values: dict  # target -> value (text for AS_TEXT targets, else the field's value)
+    columns: dict  # target -> header (where each value came from, for messages)
+    notes: list = field(default_factory=list)  # "Header: words" kept for the record's notes
+    written: dict = field(default_factory=dict)  # header -> text as written (held rows, the report)
+
+
+@dataclass
+class SheetTable:
+    name: str
+    header_row: int = None  # as the program shows it
+    headers: list = field(default_factory=list)
+    mapping: dict = field(default_factory=dict)
+    dates: dict = field(default_factory=dict)  # header -> "day-first" | "month-first"
+    undecided: list = field(default_factory=list)  # date headers whose values did not decide the order
+    skipped: list = field(default_factory=list)  # (row, why)
+    records: list = field(default_factory=list)
+    problems: list = field(default_factory=list)
+    refused: str = None  # why this sheet is not imported
+    column_of: dict = field(default_factory=dict)  # header -> column letter
+
+
+def headers_of(sheet, kind, header_row=None):
+    """The sheet's headers (as :func:`read_sheet` tells them apart), or [] when it has none."""
+    rows = sheet.rows
+    if header_row is not None:
+        index = header_row - sheet.first_row
+        return maps.unique_headers(rows[index]) if 0 <= index < len(rows) else []
+    index, _ = find_header(rows, kind)
+    return [] if index is None else [h for h in maps.unique_headers(rows[index]) if not h.startswith("Column ")]
+
+
+def read_sheet(sheet, kind, told=None, told_values=None, header_row=None, dates=None):
+    """The :class:`SheetTable` for one :class:`sources.Sheet` imported as ``kind``."""
+    table = SheetTable(sheet.name)
+    rows = sheet.rows
+    if header_row is not None:
+        index = header_row - sheet.first_row
+        if not 0 <= index < len(rows) or all(is_empty(v) for v in rows[index]):
+            table.refused = f"row {header_row} (given as the header row) is empty or outside the sheet"
+            return table
+    else:
+        index, why = find_header(rows, kind)
+        if index is None:
+            table.refused = why
+            return table
+    width = max((len(r) for r in rows[index:]), default=0)
+    header_cells = list(rows[index]) + [None] * (width - len(rows[index]))
+    while width and is_empty(header_cells[width - 1]) and all(
+            len(r) < width or is_empty(r[width - 1]) for r in rows[index + 1:]):
+        width -= 1
+    header_cells = header_cells[:width]
+    table.header_row = sheet.first_row + index
+    table.headers = maps.unique_headers(header_cells)
+    table.column_of = {h: maps.column_letter(sheet.first_column + i) for i, h in enumerate(table.headers)}
+    table.mapping = maps.suggest(kind, table.headers, told)
+    table.refused = maps.fits(kind, table.mapping)
+    if table.refused:
+        return table
+    record_fields = maps.KIND_OF[kind]
+    targets = {h: t for h, t in table.mapping.items() if t}
+    positions = {h: i for i, h in enumerate(table.headers)}
+    key_columns = {positions[h] for h, t in targets.items() if t in KEY_TARGETS}
+    body = [(sheet.first_row + index + 1 + n, list(r) + [None] * (width - len(r))) for n, r in
+            enumerate(rows[index + 1:])]
+    records = []
+    for number, row in body:
+        what = row_kind(row[:width], width, key_columns)
+        if what != "record":
+            if what != "blank":
+                table.skipped.append((number, f"a {what} row ({text_of(next(v for v in row if not is_empty(v)))!r})"))
+            else:
+                table.skipped.append((number, "blank"))
+            continue
+        records.append((number, row))
+    for header, target in targets.items():
+        if target in record_fields and record_fields[target].type == DATE and target not in AS_TEXT:
+            column = [row[positions[header]] for _, row in records]
+            order, decided = date_order(column)
+            if dates:
+                order, decided = dates, True
+            table.dates[header] = order
+            if not decided and any(isinstance(v, str) and v.strip() for v in column):
+                table.undecided.append(header)
+    told_values = told_values or {}
+    for number, row in records:
+        record = Record(sheet.name, number, {}, {})
+        for header, target in targets.items():
+            raw = row[positions[header]]
+            if is_empty(raw):
+                continue
+            record.written[header] = text_of(raw)
+            _read_value(table, record, record_fields, header, target, raw, told_values.get(maps.header_key(header)))
+        if record.values or record.notes:
+            table.records.append(record)
+        else:
+            table.skipped.append((number, "no value in a mapped column"))
+    return table
+
+
+def _read_value(table, record, record_fields, header, target, raw, told):
+    if target in AS_TEXT or target not in record_fields:
+        text = name_of(raw) if target in ("name", "contact") else text_of(raw)
+        if told and text.casefold() in told:
+            text = told[text.casefold()]
+        if not text:
+            return
+        if target in maps.COMBINED and target in record.values:
+            record.values[target] += "\n" + text
+            return
+        record.values[target] = text
+        record.columns[target] = header
+        return
+    field_ = record_fields[target]
+    if field_.type == COUNCILS:
+        record.values[target] = field_.parse(text_of(raw).replace("/", ";"))
+        record.columns[target] = header
+        return
+    try:
+        value, kept = value_of(field_, raw, told, month_first=table.dates.get(header) == "month-first")
+    except FieldError as exc:
+        table.problems.append(Problem(table.name, record.row, header, text_of(raw), exc.reason))
+        return
+    if kept:
+        record.notes.append(f"{header}: {kept}")
+    if value is None or value == "":
+        return
+    if field_.type == "text" or field_.type == "long text":
+        if field_.max_length and len(value) > field_.max_length:
+            table.problems.append(Problem(table.name, record.row, header, value[:60],
+                                          f"is too long (at most {field_.max_length:,} characters)"))
+            return
+    if target in maps.COMBINED and target in record.values:
+        record.values[target] += "\n" + value
+    else:
+        record.values[target] = value
+    record.columns[target] = header

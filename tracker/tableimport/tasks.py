@@ -1,0 +1,176 @@
+"""Planning attendance, actions and commitments from a partner's table.
+
+- **attendance**: each person of the list (``people``) attends the event, unless their registration
+  says otherwise ("Not attending", cancelled, refunded, declined); one already recorded as attending
+  is unchanged.
+- **actions**: matched to a held action by our reference (``HAV-A0042``) or, failing that, by the
+  same title; the owner is a held person or organisation named exactly, else kept as written in the
+  description (a team or unit is never invented as a person); the commitment is named by its title;
+  the council by name or code; a partner's own RAG is kept in the description (ours is computed).
+- **commitments**: matched by the same title made by the same stakeholder; made by the organisation
+  named (matched or created) or, with none, by the person (the contact who answered a form is the
+  contact, their organisation made it); date made defaults to today.
+"""
+
+from dataclasses import dataclass
+
+from tracker import services
+from tracker.errors import NotFoundError
+from tracker.records import ACTION, COMMITMENT
+from tracker.services import tableimports
+from tracker.services.matching import organisation_key, person_key
+from tracker.tableimport.people import Entry, _organisation, councils_of
+from tracker.tableimport.table import Problem
+
+ACTION_FIELDS = ("description", "due_date", "priority", "status", "owner", "council", "commitment")
+COMMITMENT_FIELDS = ("description", "target_date", "theme", "status", "rag", "made_at")
+
+
+@dataclass
+class Visit:
+    entry: Entry
+    action: str  # add, unchanged, not attending
+
+
+def plan_attendance(plan):
+    already = {a.stakeholder_id for a in services.attendance.attendees(plan.event)}
+    for entry in plan.entries:
+        if entry.action not in ("add", "match") or entry.kind != "person":
+            continue
+        if not entry.attending:
+            plan.attendance.append(Visit(entry, "not attending"))
+        elif entry.action == "match" and entry.record_id in already:
+            plan.attendance.append(Visit(entry, "unchanged"))
+        else:
+            plan.attendance.append(Visit(entry, "add"))
+
+
+def plan_tasks(plan, records, matcher):
+    kind = plan.options.kind
+    owners = _OwnerFinder(matcher)
+    held = tableimports.held_by_title(kind)
+    for record in records:
+        v = dict(record.values)
+        notes = [*record.notes]
+        if v.get("notes"):
+            notes.insert(0, v.pop("notes"))
+        if v.get("rag"):
+            notes.append(f"Partner's RAG: {v.pop('rag') if kind == 'actions' else v['rag']}")
+        v.pop("rag", None) if kind == "actions" else None
+        if kind == "actions":
+            values = _action_values(plan, record, v, owners, notes)
+            found = held.get(("ref", v.get("reference", "").casefold())) or held.get(("title", values["title"].casefold()))
+        else:
+            values = _commitment_values(plan, record, v, matcher, notes)
+            if values is None:
+                continue
+            maker = values.get("made_by")
+            found = held.get(("title", values["title"].casefold(), organisation_key(maker.name) if maker else ""))
+        entry = Entry(record.sheet, record.row, "match" if found else "add", values, kind=kind[:-1],
+                      record_id=found.id if found else None, written=record.written)
+        if found:
+            entry.changes = _changes(plan, found, values)
+        else:
+            _check_new(plan, entry)
+        plan.entries.append(entry)
+
+
+def _action_values(plan, record, v, owners, notes):
+    values = {k: v[k] for k in ("title", "due_date", "priority", "status") if k in v}
+    values.setdefault("title", "")
+    description = [v["description"]] if v.get("description") else []
+    if v.get("reference") and not tableimports.is_our_reference(v["reference"]):
+        description.append(f"Partner's reference: {v['reference']}")
+    if v.get("owner"):
+        owner = owners.find(v["owner"])
+        if owner is None:
+            description.append(f"Owner (as written): {v['owner']}")
+        else:
+            values["owner"] = owner
+    if v.get("council"):
+        try:
+            values["council"] = services.councils.find(v["council"])
+        except NotFoundError as exc:
+            plan.problems.append(Problem(record.sheet, record.row, record.columns["council"], v["council"],
+                                         f"is not a council this database knows ({str(exc).split('. ', 1)[-1]})"))
+    if v.get("commitment"):
+        commitment = tableimports.commitment_named(v["commitment"])
+        if commitment is None:
+            description.append(f"Commitment (as written): {v['commitment']}")
+        else:
+            values["commitment"] = commitment
+    description += notes
+    if description:
+        values["description"] = "\n".join(description)
+    return values
+
+
+def _commitment_values(plan, record, v, matcher, notes):
+    values = {k: v[k] for k in ("title", "date_made", "target_date", "theme", "status", "rag") if k in v}
+    values.setdefault("title", "")
+    councils = councils_of(record, plan.problems)
+    if councils:
+        values["councils"] = councils
+    maker_name = v.get("made_by") or v.get("organisation")
+    if maker_name:
+        values["made_by"] = _organisation(plan, matcher, maker_name, {}, record)
+    elif v.get("contact"):
+        held = matcher.person(v["contact"], v.get("email", ""))
+        if held.status != "matched":
+            plan.problems.append(Problem(record.sheet, record.row, record.columns["contact"], v["contact"],
+                                         "names no organisation, and no person held under that name made it"))
+            return None
+        values["made_by"] = services.stakeholders.get(held.record.id)
+    if v.get("contact") and maker_name:
+        notes.append(f"Contact: {v['contact']}" + (f" ({v['email']})" if v.get("email") else ""))
+    if v.get("made_at"):
+        event = tableimports.find_event(v["made_at"])
+        if event is not None:
+            values["made_at"] = event
+        else:
+            notes.append(f"Made at (as written): {v['made_at']}")
+    description = ([v["description"]] if v.get("description") else []) + notes
+    if description:
+        values["description"] = "\n".join(description)
+    return values
+
+
+class _OwnerFinder:
+    """A held person or organisation named exactly (normalised), or None: never a guess."""
+
+    def __init__(self, matcher):
+        self.matcher = matcher
+
+    def find(self, text):
+        people = self.matcher.people.get(person_key(text), [])
+        if len(people) == 1:
+            return services.stakeholders.get(people[0].id)
+        org = self.matcher.organisations.get(organisation_key(text))
+        return services.stakeholders.get(org.id) if org is not None else None
+
+
+def _changes(plan, held, values):
+    mode = plan.options.on_match
+    if mode == "skip":
+        return {}
+    names = ACTION_FIELDS if plan.options.kind == "actions" else COMMITMENT_FIELDS
+    changes = {}
+    for name in names:
+        new = values.get(name)
+        if new in (None, "", []):
+            continue
+        old = getattr(held, name)
+        if name == "description" and old and mode == "fill":
+            continue
+        if old in (None, "") or (mode == "update" and old != new):
+            if old != new:
+                changes[name] = (old, new)
+    return changes
+
+
+def _check_new(plan, entry):
+    record = ACTION if plan.options.kind == "actions" else COMMITMENT
+    state = {**record.defaults(), **{k: v for k, v in entry.values.items() if k != "councils"}}
+    for name, reason in record.validate(state).items():  # a planned organisation passes as a link
+        plan.problems.append(Problem(entry.sheet, entry.row, record[name].title, str(state.get(name) or ""),
+                                     reason))

@@ -1,0 +1,229 @@
+"""Values read as people write them in their own sheets, through the registry's own parsing.
+
+Every value ends in a field's ``parse`` (``tracker.records``: UK dates through
+``tracker.dates.parse_uk_date``, vocabularies by code or label); what is done before is only what a
+partner's sheet needs and a form does not:
+
+- text: spaces (non-breaking ones too) trimmed at either end, never inside; a whole number written
+  without ".0";
+- phone numbers: digits that lost their leading zero to a spreadsheet (7700 900123) regain it;
+- names: "Surname, First" becomes "First Surname";
+- dates: a date cell is its date (a date-time its day); a number is an Excel serial (0 is no date);
+  text is read day first unless its column showed itself month first (:func:`date_order`: any
+  first part over 12 settles day-first, any second part over 12 month-first, neither: day-first and
+  flagged); a value contradicting its column's order is a bad value, never swapped.  "TBC",
+  "Ongoing", "ASAP", "N/A" are no date (the words are kept in the notes); a month, quarter or year
+  ("Mar-19", "Q2 2019", "2019") is the last day of that period (the words kept too); "w/c 06/05/19"
+  is that day;
+- a partner's words for status, priority, RAG, sector and theme ("Complete", "On track", "Red")
+  become ours (:data:`WORDS`), after the person's own ``--map-value``.
+"""
+
+import calendar
+import datetime as dt
+import re
+
+from tracker import vocab
+from tracker.dates import MONTHS, check_range, parse_uk_date
+from tracker.records import CHOICE, DATE, PHONE, FieldError
+
+NO_VALUE = frozenset(["tbc", "tba", "tbd", "ongoing", "asap", "n/a", "na", "n.a", "-", "--", "none", "unknown", "?",
+                      "to be confirmed", "to be agreed", "not known", "various"])
+_SHAPE = re.compile(r"^\s*([0-9]{1,2})[/.\-]([0-9]{1,2})[/.\-]([0-9]{2}|[0-9]{4})\s*$")
+_WEEK = re.compile(r"^\s*(w/?c|w/b|week commencing|week beginning)\.?\s*", re.IGNORECASE)
+_MONTH_YEAR = re.compile(r"^\s*(?:end\s+(?:of\s+)?)?([A-Za-z]+)[\s\-/']+([0-9]{2}|[0-9]{4})\s*$")
+_QUARTER = re.compile(r"^\s*q([1-4])[\s\-/]*([0-9]{2}|[0-9]{4})\s*$", re.IGNORECASE)
+_YEAR = re.compile(r"^\s*((?:19|20)[0-9]{2})\s*$")
+EXCEL_EPOCH = dt.date(1899, 12, 30)
+
+# A partner's words, by vocabulary: exact words first, then words the value contains (sectors, themes).
+WORDS = {
+    id(vocab.ACTION_STATUSES): {
+        "done": "complete completed closed finished achieved delivered met green-complete",
+        "in_progress": "on track ontrack ongoing in hand started underway under way delayed behind at risk "
+                       "progressing in train",
+        "open": "not started not yet started new to do todo planned pending",
+        "blocked": "stuck on hold paused blocked",
+        "cancelled": "withdrawn no longer required dropped superseded",
+    },
+    id(vocab.COMMITMENT_STATUSES): {
+        "achieved": "complete completed done delivered met closed",
+        "in_progress": "on track ongoing underway under way started delayed behind at risk in hand",
+        "agreed": "not started committed confirmed accepted",
+        "proposed": "draft suggested tbc",
+        "lapsed": "expired missed overdue",
+        "withdrawn": "cancelled dropped no longer required",
+    },
+    id(vocab.RAG): {"R": "r red", "A": "a amber yellow orange", "G": "g green"},
+    id(vocab.PRIORITIES): {"high": "h urgent p2", "medium": "m med normal p3", "low": "l p4", "critical": "p1 very high"},
+    id(vocab.STAKEHOLDER_KINDS): {"organisation": "organization org company agency", "person": "individual people"},
+}
+CONTAINS = {
+    id(vocab.SECTORS): (("police", "police met mps constabulary"), ("health", "nhs health hospital ccg icb gp clinic"),
+                        ("justice", "court probation justice yot youth offending cps prison"),
+                        ("education", "school education college academy university nursery"),
+                        ("local_authority", "council local authority borough"), ("mayoral", "mopac mayor gla"),
+                        ("voluntary", "charity voluntary vcs third sector trust foundation"),
+                        ("faith", "faith church mosque temple gurdwara synagogue diocese"),
+                        ("community", "community resident tenants association")),
+    id(vocab.THEMES): (("knife_crime", "knife weapon"), ("domestic_violence", "domestic dv vawg abuse"),
+                       ("exploitation", "exploitation county lines cse cce"), ("gangs", "gang"),
+                       ("schools", "school"), ("youth", "youth young"), ("health", "health"),
+                       ("community_safety", "community safety asb")),
+}
+
+
+def text_of(value):
+    """A cell as text: '' for nothing, whole numbers without '.0', dates as dd/mm/yyyy, spaces trimmed."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, dt.datetime):
+        return value.strftime("%d/%m/%Y") if value.time() == dt.time() else value.strftime("%d/%m/%Y %H:%M")
+    if isinstance(value, dt.date):
+        return value.strftime("%d/%m/%Y")
+    return str(value).strip(" \t\r\n\u00a0\u200b\ufeff")  # inside, the text is kept whole
+
+
+def phone_of(value):
+    text = text_of(value)
+    digits = re.sub(r"[\s\-()]", "", text)
+    if digits.isdigit() and len(digits) == 10 and digits[0] in "1237":
+        return "0" + text if text.isdigit() else "0" + text.lstrip()
+    return text
+
+
+def name_of(value):
+    """A person's name, "Surname, First" turned round."""
+    text = " ".join(text_of(value).split())
+    if text.count(",") == 1:
+        surname, first = (part.strip() for part in text.split(","))
+        if surname and first and not any(ch.isdigit() for ch in text):
+            return f"{first} {surname}"
+    return text
+
+
+# ---- dates ----------------------------------------------------------------------------------------------
+def date_order(values):
+    """("day-first" | "month-first", decided) for a column's values, from the text values shaped d/m/y."""
+    day_first = month_first = False
+    for value in values:
+        if isinstance(value, str):
+            m = _SHAPE.match(_WEEK.sub("", value))
+            if m:
+                day_first |= int(m[1]) > 12
+                month_first |= int(m[2]) > 12
+    if day_first or not month_first:
+        return "day-first", day_first
+    return "month-first", True
+
+
+def is_no_value(text):
+    return text.strip().casefold().rstrip(".") in NO_VALUE
+
+
+def date_of(value, month_first=False):
+    """(date or None, words kept in the notes or ''); FieldError for a value that is no date."""
+    if value is None or value == "":
+        return None, ""
+    if isinstance(value, dt.datetime):
+        return _in_range(value.date(), text_of(value)), ""
+    if isinstance(value, dt.date):
+        return _in_range(value, text_of(value)), ""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if value == 0:
+            return None, ""
+        if not 0 < value < 2958466:
+            raise FieldError("is not a date")
+        return _in_range(EXCEL_EPOCH + dt.timedelta(days=int(value)), text_of(value)), ""
+    if not isinstance(value, str):
+        raise FieldError("is not a date")
+    text = " ".join(value.replace("\u00a0", " ").split())
+    if not text or is_no_value(text):
+        return None, text
+    text = _WEEK.sub("", text)
+    period = _period_end(text)
+    if period is not None:
+        return _in_range(period, text), text
+    try:
+        return parse_uk_date(text, month_first=month_first), ""
+    except ValueError as exc:
+        raise FieldError(exc.reason) from None
+
+
+def _in_range(day, shown):
+    try:
+        return check_range(day, shown)
+    except ValueError as exc:
+        raise FieldError(exc.reason) from None
+
+
+def _period_end(text):
+    """The last day of a month, quarter or year written as such, or None."""
+    if m := _QUARTER.match(text):
+        year = _year(m[2])
+        month = int(m[1]) * 3
+        return dt.date(year, month, calendar.monthrange(year, month)[1])
+    if m := _MONTH_YEAR.match(text):
+        month = MONTHS.get(m[1].lower())
+        if month:
+            year = _year(m[2])
+            return dt.date(year, month, calendar.monthrange(year, month)[1])
+    if m := _YEAR.match(text):
+        return dt.date(int(m[1]), 12, 31)
+    return None
+
+
+def _year(digits):
+    return 2000 + int(digits) if len(digits) == 2 else int(digits)
+
+
+# ---- choices --------------------------------------------------------------------------------------------
+def choice_of(field, value, told=None):
+    """The code a partner's word means for ``field`` (its vocabulary), or FieldError."""
+    text = text_of(value)
+    if not text:
+        return None
+    key = text.casefold()
+    if told and key in told:
+        text = told[key]
+        key = text.casefold()
+    code = vocab.parse(field.vocabulary, text)
+    if code is not None:
+        return code
+    plain = " ".join(re.sub(r"[^\w]+", " ", key).split())
+    for code, words in WORDS.get(id(field.vocabulary), {}).items():
+        if plain in _phrases(words):
+            return code
+    for code, words in CONTAINS.get(id(field.vocabulary), ()):
+        if any(re.search(rf"\b{re.escape(w)}", plain) for w in words.split()):
+            return code
+    return field.parse(text)  # raises FieldError naming what the field offers
+
+
+def _phrases(words):
+    """The phrases of a WORDS entry: single words, and runs of words known as phrases."""
+    found = set(words.split())
+    found.update(p for p in ("on track", "in hand", "under way", "at risk", "not started", "not yet started",
+                             "to do", "on hold", "no longer required", "very high", "third sector", "in train")
+                 if p in words)
+    return found
+
+
+def value_of(field, value, told=None, month_first=False):
+    """(the value for ``field``, words to keep in the notes): the registry's parse after the partner's
+    habits above; FieldError when it is no value of the field."""
+    kind = field.type
+    if kind == DATE:
+        return date_of(value, month_first)
+    if kind == CHOICE:
+        return choice_of(field, value, told), ""
+    if kind == PHONE:
+        return phone_of(value), ""
+    text = text_of(value)
+    if told and text.casefold() in told:
+        text = told[text.casefold()]
+    return field.parse(text), ""
