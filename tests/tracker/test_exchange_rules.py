@@ -62,7 +62,7 @@ def test_a_conflicts_result_is_text_read_in_the_domain(tmp_path):
         assert conflicts.read_result(held, {"due_date": "16 Sep 2019", "status": "Blocked"}) == {
             "due_date": "2019-09-16", "status": "blocked"}
         action = conflicts.resolve_conflict(held, "edited", edited={"due_date": "16/09/2019", "status": "in progress"})
-        assert (action.due_date, action.status) == (dt.date(2019, 9, 16), "in_progress")
+        assert action.uuid == uuid and (action.due_date, action.status) == (dt.date(2019, 9, 16), "in_progress")
         assert conflicts.pending_conflicts() == []
 
 
@@ -122,7 +122,7 @@ def test_a_persons_organisation_is_checked_by_the_registrys_rule(tmp_path):
 
 def test_attending_twice_under_another_id_is_the_registrys_rule(tmp_path):
     with council_db(tmp_path / "hav.db", "Havering"):
-        made = make_records()
+        make_records()
         export_workbook(tmp_path / "v1.xlsx")
         [attendance] = services.attendance.query()
     with council_db(tmp_path / "red.db", "Redbridge"):

@@ -197,7 +197,7 @@ def _prepare(ws, sheet, count, state):
         elif col.kind == "int" and col.minimum is not None:
             dv = DataValidation(type="whole", operator="between", formula1=str(col.minimum),
                                 formula2=str(col.maximum), allow_blank=True, showErrorMessage=True,
-                                errorStyle="warning", errorTitle=col.header, error=f"{col.spec.title} {NOT_A_SCORE}")
+                                errorStyle="warning", error=f"{col.spec.title} {NOT_A_SCORE}")
             dv.add(f"{letter}2:{letter}{end}")
             ws.data_validations.append(dv)
 
