@@ -175,8 +175,13 @@ def converter(field, councils):
     raise AssertionError(kind)
 
 
+def unknown_council(known):
+    """Why a council's name was refused, naming those this database knows (every reader says it so)."""
+    return f"is not a council this database knows (known: {', '.join(known)})"
+
+
 def _unknown_council(text, councils):
-    return f"{text!r} is not a council this database knows (known: {', '.join(councils.names.values())})"
+    return f"{text!r} {unknown_council(councils.names.values())}"
 
 
 def _council_reader(councils):
