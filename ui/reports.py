@@ -42,12 +42,12 @@ FILE_FILTERS = {XLSX: "Excel workbooks (*.xlsx);;All files (*)", PDF: "PDF docum
 def install(window):
     """Add Reports → Action log… and Reports → Commitment register… to ``window`` (a MainWindow)."""
     runner = ReportActions(window)
-    menu = window.menus["reports"]
-    menu.addSeparator()
-    menu.addAction(window._action("report_action_log", "&Action log…", lambda: runner.run("actions"), None,
-                                  "actions", "The action log for a board meeting: Excel, PDF or print"))
-    menu.addAction(window._action("report_register", "Commitment &register…", lambda: runner.run("commitments"),
-                                  None, "commitments", "Who promised what: Excel, PDF or print"))
+    window.menus.add("reports", "report_action_log", "&Action log…", lambda: runner.run("actions"),
+                     section="reports", icon_name="actions",
+                     tip="The action log for a board meeting: Excel, PDF or print")
+    # C, not R: "&Retention review…" has R in the same menu
+    window.menus.add("reports", "report_register", "&Commitment register…", lambda: runner.run("commitments"),
+                     section="reports", icon_name="commitments", tip="Who promised what: Excel, PDF or print")
     window.report_actions = runner
     return runner
 
