@@ -20,7 +20,9 @@ from tracker.logs import log_file
 from tracker.opening import open_database
 from ui import dialogs, errors, exchange, reports, settings
 from ui.changes import ElsewhereWatch, notifier
-from ui.listpage import DeletedPage, ListPage
+from ui.deleted import DeletedPage
+from ui.kinds import KINDS
+from ui.listpage import ListPage
 from ui.menus import Menus
 from ui.notices import SharedDatabaseNotice
 from ui.overview import GridPage, HomePage
@@ -28,16 +30,13 @@ from ui.resources import icon
 from ui.safety import SafetyActions
 from ui.worker import run_and_wait, run_in_background
 
-VIEWS = [  # key, label, icon
+VIEWS = [  # key, label, icon: the overview, a list of each record kind, the grid, the deleted items
     ("home", "Overview", "home"),
-    ("stakeholders", "Stakeholders", "stakeholders"),
-    ("events", "Events", "events"),
-    ("commitments", "Commitments", "commitments"),
-    ("actions", "Actions", "actions"),
+    *((kind.key, kind.title, kind.icon) for kind in KINDS.values()),
     ("grid", "Power/interest grid", "grid"),
     ("deleted", "Deleted items", "deleted"),
 ]
-LIST_KINDS = ("stakeholders", "events", "commitments", "actions")
+LIST_KINDS = tuple(KINDS)
 USER_GUIDE = Path(__file__).resolve().parent.parent / "docs" / "user-guide.md"
 
 
@@ -228,20 +227,10 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage("Refreshed.", 2000)
 
     def show_overdue_actions(self):
-        page = self.show_view("actions")
-        for w in page.filters:
-            w.blockSignals(True)
-            w.set_value(True if w.key == "overdue" else None)
-            w.blockSignals(False)
-        page.apply_query()
+        self.show_view("actions").show_only({"overdue": True})
 
     def show_commitments_due(self):
-        page = self.show_view("commitments")
-        for w in page.filters:
-            w.blockSignals(True)
-            w.set_value(30 if w.key == "due_within" else None)
-            w.blockSignals(False)
-        page.apply_query()
+        self.show_view("commitments").show_only({"due_within": 30})
 
     def _restored(self, kind, record_id):
         self.statusBar().showMessage("Restored.", 4000)

@@ -27,7 +27,8 @@ from tracker.reports.rows import ACTION_LOG, REGISTER
 from tracker.reports.xlsx import HEADER_FILL, OVERDUE_FILL, OVERDUE_FONT, RAG_FILLS
 from ui import errors
 from ui.fields import DateField
-from ui.listpage import FILTERS_PER_ROW, filter_widgets
+from ui.filters import FILTERS_PER_ROW
+from ui import kinds
 from ui.worker import run_in_background
 
 XLSX, PDF, PRINT = "xlsx", "pdf", "print"
@@ -121,7 +122,7 @@ class ReportDialog(QDialog):
         intro.setWordWrap(True)
         layout.addWidget(intro)
         grid = QGridLayout()
-        self.filters = filter_widgets(kind)
+        self.filters = kinds.KINDS[kind].filters()
         for n, widget in enumerate(self.filters):
             widget.set_value((filters or {}).get(widget.key))
             grid.addWidget(widget, n // FILTERS_PER_ROW, n % FILTERS_PER_ROW)
