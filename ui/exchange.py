@@ -27,17 +27,12 @@ def install(window):
     """Add File → Export for sharing…, File → Import from another council…, Edit → Review conflicts…
     and Edit → Undo import… to ``window`` (a MainWindow)."""
     sharing = ExchangeActions(window)
-    file_menu, edit_menu = window.menus["file"], window.menus["edit"]
-    first = file_menu.actions()[2] if len(file_menu.actions()) > 2 else None
-    for key, text, slot, menu, before in (
-            ("export_sharing", "E&xport for sharing…", sharing.export, file_menu, first),
-            ("import_sharing", "&Import from another council…", sharing.import_, file_menu, first),
-            ("review_conflicts", "Review &conflicts…", sharing.review_conflicts, edit_menu, None),
-            ("undo_import", "&Undo import…", sharing.undo_import, edit_menu, None)):
-        action = window._action(key, text, slot)
-        menu.insertAction(before, action) if before is not None else menu.addAction(action)
-    if first is not None:
-        file_menu.insertSeparator(first)
+    add = window.menus.add
+    add("file", "export_sharing", "E&xport for sharing…", sharing.export, section="records", after="save")
+    add("file", "import_sharing", "&Import from another council…", sharing.import_, section="records",
+        after="export_sharing")
+    add("edit", "review_conflicts", "Review &conflicts…", sharing.review_conflicts, section="records")
+    add("edit", "undo_import", "&Undo import…", sharing.undo_import, section="records")
     window.sharing = sharing
     return sharing
 
