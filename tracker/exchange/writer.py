@@ -28,6 +28,7 @@ from tracker import __version__
 from tracker.exchange.ancestry import based_on
 from tracker.exchange_format import ABOUT, COUNCIL_SEPARATOR, FORMAT_VERSION, PERSONAL_FIELDS, SHEETS, UPDATE_TARGETS
 from tracker.exchange.rowcheck import has_cr, personal_positions, written_check
+from tracker.exchange.safety import ExchangeError
 from tracker.records.fields import EMAIL, NOT_A_SCORE, URL
 from tracker.services import exchange as store
 from tracker.services.actor import current_actor
@@ -105,8 +106,6 @@ def export_workbook(path, personal_data=True, since=None, progress=None):
             if since_text:
                 records = {h: r for h, r in records.items() if store.iso_text(r.updated_at) >= since_text}
             if len(records) > MAX_ROWS:
-                from tracker.exchange.safety import ExchangeError
-
                 raise ExchangeError(f"{sheet.name} has {len(records)} records, more than a spreadsheet sheet holds; "
                                     f"export with --since to send fewer.")
             exported[sheet.table] = records
@@ -326,8 +325,6 @@ def _link_writer(ws, styles, i, email, personal):
 
 
 def _too_long(sheet, writers, h, rec, redact):
-    from tracker.exchange.safety import ExchangeError
-
     for col, w in zip(sheet.columns, writers):
         try:
             w(h, rec, redact)
