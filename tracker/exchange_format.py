@@ -8,16 +8,21 @@ the ``Row check`` says which state the exporting council wrote (``tracker.exchan
 ``Based on`` which earlier states that one replaces (``tracker.exchange.ancestry``).
 docs/exchange-format.md describes the same thing for people.
 
+A column carrying a record's field takes everything about that field from the registry of fields
+(``tracker.records``): whether it is required, its limits and its vocabulary are the field's
+(:attr:`Column.spec`); only what is the workbook's own is written here (header, width, the stored
+kind, the Record type's vocabulary, the bookkeeping columns).
+
 It is a description, not code that reads or writes anything, and both floors use it: the
 workbook code in ``tracker.exchange`` and, below it, the services that store and hash what a
 workbook carries (``tracker.services.exchange``, ``conflicts``).  So it sits with the base modules,
-outside the ``tracker.exchange`` package, and imports nothing but ``tracker.vocab``.
+outside the ``tracker.exchange`` package, and imports only ``tracker.records``.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 
-from tracker import vocab
+from tracker import records
 
 FORMAT_VERSION = 2  # 2: the Row check and Based on columns.  A reader refuses a file with a higher number.
 ABOUT = "About"
@@ -36,23 +41,36 @@ class Column:
     header: str
     field: str
     kind: str = "text"
-    vocab: dict = None
     target: str = None  # for links: the table (model table name) linked to
-    required: bool = False
-    max_length: int = None
     width: int = 16
     wrap: bool = False
-    minimum: int = None
-    maximum: int = None
+    spec: records.Field = None  # the registry's field this column carries (None: bookkeeping, Record ID and type)
+    choices: dict = None  # the Record type's vocabulary (no record field: which kind the Record ID is)
+    needed: bool = False  # the Record ID: an update belongs to a record
 
     @property
     def is_content(self):
         return self.kind in CONTENT_KINDS
 
     @property
-    def is_bookkeeping(self):
-        return self.kind in ("id", "version", "created", "changed", "origin", "check", "ancestry", "deleted",
-                             "erased")
+    def required(self):
+        return self.spec.required if self.spec is not None else self.needed
+
+    @property
+    def vocab(self):
+        return self.spec.vocabulary if self.spec is not None else self.choices
+
+    @property
+    def max_length(self):
+        return self.spec.max_length if self.spec is not None else None
+
+    @property
+    def minimum(self):
+        return self.spec.minimum if self.spec is not None else None
+
+    @property
+    def maximum(self):
+        return self.spec.maximum if self.spec is not None else None
 
 
 def _bookkeeping(erased=False):
@@ -88,65 +106,76 @@ class Sheet:
     def column(self, field):
         return next(c for c in self.columns if c.field == field and c.kind != "name")
 
+    @cached_property
+    def at(self):
+        """{field: its position in :attr:`content`}: content tuples are read by field name, never by number."""
+        return {c.field: i for i, c in enumerate(self.content)}
 
-STAKEHOLDERS = Sheet("Stakeholders", "stakeholder", display="name", columns=(
-    Column("Name", "name", required=True, max_length=200, width=34),
-    Column("Kind", "kind", "vocab", vocab.STAKEHOLDER_KINDS, required=True, width=14),
+
+def _of(kind, *columns):
+    """``columns`` with the registry's field attached to each column carrying one of ``kind``'s fields."""
+    return tuple(replace(c, spec=kind[c.field]) if c.field in kind and c.kind not in ("name", "reference") else c
+                 for c in columns)
+
+
+STAKEHOLDERS = Sheet("Stakeholders", "stakeholder", display="name", columns=_of(records.STAKEHOLDER,
+    Column("Name", "name", width=34),
+    Column("Kind", "kind", "vocab", width=14),
     Column("Organisation", "organisation", "name", target="stakeholder", width=30),
     Column("Organisation ID", "organisation", "link", target="stakeholder", width=34),
-    Column("Sector", "sector", "vocab", vocab.SECTORS, required=True, width=20),
-    Column("Role", "role", max_length=200, width=24),
+    Column("Sector", "sector", "vocab", width=20),
+    Column("Role", "role", width=24),
     Column("Councils", "councils", "councils", width=24),
-    Column("Email", "email", max_length=254, width=28),
-    Column("Phone", "phone", max_length=50, width=16),
+    Column("Email", "email", width=28),
+    Column("Phone", "phone", width=16),
     Column("Address", "address", width=30, wrap=True),
-    Column("Website", "website", max_length=500, width=28),
-    Column("Influence", "influence", "int", minimum=1, maximum=5, width=10),
-    Column("Interest", "interest", "int", minimum=1, maximum=5, width=10),
-    Column("Tags", "tags", max_length=500, width=20),
+    Column("Website", "website", width=28),
+    Column("Influence", "influence", "int", width=10),
+    Column("Interest", "interest", "int", width=10),
+    Column("Tags", "tags", width=20),
     Column("Notes", "notes", width=40, wrap=True),
     *_bookkeeping(erased=True),
 ))
 
-EVENTS = Sheet("Events", "event", display="title", columns=(
-    Column("Title", "title", required=True, max_length=300, width=40),
-    Column("Kind", "kind", "vocab", vocab.EVENT_KINDS, required=True, width=18),
-    Column("Date", "date", "date", required=True, width=12),
-    Column("Place", "place", max_length=300, width=28),
+EVENTS = Sheet("Events", "event", display="title", columns=_of(records.EVENT,
+    Column("Title", "title", width=40),
+    Column("Kind", "kind", "vocab", width=18),
+    Column("Date", "date", "date", width=12),
+    Column("Place", "place", width=28),
     Column("Council", "council", "council", width=22),
     Column("Notes", "notes", width=40, wrap=True),
     *_bookkeeping(),
 ))
 
-ATTENDANCE = Sheet("Attendance", "attendance", display="role", columns=(
+ATTENDANCE = Sheet("Attendance", "attendance", display="role", columns=_of(records.ATTENDANCE,
     Column("Event", "event", "name", target="event", width=36),
-    Column("Event ID", "event", "link", target="event", required=True, width=34),
+    Column("Event ID", "event", "link", target="event", width=34),
     Column("Stakeholder", "stakeholder", "name", target="stakeholder", width=30),
-    Column("Stakeholder ID", "stakeholder", "link", target="stakeholder", required=True, width=34),
-    Column("Role", "role", max_length=100, width=16),
+    Column("Stakeholder ID", "stakeholder", "link", target="stakeholder", width=34),
+    Column("Role", "role", width=16),
     Column("Notes", "notes", width=40, wrap=True),
     *_bookkeeping(),
 ))
 
-COMMITMENTS = Sheet("Commitments", "commitment", display="title", columns=(
-    Column("Title", "title", required=True, max_length=300, width=40),
+COMMITMENTS = Sheet("Commitments", "commitment", display="title", columns=_of(records.COMMITMENT,
+    Column("Title", "title", width=40),
     Column("Description", "description", width=50, wrap=True),
     Column("Made by", "made_by", "name", target="stakeholder", width=30),
-    Column("Made by ID", "made_by", "link", target="stakeholder", required=True, width=34),
+    Column("Made by ID", "made_by", "link", target="stakeholder", width=34),
     Column("Made at", "made_at", "name", target="event", width=30),
     Column("Made at ID", "made_at", "link", target="event", width=34),
-    Column("Date made", "date_made", "date", required=True, width=12),
+    Column("Date made", "date_made", "date", width=12),
     Column("Target date", "target_date", "date", width=12),
-    Column("Theme", "theme", "vocab", vocab.THEMES, required=True, width=24),
-    Column("Status", "status", "vocab", vocab.COMMITMENT_STATUSES, required=True, width=14),
-    Column("RAG", "rag", "vocab", vocab.RAG, width=8),
+    Column("Theme", "theme", "vocab", width=24),
+    Column("Status", "status", "vocab", width=14),
+    Column("RAG", "rag", "vocab", width=8),
     Column("Councils", "councils", "councils", width=24),
     *_bookkeeping(),
 ))
 
-ACTIONS = Sheet("Actions", "action_item", display="title", columns=(
+ACTIONS = Sheet("Actions", "action_item", display="title", columns=_of(records.ACTION,
     Column("Reference", "reference", "reference", width=12),
-    Column("Title", "title", required=True, max_length=300, width=40),
+    Column("Title", "title", width=40),
     Column("Description", "description", width=50, wrap=True),
     Column("Commitment", "commitment", "name", target="commitment", width=30),
     Column("Commitment ID", "commitment", "link", target="commitment", width=34),
@@ -154,22 +183,21 @@ ACTIONS = Sheet("Actions", "action_item", display="title", columns=(
     Column("Owner ID", "owner", "link", target="stakeholder", width=34),
     Column("Council", "council", "council", width=22),
     Column("Due date", "due_date", "date", width=12),
-    Column("Priority", "priority", "vocab", vocab.PRIORITIES, required=True, width=10),
-    Column("Status", "status", "vocab", vocab.ACTION_STATUSES, required=True, width=12),
+    Column("Priority", "priority", "vocab", width=10),
+    Column("Status", "status", "vocab", width=12),
     *_bookkeeping(),
 ))
 
 UPDATE_TARGETS = {"stakeholder": "Stakeholder", "commitment": "Commitment", "action_item": "Action"}
-UPDATES = Sheet("Updates", "record_update", display="text", columns=(
-    Column("Date", "date", "date", required=True, width=12),
-    Column("Text", "text", required=True, width=60, wrap=True),
-    Column("Author", "author", max_length=100, width=20),
-    Column("Record type", "target_type", "target_type", UPDATE_TARGETS, width=14),
+UPDATES = Sheet("Updates", "record_update", display="text", columns=_of(records.UPDATE,
+    Column("Date", "date", "date", width=12),
+    Column("Text", "text", width=60, wrap=True),
+    Column("Author", "author", width=20),
+    Column("Record type", "target_type", "target_type", choices=UPDATE_TARGETS, width=14),
     Column("Record", "target", "name", width=34),
-    Column("Record ID", "target", "link", required=True, width=34),
+    Column("Record ID", "target", "link", needed=True, width=34),
     *_bookkeeping(),
 ))
 
 SHEETS = (STAKEHOLDERS, EVENTS, ATTENDANCE, COMMITMENTS, ACTIONS, UPDATES)
 BY_TABLE = {s.table: s for s in SHEETS}
-BY_NAME = {s.name: s for s in SHEETS}

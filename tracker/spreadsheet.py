@@ -30,7 +30,6 @@ SAFE_LINK_SCHEMES = ("http://", "https://", "mailto:")
 # OOXML strings escape characters XML cannot carry (CR would come back as LF; most control
 # characters are illegal) as _xHHHH_, and a literal "_xHHHH_" as _x005F_xHHHH_ (ECMA-376 ST_Xstring).
 _NEEDS_ESCAPE = re.compile(r"_(?=x[0-9A-Fa-f]{4}_)|[\x00-\x08\x0b\x0c\x0d\x0e-\x1f\ufffe\uffff]")
-_ESCAPED = re.compile(r"_x([0-9A-Fa-f]{4})_")
 
 
 MAX_CELL_TEXT = 32_767  # characters one cell holds (Excel's limit; readers truncate beyond it)
@@ -47,11 +46,6 @@ def ooxml_escape(text):
         # openpyxl writes whitespace-only text without xml:space="preserve", so readers drop it
         escaped = f"_x{ord(escaped[0]):04X}_{escaped[1:]}"
     return escaped
-
-
-def ooxml_unescape(text):
-    """The inverse of :func:`ooxml_escape`, for readers (openpyxl) that return the escapes literally."""
-    return _ESCAPED.sub(lambda m: chr(int(m.group(1), 16)), text)
 
 
 def looks_like_formula(text):
@@ -93,17 +87,6 @@ def style_array(ws, name):
     cell = WriteOnlyCell(ws)
     cell.style = name
     return cell._style
-
-
-def force_text(cell):
-    """Make an ordinary (non write-only) cell holding a string a string cell, never a formula."""
-    original = cell.value
-    if isinstance(original, str):
-        cell.value = ooxml_escape(original)
-        cell.data_type = "s"
-        if looks_like_formula(original):
-            cell.quotePrefix = True
-    return cell
 
 
 def safe_link(url):

@@ -2,12 +2,10 @@
 
 :class:`RecordEditor` is generic.  Its form is the record kind's fields in the registry
 (``tracker.records``: label, access key, hint, order), each field's type choosing its widget
-(:func:`form_field`); ``ui.links`` says what each kind links to.  Saving goes through the services
+(``ui.fields.form_field``); the kind's entry in ``ui.kinds`` gives its service, form and links.  Saving goes through the services
 with the version the record had when it was shown (a concurrent change raises StaleEditError and
 the user chooses); the reasons it gives are the registry's.
 """
-
-import functools
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QFormLayout, QHBoxLayout, QLabel, QPushButton, QScrollArea, QTabWidget,
@@ -17,81 +15,17 @@ from tracker import records, services
 from tracker.errors import StaleEditError, ValidationError
 from ui import dialogs, errors
 from ui.changes import notifier
-from ui.fields import CouncilsField, DateField, NotesField, RecordField, ScoreField, TextField, VocabField
+from ui.columns import local_time
+from ui.kinds import BY_NAME, KINDS
 from ui.links import LinksPanel, UpdatesPanel
-from ui.models import local_time
 from ui.resources import error_colour, icon
-
-PICKER_LIMIT = 5000
-
-
-def _stakeholders():
-    return services.stakeholders.page(0, PICKER_LIMIT, sort="name")
-
-
-def _events():
-    return services.events.page(0, PICKER_LIMIT, sort="date", descending=True)
-
-
-def _commitments():
-    return services.commitments.page(0, PICKER_LIMIT, sort="title")
-
-
-def _organisations():
-    return services.stakeholders.organisations()
-
-
-def _councils():
-    return services.councils.all_councils()
-
-
-# What a link's picker offers: every live record of the kind linked to, except that a person's
-# organisation is picked from organisations only (the registry's rule, offered rather than refused).
-PICKERS = {"stakeholder": _stakeholders, "event": _events, "commitment": _commitments, "council": _councils}
-FIELD_PICKERS = {"organisation": _organisations}
-
-
-def form_field(field):
-    """The widget for one field of the registry: its type chooses the widget, the rest is the field's."""
-    if field.type == records.LONG_TEXT:
-        return NotesField(field.name, field.label)
-    if field.type == records.DATE:
-        return DateField(field.name, field.label)
-    if field.type == records.CHOICE:  # an optional choice offers "(none)"
-        return VocabField(field.name, field.label, field.vocabulary, allow_empty=not field.required)
-    if field.type == records.SCORE:
-        return ScoreField(field.name, field.label)
-    if field.type == records.LINK:  # always offers "(none)": a required link says so at save
-        return RecordField(field.name, field.label, FIELD_PICKERS.get(field.name) or PICKERS[field.links_to])
-    if field.type == records.COUNCILS:
-        return CouncilsField(field.name, field.label)
-    return TextField(field.name, field.label, field.hint)
-
-
-def form(kind_key):
-    """A record kind's form: a widget for each field a person edits, in the registry's order."""
-    return [form_field(field) for field in records.BY_PLURAL[kind_key].editable]
-
-
-SERVICES = {"stakeholders": services.stakeholders, "events": services.events,
-            "commitments": services.commitments, "actions": services.actions}
-FORMS = {key: functools.partial(form, key) for key in SERVICES}
-SINGULAR = {key: records.BY_PLURAL[key].name for key in SERVICES}
-
-
-def describe(kind_key, record):
-    """How a record is named in headings and prompts."""
-    if record is None:
-        return f"the new {SINGULAR[kind_key]}"
-    return f"{SINGULAR[kind_key]} “{record}”"
-
 
 class LinkedNames:
     """History shows linked records by name, not by the UUID the audit trail stores."""
 
-    # field -> the list (services key) of the kind it links to, for every link in the registry
-    SERVICES = {f.name: records.BY_NAME[f.links_to].plural
-                for kind in records.KINDS for f in kind.links if f.links_to in records.BY_NAME}
+    # field -> the service of the kind it links to, for every link in the registry
+    SERVICES = {f.name: BY_NAME[f.links_to].service
+                for kind in records.KINDS for f in kind.links if f.links_to in BY_NAME}
 
     def __init__(self):
         self._councils = None
@@ -103,11 +37,11 @@ class LinkedNames:
             if self._councils is None:
                 self._councils = {str(c.uuid): c.name for c in services.councils.all_councils(include_inactive=True)}
             return self._councils.get(value, value)
-        kind = self.SERVICES.get(field)
-        if kind is None:
+        service = self.SERVICES.get(field)
+        if service is None:
             return value
         try:
-            return str(SERVICES[kind].get(value, include_deleted=True))
+            return str(service.get(value, include_deleted=True))
         except errors.EXPECTED:
             return value
 
@@ -121,12 +55,13 @@ class RecordEditor(QWidget):
     def __init__(self, kind_key, parent=None):
         super().__init__(parent)
         self.kind_key = kind_key
-        self.service = SERVICES[kind_key]
+        self.kind = KINDS[kind_key]
+        self.service = self.kind.service
         self.record = None
         self.version = None
         self.dirty = False
         self._loading = False
-        self.fields = {f.name: f for f in FORMS[kind_key]()}
+        self.fields = {f.name: f for f in self.kind.form()}
 
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
@@ -160,11 +95,11 @@ class RecordEditor(QWidget):
         scroll.setWidget(form_page)
         self.tabs.addTab(scroll, "De&tails")
 
-        self.links = LinksPanel(kind_key)
+        self.links = LinksPanel(self.kind.links)
         self.links.open_link.connect(self.open_link)
         self.tabs.addTab(self.links, "&Links")
         self.updates = None
-        if kind_key != "events":
+        if self.kind.has_updates:
             self.updates = UpdatesPanel()
             self.tabs.addTab(self.updates, "&Updates")
         self.history = QTreeWidget()
@@ -211,7 +146,7 @@ class RecordEditor(QWidget):
         finally:
             self._loading = False
         self._set_dirty(False)
-        self.heading.setText(("New " + SINGULAR[self.kind_key]) if record is None
+        self.heading.setText(f"New {self.kind.name}" if record is None
                              else (f"{record}" + (" (deleted)" if record.is_deleted else "")))
         self.delete_button.setEnabled(record is not None and not record.is_deleted)
         self.save_button.setEnabled(record is None or not record.is_deleted)
@@ -373,7 +308,7 @@ class RecordEditor(QWidget):
         """Before the shown record is replaced: True when it is fine to go on (saved or discarded)."""
         if not self.dirty:
             return True
-        answer = dialogs.UnsavedChanges.ask(self, describe(self.kind_key, self.record))
+        answer = dialogs.UnsavedChanges.ask(self, self.kind.describe(self.record))
         if answer == dialogs.SAVE:
             return self.save()
         if answer == dialogs.DISCARD:

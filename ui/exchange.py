@@ -12,10 +12,9 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QDialog, QDialogBut
                                QFormLayout, QHBoxLayout, QHeaderView, QLabel, QListWidget, QListWidgetItem,
                                QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout)
 
-from tracker.errors import TrackerError
+from tracker.errors import TrackerError, ValidationError
 from tracker.exchange import export_workbook, import_workbook
 from tracker.services import conflicts, imports
-from tracker.services import exchange as store
 from ui import errors
 from ui.fields import DateField
 from ui.worker import run_in_background
@@ -28,17 +27,12 @@ def install(window):
     """Add File → Export for sharing…, File → Import from another council…, Edit → Review conflicts…
     and Edit → Undo import… to ``window`` (a MainWindow)."""
     sharing = ExchangeActions(window)
-    file_menu, edit_menu = window.menus["file"], window.menus["edit"]
-    first = file_menu.actions()[2] if len(file_menu.actions()) > 2 else None
-    for key, text, slot, menu, before in (
-            ("export_sharing", "E&xport for sharing…", sharing.export, file_menu, first),
-            ("import_sharing", "&Import from another council…", sharing.import_, file_menu, first),
-            ("review_conflicts", "Review &conflicts…", sharing.review_conflicts, edit_menu, None),
-            ("undo_import", "&Undo import…", sharing.undo_import, edit_menu, None)):
-        action = window._action(key, text, slot)
-        menu.insertAction(before, action) if before is not None else menu.addAction(action)
-    if first is not None:
-        file_menu.insertSeparator(first)
+    add = window.menus.add
+    add("file", "export_sharing", "E&xport for sharing…", sharing.export, section="records", after="save")
+    add("file", "import_sharing", "&Import from another council…", sharing.import_, section="records",
+        after="export_sharing")
+    add("edit", "review_conflicts", "Review &conflicts…", sharing.review_conflicts, section="records")
+    add("edit", "undo_import", "&Undo import…", sharing.undo_import, section="records")
     window.sharing = sharing
     return sharing
 
@@ -316,11 +310,14 @@ class ConflictDialog(QDialog):
 
     def _choose(self, choice):
         if choice == EDITED:
+            typed = {field: text for field, text in self.edited().items()
+                     if text != next(mine for f, _, mine, _ in self.sides if f == field)}
             try:
-                self.values = stored_values(self.conflict, self.sides, self.edited())
-            except ValueError as exc:
-                errors.show_message(self, f"{exc}. Correct the result, or keep mine or take theirs.")
+                conflicts.read_result(self.conflict, typed)  # read in the domain; refused here before deciding
+            except ValidationError as exc:
+                errors.show_message(self, f"{exc} Correct the result, or keep mine or take theirs.")
                 return
+            self.values = typed
         self.choice = choice
         self.accept()
 
@@ -330,7 +327,7 @@ class ConflictDialog(QDialog):
 
     @classmethod
     def ask(cls, parent, conflict, sides):
-        """(choice, edited values in stored form or None), or None for "Later"."""
+        """(choice, {field: the text typed as the result} or None), or None for "Later"; the domain reads the text."""
         dialog = cls(parent, conflict, sides)
         try:
             if dialog.exec() != QDialog.DialogCode.Accepted:
@@ -338,27 +335,6 @@ class ConflictDialog(QDialog):
             return dialog.choice, dialog.values
         finally:
             dialog.deleteLater()
-
-
-def stored_values(conflict, sides, edited):
-    """The Result column in stored form: a value left as mine or theirs keeps that side's stored
-    value; anything typed is read as an import would read it (ValueError with the reason)."""
-    import json
-
-    from tracker.exchange_format import BY_TABLE
-    from tracker.exchange.reader import parse_cell
-
-    sheet = BY_TABLE[conflict.table]
-    theirs = json.loads(conflict.theirs)
-    councils = store.load_councils()
-    out = {}
-    for field, header, mine_text, theirs_text in sides:
-        text = edited[field]
-        index, column = next((i, c) for i, c in enumerate(sheet.content) if c.field == field)
-        if text == mine_text:
-            continue
-        out[field] = theirs[index] if text == theirs_text else parse_cell(column, councils, text)
-    return out
 
 
 class UndoImport(QDialog):

@@ -3,6 +3,7 @@
 Each field owns its input widget and the label under it where a validation reason from
 ``ValidationError.errors`` is shown.  Dates are typed day first or picked from a calendar
 (``ui.dateedit``); an empty date box is no date, and text that is not a date is refused at save.
+:func:`form_field` chooses the field for a field of the registry (``tracker.records``) by its type.
 """
 
 import functools
@@ -10,7 +11,7 @@ import functools
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QGridLayout, QLabel, QLineEdit, QPlainTextEdit,
                                QVBoxLayout, QWidget)
 
-from tracker import services
+from tracker import records, services
 from tracker.records import SCORES
 from ui.dateedit import DateEdit
 from ui.resources import error_colour
@@ -276,3 +277,49 @@ class CouncilsField(Field):
         self._slots.append(slot)
         for box, _ in self.boxes:
             box.toggled.connect(slot)
+
+
+PICKER_LIMIT = 5000
+
+
+def _stakeholders():
+    return services.stakeholders.page(0, PICKER_LIMIT, sort="name")
+
+
+def _events():
+    return services.events.page(0, PICKER_LIMIT, sort="date", descending=True)
+
+
+def _commitments():
+    return services.commitments.page(0, PICKER_LIMIT, sort="title")
+
+
+def _organisations():
+    return services.stakeholders.organisations()
+
+
+def _councils():
+    return services.councils.all_councils()
+
+
+# What a link's picker offers: every live record of the kind linked to, except that a person's
+# organisation is picked from organisations only (the registry's rule, offered rather than refused).
+PICKERS = {"stakeholder": _stakeholders, "event": _events, "commitment": _commitments, "council": _councils}
+FIELD_PICKERS = {"organisation": _organisations}
+
+
+def form_field(field):
+    """The widget for one field of the registry: its type chooses the widget, the rest is the field's."""
+    if field.type == records.LONG_TEXT:
+        return NotesField(field.name, field.label)
+    if field.type == records.DATE:
+        return DateField(field.name, field.label)
+    if field.type == records.CHOICE:  # an optional choice offers "(none)"
+        return VocabField(field.name, field.label, field.vocabulary, allow_empty=not field.required)
+    if field.type == records.SCORE:
+        return ScoreField(field.name, field.label)
+    if field.type == records.LINK:  # always offers "(none)": a required link says so at save
+        return RecordField(field.name, field.label, FIELD_PICKERS.get(field.name) or PICKERS[field.links_to])
+    if field.type == records.COUNCILS:
+        return CouncilsField(field.name, field.label)
+    return TextField(field.name, field.label, field.hint)

@@ -1,13 +1,16 @@
 """What a record links to, navigable both ways, and its dated updates.
 
-:class:`LinksPanel` lists a record's linked records by kind (a stakeholder's organisation,
-members, commitments made, actions owned and events attended; a commitment's maker, event,
-actions and rolled-up RAG; an action's commitment and owner; an event's attendance, which can be
-edited here, and the commitments made at it).  Activating an item (double-click or Enter) emits
-``open_link(kind, id)``.  :class:`UpdatesPanel` shows and adds dated progress notes.
+:class:`LinksPanel` lists a record's linked records in the sections its kind's :class:`Links`
+names (``ui.kinds`` declares them: a stakeholder's organisation, members, commitments made, actions
+owned and events attended; a commitment's maker, event, actions and rolled-up RAG; an action's
+commitment and owner; an event's attendance, which can be edited here, and the commitments made at
+it).  Activating an item (double-click or Enter) emits ``open_link(kind, id)``.
+:class:`UpdatesPanel` shows and adds dated progress notes.
 """
 
 import datetime as dt
+from dataclasses import dataclass
+from typing import Callable
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QLineEdit, QListWidget, QListWidgetItem,
@@ -16,32 +19,51 @@ from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QLineEdit, QListW
 from tracker import services, vocab
 from tracker.dates import format_uk_date
 from tracker.errors import ValidationError
-from tracker.models import ActionItem, Attendance, Commitment, Event, Stakeholder, Update
+from tracker.models import Update
 from ui import errors
 from ui.fields import DateField
 
 LINK_ROLE = Qt.ItemDataRole.UserRole + 10  # (kind key, record id)
 ATTENDANCE_ROLE = Qt.ItemDataRole.UserRole + 11
 LIST_LIMIT = 500
-# What each kind's links show, besides the record itself: their changes are shown at once.
-LINKED = {
-    "stakeholders": (Stakeholder, Commitment, ActionItem, Attendance, Event),
-    "commitments": (Stakeholder, Event, ActionItem),
-    "actions": (Commitment, Stakeholder),
-    "events": (Attendance, Stakeholder, Commitment),
-}
 
 
-def _action_text(a):
+@dataclass(frozen=True)
+class Section:
+    """One list of linked records: its title, the list they open in, how to find and show them."""
+    title: str
+    kind: str  # the list (e.g. "actions") a linked record opens in
+    records: Callable  # record -> the linked records
+    text: Callable = str  # linked record -> its line
+
+
+@dataclass(frozen=True)
+class Links:
+    """What a record kind's Links tab shows."""
+    sections: tuple  # Section, top to bottom
+    follows: tuple  # the tables whose changes change what is shown: shown again at once
+    summary: Callable = None  # (record, {section title: records shown}) -> a line above the sections
+    attendance: bool = False  # the event's attendance, editable, above the sections
+
+
+def linked(name):
+    """The record a link field points to, as a list of none or one (a deleted one is not shown)."""
+    def records(record):
+        other = getattr(record, name) if getattr(record, f"{name}_id") is not None else None
+        return [other] if other is not None and not other.is_deleted else []
+    return records
+
+
+def action_text(a):
     due = f", due {format_uk_date(a.due_date)}" if a.due_date else ""
     return f"{a.reference} {a.title} ({vocab.label(vocab.ACTION_STATUSES, a.status)}{due})"
 
 
-def _commitment_text(c):
+def commitment_text(c):
     return f"{c.title} ({vocab.label(vocab.COMMITMENT_STATUSES, c.status)})"
 
 
-def _event_text(e):
+def event_text(e):
     return f"{format_uk_date(e.date)} {e.title}"
 
 
@@ -146,9 +168,9 @@ class AttendanceSection(LinkSection):
 class LinksPanel(QScrollArea):
     open_link = Signal(str, int)
 
-    def __init__(self, kind_key):
+    def __init__(self, links):
         super().__init__()
-        self.kind_key = kind_key
+        self.links = links
         self.setWidgetResizable(True)
         body = QWidget()
         self.layout_ = QVBoxLayout(body)
@@ -156,31 +178,25 @@ class LinksPanel(QScrollArea):
         self.summary.setWordWrap(True)
         self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.layout_.addWidget(self.summary)
-        titles = {
-            "stakeholders": ["Organisation", "Members", "Commitments made", "Actions owned", "Events attended"],
-            "commitments": ["Made by", "Made at", "Actions"],
-            "actions": ["Commitment", "Owner"],
-            "events": ["Commitments made here"],
-        }[kind_key]
-        self.sections = {}
-        if kind_key == "events":
+        self.attendance = None
+        if links.attendance:
             self.attendance = AttendanceSection()
             self.attendance.open_link.connect(self.open_link)
             self.layout_.addWidget(self.attendance)
-        for title in titles:
-            section = LinkSection(title)
+        self.sections = {}
+        for spec in links.sections:
+            section = LinkSection(spec.title)
             section.open_link.connect(self.open_link)
-            self.sections[title] = section
+            self.sections[spec.title] = section
             self.layout_.addWidget(section)
         self.layout_.addStretch(1)
         self.setWidget(body)
         self.record = None
-        self.linked = tuple(model._meta.table_name for model in LINKED[kind_key])
 
     def follows(self, change):
         """Whether ``change`` touches what the links list (an action added to the commitment): then
         the editor shows them again with the record read afresh."""
-        return self.record is not None and change.touches(*self.linked)
+        return self.record is not None and change.touches(*self.links.follows)
 
     def show_record(self, record):
         self.record = record
@@ -190,46 +206,17 @@ class LinksPanel(QScrollArea):
             self.summary.setVisible(True)
             for section in self.sections.values():
                 section.set_items("", [])
-            if self.kind_key == "events":
+            if self.attendance is not None:
                 self.attendance.list.clear()
             return
-        getattr(self, f"_show_{self.kind_key}")(record)
+        if self.attendance is not None:
+            self.attendance.show_event(record)
+        shown = {}
+        for spec in self.links.sections:
+            shown[spec.title] = spec.records(record)
+            self.sections[spec.title].set_items(spec.kind, shown[spec.title], spec.text)
+        self.summary.setText(self.links.summary(record, shown) if self.links.summary else "")
         self.summary.setVisible(bool(self.summary.text()))
-
-    def _one(self, title, kind, record):
-        self.sections[title].set_items(kind, [record] if record is not None and not record.is_deleted else [])
-
-    def _show_stakeholders(self, s):
-        self.summary.setText("")
-        self._one("Organisation", "stakeholders", s.organisation if s.organisation_id else None)
-        self.sections["Members"].set_items("stakeholders", services.stakeholders.members(s))
-        self.sections["Commitments made"].set_items(
-            "commitments", services.commitments.page(0, LIST_LIMIT, filters={"made_by": s}), _commitment_text)
-        self.sections["Actions owned"].set_items(
-            "actions", services.actions.page(0, LIST_LIMIT, filters={"owner": s}), _action_text)
-        self.sections["Events attended"].set_items(
-            "events", [a.event for a in services.attendance.events_of(s)], _event_text)
-
-    def _show_commitments(self, c):
-        acts = services.actions.of_commitment(c)
-        open_, done, overdue = services.commitments.action_counts([c.id]).get(c.id, (0, 0, 0))
-        rag = vocab.label(vocab.RAG, services.commitments.rolled_up_rag(c)) or "not set"
-        self.summary.setText(f"Rolled-up RAG: {rag} — from {len(acts)} action{'' if len(acts) == 1 else 's'} "
-                             f"({open_} open, {overdue} overdue, {done} done).")
-        self._one("Made by", "stakeholders", c.made_by)
-        self._one("Made at", "events", c.made_at if c.made_at_id else None)
-        self.sections["Actions"].set_items("actions", acts, _action_text)
-
-    def _show_actions(self, a):
-        self.summary.setText("")
-        self._one("Commitment", "commitments", a.commitment if a.commitment_id else None)
-        self._one("Owner", "stakeholders", a.owner if a.owner_id else None)
-
-    def _show_events(self, e):
-        self.summary.setText("")
-        self.attendance.show_event(e)
-        self.sections["Commitments made here"].set_items(
-            "commitments", services.commitments.page(0, LIST_LIMIT, filters={"event": e}), _commitment_text)
 
 
 class UpdatesPanel(QWidget):

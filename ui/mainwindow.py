@@ -1,7 +1,7 @@
 """The main window: navigation, menus, toolbar, shortcuts, and remembering how it was left.
 
-Other parts of the app extend it through ``self.menus`` (``"file"``, ``"edit"``, ``"view"``,
-``"reports"``, ``"help"``: add actions to them) and ``current_filters(kind)`` (the services filter
+Other parts of the app extend it through ``self.menus`` (``menus.add("file", key, text, slot,
+section=…)``: see ``ui.menus``) and ``current_filters(kind)`` (the services filter
 dict of a list view, e.g. to prefill a report).  ``pages`` maps a view key to its widget.
 """
 
@@ -20,23 +20,23 @@ from tracker.logs import log_file
 from tracker.opening import open_database
 from ui import dialogs, errors, exchange, reports, settings
 from ui.changes import ElsewhereWatch, notifier
-from ui.listpage import DeletedPage, ListPage
+from ui.deleted import DeletedPage
+from ui.kinds import KINDS
+from ui.listpage import ListPage
+from ui.menus import Menus
 from ui.notices import SharedDatabaseNotice
 from ui.overview import GridPage, HomePage
 from ui.resources import icon
 from ui.safety import SafetyActions
 from ui.worker import run_and_wait, run_in_background
 
-VIEWS = [  # key, label, icon
+VIEWS = [  # key, label, icon: the overview, a list of each record kind, the grid, the deleted items
     ("home", "Overview", "home"),
-    ("stakeholders", "Stakeholders", "stakeholders"),
-    ("events", "Events", "events"),
-    ("commitments", "Commitments", "commitments"),
-    ("actions", "Actions", "actions"),
+    *((kind.key, kind.title, kind.icon) for kind in KINDS.values()),
     ("grid", "Power/interest grid", "grid"),
     ("deleted", "Deleted items", "deleted"),
 ]
-LIST_KINDS = ("stakeholders", "events", "commitments", "actions")
+LIST_KINDS = tuple(KINDS)
 USER_GUIDE = Path(__file__).resolve().parent.parent / "docs" / "user-guide.md"
 
 
@@ -85,8 +85,8 @@ class MainWindow(QMainWindow):
         column.addWidget(self.notice)
         column.addWidget(self.splitter, 1)
         self.setCentralWidget(central)
-        self.menus = {}
-        self.actions = {}
+        self.menus = Menus(self)  # menus.add(...): how this window and every feature add a command
+        self.actions = self.menus.actions
         self.background = None  # the last background operation started here
         self._build_actions()
         exchange.install(self)
@@ -99,69 +99,39 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(f"Signed in as {services.current_actor().user}", 5000)
 
     # ---- menus and toolbar ---------------------------------------------------------
-    def _action(self, key, text, slot, shortcut=None, icon_name=None, tip=None):
-        action = QAction(text, self)
-        if icon_name:
-            action.setIcon(icon(icon_name))
-        if shortcut is not None:
-            action.setShortcut(QKeySequence(shortcut))
-        if tip:
-            action.setStatusTip(tip)
-        action.triggered.connect(slot)
-        self.actions[key] = action
-        return action
-
     def _build_actions(self):
-        bar = self.menuBar()
-        file = self.menus["file"] = bar.addMenu("&File")
-        file.addAction(self._action("new", "&New", self.new_record, QKeySequence.StandardKey.New, "new",
-                                    "Create a record in the current list"))
-        file.addAction(self._action("save", "&Save", self.save, QKeySequence.StandardKey.Save, "save",
-                                    "Save the record being edited"))
-        file.addSeparator()
-        file.addAction(self._action("settings", "Se&ttings…", self.show_settings, "Ctrl+,", "settings",
-                                    "Your name, home council and database file"))
-        file.addSeparator()
-        quit_action = self._action("quit", "&Quit", self.close, QKeySequence.StandardKey.Quit)
-        quit_action.setShortcuts([QKeySequence("Ctrl+Q")])
-        quit_action.setMenuRole(QAction.MenuRole.QuitRole)
-        file.addAction(quit_action)
+        add = self.menus.add
+        add("file", "new", "&New", self.new_record, section="records", shortcut=QKeySequence.StandardKey.New,
+            icon_name="new", tip="Create a record in the current list")
+        add("file", "save", "&Save", self.save, section="records", shortcut=QKeySequence.StandardKey.Save,
+            icon_name="save", tip="Save the record being edited")
+        add("file", "settings", "Se&ttings…", self.show_settings, section="settings", shortcut="Ctrl+,",
+            icon_name="settings", tip="Your name, home council and database file")
+        add("file", "quit", "&Quit", self.close, section="quit", shortcut="Ctrl+Q", role=QAction.MenuRole.QuitRole)
 
-        edit = self.menus["edit"] = bar.addMenu("&Edit")
-        edit.addAction(self._action("find", "&Find…", self.find, QKeySequence.StandardKey.Find, "find",
-                                    "Search the current list"))
-        edit.addAction(self._action("revert", "Re&vert changes", self.revert, None, None,
-                                    "Drop unsaved changes to the record"))
-        edit.addSeparator()
-        delete = self._action("delete", "&Delete", self.delete, QKeySequence.StandardKey.Delete, "delete",
-                              "Move the record to Deleted items")
+        add("edit", "find", "&Find…", self.find, section="find", shortcut=QKeySequence.StandardKey.Find,
+            icon_name="find", tip="Search the current list")
+        add("edit", "revert", "Re&vert changes", self.revert, section="find", tip="Drop unsaved changes to the record")
+        delete = add("edit", "delete", "&Delete", self.delete, section="records", icon_name="delete",
+                     shortcut=QKeySequence.StandardKey.Delete, tip="Move the record to Deleted items")
         delete.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        edit.addAction(delete)
-        edit.addAction(self._action("restore", "R&estore", self.restore, None, "restore",
-                                    "Bring back the selected deleted record"))
+        add("edit", "restore", "R&estore", self.restore, section="records", icon_name="restore",
+            tip="Bring back the selected deleted record")
 
-        view = self.menus["view"] = bar.addMenu("&View")
         for n, (key, label, icon_name) in enumerate(VIEWS, start=1):
-            view.addAction(self._action(f"view_{key}", label, lambda checked=False, k=key: self.show_view(k),
-                                        f"Ctrl+{n}", icon_name))
-        view.addSeparator()
-        view.addAction(self._action("refresh", "&Refresh", self.refresh, QKeySequence.StandardKey.Refresh,
-                                    "refresh", "Read the lists again from the database"))
-        self.actions["refresh"].setShortcuts([QKeySequence("F5")])
+            add("view", f"view_{key}", label, lambda checked=False, k=key: self.show_view(k), section="views",
+                shortcut=f"Ctrl+{n}", icon_name=icon_name)
+        add("view", "refresh", "&Refresh", self.refresh, section="refresh", shortcut="F5", icon_name="refresh",
+            tip="Read the lists again from the database")
 
-        reports = self.menus["reports"] = bar.addMenu("&Reports")
-        reports.addAction(self._action("overdue", "&Overdue actions", self.show_overdue_actions, None, "actions",
-                                       "The Actions list filtered to overdue actions"))
-        reports.addAction(self._action("due_soon", "Commitments &due in 30 days", self.show_commitments_due,
-                                       None, "commitments", "The Commitments list filtered to those due soon"))
+        add("reports", "overdue", "&Overdue actions", self.show_overdue_actions, section="lists", icon_name="actions",
+            tip="The Actions list filtered to overdue actions")
+        add("reports", "due_soon", "Commitments &due in 30 days", self.show_commitments_due, section="lists",
+            icon_name="commitments", tip="The Commitments list filtered to those due soon")
 
-        help_menu = self.menus["help"] = bar.addMenu("&Help")
-        help_menu.addAction(self._action("guide", "&User guide", self.open_user_guide,
-                                         QKeySequence.StandardKey.HelpContents))
-        help_menu.addAction(self._action("log", "Open the &log folder", self.open_log_folder))
-        about = self._action("about", f"&About {APP_NAME}", self.about)
-        about.setMenuRole(QAction.MenuRole.AboutRole)
-        help_menu.addAction(about)
+        add("help", "guide", "&User guide", self.open_user_guide, shortcut=QKeySequence.StandardKey.HelpContents)
+        add("help", "log", "Open the &log folder", self.open_log_folder)
+        add("help", "about", f"&About {APP_NAME}", self.about, role=QAction.MenuRole.AboutRole)
 
         toolbar = self.addToolBar("Main")
         toolbar.setObjectName("main_toolbar")
@@ -257,20 +227,10 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage("Refreshed.", 2000)
 
     def show_overdue_actions(self):
-        page = self.show_view("actions")
-        for w in page.filters:
-            w.blockSignals(True)
-            w.set_value(True if w.key == "overdue" else None)
-            w.blockSignals(False)
-        page.apply_query()
+        self.show_view("actions").show_only({"overdue": True})
 
     def show_commitments_due(self):
-        page = self.show_view("commitments")
-        for w in page.filters:
-            w.blockSignals(True)
-            w.set_value(30 if w.key == "due_within" else None)
-            w.blockSignals(False)
-        page.apply_query()
+        self.show_view("commitments").show_only({"due_within": 30})
 
     def _restored(self, kind, record_id):
         self.statusBar().showMessage("Restored.", 4000)

@@ -4,21 +4,17 @@ Search, filters and sorting happen in SQL through the services; the model holds 
 so far and fetches the next batch when the view scrolls (``canFetchMore``/``fetchMore``).  No
 proxy model sits over all rows.  ``data()`` uses module-level role constants (the short enum
 forms cost about 20 times as much per call).  A column showing a field takes its heading and the
-way it shows a value from the registry of fields (``tracker.records``, :func:`field_column`).
+way it shows a value from the registry of fields (``ui.columns``); which columns a kind lists, and
+the lookups a batch of its rows needs, is the kind's own (``ui.kinds``).
 """
 
-import datetime as dt
-from dataclasses import dataclass
-from typing import Callable
-
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
-from PySide6.QtGui import QColor
 from peewee import ForeignKeyField
 
-from tracker import records, services, vocab
-from tracker.models import ActionItem, Council
-from tracker.services.stakeholders import quadrant
+from tracker.models import Council
 from ui.changes import notifier
+from ui.columns import DELETED_COLUMN, ListContext
+from ui.kinds import KINDS
 
 DISPLAY = Qt.ItemDataRole.DisplayRole
 TOOLTIP = Qt.ItemDataRole.ToolTipRole
@@ -32,138 +28,6 @@ NO_FLAGS = Qt.ItemFlag.NoItemFlags
 
 BATCH = 200
 FOLLOW_LIMIT = 50  # more changed rows than this: read the list again (a reset) rather than row by row
-
-# Translucent tints read on light and dark palettes alike; the text always says the status too.
-RED, AMBER, GREEN, GREY = (QColor(220, 40, 40, 90), QColor(240, 160, 0, 100), QColor(40, 170, 60, 90),
-                           QColor(128, 128, 128, 60))
-RAG_TINT = {"R": RED, "A": AMBER, "G": GREEN}
-ACTION_STATUS_TINT = {"blocked": RED, "in_progress": AMBER, "done": GREEN, "cancelled": GREY}
-COMMITMENT_STATUS_TINT = {"lapsed": RED, "withdrawn": GREY, "in_progress": AMBER, "agreed": AMBER,
-                          "achieved": GREEN}
-
-
-@dataclass(frozen=True)
-class Column:
-    title: str
-    text: Callable  # record -> str
-    sort: str = None  # the service's sort key, None when not sortable
-    tint: Callable = None  # record -> QColor or None
-
-
-def field_column(field, sort=False, text=None, tint=None):
-    """A column for a field of the registry: its heading, and each value as the field shows it
-    (dd/mm/yyyy, a vocabulary's label, a linked record's name) unless ``text`` says otherwise.
-    ``sort``: the list sorts by the field (the service's sort key of the same name)."""
-    return Column(field.heading, text or _shown(field), field.name if sort else None, tint)
-
-
-def _shown(field):
-    name, show = field.name, field.show
-    if field.type != records.LINK:
-        return lambda r: show(getattr(r, name))
-    linked_id = f"{name}_id"  # an empty link is empty without asking the database
-    return lambda r: show(getattr(r, name)) if getattr(r, linked_id) is not None else ""
-
-
-def local_time(stamp):
-    """A stored naive-UTC timestamp as local dd/mm/yyyy hh:mm."""
-    if stamp is None:
-        return ""
-    return stamp.replace(tzinfo=dt.timezone.utc).astimezone().strftime("%d/%m/%Y %H:%M")
-
-
-# The deleted-items view sorts by the last change, which for a deleted record is its deletion.
-DELETED_COLUMN = Column("Deleted", lambda r: local_time(r.deleted_at), "updated")
-
-
-def _council_names():
-    return {c.id: c.name for c in services.councils.all_councils(include_inactive=True)}
-
-
-def _action_status_tint(a):
-    if a.due_date and a.due_date < dt.date.today() and a.status not in vocab.ACTION_CLOSED:
-        return RED
-    return ACTION_STATUS_TINT.get(a.status)
-
-
-def _action_status_text(a):
-    text = records.ACTION["status"].show(a.status)
-    if a.due_date and a.due_date < dt.date.today() and a.status not in vocab.ACTION_CLOSED:
-        return f"{text} (overdue)"
-    return text
-
-
-class Kind:
-    """How one record kind is listed: its service, columns and words."""
-
-    def __init__(self, key, service, columns):
-        self.key, self.service, self.columns = key, service, columns
-
-
-def kinds(context):
-    """The listed record kinds; ``context`` gives per-refresh lookups (council names, rolled-up RAG)."""
-    council = context.council_name
-    S, E, C, A = records.STAKEHOLDER, records.EVENT, records.COMMITMENT, records.ACTION
-    return {
-        "stakeholders": Kind("stakeholders", services.stakeholders, [
-            field_column(S["name"], sort=True),
-            field_column(S["kind"], sort=True),
-            field_column(S["sector"], sort=True),
-            field_column(S["role"]),
-            field_column(S["influence"], sort=True),
-            field_column(S["interest"], sort=True),
-            Column("Grid", lambda s: vocab.GRID_QUADRANTS.get(quadrant(s.influence, s.interest), "")),
-        ]),
-        "events": Kind("events", services.events, [
-            field_column(E["date"], sort=True),
-            field_column(E["title"], sort=True),
-            field_column(E["kind"], sort=True),
-            field_column(E["place"]),
-            field_column(E["council"], text=lambda e: council(e.council_id)),  # names looked up once a batch
-        ]),
-        "commitments": Kind("commitments", services.commitments, [
-            field_column(C["title"], sort=True),
-            field_column(C["status"], sort=True, tint=lambda c: COMMITMENT_STATUS_TINT.get(c.status)),
-            # The RAG rolled up from the commitment's actions, under the heading of its own RAG.
-            field_column(C["rag"], text=lambda c: C["rag"].show(context.rag(c)),
-                         tint=lambda c: RAG_TINT.get(context.rag(c))),
-            field_column(C["target_date"], sort=True),
-            field_column(C["made_by"], sort=True),
-            field_column(C["date_made"], sort=True),
-            field_column(C["theme"], sort=True),
-        ]),
-        "actions": Kind("actions", services.actions, [
-            field_column(A["reference"], sort=True),
-            field_column(A["title"], sort=True),
-            field_column(A["status"], sort=True, text=_action_status_text, tint=_action_status_tint),
-            field_column(A["due_date"], sort=True),
-            field_column(A["owner"], sort=True),
-            field_column(A["priority"], sort=True),
-            field_column(A["council"], sort=True),
-        ]),
-    }
-
-
-class ListContext:
-    """Lookups a page of rows needs, fetched once per batch rather than once per cell."""
-
-    def __init__(self):
-        self._councils = None
-        self._rags = {}
-
-    def council_name(self, council_id):
-        if council_id is None:
-            return ""
-        if self._councils is None:
-            self._councils = _council_names()
-        return self._councils.get(council_id, "")
-
-    def load_rags(self, commitments):
-        self._rags.update(services.commitments.rolled_up_rags(commitments))
-
-    def rag(self, commitment):
-        return self._rags.get(commitment.id, commitment.rag)
-
 
 class RecordTableModel(QAbstractTableModel):
     """Rows of one record kind for the current search, filters and sort, fetched in batches.
@@ -181,10 +45,10 @@ class RecordTableModel(QAbstractTableModel):
         self.loaded = False  # read at least once: until then there is nothing to follow
         self.following = False  # rows moving in and out for a change: not the user choosing another row
         self.context = ListContext()
-        self.kind = kinds(self.context)[kind_key]
+        self.kind = KINDS[kind_key]
         self.service = self.kind.service
         self.deleted = deleted
-        self.columns = self.kind.columns + ([DELETED_COLUMN] if deleted else [])
+        self.columns = self._columns()
         self.search = ""
         self.filters = {}
         self.sort_key = sort or self.service.default_sort
@@ -201,6 +65,10 @@ class RecordTableModel(QAbstractTableModel):
             self.refresh()
 
     # ---- state -------------------------------------------------------------------
+    def _columns(self):
+        """The kind's columns over this read's lookups (council names, rolled-up RAG)."""
+        return self.kind.columns(self.context) + ([DELETED_COLUMN] if self.deleted else [])
+
     def query_args(self):
         return {"search": self.search, "filters": dict(self.filters), "sort": self.sort_key,
                 "descending": self.descending, "deleted": self.deleted}
@@ -218,8 +86,7 @@ class RecordTableModel(QAbstractTableModel):
         self.beginResetModel()
         try:
             self.context = ListContext()
-            self.kind = kinds(self.context)[self.kind.key]
-            self.columns = self.kind.columns + ([DELETED_COLUMN] if self.deleted else [])
+            self.columns = self._columns()
             self.total = self.service.count(search=self.search, filters=self.filters, deleted=self.deleted)
             self.rows = self._fetch(0, limit)
             self.loaded = True
@@ -249,8 +116,8 @@ class RecordTableModel(QAbstractTableModel):
             return
         if ids:
             self._follow_rows(ids)
-        if self.kind.key == "commitments" and change.touches(ActionItem._meta.table_name):
-            self._follow_rags()
+        if self.kind.prefetch_follows and change.touches(*self.kind.prefetch_follows):
+            self._follow_prefetched()
 
     def _follow_rows(self, ids):
         """Read ``ids`` again as the list's query shows them, then move the rows there: every query
@@ -260,8 +127,8 @@ class RecordTableModel(QAbstractTableModel):
         shown = {r.id for r in self.rows}
         if not fresh and shown.isdisjoint(ids):
             return  # none of them is or will be in this list
-        if self.kind.key == "commitments" and fresh:
-            self.context.load_rags(list(fresh.values()))
+        if self.kind.prefetch is not None and fresh:
+            self.kind.prefetch(self.context, list(fresh.values()))
         placed = sorted((self.service.position(r, **args), r.id) for r in fresh.values())
         total = self.total
         if shown.intersection(ids) != set(fresh):  # some came into the list or left it
@@ -301,18 +168,19 @@ class RecordTableModel(QAbstractTableModel):
         finally:
             self.following = False
 
-    def _follow_rags(self):
-        """An action changed: the rolled-up RAG of the commitments shown may have (one query)."""
-        before = {r.id: self.context.rag(r) for r in self.rows}
-        self.context.load_rags(self.rows)
+    def _follow_prefetched(self):
+        """What the rows looked up changed (an action: the rolled-up RAG of the commitments shown,
+        one query): the rows whose lookups changed are a ``dataChanged``."""
+        before = {r.id: self.context.looked_up(r) for r in self.rows}
+        self.kind.prefetch(self.context, self.rows)
         for k, r in enumerate(self.rows):
-            if self.context.rag(r) != before[r.id]:
+            if self.context.looked_up(r) != before[r.id]:
                 self.dataChanged.emit(self.index(k, 0), self.index(k, len(self.columns) - 1))
 
     def _fetch(self, offset, limit=BATCH):
         rows = self.service.page(offset, limit, **self.query_args())
-        if self.kind.key == "commitments":
-            self.context.load_rags(rows)
+        if self.kind.prefetch is not None:
+            self.kind.prefetch(self.context, rows)
         return rows
 
     # ---- Qt model ----------------------------------------------------------------

@@ -13,6 +13,7 @@ from tracker.dates import format_uk_date
 from tracker.models import ActionItem, Commitment, Event, Stakeholder
 from tracker.services.stakeholders import GRID_QUADRANTS, quadrant
 from ui.changes import notifier
+from ui.kinds import KINDS
 
 LINK_ROLE = Qt.ItemDataRole.UserRole + 10
 OVERVIEW_ROWS = 50
@@ -93,8 +94,8 @@ class HomePage(FollowsChanges):
         layout.addWidget(heading)
         tiles = QHBoxLayout()
         self.tiles = {key: Tile(title) for key, title in [
-            ("stakeholders", "Stakeholders"), ("events", "Events"), ("commitments", "Commitments"),
-            ("actions", "Actions"), ("open", "Open actions"), ("overdue", "Overdue actions")]}
+            *((kind.key, kind.title) for kind in KINDS.values()), ("open", "Open actions"),
+            ("overdue", "Overdue actions")]}
         for tile in self.tiles.values():
             tiles.addWidget(tile)
         layout.addLayout(tiles)
@@ -116,7 +117,7 @@ class HomePage(FollowsChanges):
 
     def fill(self):
         counts = services.stats()
-        for key in ("stakeholders", "events", "commitments", "actions"):
+        for key in KINDS:
             self.tiles[key].set_value(counts[key])
         self.tiles["open"].set_value(services.actions.count(filters={"open": True}))
         overdue_total = services.actions.count(filters={"overdue": True})

@@ -27,7 +27,8 @@ from tracker.reports.rows import ACTION_LOG, REGISTER
 from tracker.reports.xlsx import HEADER_FILL, OVERDUE_FILL, OVERDUE_FONT, RAG_FILLS
 from ui import errors
 from ui.fields import DateField
-from ui.listpage import FILTERS_PER_ROW, filter_widgets
+from ui.filters import FILTERS_PER_ROW
+from ui import kinds
 from ui.worker import run_in_background
 
 XLSX, PDF, PRINT = "xlsx", "pdf", "print"
@@ -42,12 +43,12 @@ FILE_FILTERS = {XLSX: "Excel workbooks (*.xlsx);;All files (*)", PDF: "PDF docum
 def install(window):
     """Add Reports → Action log… and Reports → Commitment register… to ``window`` (a MainWindow)."""
     runner = ReportActions(window)
-    menu = window.menus["reports"]
-    menu.addSeparator()
-    menu.addAction(window._action("report_action_log", "&Action log…", lambda: runner.run("actions"), None,
-                                  "actions", "The action log for a board meeting: Excel, PDF or print"))
-    menu.addAction(window._action("report_register", "Commitment &register…", lambda: runner.run("commitments"),
-                                  None, "commitments", "Who promised what: Excel, PDF or print"))
+    window.menus.add("reports", "report_action_log", "&Action log…", lambda: runner.run("actions"),
+                     section="reports", icon_name="actions",
+                     tip="The action log for a board meeting: Excel, PDF or print")
+    # C, not R: "&Retention review…" has R in the same menu
+    window.menus.add("reports", "report_register", "&Commitment register…", lambda: runner.run("commitments"),
+                     section="reports", icon_name="commitments", tip="Who promised what: Excel, PDF or print")
     window.report_actions = runner
     return runner
 
@@ -121,7 +122,7 @@ class ReportDialog(QDialog):
         intro.setWordWrap(True)
         layout.addWidget(intro)
         grid = QGridLayout()
-        self.filters = filter_widgets(kind)
+        self.filters = kinds.KINDS[kind].filters()
         for n, widget in enumerate(self.filters):
             widget.set_value((filters or {}).get(widget.key))
             grid.addWidget(widget, n // FILTERS_PER_ROW, n % FILTERS_PER_ROW)

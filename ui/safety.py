@@ -235,18 +235,12 @@ class SafetyActions:
 
     def __init__(self, window):
         self.window = window
-        file_menu = window.menus["file"]
-        first = file_menu.actions()[-1]  # before Quit
-        restore = window._action("restore_backup", "Restore from &backup…", self.restore_backup,
-                                 tip="Go back to an earlier copy of the database")
-        file_menu.insertAction(first, restore)
-        file_menu.insertSeparator(first)
-        window.menus["edit"].addSeparator()
-        window.menus["edit"].addAction(window._action("erase_person", "Erase &person…", self.erase_current,
-                                                      tip="Erase the selected person's personal data on request"))
-        window.menus["reports"].addAction(window._action("retention_review", "&Retention review…",
-                                                         self.retention_review,
-                                                         tip="People nobody has updated for a long time"))
+        window.menus.add("file", "restore_backup", "Restore from &backup…", self.restore_backup, section="backup",
+                         tip="Go back to an earlier copy of the database")
+        window.menus.add("edit", "erase_person", "Erase &person…", self.erase_current, section="privacy",
+                         tip="Erase the selected person's personal data on request")
+        window.menus.add("reports", "retention_review", "&Retention review…", self.retention_review,
+                         section="reports", tip="People nobody has updated for a long time")
 
     def restore_backup(self):
         window = self.window

@@ -55,6 +55,7 @@ import threading
 
 from PySide6.QtCore import QEventLoop, QObject, QRunnable, Qt, QThreadPool, QTimer, Signal, Slot
 from PySide6.QtWidgets import QProgressDialog
+from shiboken6 import isValid
 
 from tracker.db import database
 
@@ -199,12 +200,19 @@ class BackgroundOperation(QObject):
         self.done = True
         if self.dialog is not None:
             self._show_timer.stop()
-            self.dialog.canceled.disconnect(self.cancel)
-            self.dialog.hide()
-            self.dialog.deleteLater()
+            if isValid(self.dialog):  # deleted with its window when that closed first
+                self.dialog.canceled.disconnect(self.cancel)
+                self.dialog.hide()
+                self.dialog.deleteLater()
             self.dialog = None
         try:
-            if callback is not None:
+            if self.parent_widget is not None and not isValid(self.parent_widget):
+                # The window that asked is gone (closed while the work ran): its callbacks would reach
+                # deleted widgets.  The work itself is done (or rolled back); only the telling is skipped.
+                failed = [type(a).__name__ for a in args if isinstance(a, BaseException)]
+                log.log(logging.WARNING if failed else logging.INFO, "background operation ended after its window "
+                        "closed%s; nothing shown", f" with {failed[0]}" if failed else "")
+            elif callback is not None:
                 callback(*args)
         finally:
             _running.discard(self)

@@ -32,7 +32,7 @@ def snapshot():
     state = store.load_state()
     out = {}
     for table, ts in state.tables.items():
-        flags = store._FLAG_POSITIONS[table]
+        flags = {i for i, (_, kind, _) in enumerate(store.content_kinds(table)) if kind in ("deleted", "erased")}
         out[table] = {h: tuple(bool(v) if i in flags else v for i, v in enumerate(rec.values))
                       for h, rec in ts.records.items()}
     return out

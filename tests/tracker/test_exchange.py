@@ -20,6 +20,8 @@ from tracker.exchange.safety import ExchangeError, FileRefused
 from tracker.opening import open_database
 from tracker.services import conflicts, imports
 from tracker.services import exchange as store
+from tracker.services import bulk_writer
+from tracker.services.bulk_writer import transaction
 
 AWKWARD = "=cmd|' /C calc'!A0"
 
@@ -729,7 +731,7 @@ def test_the_content_hash_never_changes():
 def test_a_bulk_import_checks_every_link_once_and_turns_link_checks_back_on(three, tmp_path, monkeypatch):
     """A bulk import (at least as big as the database) inserts without SQLite's per-row link checks
     and its indexes, then checks all links and builds the indexes before committing."""
-    monkeypatch.setattr(store, "BULK_ROWS", 1)
+    monkeypatch.setattr(bulk_writer, "BULK_ROWS", 1)
     with council_db(three["HAV"], "Havering"):
         make_records()
         before = snapshot()
@@ -747,7 +749,7 @@ def test_a_bulk_import_checks_every_link_once_and_turns_link_checks_back_on(thre
 def test_a_broken_link_found_by_the_final_check_fails_the_import_whole(db):
     count = store.database.obj.execute_sql("SELECT COUNT(*) FROM action_item").fetchone()[0]
     with pytest.raises(TrackerError, match="1 broken link"):
-        with imports._links_checked_at_the_end(True) as check_links, store.transaction():
+        with imports._links_checked_at_the_end(True) as check_links, transaction():
             store.database.obj.execute_sql(
                 "INSERT INTO action_item (uuid, created_at, updated_at, version, reference, title, description, "
                 "priority, status, commitment_id) VALUES ('ab', '2020-01-01', '2020-01-01', 1, 'X-A1', 't', '', "

@@ -10,7 +10,7 @@ from tracker import reports, services
 from tracker.cli import main
 from tracker.models import ActionItem
 from tracker.reports.xlsx import HEADER_ROW
-from tracker.spreadsheet import ooxml_unescape
+from tests.tracker.ooxml import ooxml_unescape
 
 TODAY = dt.date.today()
 NASTY = ["=cmd|' /C calc'!A0", "+44 20 7946 0000", "-3 days", "@SUM(A1)", "=HYPERLINK(\"http://x\")"]

@@ -14,7 +14,8 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
 
 from tracker.sheet_stream import CellSlot, cells_sheet
-from tracker.spreadsheet import CellTooLong, MAX_CELL_TEXT, looks_like_formula, ooxml_unescape, text_cell
+from tests.tracker.ooxml import ooxml_unescape
+from tracker.spreadsheet import CellTooLong, MAX_CELL_TEXT, looks_like_formula, text_cell
 
 TEXTS = ["plain", "=cmd|' /C calc'!A0", "+44 20 7946 0000", "-3", "@SUM(A1)", "\tindent", "\rcarriage", "a\rb",
          "bell\x07", "_x000D_ literally", " ", "\n \n", "  leading and trailing  ", "#N/A", "", "ünïcödé ✓", "=",

@@ -6,7 +6,8 @@ import openpyxl
 import pytest
 from openpyxl import Workbook
 
-from tracker.spreadsheet import (WriteFailed, csv_safe, ooxml_escape, ooxml_unescape, safe_link, save_atomically,
+from tests.tracker.ooxml import ooxml_unescape
+from tracker.spreadsheet import (WriteFailed, csv_safe, ooxml_escape, safe_link, save_atomically,
                                   text_cell)
 
 NASTY = ["=cmd|' /C calc'!A0", "=1+1", "+44 20 7946 0000", "-3", "@SUM(A1)", "\tindent", "\rcarriage", "plain"]

@@ -1,6 +1,7 @@
 """Qt test fixtures: no dialog ever blocks, answers to questions are scripted per test."""
 
 import pytest
+from PySide6.QtCore import Qt
 
 from ui import dialogs, errors
 
@@ -15,19 +16,19 @@ class Answers:
         self.settings = None
         self.asked = []
 
-    def _unsaved(self, parent, what):
+    def ask_unsaved(self, parent, what):
         self.asked.append(("unsaved", what))
         return self.unsaved.pop(0) if self.unsaved else dialogs.DISCARD
 
-    def _stale(self, parent, message):
+    def ask_stale(self, parent, message):
         self.asked.append(("stale", message))
         return self.stale.pop(0) if self.stale else dialogs.KEEP
 
-    def _first_run(self, parent, path):
+    def ask_first_run(self, parent, path):
         self.asked.append(("first_run", str(path)))
         return self.first_run
 
-    def _settings(self, parent, name, council, database):
+    def ask_settings(self, parent, name, council, database):
         self.asked.append(("settings", (name, council, str(database))))
         return self.settings
 
@@ -45,11 +46,11 @@ def no_blocking_dialogs(monkeypatch):
 @pytest.fixture(autouse=True)
 def answers(monkeypatch):
     a = Answers()
-    monkeypatch.setattr(dialogs.UnsavedChanges, "ask", classmethod(lambda cls, p, w: a._unsaved(p, w)))
-    monkeypatch.setattr(dialogs.StaleEdit, "ask", classmethod(lambda cls, p, m: a._stale(p, m)))
-    monkeypatch.setattr(dialogs.FirstRun, "ask", classmethod(lambda cls, p, path: a._first_run(p, path)))
+    monkeypatch.setattr(dialogs.UnsavedChanges, "ask", classmethod(lambda cls, p, w: a.ask_unsaved(p, w)))
+    monkeypatch.setattr(dialogs.StaleEdit, "ask", classmethod(lambda cls, p, m: a.ask_stale(p, m)))
+    monkeypatch.setattr(dialogs.FirstRun, "ask", classmethod(lambda cls, p, path: a.ask_first_run(p, path)))
     monkeypatch.setattr(dialogs.SettingsDialog, "ask",
-                        classmethod(lambda cls, p, n, c, d: a._settings(p, n, c, d)))
+                        classmethod(lambda cls, p, n, c, d: a.ask_settings(p, n, c, d)))
     return a
 
 
@@ -87,6 +88,20 @@ def activate(list_widget, text_part):
             return item
     texts = [list_widget.item(i).text() for i in range(list_widget.count())]
     raise AssertionError(f"no item containing {text_part!r} in {texts}")
+
+
+def choose(qtbot, combo, text):
+    """Pick the choice ``text`` in a combo box as a user does on the keyboard: focus it, type its
+    first word (Space would open the popup), then Down until it is the one."""
+    combo.window().activateWindow()
+    combo.setFocus()
+    qtbot.waitUntil(combo.hasFocus)
+    qtbot.keyClicks(combo, text.split(" ")[0])
+    for _ in range(combo.count()):
+        if combo.currentText() == text:
+            break
+        qtbot.keyClick(combo, Qt.Key.Key_Down)
+    assert combo.currentText() == text, f"could not choose {text!r}"
 
 
 def select_row(page, row):

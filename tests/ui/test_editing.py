@@ -6,7 +6,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
 from tracker import services
-from tests.ui.conftest import select_row
+from tests.ui.conftest import choose, select_row
 from ui import dialogs
 from ui.dateedit import DateEdit
 
@@ -83,7 +83,7 @@ def test_create_edit_delete_restore_an_event(window):
     assert not services.events.get(event.id).is_deleted
 
 
-def test_create_edit_delete_restore_a_commitment(window):
+def test_create_edit_delete_restore_a_commitment(window, qtbot):
     page = window.show_view("commitments")
     page.new_record()
     trust = services.stakeholders.find_by_name("Ben Kinsella Trust")[0]
@@ -94,8 +94,8 @@ def test_create_edit_delete_restore_a_commitment(window):
     assert page.save()
     com = page.editor.record
     assert com.made_by.id == trust.id and com.target_date == dt.date(2030, 7, 1)
-    page.editor.fields["status"].set("agreed")
-    page.editor._changed()
+    choose(qtbot, page.editor.fields["status"].input, "Agreed")
+    assert page.editor.dirty
     assert page.save() and services.commitments.get(com.id).status == "agreed"
     assert page.delete_current()
     services.commitments.restore(services.commitments.get(com.id, include_deleted=True))
@@ -104,7 +104,7 @@ def test_create_edit_delete_restore_a_commitment(window):
     assert deleted.model.row_of(com.id) == -1
 
 
-def test_create_edit_delete_restore_an_action(window):
+def test_create_edit_delete_restore_an_action(window, qtbot):
     services.set_actor("test user", "Redbridge")
     page = window.show_view("actions")
     page.new_record()
@@ -113,8 +113,8 @@ def test_create_edit_delete_restore_an_action(window):
     action = page.editor.record
     assert action.reference.startswith("RED-A") and action.status == "open"
     assert page.model.rows[page.table.currentIndex().row()].id == action.id
-    page.editor.fields["status"].set("done")
-    page.editor._changed()
+    choose(qtbot, page.editor.fields["status"].input, "Done")
+    assert page.editor.dirty
     assert page.save()
     assert services.actions.get(action.id).status == "done"
     assert page.delete_current()

@@ -4,6 +4,7 @@ import threading
 
 import openpyxl
 import pytest
+from PySide6.QtWidgets import QPushButton
 
 from tracker import services
 from tracker.exchange import export_workbook
@@ -174,11 +175,13 @@ def test_conflict_dialog_edit_result(qtbot, window, tmp_path, no_blocking_dialog
     dialog = ui_exchange.ConflictDialog(window, conflict, sides)
     qtbot.addWidget(dialog)
     assert [dialog.table.item(0, c).text() for c in range(4)] == ["Status", "In progress", new, "In progress"]
+    [use_result] = [b for b in dialog.findChildren(QPushButton) if b.text() == "Use the &result"]
     dialog.table.item(0, 3).setText("Finished")
-    dialog._choose(ui_exchange.EDITED)
+    use_result.click()
     assert dialog.result() != dialog.DialogCode.Accepted and "is not one of" in no_blocking_dialogs["messages"][-1]
     dialog.table.item(0, 3).setText("cancelled")
-    dialog._choose(ui_exchange.EDITED)
+    use_result.click()
+    assert dialog.result() == dialog.DialogCode.Accepted and dialog.choice == ui_exchange.EDITED
     assert dialog.values == {"status": "cancelled"}
     conflicts.resolve_conflict(conflict, ui_exchange.EDITED, edited=dialog.values)
     assert services.actions.get(uuid).status == "cancelled"

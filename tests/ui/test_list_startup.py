@@ -2,7 +2,8 @@
 
 from playhouse.test_utils import count_queries
 
-from ui.listpage import DeletedPage, ListPage
+from ui.deleted import DeletedPage
+from ui.listpage import ListPage
 
 
 def test_a_list_opens_in_its_default_order_reading_one_page(qtbot, demo_db):

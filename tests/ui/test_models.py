@@ -6,7 +6,8 @@ import pytest
 from PySide6.QtCore import Qt
 
 from tracker import services
-from ui.models import BACKGROUND, BATCH, DISPLAY, RED, RecordTableModel
+from ui.columns import RED
+from ui.models import BACKGROUND, BATCH, DISPLAY, RecordTableModel
 
 
 @pytest.mark.parametrize("kind", ["stakeholders", "events", "commitments", "actions"])

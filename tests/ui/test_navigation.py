@@ -3,7 +3,7 @@
 import datetime as dt
 
 from tracker import services
-from tests.ui.conftest import activate, select_row
+from tests.ui.conftest import activate, choose, select_row
 from ui import dialogs
 
 
@@ -139,7 +139,7 @@ def test_event_attendance_is_editable_and_linked(window):
     assert len(services.attendance.attendees(event)) == before
 
 
-def test_updates_and_history(window):
+def test_updates_and_history(window, qtbot):
     page = window.show_view("actions")
     action = select_row(page, 0)
     panel = page.editor.updates
@@ -150,8 +150,7 @@ def test_updates_and_history(window):
     panel.add_button.click()  # empty text: a message, nothing saved
     assert not panel.error.isHidden() and "required" in panel.error.text()
 
-    page.editor.fields["priority"].set("low")
-    page.editor._changed()
+    choose(qtbot, page.editor.fields["priority"].input, "Low")
     assert page.save()
     history = page.editor.history
     rows = [[history.topLevelItem(i).text(c) for c in range(6)] for i in range(history.topLevelItemCount())]
@@ -196,12 +195,12 @@ def test_keyboard_shortcuts_and_accessible_names(window):
     assert page.table.accessibleName() == "Actions list"
 
 
-def test_history_names_linked_records(window):
+def test_history_names_linked_records(window, qtbot):
     page = window.show_view("actions")
     action = select_row(page, 0)
     other = services.stakeholders.find_by_name("Ben Kinsella Trust")[0]
-    page.editor.fields["owner"].set(other)
-    page.editor._changed()
+    choose(qtbot, page.editor.fields["owner"].input, "Ben Kinsella Trust")
+    assert page.editor.fields["owner"].get().id == other.id
     assert page.save()
     history = page.editor.history
     last = [history.topLevelItem(history.topLevelItemCount() - 1).text(c) for c in range(6)]

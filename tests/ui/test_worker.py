@@ -112,3 +112,31 @@ def test_progress_dialog_shows_progress_and_cancels(qtbot, db):
         op.dialog.findChild(QPushButton).click()  # the Cancel button
     release.set()
     assert outcome == ["cancelled"] and op.dialog is None
+
+
+def test_a_window_closed_while_its_work_runs_gets_no_callbacks(qtbot, db, caplog):
+    from PySide6.QtWidgets import QWidget
+    from shiboken6 import delete
+
+    started, release = threading.Event(), threading.Event()
+
+    def slow(progress):
+        started.set()
+        release.wait(10)
+        return "done"
+
+    window = QWidget()
+    window.show()
+    called = []
+    op = run_in_background(window, slow, on_success=lambda r: called.append(window.windowTitle()),
+                           on_failure=called.append)
+    assert started.wait(10)
+    qtbot.wait(500)  # its progress dialog (a child of the window) is showing by now
+    assert op.dialog is not None and op.dialog.isVisible()
+    delete(window)  # the window closes and is deleted, its progress dialog with it
+    caplog.set_level("INFO", logger="ui.worker")
+    release.set()
+    with qtbot.waitSignal(op.finished, timeout=10_000):
+        pass
+    assert called == [] and op.result == "done" and op.dialog is None
+    assert "after its window closed" in caplog.text

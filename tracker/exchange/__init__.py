@@ -1,7 +1,8 @@
 """Sharing records between councils through an exchange workbook (.xlsx).
 
 ``export_workbook`` writes one; ``import_workbook`` reads one back, merging by record ID;
-``tracker.services.exchange`` holds the database side (imports log, undo, held conflicts).  The
+``tracker.services`` holds the database side (``exchange``: records' states, loaded in bulk;
+``bulk_writer``; ``sync``; ``imports``: the imports log and undo; ``conflicts``).  The
 layout is in ``tracker.exchange_format`` (below the services, which store what it carries); every
 file is checked by ``safety.check_file`` before a parser sees it.  The functions are imported
 lazily so that importing this package, or its reader, merge, safety or rowcheck modules, loads no

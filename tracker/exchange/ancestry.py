@@ -28,7 +28,7 @@ nothing either; text typed into the cell that is not a hash is ignored.
 
 import re
 
-from tracker.services.exchange import SEEN_LIMIT
+from tracker.services.sync import SEEN_LIMIT
 
 _HASH = re.compile(r"(?<![0-9a-f])[0-9a-f]{24}(?![0-9a-f])")
 _LIST = r"(?:[0-9a-f]{24}(?: [0-9a-f]{24})*)?"

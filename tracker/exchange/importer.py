@@ -7,105 +7,38 @@ same file again finds it instead of adding it twice.  A known ID is merged with 
 record by ``tracker.exchange.merge`` (the three-way merge against the record's base and the states
 the row says it replaces; a row edited in a spreadsheet after export is a change made here).
 
-Any problem in any row refuses the whole file and changes nothing; every problem is reported
-with sheet, row, column and reason.  The plan is applied in one transaction by
+Each cell is read by its field's rules (``reader``); IDs, links and the registry's rules across
+fields are checked by ``checks``; the report and the plan are ``report``'s types; action references
+the file lacks come from the one series (``tracker.records.references``).  Any problem in any row
+refuses the whole file and changes nothing; every problem is reported with sheet, row, column and
+reason.  The plan is applied in one transaction by
 ``tracker.services.imports.apply_import``.
 """
 
 import datetime as dt
-import uuid as uuidlib
-from dataclasses import dataclass, field
 from functools import partial
 from itertools import repeat
 from pathlib import Path
 
 from tracker.backups import backup_before
 from tracker.exchange.ancestry import adopted
-from tracker.exchange_format import PERSONAL_FIELDS, SHEETS
-from tracker.exchange.merge import Detail, merge_row
-from tracker.exchange.merge import dashed as _dashed
-from tracker.exchange.merge import name as _name
-from tracker.exchange.reader import Problem, read_workbook
+from tracker.exchange.checks import check_links, identify
+from tracker.exchange.merge import merge_row
+from tracker.exchange.reader import read_workbook
+from tracker.exchange.report import AddedDetail, Detail, ImportReport, Plan
 from tracker.exchange.rowcheck import is_edited
+from tracker.exchange_format import PERSONAL_FIELDS, SHEETS
+from tracker.records.references import Series, prefix_for
 from tracker.services import exchange as store
 from tracker.services import imports, privacy
-from tracker.services.actions import REFERENCE_RE
 from tracker.services.audit import import_source
 from tracker.services.base import home_council
 
 ON_CONFLICT = ("ask", "keep-mine", "take-theirs")
-HAND_ROW_NAMESPACE = uuidlib.UUID("d7c6a3f4-51b8-4c55-b1f0-6a1f2a9e4c21")
 
 
 class Cancelled(Exception):
     """The person cancelled; nothing was changed."""
-
-
-class AddedDetail:
-    """A :class:`Detail` for an added row, worded only when read (an import may add 100k rows)."""
-
-    __slots__ = ("_sheet", "row", "_hex", "_values")
-    kind = "added"
-    changes = ()
-    as_dict = Detail.as_dict
-
-    def __init__(self, sheet, row, hex_, values):
-        self._sheet, self.row, self._hex, self._values = sheet, row, hex_, values
-
-    @property
-    def sheet(self):
-        return self._sheet.name
-
-    @property
-    def id(self):
-        return _dashed(self._hex)
-
-    @property
-    def message(self):
-        what = "attendance" if self._sheet.table == "attendance" else self._sheet.name.lower()[:-1]
-        return f"new {what}: {_name(self._sheet, self._values)}"
-
-
-@dataclass
-class ImportReport:
-    file_name: str
-    dry_run: bool = False
-    added: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    conflicts: int = 0
-    rejected: int = 0
-    details: list = field(default_factory=list)
-    import_id: int = None
-    applied: bool = False
-    refused: str = ""  # why the whole file was refused, when it was
-
-    def as_json(self):
-        return {"file": self.file_name, "dry_run": self.dry_run, "applied": self.applied, "refused": self.refused,
-                "added": self.added, "updated": self.updated, "unchanged": self.unchanged,
-                "conflicts": self.conflicts, "rejected": self.rejected, "import_id": self.import_id,
-                "details": [d.as_dict() for d in self.details]}
-
-    def summary(self):
-        if self.refused:
-            return self.refused
-        text = (f"{self.file_name}: {self.added} added, {self.updated} updated, {self.unchanged} unchanged, "
-                f"{self.conflicts} conflicts")
-        if self.dry_run:
-            return text + " (dry run: nothing was changed)."
-        held = " Conflicts are held for review in the app." if self.conflicts else ""
-        return text + f". Import {self.import_id}; undo with: tracker undo-import {self.import_id}.{held}" \
-            if self.import_id else text + ". Nothing was changed."
-
-
-@dataclass
-class Plan:
-    creates: dict = field(default_factory=dict)  # table -> [services.exchange.Create]
-    updates: dict = field(default_factory=dict)  # table -> [(rec, new values, new version)]
-    sync: dict = field(default_factory=dict)  # hex -> (base, seen)
-    held: list = field(default_factory=list)
-    problems: list = field(default_factory=list)
-    edited: set = field(default_factory=set)  # hexes of records changed by rows edited in a spreadsheet
 
 
 def import_workbook(path, dry_run=False, on_conflict="ask", progress=None):
@@ -158,47 +91,21 @@ def _step(progress, percent, text):
 
 def _plan(book, state, on_conflict, report):
     plan = Plan(problems=list(book.problems))
-    rows_by_table = {}
-    seen_ids = {}  # hex -> the row that has it
-    for sheet in SHEETS:
-        rows = book.rows[sheet.name]
-        kept = rows_by_table.setdefault(sheet.table, [])
-        here = state.tables[sheet.table].ids
-        elsewhere = [ts.ids for t, ts in state.tables.items() if t != sheet.table and ts.ids]
-        occurrences = {}
-        for row in rows:
-            if row.hex is None:  # added by hand: an ID from its content, the same every time it is imported
-                key = repr((sheet.table, list(row.values)))
-                occurrences[key] = occurrences.get(key, 0) + 1
-                row.hex = uuidlib.uuid5(HAND_ROW_NAMESPACE, f"{key}#{occurrences[key]}").hex
-                row.check = row.based_on = None  # copied with the row, they name another record's states
-            other = seen_ids.get(row.hex)
-            if other is not None:
-                plan.problems.append(Problem(sheet.name, row.number, "ID", f"this ID is also used on sheet "
-                                             f"{other.sheet.name}, row {other.number}; each record appears once",
-                                             row.hex))
-                continue
-            seen_ids[row.hex] = row
-            if elsewhere and row.hex not in here and any(row.hex in ids for ids in elsewhere):
-                plan.problems.append(Problem(sheet.name, row.number, "ID", "this ID belongs to a record of "
-                                             "another kind in this database", _dashed(row.hex)))
-                continue
-            kept.append(row)
-    file_ids = {t: {r.hex: r for r in rows} for t, rows in rows_by_table.items()}
-    _check_links(state, rows_by_table, file_ids, plan)
+    rows_by_table = identify(book, state, plan.problems)
+    check_links(state, rows_by_table, plan.problems)
     if plan.problems:
         return plan
-    references = set(state.references)
-    new_refs = _reference_maker(references)
-    home = _origin(state)  # of records the file does not say the origin of
+    references = set(state.references)  # the file's own references join them as rows are planned
+    council = home_council()
+    new_refs = Series(prefix_for(council.code if council else None), references).next
+    home = council.uuid.hex if council else None  # of records the file does not say the origin of
     content_hash = store.content_hash
     for sheet in SHEETS:
         t = sheet.table
         ts = state.tables[t]
-        content = sheet.content
-        personal = [i for i, c in enumerate(content) if c.field in PERSONAL_FIELDS] if t == "stakeholder" else []
-        erased_at = next((i for i, c in enumerate(content) if c.kind == "erased"), None)
-        kind_at = next((i for i, c in enumerate(content) if c.field == "kind"), None)
+        personal = [sheet.at[f] for f in PERSONAL_FIELDS] if t == "stakeholder" else []
+        erased_at = sheet.at.get("erased_at")
+        kind_at = sheet.at.get("kind")
         creates, updates = [], []
         rows = rows_by_table.get(t, ())
         if not personal and not any(row.hex in ts.records for row in rows) and \
@@ -265,84 +172,3 @@ def _protect_personal(book, rec, theirs, personal, erased_at, kind_at):
         for i in personal:
             theirs[i] = rec.values[i] if rec is not None else ""
     return theirs
-
-
-def _check_links(state, rows_by_table, file_ids, plan):
-    def known(table, hex_):
-        return hex_ in state.tables[table].ids or hex_ in file_ids.get(table, {})
-
-    kinds_of = {h: r.values[1] for h, r in file_ids.get("stakeholder", {}).items()}
-    db_kinds = {h: rec.values[1] for h, rec in state.tables["stakeholder"].records.items()}
-    attendance_pairs = {}
-    for rec_hex, rec in state.tables["attendance"].records.items():
-        attendance_pairs[(rec.values[0], rec.values[1])] = rec_hex
-    for sheet in SHEETS:
-        t = sheet.table
-        content = sheet.content
-        # (column, its position, the IDs it may link to: this database's and the file's)
-        links = [(i, c, state.tables[c.target].ids if c.target else None, file_ids.get(c.target, {}))
-                 for i, c in enumerate(content) if c.kind == "link"]
-        for row in rows_by_table.get(t, ()):
-            for i, col, db_ids, file_has in links:
-                v = row.values[i]
-                if v is None:
-                    continue
-                if db_ids is not None:
-                    if v not in db_ids and v not in file_has:
-                        plan.problems.append(Problem(sheet.name, row.number, col.header, _unknown_link(v),
-                                                     _dashed(row.hex)))
-                    continue
-                # an update's record: any of three kinds
-                holders = [x for x in ("stakeholder", "commitment", "action_item") if known(x, v)]
-                if row.target_type and row.target_type not in holders:
-                    holders = []
-                if not holders:
-                    plan.problems.append(Problem(sheet.name, row.number, col.header, _unknown_link(v), _dashed(row.hex)))
-            if t == "stakeholder" and row.values[2] is not None:
-                org_kind = kinds_of.get(row.values[2], db_kinds.get(row.values[2]))
-                if row.values[2] == row.hex:
-                    plan.problems.append(Problem(sheet.name, row.number, "Organisation ID",
-                                                 "a stakeholder cannot belong to itself", _dashed(row.hex)))
-                elif org_kind not in (None, "organisation"):
-                    plan.problems.append(Problem(sheet.name, row.number, "Organisation ID",
-                                                 "links to a person, not an organisation", _dashed(row.hex)))
-            if t == "commitment":
-                made, target = row.values[4], row.values[5]
-                if made and target and target < made:
-                    plan.problems.append(Problem(sheet.name, row.number, "Target date",
-                                                 "is before the date the commitment was made", _dashed(row.hex)))
-            if t == "attendance":
-                pair = (row.values[0], row.values[1])
-                holder = attendance_pairs.get(pair)
-                if holder is not None and holder != row.hex:
-                    plan.problems.append(Problem(sheet.name, row.number, "Stakeholder ID",
-                                                 "this stakeholder is already recorded as attending this event "
-                                                 "(under another ID)", _dashed(row.hex)))
-                attendance_pairs[pair] = row.hex
-
-
-def _unknown_link(hex_):
-    return (f"links to ID {_dashed(hex_)}, which is neither in this workbook nor in this database; include "
-            f"that record in the export or remove the link")
-
-
-def _origin(state):
-    council = home_council()
-    return council.uuid.hex if council else None
-
-
-def _reference_maker(references):
-    council = home_council()
-    prefix = f"{council.code if council else 'X'}-A"
-    numbers = [int(m.group("number")) for r in references if r.startswith(prefix)
-               for m in [REFERENCE_RE.match(r)] if m]
-    counter = [max(numbers, default=0)]
-
-    def next_reference():
-        while True:
-            counter[0] += 1
-            ref = f"{prefix}{counter[0]:04d}"
-            if ref not in references:
-                return ref
-    return next_reference
-

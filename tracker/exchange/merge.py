@@ -1,7 +1,7 @@
 """Merging one row that has an ID into this database's record of it: the three-way merge.
 
 The file's content (*theirs*) is compared with this database's (*mine*), with the record's *base*
-(the content last exchanged here) and the earlier states it has *seen* (``tracker.services.exchange``
+(the content last exchanged here) and the earlier states it has *seen* (``tracker.services.sync``
 keeps them), and with the row's *parents*: the states the exporting council's content replaces, from
 its ``Based on`` column (``tracker.exchange.ancestry``).  Parents tell a state made *from* mine
 (mine is among them) from one made *beside* it (they share an earlier state with mine, and mine is not
@@ -42,12 +42,11 @@ decided as asked; docs/exchange-format.md has the same tables for people.  ``tra
 reads the file, plans every row and applies the plan.
 """
 
-from dataclasses import dataclass, field
-
 from tracker.exchange.ancestry import CONCURRENT, DESCENDS, UNKNOWN, ancestors, relation
-from tracker.exchange_format import SHEETS
+from tracker.exchange.report import Detail, dashed, name
 from tracker.exchange.rowcheck import is_edited
 from tracker.services import exchange as store
+from tracker.services.sync import push_seen
 
 # What a row edited after export means here (see edited_row).
 UNCHANGED = "unchanged"  # nothing to do
@@ -56,22 +55,6 @@ APPLY = "apply"  # apply the edit as a change made here; the exported state beco
 APPLY_KEEPING_BASE = "apply, keeping the base"  # apply it, base as it was (personal data protected)
 CONFLICT = "conflict"
 EDITED = "edited in a spreadsheet after export"
-
-
-@dataclass
-class Detail:
-    sheet: str
-    row: int
-    id: str
-    kind: str  # added, updated, deleted, restored, erased, conflict, rejected
-    message: str
-    changes: list = field(default_factory=list)  # [(column, before, after)] for updates and conflicts
-
-    def as_dict(self):
-        d = {"sheet": self.sheet, "row": self.row, "id": self.id, "kind": self.kind, "message": self.message}
-        if self.changes:
-            d["changes"] = [{"column": c, "before": b, "after": a} for c, b, a in self.changes]
-        return d
 
 
 def edited_row(mine, base, seen, exported, theirs, protected, file_version, version, parents=()):
@@ -117,7 +100,7 @@ def merge_row(sheet, state, row, rec, theirs, on_conflict, plan, report, updates
     if exported is None and theirs_hash == mine_hash:
         report.unchanged += 1
         if base != mine_hash:
-            plan.sync[row.hex] = store.push_seen(old_sync, mine_hash, also=ancestors(row.based_on))
+            plan.sync[row.hex] = push_seen(old_sync, mine_hash, also=ancestors(row.based_on))
         return
     parents = ancestors(row.based_on)
     seen = seen.split()
@@ -137,7 +120,7 @@ def merge_row(sheet, state, row, rec, theirs, on_conflict, plan, report, updates
         if outcome in (UNCHANGED, REBASED):
             report.unchanged += 1
             if outcome == REBASED:
-                plan.sync[row.hex] = store.push_seen(old_sync, exported, also=parents)
+                plan.sync[row.hex] = push_seen(old_sync, exported, also=parents)
             return
         if outcome != CONFLICT:
             plan.edited.add(row.hex)
@@ -202,7 +185,7 @@ def _conflict(sheet, state, row, rec, theirs, on_conflict, plan, report, updates
     updates.append((rec, new, version))
     # Taking an edited row is a change made here on top of the exported state, which stays the base.
     base = exported if exported and new is theirs else store.content_hash(t, new)
-    plan.sync[row.hex] = store.push_seen(old_sync, base, also=(mine_hash, theirs_hash, exported, *parents))
+    plan.sync[row.hex] = push_seen(old_sync, base, also=(mine_hash, theirs_hash, exported, *parents))
     report.details.append(Detail(sheet.name, row.number, dashed(row.hex), "conflict",
                                  f"{name(sheet, rec.values)}: {why}; {note}", diffs))
 
@@ -213,12 +196,12 @@ def _update(sheet, state, row, rec, new, version, plan, report, updates, also=()
     t = sheet.table
     updates.append((rec, new, version))
     if base != "":
-        plan.sync[row.hex] = store.push_seen(state.sync.get(row.hex), base or store.content_hash(t, new), also=also)
-    kinds = {c.kind: i for i, c in enumerate(sheet.content)}
+        plan.sync[row.hex] = push_seen(state.sync.get(row.hex), base or store.content_hash(t, new), also=also)
+    deleted, erased = sheet.at["deleted_at"], sheet.at.get("erased_at")
     kind = "updated"
-    if "deleted" in kinds and bool(new[kinds["deleted"]]) != bool(rec.values[kinds["deleted"]]):
-        kind = "deleted" if new[kinds["deleted"]] else "restored"
-    if "erased" in kinds and new[kinds["erased"]] and not rec.values[kinds["erased"]]:
+    if bool(new[deleted]) != bool(rec.values[deleted]):
+        kind = "deleted" if new[deleted] else "restored"
+    if erased is not None and new[erased] and not rec.values[erased]:
         kind = "erased"
     report.updated += 1
     report.details.append(Detail(sheet.name, row.number, dashed(row.hex), kind,
@@ -228,17 +211,3 @@ def _update(sheet, state, row, rec, new, version, plan, report, updates, also=()
 def _diffs(sheet, state, old, new):
     return [(c.header, store.display(state, c, a), store.display(state, c, b))
             for c, a, b in zip(sheet.content, old, new) if a != b]
-
-
-_DISPLAY_AT = {s.name: i for s in SHEETS for i, c in enumerate(s.content) if c.field == s.display}
-
-
-def dashed(hex_):
-    return store.dashed(hex_) if hex_ else ""
-
-
-def name(sheet, values):
-    """How a record is named in a report line (its title or name, cut at 60 characters)."""
-    i = _DISPLAY_AT.get(sheet.name)
-    text = str(values[i]) if i is not None and values[i] else ""
-    return (text[:60] + "…") if len(text) > 60 else (text or "(no name)")

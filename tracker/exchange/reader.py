@@ -2,33 +2,30 @@
 
 python-calamine reads the cells (about 15x faster than openpyxl's read-only mode; it decodes the
 ``_xHHHH_`` escapes, handles 1904 workbooks and returns dates for date-formatted cells).  Each
-column's converter turns a cell into the stored form used by ``tracker.services.exchange``:
-text stays byte-identical (never stripped, never evaluated), codes are parsed from labels or
-codes, dates from real date cells or UK text dates (an ambiguous or impossible text date is an
-error, never a swap), numbers that Excel or LibreOffice turned into floats back into ints.
+column's cells are read by its field's own converter from the registry (``tracker.records.cells``:
+the field's limits, formats and vocabulary, UK dates through ``tracker.dates``) into the stored
+form used by ``tracker.services.exchange``: text stays byte-identical (never stripped, never
+evaluated), codes are parsed from labels or codes, dates from real date cells or UK text dates (an
+ambiguous or impossible text date is an error, never a swap), numbers that Excel or LibreOffice
+turned into floats back into ints.
 
-Longer than most modules (about 540 lines) because a sheet is read two ways, a column at a time (the
-usual, fast path) and row by row (which names each problem's row and column), from the same
-converters, and the two must give the same rows (``tests/tracker/exchange_helpers.read_both_ways``);
-kept in one file, a change to one path is seen beside the other.
+A sheet is read two ways, a column at a time (the usual, fast path) and row by row (which names
+each problem's row and column), from the same converters, and the two must give the same rows
+(``tests/tracker/exchange_helpers.read_both_ways``); kept in one file, a change to one path is seen
+beside the other.  Rules across fields and links are the importer's (``tracker.exchange.checks``).
 """
 
 import datetime as dt
 import re
-import uuid as uuidlib
 from dataclasses import dataclass, field
 from itertools import repeat
 
-from tracker import vocab
-from tracker.dates import check_range, parse_uk_date
 from tracker.exchange.ancestry import read_based_on, read_based_on_column
 from tracker.exchange_format import ABOUT, FORMAT_VERSION, SHEETS
 from tracker.exchange.rowcheck import read_check, read_checks
 from tracker.exchange.safety import ExchangeError, open_checked, sha256
-
-CANONICAL_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
-EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-MAX_TEXT = 32_767  # what one Excel cell can hold
+from tracker.records import EMAIL, URL
+from tracker.records.cells import CellError, converter, not_among, read_int, read_timestamp, read_uuid, text_of
 
 
 class WorkbookRefused(ExchangeError):
@@ -76,183 +73,25 @@ class Book:
     sha256: str = ""  # of the bytes read
 
 
-class _Bad(Exception):
-    pass
-
-
-def _text(v):
-    if type(v) is str:
-        return v
-    if v is None:
-        return ""
-    if isinstance(v, bool):
-        return "TRUE" if v else "FALSE"
-    if isinstance(v, float):
-        return str(int(v)) if v.is_integer() else repr(v)
-    if isinstance(v, dt.datetime):
-        return v.isoformat(" ")
-    if isinstance(v, dt.date):
-        return v.isoformat()
-    return str(v)
-
-
-def _date(v):
-    if v == "" or v is None:
-        return None
-    try:
-        if type(v) is dt.date:
-            return check_range(v).isoformat()
-        if isinstance(v, dt.datetime):
-            if v.hour == 23 and v.minute == 59 and v.second == 59:  # a re-save rounding down a midnight
-                v = v + dt.timedelta(seconds=1)
-            return check_range(v.date()).isoformat()
-        if isinstance(v, str):
-            return parse_uk_date(v).isoformat()
-    except ValueError as exc:  # tracker.dates.DateError: names the value and why
-        raise _Bad(str(exc)) from None
-    if isinstance(v, (int, float)) and not isinstance(v, bool):
-        raise _Bad(f"{_text(v)} is a number, not a date; format the cell as a date or type it as 16/01/2019")
-    raise _Bad(f"{_text(v)!r} is not a date")
-
-
-def _timestamp(v):
-    if v == "" or v is None:
-        return None
-    if isinstance(v, dt.datetime):
-        return str(v)
-    if isinstance(v, dt.date):
-        return str(dt.datetime.combine(v, dt.time()))
-    if isinstance(v, str):
-        try:
-            return str(dt.datetime.fromisoformat(v.strip()))
-        except ValueError:
-            try:
-                return str(dt.datetime.combine(parse_uk_date(v), dt.time()))
-            except ValueError:
-                raise _Bad(f"{v!r} is not a date and time") from None
-    raise _Bad(f"{_text(v)!r} is not a date and time")
-
-
-def _int(v, lo=None, hi=None):
-    if v == "" or v is None:
-        return None
-    if isinstance(v, bool):
-        raise _Bad(f"{_text(v)} is not a whole number")
-    if isinstance(v, float):
-        if not v.is_integer():
-            raise _Bad(f"{v!r} is not a whole number")
-        v = int(v)
-    elif isinstance(v, str):
-        try:
-            v = int(v.strip())
-        except ValueError:
-            raise _Bad(f"{v!r} is not a whole number") from None
-    elif not isinstance(v, int):
-        raise _Bad(f"{_text(v)!r} is not a whole number")
-    if lo is not None and not lo <= v <= hi:
-        raise _Bad(f"{v} is outside {lo} to {hi}")
-    return v
-
-
-def _uuid(v):
-    if v == "" or v is None:
-        return None
-    if type(v) is str and len(v) == 36 and CANONICAL_UUID.fullmatch(v):  # as we write them
-        return v.replace("-", "")
-    try:
-        return uuidlib.UUID(_text(v).strip()).hex
-    except ValueError:
-        raise _Bad(f"{_text(v)!r} is not an ID (IDs look like 5a0b72a8-f6e0-46cf-99ba-3085ac5fd798)") from None
-
-
 def _converter(col, councils):
-    kind = col.kind
-    if kind == "text":
-        limit = col.max_length or MAX_TEXT
-
-        def conv(v):
-            s = v if type(v) is str else _text(v)
-            if len(s) > limit:
-                raise _Bad(f"is too long ({len(s)} characters; at most {limit})")
-            return s
-        if col.field == "email":
-            def conv_email(v, base=conv):
-                s = base(v)
-                if s and not EMAIL_RE.match(s):
-                    raise _Bad(f"{s!r} is not an email address (it should look like name@example.org)")
-                return s
-            return conv_email
-        if col.field == "website":
-            def conv_web(v, base=conv):
-                s = base(v)
-                if s and not s.lower().startswith(("http://", "https://")):
-                    raise _Bad(f"{s!r} must start with http:// or https://")
-                return s
-            return conv_web
-        return conv
-    if kind == "vocab":
-        labels = ", ".join(col.vocab.values())
-        cache = {}
-
-        def conv(v):
-            if v in cache:
-                return cache[v]
-            if v == "" or v is None:
-                return ""
-            code = vocab.parse(col.vocab, _text(v))
-            if code is None:
-                raise _Bad(f"{_text(v)!r} is not one of: {labels}")
-            if isinstance(v, str):
-                cache[v] = code
-            return code
-        return conv
-    if kind == "date":
-        return _date
-    if kind in ("deleted", "erased"):
-        return _timestamp
-    if kind == "int":
-        return lambda v: _int(v, col.minimum, col.maximum)
-    if kind == "link":
-        return _uuid
-    if kind == "council":
-        names = ", ".join(councils.names.values())
-        found = {}
-
-        def conv(v):
-            if v == "" or v is None:
-                return None
-            h = found.get(v) if isinstance(v, str) else None
-            if h is None:
-                h = found[_text(v)] = councils.find(v)
-            if h is None:
-                raise _Bad(f"{_text(v)!r} is not a council this database knows (known: {names})")
-            return h
-        return conv
-    if kind == "councils":
-        def conv(v):
-            text = _text(v)
-            parts = [p.strip() for p in text.replace(",", ";").split(";") if p.strip()]
-            hexes = set()
-            for p in parts:
-                h = councils.find(p)
-                if h is None:
-                    raise _Bad(f"{p!r} is not a council this database knows "
-                               f"(known: {', '.join(councils.names.values())})")
-                hexes.add(h)
-            return ";".join(sorted(hexes))
-        return conv
-    raise AssertionError(kind)
+    """The column's cells in stored form: its field's own reading (``tracker.records.cells``), or a
+    bookkeeping column's (deletion and erasure as timestamps; the Record ID, which no field describes)."""
+    if col.kind in ("deleted", "erased"):
+        return read_timestamp
+    if col.spec is None:
+        return read_uuid
+    return converter(col.spec, councils)
 
 
 def _header_key(text):
-    return " ".join(_text(text).split()).casefold()
+    return " ".join(text_of(text).split()).casefold()
 
 
 def read_about(rows):
     about = {}
     for row in rows:
-        if len(row) >= 2 and _text(row[0]).strip():
-            about[_text(row[0]).strip().casefold()] = row[1]
+        if len(row) >= 2 and text_of(row[0]).strip():
+            about[text_of(row[0]).strip().casefold()] = row[1]
     return about
 
 
@@ -283,7 +122,7 @@ def read_workbook(path, councils):
     if missing:
         raise WorkbookRefused(f"{name} was not imported: it has no sheet named {', '.join(missing)}. The sheets "
                               f"must be named About, {', '.join(s.name for s in SHEETS)}.")
-    left_out = _text(about.get("personal data", "")).strip().lower().startswith("left out")
+    left_out = text_of(about.get("personal data", "")).strip().lower().startswith("left out")
     book = Book(about, {}, personal_data_left_out=left_out, sha256=sha256(checked.data))
     for sheet in SHEETS:
         book.rows[sheet.name] = _read_sheet(sheet, _sheet(wb, sheet_names[_header_key(sheet.name)], name),
@@ -309,7 +148,7 @@ def _read_sheet(sheet, cells, councils, problems):
         if not h:
             continue
         if h in positions:
-            problems.append(Problem(sheet.name, 1, _text(cells[0][i]), "this column header appears twice"))
+            problems.append(Problem(sheet.name, 1, text_of(cells[0][i]), "this column header appears twice"))
         positions[h] = i
     optional = {"name", "origin", "created", "changed", "reference", "target_type", "deleted", "erased", "version",
                 "check", "ancestry"}
@@ -347,21 +186,21 @@ def _read_sheet(sheet, cells, councils, problems):
         try:
             values = fast(raw)  # the whole row at once; on any problem, the slow path below says which cell
             bad = False
-        except _Bad:
+        except CellError:
             values = None
         if values is None:
             values, bad = _slow_row(sheet, n, raw, content, get, problems)
         try:
-            hex_ = _uuid(raw[get["id"]]) if get["id"] is not None else None
-        except _Bad as exc:
+            hex_ = read_uuid(raw[get["id"]]) if get["id"] is not None else None
+        except CellError as exc:
             problems.append(Problem(sheet.name, n, "ID", str(exc)))
             bad = True
             hex_ = None
         try:
-            version = _int(raw[get["version"]]) if get["version"] is not None else None
+            version = read_int(raw[get["version"]]) if get["version"] is not None else None
             if version is not None and version < 1:
-                raise _Bad(f"{version} is not a version (versions start at 1)")
-        except _Bad as exc:
+                raise CellError(f"{version} is not a version (versions start at 1)")
+        except CellError as exc:
             problems.append(Problem(sheet.name, n, "Version", str(exc)))
             bad = True
             version = None
@@ -370,8 +209,8 @@ def _read_sheet(sheet, cells, councils, problems):
         row = Row(sheet, n, hex_, version, values)
         if get["created"] is not None:
             try:
-                row.created_at = _timestamp(raw[get["created"]])
-            except _Bad:
+                row.created_at = read_timestamp(raw[get["created"]])
+            except CellError:
                 row.created_at = None  # bookkeeping only: a mangled timestamp is not worth refusing a row
         if get["origin"] is not None and raw[get["origin"]] not in ("", None):
             origin = raw[get["origin"]]
@@ -379,12 +218,12 @@ def _read_sheet(sheet, cells, councils, problems):
                 origins[origin] = councils.find(origin)
             row.origin = origins[origin]
         if get["reference"] is not None:
-            row.reference = _text(raw[get["reference"]]).strip()
+            row.reference = text_of(raw[get["reference"]]).strip()
         if get["type"] is not None and raw[get["type"]] not in ("", None):
-            t = type_codes.get(_text(raw[get["type"]]).strip().casefold())
+            t = type_codes.get(text_of(raw[get["type"]]).strip().casefold())
             if t is None:
-                problems.append(Problem(sheet.name, n, "Record type", f"{_text(raw[get['type']])!r} is not one of: "
-                                        f"{', '.join(sheet.column('target_type').vocab.values())}"))
+                problems.append(Problem(sheet.name, n, "Record type",
+                                        not_among(text_of(raw[get["type"]]), sheet.column("target_type").vocab)))
                 continue
             row.target_type = t
         if get["check"] is not None:
@@ -400,7 +239,7 @@ _NUMBERS = frozenset((int, float, bool))  # equal across types (1 == 1.0 == True
 
 def _column(values, conv):
     """``[conv(v) for v in values]``, converting each distinct value once (a column of 100k cells
-    holds a few hundred statuses, dates or links); raises _Bad as ``conv`` does."""
+    holds a few hundred statuses, dates or links); raises CellError as ``conv`` does."""
     if len(_NUMBERS.intersection(map(type, values))) > 1:
         return list(map(conv, values))  # 1 and 1.0 would share one dictionary entry
     distinct = set(values)
@@ -427,7 +266,7 @@ def _id_column(values):
         joined = "\n".join(values)
         if len(joined) == 37 * len(values) - 1 and _UUIDS.fullmatch(joined):  # (no cell holding two)
             return joined.replace("-", "").split("\n")
-    return _column(values, _uuid)
+    return _column(values, read_uuid)
 
 
 def _read_columns(sheet, body, content, get, councils, type_codes):
@@ -446,24 +285,24 @@ def _read_columns(sheet, body, content, get, councils, type_codes):
         converted = []
         for pos, conv, col in content:
             values = columns[pos] if pos is not None else blank
-            if col.kind == "text" and col.field not in ("email", "website"):
-                out = _text_column(values, conv, col.max_length or MAX_TEXT)
+            if col.kind == "text" and col.spec.type not in (EMAIL, URL):
+                out = _text_column(values, conv, col.max_length)
             elif col.kind == "link":
-                out = _id_column(values) if "" not in values else _column(values, _uuid)
+                out = _id_column(values) if "" not in values else _column(values, read_uuid)
             else:
                 out = _column(values, conv)
             if col.required and ("" in out or None in out):
                 return None
             converted.append(out)
         hexes = _id_column(columns[get["id"]]) if get["id"] is not None else [None] * len(body)
-        versions = _column(columns[get["version"]], _int) if get["version"] is not None else [None] * len(body)
+        versions = _column(columns[get["version"]], read_int) if get["version"] is not None else [None] * len(body)
         if any(v is not None and v < 1 for v in set(versions)):
             return None
-        targets = ([type_codes.get(_text(v).strip().casefold(), False) if v not in ("", None) else None
+        targets = ([type_codes.get(text_of(v).strip().casefold(), False) if v not in ("", None) else None
                     for v in columns[get["type"]]] if get["type"] is not None else None)
         if targets is not None and False in targets:
             return None
-    except _Bad:
+    except CellError:
         return None
     none = repeat(None)
     created = _created_column(columns[get["created"]]) if get["created"] is not None else none
@@ -478,26 +317,26 @@ def _read_columns(sheet, body, content, get, councils, type_codes):
 
 def _created_column(values):
     if set(map(type, values)) <= {dt.datetime}:
-        return list(map(str, values))  # as we write them (what _timestamp makes of a datetime)
+        return list(map(str, values))  # as we write them (what read_timestamp makes of a datetime)
     return _column(values, _timestamp_or_none)
 
 
 def _reference_column(values):
     if set(map(type, values)) <= {str}:
         return list(map(str.strip, values))
-    return _column(values, lambda v: _text(v).strip())
+    return _column(values, lambda v: text_of(v).strip())
 
 
 def _timestamp_or_none(v):
     try:
-        return _timestamp(v)
-    except _Bad:
+        return read_timestamp(v)
+    except CellError:
         return None  # bookkeeping only: a mangled timestamp is not worth refusing a row
 
 
 def _fast_row(content):
     """A function converting a whole row in one expression (no per-cell loop); it returns None when a
-    required cell is empty, and raises _Bad for a wrong cell, leaving the reporting to _slow_row."""
+    required cell is empty, and raises CellError for a wrong cell, leaving the reporting to _slow_row."""
     names = {}
     parts = []
     for k, (pos, conv, col) in enumerate(content):
@@ -515,9 +354,9 @@ def _slow_row(sheet, n, raw, content, get, problems):
         v = raw[pos] if pos is not None else ""
         try:
             value = conv(v)
-        except _Bad as exc:
+        except CellError as exc:
             problems.append(Problem(sheet.name, n, col.header, str(exc),
-                                    _text(raw[get["id"]]) if get["id"] is not None else ""))
+                                    text_of(raw[get["id"]]) if get["id"] is not None else ""))
             bad = True
             continue
         if col.required and (value is None or value == ""):
@@ -525,17 +364,3 @@ def _slow_row(sheet, n, raw, content, get, problems):
             bad = True
         values.append(value)
     return values, bad
-
-
-def parse_cell(column, councils, value):
-    """One value as an import reads it, in stored form; ValueError naming the column and reason.
-    (The app uses it for a value typed while resolving a conflict.)"""
-    if column.kind == "link":
-        raise ValueError(f"{column.header}: choose mine or theirs for a link")
-    try:
-        stored = _converter(column, councils)(value)
-    except _Bad as exc:
-        raise ValueError(f"{column.header}: {exc}") from None
-    if column.required and (stored is None or stored == ""):
-        raise ValueError(f"{column.header} is required")
-    return stored

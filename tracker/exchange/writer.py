@@ -28,8 +28,11 @@ from tracker import __version__
 from tracker.exchange.ancestry import based_on
 from tracker.exchange_format import ABOUT, COUNCIL_SEPARATOR, FORMAT_VERSION, PERSONAL_FIELDS, SHEETS, UPDATE_TARGETS
 from tracker.exchange.rowcheck import has_cr, personal_positions, written_check
+from tracker.exchange.safety import ExchangeError
+from tracker.records.fields import EMAIL, NOT_A_SCORE, URL
 from tracker.services import exchange as store
 from tracker.services.actor import current_actor
+from tracker.services.sync import mark_exported
 from tracker.sheet_stream import CellSlot, cells_sheet
 from tracker.spreadsheet import MAX_CELL_TEXT, CellTooLong, safe_link, save_atomically, text_cell
 
@@ -101,18 +104,15 @@ def export_workbook(path, personal_data=True, since=None, progress=None):
                 styles = _Styles(ws)  # style arrays index workbook-wide tables: one set serves every sheet
             records = state.tables[sheet.table].records
             if since_text:
-                records = {h: r for h, r in records.items() if store._iso(r.updated_at) >= since_text}
+                records = {h: r for h, r in records.items() if store.iso_text(r.updated_at) >= since_text}
             if len(records) > MAX_ROWS:
-                from tracker.exchange.safety import ExchangeError
-
                 raise ExchangeError(f"{sheet.name} has {len(records)} records, more than a spreadsheet sheet holds; "
                                     f"export with --since to send fewer.")
             exported[sheet.table] = records
             _prepare(ws, sheet, len(records), state)
             ws.append([_header_cell(ws, c, styles) for c in sheet.columns])
             writers = [_cell_writer(ws, c, sheet, state, names, styles, checks) for c in sheet.columns]
-            person_at = next((i for i, c in enumerate(sheet.content) if c.field == "kind"), None) \
-                if sheet.table == "stakeholder" else None
+            person_at = sheet.at["kind"] if sheet.table == "stakeholder" else None
             for n, (h, rec) in enumerate(sorted(records.items(), key=lambda item: item[1].id), start=1):
                 redact = (not personal_data and person_at is not None and rec.values[person_at] == "person")
                 try:
@@ -129,7 +129,7 @@ def export_workbook(path, personal_data=True, since=None, progress=None):
     except BaseException:
         _discard(wb)  # an error or a cancel mid-way: close the streamed sheets and remove their temp files
         raise
-    store.mark_exported(_only(state, exported), list(exported), checks)
+    mark_exported(_only(state, exported), list(exported), checks)
     _step(progress, 100, "Done")
     return result
 
@@ -161,9 +161,7 @@ def _names(state):
     """hex -> how a linked record is named beside its ID."""
     names = {}
     for sheet in SHEETS:
-        i = next((k for k, c in enumerate(sheet.content) if c.field == sheet.display), None)
-        if i is None:
-            continue
+        i = sheet.at[sheet.display]
         for h, rec in state.tables[sheet.table].records.items():
             names[h] = f"{rec.reference} {rec.values[i]}" if rec.reference else rec.values[i]
     return names
@@ -198,7 +196,7 @@ def _prepare(ws, sheet, count, state):
         elif col.kind == "int" and col.minimum is not None:
             dv = DataValidation(type="whole", operator="between", formula1=str(col.minimum),
                                 formula2=str(col.maximum), allow_blank=True, showErrorMessage=True,
-                                errorStyle="warning", error=f"A whole number from {col.minimum} to {col.maximum}")
+                                errorStyle="warning", error=f"{col.spec.title} {NOT_A_SCORE}")
             dv.add(f"{letter}2:{letter}{end}")
             ws.data_validations.append(dv)
 
@@ -221,17 +219,15 @@ def _cell_writer(ws, col, sheet, state, names, styles, checks):
     The Row check column puts the content hash of each full row in ``checks``.
     """
     kind = col.kind
-    content_index = {c.header: i for i, c in enumerate(sheet.content)}
-    i = content_index.get(col.header)
-    if kind == "name":
-        link_col = next(c for c in sheet.columns if c.field == col.field and c.kind == "link")
-        j = content_index[link_col.header]
+    i = sheet.at.get(col.field) if col.is_content else None  # the column's place in the content, by field
+    if kind == "name":  # the linked record's name, beside its ID
+        j = sheet.at[col.field]
         return _text_writer(ws, None, lambda h, r: names.get(r.values[j], "") if r.values[j] else "")
     if kind in ("text",):
         personal = col.field in PERSONAL_FIELDS and sheet.table == "stakeholder"
         style = styles.wrap if col.wrap else None
-        if col.field == "website" or col.field == "email":
-            return _link_writer(ws, styles, i, col.field == "email", personal)
+        if col.spec.type in (EMAIL, URL):
+            return _link_writer(ws, styles, i, col.spec.type == EMAIL, personal)
         if personal:
             return _text_writer(ws, style, lambda h, r, red=False: r.values[i], redactable=True)
         return _text_writer(ws, style, lambda h, r: r.values[i])
@@ -240,7 +236,7 @@ def _cell_writer(ws, col, sheet, state, names, styles, checks):
         return _text_writer(ws, None, lambda h, r: labels.get(r.values[i], r.values[i]) if r.values[i] else "")
     if kind == "target_type":
         t_of = state.table_of
-        idx = content_index["Record ID"]
+        idx = sheet.at["target"]
         return _text_writer(ws, None, lambda h, r: UPDATE_TARGETS.get(t_of(r.values[idx]), "")
                             if r.values[idx] else "")
     if kind == "council":
@@ -267,7 +263,7 @@ def _cell_writer(ws, col, sheet, state, names, styles, checks):
         return check_cell
     if kind == "ancestry":
         text, sync = CellSlot(ws).text, state.sync
-        erased_at = next((k for k, c in enumerate(sheet.content) if c.kind == "erased"), None)
+        erased_at = sheet.at.get("erased_at")
 
         def based_on_cell(h, r, redact=False):
             # Not for a row without contact details, nor an erased person: earlier states' hashes cover
@@ -329,8 +325,6 @@ def _link_writer(ws, styles, i, email, personal):
 
 
 def _too_long(sheet, writers, h, rec, redact):
-    from tracker.exchange.safety import ExchangeError
-
     for col, w in zip(sheet.columns, writers):
         try:
             w(h, rec, redact)

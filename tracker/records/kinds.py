@@ -179,6 +179,5 @@ UPDATE = Kind("update", "updates", "record_update", fields=(
 ))
 
 KINDS = (STAKEHOLDER, EVENT, ATTENDANCE, COMMITMENT, ACTION, UPDATE)
-BY_NAME = {k.name: k for k in KINDS}
 BY_PLURAL = {k.plural: k for k in KINDS}
 BY_TABLE = {k.table: k for k in KINDS}

@@ -7,7 +7,9 @@ function the caller supplies (the services ask the database; an import can ask i
 
 The core of each rule is also a plain function over plain values (:func:`target_before_made`,
 :func:`organisation_problem`), so a bulk path holding IDs and ISO dates rather than records calls
-the same rule.
+the same rule; :attr:`Rule.reads` names the fields a rule looks at, so such a path (the exchange
+import, ``tracker.exchange.checks``) can hand each rule of a kind just those, linked records as small
+objects with the ``id``, ``kind``, ``name`` and ``title`` the rules read.
 """
 
 from dataclasses import dataclass
@@ -18,6 +20,11 @@ from collections.abc import Callable
 class Rule:
     field: str  # where the reason is reported (a field, or a name such as "target")
     needs_valid: tuple = ()  # applies only when these fields passed their own checks
+
+    @property
+    def reads(self):
+        """The fields the rule looks at (a bulk path hands it just these)."""
+        return (self.field,)
 
     def reason(self, values, existing=None, taken=None):
         raise NotImplementedError
@@ -38,6 +45,10 @@ class NotBefore(Rule):
 
     earlier: str = ""
     message: str = ""
+
+    @property
+    def reads(self):
+        return (self.earlier, self.field)
 
     def reason(self, values, existing=None, taken=None):
         if target_before_made(values.get(self.earlier), values.get(self.field)):
@@ -86,6 +97,10 @@ class UniqueTogether(Rule):
     fields: tuple = ()
     message: Callable = None
 
+    @property
+    def reads(self):
+        return self.fields
+
     def reason(self, values, existing=None, taken=None):
         if taken is None or any(values.get(name) is None for name in self.fields):
             return None
@@ -103,6 +118,10 @@ class ExactlyOne(Rule):
 
     fields: tuple = ()
     message: str = ""
+
+    @property
+    def reads(self):
+        return self.fields
 
     def reason(self, values, existing=None, taken=None):
         given = sum(values.get(name) is not None for name in self.fields)

@@ -1,8 +1,10 @@
 """The audit trail: every create, change, delete and restore, field by field.
 
 Services call these functions inside the same transaction as the change they describe, so the
-trail and the data cannot disagree.  Values are stored as text: linked records by UUID, dates
-in ISO form, so that an import can be undone from the trail.
+trail and the data cannot disagree.  Values are stored as text (:func:`as_text`): linked records by
+UUID, dates in ISO form, councils by name, so that an import can be undone from the trail.  A bulk
+path (an import, its undo, deciding a conflict: ``services.bulk_writer``) words its entries with the
+same :func:`change_entry` and writes them with :func:`write_entries`, in one ``executemany``.
 """
 
 import datetime as dt
@@ -54,9 +56,28 @@ def write(record, operation, changes=None, source="", snapshot=None, councils=No
     if not changes:
         AuditEntry.create(**base)
         return
-    AuditEntry.insert_many(
-        [dict(base, field=field, old_value=as_text(old), new_value=as_text(new)) for field, (old, new) in changes.items()]
-    ).execute()
+    at = utcnow()
+    write_entries([change_entry(at, actor, operation, base["table"], record.uuid, field, old, new, source)
+                   for field, (old, new) in changes.items()])
+
+
+ENTRY_COLUMNS = ("at", "user", "council", "operation", "table", "record_uuid", "field", "old_value", "new_value",
+                 "source")
+
+
+def change_entry(at, actor, operation, table, record_uuid, field, old, new, source=""):
+    """One field's change as the trail holds it (a row in :data:`ENTRY_COLUMNS` order): old and new as text."""
+    return (at, actor.user, actor.council, operation, table, record_uuid, field, as_text(old), as_text(new), source)
+
+
+def note_entry(at, actor, operation, table, record_uuid, note, source=""):
+    """An entry saying what happened to a record as a whole ("kept this database's values ...")."""
+    return (at, actor.user, actor.council, operation, table, record_uuid, "", None, note, source)
+
+
+def write_entries(rows):
+    """Entries made by :func:`change_entry` or :func:`note_entry`, in one executemany."""
+    bulk_insert(AuditEntry, [dict(zip(ENTRY_COLUMNS, row)) for row in rows])
 
 
 _encode_snapshot = json.JSONEncoder(ensure_ascii=False, sort_keys=True).encode

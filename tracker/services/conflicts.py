@@ -8,15 +8,27 @@ database has seen, so the exporting council's unchanged record never raises it a
 the file's side keeps the edit a change made here on top of that state (it stays the base), so a
 later different change from the exporting council is a conflict again rather than an overwrite.
 See docs/exchange-format.md.
+
+A result a person types is text, read here as an import reads a cell (``tracker.records.cells``, the
+field's own rules): the app passes what was typed and shows the ValidationError if it cannot be read.
 """
 
 import json
 
+from tracker import records
 from tracker.changes import Change, announce
-from tracker.errors import NotFoundError, TrackerError
+from tracker.errors import NotFoundError, TrackerError, ValidationError
 from tracker.exchange_format import BY_TABLE
 from tracker.models import HeldConflict, utcnow
-from tracker.services.exchange import MODELS, Writer, _hex, content_hash, display, load_state, push_seen, transaction
+from tracker.records.cells import CellError, converter
+from tracker.records.fields import REQUIRED
+from tracker.services.bulk_writer import Writer, transaction
+from tracker.services.exchange import MODELS, content_hash, display, load_state, uuid_hex
+from tracker.services.sync import push_seen
+
+CHOICES = ("mine", "theirs", "edited")
+LINK_TYPED = "choose mine or theirs for a link (a linked record cannot be typed)"
+NOT_IN_CONFLICT = "is not one of the fields in conflict"
 
 
 def pending_conflicts():
@@ -29,43 +41,84 @@ def edited_in_a_spreadsheet(conflict):
     return bool(conflict.exported_hash)
 
 
-def conflict_sides(conflict):
-    """[(field, header, mine, theirs)] for the fields that differ, as people read them."""
-    state = load_state([conflict.table])
-    rec = state.tables[conflict.table].records.get(_hex(conflict.record_uuid))
+def _both_sides(conflict):
+    """(state, this database's record, the file's content) of a conflict.  The state holds the
+    conflict's table and the tables its links point to (to name them): a fixed number of queries."""
+    sheet = BY_TABLE[conflict.table]
+    linked = {c.target for c in sheet.content if c.kind == "link"}
+    if None in linked:  # an update's record: any of the kinds an update belongs to
+        linked = (linked - {None}) | {"stakeholder", "commitment", "action_item"}
+    state = load_state([conflict.table, *sorted(linked)])
+    rec = state.tables[conflict.table].records.get(uuid_hex(conflict.record_uuid))
     if rec is None:
         raise NotFoundError("The record of this conflict no longer exists.")
-    theirs = json.loads(conflict.theirs)
+    return state, rec, tuple(json.loads(conflict.theirs))
+
+
+def conflict_sides(conflict):
+    """[(field, header, mine, theirs)] for the fields that differ, as people read them."""
+    state, rec, theirs = _both_sides(conflict)
     sheet = BY_TABLE[conflict.table]
-    out = []
-    for i, col in enumerate(sheet.content):
-        if col.field in json.loads(conflict.fields):
-            out.append((col.field, col.header, display(state, col, rec.values[i]), display(state, col, theirs[i])))
+    fields = json.loads(conflict.fields)
+    return [(col.field, col.header, display(state, col, rec.values[i]), display(state, col, theirs[i]))
+            for i, col in enumerate(sheet.content) if col.field in fields]
+
+
+def read_result(conflict, edited):
+    """The result a person typed for a conflict ({field: text}) in stored form, read as an import reads a
+    cell (the field's own rules, UK dates): text shown as mine or theirs keeps that side's value.
+    ValidationError naming each field and why when any text cannot be read; nothing is changed."""
+    state, rec, theirs = _both_sides(conflict)
+    return _read(conflict, state, rec, theirs, edited)
+
+
+def _read(conflict, state, rec, theirs, edited):
+    sheet = BY_TABLE[conflict.table]
+    out, errors = {}, {}
+    for field, text in (edited or {}).items():
+        if field not in sheet.at:
+            errors[field] = NOT_IN_CONFLICT
+            continue
+        i, column = sheet.at[field], sheet.column(field)
+        if text == display(state, column, rec.values[i]):
+            out[field] = rec.values[i]
+        elif text == display(state, column, theirs[i]):
+            out[field] = theirs[i]
+        elif column.kind == "link" or column.spec is None:
+            errors[field] = LINK_TYPED
+        else:
+            try:
+                value = converter(column.spec, state.councils)(text)
+            except CellError as exc:
+                errors[field] = str(exc)
+                continue
+            if column.required and (value is None or value == ""):
+                errors[field] = REQUIRED
+            out[field] = value
+    if errors:
+        raise ValidationError(errors, what=records.BY_TABLE[conflict.table].name)
     return out
 
 
 def resolve_conflict(conflict, choice, edited=None):
     """Decide a held conflict: ``mine`` keeps this database's values, ``theirs`` takes the file's,
-    ``edited`` takes ``edited`` ({field: stored value}) over mine.  The record's version moves
-    past both sides' so that the decision wins when it travels back."""
-    if choice not in ("mine", "theirs", "edited"):
+    ``edited`` takes ``edited`` ({field: the text a person typed}, read by :func:`read_result`) over
+    mine; text that cannot be read raises ValidationError and changes nothing.  The record's version
+    moves past both sides' so that the decision wins when it travels back."""
+    if choice not in CHOICES:
         raise ValueError(choice)
     conflict = HeldConflict.get_by_id(conflict.id)
     if conflict.resolved_at is not None:
         raise TrackerError("This conflict has already been resolved.")
-    table, hex_ = conflict.table, _hex(conflict.record_uuid)
-    state = load_state()
-    rec = state.tables[table].records.get(hex_)
-    if rec is None:
-        raise NotFoundError("The record of this conflict no longer exists.")
-    theirs = tuple(json.loads(conflict.theirs))
+    table, hex_ = conflict.table, uuid_hex(conflict.record_uuid)
+    state, rec, theirs = _both_sides(conflict)
     if choice == "mine":
         new_values = rec.values
     elif choice == "theirs":
         new_values = theirs
     else:
-        fields = [c.field for c in BY_TABLE[table].content]
-        new_values = tuple(edited.get(f, v) if edited else v for f, v in zip(fields, rec.values))
+        chosen = _read(conflict, state, rec, theirs, edited)
+        new_values = tuple(chosen.get(c.field, v) for c, v in zip(BY_TABLE[table].content, rec.values))
     writer = Writer(state, conflict.source)
     version = max(rec.version, conflict.theirs_version) + 1
     mine_hash, new_hash = content_hash(table, rec.values), content_hash(table, new_values)

@@ -5,7 +5,7 @@ plan in one transaction, all or nothing, and records it (``exchange_import``: wh
 and its SHA-256, from which council, what it added; ``exchange_import_change``: per record it changed,
 the state before and the version after; the conflicts it holds).  :func:`undo_import` puts those back,
 and is refused, naming the records, when any of them was changed since.  The bulk loading and writing
-both use is ``tracker.services.exchange``.
+both use is ``tracker.services.exchange`` (loading) and ``services.bulk_writer`` (writing).
 """
 
 import contextlib
@@ -18,10 +18,12 @@ from tracker.db import database
 from tracker.errors import NotFoundError, TrackerError
 from tracker.exchange_format import BY_TABLE, SHEETS
 from tracker.models import HeldConflict, HeldRow, ImportChange, ImportRun, utcnow
-from tracker.services import exchange as store
 from tracker.services.actor import current_actor
-from tracker.services.exchange import COUNCIL_LINKS, EDITED_SOURCE, Writer, _hex, content_kinds, dashed, load_state, \
-    transaction
+from tracker.services import bulk_writer
+from tracker.services.bulk_writer import Writer, transaction
+from tracker.services.exchange import content_kinds, dashed, load_state, uuid_hex
+
+EDITED_SOURCE = "{}, edited in a spreadsheet after export"  # an import's change made by editing the file
 
 
 class UndoBlocked(TrackerError):
@@ -54,7 +56,7 @@ def undo_import(import_id):
                 h, _, v = item.partition(":")
                 changes.append((ch.table, "add", h, int(v), None, None))
         else:
-            changes.append((ch.table, ch.kind, _hex(ch.record_uuid), ch.version_after, ch.before, ch.sync_before))
+            changes.append((ch.table, ch.kind, uuid_hex(ch.record_uuid), ch.version_after, ch.before, ch.sync_before))
     state = load_state()
     blockers = []
     for t, kind, h, version_after, _, _ in changes:
@@ -78,7 +80,6 @@ def undo_import(import_id):
     writer = Writer(state, f"undo of import {import_id} ({run.file_name})")
     order = [s.table for s in SHEETS]
     with transaction():
-        q = writer.quote
         sync = {}
         for t in reversed(order):
             table_changes = [ch for ch in changes if ch[0] == t]
@@ -96,15 +97,7 @@ def undo_import(import_id):
                     writer.audit_update(t, h, rec.values, before)
                 sync[h] = tuple(json.loads(sync_before)) if sync_before else (None, "")
             writer.update(t, ups)  # first: a record linked to one the import added (a table import) lets go
-            if removed:
-                if t in COUNCIL_LINKS:
-                    link, owner = COUNCIL_LINKS[t]
-                    writer._executemany(f"DELETE FROM {q(link._meta.table_name)} WHERE {q(owner)} = {writer.param}",
-                                        [(r.id,) for r in removed])
-                if t == "stakeholder":  # organisations and members added together
-                    writer._executemany(f"UPDATE stakeholder SET organisation_id = NULL WHERE id = {writer.param}",
-                                        [(r.id,) for r in removed])
-                writer._executemany(f"DELETE FROM {q(t)} WHERE id = {writer.param}", [(r.id,) for r in removed])
+            writer.remove(t, removed)
         writer.flush_audit()
         writer.set_sync(sync)
         HeldConflict.delete().where(HeldConflict.run == run, HeldConflict.resolved_at.is_null()).execute()
@@ -116,8 +109,7 @@ def undo_import(import_id):
 
 def _describe(table, rec):
     sheet = BY_TABLE[table]
-    i = next((k for k, c in enumerate(sheet.content) if c.field == sheet.display), None)
-    name = rec.values[i] if i is not None else ""
+    name = rec.values[sheet.at[sheet.display]]
     ref = f"{rec.reference} " if rec.reference else ""
     return f"{ref}'{name}'" if name else f"{ref}(version {rec.version})"
 
@@ -130,7 +122,7 @@ def apply_import(state, plan, run, source):
     actor = current_actor()
     writer = Writer(state, source)
     adding = sum(map(len, plan.creates.values()))
-    bulk = adding >= store.BULK_ROWS and adding >= sum(len(ts.ids) for ts in state.tables.values())
+    bulk = adding >= bulk_writer.BULK_ROWS and adding >= sum(len(ts.ids) for ts in state.tables.values())
     with _links_checked_at_the_end(bulk) as check_links, transaction():
         run_row = ImportRun.create(user=actor.user, council=actor.council, **run)
         changes, added = [], []
@@ -153,7 +145,7 @@ def apply_import(state, plan, run, source):
                     seen_ids.add(u[0].id)
                 writer.update(t, batch)
                 for rec, new, version in batch:
-                    h = _hex_of(state, t, rec)
+                    h = state.tables[t].hexes[rec.id]
                     if new == rec.values:
                         writer.audit_note(t, h, "update", f"kept this database's values over {source}")
                     else:
@@ -165,14 +157,11 @@ def apply_import(state, plan, run, source):
                 ups = rest
         writer.flush_audit()
         writer.set_sync(plan.sync)
-        writer._executemany(writer._insert_sql(ImportChange._meta.table_name,
-                                               ["import_id", "table", "kind", "record_uuid", "before",
-                                                "version_after", "sync_before"]),
-                            _last_change_per_record(changes))
-        writer._executemany(writer._insert_sql(ImportChange._meta.table_name, ["import_id", "table", "kind", "added"]),
-                            added)
+        writer.insert_rows(ImportChange, ["import_id", "table", "kind", "record_uuid", "before", "version_after",
+                                          "sync_before"], _last_change_per_record(changes))
+        writer.insert_rows(ImportChange, ["import_id", "table", "kind", "added"], added)
         held = []
-        pending = {(_hex(u), h) for u, h in HeldConflict.select(HeldConflict.record_uuid, HeldConflict.theirs_hash)
+        pending = {(uuid_hex(u), h) for u, h in HeldConflict.select(HeldConflict.record_uuid, HeldConflict.theirs_hash)
                    .where(HeldConflict.resolved_at.is_null()).tuples()}
         for c in plan.held:
             if (c["hex"], c["theirs_hash"]) in pending:
@@ -180,10 +169,9 @@ def apply_import(state, plan, run, source):
             held.append((run_row.id, writer.now, c["table"], c["hex"], source, c["mine_version"], c["theirs_version"],
                          c["theirs_hash"], json.dumps(list(c["theirs"]), ensure_ascii=False),
                          json.dumps(c["fields"]), "", c["exported"] or ""))
-        writer._executemany(writer._insert_sql(HeldConflict._meta.table_name,
-                                               ["import_id", "at", "table", "record_uuid", "source", "mine_version",
-                                                "theirs_version", "theirs_hash", "theirs", "fields", "resolution",
-                                                "exported_hash"]), held)
+        writer.insert_rows(HeldConflict, ["import_id", "at", "table", "record_uuid", "source", "mine_version",
+                                          "theirs_version", "theirs_hash", "theirs", "fields", "resolution",
+                                          "exported_hash"], held)
         check_links()
     announce(EVERYTHING)  # once, after the commit: every view reads again
     return run_row.id
@@ -200,13 +188,6 @@ def _last_change_per_record(changes):
         else:
             out[key] = change
     return list(out.values())
-
-
-def _hex_of(state, table, rec):
-    ts = state.tables[table]
-    if not hasattr(ts, "_by_id"):
-        ts._by_id = {i: h for h, i in ts.ids.items()}
-    return ts._by_id[rec.id]
 
 
 @contextlib.contextmanager

@@ -31,7 +31,7 @@ def snapshot(table, uuids):
         return {}
     state = store.load_state([table])
     records = state.tables[table].records
-    return {h: (records[h].version, records[h].values, state.sync.get(h)) for h in map(store._hex, uuids)
+    return {h: (records[h].version, records[h].values, state.sync.get(h)) for h in map(store.uuid_hex, uuids)
             if h in records}
 
 
@@ -49,9 +49,9 @@ def record_run(file_name, sha256, on_match, counts, details, added, updated, hel
     for table, items in added.items():
         if items:
             rows.append({**empty, "run": run.id, "table": table, "kind": "add",
-                         "added": " ".join(f"{store._hex(u)}:{v}" for u, v in items)})
+                         "added": " ".join(f"{store.uuid_hex(u)}:{v}" for u, v in items)})
     for table, uuid, (version, values, sync), version_after in updated:
-        rows.append({**empty, "run": run.id, "table": table, "kind": "update", "record_uuid": store._hex(uuid),
+        rows.append({**empty, "run": run.id, "table": table, "kind": "update", "record_uuid": store.uuid_hex(uuid),
                      "before": json.dumps([version, list(values)], ensure_ascii=False), "version_after": version_after,
                      "sync_before": json.dumps(list(sync)) if sync else None})
     for start in range(0, len(rows), 200):
@@ -63,7 +63,7 @@ def record_run(file_name, sha256, on_match, counts, details, added, updated, hel
 
 def stakeholders_by_uuid(uuids):
     """{uuid hex: Stakeholder} for ``uuids`` (a query per 500)."""
-    hexes = [store._hex(u) for u in uuids]
+    hexes = [store.uuid_hex(u) for u in uuids]
     found = {}
     for start in range(0, len(hexes), 500):
         for rec in Stakeholder.select().where(Stakeholder.uuid.in_(hexes[start:start + 500])):

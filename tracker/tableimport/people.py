@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from tracker import services
 from tracker.errors import NotFoundError
 from tracker.records import STAKEHOLDER
+from tracker.records.cells import unknown_council
 from tracker.services.matching import organisation_key, person_key
 from tracker.tableimport.table import Problem
 
@@ -67,9 +68,9 @@ def councils_of(record, problems):
         try:
             found.append(services.councils.find(name))
         except NotFoundError:
-            known = ", ".join(c.name for c in services.councils.all_councils())
+            known = [c.name for c in services.councils.all_councils()]
             problems.append(Problem(record.sheet, record.row, record.columns.get("councils", "Councils"), name,
-                                    f"is not a council this database knows ({known})"))
+                                    unknown_council(known)))
             return None
     return found
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from tracker import services
 from tracker.errors import NotFoundError
 from tracker.records import ACTION, COMMITMENT
+from tracker.records.cells import unknown_council
 from tracker.services import tableimports
 from tracker.services.matching import organisation_key, person_key
 from tracker.tableimport.people import Entry, _organisation, councils_of
@@ -90,9 +91,10 @@ def _action_values(plan, record, v, owners, notes):
     if v.get("council"):
         try:
             values["council"] = services.councils.find(v["council"])
-        except NotFoundError as exc:
+        except NotFoundError:
+            known = [c.name for c in services.councils.all_councils()]
             plan.problems.append(Problem(record.sheet, record.row, record.columns["council"], v["council"],
-                                         f"is not a council this database knows ({str(exc).split('. ', 1)[-1]})"))
+                                         unknown_council(known)))
     if v.get("commitment"):
         commitment = tableimports.commitment_named(v["commitment"])
         if commitment is None:
