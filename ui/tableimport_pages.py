@@ -47,7 +47,9 @@ def _fill(table, rows):
     table.setRowCount(len(rows))
     for r, texts in enumerate(rows):
         for c, text in enumerate(texts):
-            table.setItem(r, c, QTableWidgetItem("" if text is None else str(text)))
+            item = QTableWidgetItem("" if text is None else str(text))
+            item.setToolTip(item.text())  # a cut-off cell (long reasons, many samples) reads whole on hover
+            table.setItem(r, c, item)
     table.resizeColumnsToContents()
     table.horizontalHeader().setStretchLastSection(True)
 
@@ -92,7 +94,9 @@ class FilePage(QWizardPage):
         self._kind_changed()
 
     def _kind_changed(self):
-        self.event.setEnabled(self.kind.currentData() == "attendance")
+        attendance = self.kind.currentData() == "attendance"  # the event is asked only when it is needed
+        self.event.setVisible(attendance)
+        self.layout().labelForField(self.event).setVisible(attendance)
         self.completeChanged.emit()
 
     def browse(self):
@@ -124,12 +128,14 @@ class ReadPage(QWizardPage):
         layout = QVBoxLayout(self)
         self.read_as = _label(name="read_as")
         layout.addWidget(self.read_as)
-        form = QFormLayout()
+        self.form = form = QFormLayout()
         self.encoding = QComboBox()
         self.delimiter = QComboBox()
         self.header_row = QSpinBox()
         self.header_row.setRange(0, 1000)
         self.header_row.setAccessibleName("Header row")
+        self.header_row.setMinimumWidth(200)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
         form.addRow("&Encoding", self.encoding)
         form.addRow("&Separator", self.delimiter)
         form.addRow("&Header row", self.header_row)
@@ -152,10 +158,9 @@ class ReadPage(QWizardPage):
                 self.delimiter.addItem(name.capitalize(), char)
             self.encoding.setCurrentIndex(max(self.encoding.findData(options.encoding), 0))
             self.delimiter.setCurrentIndex(max(self.delimiter.findData(options.delimiter), 0))
-        for combo in (self.encoding, self.delimiter):
-            combo.setEnabled(source.is_csv)
-            if not source.is_csv:
-                combo.addItem("(a CSV's only)", None)
+        for combo in (self.encoding, self.delimiter):  # a workbook has neither
+            combo.setVisible(source.is_csv)
+            self.form.labelForField(combo).setVisible(source.is_csv)
         first = plan.used[0].header_row if plan.used else 0
         self.header_row.setSpecialValueText(f"As detected (row {first})")
         self.header_row.setValue(options.header_row or 0)
@@ -254,6 +259,7 @@ class MappingPage(QWizardPage):
             for c in (0, 1, 3):
                 cell = self.table.item(r, c)
                 cell.setFlags(cell.flags() & ~Qt.ItemFlag.ItemIsEditable)
+        self.table.setColumnHidden(3, not any(r[3] for r in rows))  # no date column: no Dates column
         self.table.setColumnWidth(1, min(self.table.columnWidth(1), 360))
         self.table.setColumnWidth(2, max(self.table.columnWidth(2), 220))
         self.table.setCurrentCell(0, 2)
