@@ -10,10 +10,13 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QFileDia
                                QTableWidget, QTableWidgetItem, QVBoxLayout, QWizardPage)
 
 from tracker import services
+from tracker.errors import TrackerError
 from tracker.tableimport.header import is_empty
 from tracker.tableimport.mapping import TARGETS, target_label
 from tracker.tableimport.sources import DELIMITERS, ENCODING_NAMES, describe
+from tracker.tableimport.report import write_report
 from tracker.tableimport.values import text_of
+from ui import errors
 from ui.heldreview import HeldReview
 
 FILE_FILTER = ("Spreadsheets (*.xlsx *.xlsm *.ods *.csv *.txt);;Excel workbooks (*.xlsx *.xlsm);;"
@@ -316,14 +319,21 @@ class PreviewPage(QWizardPage):
         layout.addWidget(self.table, 1)
         self.skip_bad = QCheckBox()
         self.skip_bad.toggled.connect(self._skip_toggled)
-        layout.addWidget(self.skip_bad)
+        self.report = QPushButton("Save the problem rows for the &partner…")
+        self.report.setToolTip("A workbook of the rows with problems, the bad cells highlighted and a reason "
+                               "column, to send back to be fixed")
+        self.report.clicked.connect(self.save_report)
+        row = QHBoxLayout()
+        row.addWidget(self.skip_bad, 1)
+        row.addWidget(self.report)
+        layout.addLayout(row)
 
     def initializePage(self):
         plan = self.wiz.plan
         c = plan.counts()
         problems = plan.problems
         self.counts.setText(f"{c['added']} to add, {c['matched']} matched ({c['updated']} to update, {c['unchanged']} "
-                            f"unchanged), {c['held']} held for review, {len(plan.bad_rows)} rows with problems.")
+                            f"unchanged), {c['held']} held for review, {_rows(len(plan.bad_rows))} with problems.")
         self.values = c | {"rejected": len(plan.bad_rows)}
         rows = [("Problem", p.sheet, p.row, p.value, f"column '{p.column}': {p.reason}") for p in problems]
         for r in plan.as_json()["records"]:
@@ -331,8 +341,23 @@ class PreviewPage(QWizardPage):
         rows.sort(key=lambda row: (row[1], row[2]))
         _fill(self.table, rows)
         self.skip_bad.setVisible(bool(problems))
-        self.skip_bad.setText(f"&Leave out the {len(plan.bad_rows)} rows with problems and import the rest")
+        self.report.setVisible(bool(problems))
+        self.skip_bad.setText(f"&Leave out the {_rows(len(plan.bad_rows))} with problems and import the rest")
         self.skip_bad.setChecked(plan.options.skip_bad_rows)
+
+    def save_report(self):
+        plan = self.wiz.plan
+        suggested = str(plan.source.path.with_name(f"{plan.source.path.stem} - rows to fix.xlsx"))
+        path, _ = QFileDialog.getSaveFileName(self, "Save the problem rows", suggested, "Excel workbooks (*.xlsx)")
+        if not path:
+            return None
+        try:
+            count = write_report(plan, path)
+        except (OSError, TrackerError) as exc:
+            errors.show_exception(self, exc)
+            return None
+        errors.show_message(self, f"{_rows(count)} with problems saved to {path}.")
+        return path
 
     def _skip_toggled(self, on):
         if self.wiz.plan is not None:
@@ -345,6 +370,10 @@ class PreviewPage(QWizardPage):
 
     def validatePage(self):
         return self.wiz.apply()
+
+
+def _rows(n):
+    return f"{n} row" if n == 1 else f"{n} rows"
 
 
 def _what(record):

@@ -232,3 +232,32 @@ def test_held_rows_are_linked_or_created_in_the_review(qtbot, window, tmp_path, 
     assert services.stakeholders.count() == before + 1
     assert [r.resolution for r in tableimports.held_rows(include_resolved=True)] == ["linked", "created"]
     assert services.stakeholders.page(0, 5, search="Margret Oyelaren")
+
+
+def test_rows_with_problems_are_named_and_left_out_only_when_asked(qtbot, window, chosen_file, tmp_path, monkeypatch,
+                                                                    no_blocking_dialogs):
+    path = tmp_path / "contacts.csv"
+    path.write_text("Name,Email,Borough\nRuth Ellis,ruth.ellis@example.org,Havering\n"
+                    "Sam Cole,sam.cole@example.org,Narnia\n", encoding="utf-8")
+    chosen_file["path"] = str(path)
+    before = services.stakeholders.count()
+    wizard = open_wizard(qtbot, window)
+    wizard.currentPage().browse()
+    for _ in range(3):
+        click_next(qtbot, wizard)
+    preview = wizard.currentPage()
+    assert preview.values["rejected"] == 1 and preview.values["added"] == 1
+    problem = [[preview.table.item(r, c).text() for c in range(5)] for r in range(preview.table.rowCount())
+               if preview.table.item(r, 0).text() == "Problem"]
+    assert problem and problem[0][1:4] == ["contacts", "3", "Narnia"] and "column 'Borough'" in problem[0][4]
+    assert not wizard.next_button().isEnabled(), "a file with problems is not imported whole"
+    report = tmp_path / "to fix.xlsx"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(report), "")))
+    qtbot.mouseClick(preview.report, Qt.MouseButton.LeftButton)
+    assert report.exists() and "1 row with problems saved" in no_blocking_dialogs["messages"][-1]
+    preview.skip_bad.click()
+    assert wizard.next_button().isEnabled()
+    click_next(qtbot, wizard)
+    assert services.stakeholders.count() == before + 1
+    assert services.stakeholders.page(0, 5, search="ruth.ellis@example.org")
+    assert not services.stakeholders.page(0, 5, search="sam.cole@example.org")
