@@ -12,7 +12,8 @@ from dataclasses import replace
 
 from PySide6.QtWidgets import QWizard
 
-from tracker.services import imports
+from tracker.errors import TrackerError
+from tracker.services import imports, tableimports
 from tracker.tableimport import Options, apply_plan, plan_import
 from ui import errors
 from ui.exchange import reporter
@@ -92,6 +93,7 @@ class TableImportWizard(QWizard):
         kind, value = run_and_wait(self, lambda progress: apply_plan(plan, reporter(progress)), "Importing…")
         if kind == "success":
             self.import_id = value
+            self.save_preset(self.page(2).preset_name.text().strip())
             return True
         if kind == "failure":
             errors.show_exception(self, value)
@@ -99,6 +101,16 @@ class TableImportWizard(QWizard):
             errors.show_message(self, "The import was cancelled; nothing was changed.")
         self.replan()  # the plan was part-written in a transaction that rolled back: work it out afresh
         return False
+
+    def save_preset(self, name):
+        """Keep the mapping used as the preset ``name`` (for the app and ``tracker import-table`` alike)."""
+        if not name:
+            return
+        try:
+            for table in self.plan.used:
+                tableimports.save_preset(name, self.options.kind, table.headers, table.mapping)
+        except TrackerError as exc:  # the import stands; only the preset was not kept
+            errors.show_exception(self, exc)
 
     def undo(self):
         """Undo the import just made (Edit → Undo import… does the same for any import)."""

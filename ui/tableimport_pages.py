@@ -236,6 +236,9 @@ class MappingPage(QWizardPage):
                 combo.addItem(text, value)
         form.addRow("When a row &matches a record held", self.on_match)
         form.addRow("When a match is &doubtful", self.uncertain)
+        self.preset_name = QLineEdit()
+        self.preset_name.setPlaceholderText("optional: a name offered again for files with these headers")
+        form.addRow("Save this mapping &as", self.preset_name)
         layout.addLayout(form)
 
     def initializePage(self):
@@ -266,6 +269,9 @@ class MappingPage(QWizardPage):
         self.table.setColumnWidth(1, min(self.table.columnWidth(1), 360))
         self.table.setColumnWidth(2, max(self.table.columnWidth(2), 220))
         self.table.setCurrentCell(0, 2)
+        if plan.preset:
+            self.setSubTitle(f"Using the saved mapping '{plan.preset}'. Select a field and press F2 (or just type) "
+                             "to change it.")
         options = self.wiz.options
         self.dates.setCurrentIndex(max(self.dates.findData(options.dates), 0))
         self.on_match.setCurrentIndex(self.on_match.findData(options.on_match))

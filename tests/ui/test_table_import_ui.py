@@ -119,6 +119,7 @@ def test_a_sign_in_sheet_imports_through_the_wizard(qtbot, window, chosen_file, 
     samples = [mapping.table.item(r, 1).text() for r in range(mapping.table.rowCount())]
     assert "Priya Shah · Tom Baker · Grace Adeyemi" in samples
     map_by_keyboard(qtbot, mapping, "Extension", "Phone")
+    qtbot.keyClicks(mapping.preset_name, "Summit sign-in")
     click_next(qtbot, wizard)
 
     preview = wizard.currentPage()
@@ -135,6 +136,8 @@ def test_a_sign_in_sheet_imports_through_the_wizard(qtbot, window, chosen_file, 
     assert priya.phone == "07700 900101" and priya.role == "Youth worker"
     assert priya.organisation.name == "Ben Kinsella Trust"
     assert services.stakeholders.get(held_person.id).role == "Head teacher"
+    [preset] = tableimports.presets("stakeholders")
+    assert preset.name == "Summit sign-in" and '"Extension": "phone"' in preset.mapping
     qtbot.mouseClick(done.undo, Qt.MouseButton.LeftButton)
     assert wizard.undone and services.stakeholders.count() == before
     assert services.stakeholders.get(held_person.id).role == ""
