@@ -25,6 +25,7 @@ KINDS = (("stakeholders", "Stakeholders: people and organisations"), ("attendanc
          ("actions", "Actions"), ("commitments", "Commitments"))
 IGNORE = "(ignore this column)"
 TARGET = Qt.ItemDataRole.UserRole  # the mapping column's field name ("" for ignore)
+VISITS = {"add": "Attended", "unchanged": "Attendance already recorded", "not attending": "Not attending: left out"}
 WHAT = {"add": "New", "held": "Held for review", "same": "Same person again", "erased": "Erased: left out"}
 CHOICE_TEXTS = {"on_match": (("fill", "Fill only its empty fields"), ("update", "Update every field the row gives"),
                              ("skip", "Leave it as it is")),
@@ -344,7 +345,13 @@ class PreviewPage(QWizardPage):
         rows = [("Problem", p.sheet, p.row, p.value, f"column '{p.column}': {p.reason}") for p in problems]
         for r in plan.as_json()["records"]:
             rows.append((_what(r), r["sheet"], r["row"], r["name"], _details(r, plan)))
+        event = plan.event.title if plan.event is not None else ""
+        for visit in plan.attendance:  # attendance is counted in "to add": each row shown, not attending too
+            rows.append((VISITS.get(visit.action, visit.action), visit.entry.sheet, visit.entry.row,
+                         visit.entry.name, event))
         rows.sort(key=lambda row: (row[1], row[2]))
+        rows += [("New organisation", "", o.rows[0] if o.rows else "", o.name, "")
+                 for o in plan.new_organisations()]
         _fill(self.table, rows)
         self.skip_bad.setVisible(bool(problems))
         self.report.setVisible(bool(problems))
