@@ -2,6 +2,8 @@
 and changes its options; leaving a page that changed them works the plan out again (off the UI thread).
 
 What does not live here: planning and importing (the wizard, through ``tracker.tableimport``).
+Over 450 lines on purpose: five pages of one flow, each under 100 lines and sharing the table
+helpers at the top; split further, a reader would chase one wizard across files.
 """
 
 from PySide6.QtCore import QStandardPaths, Qt
@@ -144,7 +146,7 @@ class ReadPage(QWizardPage):
         form.addRow("&Separator", self.delimiter)
         form.addRow("&Header row", self.header_row)
         layout.addLayout(form)
-        self.sheets = _table(["Sheet", "Header row", "Records", "Rows passed over"], "Sheets")
+        self.sheets = _table(["Sheet (ticked: imported)", "Header row", "Records", "Rows passed over"], "Sheets")
         layout.addWidget(self.sheets, 1)
 
     def initializePage(self):
@@ -168,16 +170,40 @@ class ReadPage(QWizardPage):
         first = plan.used[0].header_row if plan.used else 0
         self.header_row.setSpecialValueText(f"As detected (row {first})")
         self.header_row.setValue(options.header_row or 0)
-        rows = []
-        for t in plan.tables:
-            passed = "; ".join(f"row {r}: {why}" for r, why in t.skipped if why != "blank")
-            rows.append((t.name, t.header_row or "", len(t.records) if not t.refused else "not imported",
-                         t.refused or passed))
+        rows, read = [], {t.name: t for t in plan.tables}
+        for sheet in source.sheets:  # every visible sheet, read or left out by the person
+            t = read.get(sheet.name)
+            if t is None:
+                rows.append((sheet.name, "", "left out", ""))
+            else:
+                passed = "; ".join(f"row {r}: {why}" for r, why in t.skipped if why != "blank")
+                rows.append((t.name, t.header_row or "", len(t.records) if not t.refused else "not imported",
+                             t.refused or passed))
+        rows += [(name, "", "hidden: never imported", "") for name in source.hidden]
         _fill(self.sheets, rows)
+        for r, sheet in enumerate(source.sheets):  # tick the sheets to import (Space on the row)
+            item = self.sheets.item(r, 0)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            t = read.get(sheet.name)
+            item.setCheckState(Qt.CheckState.Checked if t is not None and not t.refused else Qt.CheckState.Unchecked)
+
+    def chosen_sheets(self):
+        """() for every sheet that fits (the default), else the names ticked."""
+        ticked, fitting = [], []
+        for r, sheet in enumerate(self.wiz.plan.source.sheets):
+            if self.sheets.item(r, 0).checkState() == Qt.CheckState.Checked:
+                ticked.append(sheet.name)
+            if any(t.name == sheet.name and not t.refused for t in self.wiz.plan.tables):
+                fitting.append(sheet.name)
+        return () if ticked == fitting and not self.wiz.options.sheets else tuple(ticked)
 
     def validatePage(self):
         told = {"encoding": self.encoding.currentData(), "delimiter": self.delimiter.currentData(),
-                "header_row": self.header_row.value() or None}
+                "header_row": self.header_row.value() or None, "sheets": self.chosen_sheets()}
+        if not any(self.sheets.item(r, 0).checkState() == Qt.CheckState.Checked
+                   for r in range(len(self.wiz.plan.source.sheets))):
+            errors.show_message(self, "Tick at least one sheet to import.")
+            return False
         if all(getattr(self.wiz.options, k) == v for k, v in told.items()):
             return True
         return self.wiz.replan(**told)

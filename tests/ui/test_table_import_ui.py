@@ -264,3 +264,40 @@ def test_rows_with_problems_are_named_and_left_out_only_when_asked(qtbot, window
     assert services.stakeholders.count() == before + 1
     assert services.stakeholders.page(0, 5, search="ruth.ellis@example.org")
     assert not services.stakeholders.page(0, 5, search="sam.cole@example.org")
+
+
+def test_sheets_are_chosen_and_attendance_recorded_for_the_event(qtbot, window, chosen_file, tmp_path):
+    wb = openpyxl.Workbook()
+    for n, (title, people) in enumerate((("Havering", ["Ruth Ellis", "Sam Cole"]), ("Redbridge", ["Ada Byrne"]))):
+        ws = wb.active if n == 0 else wb.create_sheet()
+        ws.title = title
+        ws.append(["Name", "Email", "Attendance"])
+        for name in people:
+            ws.append([name, name.lower().replace(" ", ".") + "@example.org", "Attended"])
+    path = tmp_path / "registrations.xlsx"
+    wb.save(path)
+    chosen_file["path"] = str(path)
+    event = services.events.page(0, 1, sort="date")[0]
+    wizard = open_wizard(qtbot, window)
+    first = wizard.currentPage()
+    first.browse()
+    choose(qtbot, first.kind, "Attendance at an event")
+    assert first.event.isVisible()
+    first.event.setCurrentIndex(first.event.findData(str(event.id)))
+    click_next(qtbot, wizard)
+    read = wizard.currentPage()
+    assert [read.sheets.item(r, 0).checkState() for r in range(2)] == [Qt.CheckState.Checked] * 2
+    read.sheets.setFocus()
+    read.sheets.setCurrentCell(1, 0)
+    qtbot.keyClick(read.sheets, Qt.Key.Key_Space)  # Redbridge left out
+    assert read.sheets.item(1, 0).checkState() == Qt.CheckState.Unchecked
+    click_next(qtbot, wizard)
+    assert wizard.options.sheets == ("Havering",)
+    click_next(qtbot, wizard)
+    preview = wizard.currentPage()
+    shown = [preview.table.item(r, 0).text() for r in range(preview.table.rowCount())]
+    assert shown.count("Attended") == 2 and "Ada Byrne" not in str(
+        [preview.table.item(r, 3).text() for r in range(preview.table.rowCount())])
+    click_next(qtbot, wizard)
+    attending = {a.stakeholder.name for a in services.attendance.attendees(event)}
+    assert {"Ruth Ellis", "Sam Cole"} <= attending and "Ada Byrne" not in attending
