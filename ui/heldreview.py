@@ -12,6 +12,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QAbstractItemView, QDialog, QDialogButtonBox, QHBoxLayout, QLabel, QListWidget,
                                QListWidgetItem, QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout)
 
+from tracker import services
 from tracker.errors import TrackerError
 from tracker.services import tableimports
 from ui import errors
@@ -29,8 +30,8 @@ class HeldReview(QDialog):
                       "person and Link, or Create a new record, or Skip the row.")
         note.setWordWrap(True)
         layout.addWidget(note)
-        self.rows = QTableWidget(0, 4)
-        self.rows.setHorizontalHeaderLabels(["Name in the file", "Email", "Where", "Maybe"])
+        self.rows = QTableWidget(0, 5)
+        self.rows.setHorizontalHeaderLabels(["Name in the file", "Organisation", "Email", "Where", "Maybe"])
         self.rows.setAccessibleName("Held rows")
         self.rows.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.rows.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -39,7 +40,7 @@ class HeldReview(QDialog):
         self.rows.horizontalHeader().setStretchLastSection(True)
         self.rows.currentCellChanged.connect(lambda *_: self._show_candidates())
         layout.addWidget(self.rows, 2)
-        candidates_label = QLabel("&Candidates (best first):")
+        candidates_label = QLabel("&Candidates held (best first), with their organisation and email:")
         self.candidates = QListWidget()
         self.candidates.setAccessibleName("Candidates")
         candidates_label.setBuddy(self.candidates)
@@ -66,7 +67,8 @@ class HeldReview(QDialog):
         for r, row in enumerate(held):
             candidates = json.loads(row.candidates)
             maybe = "; ".join(f"{c['name']} ({c['score']}%)" for c in candidates)
-            for c, text in enumerate((row.name, row.email, f"{row.sheet} row {row.row}", maybe)):
+            organisation = json.loads(row.values).get("organisation") or ""
+            for c, text in enumerate((row.name, organisation, row.email, f"{row.sheet} row {row.row}", maybe)):
                 item = QTableWidgetItem(text)
                 item.setData(ROW_ID, (row.id, candidates))
                 self.rows.setItem(r, c, item)
@@ -83,8 +85,13 @@ class HeldReview(QDialog):
     def _show_candidates(self):
         row_id, candidates = self.current()
         self.candidates.clear()
-        for c in candidates:
-            item = QListWidgetItem(f"{c['name']}  (ID {c['id']}, {c['score']}%)")
+        for c in candidates:  # the held record beside the file's row: its organisation and email too
+            try:
+                held = services.stakeholders.get(c["id"])
+            except TrackerError:  # deleted or erased since the import: still shown, not linkable
+                continue
+            about = ", ".join(x for x in (held.organisation.name if held.organisation else "", held.email) if x)
+            item = QListWidgetItem(f"{c['name']}{f' — {about}' if about else ''}  (ID {c['id']}, {c['score']}%)")
             item.setData(ROW_ID, c["id"])
             self.candidates.addItem(item)
         if candidates:

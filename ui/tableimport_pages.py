@@ -425,7 +425,8 @@ def _details(record, plan):
     if record["action"] == "held":
         entry = next(e for e in plan.live() if (e.sheet, e.row) == (record["sheet"], record["row"]))
         return "maybe " + "; ".join(f"{c['name']} ({c['score']}%)" for c in entry.candidates)
-    return "; ".join(f"{field}: {old or '(empty)'} → {new or '(empty)'}" for field, (old, new) in record["changes"].items())
+    return "; ".join(f"{field}: {old or '(empty)'} → {new or '(empty)'}"
+                     for field, (old, new) in record["changes"].items())
 
 
 # ---- 5. done -----------------------------------------------------------------------------------------------

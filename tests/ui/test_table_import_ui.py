@@ -221,8 +221,11 @@ def test_held_rows_are_linked_or_created_in_the_review(qtbot, window, tmp_path, 
     dialog = heldreview.HeldReview(window)  # (the one shown was deleted with its exec)
     qtbot.addWidget(dialog)
     assert dialog.rows.rowCount() == 2
-    assert dialog.rows.item(0, 0).text() == "Jonathon Whitfeld" and "Jonathan Whitfield" in dialog.rows.item(0, 3).text()
-    assert dialog.candidates.currentItem().text().startswith("Jonathan Whitfield")
+    assert dialog.rows.item(0, 0).text() == "Jonathon Whitfeld"
+    assert "Jonathan Whitfield" in dialog.rows.item(0, 4).text()
+    assert dialog.rows.item(0, 1).text() == "Redbridge Youth Forum"
+    assert dialog.candidates.currentItem().text().startswith(
+        "Jonathan Whitfield — Redbridge Youth Forum, j.whitfield@example.org")
     qtbot.mouseClick(dialog.link, Qt.MouseButton.LeftButton)
     assert dialog.rows.rowCount() == 1 and dialog.rows.item(0, 0).text() == "Margret Oyelaren"
     dialog.show()
