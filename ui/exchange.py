@@ -52,7 +52,7 @@ class ExchangeActions:
 
         def work(progress):
             return export_workbook(options["path"], personal_data=options["personal_data"],
-                                   since=options["since"], progress=_reporter(progress))
+                                   since=options["since"], progress=reporter(progress))
 
         def done(result):
             self.window.statusBar().showMessage(result.summary(), 10000)
@@ -69,7 +69,7 @@ class ExchangeActions:
             return None
 
         def preview(progress):
-            return import_workbook(path, dry_run=True, progress=_reporter(progress))
+            return import_workbook(path, dry_run=True, progress=reporter(progress))
 
         self.last_operation = run_in_background(self.window, preview, on_success=lambda report: self._confirm(path, report),
                                                 label="Reading the workbook…")
@@ -80,7 +80,7 @@ class ExchangeActions:
             return
 
         def apply(progress):
-            return import_workbook(path, progress=_reporter(progress))
+            return import_workbook(path, progress=reporter(progress))
 
         def done(result):  # the views took the import in as it was announced
             errors.show_message(self.window, result.summary())
@@ -135,7 +135,7 @@ class ExchangeActions:
         return self.last_operation
 
 
-def _reporter(progress):
+def reporter(progress):
     """The domain's progress(percent, text) as ui.worker progress; Cancel stops the work there."""
     def report(percent, text):
         progress.update(percent, 100, text)

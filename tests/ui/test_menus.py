@@ -9,10 +9,10 @@ SEPARATOR = "---"
 # Every menu as it shows: text (with its access key), shortcut; a separator between groups.
 EXPECTED = {
     "file": [("&New", "Ctrl+N"), ("&Save", "Ctrl+S"), ("E&xport for sharing…", ""),
-             ("&Import from another council…", ""), SEPARATOR, ("Se&ttings…", "Ctrl+,"), SEPARATOR,
+             ("&Import from another council…", ""), ("I&mport a spreadsheet…", "Ctrl+Shift+I"), SEPARATOR, ("Se&ttings…", "Ctrl+,"), SEPARATOR,
              ("Restore from &backup…", ""), SEPARATOR, ("&Quit", "Ctrl+Q")],
     "edit": [("&Find…", "Ctrl+F"), ("Re&vert changes", ""), SEPARATOR, ("&Delete", "Del"), ("R&estore", ""),
-             ("Review &conflicts…", ""), ("&Undo import…", ""), SEPARATOR, ("Erase &person…", "")],
+             ("Review &conflicts…", ""), ("Review &held matches…", ""), ("&Undo import…", ""), SEPARATOR, ("Erase &person…", "")],
     "view": [("Overview", "Ctrl+1"), ("Stakeholders", "Ctrl+2"), ("Events", "Ctrl+3"), ("Commitments", "Ctrl+4"),
              ("Actions", "Ctrl+5"), ("Power/interest grid", "Ctrl+6"), ("Deleted items", "Ctrl+7"), SEPARATOR,
              ("&Refresh", "F5")],

@@ -18,14 +18,15 @@ in ``tracker.services.tableimports``.  Nothing here imports Qt; the wizard is th
 """
 
 from tracker.tableimport.apply import apply_plan
-from tracker.tableimport.plan import AS, ImportRefused, Options, Plan, plan_import
+from tracker.tableimport.plan import AS, Cancelled, ImportRefused, Options, Plan, plan_import
 
-__all__ = ["AS", "ImportRefused", "Options", "Plan", "apply_plan", "import_table", "plan_import"]
+__all__ = ["AS", "Cancelled", "ImportRefused", "Options", "Plan", "apply_plan", "import_table", "plan_import"]
 
 
-def import_table(path, options, dry_run=False):
-    """(plan, import ID or None): plan the import of ``path`` and, unless ``dry_run``, apply it."""
-    plan = plan_import(path, options)
+def import_table(path, options, dry_run=False, progress=None):
+    """(plan, import ID or None): plan the import of ``path`` and, unless ``dry_run``, apply it.
+    ``progress(percent, text)`` as the exchange import's (see ``plan``): planning reports 0-50, saving 50-100."""
+    plan = plan_import(path, options, None if progress is None else lambda p, t: progress(p // 2, t))
     if dry_run:
         return plan, None
-    return plan, apply_plan(plan)
+    return plan, apply_plan(plan, None if progress is None else lambda p, t: progress(50 + p // 2, t))

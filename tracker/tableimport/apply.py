@@ -7,7 +7,9 @@ then each matched record's changes (``update``: optimistic locking, an audit ent
 file named as the source), then attendance.  Before any update the records' states are taken
 (``services.tableimports.snapshot``) so an undo puts them back; the run, what it added and the rows
 held for review are recorded in the same transaction (``services.tableimports.record_run``).  Any
-failure rolls everything back.  The services announce what changed once, after the commit.
+failure rolls everything back, and so does Cancel: ``progress(percent, text)`` (the exchange's
+protocol, see ``plan``) is asked only before the transaction commits, never after, so a cancelled
+import changed nothing and one that was not cancelled is never reported as cancelled.  The services announce what changed once, after the commit.
 """
 
 import json
@@ -17,7 +19,7 @@ from tracker.errors import ValidationError
 from tracker.services import tableimports
 from tracker.services.base import writing
 from tracker.tableimport.people import Organisation
-from tracker.tableimport.plan import ImportRefused, refusal
+from tracker.tableimport.plan import ImportRefused, refusal, step
 
 SERVICES = {"person": services.stakeholders, "organisation": services.stakeholders, "action": services.actions,
             "commitment": services.commitments}
@@ -25,9 +27,10 @@ TABLES = {"person": "stakeholder", "organisation": "stakeholder", "action": "act
           "commitment": "commitment"}
 
 
-def apply_plan(plan):
+def apply_plan(plan, progress=None):
     """Write ``plan``; returns the import's ID (None when it changes nothing).  ImportRefused (nothing written) when it has bad rows
-    and the person did not choose to leave them out."""
+    and the person did not choose to leave them out; Cancelled (nothing written) when ``progress`` says stop."""
+    step(progress, 0, "Saving")
     why = refusal(plan)
     if why:
         raise ImportRefused(why)
@@ -43,6 +46,7 @@ def apply_plan(plan):
     try:
         with writing():
             _create_organisations(plan, source, added)
+            step(progress, 10, "Adding new records")
             for kind in ("person", "action", "commitment"):  # (organisations are made above)
                 adds = [e for e in live if e.action == "add" and e.kind == kind]
                 if adds:
@@ -51,6 +55,7 @@ def apply_plan(plan):
                     for entry, uuid in zip(adds, uuids):
                         entry.record_uuid = uuid
                     added[TABLES[kind]] += [(u, 1) for u in uuids]
+            step(progress, 40, "Updating matched records")
             changing = [e for e in live if e.action == "match" and e.changes]
             for kind in ("person", "organisation", "action", "commitment"):
                 mine = [e for e in changing if e.kind == kind]
@@ -59,13 +64,18 @@ def apply_plan(plan):
                 service = SERVICES[kind]
                 records = {e.record_id: service.get(e.record_id) for e in mine}
                 before = tableimports.snapshot(TABLES[kind], [r.uuid for r in records.values()])
-                for entry in mine:
+                for i, entry in enumerate(mine):
+                    if i % 500 == 0:
+                        step(progress, 40 + 40 * i // len(mine), "Updating matched records")
                     changes = {k: _record_of(plan, new) for k, (_, new) in entry.changes.items()}
                     record = service.update(records[entry.record_id], source=source, **changes)
                     updated.append((TABLES[kind], record.uuid, before[record.uuid.hex], record.version))
+            step(progress, 80, "Recording attendance")
             _attend(plan, source, added)
+            step(progress, 90, "Recording the import")
             import_id = tableimports.record_run(name, plan.source.sha256, plan.options.on_match, counts,
                                                 plan.details(), added, updated, held)
+            step(progress, 99, "Saving")  # the last chance to cancel: after this the transaction commits
     except ValidationError as exc:
         raise ImportRefused(f"{name} was not imported: {exc} Nothing was changed.") from None
     return import_id

@@ -75,10 +75,13 @@ def councils_of(record, problems):
     return found
 
 
-def plan_people(plan, records, matcher):
-    """Add an :class:`Entry` to ``plan.entries`` per record (and organisations to ``plan.organisations``)."""
+def plan_people(plan, records, matcher, tick=None):
+    """Add an :class:`Entry` to ``plan.entries`` per record (and organisations to ``plan.organisations``);
+    ``tick(records done)`` every 500 records (it may raise to stop)."""
     seen = {}
-    for record in records:
+    for done, record in enumerate(records):
+        if tick is not None and done % 500 == 0:
+            tick(done)
         v = dict(record.values)
         councils = councils_of(record, plan.problems)
         name = v.pop("name", "") or " ".join(p for p in (v.pop("first_name", ""), v.pop("surname", "")) if p)

@@ -7,6 +7,11 @@ says otherwise), reads every value (``values``), matches the people and organisa
 registry's rules.  The :class:`Plan` is the preview (``--dry-run``, the wizard) and what
 ``apply.apply_plan`` writes.  Bad values (``rejected``) refuse the whole import unless the person
 chose to leave those rows out.
+
+Progress and Cancel follow the exchange import's protocol (``tracker.exchange.import_workbook``):
+an optional ``progress(percent, text)``; returning False, or raising (the app's reporter raises
+``ui.worker.OperationCancelled`` once Cancel is pressed), stops the work.  False raises
+:class:`Cancelled`, the exchange's own, so the app handles both imports alike.
 """
 
 import json
@@ -14,6 +19,7 @@ from dataclasses import dataclass, field
 
 from tracker import services
 from tracker.errors import TrackerError
+from tracker.exchange.importer import Cancelled
 from tracker.records import STAKEHOLDER
 from tracker.services import tableimports
 from tracker.services.matching import StakeholderMatcher
@@ -24,6 +30,13 @@ from tracker.tableimport.table import Problem, headers_of, read_sheet
 from tracker.tableimport.tasks import plan_attendance, plan_tasks
 
 AS = ("stakeholders", "actions", "commitments", "attendance")
+__all__ = ["AS", "Cancelled", "ImportRefused", "Options", "Plan", "plan_import", "refusal", "step"]
+
+
+def step(progress, percent, text):
+    """Report ``percent`` done to ``progress`` (None: nobody asks); Cancelled when it returns False."""
+    if progress is not None and progress(int(percent), text) is False:
+        raise Cancelled()
 
 
 class ImportRefused(TrackerError):
@@ -166,8 +179,10 @@ def _shown(value):
     return value
 
 
-def plan_import(path, options):
-    """The :class:`Plan` for importing ``path``; ImportRefused (or FileRefused) when it cannot be."""
+def plan_import(path, options, progress=None):
+    """The :class:`Plan` for importing ``path``; ImportRefused (or FileRefused) when it cannot be.
+    ``progress(percent, text)``: see the module's docstring (Cancelled, or what it raises, stops it)."""
+    step(progress, 0, "Reading the file")
     if options.kind not in AS:
         raise ImportRefused(f"--as must be one of {', '.join(AS)}")
     try:
@@ -192,7 +207,8 @@ def plan_import(path, options):
         if missing:
             raise ImportRefused(f"{name} was not imported: it has no sheet named {sorted(missing)[0]!r} (its sheets: "
                                 f"{', '.join(s.name for s in source.sheets)}).")
-    for sheet in sheets:
+    for i, sheet in enumerate(sheets):
+        step(progress, 10 + 30 * i // max(len(sheets), 1), f"Reading sheet {sheet.name}")
         preset_told = told
         if options.preset or not told:
             found = tableimports.preset_for(options.kind, options.preset,
@@ -212,9 +228,12 @@ def plan_import(path, options):
     for t in plan.used:
         plan.problems += t.problems
         records += t.records
+    step(progress, 40, "Comparing with the records held")
     matcher = StakeholderMatcher()
     if options.kind in ("stakeholders", "attendance"):
-        plan_people(plan, records, matcher)
+        plan_people(plan, records, matcher, lambda done: step(progress, 40 + 50 * done // max(len(records), 1),
+                                                              "Comparing with the records held"))
+        step(progress, 90, "Checking the new records")
         _check_new_people(plan)
         if options.kind == "attendance":
             plan_attendance(plan)
@@ -223,6 +242,7 @@ def plan_import(path, options):
     order = {t.name: i for i, t in enumerate(plan.tables)}
     columns = {(t.name, h): i for t in plan.tables for i, h in enumerate(t.headers)}
     plan.problems.sort(key=lambda p: (order.get(p.sheet, 0), p.row, columns.get((p.sheet, p.column), 999)))
+    step(progress, 100, "Preview ready")
     return plan
 
 

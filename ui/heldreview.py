@@ -1,0 +1,136 @@
+"""Edit → Review held matches…: the imported rows whose match was doubtful, decided one by one.
+
+Each held row (``tracker.services.tableimports.held_rows``) shows its name, email, where it came from
+and its candidates with their scores; Link (to the chosen candidate), Create new or Skip decides it
+through ``tableimports.resolve_held``, which writes, audits and announces.  Keyboard: the rows and
+candidates are lists (arrows), Alt+L / Alt+N / Alt+S decide, Esc closes.
+"""
+
+import json
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (QAbstractItemView, QDialog, QDialogButtonBox, QHBoxLayout, QLabel, QListWidget,
+                               QListWidgetItem, QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout)
+
+from tracker import services
+from tracker.errors import TrackerError
+from tracker.services import tableimports
+from ui import errors
+
+ROW_ID = Qt.ItemDataRole.UserRole
+
+
+class HeldReview(QDialog):
+    def __init__(self, parent):
+        super().__init__(parent)
+        self.setWindowTitle("Review held matches")
+        self.resize(820, 520)
+        layout = QVBoxLayout(self)
+        note = QLabel("These imported rows look like someone already held, but not surely. Choose the right "
+                      "person and Link, or Create a new record, or Skip the row.")
+        note.setWordWrap(True)
+        layout.addWidget(note)
+        self.rows = QTableWidget(0, 5)
+        self.rows.setHorizontalHeaderLabels(["Name in the file", "Organisation", "Email", "Where", "Maybe"])
+        self.rows.setAccessibleName("Held rows")
+        self.rows.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.rows.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.rows.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.rows.verticalHeader().setVisible(False)
+        self.rows.horizontalHeader().setStretchLastSection(True)
+        self.rows.currentCellChanged.connect(lambda *_: self._show_candidates())
+        layout.addWidget(self.rows, 2)
+        candidates_label = QLabel("&Candidates held (best first), with their organisation and email:")
+        self.candidates = QListWidget()
+        self.candidates.setAccessibleName("Candidates")
+        candidates_label.setBuddy(self.candidates)
+        layout.addWidget(candidates_label)
+        layout.addWidget(self.candidates, 1)
+        buttons = QHBoxLayout()
+        self.link = QPushButton("&Link to this person")
+        self.create = QPushButton("Create &new")
+        self.skip = QPushButton("&Skip the row")
+        for button, how in ((self.link, "link"), (self.create, "create"), (self.skip, "skip")):
+            button.clicked.connect(lambda checked=False, h=how: self.decide(h))
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        layout.addLayout(buttons)
+        close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        close.rejected.connect(self.reject)
+        layout.addWidget(close)
+        self.decided = 0
+        self.load()
+
+    def load(self):
+        held = tableimports.held_rows()
+        self.rows.setRowCount(len(held))
+        for r, row in enumerate(held):
+            candidates = json.loads(row.candidates)
+            maybe = "; ".join(f"{c['name']} ({c['score']}%)" for c in candidates)
+            organisation = json.loads(row.values).get("organisation") or ""
+            for c, text in enumerate((row.name, organisation, row.email, f"{row.sheet} row {row.row}", maybe)):
+                item = QTableWidgetItem(text)
+                item.setData(ROW_ID, (row.id, candidates))
+                self.rows.setItem(r, c, item)
+        self.rows.resizeColumnsToContents()
+        self.rows.horizontalHeader().setStretchLastSection(True)
+        if held:
+            self.rows.setCurrentCell(0, 0)
+        self._show_candidates()
+
+    def current(self):
+        item = self.rows.item(self.rows.currentRow(), 0) if self.rows.currentRow() >= 0 else None
+        return item.data(ROW_ID) if item is not None else (None, [])
+
+    def _show_candidates(self):
+        row_id, candidates = self.current()
+        self.candidates.clear()
+        for c in candidates:  # the held record beside the file's row: its organisation and email too
+            try:
+                held = services.stakeholders.get(c["id"])
+            except TrackerError:  # deleted or erased since the import: still shown, not linkable
+                continue
+            about = ", ".join(x for x in (held.organisation.name if held.organisation else "", held.email) if x)
+            item = QListWidgetItem(f"{c['name']}{f' — {about}' if about else ''}  (ID {c['id']}, {c['score']}%)")
+            item.setData(ROW_ID, c["id"])
+            self.candidates.addItem(item)
+        if candidates:
+            self.candidates.setCurrentRow(0)
+        for button in (self.link, self.create, self.skip):
+            button.setEnabled(row_id is not None)
+        self.link.setEnabled(bool(candidates))
+
+    def decide(self, how):
+        """Link the current row to the chosen candidate, create it, or skip it; then the next row."""
+        row_id, _ = self.current()
+        if row_id is None:
+            return None
+        link = self.candidates.currentItem().data(ROW_ID) if how == "link" and self.candidates.currentItem() else None
+        if how == "link" and link is None:
+            return None
+        try:
+            resolution, record = tableimports.resolve_held(row_id, link=link, create=how == "create",
+                                                           skip=how == "skip")
+        except TrackerError as exc:
+            errors.show_exception(self, exc)
+            return None
+        self.decided += 1
+        at = self.rows.currentRow()
+        self.load()
+        if self.rows.rowCount():
+            self.rows.setCurrentCell(min(at, self.rows.rowCount() - 1), 0)
+        self.rows.setFocus()
+        return resolution, record
+
+    @classmethod
+    def ask(cls, parent):
+        """Show the held rows (or say there are none); returns how many were decided."""
+        if not tableimports.held_rows():
+            errors.show_message(parent, "There are no held matches to review.")
+            return 0
+        dialog = cls(parent)
+        try:
+            dialog.exec()
+            return dialog.decided
+        finally:
+            dialog.deleteLater()
