@@ -3,7 +3,7 @@
 ``tracker import-table FILE --as KIND`` runs the engine the app's wizard runs (``tracker.tableimport``)
 with the suggested mapping (or the preset fitting the headers).  Exit 0 when applied (held rows
 included) or for a clean dry run, 1 when refused, 2 for a usage error.  ``--json`` prints one object
-(see docs/table-import.md for its keys).
+(see docs/import-formats.md for its keys).
 """
 
 import argparse
