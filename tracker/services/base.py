@@ -366,16 +366,12 @@ class RecordService:
                     self._set_councils(rec, councils)
             audit.write_changes([(rec, diff) for rec, diff, _, _ in work], "update", source=source)
             announce(Change.of_updated(self.table, *(rec.id for rec, _, _, _ in work)))
-        now_held = self._read_many([r.id for r, _ in items])
-        return [now_held[r.id] for r, _ in items]
-
-    def held_by_id(self, ids):
-        """{id: live record} for ``ids`` (a query per 500); NotFoundError when one is missing or deleted."""
-        found = self._read_many(ids)
-        for i in ids:
-            if i not in found or found[i].is_deleted:
-                raise NotFoundError(f"No {self.what} with ID {i}.")
-        return found
+        for rec, diff, changes, _ in work:  # as a reload would read them, without reading them again
+            for name in diff:
+                if name != "councils":
+                    setattr(rec, name, changes[name])
+            rec.version, rec.updated_at = rec.version + 1, now
+        return [current[r.id] for r, _ in items]
 
     def _read_many(self, ids, model=None):
         """{id: record} of ``model`` (this service's) for ``ids``, a query per 500."""

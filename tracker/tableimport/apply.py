@@ -62,7 +62,7 @@ def apply_plan(plan, progress=None):
                 if not mine:
                     continue
                 service = SERVICES[kind]
-                records = service.held_by_id([e.record_id for e in mine])
+                records = {e.record_id: _held(plan, service, e.record_id) for e in mine}
                 before = tableimports.snapshot(TABLES[kind], [r.uuid for r in records.values()])
                 step(progress, 50, "Updating matched records")
                 changes = [(records[e.record_id], {k: _record_of(plan, new) for k, (_, new) in e.changes.items()})
@@ -78,6 +78,12 @@ def apply_plan(plan, progress=None):
     except ValidationError as exc:
         raise ImportRefused(f"{name} was not imported: {exc} Nothing was changed.") from None
     return import_id
+
+
+def _held(plan, service, record_id):
+    """The matched record as the plan read it (prefetched for people), else from its service."""
+    record = plan._held.get(record_id) if service is services.stakeholders else None
+    return record if record is not None else service.get(record_id)
 
 
 def _create_organisations(plan, source, added):
