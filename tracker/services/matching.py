@@ -119,12 +119,12 @@ def close_names(query, keys, index, cutoff=DOUBT_SCORE, limit=MAX_CANDIDATES * 4
         return process.extract(query, keys, scorer=fuzz.ratio, processor=None, score_cutoff=cutoff, limit=limit)
     pairs = sorted(set(_bigrams(query)), key=lambda p: len(index.get(p, ())))
     # A key sharing ``need`` of the query's bigrams holds at least one of any len(pairs) - need + 1 of
-    # them (pigeonhole): gather the keys of the rarest that many, then count and score only those.
-    rare = pairs[:len(pairs) - need + 1]
-    candidates = set()
-    for pair in rare:
-        candidates.update(index.get(pair, ()))
-    order = sorted(candidates)
+    # them (pigeonhole): only the keys of the rarest that many are scored.  When those are most of the
+    # keys anyway, scoring every key in rapidfuzz's own loop is cheaper than gathering them.
+    rare = [index.get(p, ()) for p in pairs[:len(pairs) - need + 1]]
+    if sum(map(len, rare)) * 3 > len(keys):
+        return process.extract(query, keys, scorer=fuzz.ratio, processor=None, score_cutoff=cutoff, limit=limit)
+    order = list(set().union(*rare))
     found = [(keys[order[j]], score, order[j]) for _, score, j in process.extract(
         query, [keys[i] for i in order], scorer=fuzz.ratio, processor=None, score_cutoff=cutoff, limit=None)]
     found.sort(key=lambda f: (-f[1], f[2]))
