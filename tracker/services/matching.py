@@ -39,6 +39,7 @@ from tracker.models import Stakeholder
 
 DOUBT_SCORE = 85  # token_sort_ratio (0-100) from which a different-looking name is a possible match
 MAX_CANDIDATES = 5
+PRUNE = 3  # close_names scores every key when the rarest bigrams' keys add up to over 1/PRUNE of them
 TITLES = frozenset("mr mrs ms miss mx dr prof professor rev revd sir dame lord lady cllr councillor insp inspector "
                    "ch supt superintendent chief sgt sergeant pc dc ds di dci dcs det cmdr commander".split())
 NICKNAMES = {
@@ -122,7 +123,7 @@ def close_names(query, keys, index, cutoff=DOUBT_SCORE, limit=MAX_CANDIDATES * 4
     # them (pigeonhole): only the keys of the rarest that many are scored.  When those are most of the
     # keys anyway, scoring every key in rapidfuzz's own loop is cheaper than gathering them.
     rare = [index.get(p, ()) for p in pairs[:len(pairs) - need + 1]]
-    if sum(map(len, rare)) * 3 > len(keys):
+    if sum(map(len, rare)) * PRUNE > len(keys):
         return process.extract(query, keys, scorer=fuzz.ratio, processor=None, score_cutoff=cutoff, limit=limit)
     order = list(set().union(*rare))
     found = [(keys[order[j]], score, order[j]) for _, score, j in process.extract(
