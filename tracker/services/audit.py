@@ -80,6 +80,15 @@ def write_entries(rows):
     bulk_insert(AuditEntry, [dict(zip(ENTRY_COLUMNS, row)) for row in rows])
 
 
+def write_changes(changed, operation, source=""):
+    """:func:`write` for many records' changes (``changed``: [(record, {field: (old, new)})]), one executemany."""
+    actor = current_actor()
+    rows = [{"table": rec._meta.table_name, "record_uuid": rec.uuid, "field": field, "old_value": as_text(old),
+             "new_value": as_text(new)} for rec, changes in changed for field, (old, new) in changes.items()]
+    bulk_insert(AuditEntry, rows, constants={"at": utcnow(), "user": actor.user, "council": actor.council,
+                                             "operation": operation, "source": source})
+
+
 _encode_snapshot = json.JSONEncoder(ensure_ascii=False, sort_keys=True).encode
 
 

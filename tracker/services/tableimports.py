@@ -13,6 +13,7 @@ import json
 
 from peewee import fn
 
+from tracker.bulk import bulk_insert
 from tracker.errors import NotFoundError, TrackerError
 from tracker.models import ActionItem, Commitment, Council, Event, HeldRow, ImportChange, ImportPreset, ImportRun, Stakeholder, StakeholderCouncil, utcnow
 from tracker.services import councils as council_service
@@ -54,8 +55,7 @@ def record_run(file_name, sha256, on_match, counts, details, added, updated, hel
         rows.append({**empty, "run": run.id, "table": table, "kind": "update", "record_uuid": store.uuid_hex(uuid),
                      "before": json.dumps([version, list(values)], ensure_ascii=False), "version_after": version_after,
                      "sync_before": json.dumps(list(sync)) if sync else None})
-    for start in range(0, len(rows), 200):
-        ImportChange.insert_many(rows[start:start + 200]).execute()
+    bulk_insert(ImportChange, rows)  # one executemany: a 10k-row import records thousands of updates
     for start in range(0, len(held_rows), 200):
         HeldRow.insert_many([{**h, "run": run.id} for h in held_rows[start:start + 200]]).execute()
     return run.id

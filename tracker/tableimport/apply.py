@@ -3,8 +3,8 @@ as an import that ``tracker undo-import`` reverses.
 
 Organisations the file names and the database lacks are created first (``create_many``), then the
 new people, actions or commitments (``create_many``: validation, audit entries, action references),
-then each matched record's changes (``update``: optimistic locking, an audit entry per field, the
-file named as the source), then attendance.  Before any update the records' states are taken
+then each matched record's changes (``update_many``: ``update``'s rules, optimistic locking and
+an audit entry per field, the file named as the source, written in bulk), then attendance.  Before any update the records' states are taken
 (``services.tableimports.snapshot``) so an undo puts them back; the run, what it added and the rows
 held for review are recorded in the same transaction (``services.tableimports.record_run``).  Any
 failure rolls everything back, and so does Cancel: ``progress(percent, text)`` (the exchange's
@@ -62,13 +62,12 @@ def apply_plan(plan, progress=None):
                 if not mine:
                     continue
                 service = SERVICES[kind]
-                records = {e.record_id: service.get(e.record_id) for e in mine}
+                records = {e.record_id: _held(plan, service, e.record_id) for e in mine}
                 before = tableimports.snapshot(TABLES[kind], [r.uuid for r in records.values()])
-                for i, entry in enumerate(mine):
-                    if i % 500 == 0:
-                        step(progress, 40 + 40 * i // len(mine), "Updating matched records")
-                    changes = {k: _record_of(plan, new) for k, (_, new) in entry.changes.items()}
-                    record = service.update(records[entry.record_id], source=source, **changes)
+                step(progress, 50, "Updating matched records")
+                changes = [(records[e.record_id], {k: _record_of(plan, new) for k, (_, new) in e.changes.items()})
+                           for e in mine]
+                for record in service.update_many(changes, source=source):
                     updated.append((TABLES[kind], record.uuid, before[record.uuid.hex], record.version))
             step(progress, 80, "Recording attendance")
             _attend(plan, source, added)
@@ -79,6 +78,12 @@ def apply_plan(plan, progress=None):
     except ValidationError as exc:
         raise ImportRefused(f"{name} was not imported: {exc} Nothing was changed.") from None
     return import_id
+
+
+def _held(plan, service, record_id):
+    """The matched record as the plan read it (prefetched for people), else from its service."""
+    record = plan._held.get(record_id) if service is services.stakeholders else None
+    return record if record is not None else service.get(record_id)
 
 
 def _create_organisations(plan, source, added):

@@ -123,14 +123,17 @@ def read_sheet(sheet, kind, told=None, told_values=None, header_row=None, dates=
             if not decided and any(isinstance(v, str) and v.strip() for v in column):
                 table.undecided.append(header)
     told_values = told_values or {}
+    # what is the same for every row of a column, worked out once per column rather than once per cell
+    columns = [(header, target, positions[header], told_values.get(maps.header_key(header)))
+               for header, target in targets.items()]
     for number, row in records:
         record = Record(sheet.name, number, {}, {})
-        for header, target in targets.items():
-            raw = row[positions[header]]
+        for header, target, position, told in columns:
+            raw = row[position]
             if is_empty(raw):
                 continue
             record.written[header] = text_of(raw)
-            _read_value(table, record, record_fields, header, target, raw, told_values.get(maps.header_key(header)))
+            _read_value(table, record, record_fields, header, target, raw, told)
         if record.values or record.notes:
             table.records.append(record)
         else:
