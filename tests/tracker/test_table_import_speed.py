@@ -10,7 +10,8 @@ from rapidfuzz import fuzz, process
 from tracker import services
 from tracker.errors import ValidationError
 from tracker.models import AuditEntry
-from tracker.services.matching import DOUBT_SCORE, MAX_CANDIDATES, bigram_index, close_names, least_shared
+from tracker.services.matching import (DOUBT_SCORE, MAX_CANDIDATES, bigram_index, close_names, close_names_many,
+                                       least_shared)
 
 LETTERS = "abcdefghijklmnopqrstuvwxyz"
 
@@ -49,6 +50,25 @@ def test_indexed_close_names_are_exactly_what_extract_over_every_name_finds(seed
         assert [(k, s, i) for k, s, i in fast] == [(k, s, i) for k, s, i in plain], query
         found_some += bool(plain)
     assert found_some > 200  # the planted near-duplicates were there to be found
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_batched_close_names_are_exactly_what_extract_over_every_name_finds(seed):
+    rng = random.Random(100 + seed)
+    held = [_name(rng) for _ in range(3000)]
+    held += [_near(rng, rng.choice(held)) for _ in range(1000)]
+    held = [" ".join(sorted(k.split())) for k in held if k.strip()]
+    queries = [_near(rng, rng.choice(held)) for _ in range(300)] + [rng.choice(held) for _ in range(50)]
+    queries += [_name(rng) for _ in range(150)] + ["a", "ab", "abc abd"]
+    queries = [" ".join(sorted(q.split())) for q in queries]
+    batch = close_names_many(queries, held)
+    found_some = 0
+    for query in queries:
+        plain = process.extract(query, held, scorer=fuzz.ratio, processor=None, score_cutoff=DOUBT_SCORE,
+                                limit=MAX_CANDIDATES * 4)
+        assert batch[query] == [(k, s, i) for k, s, i in plain], query
+        found_some += bool(plain)
+    assert found_some > 200
 
 
 def test_the_bigram_bound_never_rules_out_a_name_that_scores():

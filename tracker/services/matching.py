@@ -26,6 +26,10 @@ distance is never below the edit distance), so only held names sharing that many
 the same ``fuzz.ratio`` with the same cutoff.  This is exact, not a heuristic blocking key: the
 candidates and their order are what ``process.extract`` over every name gives (the tests compare
 both on random samples); names too short for the bound to say anything are compared with all.
+A whole table's names are searched at once by :meth:`StakeholderMatcher.prepare`: rapidfuzz's
+``process.cdist`` scores every incoming name against every held one with SIMD on every core (10k
+rows x 4k names: 0.34 s against 1.95 s for the indexed search per row), and the pairs it finds are
+scored again with ``fuzz.ratio``, so the answer is again exactly ``process.extract``'s (tested).
 """
 
 import functools
@@ -132,6 +136,33 @@ def close_names(query, keys, index, cutoff=DOUBT_SCORE, limit=MAX_CANDIDATES * 4
     return found[:limit]
 
 
+def close_names_many(queries, keys, cutoff=DOUBT_SCORE, limit=MAX_CANDIDATES * 4):
+    """{query: :func:`close_names`' answer} for many queries at once: ``process.cdist`` (SIMD, on every
+    core) scores each query against every key; the pairs it finds are scored again one by one with
+    ``fuzz.ratio`` and the same cutoff, so scores and order are exactly ``process.extract``'s.  cdist's
+    own pass uses a cutoff one point lower and keeps rounded scores: it only says which pairs to rescore."""
+    import numpy  # cdist's answer is a numpy matrix; imported here, not at start-up
+
+    queries = list(dict.fromkeys(queries))
+    found = {q: [] for q in queries}
+    if not keys or not queries:
+        return found
+    step = max(1, (16 << 20) // len(keys))  # at most 16 MB of scores at once
+    for start in range(0, len(queries), step):
+        chunk = queries[start:start + step]
+        scores = process.cdist(chunk, keys, scorer=fuzz.ratio, processor=None, score_cutoff=max(cutoff - 1, 0),
+                               dtype=numpy.uint8, workers=-1)
+        for row, col in zip(*(a.tolist() for a in scores.nonzero())):
+            query = chunk[row]
+            score = fuzz.ratio(query, keys[col], score_cutoff=cutoff)
+            if score:
+                found[query].append((keys[col], score, col))
+    for query, hits in found.items():
+        hits.sort(key=lambda f: (-f[1], f[2]))
+        del hits[limit:]
+    return found
+
+
 def bigram_index(keys):
     index = {}
     for i, key in enumerate(keys):
@@ -178,6 +209,15 @@ class StakeholderMatcher:
         self._ids = [rid for rid, h in self.by_id.items() if h.kind == "person"]
         self._keys = [_sorted_words(person_key(self.by_id[rid].name)) for rid in self._ids]
         self._index = None  # bigram -> positions in _keys, built for the first close-name search
+        self._close = {}  # sorted-words key -> close_names' answer, from prepare()
+
+    def prepare(self, people):
+        """Search the close names of many incoming people ``(name, email)`` at once (:func:`close_names_many`,
+        far faster than one search per person); :meth:`person` then reads the answers.  Those matched by
+        email need no search.  Only a speed-up: a name not prepared is searched when asked for."""
+        queries = [_sorted_words(key) for key in (person_key(name) for name, email in people
+                   if not (email and email.strip().casefold() in self.by_email)) if key]
+        self._close.update(close_names_many(queries, self._keys))
 
     def organisation(self, name):
         """The held organisation ``name`` means (normalised names equal), or None."""
@@ -202,9 +242,12 @@ class StakeholderMatcher:
             if organisation_key(self.organisation_name(held)) == wanted_org:  # both none counts too
                 return Match("erased" if held.erased else "matched", held, how="name and organisation")
         candidates = []
-        if self._index is None:
-            self._index = bigram_index(self._keys)
-        found = close_names(_sorted_words(key), self._keys, self._index)
+        query = _sorted_words(key)
+        found = self._close.get(query)
+        if found is None:
+            if self._index is None:
+                self._index = bigram_index(self._keys)
+            found = close_names(query, self._keys, self._index)
         for _, score, index in found:
             held = self.by_id[self._ids[index]]
             if self._someone_else(held, email, wanted_org):

@@ -132,8 +132,8 @@ def read_sheet(sheet, kind, told=None, told_values=None, header_row=None, dates=
             raw = row[position]
             if is_empty(raw):
                 continue
-            record.written[header] = text_of(raw)
-            _read_value(table, record, record_fields, header, target, raw, told)
+            written = record.written[header] = text_of(raw)
+            _read_value(table, record, record_fields, header, target, raw, told, written)
         if record.values or record.notes:
             table.records.append(record)
         else:
@@ -141,9 +141,10 @@ def read_sheet(sheet, kind, told=None, told_values=None, header_row=None, dates=
     return table
 
 
-def _read_value(table, record, record_fields, header, target, raw, told):
+def _read_value(table, record, record_fields, header, target, raw, told, written):
+    """``written``: text_of(raw), worked out once per cell (text_of of a text is the text itself)."""
     if target in AS_TEXT or target not in record_fields:
-        text = name_of(raw) if target in ("name", "contact") else text_of(raw)
+        text = name_of(written) if target in ("name", "contact") else written
         if told and text.casefold() in told:
             text = told[text.casefold()]
         if not text:
@@ -156,13 +157,13 @@ def _read_value(table, record, record_fields, header, target, raw, told):
         return
     field_ = record_fields[target]
     if field_.type == COUNCILS:
-        record.values[target] = field_.parse(text_of(raw).replace("/", ";"))
+        record.values[target] = field_.parse(written.replace("/", ";"))
         record.columns[target] = header
         return
     try:
         value, kept = value_of(field_, raw, told, month_first=table.dates.get(header) == "month-first")
     except FieldError as exc:
-        table.problems.append(Problem(table.name, record.row, header, text_of(raw), exc.reason))
+        table.problems.append(Problem(table.name, record.row, header, written, exc.reason))
         return
     if kept:
         record.notes.append(f"{header}: {kept}")
