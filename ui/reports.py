@@ -24,7 +24,7 @@ from tracker import reports
 from tracker.db import is_live_file
 from tracker.errors import TrackerError
 from tracker.reports.rows import ACTION_LOG, REGISTER
-from tracker.reports.xlsx import HEADER_FILL, OVERDUE_FILL, OVERDUE_FONT, RAG_FILLS
+from tracker.reports.colours import HEADER_FILL, OVERDUE_FILL, OVERDUE_FONT, RAG_FILLS
 from ui import errors
 from ui.fields import DateField
 from ui.filters import FILTERS_PER_ROW

@@ -3,11 +3,24 @@
 :mod:`tracker.reports.rows` gathers a report's rows through the services (a fixed number of
 queries, whatever the size) and describes its filters in words; :mod:`tracker.reports.xlsx`
 writes it as a printable workbook.  The app prints the same :class:`Report` through Qt.
-No Qt here.
+No Qt here.  The writer is imported when a workbook is written, not with this package, so that the
+app starts without loading openpyxl (and numpy, which openpyxl loads when it is installed).
 """
 
 from tracker.reports.rows import Report, action_log, commitment_register, describe_filters
-from tracker.reports.xlsx import check_folder, write_report
+
+
+def write_report(report, path, progress=None):
+    """Write ``report`` as a printable workbook at ``path`` (see :mod:`tracker.reports.xlsx`)."""
+    from tracker.reports import xlsx
+
+    return xlsx.write_report(report, path, progress)
+
+
+def check_folder(path):
+    from tracker.reports import xlsx
+
+    return xlsx.check_folder(path)
 
 
 def write_action_log(path, filters=None, search="", progress=None):

@@ -20,6 +20,7 @@ from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Si
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
 
+from tracker.reports.colours import HEADER_FILL, OVERDUE_FILL, OVERDUE_FONT, RAG_FILLS
 from tracker.sheet_stream import CellSlot, cells_sheet
 from tracker.spreadsheet import WriteFailed, save_atomically, style_array, text_cell
 
@@ -27,10 +28,6 @@ PROGRESS_EVERY = 2000  # rows
 TITLE_ROWS = 4  # title, filters, generated on/by, counts and notes
 HEADER_ROW = TITLE_ROWS + 2  # a blank row, then the header
 DATE_FORMAT = "dd/mm/yyyy"
-RAG_FILLS = {"R": ("C00000", "FFFFFF"), "A": ("FFC000", "000000"), "G": ("00B050", "000000")}  # fill, font
-OVERDUE_FILL = "FDE9E7"
-OVERDUE_FONT = "9C0006"
-HEADER_FILL = "1F3864"
 FONT = "Arial"  # in Excel everywhere; LibreOffice has a metric twin (Liberation Sans)
 CHARS_PER_WIDTH = 1.25  # 10-point Arial characters per unit of column width
 WORD_BREAK_LOSS = 4  # characters a line loses, on average, by breaking between words

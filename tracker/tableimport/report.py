@@ -3,21 +3,26 @@ bad cells highlighted, and a column saying why, so the partner can fix their she
 
 Every cell is written as text through ``tracker.spreadsheet.text_cell`` (never a formula, a quote
 prefix on text that looks like one: the partner's own values come back to them unevaluated) and the
-file through ``save_atomically``.
+file through ``save_atomically``.  openpyxl is imported when a report is written, not with the module:
+the wizard that offers the button is built at start-up, and openpyxl (with numpy, which it loads when
+installed) would add a quarter of a second to every start.
 """
 
-from openpyxl import Workbook
-from openpyxl.styles import Font, NamedStyle, PatternFill
+from tracker.records import MAX_TEXT
 
-from tracker.spreadsheet import MAX_CELL_TEXT, save_atomically, style_array, text_cell
-
-BAD_FILL = PatternFill("solid", fgColor="FFC7CE")
+BAD_FILL = "FFC7CE"  # a bad cell's fill, Excel's own "bad" colours
+BAD_FONT = "9C0006"
 
 
 def write_report(plan, path):
     """Write the bad rows of ``plan`` to ``path`` (.xlsx); returns how many rows it holds."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font, NamedStyle, PatternFill
+
+    from tracker.spreadsheet import save_atomically, style_array, text_cell
+
     wb = Workbook(write_only=True)
-    wb.add_named_style(NamedStyle(name="bad", fill=BAD_FILL, font=Font(color="9C0006")))
+    wb.add_named_style(NamedStyle(name="bad", fill=PatternFill("solid", fgColor=BAD_FILL), font=Font(color=BAD_FONT)))
     wb.add_named_style(NamedStyle(name="heading", font=Font(bold=True)))
     by_row = {}
     for problem in plan.problems:
@@ -49,7 +54,7 @@ def write_report(plan, path):
 
 
 def _fit(text):
-    return str(text)[:MAX_CELL_TEXT // 2]
+    return str(text)[:MAX_TEXT // 2]  # MAX_TEXT: what one cell holds
 
 
 def _sheet_title(name):
