@@ -59,19 +59,26 @@ class Organisation:
     created_id: int = None  # the record the import made for it
 
 
+def council_named(name, record, column, problems):
+    """The council ``name`` names, or None with a problem naming the councils this database knows."""
+    try:
+        return services.councils.find(name)
+    except NotFoundError:
+        known = [c.name for c in services.councils.all_councils()]
+        problems.append(Problem(record.sheet, record.row, column, name, unknown_council(known)))
+        return None
+
+
 def councils_of(record, problems):
     names = record.values.pop("councils", None)
     if not names:
         return None
     found = []
     for name in names:
-        try:
-            found.append(services.councils.find(name))
-        except NotFoundError:
-            known = [c.name for c in services.councils.all_councils()]
-            problems.append(Problem(record.sheet, record.row, record.columns.get("councils", "Councils"), name,
-                                    unknown_council(known)))
+        council = council_named(name, record, record.columns.get("councils", "Councils"), problems)
+        if council is None:
             return None
+        found.append(council)
     return found
 
 

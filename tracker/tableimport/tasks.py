@@ -15,12 +15,10 @@
 from dataclasses import dataclass
 
 from tracker import services
-from tracker.errors import NotFoundError
 from tracker.records import ACTION, COMMITMENT
-from tracker.records.cells import unknown_council
 from tracker.services import tableimports
 from tracker.services.matching import organisation_key, person_key
-from tracker.tableimport.people import Entry, _organisation, councils_of
+from tracker.tableimport.people import Entry, _organisation, council_named, councils_of
 from tracker.tableimport.table import Problem
 
 ACTION_FIELDS = ("description", "due_date", "priority", "status", "owner", "council", "commitment")
@@ -89,12 +87,9 @@ def _action_values(plan, record, v, owners, notes):
         else:
             values["owner"] = owner
     if v.get("council"):
-        try:
-            values["council"] = services.councils.find(v["council"])
-        except NotFoundError:
-            known = [c.name for c in services.councils.all_councils()]
-            plan.problems.append(Problem(record.sheet, record.row, record.columns["council"], v["council"],
-                                         unknown_council(known)))
+        council = council_named(v["council"], record, record.columns["council"], plan.problems)
+        if council is not None:
+            values["council"] = council
     if v.get("commitment"):
         commitment = tableimports.commitment_named(v["commitment"])
         if commitment is None:
