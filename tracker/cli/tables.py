@@ -129,6 +129,8 @@ def _print_plan(plan, import_id, why):
     for header, order in data["dates"].items():
         print(f"  dates in '{header}': {order}", file=out)
     for r in data["records"]:
+        if r.get("note"):  # erased on request, a partner's RAG unlike ours, a doubtful organisation
+            print(f"  {r['sheet']} row {r['row']} {r['name']!r}: {r['note']}", file=out)
         if r["changes"]:
             print(f"  {r['sheet']} row {r['row']}: {r['name']} (ID {r['record_id']}) changes:", file=out)
             for name, (old, new) in r["changes"].items():

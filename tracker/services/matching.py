@@ -12,8 +12,10 @@ email and an organisation's name:
    name at another organisation with another email is a different person and no candidate;
 4. otherwise **new**.
 
-A person erased on request is found like anyone else and reported as erased, so an import never
-re-creates or re-fills them.  Why rapidfuzz: a maintained C++ implementation of the standard
+A person erased on request is reported as erased, so an import never re-creates or re-fills them:
+their tombstone holds no name or email, so they are recognised by the keyed hashes kept when they
+were erased (``tracker.services.erasures``), by email or by name and organisation, after the live
+records (someone added again since, with consent, is matched as themselves).  Why rapidfuzz: a maintained C++ implementation of the standard
 string metrics (Levenshtein, token sort/set ratios) with ``process.extract`` over a whole list,
 about 100x faster than a Python loop over ``difflib``, which matters at 20k stakeholders; a
 hand-rolled distance would be slower and less tested.  The duplicates review can reuse this class.
@@ -40,6 +42,7 @@ from dataclasses import dataclass, field
 from rapidfuzz import fuzz, process
 
 from tracker.models import Stakeholder
+from tracker.services.erasures import ErasedKeys
 
 DOUBT_SCORE = 85  # token_sort_ratio (0-100) from which a different-looking name is a possible match
 MAX_CANDIDATES = 5
@@ -210,6 +213,7 @@ class StakeholderMatcher:
         self._keys = [_sorted_words(person_key(self.by_id[rid].name)) for rid in self._ids]
         self._index = None  # bigram -> positions in _keys, built for the first close-name search
         self._close = {}  # sorted-words key -> close_names' answer, from prepare()
+        self.erased = ErasedKeys()
 
     def prepare(self, people):
         """Search the close names of many incoming people ``(name, email)`` at once (:func:`close_names_many`,
@@ -233,6 +237,8 @@ class StakeholderMatcher:
             held = self.by_email.get(email.strip().casefold())
             if held is not None:
                 return Match("erased" if held.erased else "matched", held, how="email")
+            if self.erased.email(email):
+                return Match("erased")
         key = person_key(name)
         if not key:
             return Match("new")
@@ -241,6 +247,8 @@ class StakeholderMatcher:
         for held in same_name:
             if organisation_key(self.organisation_name(held)) == wanted_org:  # both none counts too
                 return Match("erased" if held.erased else "matched", held, how="name and organisation")
+        if self.erased.person(key, wanted_org):
+            return Match("erased")
         candidates = []
         query = _sorted_words(key)
         found = self._close.get(query)

@@ -26,9 +26,10 @@ from tracker.db import database
 from tracker.errors import TrackerError
 from tracker.models import Attendance, AuditEntry, Event, ImportChange, Meta, Stakeholder, Update, utcnow
 from tracker.changes import Change, announce
-from tracker.services import audit
+from tracker.services import audit, erasures
 from tracker.services.base import writing
 from tracker.services.exchange import content_kinds
+from tracker.services.matching import organisation_key, person_key
 
 ERASED_NAME = "Erased person"
 ERASED_UPDATE_TEXT = "(erased on request)"
@@ -75,6 +76,7 @@ def _overwriting_freed_space():
 
 def _erase_in_transaction(person, source):
     now = utcnow()
+    _remember(person.name, person.email, person.organisation.name if person.organisation_id else "")
     values = {getattr(Stakeholder, name): value for name, value in ERASED_VALUES.items()}
     values.update({Stakeholder.erased_at: now, Stakeholder.updated_at: now,
                    Stakeholder.version: person.version + 1})
@@ -158,6 +160,7 @@ def complete_erasures(source=""):
         announce(_erased([p.id for p in pending]))
         for person in pending:
             now = utcnow()
+            _remember(*_identity_before_erasure(person))
             if any(getattr(person, name) != value for name, value in ERASED_VALUES.items()):
                 values = {getattr(Stakeholder, name): value for name, value in ERASED_VALUES.items()}
                 values.update({Stakeholder.updated_at: now, Stakeholder.version: person.version + 1})
@@ -165,6 +168,30 @@ def complete_erasures(source=""):
             _scrub_traces(person, now)
             audit.write(Stakeholder.get_by_id(person.id), "erase", source=source)
     return len(pending)
+
+
+def _remember(name, email, organisation):
+    """Keep the keyed hashes an import recognises the person by (``tracker.services.erasures``)."""
+    if name and name != ERASED_NAME:
+        erasures.remember(email, person_key(name), organisation_key(organisation))
+    elif email:
+        erasures.remember(email, "", "")
+
+
+def _identity_before_erasure(person):
+    """(name, email, organisation's name) a tombstone that arrived by exchange had here: the record
+    itself if not yet wiped, else the state the exchange import kept for undo (it is scrubbed next)."""
+    if person.name != ERASED_NAME or person.email:
+        org = Stakeholder.get_or_none(Stakeholder.id == person.organisation_id) if person.organisation_id else None
+        return person.name, person.email, org.name if org else ""
+    names, changes = _import_befores("stakeholder", [person.uuid])
+    for change in sorted(changes, key=lambda c: -c.id):
+        values = dict(zip(names, json.loads(change.before)[1]))
+        if values.get("name") not in (None, "", ERASED_NAME) or values.get("email"):
+            org = values.get("organisation")
+            org = Stakeholder.get_or_none(Stakeholder.uuid == org) if org else None
+            return values.get("name") or "", values.get("email") or "", org.name if org else ""
+    return "", "", ""
 
 
 def _erased(ids):

@@ -21,6 +21,7 @@ from tracker.records.cells import unknown_council
 from tracker.services.matching import organisation_key, person_key
 from tracker.tableimport.table import Problem
 
+ERASED_NOTE = "erased on request: not imported"
 PERSON_FIELDS = ("role", "email", "phone", "address", "website", "influence", "interest", "tags", "sector")
 
 
@@ -39,6 +40,7 @@ class Entry:
     attending: bool = True
     written: dict = field(default_factory=dict)
     how: str = ""
+    flags: dict = field(default_factory=dict)  # what the preview points out about the row (plan.as_json's records)
 
     @property
     def name(self):
@@ -125,6 +127,8 @@ def plan_people(plan, records, matcher, tick=None):
         first = first or seen.get(("name", key_name))
         if first is not None:
             entry.action, entry.same_as = "same", first
+            if first.action == "erased":
+                entry.action, entry.flags["note"] = "erased", ERASED_NOTE
             _fill(first.values, values)
             plan.entries.append(entry)
             continue
@@ -133,8 +137,10 @@ def plan_people(plan, records, matcher, tick=None):
             seen[("email", key_email)] = entry
         match = matcher.person(name, values.get("email", ""), org_name)
         entry.how = match.how
-        if match.status in ("matched", "erased"):
-            entry.action = "match" if match.status == "matched" else "erased"
+        if match.status == "erased":  # said so, and nothing more: not which record, nor how it was known
+            entry.action, entry.how, entry.flags["note"] = "erased", "", ERASED_NOTE
+        elif match.status == "matched":
+            entry.action = "match"
             entry.record_id = match.record.id
         elif match.status == "doubtful":
             entry.candidates = [{"id": h.id, "name": h.name, "score": s,

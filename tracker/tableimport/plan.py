@@ -154,7 +154,8 @@ class Plan:
             "erased": [{"sheet": e.sheet, "row": e.row} for e in self.live() if e.action == "erased"],
             "records": [{"sheet": e.sheet, "row": e.row, "action": e.action, "kind": e.kind,
                          "name": e.values.get("name") or e.values.get("title", ""), "record_id": e.record_id,
-                         "changes": {k: [_shown(old), _shown(new)] for k, (old, new) in e.changes.items()}}
+                         "changes": {k: [_shown(old), _shown(new)] for k, (old, new) in e.changes.items()},
+                         **e.flags}
                         for e in self.live()],
         }
 

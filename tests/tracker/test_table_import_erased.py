@@ -1,0 +1,142 @@
+"""People erased on request are never re-created or re-filled by a table import: the keyed hashes
+kept at erasure (here, or when an erasure arrives from another council), what the preview says,
+and the schema step that adds them."""
+
+import hashlib
+import sqlite3
+from pathlib import Path
+
+from tracker import migrations, services
+from tracker.db import close_database, database
+from tracker.models import ErasedIdentity, Meta, Stakeholder
+from tracker.opening import open_database
+from tracker.services import privacy
+from tracker.services.erasures import SECRET_KEY
+
+from tests.tracker.table_import_helpers import run, tracker_json, workbook
+
+
+def _erased_gill():
+    s = services.stakeholders
+    college = s.create(name="Havering Sixth Form College", kind="organisation", sector="education")
+    gill = s.create(name="Daniel Gone", kind="person", sector="education", organisation=college,
+                    email="Dan.Gone@College.example", role="Head of year")
+    privacy.erase(gill, source="request 12")
+    return college
+
+
+def test_an_erased_person_is_neither_re_created_nor_re_filled(db, tmp_path):
+    college = _erased_gill()
+    rows = [["Name", "Organisation", "Email", "Phone"],
+            ["Someone", "Other Org", "dan.gone@college.example ", "020 7946 0001"],  # the email, another case
+            ["Dr Dan Gone", "Havering Sixth Form College", "", "020 7946 0002"],  # nickname, title: same key
+            ["Dan Gone", "Havering Sixth Form College", "", ""],  # signed in twice
+            ["Dan Gone", "Redbridge Mosque", "dan@mosque.example", ""]]  # the same name elsewhere: someone else
+    path = workbook(tmp_path / "list.xlsx", {"S": rows})
+    before = {s.id: (s.name, s.email, s.phone, s.version) for s in Stakeholder.select()}
+    plan, import_id = run(path)
+    data = plan.as_json(import_id)
+    assert [(r["row"], r["action"], r["record_id"], r.get("note")) for r in data["records"]] == [
+        (2, "erased", None, "erased on request: not imported"), (3, "erased", None, "erased on request: not imported"),
+        (4, "erased", None, "erased on request: not imported"), (5, "add", None, None)]
+    assert data["erased"] == [{"sheet": "S", "row": r} for r in (2, 3, 4)]
+    after = {s.id: (s.name, s.email, s.phone, s.version) for s in Stakeholder.select()}
+    assert {k: v for k, v in after.items() if k in before} == before  # the tombstone is untouched
+    new = [after[k] for k in after.keys() - before.keys()]
+    assert sorted(n[:2] for n in new) == [("Dan Gone", "dan@mosque.example"), ("Redbridge Mosque", "")]
+    assert "Other Org" not in {s.name for s in Stakeholder.select()}  # an erased row's organisation waits with it
+    assert college.members.count() == 0  # nobody linked to the college again (the tombstone keeps no link)
+
+
+def test_the_hashes_are_keyed_by_a_secret_of_the_database(db, tmp_path):
+    _erased_gill()
+    digests = {d.digest for d in ErasedIdentity.select()}
+    assert len(digests) == 2  # the email, and the name with the organisation
+    plain = hashlib.sha256(b"dan.gone@college.example").hexdigest()
+    assert plain not in digests and all(len(d) == 64 for d in digests)
+    secret = Meta.get(Meta.key == SECRET_KEY).value
+    assert len(bytes.fromhex(secret)) == 32
+    close_database()
+    open_database(tmp_path / "other.db", create=True)
+    _erased_gill()  # the same person erased in another database: other hashes, another secret
+    assert Meta.get(Meta.key == SECRET_KEY).value != secret
+    assert not digests & {d.digest for d in ErasedIdentity.select()}
+    close_database()
+
+
+def test_someone_added_again_after_erasure_is_matched_as_themselves(db, tmp_path):
+    _erased_gill()
+    again = services.stakeholders.create(name="Dan Gone", kind="person", sector="education",
+                                         email="dan.gone@college.example")
+    path = workbook(tmp_path / "list.xlsx", {"S": [["Name", "Email", "Role"], ["Dan Gone", "dan.gone@college.example",
+                                                                               "Governor"]]})
+    plan, _ = run(path)
+    assert plan.entries[0].action == "match" and plan.entries[0].record_id == again.id
+    assert services.stakeholders.get(again.id).role == "Governor"
+
+
+def test_the_command_says_erased_without_saying_who(db, db_path, tmp_path):
+    _erased_gill()
+    close_database()
+    path = workbook(tmp_path / "list.xlsx", {"S": [["Name", "Email"], ["Dan Gone", "DAN.GONE@college.example"]]})
+    code, data = tracker_json(db_path, "import-table", path, "--as", "stakeholders", "--dry-run")
+    assert code == 0 and data["added"] == 0 and data["erased"] == [{"sheet": "S", "row": 2}]
+    assert data["records"][0] == {"sheet": "S", "row": 2, "action": "erased", "kind": "person", "name": "Dan Gone",
+                                  "record_id": None, "changes": {}, "note": "erased on request: not imported"}
+    from tests.tracker.table_import_helpers import tracker
+    code, out, err = tracker(db_path, "import-table", path, "--as", "stakeholders")
+    assert code == 0 and "S row 2 'Dan Gone': erased on request: not imported" in out
+    assert "Nothing" in out or "0 added" in out
+    open_database(db_path)
+
+
+def test_an_erasure_arriving_from_another_council_keeps_the_hashes_too(demo_db, db_path, tmp_path):
+    from tracker.exchange import export_workbook, import_workbook
+
+    person = Stakeholder.get(Stakeholder.email == "laura.hall1@example.org")
+    org = person.organisation.name if person.organisation_id else ""
+    first = tmp_path / "first.xlsx"
+    export_workbook(first)
+    close_database()
+    other = tmp_path / "other.db"
+    open_database(other, create=True)
+    import_workbook(first)
+    assert ErasedIdentity.select().count() == 0
+    close_database()
+    open_database(db_path)
+    privacy.erase(Stakeholder.get_by_id(person.id))
+    second = tmp_path / "second.xlsx"
+    export_workbook(second)
+    close_database()
+    open_database(other)
+    import_workbook(second)
+    there = Stakeholder.get(Stakeholder.uuid == person.uuid)
+    assert there.erased_at is not None and there.email == ""
+    assert ErasedIdentity.select().count() == 2
+    rows = [["Name", "Organisation", "Email"], ["Laura Hall", org, ""], ["L Hall", "", "LAURA.HALL1@example.org"]]
+    plan, _ = run(workbook(tmp_path / "again.xlsx", {"S": rows}), dry_run=True)
+    assert [e.action for e in plan.entries] == ["erased", "erased"]
+    close_database()
+
+
+def test_a_schema_5_database_upgrades_and_erases_with_hashes(tmp_path):
+    """tests/data/schema_v5.sql: a database before erased_identity, with a person erased then (nothing of
+    theirs is left to hash) and one who is not."""
+    path = tmp_path / "v5.db"
+    con = sqlite3.connect(path)
+    con.executescript((Path(__file__).parent.parent / "data" / "schema_v5.sql").read_text(encoding="utf-8"))
+    con.close()
+    open_database(path)
+    try:
+        assert migrations.schema_version(database.obj) == migrations.LATEST_VERSION >= 6
+        assert "erased_identity" in database.obj.get_tables() and ErasedIdentity.select().count() == 0
+        assert Stakeholder.select().where(Stakeholder.erased_at.is_null(False)).count() == 1
+        sam = services.stakeholders.find_by_name("Sam Example")[0]
+        assert sam.organisation.name == "Havering Sixth Form College"
+        privacy.erase(sam)
+        assert ErasedIdentity.select().count() == 2
+        plan, _ = run(workbook(tmp_path / "a.xlsx", {"S": [["Name", "School"], ["Sam Example", "Havering Sixth Form College"]]}),
+                      dry_run=True)
+        assert plan.entries[0].action == "erased"
+    finally:
+        close_database()
