@@ -7,6 +7,8 @@ organisation takes the row's sector, else "other".  The person is matched (email
 organisation), doubtful (held for review, or created with ``--uncertain create``), new, or erased
 on request (left alone).  Rows of one person within the file (the same email, or the same name at
 the same organisation: someone who signed in twice) are one person: later rows fill the first.
+A row naming a second contact (a school's deputy or DSL beside its head) is two people
+(``contacts``), each matched on their own.
 
 What a match changes follows ``--on-match``: ``fill`` only empty fields (the default), ``update``
 every field the row gives a different value for, ``skip`` nothing.
@@ -19,6 +21,7 @@ from tracker.errors import NotFoundError
 from tracker.records import STAKEHOLDER
 from tracker.records.cells import unknown_council
 from tracker.services.matching import organisation_key, person_key
+from tracker.tableimport import contacts
 from tracker.tableimport.table import Problem
 
 ERASED_NOTE = "erased on request: not imported"
@@ -88,6 +91,7 @@ def plan_people(plan, records, matcher, tick=None):
     """Add an :class:`Entry` to ``plan.entries`` per record (and organisations to ``plan.organisations``);
     ``tick(records done)`` every 500 records (it may raise to stop)."""
     seen = {}
+    records = contacts.split(records, plan.problems)  # a row naming a second contact is two people
     matcher.prepare(_people_of(records))  # every row's close-name search in one batch
     for done, record in enumerate(records):
         if tick is not None and done % 500 == 0:
