@@ -12,6 +12,10 @@ email and an organisation's name:
    name at another organisation with another email is a different person and no candidate;
 4. otherwise **new**.
 
+Organisations are matched by their normalised names (``organisation_key``: "&" is "and", "Met" is
+"Metropolitan", "the", "Ltd", "Trust", "Council" set aside); a close one ("Havering Sixth Form" and
+"Havering Sixth Form College") is doubtful (:meth:`StakeholderMatcher.close_organisations`).
+
 A person erased on request is reported as erased, so an import never re-creates or re-fills them:
 their tombstone holds no name or email, so they are recognised by the keyed hashes kept when they
 were erased (``tracker.services.erasures``), by email or by name and organisation, after the live
@@ -45,6 +49,7 @@ from tracker.models import Stakeholder
 from tracker.services.erasures import ErasedKeys
 
 DOUBT_SCORE = 85  # token_sort_ratio (0-100) from which a different-looking name is a possible match
+ORGANISATION_DOUBT_SCORE = 80  # the same for organisations' names ("Havering Sixth Form" / "... College": 83)
 MAX_CANDIDATES = 5
 PRUNE = 3  # close_names scores every key when the rarest bigrams' keys add up to over 1/PRUNE of them
 TITLES = frozenset("mr mrs ms miss mx dr prof professor rev revd sir dame lord lady cllr councillor insp inspector "
@@ -214,6 +219,7 @@ class StakeholderMatcher:
         self._index = None  # bigram -> positions in _keys, built for the first close-name search
         self._close = {}  # sorted-words key -> close_names' answer, from prepare()
         self.erased = ErasedKeys()
+        self._organisation_keys = None  # held organisations' keys, and their words sorted: close_organisations()
 
     def prepare(self, people):
         """Search the close names of many incoming people ``(name, email)`` at once (:func:`close_names_many`,
@@ -282,3 +288,17 @@ class StakeholderMatcher:
             self.organisations.setdefault(organisation_key(held.name), held)
         else:
             self.people.setdefault(person_key(held.name), []).append(held)
+
+    def close_organisations(self, name):
+        """[(Held, score)] of the held organisations whose name is close to ``name`` but not the same
+        (token_sort_ratio of the normalised names at or above :data:`ORGANISATION_DOUBT_SCORE`), best
+        first: a doubtful match, as for people.  The same normalised name is :meth:`organisation`."""
+        key = organisation_key(name) if name else ""
+        if not key or key in self.organisations:
+            return []
+        if self._organisation_keys is None:
+            self._organisation_keys = list(self.organisations)
+            self._organisation_sorted = [_sorted_words(k) for k in self._organisation_keys]
+        found = process.extract(_sorted_words(key), self._organisation_sorted, scorer=fuzz.ratio, processor=None,
+                                score_cutoff=ORGANISATION_DOUBT_SCORE, limit=MAX_CANDIDATES)
+        return [(self.organisations[self._organisation_keys[i]], round(score)) for _, score, i in found]

@@ -62,6 +62,7 @@ class Organisation:
     record_id: int = None  # held; None: created by the import
     rows: list = field(default_factory=list)
     created_id: int = None  # the record the import made for it
+    candidates: list = field(default_factory=list)  # held organisations with a close name: a doubtful match
 
 
 def council_named(name, record, column, problems):
@@ -152,10 +153,31 @@ def plan_people(plan, records, matcher, tick=None):
                                 for h, s in match.candidates]
             entry.action = "held" if plan.options.uncertain == "hold" else "add"
         plan.entries.append(entry)
+    _hold_doubtful_organisations(plan)
     plan.prefetch([e.record_id for e in plan.entries if e.action == "match"])
     for entry in plan.entries:
         if entry.action == "match" and entry.kind == "person":
             entry.changes = _changes(plan, entry.record_id, entry.values, entry.organisation)
+
+
+def _hold_doubtful_organisations(plan):
+    """A row that would create an organisation whose name is close to a held one's waits for review
+    (held, with those organisations as candidates) rather than making a near-duplicate.  A matched
+    person keeps their record and is not linked to it (the preview says why)."""
+    for entry in plan.entries:
+        org = plan.organisations.get(entry.organisation) if entry.organisation else None
+        if org is None or not org.candidates:
+            continue
+        close = "; ".join(f"{c['name']} ({c['score']}%)" for c in org.candidates)
+        if entry.action in ("add", "held"):
+            entry.action, entry.how = "held", entry.how or "close organisation name"
+            entry.candidates = entry.candidates + org.candidates
+            entry.flags["note"] = f"organisation {org.name!r} is close to one held: {close}"
+            if entry.kind == "organisation":
+                entry.organisation = ""  # the row is the organisation itself
+        elif entry.action == "match":
+            entry.organisation = ""
+            entry.flags["note"] = f"not linked to {org.name!r}, which is close to one held: {close}"
 
 
 def _people_of(records):
@@ -181,6 +203,9 @@ def _organisation(plan, matcher, name, values, record):
         org = Organisation(key, held.name if held else name,
                            {"sector": values.get("sector") or "other", "kind": "organisation"},
                            held.id if held else None)
+        if held is None and plan.options.uncertain == "hold" and plan.options.kind in ("stakeholders", "attendance"):
+            org.candidates = [{"id": h.id, "name": h.name, "score": score, "kind": "organisation"}
+                              for h, score in matcher.close_organisations(name)]
         plan.organisations[key] = org
     org.rows.append(record.row)
     return org
