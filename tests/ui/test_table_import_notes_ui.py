@@ -11,7 +11,10 @@ from tracker.models import HeldRow
 from tracker.services import privacy
 from ui import heldreview, tableimport_pages
 
-from .test_table_import_ui import chosen_file, click_next, open_wizard  # noqa: F401 (chosen_file: a fixture)
+from . import test_table_import_ui as wizard_tests
+from .test_table_import_ui import click_next, open_wizard
+
+chosen_file = wizard_tests.chosen_file  # the fixture choosing the file the Browse button opens
 
 SHOTS = os.environ.get("TRACKER_SCREENSHOTS")
 
