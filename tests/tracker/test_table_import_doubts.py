@@ -51,9 +51,9 @@ def test_a_row_naming_a_close_organisation_is_held_not_a_near_duplicate(db, tmp_
         (4, "match", "not linked to 'Havering Sixth Form', which is close to one held: Havering Sixth Form College (83%)"),
         (5, "held", "organisation 'Havering Sixth Form' is close to one held: Havering Sixth Form College (83%)"),
         (6, "add", None)]
+    college = {"id": havering.id, "name": "Havering Sixth Form College", "score": 83, "kind": "organisation"}
     assert [(h["row"], h["name"], h["candidates"]) for h in data["held"]] == [
-        (2, "Jo Bloggs", [{"id": havering.id, "name": "Havering Sixth Form College", "score": 83}]),
-        (5, "Havering Sixth Form", [{"id": havering.id, "name": "Havering Sixth Form College", "score": 83}])]
+        (2, "Jo Bloggs", [college]), (5, "Havering Sixth Form", [college])]
     assert "Havering Sixth Form" not in names()  # no near-duplicate
     assert services.stakeholders.get(barking.id).members.get().name == "Kim Li"
     assert services.stakeholders.get(ann.id).organisation is None  # matched, and not linked to a doubtful one
@@ -131,6 +131,7 @@ def test_the_command_shows_the_disagreement_and_the_doubtful_organisation(db, db
     people = workbook(tmp_path / "list.xlsx", {"S": [["Name", "Organisation"], ["Jo Bloggs", "Havering Sixth Form"]]})
     code, out, err = tracker(db_path, "import-table", people, "--as", "stakeholders", "--dry-run")
     assert code == 0 and "S row 2 'Jo Bloggs': organisation 'Havering Sixth Form' is close to one held" in out
+    assert "held: S row 2 'Jo Bloggs': maybe the organisation Havering Sixth Form College (ID" in out
     code, data = tracker_json(db_path, "import-table", people, "--as", "stakeholders")
     assert code == 0 and data["held"][0]["candidates"][0]["name"] == "Havering Sixth Form College"
     code, held = tracker_json(db_path, "held")

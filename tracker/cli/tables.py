@@ -136,7 +136,8 @@ def _print_plan(plan, import_id, why):
             for name, (old, new) in r["changes"].items():
                 print(f"      {name}: {old!r} -> {new!r}", file=out)
     for h in data["held"]:
-        options = "; ".join(f"{c['name']} (ID {c['id']}, {c['score']}%)" for c in h["candidates"])
+        options = "; ".join(f"{'the organisation ' if c.get('kind') == 'organisation' else ''}{c['name']} "
+                            f"(ID {c['id']}, {c['score']}%)" for c in h["candidates"])
         print(f"  held: {h['sheet']} row {h['row']} {h['name']!r}: maybe {options}", file=out)
     for p in plan.problems:
         print(f"  rejected: {p.sentence()}", file=out)

@@ -136,7 +136,8 @@ class Plan:
         return {
             **self.counts(),
             "held": [{"sheet": e.sheet, "row": e.row, "name": e.name, "email": e.email,
-                      "candidates": [{"id": c["id"], "name": c["name"], "score": c["score"]} for c in e.candidates]}
+                      "candidates": [{"id": c["id"], "name": c["name"], "score": c["score"],
+                                      **({"kind": c["kind"]} if "kind" in c else {})} for c in e.candidates]}
                      for e in self.live() if e.action == "held"],
             "rejected": [p.as_json() for p in self.problems],
             "sheets": [{"name": t.name, "header_row": t.header_row, "imported": not t.refused,
