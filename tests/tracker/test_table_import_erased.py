@@ -90,35 +90,6 @@ def test_the_command_says_erased_without_saying_who(db, db_path, tmp_path):
     open_database(db_path)
 
 
-def test_an_erasure_arriving_from_another_council_keeps_the_hashes_too(demo_db, db_path, tmp_path):
-    from tracker.exchange import export_workbook, import_workbook
-
-    person = Stakeholder.get(Stakeholder.email == "laura.hall1@example.org")
-    org = person.organisation.name if person.organisation_id else ""
-    first = tmp_path / "first.xlsx"
-    export_workbook(first)
-    close_database()
-    other = tmp_path / "other.db"
-    open_database(other, create=True)
-    import_workbook(first)
-    assert ErasedIdentity.select().count() == 0
-    close_database()
-    open_database(db_path)
-    privacy.erase(Stakeholder.get_by_id(person.id))
-    second = tmp_path / "second.xlsx"
-    export_workbook(second)
-    close_database()
-    open_database(other)
-    import_workbook(second)
-    there = Stakeholder.get(Stakeholder.uuid == person.uuid)
-    assert there.erased_at is not None and there.email == ""
-    assert ErasedIdentity.select().count() == 2
-    rows = [["Name", "Organisation", "Email"], ["Laura Hall", org, ""], ["L Hall", "", "LAURA.HALL1@example.org"]]
-    plan, _ = run(workbook(tmp_path / "again.xlsx", {"S": rows}), dry_run=True)
-    assert [e.action for e in plan.entries] == ["erased", "erased"]
-    close_database()
-
-
 def test_a_schema_5_database_upgrades_and_erases_with_hashes(tmp_path):
     """tests/data/schema_v5.sql: a database before erased_identity, with a person erased then (nothing of
     theirs is left to hash) and one who is not."""
