@@ -3,12 +3,13 @@ kept at erasure (here, or when an erasure arrives from another council), what th
 and the schema step that adds them."""
 
 import hashlib
+import json
 import sqlite3
 from pathlib import Path
 
 from tracker import migrations, services
 from tracker.db import close_database, database
-from tracker.models import ErasedIdentity, Meta, Stakeholder
+from tracker.models import ErasedIdentity, HeldRow, Meta, Stakeholder
 from tracker.opening import open_database
 from tracker.services import privacy
 from tracker.services.erasures import SECRET_KEY
@@ -111,3 +112,30 @@ def test_a_schema_5_database_upgrades_and_erases_with_hashes(tmp_path):
         assert plan.entries[0].action == "erased"
     finally:
         close_database()
+
+
+def test_erasing_someone_drops_what_held_rows_keep_of_them(db, tmp_path):
+    s = services.stakeholders
+    college = s.create(name="Havering Sixth Form College", kind="organisation", sector="education")
+    dan = s.create(name="Daniel Gonne", kind="person", sector="education", organisation=college)
+    other = s.create(name="Danielle Gone", kind="person", sector="education")
+    rows = [["Name", "Organisation", "Email"],
+            ["Daniel Gone", "Havering Sixth Form College", "dan@college.example"],  # close to both: held
+            ["Danielle Gonne", "", "danielle@elsewhere.example"]]  # close to both too: held
+    run(workbook(tmp_path / "list.xlsx", {"S": rows}))
+    held = {h.name: h for h in HeldRow.select()}
+    assert {c["id"] for c in json.loads(held["Danielle Gonne"].candidates)} == {dan.id, other.id}
+    privacy.erase(s.get(dan.id))
+    # the row that might be Dan keeps no candidate Dan; the row naming Danielle is untouched otherwise
+    assert [c["id"] for c in json.loads(HeldRow.get(HeldRow.name == "Danielle Gonne").candidates)] == [other.id]
+    assert HeldRow.get(HeldRow.name == "Daniel Gone").email == "dan@college.example"  # not the same name + org
+    privacy.erase(s.get(other.id))
+    assert json.loads(HeldRow.get(HeldRow.name == "Danielle Gonne").candidates) == []
+    # a held row with the erased person's own email goes with the erasure
+    gill = s.create(name="Gill Gone", kind="person", sector="education", email="gill@college.example")
+    run(workbook(tmp_path / "gill.xlsx", {"S": [["Name", "Email"], ["Gil Gone", "gill@college.example "]]}))
+    assert not HeldRow.select().where(HeldRow.name == "Gil Gone").exists()  # matched by email: nothing held
+    HeldRow.create(kind="stakeholders", sheet="S", row=9, name="Gil Gone", email="GILL@college.example",
+                   values="{}", candidates=json.dumps([{"id": gill.id, "name": "Gill Gone", "score": 90}]))
+    privacy.erase(s.get(gill.id))
+    assert not HeldRow.select().where(HeldRow.name == "Gil Gone").exists()
