@@ -14,6 +14,7 @@ from tracker.opening import open_database
 from tracker.services import privacy
 from tracker.services.erasures import SECRET_KEY
 
+from tests.tracker.postgres_helpers import fresh_postgres_database, needs_postgres
 from tests.tracker.table_import_helpers import run, tracker_json, workbook
 
 
@@ -139,3 +140,20 @@ def test_erasing_someone_drops_what_held_rows_keep_of_them(db, tmp_path):
                    values="{}", candidates=json.dumps([{"id": gill.id, "name": "Gill Gone", "score": 90}]))
     privacy.erase(s.get(gill.id))
     assert not HeldRow.select().where(HeldRow.name == "Gil Gone").exists()
+
+
+@needs_postgres
+def test_erased_people_are_recognised_on_postgres(tmp_path):
+    fresh_postgres_database()
+    try:
+        _erased_gill()
+        someone = services.stakeholders.create(name="Other Person", kind="person", email="o@x.example")
+        privacy.erase(someone)  # a second erasure reuses the secret
+        assert ErasedIdentity.select().count() == 4 and Meta.select().where(Meta.key == SECRET_KEY).count() == 1
+        rows = [["Name", "Organisation", "Email"], ["Dan Gone", "Havering Sixth Form College", ""],
+                ["X", "", "O@X.example"], ["New Person", "", "new@x.example"]]
+        plan, _ = run(workbook(tmp_path / "a.xlsx", {"S": rows}))
+        assert [e.action for e in plan.entries] == ["erased", "erased", "add"]
+        assert services.stakeholders.find_by_name("New Person")[0].email == "new@x.example"
+    finally:
+        close_database()
