@@ -63,7 +63,11 @@ class ErasedKeys:
         return bool(self.digests)
 
     def email(self, email):
-        return bool(self.digests and email and email.strip()) and email_digest(self.secret, email) in self.digests
+        if not (self.digests and email and email.strip()):
+            return False
+        return email_digest(self.secret, email) in self.digests
 
     def person(self, name_key, organisation_key):
-        return bool(self.digests and name_key) and person_digest(self.secret, name_key, organisation_key) in self.digests
+        if not (self.digests and name_key):
+            return False
+        return person_digest(self.secret, name_key, organisation_key) in self.digests

@@ -19,7 +19,9 @@ Organisations are matched by their normalised names (``organisation_key``: "&" i
 A person erased on request is reported as erased, so an import never re-creates or re-fills them:
 their tombstone holds no name or email, so they are recognised by the keyed hashes kept when they
 were erased (``tracker.services.erasures``), by email or by name and organisation, after the live
-records (someone added again since, with consent, is matched as themselves).  Why rapidfuzz: a maintained C++ implementation of the standard
+records (someone added again since, with consent, is matched as themselves).
+
+Why rapidfuzz: a maintained C++ implementation of the standard
 string metrics (Levenshtein, token sort/set ratios) with ``process.extract`` over a whole list,
 about 100x faster than a Python loop over ``difflib``, which matters at 20k stakeholders; a
 hand-rolled distance would be slower and less tested.  The duplicates review can reuse this class.
@@ -219,7 +221,7 @@ class StakeholderMatcher:
         self._index = None  # bigram -> positions in _keys, built for the first close-name search
         self._close = {}  # sorted-words key -> close_names' answer, from prepare()
         self.erased = ErasedKeys()
-        self._organisation_keys = None  # held organisations' keys, and their words sorted: close_organisations()
+        self._organisation_keys = self._organisation_sorted = None  # for close_organisations(), when first asked
 
     def prepare(self, people):
         """Search the close names of many incoming people ``(name, email)`` at once (:func:`close_names_many`,

@@ -17,8 +17,8 @@ from dataclasses import dataclass
 
 from tracker import services, vocab
 from tracker.records import ACTION, COMMITMENT, FieldError
-from tracker.services.actions import action_rag
 from tracker.services import tableimports
+from tracker.services.actions import action_rag
 from tracker.services.matching import organisation_key, person_key
 from tracker.tableimport.people import Entry, _organisation, council_named, councils_of
 from tracker.tableimport.table import Problem
@@ -87,9 +87,11 @@ def _compare_rag(entry, written, held):
         theirs = choice_of(COMMITMENT["rag"], written)
     except FieldError:
         return  # a word we cannot read as a RAG ("On track") is kept as written, not compared
-    state = {"due_date": getattr(held, "due_date", None), "status": getattr(held, "status", None)}
     if held is None:
-        state = {"due_date": entry.values.get("due_date"), "status": entry.values.get("status") or ACTION["status"].new_value}
+        state = {"due_date": entry.values.get("due_date"),
+                 "status": entry.values.get("status") or ACTION["status"].new_value}
+    else:
+        state = {"due_date": held.due_date, "status": held.status}
     state.update({k: new for k, (_, new) in entry.changes.items() if k in state})
     ours = action_rag(state["due_date"], state["status"])
     if theirs != ours:
