@@ -57,8 +57,16 @@ def _add_table_imports(db, migrator):
     db.create_tables(models.TABLE_IMPORT_MODELS)
 
 
+def _add_erased_identities(db, migrator):
+    """v6: people erased on request are remembered as keyed hashes (``erased_identity``), so that an
+    import never re-creates them.  People erased before this step left nothing to hash: their
+    details were already gone."""
+    db.create_tables(models.PRIVACY_MODELS)
+
+
 # STEPS[n] upgrades a database at version n to n + 1.
-STEPS = {1: _add_record_versions, 2: _add_exchange_tables, 3: _add_conflict_exported_hash, 4: _add_table_imports}
+STEPS = {1: _add_record_versions, 2: _add_exchange_tables, 3: _add_conflict_exported_hash, 4: _add_table_imports,
+         5: _add_erased_identities}
 LATEST_VERSION = max(STEPS) + 1
 
 SEED_COUNCILS = (

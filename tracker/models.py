@@ -326,6 +326,18 @@ class ImportPreset(BaseModel):
         table_name = "table_import_preset"
 
 
+class ErasedIdentity(BaseModel):
+    """A person erased on request, as keyed hashes only (``tracker.services.erasures``): their email, and
+    their name with their organisation, each HMAC-SHA256 under this database's own secret.  Enough for
+    an import to recognise them and leave them out; not enough to say who they were, nor which
+    tombstone they were (no link to it)."""
+
+    digest = CharField(primary_key=True, max_length=64)
+
+    class Meta:
+        table_name = "erased_identity"
+
+
 class SyncState(BaseModel):
     """Per record: the content last exchanged with another council (``base``) and older states seen."""
 
@@ -340,6 +352,7 @@ class SyncState(BaseModel):
 RECORD_MODELS = (Stakeholder, Event, Attendance, Commitment, ActionItem, Update)
 EXCHANGE_MODELS = (ImportRun, ImportChange, HeldConflict, SyncState)
 TABLE_IMPORT_MODELS = (HeldRow, ImportPreset)
+PRIVACY_MODELS = (ErasedIdentity,)
 ALL_MODELS = (
     Meta,
     Council,
@@ -354,4 +367,5 @@ ALL_MODELS = (
     AuditEntry,
     *EXCHANGE_MODELS,
     *TABLE_IMPORT_MODELS,
+    *PRIVACY_MODELS,
 )

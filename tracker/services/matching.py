@@ -12,8 +12,16 @@ email and an organisation's name:
    name at another organisation with another email is a different person and no candidate;
 4. otherwise **new**.
 
-A person erased on request is found like anyone else and reported as erased, so an import never
-re-creates or re-fills them.  Why rapidfuzz: a maintained C++ implementation of the standard
+Organisations are matched by their normalised names (``organisation_key``: "&" is "and", "Met" is
+"Metropolitan", "the", "Ltd", "Trust", "Council" set aside); a close one ("Havering Sixth Form" and
+"Havering Sixth Form College") is doubtful (:meth:`StakeholderMatcher.close_organisations`).
+
+A person erased on request is reported as erased, so an import never re-creates or re-fills them:
+their tombstone holds no name or email, so they are recognised by the keyed hashes kept when they
+were erased (``tracker.services.erasures``), by email or by name and organisation, after the live
+records (someone added again since, with consent, is matched as themselves).
+
+Why rapidfuzz: a maintained C++ implementation of the standard
 string metrics (Levenshtein, token sort/set ratios) with ``process.extract`` over a whole list,
 about 100x faster than a Python loop over ``difflib``, which matters at 20k stakeholders; a
 hand-rolled distance would be slower and less tested.  The duplicates review can reuse this class.
@@ -40,8 +48,10 @@ from dataclasses import dataclass, field
 from rapidfuzz import fuzz, process
 
 from tracker.models import Stakeholder
+from tracker.services.erasures import ErasedKeys
 
 DOUBT_SCORE = 85  # token_sort_ratio (0-100) from which a different-looking name is a possible match
+ORGANISATION_DOUBT_SCORE = 80  # the same for organisations' names ("Havering Sixth Form" / "... College": 83)
 MAX_CANDIDATES = 5
 PRUNE = 3  # close_names scores every key when the rarest bigrams' keys add up to over 1/PRUNE of them
 TITLES = frozenset("mr mrs ms miss mx dr prof professor rev revd sir dame lord lady cllr councillor insp inspector "
@@ -210,6 +220,8 @@ class StakeholderMatcher:
         self._keys = [_sorted_words(person_key(self.by_id[rid].name)) for rid in self._ids]
         self._index = None  # bigram -> positions in _keys, built for the first close-name search
         self._close = {}  # sorted-words key -> close_names' answer, from prepare()
+        self.erased = ErasedKeys()
+        self._organisation_keys = self._organisation_sorted = None  # for close_organisations(), when first asked
 
     def prepare(self, people):
         """Search the close names of many incoming people ``(name, email)`` at once (:func:`close_names_many`,
@@ -233,6 +245,8 @@ class StakeholderMatcher:
             held = self.by_email.get(email.strip().casefold())
             if held is not None:
                 return Match("erased" if held.erased else "matched", held, how="email")
+            if self.erased.email(email):
+                return Match("erased")
         key = person_key(name)
         if not key:
             return Match("new")
@@ -241,6 +255,8 @@ class StakeholderMatcher:
         for held in same_name:
             if organisation_key(self.organisation_name(held)) == wanted_org:  # both none counts too
                 return Match("erased" if held.erased else "matched", held, how="name and organisation")
+        if self.erased.person(key, wanted_org):
+            return Match("erased")
         candidates = []
         query = _sorted_words(key)
         found = self._close.get(query)
@@ -274,3 +290,17 @@ class StakeholderMatcher:
             self.organisations.setdefault(organisation_key(held.name), held)
         else:
             self.people.setdefault(person_key(held.name), []).append(held)
+
+    def close_organisations(self, name):
+        """[(Held, score)] of the held organisations whose name is close to ``name`` but not the same
+        (token_sort_ratio of the normalised names at or above :data:`ORGANISATION_DOUBT_SCORE`), best
+        first: a doubtful match, as for people.  The same normalised name is :meth:`organisation`."""
+        key = organisation_key(name) if name else ""
+        if not key or key in self.organisations:
+            return []
+        if self._organisation_keys is None:
+            self._organisation_keys = list(self.organisations)
+            self._organisation_sorted = [_sorted_words(k) for k in self._organisation_keys]
+        found = process.extract(_sorted_words(key), self._organisation_sorted, scorer=fuzz.ratio, processor=None,
+                                score_cutoff=ORGANISATION_DOUBT_SCORE, limit=MAX_CANDIDATES)
+        return [(self.organisations[self._organisation_keys[i]], round(score)) for _, score, i in found]
