@@ -84,6 +84,23 @@ def test_initials_and_typos_are_close_names(met):
     assert 50 <= initials.score < 90 and 50 <= typo.score < 90
 
 
+def test_organisations_close_names_from_two_email_domains_are_two(db):
+    a = org("Evans Tenants Association", email="info@evans-ta.org.uk")
+    org("Enans Tenants Association", email="info@enans-ta.org.uk")
+    assert find_duplicates(min_score=0) == []
+    b = org("Evans Tenants Assocation", email="chair@evans-ta.org.uk")  # a typo, the same domain: offered
+    [group] = find_duplicates()
+    assert {r.id for r in group.records} == {a.id, b.id} and group.reasons == ("close name",)
+
+
+def test_an_initial_close_to_several_names_does_not_chain_them(met):
+    ava = person("Ava Clawn", org("Barking Youth Club"), email="ava@byc.org.uk")
+    alfie = person("Alfie Clawn", org("Havering Mosque"), email="alfie@hm.org.uk")
+    copy = person("A Clawn", email="AVA@byc.org.uk")
+    [group] = find_duplicates()
+    assert {r.id for r in group.records} == {ava.id, copy.id} and alfie.id not in {r.id for r in group.records}
+
+
 def test_same_direct_phone_written_differently(db):
     a = person("Chidi Nwosu", phone="+44 (0)20 7946 0123")
     b = person("C Nwosu-Smith", phone="020 7946 0123")

@@ -358,15 +358,12 @@ def name_blocks(key):
     return blocks
 
 
-def close_pairs(keys, pairs, cutoff=DOUBT_SCORE):
-    """[(i, j, score)] of ``pairs`` (positions in ``keys``) whose ``fuzz.ratio`` reaches ``cutoff``: scored in one
-    batch by rapidfuzz's ``process.cpdist`` (each pair once, SIMD, every core)."""
+def close_pairs(keys, firsts, seconds, cutoff=DOUBT_SCORE):
+    """The ``fuzz.ratio`` of each pair ``keys[firsts[k]]``, ``keys[seconds[k]]`` (numpy arrays of positions), 0 below
+    ``cutoff``: one batch in rapidfuzz's ``process.cpdist`` (each pair once, SIMD, every core), a float32 array."""
     import numpy  # cpdist's answer is a numpy array; imported here, not at start-up
 
-    if not pairs:
-        return []
-    firsts = [keys[i] for i, _ in pairs]
-    seconds = [keys[j] for _, j in pairs]
-    scores = process.cpdist(firsts, seconds, scorer=fuzz.ratio, processor=None, score_cutoff=cutoff,
-                            dtype=numpy.float32, workers=-1)
-    return [(pairs[k][0], pairs[k][1], float(scores[k])) for k in numpy.flatnonzero(scores).tolist()]
+    if not len(firsts):
+        return numpy.zeros(0, dtype=numpy.float32)
+    return process.cpdist([keys[i] for i in firsts.tolist()], [keys[j] for j in seconds.tolist()], scorer=fuzz.ratio,
+                          processor=None, score_cutoff=cutoff, dtype=numpy.float32, workers=-1)
