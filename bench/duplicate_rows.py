@@ -219,8 +219,8 @@ def name_blocks_of(path):
     for kind, name in rows:
         key = " ".join(sorted((person_key if kind == "person" else organisation_key)(name).split()))
         for block in name_blocks(key) if key else ():
-            blocks.setdefault((kind, block), []).append(key)
-    return [keys for keys in blocks.values() if len(keys) > 1]
+            blocks.setdefault((kind, block), {})[key] = None  # each name once, as find_duplicates blocks them
+    return [list(keys) for keys in blocks.values() if len(keys) > 1]
 
 
 def find_duplicates_row(folder, n, repeats, ratio_row, median_pair, log):

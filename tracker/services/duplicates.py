@@ -47,6 +47,7 @@ raise :class:`tracker.errors.Cancelled`, as the imports do.
 """
 
 import itertools
+import re
 import uuid
 from dataclasses import dataclass
 
@@ -167,7 +168,7 @@ class _Held:
         S = Stakeholder
         query = S.select(S.id, S.uuid, S.kind, S.name, S.organisation, S.email, S.phone).where(
             S.deleted_at.is_null(), S.erased_at.is_null())
-        for rid, identity, kind, name, org, email, phone in database.execute(query):  # raw rows: 20k UUIDs unparsed
+        for rid, identity, kind, name, org, email, phone in database.execute(query).fetchall():  # raw: UUIDs unparsed
             held.rows[rid] = (_hex(identity), kind, name or "", org, email or "", phone or "")
             if kind == "organisation":
                 held.organisation_names[rid] = name or ""
@@ -176,7 +177,7 @@ class _Held:
             held.organisation_names.update(S.select(S.id, S.name).where(S.id.in_(list(missing))).tuples())
         held.council_names = dict(Council.select(Council.id, Council.name).tuples())
         link = StakeholderCouncil
-        for sid, cid in link.select(link.stakeholder, link.council).tuples():
+        for sid, cid in database.execute(link.select(link.stakeholder, link.council)).fetchall():
             held.council_ids.setdefault(sid, set()).add(cid)
         return held
 
@@ -202,6 +203,9 @@ class _Held:
                 apart.setdefault(a, set()).add(b)
                 apart.setdefault(b, set()).add(a)
         return apart
+
+
+_INITIAL = re.compile(r"(?:^|\s)\w(?:\s|$)")  # a word of one letter
 
 
 def _domain(email):
@@ -277,7 +281,7 @@ def _pairs(held, ids, kind, progress, cancelled, at, share):
     if person:  # initials: "D. Okafor" and "Daniel Okafor"
         import numpy
 
-        initial = numpy.array([any(len(w) == 1 for w in key.split()) for key in keys], dtype=bool)
+        initial = numpy.fromiter((_INITIAL.search(key) is not None for key in keys), dtype=bool, count=len(keys))
         maybe = (scores == 0) & (initial[firsts] | initial[seconds])
         close += [(i, j, cutoff) for i, j in zip(firsts[maybe].tolist(), seconds[maybe].tolist())
                   if initials_agree(keys[i], keys[j])]
@@ -300,26 +304,43 @@ def _pairs(held, ids, kind, progress, cancelled, at, share):
 
 def close_candidates(keys):
     """The pairs of positions in ``keys`` (name keys, words sorted) that share a name block and whose keys differ,
-    as two numpy arrays (firsts < seconds): what :func:`find_duplicates` scores for close names."""
+    as two numpy arrays (firsts < seconds, each pair once): what :func:`find_duplicates` scores for close names."""
     import numpy
 
-    blocks = {}
-    for i, key in enumerate(keys):
+    key_ids, blocks = {}, {}
+    kid = numpy.fromiter((key_ids.setdefault(key, len(key_ids)) for key in keys), dtype=numpy.int64, count=len(keys))
+    for key, i in key_ids.items():  # one name's blocks once, however many records hold it
         if key:
             for block in name_blocks(key):
                 blocks.setdefault(block, {})[i] = None
-    n = len(keys)
-    pairs = set()
+    # The pairs of distinct names within each block, made by numpy for all blocks of one size at once.
+    by_size = {}
     for block in blocks.values():
         if len(block) > 1:
-            pairs.update(a * n + b for a, b in itertools.combinations(block, 2))
-    codes = numpy.fromiter(pairs, dtype=numpy.int64, count=len(pairs))
-    codes.sort()
-    firsts, seconds = codes // n, codes % n
-    key_ids = {}
-    kid = numpy.array([key_ids.setdefault(key, len(key_ids)) for key in keys], dtype=numpy.int64)
-    differ = kid[firsts] != kid[seconds] if len(codes) else numpy.zeros(0, dtype=bool)
-    return firsts[differ], seconds[differ]
+            by_size.setdefault(len(block), []).append(list(block))
+    n = len(key_ids)
+    codes = [numpy.zeros(0, dtype=numpy.int64)]
+    for size, members in by_size.items():
+        members = numpy.array(members, dtype=numpy.int64)
+        first, second = numpy.triu_indices(size, 1)
+        a, b = members[:, first].ravel(), members[:, second].ravel()
+        codes.append(numpy.minimum(a, b) * n + numpy.maximum(a, b))
+    name_pairs = numpy.sort(numpy.concatenate(codes))  # sorted, then each once (numpy.unique's hashing is slower)
+    name_pairs = name_pairs[numpy.concatenate(([True], name_pairs[1:] != name_pairs[:-1]))[:len(name_pairs)]]
+    # Each pair of names stands for every pair of the records holding them (usually one each).
+    holders = numpy.argsort(kid, kind="stable")  # record positions, grouped by name
+    starts = numpy.searchsorted(kid[holders], numpy.arange(n + 1))
+    held_by = starts[1:] - starts[:-1]
+    x, y = name_pairs // n, name_pairs % n
+    each = held_by[x] * held_by[y]
+    which = numpy.repeat(numpy.arange(len(x)), each)
+    offset = numpy.arange(int(each.sum())) - numpy.repeat(numpy.cumsum(each) - each, each)
+    wide = held_by[y][which]
+    firsts = holders[starts[x][which] + offset // wide]
+    seconds = holders[starts[y][which] + offset % wide]
+    swap = firsts > seconds
+    firsts[swap], seconds[swap] = seconds[swap], firsts[swap]
+    return firsts, seconds
 
 
 def _blocks(keyed):

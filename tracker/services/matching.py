@@ -304,7 +304,9 @@ _NOT_DIGITS = re.compile(r"\D")
 def phone_key(phone):
     """A UK phone number as compared: digits only, +44 / 0044 (and a "(0)" after it) read as the leading 0;
     "" for anything too short to be a whole number.  Only the first number of "020 ... / 07700 ..." counts."""
-    text = str(phone or "").split("/")[0].split(" or ")[0]
+    if not phone:
+        return ""
+    text = str(phone).split("/")[0].split(" or ")[0]
     text = text.replace("(0)", "")
     digits = _NOT_DIGITS.sub("", text)
     if digits.startswith("0044"):
@@ -348,14 +350,8 @@ def name_blocks(key):
     words = key.split()
     if len(words) == 1:
         return [key]
-    blocks = []
-    for i, word in enumerate(words):
-        if len(word) < 2:
-            continue
-        for j, other in enumerate(words):
-            if j != i:
-                blocks.append(f"{word} {other[0]}")
-    return blocks
+    return [f"{word} {other[0]}" for i, word in enumerate(words) if len(word) > 1
+            for j, other in enumerate(words) if j != i]
 
 
 def close_pairs(keys, firsts, seconds, cutoff=DOUBT_SCORE):
