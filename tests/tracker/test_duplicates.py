@@ -1,10 +1,12 @@
 """Finding duplicate stakeholders (services.duplicates) and "not a duplicate"; the two commands."""
 
 import json
+import sqlite3
+from pathlib import Path
 
 import pytest
 
-from tracker import services
+from tracker import migrations, services
 from tracker.changes import changed
 from tracker.cli import main
 from tracker.errors import Cancelled, NotFoundError, TrackerError
@@ -258,6 +260,21 @@ def test_pairs_travel_by_uuid(met):
         tuple(sorted((str(a.uuid), str(b.uuid)))), tuple(sorted((str(a.uuid), later)))}
     sources = {e.source for e in AuditEntry.select().where(AuditEntry.operation == "not-duplicate")}
     assert sources == {"x.xlsx"}
+
+
+def test_a_version_5_database_is_upgraded_and_its_duplicates_found(tmp_path):
+    path = tmp_path / "v5.db"
+    con = sqlite3.connect(path)
+    con.executescript((Path(__file__).parent.parent / "data" / "schema_v5.sql").read_text(encoding="utf-8"))
+    con.close()
+    open_database(path)
+    assert migrations.schema_version(Stakeholder._meta.database.obj) == migrations.LATEST_VERSION
+    [group] = find_duplicates()
+    assert names(group) == ["Dan Okafor", "Daniel Okafor"] and group.reasons == ("same name and organisation",)
+    assert [r.councils for r in group.records] == [(), ()]
+    duplicates.mark_not_duplicates(*(r.id for r in group.records))
+    assert find_duplicates(min_score=0) == [] and NotDuplicate.select().count() == 1
+    assert services.check() == []
 
 
 # ---- the matcher's helpers ------------------------------------------------------------------------------

@@ -42,6 +42,9 @@ is its best pair's.  A pair a person said is not a duplicate (:func:`mark_not_du
 and two groups whose joining would put such a pair together stay apart, so the pair is never offered
 again, even through a third record.
 
+The pairs said not to be duplicates live in ``services/not_duplicates.py`` (their functions are imported here,
+so callers find the whole review in this module).
+
 Progress and Cancel: ``progress(percent, text)`` (returning False stops) and ``cancelled()`` (True stops)
 raise :class:`tracker.errors.Cancelled`, as the imports do.
 """
@@ -51,14 +54,9 @@ import re
 import uuid
 from dataclasses import dataclass
 
-from tracker.bulk import bulk_insert
-from tracker.changes import Change, announce
 from tracker.db import database
-from tracker.errors import Cancelled, NotFoundError, TrackerError
-from tracker.models import Council, NotDuplicate, Stakeholder, StakeholderCouncil, utcnow
-from tracker.services import audit
-from tracker.services.actor import current_actor
-from tracker.services.base import writing
+from tracker.errors import Cancelled, TrackerError
+from tracker.models import Council, Stakeholder, StakeholderCouncil
 from tracker.services.councils import find as find_council
 from tracker.services.matching import (
     DOUBT_SCORE,
@@ -72,9 +70,19 @@ from tracker.services.matching import (
     person_key,
     phone_key,
 )
+from tracker.services.not_duplicates import (
+    TABLE,
+    NotDuplicatePair,
+    add_not_duplicate_pairs,
+    forget_not_duplicates,
+    mark_not_duplicates,
+    not_duplicate_pairs,
+    remembered_pairs,
+)
 
-__all__ = ["DEFAULT_MIN_SCORE", "REASONS", "DuplicateGroup", "DuplicateRecord", "add_not_duplicate_pairs",
-           "find_duplicates", "forget_not_duplicates", "mark_not_duplicates", "not_duplicate_pairs"]
+__all__ = ["DEFAULT_MIN_SCORE", "REASONS", "TABLE", "DuplicateGroup", "DuplicateRecord", "NotDuplicatePair",
+           "add_not_duplicate_pairs", "find_duplicates", "forget_not_duplicates", "mark_not_duplicates",
+           "not_duplicate_pairs"]
 
 DEFAULT_MIN_SCORE = 50
 SAME_EMAIL = "same email"
@@ -95,7 +103,6 @@ AMBIGUOUS = 20  # less weight for a name that is the same as or close to two or 
 WEAK_BLOCK = 30  # a shared inbox or switchboard held by more records than this pairs none of them
 KINDS = {None: ("person", "organisation"), "people": ("person",), "organisations": ("organisation",),
          "person": ("person",), "organisation": ("organisation",)}
-TABLE = NotDuplicate._meta.table_name  # what tracker.changes announces when the remembered pairs change
 
 
 @dataclass(frozen=True)
@@ -137,13 +144,14 @@ def find_duplicates(*, kind=None, council=None, min_score=DEFAULT_MIN_SCORE, pro
     held = _Held.load(KINDS[kind])
     groups = []
     kinds = KINDS[kind]
+    apart = held.not_duplicates()
     for n, which in enumerate(kinds):
         share = 90 / len(kinds)
         at = 5 + n * share
         records = held.of_kind(which)
         pairs = _pairs(held, records, which, progress, cancelled, at, share)
         _step(progress, cancelled, at + share * 0.9, "Grouping")
-        groups += _groups(held, pairs, min_score, held.not_duplicates())
+        groups += _groups(held, pairs, min_score, apart)
     if wanted_council is not None:
         groups = [g for g in groups if any(wanted_council in held.council_ids.get(r, ()) for r in g[2])]
     out = [DuplicateGroup(score, tuple(r for r in REASONS if r in reasons), tuple(held.record(i) for i in ids))
@@ -195,10 +203,10 @@ class _Held:
 
     def not_duplicates(self):
         """{id: {ids said not to be duplicates of it}} among the records held."""
-        by_uuid = {row[0]: rid for rid, row in self.rows.items()}
+        by_hex = {row[0]: rid for rid, row in self.rows.items()}
         apart = {}
-        for first, second in NotDuplicate.select(NotDuplicate.first, NotDuplicate.second).tuples():
-            a, b = by_uuid.get(_hex(first)), by_uuid.get(_hex(second))
+        for first, second in remembered_pairs():
+            a, b = by_hex.get(_hex(first)), by_hex.get(_hex(second))
             if a is not None and b is not None:
                 apart.setdefault(a, set()).add(b)
                 apart.setdefault(b, set()).add(a)
@@ -398,104 +406,3 @@ def _groups(held, pairs, min_score, apart):
         group[0] = max(group[0], score)
         group[1] |= reasons
     return [(score, reasons, tuple(sorted(members[r]))) for r, (score, reasons) in out.items()]
-
-
-# ---- not a duplicate -----------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class NotDuplicatePair:
-    first: str  # the records' UUIDs, the smaller (as text) first
-    second: str
-    at: object = None  # when it was said (UTC)
-    user: str = ""
-    council: str = ""
-
-
-def _ordered(uuid_a, uuid_b):
-    a, b = str(uuid_a), str(uuid_b)
-    return (a, b) if a < b else (b, a)
-
-
-def _stakeholder(key):
-    S = Stakeholder
-    try:
-        if isinstance(key, Stakeholder):
-            return key
-        if isinstance(key, int) or str(key).isdigit():
-            record = S.get_or_none(S.id == int(key))
-        else:
-            record = S.get_or_none(S.uuid == str(key).strip())
-    except ValueError:
-        record = None
-    if record is None or record.deleted_at is not None:
-        raise NotFoundError(f"No stakeholder with ID {key}.")
-    return record
-
-
-def mark_not_duplicates(a_id, b_id, source=""):
-    """Remember that the two stakeholders (ids, exchange IDs or records) are not the same one: the pair is never
-    offered again.  Audited on both records and announced; saying it twice changes nothing."""
-    a, b = _stakeholder(a_id), _stakeholder(b_id)
-    if a.id == b.id:
-        raise TrackerError(f"{a.name} (ID {a.id}) is one record: name two different stakeholders.")
-    first, second = _ordered(a.uuid, b.uuid)
-    with writing():
-        if NotDuplicate.get_or_none(NotDuplicate.first == first, NotDuplicate.second == second) is not None:
-            return
-        actor = current_actor()
-        NotDuplicate.create(first=first, second=second, user=actor.user, council=actor.council)
-        _audit([(a, b), (b, a)], "not-duplicate", source)
-        announce(Change.of_whole(TABLE))
-
-
-def forget_not_duplicates(a_id, b_id, source=""):
-    """Offer the pair again (undoing :func:`mark_not_duplicates`); audited and announced."""
-    a, b = _stakeholder(a_id), _stakeholder(b_id)
-    first, second = _ordered(a.uuid, b.uuid)
-    with writing():
-        gone = NotDuplicate.delete().where(NotDuplicate.first == first, NotDuplicate.second == second).execute()
-        if gone:
-            _audit([(a, b), (b, a)], "may-be-duplicate", source)
-            announce(Change.of_whole(TABLE))
-
-
-def _audit(pairs, operation, source):
-    actor, at = current_actor(), utcnow()
-    audit.write_entries([audit.change_entry(at, actor, operation, Stakeholder._meta.table_name, rec.uuid,
-                                            "not a duplicate of", None, f"{other.name} ({other.uuid})", source)
-                         for rec, other in pairs])
-
-
-def not_duplicate_pairs():
-    """Every remembered pair, by UUID (for the exchange workbook), oldest first."""
-    N = NotDuplicate
-    return [NotDuplicatePair(str(first), str(second), at, user, council) for first, second, at, user, council in
-            N.select(N.first, N.second, N.at, N.user, N.council).order_by(N.at, N.id).tuples()]
-
-
-def add_not_duplicate_pairs(pairs, source=""):
-    """Remember pairs read from elsewhere (an exchange workbook): ``pairs`` of (uuid, uuid) or
-    :class:`NotDuplicatePair`; a pair already known, or of one record twice, is skipped.  The records need not
-    be held yet (the pair waits for them).  Returns how many were new; one announcement, audited on the records
-    held here."""
-    known = {(p.first, p.second) for p in not_duplicate_pairs()}
-    actor = current_actor()
-    new = {}
-    for pair in pairs:
-        if isinstance(pair, NotDuplicatePair):
-            key, at, user, council = _ordered(pair.first, pair.second), pair.at, pair.user, pair.council
-        else:
-            key, at, user, council = _ordered(*pair), None, actor.user, actor.council
-        if key[0] != key[1] and key not in known and key not in new:
-            new[key] = {"first": key[0], "second": key[1], "at": at or utcnow(), "user": user or "",
-                        "council": council or ""}
-    if not new:
-        return 0
-    with writing():
-        bulk_insert(NotDuplicate, list(new.values()))
-        uuids = {u for key in new for u in key}
-        S = Stakeholder
-        records = {str(r.uuid): r for r in S.select(S.id, S.uuid, S.name).where(S.uuid.in_(list(uuids)))}
-        _audit([(records[x], records[y]) for first, second in new for x, y in ((first, second), (second, first))
-                if x in records and y in records], "not-duplicate", source)
-        announce(Change.of_whole(TABLE))
-    return len(new)
