@@ -255,6 +255,9 @@ def test_pairs_travel_by_uuid(met):
     later = "7d1f0b3c-52a4-4bb0-9c1e-1c5e1b1e2a3f"  # a record this database does not hold yet
     assert duplicates.add_not_duplicate_pairs([(str(b.uuid), str(a.uuid)), (str(a.uuid), later)], source="x.xlsx") == 2
     assert duplicates.add_not_duplicate_pairs([(str(a.uuid), str(b.uuid))]) == 0
+    assert duplicates.add_not_duplicate_pairs([(a.uuid.hex.upper(), str(b.uuid))]) == 0  # the same, written otherwise
+    with pytest.raises(TrackerError):
+        duplicates.add_not_duplicate_pairs([("not an ID", str(b.uuid))])
     assert find_duplicates(min_score=0) == []
     assert {(p.first, p.second) for p in duplicates.not_duplicate_pairs()} == {
         tuple(sorted((str(a.uuid), str(b.uuid)))), tuple(sorted((str(a.uuid), later)))}

@@ -7,6 +7,7 @@ it back, is audited on both records held here ("not a duplicate of NAME (UUID)")
 ``not_duplicate`` kind (:data:`TABLE`).
 """
 
+import uuid as uuidlib
 from dataclasses import dataclass
 
 from tracker.bulk import bulk_insert
@@ -30,7 +31,11 @@ class NotDuplicatePair:
 
 
 def _ordered(uuid_a, uuid_b):
-    a, b = str(uuid_a), str(uuid_b)
+    """The pair as kept: each UUID in its usual form (any case, with or without dashes, read alike), smaller first."""
+    try:
+        a, b = str(uuidlib.UUID(str(uuid_a).strip())), str(uuidlib.UUID(str(uuid_b).strip()))
+    except ValueError:
+        raise TrackerError(f"{uuid_a} and {uuid_b} are not both exchange IDs; the pair was not remembered.") from None
     return (a, b) if a < b else (b, a)
 
 
