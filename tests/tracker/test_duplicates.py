@@ -14,7 +14,7 @@ from tracker.models import AuditEntry, NotDuplicate, Stakeholder
 from tracker.opening import open_database
 from tracker.services import duplicates
 from tracker.services.duplicates import find_duplicates
-from tracker.services.matching import initials_agree, is_generic_email, name_blocks, phone_key
+from tracker.services.matching import initials_agree, is_generic_email, name_blocks, organisation_key, phone_key
 
 
 def org(name, **more):
@@ -179,18 +179,18 @@ def test_filters_kind_council_and_minimum_score(db):
     havering = services.councils.find("Havering")
     redbridge = services.councils.find("Redbridge")
     o1 = org("Redbridge CVS", councils=[redbridge])
-    org("Redbridge CVS Ltd")
+    org("Redbridge C.V.S. Ltd")
     p1 = person("Elif Yilmaz", o1, councils=[havering])
     p2 = person("Elif Yilmaz", o1)
     person("Rhys Morgan", councils=[havering])
     person("Rhys Morgann")
-    assert [names(g) for g in find_duplicates(kind="organisations")] == [["Redbridge CVS", "Redbridge CVS Ltd"]]
+    assert [names(g) for g in find_duplicates(kind="organisations")] == [["Redbridge C.V.S. Ltd", "Redbridge CVS"]]
     people = find_duplicates(kind="people")
     assert [names(g) for g in people] == [["Elif Yilmaz", "Elif Yilmaz"], ["Rhys Morgan", "Rhys Morgann"]]
     in_havering = find_duplicates(council="havering")
     assert [names(g) for g in in_havering] == [["Elif Yilmaz", "Elif Yilmaz"], ["Rhys Morgan", "Rhys Morgann"]]
     assert {r.councils for r in in_havering[0].records} == {("Havering",), ()}
-    assert [names(g) for g in find_duplicates(council="Redbridge")] == [["Redbridge CVS", "Redbridge CVS Ltd"]]
+    assert [names(g) for g in find_duplicates(council="Redbridge")] == [["Redbridge C.V.S. Ltd", "Redbridge CVS"]]
     # the same name and organisation scores 90, the organisations' same name 75, a close name less
     assert [[r.id for r in g.records] for g in find_duplicates(min_score=80)] == [sorted([p1.id, p2.id])]
     with pytest.raises(NotFoundError):
@@ -288,6 +288,8 @@ def test_matcher_helpers():
     assert initials_agree("d okafor", "daniel okafor") and initials_agree("j r smith", "john robert smith")
     assert not initials_agree("d okafor", "peter okafor") and not initials_agree("d smith", "daniel okafor")
     assert set(name_blocks("daniel okafor")) == {"daniel o", "okafor d"}
+    assert organisation_key("Redbridge C.V.S.") == organisation_key("Redbridge CVS Ltd") == "redbridge cvs"
+    assert organisation_key("St. Mary's & St. John's") == "saint mary s and saint john s"
     assert set(name_blocks("mary smith")) & set(name_blocks("ann mary smith"))
 
 
