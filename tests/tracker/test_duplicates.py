@@ -101,6 +101,15 @@ def test_an_initial_close_to_several_names_does_not_chain_them(met):
     copy = person("A Clawn", email="AVA@byc.org.uk")
     [group] = find_duplicates()
     assert {r.id for r in group.records} == {ava.id, copy.id} and alfie.id not in {r.id for r in group.records}
+    other_copy = person("Clawn, A.", email="alfie@HM.org.uk")  # the same initials-only name, but Alfie's email
+    groups = find_duplicates()
+    assert sorted(sorted(r.id for r in g.records) for g in groups) == [sorted([ava.id, copy.id]),
+                                                                       sorted([alfie.id, other_copy.id])]
+    # Daniel, Dan and D. Okafor are all alike: the initial is not made weaker by the other two
+    daniel, dan = person("Daniel Okafor", met), person("Dan Okafor", met)
+    d = person("Okafor, D.", phone="020 7946 0123")
+    [okafors] = [g for g in find_duplicates() if daniel.id in {r.id for r in g.records}]
+    assert {r.id for r in okafors.records} == {daniel.id, dan.id, d.id}
 
 
 def test_same_direct_phone_written_differently(db):

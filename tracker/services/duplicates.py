@@ -96,10 +96,11 @@ REASONS = (SAME_EMAIL, SAME_NAME_AND_ORGANISATION, SAME_NAME, CLOSE_NAME, SAME_P
            SHARED_SWITCHBOARD)  # strongest first, the order a group lists them in
 WEIGHTS = {SAME_EMAIL: 95, SAME_NAME_AND_ORGANISATION: 90, SAME_NAME: 75, SAME_PHONE: 70, SHARED_INBOX: 30,
            SHARED_SWITCHBOARD: 25}
+SAME_INITIALS = 55  # the same name with an initial ("A Clawn"), no organisation in common: no more than a close name
 CLOSE_ORGANISATION = 90  # fuzz.ratio from which two organisations' names are close ("Redbridge CVS"/"Redbrige CVS")
 INBOX_SHARED_BY = 4  # an address held by this many records is a shared inbox, whatever it is called
 SWITCHBOARD_SHARED_BY = 3  # a number held by this many records is a switchboard
-AMBIGUOUS = 20  # less weight for a name that is the same as or close to two or more others
+AMBIGUOUS = 20  # less weight for a pair whose names are also like other records' that are not like each other
 WEAK_BLOCK = 30  # a shared inbox or switchboard held by more records than this pairs none of them
 KINDS = {None: ("person", "organisation"), "people": ("person",), "organisations": ("organisation",),
          "person": ("person",), "organisation": ("organisation",)}
@@ -269,14 +270,15 @@ def _pairs(held, ids, kind, progress, cancelled, at, share):
     # Names, the same or close (scored in one batch); namesakes are not candidates.
     _step(progress, cancelled, at + share * 0.2, "Comparing names")
     name_pairs = []  # (a, b, reason, weight)
-    for block in _blocks((rid, sorted_names[rid]) for rid in ids).values():
+    for key, block in _blocks((rid, sorted_names[rid]) for rid in ids).items():
+        initials = person and _INITIAL.search(key) is not None  # "A Clawn" and "A Clawn" may be Ava and Alfie
         for a, b in itertools.combinations(block, 2):
             if namesakes(a, b):
                 continue
             if orgs[a] and orgs[a] == orgs[b]:
                 name_pairs.append((a, b, SAME_NAME_AND_ORGANISATION, WEIGHTS[SAME_NAME_AND_ORGANISATION]))
             else:
-                name_pairs.append((a, b, SAME_NAME, WEIGHTS[SAME_NAME]))
+                name_pairs.append((a, b, SAME_NAME, SAME_INITIALS if initials else WEIGHTS[SAME_NAME]))
     order = list(ids)
     keys = [sorted_names[rid] for rid in order]
     firsts, seconds = close_candidates(keys)
@@ -298,16 +300,29 @@ def _pairs(held, ids, kind, progress, cancelled, at, share):
         if not namesakes(a, b) and not other_domains(a, b):
             same_org = bool(orgs[a]) and orgs[a] == orgs[b]
             name_pairs.append((a, b, CLOSE_NAME, _close_weight(score, cutoff, same_org)))
-    # A name that could be several records' is weaker evidence for each: "A. Clawn" beside Ava and Alfie Clawn.
+    # A name that could be several people's is weaker evidence for each pair it is in: "A. Clawn" beside Ava and
+    # Alfie Clawn, or "Anthony Robno" beside the Robno it copies and an Anthony Roban who is someone else.
     partners = {}
     for a, b, _, _ in name_pairs:
-        partners.setdefault(a, set()).add(sorted_names[b])
-        partners.setdefault(b, set()).add(sorted_names[a])
+        partners.setdefault(a, set()).add(b)
+        partners.setdefault(b, set()).add(a)
     for a, b, reason, weight in name_pairs:
-        if len(partners[a]) > 1 or len(partners[b]) > 1:
+        if _ambiguous(a, b, partners):
             weight -= AMBIGUOUS
         add(a, b, reason, weight)
     return {pair: _combined(found) for pair, found in evidence.items()}
+
+
+def _ambiguous(a, b, partners, most=12):
+    """Whether the records whose names are like ``a``'s or ``b``'s are not all alike each other: then the pair's
+    names could be other people's too.  ("Daniel Okafor", "Dan Okafor" and "D. Okafor" are all alike: not
+    ambiguous; "A. Clawn" is like Ava Clawn and Alfie Clawn, who are not like each other: ambiguous.)"""
+    around = partners[a] | partners[b]
+    if len(around) <= 2:
+        return False
+    if len(around) > most:
+        return True
+    return any(y not in partners[x] for x in around for y in around if x < y)
 
 
 def close_candidates(keys):
