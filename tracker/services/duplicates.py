@@ -22,9 +22,11 @@ The evidence for a pair, each a reason (:data:`REASONS`) with a weight:
   a **shared switchboard**, weak on its own.
 
 A pair's score combines its reasons' weights as independent evidence, ``100 * (1 - prod(1 - w))``; a
-close name weighs more the closer it is and when the organisations agree; a name that is the same as or close
-to two or more different names ("A. Clawn" beside Ava and Alfie Clawn) weighs :data:`AMBIGUOUS` less in each
-of its pairs, so one initial does not chain two people into one group.
+close name weighs more the closer it is and when the organisations agree.  A pair by name weighs
+:data:`AMBIGUOUS` less when the records named like either of the two are not all alike each other ("A. Clawn"
+is like Ava Clawn and Alfie Clawn, who are not alike: ambiguous; Daniel, Dan and D. Okafor are all alike: not),
+so one initial does not chain two people into one group; and the same initials-only name ("A Clawn" twice)
+without an organisation in common weighs no more than a close name (:data:`SAME_INITIALS`).
 
 **Blocking: never all pairs.**  Pairs are only formed inside blocks: records with the same email key,
 the same phone key, the same name key (exact), and for close names the blocks of
