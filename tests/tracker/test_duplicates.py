@@ -5,10 +5,13 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from tracker import migrations, services
 from tracker.changes import changed
 from tracker.cli import main
+from tracker.db import close_database
 from tracker.errors import Cancelled, NotFoundError, TrackerError
 from tracker.models import AuditEntry, NotDuplicate, Stakeholder
 from tracker.opening import open_database
@@ -340,3 +343,65 @@ def test_not_duplicates_command(met, db_path, capsys):
     assert main(["duplicates", "--db", str(db_path), "--council", "Atlantis"]) == 1
     open_database(db_path)
     assert NotDuplicate.select().count() == 1 and Stakeholder.select().count() == 3
+
+
+# ---- properties -------------------------------------------------------------------------------------------
+FIRSTS = ("Daniel", "Dan", "D.", "DANIEL", "Grace", "G", "Ravi", "Elizabeth", "Liz")
+SURNAMES = ("Okafor", "Okafur", "Adeyemi", "Shah", "OKAFOR")
+EMAILS = ("", "", "dan@x.org", "DAN@X.org", "grace@y.org", "info@x.org", "INFO@x.org", "ravi@z.org")
+PHONES = ("", "", "020 7946 0123", "+44 (0)20 7946 0123", "07700 900123")
+record_strategy = st.tuples(st.sampled_from(("person", "person", "organisation")), st.sampled_from(FIRSTS),
+                            st.sampled_from(SURNAMES), st.booleans(), st.integers(0, 2), st.sampled_from(EMAILS),
+                            st.sampled_from(PHONES), st.sampled_from(("live", "live", "live", "erased", "deleted")))
+
+
+@pytest.mark.slow
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(rows=st.lists(record_strategy, min_size=2, max_size=14), marks=st.lists(st.tuples(st.integers(0, 13),
+       st.integers(0, 13)), max_size=3), min_score=st.sampled_from((0, 30, 50, 80)))
+def test_groups_keep_their_promises(tmp_path_factory, rows, marks, min_score):
+    """Whatever the records: groups of two or more of one kind, live and not erased, disjoint, best first, at or
+    above the minimum; a pair said not to be duplicates never together; the same personal email always together."""
+    path = tmp_path_factory.mktemp("prop") / "t.db"
+    open_database(path, create=True)
+    try:
+        orgs = [org(f"Org {i}") for i in range(3)]
+        made = []
+        for kind, first, surname, swapped, o, email, phone, state in rows:
+            name = f"{surname}, {first}" if swapped else f"{first} {surname}"
+            if kind == "organisation":
+                name += " Trust"
+            r = services.stakeholders.create(name=name, kind=kind, sector="police", email=email, phone=phone,
+                                             organisation=orgs[o] if kind == "person" else None)
+            if state == "erased" and kind == "person":
+                services.privacy.erase(r)
+            elif state != "live":
+                services.stakeholders.delete(r)
+            made.append(Stakeholder.get_by_id(r.id))
+        apart = set()
+        for i, j in marks:
+            if i < len(made) and j < len(made) and i != j and made[i].deleted_at is None and made[j].deleted_at is None:
+                duplicates.mark_not_duplicates(made[i].id, made[j].id)
+                apart.add(frozenset((made[i].id, made[j].id)))
+        live = {r.id: r for r in made if r.deleted_at is None and r.erased_at is None}
+        groups = find_duplicates(min_score=min_score)
+        seen = set()
+        for g in groups:
+            ids = [r.id for r in g.records]
+            assert len(ids) >= 2 and set(ids) <= set(live) and not seen & set(ids)
+            seen |= set(ids)
+            assert len({live[i].kind for i in ids}) == 1 and {r.kind for r in g.records} == {live[ids[0]].kind}
+            assert min_score <= g.score <= 100 and g.reasons and set(g.reasons) <= set(duplicates.REASONS)
+            assert not any(frozenset((a, b)) in apart for a in ids for b in ids if a < b)
+        assert [g.score for g in groups] == sorted((g.score for g in groups), reverse=True)
+        if not apart and min_score <= 90:
+            where = {r.id: n for n, g in enumerate(groups) for r in g.records}
+            by_email = {}
+            for r in live.values():
+                if r.email:
+                    by_email.setdefault((r.kind, r.email.casefold()), []).append(r.id)
+            for (_, email), ids in by_email.items():
+                if not is_generic_email(email) and 2 <= len(ids) < duplicates.INBOX_SHARED_BY:
+                    assert len({where.get(i) for i in ids}) == 1 and where.get(ids[0]) is not None, email
+    finally:
+        close_database()
