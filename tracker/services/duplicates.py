@@ -390,6 +390,9 @@ def _combined(found):
     return round(100 * (1 - doubt)), frozenset(found)
 
 
+_NONE = frozenset()
+
+
 def _groups(held, pairs, min_score, apart):
     """[(score, reasons, ids)]: pairs at or above ``min_score`` joined best first, never putting together two
     records said not to be duplicates."""
@@ -411,10 +414,11 @@ def _groups(held, pairs, min_score, apart):
             group_a, group_b = members.get(ra, {ra}), members.get(rb, {rb})
             if len(group_a) > len(group_b):
                 group_a, group_b, ra, rb = group_b, group_a, rb, ra
-            if any(apart.get(x, set()) & group_b for x in group_a):
+            if apart and any(not apart.get(x, _NONE).isdisjoint(group_b) for x in group_a):
                 continue
             parent[ra] = rb
-            members[rb] = group_a | group_b
+            group_b |= group_a  # the smaller joins the larger, in place
+            members[rb] = group_b
             members.pop(ra, None)
         kept.append((a, b, score, reasons))
     out = {}
