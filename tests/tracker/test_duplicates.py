@@ -245,6 +245,9 @@ def test_not_a_duplicate_is_remembered_audited_and_announced(met):
     assert NotDuplicate.select().count() == 1
     duplicates.forget_not_duplicates(b.id, a.id)
     assert [{r.id for r in g.records} for g in find_duplicates()] == [{a.id, b.id}]
+    taken_back = AuditEntry.select().where(AuditEntry.operation == "may-be-duplicate")
+    assert {(str(e.record_uuid), e.old_value, e.new_value) for e in taken_back} == {
+        (str(a.uuid), f"Grace Adeyemi ({b.uuid})", None), (str(b.uuid), f"Grace Adeyemi ({a.uuid})", None)}
     with pytest.raises(TrackerError):
         duplicates.mark_not_duplicates(a.id, a.id)
 

@@ -1,4 +1,4 @@
-"""Finding stakeholders held twice, and remembering the pairs a person said are not duplicates.
+"""Finding stakeholders held twice: candidate groups, best first, with a score and the reasons.
 
 :func:`find_duplicates` reads the live stakeholders who have not been erased (one query, and one for
 their councils) and returns candidate groups, best first, each with a score (0-100) and the reasons in
@@ -144,7 +144,7 @@ def find_duplicates(*, kind=None, council=None, min_score=DEFAULT_MIN_SCORE, pro
     wanted_council = find_council(council).id if council else None
     min_score = max(0, min(100, int(min_score)))
     _step(progress, cancelled, 0, "Reading the stakeholders")
-    held = _Held.load(KINDS[kind])
+    held = _Held.load()
     groups = []
     kinds = KINDS[kind]
     apart = held.not_duplicates()
@@ -154,7 +154,7 @@ def find_duplicates(*, kind=None, council=None, min_score=DEFAULT_MIN_SCORE, pro
         records = held.of_kind(which)
         pairs = _pairs(held, records, which, progress, cancelled, at, share)
         _step(progress, cancelled, at + share * 0.9, "Grouping")
-        groups += _groups(held, pairs, min_score, apart)
+        groups += _groups(pairs, min_score, apart)
     if wanted_council is not None:
         groups = [g for g in groups if any(wanted_council in held.council_ids.get(r, ()) for r in g[2])]
     out = [DuplicateGroup(score, tuple(r for r in REASONS if r in reasons), tuple(held.record(i) for i in ids))
@@ -174,7 +174,9 @@ class _Held:
         self.council_names = {}
 
     @classmethod
-    def load(cls, kinds):
+    def load(cls):
+        """Every live, non-erased stakeholder (the other kind too: members name their organisations, and an
+        organisation's number is its members' switchboard)."""
         held = cls()
         S = Stakeholder
         query = S.select(S.id, S.uuid, S.kind, S.name, S.organisation, S.email, S.phone).where(
@@ -393,7 +395,7 @@ def _combined(found):
 _NONE = frozenset()
 
 
-def _groups(held, pairs, min_score, apart):
+def _groups(pairs, min_score, apart):
     """[(score, reasons, ids)]: pairs at or above ``min_score`` joined best first, never putting together two
     records said not to be duplicates."""
     parent = {}

@@ -78,15 +78,20 @@ def forget_not_duplicates(a_id, b_id, source=""):
     with writing():
         gone = NotDuplicate.delete().where(NotDuplicate.first == first, NotDuplicate.second == second).execute()
         if gone:
-            _audit([(a, b), (b, a)], "may-be-duplicate", source)
+            _audit([(a, b), (b, a)], "may-be-duplicate", source, taken_back=True)
             announce(Change.of_whole(TABLE))
 
 
-def _audit(pairs, operation, source):
+def _audit(pairs, operation, source, taken_back=False):
+    """One entry on each record: "not a duplicate of NAME (UUID)" said (new value) or taken back (old value)."""
     actor, at = current_actor(), utcnow()
-    audit.write_entries([audit.change_entry(at, actor, operation, Stakeholder._meta.table_name, rec.uuid,
-                                            "not a duplicate of", None, f"{other.name} ({other.uuid})", source)
-                         for rec, other in pairs])
+    entries = []
+    for rec, other in pairs:
+        said = f"{other.name} ({other.uuid})"
+        old, new = (said, None) if taken_back else (None, said)
+        entries.append(audit.change_entry(at, actor, operation, Stakeholder._meta.table_name, rec.uuid,
+                                          "not a duplicate of", old, new, source))
+    audit.write_entries(entries)
 
 
 def remembered_pairs():
