@@ -2,10 +2,14 @@
 
 import datetime as dt
 import sys
+import tempfile
 import types
+from pathlib import Path
 
 import openpyxl
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from tests.tracker.exchange_helpers import council_db, snapshot
 from tracker import services
@@ -214,3 +218,62 @@ def test_not_duplicate_pairs_travel(two, monkeypatch):
         got = fake.not_duplicate_pairs()
         assert {(p.first, p.second) for p in got} == {(str(dan), str(daniel))}
         assert merge_exchange.new_not_duplicates([(dan.hex, daniel.hex, None, "", "")]) == []
+
+
+# ---- three councils, random merges, exchanged in random orders --------------------------------------------
+MERGE_STEP = st.tuples(st.just("merge"), st.integers(0, 2), st.integers(0, 5), st.integers(0, 5))
+EXCHANGE_STEP = st.tuples(st.just("exchange"), st.integers(0, 2), st.integers(0, 2), st.just(0))
+COUNCIL_NAMES = ("Barking and Dagenham", "Havering", "Redbridge")
+
+
+@pytest.mark.slow
+@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(steps=st.lists(st.one_of(MERGE_STEP, EXCHANGE_STEP), min_size=2, max_size=6),
+       order=st.permutations([(i, j) for i in range(3) for j in range(3) if i != j]))
+def test_random_merges_at_three_councils_converge(steps, order):
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        paths = [tmp / f"c{i}.db" for i in range(3)]
+        with council_db(paths[0], COUNCIL_NAMES[0]):
+            people = _people("Ann Lee", "Anne Lee", "A. Lee", "Bob Stone", "Robert Stone")
+            summit = services.events.create(title="Summit", kind="summit", date=dt.date(2019, 1, 16))
+            forum = services.events.create(title="Forum", kind="meeting", date=dt.date(2019, 3, 1))
+            for n, person in enumerate(people.values()):
+                services.attendance.attend(summit if n % 2 else forum, person, "delegate")
+                if n < 3:
+                    services.attendance.attend(summit, person, "delegate")
+                services.updates.add(person, f"Note {n}", date=dt.date(2019, 2, 1))
+            export_workbook(tmp / "seed.xlsx")
+        for i in (1, 2):
+            with council_db(paths[i], COUNCIL_NAMES[i]):
+                import_workbook(tmp / "seed.xlsx")
+        files = 0
+
+        def exchange(i, j):
+            nonlocal files
+            files += 1
+            out = tmp / f"x{files}.xlsx"
+            with council_db(paths[i], COUNCIL_NAMES[i]):
+                export_workbook(out)
+            with council_db(paths[j], COUNCIL_NAMES[j]):
+                report = import_workbook(out)
+                assert not report.refused, report.refused
+
+        for kind, a, b, c in steps:
+            if kind == "exchange":
+                if a != b:
+                    exchange(a, b)
+                continue
+            with council_db(paths[a], COUNCIL_NAMES[a]):
+                live = list(Stakeholder.select().where(Stakeholder.deleted_at.is_null()).order_by(Stakeholder.name))
+                if len(live) >= 2 and b % len(live) != c % len(live):
+                    merges.merge(live[b % len(live)].id, [live[c % len(live)].id])
+        for _ in range(2):  # everyone hears from everyone, in the drawn order, twice
+            for i, j in order:
+                exchange(i, j)
+        seen = []
+        for i in range(3):
+            with council_db(paths[i], COUNCIL_NAMES[i]):
+                seen.append(_live())
+                assert services.check() == []
+        assert seen[0] == seen[1] == seen[2]

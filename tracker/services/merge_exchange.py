@@ -175,7 +175,9 @@ def not_duplicate_pairs():
 
 
 def new_not_duplicates(pairs):
-    """Those of ``pairs`` not known here."""
+    """Those of ``pairs`` not known here (none while the pairs are not kept: no services.duplicates)."""
+    if _duplicates() is None:
+        return []
     known = {tuple(sorted(p[:2])) for p in not_duplicate_pairs()}
     return [p for p in pairs if tuple(sorted(p[:2])) not in known]
 
