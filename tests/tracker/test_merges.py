@@ -8,7 +8,7 @@ from tests.tracker.exchange_helpers import snapshot
 from tracker import changes, services
 from tracker.errors import TrackerError
 from tracker.models import ActionItem, Attendance, AuditEntry, Commitment, MergeRun, Stakeholder, Update
-from tracker.services import merges
+from tracker.services import merges, merging
 
 
 @pytest.fixture
@@ -88,7 +88,10 @@ def test_merge_moves_every_link_and_takes_chosen_values(pair):
     # attendance: the summit once (the kept one's row), the forum moved, the panel's removed row brought back
     assert _live_attendance(kept) == [("Forum", "chair"), ("Panel", "delegate"), ("Summit", "delegate")]
     assert _live_attendance(retired) == []
-    assert Attendance.select().where(Attendance.stakeholder == daniel.id).count() == 2  # deleted, kept for undo
+    # the retired one's attendance stays with it, deleted (for undo); the forum's is a new one of the kept record
+    assert Attendance.select().where(Attendance.stakeholder == daniel.id).count() == 3
+    forum = Attendance.get(Attendance.stakeholder == dan.id, Attendance.event == pair["forum"].id)
+    assert forum.uuid.hex == merging.attendance_id(pair["forum"].uuid.hex, dan.uuid.hex)
     assert Commitment.get_by_id(pair["commitment"].id).made_by_id == dan.id
     assert ActionItem.get_by_id(pair["action"].id).owner_id == dan.id
     assert Update.get_by_id(pair["update"].id).stakeholder_id == dan.id

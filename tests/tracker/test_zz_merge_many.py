@@ -8,7 +8,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from tests.tracker.exchange_helpers import council_db, snapshot
@@ -227,7 +227,9 @@ COUNCIL_NAMES = ("Barking and Dagenham", "Havering", "Redbridge")
 
 
 @pytest.mark.slow
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@example(steps=[("merge", 0, 4, 0), ("exchange", 0, 1, 0), ("merge", 2, 4, 2), ("merge", 0, 2, 4)],
+         order=[(2, 0), (1, 2), (0, 2), (0, 1), (1, 0), (2, 1)])  # two councils each merged one into Robert
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(steps=st.lists(st.one_of(MERGE_STEP, EXCHANGE_STEP), min_size=2, max_size=6),
        order=st.permutations([(i, j) for i in range(3) for j in range(3) if i != j]))
 def test_random_merges_at_three_councils_converge(steps, order):
