@@ -281,3 +281,27 @@ class _no_raise:
 
     def __exit__(self, *exc):
         return False
+
+
+def test_a_schema_5_database_upgrades_and_merges(tmp_path):
+    import sqlite3
+    from pathlib import Path
+
+    from tracker import migrations
+    from tracker.db import database
+    from tracker.opening import open_database
+
+    path = tmp_path / "v5.db"
+    con = sqlite3.connect(path)
+    con.executescript((Path(__file__).parent.parent / "data" / "schema_v5.sql").read_text(encoding="utf-8"))
+    con.close()
+    open_database(path)
+    assert migrations.schema_version(database.obj) == migrations.LATEST_VERSION == 6
+    assert "stakeholder_merge" in database.obj.get_tables()
+    dan, daniel = (services.stakeholders.find_by_name(n)[0] for n in ("Dan Okafor", "Daniel Okafor"))
+    assert daniel.phone == "020 7946 0000" and dan.organisation.name == "Havering Inter-Faith Forum"
+    merge_id = merges.merge(dan.id, [daniel.id], take={"phone": daniel.id})
+    assert Stakeholder.get_by_id(dan.id).phone == "020 7946 0000"
+    assert _live_attendance(Stakeholder.get_by_id(dan.id)) == [("Tri-borough Serious Violence Summit", "delegate")]
+    merges.undo_merge(merge_id)
+    assert services.check() == []
