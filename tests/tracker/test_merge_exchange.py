@@ -279,3 +279,29 @@ def test_random_merges_at_three_councils_converge(steps, order):
                 seen.append(_live())
                 assert services.check() == []
         assert seen[0] == seen[1] == seen[2]
+
+
+def test_the_kept_record_changed_here_is_held_and_an_organisation_merge_moves_members(tmp_path):
+    a, b = tmp_path / "hav.db", tmp_path / "red.db"
+    with council_db(a, "Havering"):
+        met = services.stakeholders.create(name="Met Police", kind="organisation", sector="police")
+        mps = services.stakeholders.create(name="Metropolitan Police Service", kind="organisation", sector="police")
+        services.stakeholders.create(name="PC Jones", kind="person", organisation=mps)
+        export_workbook(tmp_path / "first.xlsx")
+    with council_db(b, "Redbridge"):
+        import_workbook(tmp_path / "first.xlsx")
+        services.stakeholders.update(_by_name("Met Police"), website="https://met.police.uk")
+        services.stakeholders.create(name="PC Singh", kind="person", organisation=_by_name("Metropolitan Police Service"))
+    with council_db(a, "Havering"):
+        merges.merge(met.id, [mps.id], take={"name": mps.id})
+        export_workbook(tmp_path / "merged.xlsx")
+    with council_db(b, "Redbridge"):
+        report = import_workbook(tmp_path / "merged.xlsx")
+        assert report.conflicts == 1 and report.merges == 1
+        held = HeldConflict.get()
+        kept = Stakeholder.get(Stakeholder.uuid == held.record_uuid)
+        assert kept.uuid == met.uuid and kept.website == "https://met.police.uk"  # mine kept, theirs held
+        assert "name" in held.fields
+        members = sorted(s.name for s in Stakeholder.select().where(Stakeholder.organisation == kept.id))
+        assert members == ["PC Jones", "PC Singh"]
+        assert Stakeholder.get(Stakeholder.uuid == mps.uuid).deleted_at is not None
