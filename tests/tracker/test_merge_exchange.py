@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from tests.tracker.exchange_helpers import council_db, snapshot
 from tracker import services
 from tracker.exchange import export_workbook, import_workbook
-from tracker.models import Attendance, HeldConflict, MergeRun, Stakeholder, Update
+from tracker.models import ActionItem, Attendance, Commitment, HeldConflict, MergeRun, Stakeholder, Update
 from tracker.services import imports, merge_exchange, merges
 
 
@@ -34,7 +34,10 @@ def _live():
                         Attendance.select().where(Attendance.deleted_at.is_null()))
     updates = sorted((u.text, u.stakeholder.name) for u in Update.select().where(Update.deleted_at.is_null(),
                                                                                  Update.stakeholder.is_null(False)))
-    return people, attendance, updates
+    made = sorted((c.title, c.made_by.name) for c in Commitment.select().where(Commitment.deleted_at.is_null()))
+    owned = sorted((a.title, a.owner.name) for a in ActionItem.select().where(ActionItem.deleted_at.is_null(),
+                                                                              ActionItem.owner.is_null(False)))
+    return people, attendance, updates + made + owned
 
 
 @pytest.fixture
@@ -223,6 +226,7 @@ def test_not_duplicate_pairs_travel(two, monkeypatch):
 # ---- three councils, random merges, exchanged in random orders --------------------------------------------
 MERGE_STEP = st.tuples(st.just("merge"), st.integers(0, 2), st.integers(0, 5), st.integers(0, 5))
 EXCHANGE_STEP = st.tuples(st.just("exchange"), st.integers(0, 2), st.integers(0, 2), st.just(0))
+NOTE_STEP = st.tuples(st.just("note"), st.integers(0, 2), st.integers(0, 5), st.just(0))  # a link made locally
 COUNCIL_NAMES = ("Barking and Dagenham", "Havering", "Redbridge")
 
 
@@ -230,7 +234,7 @@ COUNCIL_NAMES = ("Barking and Dagenham", "Havering", "Redbridge")
 @example(steps=[("merge", 0, 4, 0), ("exchange", 0, 1, 0), ("merge", 2, 4, 2), ("merge", 0, 2, 4)],
          order=[(2, 0), (1, 2), (0, 2), (0, 1), (1, 0), (2, 1)])  # two councils each merged one into Robert
 @settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(steps=st.lists(st.one_of(MERGE_STEP, EXCHANGE_STEP), min_size=2, max_size=6),
+@given(steps=st.lists(st.one_of(MERGE_STEP, EXCHANGE_STEP, NOTE_STEP), min_size=2, max_size=6),
        order=st.permutations([(i, j) for i in range(3) for j in range(3) if i != j]))
 def test_random_merges_at_three_councils_converge(steps, order):
     with tempfile.TemporaryDirectory() as tmp:
@@ -245,6 +249,8 @@ def test_random_merges_at_three_councils_converge(steps, order):
                 if n < 3:
                     services.attendance.attend(summit, person, "delegate")
                 services.updates.add(person, f"Note {n}", date=dt.date(2019, 2, 1))
+            services.commitments.create(title="Patrols", made_by=people["Ann Lee"], date_made=dt.date(2019, 1, 16))
+            services.actions.create(title="Map hotspots", owner=people["Anne Lee"])
             export_workbook(tmp / "seed.xlsx")
         for i in (1, 2):
             with council_db(paths[i], COUNCIL_NAMES[i]):
@@ -268,7 +274,9 @@ def test_random_merges_at_three_councils_converge(steps, order):
                 continue
             with council_db(paths[a], COUNCIL_NAMES[a]):
                 live = list(Stakeholder.select().where(Stakeholder.deleted_at.is_null()).order_by(Stakeholder.name))
-                if len(live) >= 2 and b % len(live) != c % len(live):
+                if kind == "note":
+                    services.updates.add(live[b % len(live)], f"Local note {a}-{b}-{files}", date=dt.date(2019, 5, 1))
+                elif len(live) >= 2 and b % len(live) != c % len(live):
                     merges.merge(live[b % len(live)].id, [live[c % len(live)].id])
         for _ in range(2):  # everyone hears from everyone, in the drawn order, twice
             for i, j in order:
