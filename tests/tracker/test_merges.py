@@ -244,7 +244,7 @@ def test_cli_merge_shows_then_merges_then_undoes(db_path, capsys):
     assert Stakeholder.get_by_id(dan.id).phone == "020 7946 0000"
     assert Stakeholder.get_by_id(daniel.id).deleted_at is not None
     code, out, _ = _cli(capsys, "--db", db, "merges")
-    assert code == 0 and "can be undone" in out
+    assert code == 0 and "kept 'Dan Okafor'" in out and "can be undone" in out
     code, out, _ = _cli(capsys, "--db", db, "undo-merge", "1")
     assert code == 0 and "Merge 1 was undone" in out
     assert Stakeholder.get_by_id(daniel.id).deleted_at is None and Stakeholder.get_by_id(dan.id).phone == ""

@@ -165,6 +165,12 @@ def merge_runs(limit=50):
     return list(MergeRun.select().order_by(MergeRun.id.desc()).limit(limit))
 
 
+def kept_name(run):
+    """The name of the record a merge kept (its ID when it is not held here)."""
+    kept = Stakeholder.get_or_none(Stakeholder.uuid == run.kept_uuid)
+    return kept.name if kept else str(run.kept_uuid)
+
+
 def last_undoable_merge():
     """The newest merge made here, not undone and not exported (Edit > Undo merge), or None.  Undoing it
     may still be refused when one of its records was changed since: :func:`undo_merge` says so."""
