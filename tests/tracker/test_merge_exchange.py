@@ -313,3 +313,24 @@ def test_the_kept_record_changed_here_is_held_and_an_organisation_merge_moves_me
         members = sorted(s.name for s in Stakeholder.select().where(Stakeholder.organisation == kept.id))
         assert members == ["PC Jones", "PC Singh"]
         assert Stakeholder.get(Stakeholder.uuid == mps.uuid).deleted_at is not None
+
+
+def test_taking_the_other_side_of_a_conflict_never_brings_a_retired_record_back(two):
+    a, b, tmp = two
+    with council_db(a, "Havering"):  # Havering keeps Dan, Redbridge keeps Daniel (each taking the other's email)
+        merges.merge(_by_name("Dan Okafor").id, [_by_name("Daniel Okafor").id],
+                     take={"email": _by_name("Daniel Okafor").id})
+        ids = {s.name: s.uuid for s in Stakeholder.select()}
+    with council_db(b, "Redbridge"):
+        merges.merge(_by_name("Daniel Okafor").id, [_by_name("Dan Okafor").id], take={"email": _by_name("Dan Okafor").id})
+        export_workbook(tmp / "from-red.xlsx")
+    with council_db(a, "Havering"):
+        import_workbook(tmp / "from-red.xlsx")
+        kept, gone = sorted(ids.values(), key=lambda u: u.hex)
+        assert Stakeholder.get(Stakeholder.uuid == kept).deleted_at is None
+        held = {c.record_uuid: c for c in HeldConflict.select()}
+        assert gone in held  # the file has it live, this database retired it
+        from tracker.services import conflicts
+        conflicts.resolve_conflict(held[gone], "theirs")
+        assert Stakeholder.get(Stakeholder.uuid == gone).deleted_at is not None
+        assert services.check() == []
