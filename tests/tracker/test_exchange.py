@@ -48,9 +48,9 @@ def test_export_looks_native_and_holds_no_formula(db, tmp_path):
     make_records(text=AWKWARD)
     out = export_workbook(tmp_path / "share.xlsx").path
     wb = openpyxl.load_workbook(out)
-    assert wb.sheetnames == [s.name for s in SHEETS] + ["About"]
+    assert wb.sheetnames == [s.name for s in SHEETS] + ["Merges", "Not duplicates", "About"]
     about = {r[0].value: r[1].value for r in wb["About"].iter_rows() if r[0].value}
-    assert about["Format version"] == 2 and about["Exporting council"] == "Havering"
+    assert about["Format version"] == 3 and about["Exporting council"] == "Havering"
     actions = wb["Actions"]
     header = [c.value for c in actions[1]]
     assert header[:3] == ["Reference", "Title", "Description"] and "ID" in header and "Version" in header
