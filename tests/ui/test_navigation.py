@@ -2,6 +2,8 @@
 
 import datetime as dt
 
+from PySide6.QtCore import Qt
+
 from tracker import services
 from tests.ui.conftest import activate, choose, select_row
 from ui import dialogs
@@ -199,7 +201,11 @@ def test_history_names_linked_records(window, qtbot):
     page = window.show_view("actions")
     action = select_row(page, 0)
     other = services.stakeholders.find_by_name("Ben Kinsella Trust")[0]
-    choose(qtbot, page.editor.fields["owner"].input, "Ben Kinsella Trust")
+    picker = page.editor.fields["owner"].input
+    picker.setFocus()
+    picker.selectAll()
+    qtbot.keyClicks(picker, "kinsella trust")
+    qtbot.keyClick(picker.popup, Qt.Key.Key_Return)
     assert page.editor.fields["owner"].get().id == other.id
     assert page.save()
     history = page.editor.history
