@@ -9,41 +9,15 @@ the user chooses); the reasons it gives are the registry's.
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QFormLayout, QHBoxLayout, QLabel, QPushButton, QScrollArea, QTabWidget,
-                               QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget)
+                               QVBoxLayout, QWidget)
 
-from tracker import records, services
 from tracker.errors import StaleEditError, ValidationError
 from ui import dialogs, errors
 from ui.changes import notifier
-from ui.columns import local_time
-from ui.kinds import BY_NAME, KINDS
+from ui.history import HistoryView
+from ui.kinds import KINDS
 from ui.links import LinksPanel, UpdatesPanel
 from ui.resources import error_colour, icon
-
-class LinkedNames:
-    """History shows linked records by name, not by the UUID the audit trail stores."""
-
-    # field -> the service of the kind it links to, for every link in the registry
-    SERVICES = {f.name: BY_NAME[f.links_to].service
-                for kind in records.KINDS for f in kind.links if f.links_to in BY_NAME}
-
-    def __init__(self):
-        self._councils = None
-
-    def __call__(self, field, value):
-        if not value:
-            return value or ""
-        if field == "council":
-            if self._councils is None:
-                self._councils = {str(c.uuid): c.name for c in services.councils.all_councils(include_inactive=True)}
-            return self._councils.get(value, value)
-        service = self.SERVICES.get(field)
-        if service is None:
-            return value
-        try:
-            return str(service.get(value, include_deleted=True))
-        except errors.EXPECTED:
-            return value
 
 
 class RecordEditor(QWidget):
@@ -102,10 +76,7 @@ class RecordEditor(QWidget):
         if self.kind.has_updates:
             self.updates = UpdatesPanel()
             self.tabs.addTab(self.updates, "&Updates")
-        self.history = QTreeWidget()
-        self.history.setAccessibleName("History of changes")
-        self.history.setRootIsDecorated(False)
-        self.history.setHeaderLabels(["When", "Who", "Change", "Field", "From", "To"])
+        self.history = HistoryView()
         self.tabs.addTab(self.history, "&History")
 
         buttons = QHBoxLayout()
@@ -193,28 +164,7 @@ class RecordEditor(QWidget):
         self.load(self.service.reload(self.record) if self.record is not None else None)
 
     def _show_history(self):
-        self.history.clear()
-        if self.record is None:
-            return
-        items = []
-        name_of = LinkedNames()
-        for entry in services.history(self.record.uuid):
-            when = local_time(entry.at)
-            old = name_of(entry.field, entry.old_value)
-            new = name_of(entry.field, entry.new_value)
-            if entry.operation == "create":
-                old, new = "", "created"
-            elif entry.operation in ("delete", "restore"):
-                old, new = "", ""
-            item = QTreeWidgetItem([when, entry.user, entry.operation, entry.field.replace("_", " "), old, new])
-            if entry.operation == "create" and entry.new_value:
-                item.setToolTip(5, entry.new_value)
-            if entry.source:
-                item.setToolTip(2, f"Source: {entry.source}")
-            items.append(item)
-        self.history.addTopLevelItems(items)
-        for col in range(4):
-            self.history.resizeColumnToContents(col)
+        self.history.show_record(self.record)
 
     # ---- editing -------------------------------------------------------------------
     def _changed(self, *args):

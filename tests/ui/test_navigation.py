@@ -4,7 +4,7 @@ import datetime as dt
 
 from PySide6.QtCore import Qt
 
-from tracker import services
+from tracker import records, services, vocab
 from tests.ui.conftest import activate, choose, select_row
 from ui import dialogs
 
@@ -154,10 +154,9 @@ def test_updates_and_history(window, qtbot):
 
     choose(qtbot, page.editor.fields["priority"].input, "Low")
     assert page.save()
-    history = page.editor.history
-    rows = [[history.topLevelItem(i).text(c) for c in range(6)] for i in range(history.topLevelItemCount())]
-    assert rows[0][2] == "create"
-    assert any(r[2] == "update" and r[3] == "priority" and r[5] == "low" and r[1] == "test user" for r in rows)
+    rows = page.editor.history.rows()
+    assert rows[0][2] == "Created"
+    assert rows[-1][1:] == ["test user", f"Priority: {vocab.PRIORITIES[action.priority]} → Low"]
 
 
 def test_grid_places_and_opens_stakeholders(window):
@@ -208,9 +207,25 @@ def test_history_names_linked_records(window, qtbot):
     qtbot.keyClick(picker.popup, Qt.Key.Key_Return)
     assert page.editor.fields["owner"].get().id == other.id
     assert page.save()
-    history = page.editor.history
-    last = [history.topLevelItem(history.topLevelItemCount() - 1).text(c) for c in range(6)]
-    assert last[3:] == ["owner", action.owner.name, "Ben Kinsella Trust"]
+    assert page.editor.history.rows()[-1][2] == f"Owner: {action.owner.name} → Ben Kinsella Trust"
+
+
+def test_history_shows_words_and_uk_dates_not_stored_codes(window, qtbot):
+    page = window.show_view("actions")
+    action = next(a for a in services.actions.page(0, 50) if a.status == "open")
+    page.open_record(action.id)
+    choose(qtbot, page.editor.fields["status"].input, "Done")
+    due = page.editor.fields["due_date"].input
+    due.setFocus()
+    due.selectAll()
+    qtbot.keyClicks(due, "15/01/2027")
+    assert page.save()
+    changes = [row[2] for row in page.editor.history.rows()]
+    was = records.ACTION["due_date"].show(action.due_date)
+    assert "Status: Open → Done" in changes and f"Due date: {was} → 15/01/2027" in changes
+    assert not any("2027-01-15" in c or "done" in c.split(" → ")[-1] for c in changes)
+    when = page.editor.history.rows()[-1][0]
+    assert when[2] == when[5] == "/" and len(when.split()[0]) == 10  # dd/mm/yyyy hh:mm
 
 
 def test_delete_key_deletes_the_record_but_not_text_being_typed(window, qtbot):

@@ -138,7 +138,7 @@ def commitments():
 
 
 def councils():
-    q = Council.select(Council.id, Council.name).where(Council.active == True).order_by(Council.name)  # noqa: E712
+    q = Council.select(Council.id, Council.name).where(Council.active == True).order_by(Council.name)
     return Choices("council", (Choice(i, name) for i, name in q.tuples()))
 
 
