@@ -14,7 +14,7 @@ from typing import Callable
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QLineEdit, QListWidget, QListWidgetItem,
-                               QPushButton, QScrollArea, QVBoxLayout, QWidget)
+                               QPlainTextEdit, QPushButton, QScrollArea, QVBoxLayout, QWidget)
 
 from tracker import services, vocab
 from tracker.dates import format_uk_date
@@ -219,8 +219,32 @@ class LinksPanel(QScrollArea):
         self.summary.setVisible(bool(self.summary.text()))
 
 
+class UpdateText(QPlainTextEdit):
+    """The text of an update: several lines; Ctrl+Enter adds it (``submitted``), Tab leaves the box."""
+
+    submitted = Signal()
+
+    def __init__(self):
+        super().__init__()
+        self.setTabChangesFocus(True)
+        self.setPlaceholderText("What happened? e.g. Met the lead; funding agreed.  Ctrl+Enter adds it.")
+        self.setAccessibleName("Update text")
+        self.setAccessibleDescription("Several lines; Ctrl+Enter adds the update")
+        line = self.fontMetrics().lineSpacing()
+        self.setMinimumHeight(line * 3 + 12)
+        self.setMaximumHeight(line * 7 + 12)
+
+    def keyPressEvent(self, event):
+        if (event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+                and event.modifiers() & Qt.KeyboardModifier.ControlModifier):
+            self.submitted.emit()
+            return
+        super().keyPressEvent(event)
+
+
 class UpdatesPanel(QWidget):
-    """Dated progress notes on a stakeholder, commitment or action; newest first."""
+    """Dated progress notes on a stakeholder, commitment or action, newest first; a new one is written
+    in a box of several lines under its date, and Ctrl+Enter (or the button) adds it."""
 
     added = Signal(object)
 
@@ -235,22 +259,27 @@ class UpdatesPanel(QWidget):
         self.date = DateField("date", "Date")  # its box in the row, its reason under the row
         self.date.input.setAccessibleName("Date of the update")
         self.date.set(dt.date.today())
-        self.text = QLineEdit()
-        self.text.setPlaceholderText("What happened? e.g. Met the lead; funding agreed")
-        self.text.setAccessibleName("Update text")
-        self.text.returnPressed.connect(self.add)
+        date_label = QLabel("&Date")
+        date_label.setBuddy(self.date.input)
+        self.text = UpdateText()
+        self.text.submitted.connect(self.add)
         self.add_button = QPushButton("&Add update")
+        self.add_button.setToolTip("Add the update (Ctrl+Enter in the text)")
         self.add_button.clicked.connect(self.add)
+        row.addWidget(date_label)
         row.addWidget(self.date.input)
-        row.addWidget(self.text, 1)
+        row.addStretch(1)
         row.addWidget(self.add_button)
         layout.addLayout(row)
         layout.addWidget(self.date.error)
+        layout.addWidget(self.text)
         self.error = QLabel()
         self.error.setProperty("role", "error")
         self.error.setVisible(False)
         layout.addWidget(self.error)
         self.target = None
+        QWidget.setTabOrder(self.date.input, self.text)
+        QWidget.setTabOrder(self.text, self.add_button)
 
     def show_record(self, record):
         self.target = record
@@ -281,7 +310,7 @@ class UpdatesPanel(QWidget):
             return
         try:
             # create, not add: an emptied date box is "Date is required", not today
-            update = services.updates.create(**services.updates.about(self.target), text=self.text.text(),
+            update = services.updates.create(**services.updates.about(self.target), text=self.text.toPlainText(),
                                              date=self.date.get())
         except ValidationError as exc:
             reasons = dict(exc.errors)

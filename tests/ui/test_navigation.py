@@ -145,10 +145,17 @@ def test_updates_and_history(window, qtbot):
     page = window.show_view("actions")
     action = select_row(page, 0)
     panel = page.editor.updates
-    panel.text.setText("Venue booked")
-    panel.add_button.click()
-    assert services.updates.of(action)[0].text == "Venue booked"
-    assert "Venue booked" in panel.list.item(0).text() and "test user" in panel.list.item(0).text()
+    page.editor.tabs.setCurrentWidget(panel)
+    panel.text.setFocus()
+    qtbot.keyClicks(panel.text, "Venue booked")
+    qtbot.keyClick(panel.text, Qt.Key.Key_Return)  # a new line, not the end of the update
+    qtbot.keyClicks(panel.text, "Deposit paid")
+    assert services.updates.of(action) == [] or services.updates.of(action)[0].text != "Venue booked"
+    qtbot.keyClick(panel.text, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)  # Ctrl+Enter adds it
+    assert services.updates.of(action)[0].text == "Venue booked\nDeposit paid"
+    assert services.updates.of(action)[0].date == dt.date.today()
+    assert "Venue booked\nDeposit paid" in panel.list.item(0).text() and "test user" in panel.list.item(0).text()
+    assert panel.text.toPlainText() == ""
     panel.add_button.click()  # empty text: a message, nothing saved
     assert not panel.error.isHidden() and "required" in panel.error.text()
 
