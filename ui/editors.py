@@ -24,6 +24,7 @@ class RecordEditor(QWidget):
     saved = Signal(object)
     deleted = Signal(object)
     open_link = Signal(str, int)  # kind key, record id
+    new_linked = Signal(str, object)  # kind key, the values a new record of it starts with
     dirty_changed = Signal(bool)
 
     def __init__(self, kind_key, parent=None):
@@ -71,6 +72,7 @@ class RecordEditor(QWidget):
 
         self.links = LinksPanel(self.kind.links)
         self.links.open_link.connect(self.open_link)
+        self.links.new_linked.connect(self.new_linked)
         self.tabs.addTab(self.links, "&Links")
         self.updates = None
         if self.kind.has_updates:
@@ -153,8 +155,18 @@ class RecordEditor(QWidget):
         if self.updates is not None:
             self.updates.follow(change)
 
-    def new(self):
+    def new(self, values=None):
+        """A blank record (``values``: what it starts with besides the defaults, e.g. the commitment
+        a new action serves), with the focus in its first box."""
         self.load(None)
+        if values:
+            self._loading = True
+            try:
+                for name, value in values.items():
+                    if name in self.fields:
+                        self.fields[name].set(value)
+            finally:
+                self._loading = False
         self.tabs.setCurrentIndex(0)
         first = next(iter(self.fields.values()))
         first = self.fields.get("title") or self.fields.get("name") or first

@@ -35,6 +35,8 @@ class Section:
     kind: str  # the list (e.g. "actions") a linked record opens in
     records: Callable  # record -> the linked records
     text: Callable = str  # linked record -> its line
+    new: Callable = None  # record -> the values a new linked record starts with (a button adds one)
+    new_text: str = ""  # that button's words, with its access key
 
 
 @dataclass(frozen=True)
@@ -69,15 +71,26 @@ def event_text(e):
 
 class LinkSection(QWidget):
     open_link = Signal(str, int)
+    new_linked = Signal()
 
-    def __init__(self, title):
+    def __init__(self, title, new_text=""):
         super().__init__()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         self.title = title
         self.label = QLabel(title)
         self.label.setProperty("role", "subheading")
-        layout.addWidget(self.label)
+        self.new_button = None
+        if new_text:
+            heading = QHBoxLayout()
+            heading.addWidget(self.label)
+            heading.addStretch(1)
+            self.new_button = QPushButton(new_text)
+            self.new_button.clicked.connect(self.new_linked)
+            heading.addWidget(self.new_button)
+            layout.addLayout(heading)
+        else:
+            layout.addWidget(self.label)
         self.list = QListWidget()
         self.list.setAccessibleName(title)
         self.list.itemActivated.connect(self._activated)
@@ -167,6 +180,7 @@ class AttendanceSection(LinkSection):
 
 class LinksPanel(QScrollArea):
     open_link = Signal(str, int)
+    new_linked = Signal(str, object)  # kind key, the values the new record starts with
 
     def __init__(self, links):
         super().__init__()
@@ -185,13 +199,24 @@ class LinksPanel(QScrollArea):
             self.layout_.addWidget(self.attendance)
         self.sections = {}
         for spec in links.sections:
-            section = LinkSection(spec.title)
+            section = LinkSection(spec.title, spec.new_text if spec.new else "")
             section.open_link.connect(self.open_link)
+            if spec.new:
+                section.new_linked.connect(lambda spec=spec: self._new_linked(spec))
             self.sections[spec.title] = section
             self.layout_.addWidget(section)
         self.layout_.addStretch(1)
         self.setWidget(body)
         self.record = None
+
+    def _new_linked(self, spec):
+        if self.record is not None:
+            try:
+                values = spec.new(self.record)
+            except errors.EXPECTED as exc:
+                errors.show_exception(self, exc)
+                return
+            self.new_linked.emit(spec.kind, values)
 
     def follows(self, change):
         """Whether ``change`` touches what the links list (an action added to the commitment): then
