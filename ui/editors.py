@@ -68,7 +68,7 @@ class RecordEditor(QWidget):
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(form_page)
-        self.tabs.addTab(scroll, "De&tails")
+        self.tabs.addTab(scroll, "Deta&ils")
 
         self.links = LinksPanel(self.kind.links)
         self.links.open_link.connect(self.open_link)
@@ -79,7 +79,7 @@ class RecordEditor(QWidget):
             self.updates = UpdatesPanel()
             self.tabs.addTab(self.updates, "&Updates")
         self.history = HistoryView()
-        self.tabs.addTab(self.history, "&History")
+        self.tabs.addTab(self.history, "Histor&y")
 
         buttons = QHBoxLayout()
         self.save_button = QPushButton(icon("save"), "Save")
@@ -108,6 +108,7 @@ class RecordEditor(QWidget):
             self.version = record.version if record is not None else None
             for field in self.fields.values():
                 field.reload_choices()
+            self._chain_tab_order()
             values = ({name: getattr(record, name) for name in self.fields if name != "councils"}
                       if record is not None else self.service.defaults())
             if "councils" in self.fields:
@@ -127,6 +128,14 @@ class RecordEditor(QWidget):
         if self.updates is not None:
             self.updates.show_record(record)
         self._show_history()
+
+    def _chain_tab_order(self):
+        """Tab goes through the form in the registry's order, then Save, Revert and Delete (the
+        councils' tick boxes are made after the buttons: by creation they would come last)."""
+        chain = [self.tabs.tabBar(), *(w for field in self.fields.values() for w in field.focus_widgets()),
+                 self.save_button, self.revert_button, self.delete_button]
+        for before, after in zip(chain, chain[1:]):
+            QWidget.setTabOrder(before, after)
 
     def follow(self, change):
         """The shown record changed elsewhere: show it again, unless it is being edited (the edits

@@ -64,6 +64,10 @@ class Field:
         """Why what was typed cannot be read (checked before saving), or None."""
         return None
 
+    def focus_widgets(self):
+        """The widgets Tab stops at, in order."""
+        return [self.input]
+
     def connect(self, slot):
         raise NotImplementedError
 
@@ -255,14 +259,20 @@ class CouncilsField(Field):
         self._slots = []
         super().__init__(name, label, box)
 
+    def focus_widgets(self):
+        return [box for box, _ in self.boxes]
+
     def reload_choices(self):
+        councils = services.councils.all_councils()
+        if [(c.id, c.name) for c in councils] == [(c.id, c.name) for _, c in self.boxes]:
+            return  # the same councils: the same boxes (and the form's Tab order through them)
         ticked = {c.id for c in self.get()}
         while self.layout.count():
             item = self.layout.takeAt(0)
             if item.widget() is not None:
                 item.widget().deleteLater()
         self.boxes = []
-        for n, council in enumerate(services.councils.all_councils()):
+        for n, council in enumerate(councils):
             box = QCheckBox(council.name)
             box.setChecked(council.id in ticked)
             box.setAccessibleName(f"Council: {council.name}")

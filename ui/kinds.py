@@ -165,7 +165,7 @@ ACTIONS = RecordKind(
     ],
     filters=lambda: [council_filter(), field_filter(A["status"], "All statuses"), people_filter("owner", "Any owner"),
                      field_filter(A["priority"], "Any priority"), due_within_filter(),
-                     FilterCheck("overdue", "&Overdue"), FilterCheck("open", "O&pen only")],
+                     FilterCheck("overdue", "&Overdue"), FilterCheck("open", "Ope&n only")],
     links=Links(sections=(
         Section("Commitment", "commitments", linked("commitment")),
         Section("Owner", "stakeholders", linked("owner")),
