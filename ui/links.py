@@ -13,15 +13,17 @@ from dataclasses import dataclass
 from typing import Callable
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QLineEdit, QListWidget, QListWidgetItem,
+from PySide6.QtWidgets import (QHBoxLayout, QLabel, QLineEdit, QListWidget, QListWidgetItem,
                                QPlainTextEdit, QPushButton, QScrollArea, QVBoxLayout, QWidget)
 
 from tracker import services, vocab
+from tracker.services import choices
 from tracker.dates import format_uk_date
 from tracker.errors import ValidationError
 from tracker.models import Update
 from ui import errors
 from ui.fields import DateField
+from ui.pickers import RecordPicker
 
 LINK_ROLE = Qt.ItemDataRole.UserRole + 10  # (kind key, record id)
 ATTENDANCE_ROLE = Qt.ItemDataRole.UserRole + 11
@@ -125,7 +127,7 @@ class AttendanceSection(LinkSection):
     def __init__(self):
         super().__init__("Attendance")
         row = QHBoxLayout()
-        self.person = QComboBox()
+        self.person = RecordPicker(choices.stakeholders, creates=("person",))
         self.person.setAccessibleName("Stakeholder to add to the attendance")
         self.role = QLineEdit()
         self.role.setPlaceholderText("role, e.g. speaker")
@@ -152,21 +154,19 @@ class AttendanceSection(LinkSection):
             self.list.addItem(item)
         self.label.setText(f"{self.title} ({len(rows)})")
         self.fit_height(len(rows))
-        present = {a.stakeholder_id for a in rows}
-        self.person.clear()
-        for s in services.stakeholders.page(0, 5000, sort="name"):
-            if s.id not in present:
-                self.person.addItem(s.name, s.id)
 
     def add(self):
-        if self.event is None or self.person.currentData() is None:
+        person = self.person.value()
+        if self.event is None or person is None or self.person.problem():
+            self.person.setFocus()
             return
         try:
-            person = services.stakeholders.get(self.person.currentData())
             services.attendance.attend(self.event, person, role=self.role.text().strip())
         except errors.EXPECTED as exc:
             errors.show_exception(self, exc)
+            return
         self.role.clear()
+        self.person.set_value(None)
 
     def remove(self):
         item = self.list.currentItem()

@@ -116,13 +116,20 @@ def test_stakeholder_links_lead_both_ways(window):
                                        for i in range(page.editor.links.sections["Actions owned"].list.count()))
 
 
-def test_event_attendance_is_editable_and_linked(window):
+def test_event_attendance_is_editable_and_linked(window, qtbot):
     page = window.show_view("events")
     event = select_row(page, 0)
     attendance = page.editor.links.attendance
     before = len(services.attendance.attendees(event))
-    attendance.person.setCurrentIndex(0)
-    person_id = attendance.person.currentData()
+    present = {a.stakeholder_id for a in services.attendance.attendees(event)}
+    newcomer = next(s for s in services.stakeholders.page(0, 500, sort="name") if s.id not in present)
+    page.editor.tabs.setCurrentWidget(page.editor.links)
+    attendance.person.setFocus()
+    qtbot.keyClicks(attendance.person, newcomer.name)  # typed, and chosen from what matches
+    row = next(n for n, c in enumerate(attendance.person.model.rows) if getattr(c, "id", None) == newcomer.id)
+    attendance.person.choose(attendance.person.model.rows[row])
+    person_id = attendance.person.value().id
+    assert person_id == newcomer.id
     attendance.role.setText("speaker")
     attendance.add_button.click()
     rows = services.attendance.attendees(event)
