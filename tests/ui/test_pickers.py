@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QApplication
 from tests.ui.conftest import select_row
 from tracker import services
 from tracker.services import choices
+from ui import pickers
 from ui.pickers import ChoiceModel, Offer
 
 
@@ -156,3 +157,23 @@ def test_the_choice_model_passes_the_model_tester(window, qtmodeltester):
     model = ChoiceModel()
     model.set_rows(choices.stakeholders().search("pat") + [Offer("person", "Pat")])
     qtmodeltester.check(model)
+
+
+def test_a_long_list_shows_the_first_matches_and_says_how_many_more(window, qtbot, monkeypatch):
+    monkeypatch.setattr(pickers, "MAX_SHOWN", 10)
+    page = window.show_view("actions")
+    action = next(a for a in services.actions.page(0, 50) if a.owner_id)
+    page.open_record(action.id)
+    picker = page.editor.fields["owner"].input
+    type_into(qtbot, picker, "a")
+    everyone = picker.choices().search("a")
+    assert len(everyone) > 10
+    assert [r.id for r in picker.model.rows[:10]] == [c.id for c in everyone[:10]]
+    more = picker.model.rows[10]
+    assert isinstance(more, pickers.More) and more.text == f"… and {len(everyone) - 10:,} more of {len(everyone):,}: " \
+                                                          "type more of the name"
+    assert picker.model.flags(picker.model.index(10, 0)) == Qt.ItemFlag.NoItemFlags  # it cannot be chosen
+    qtbot.keyClick(picker.popup, Qt.Key.Key_Escape)
+    qtbot.keyClick(picker, Qt.Key.Key_Escape)  # the chosen owner again
+    qtbot.keyClick(picker, Qt.Key.Key_Down)  # the whole list, around the chosen owner
+    assert picker.model.rows[picker.popup.currentIndex().row()].id == action.owner_id
