@@ -43,8 +43,9 @@ class Choices:
         self.choices = list(choices)
         self._names = [plain(c.name) for c in self.choices]
         details = {}  # many people share an organisation and a role: each detail folded once
+        # The name, its detail, and the name without its spaces ("obrien" finds O'Brien, "mcdonald" Mc Donald).
         self._keys = [f"{n} {details.get(c.detail) or details.setdefault(c.detail, plain(c.detail))}"
-                      for n, c in zip(self._names, self.choices)]
+                      f"\n{n.replace(' ', '')}" for n, c in zip(self._names, self.choices)]
         self._by_id = None
 
     def __len__(self):
