@@ -191,11 +191,9 @@ class ScoreField(ComboField):
                          allow_empty=True, empty_text="(not scored)")
 
 
-class RecordField(Field):
-    """A link to another record, chosen by typing any part of its name (``ui.pickers``)."""
-
-    def __init__(self, name, label, load, creates=()):
-        super().__init__(name, label, RecordPicker(load, creates))
+class ValueBoxField(Field):
+    """A field whose box reads its own text into a value: ``value()``, ``set_value()`` and
+    ``problem()`` (why the text means no value) are the box's (a date, a linked record)."""
 
     def get(self):
         return self.input.value()
@@ -206,12 +204,19 @@ class RecordField(Field):
     def problem(self):
         return self.input.problem()
 
+
+class RecordField(ValueBoxField):
+    """A link to another record, chosen by typing any part of its name (``ui.pickers``)."""
+
+    def __init__(self, name, label, load, creates=()):
+        super().__init__(name, label, RecordPicker(load, creates))
+
     def connect(self, slot):
         self.input.chosen.connect(slot)
         self.input.textEdited.connect(slot)
 
 
-class DateField(Field):
+class DateField(ValueBoxField):
     """A date typed day first or picked from the calendar (ui.dateedit); empty is None.
 
     Text that is not an acceptable date shows its reason under the box when the user leaves it,
@@ -224,15 +229,6 @@ class DateField(Field):
         super().__init__(name, label, DateEdit())
         self._typed_problem = False  # the error shown is the box's own (not the services')
         self.input.problem_changed.connect(self._show_typed_problem)
-
-    def get(self):
-        return self.input.value()
-
-    def set(self, value):
-        self.input.set_value(value)
-
-    def problem(self):
-        return self.input.problem()
 
     def show_error(self, reason):
         super().show_error(reason)

@@ -63,9 +63,7 @@ def mnemonics(window):
         if not widget.isVisible():
             continue
         texts = []
-        if isinstance(widget, QLabel) and widget.buddy() is not None:
-            texts = [widget.text()]
-        elif isinstance(widget, QAbstractButton):
+        if (isinstance(widget, QLabel) and widget.buddy() is not None) or isinstance(widget, QAbstractButton):
             texts = [widget.text()]
         elif isinstance(widget, QGroupBox):
             texts = [widget.title()]

@@ -1,7 +1,6 @@
 """Record pickers: type any part of a name (spaces, any case, accents) and choose by keyboard; namesakes
 are told apart; a missing organisation or person is added in one step; lists are read only when used."""
 
-import pytest
 from playhouse.test_utils import count_queries
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QKeyEvent
