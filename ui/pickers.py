@@ -127,6 +127,7 @@ class RecordPicker(QLineEdit):
         self.completer_.activated[QModelIndex].connect(self._activated)
         self.popup = self.completer_.popup()
         self.popup.setUniformItemSizes(True)
+        self.popup.setAccessibleName("Matching records")
         self.popup.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         self.textEdited.connect(self._typed)
         self.editingFinished.connect(self._settle)
