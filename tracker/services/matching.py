@@ -80,8 +80,13 @@ _PUNCT = re.compile(r"[^\w\s&]")
 
 
 def _plain(text):
-    text = unicodedata.normalize("NFKD", str(text or "")).encode("ascii", "ignore").decode() or str(text or "")
+    text = str(text or "")
+    if not text.isascii():  # (most names are: the pickers fold 20,000 at once)
+        text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode() or text
     return " ".join(_PUNCT.sub(" ", text.casefold().replace("\u00a0", " ")).split())
+
+
+plain = _plain  # a name folded as the matcher compares it: what the record pickers search too (services/choices)
 
 
 @functools.lru_cache(maxsize=1 << 16)
