@@ -5,7 +5,7 @@ import threading
 import openpyxl
 import pytest
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication, QComboBox, QFileDialog, QProgressDialog, QPushButton
+from PySide6.QtWidgets import QComboBox, QFileDialog, QProgressDialog, QPushButton
 
 from tracker import services
 from tracker.services import imports, tableimports
