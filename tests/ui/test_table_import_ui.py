@@ -12,7 +12,7 @@ from tracker.services import imports, tableimports
 from tracker.tableimport import Options, apply_plan, plan_import
 from ui import heldreview
 from ui import tableimport as ui_tableimport
-from ui import tableimport_pages
+from ui import tableimport_mapping, tableimport_pages
 
 from .conftest import choose
 from .test_menus import menu_command
@@ -114,7 +114,7 @@ def test_a_sign_in_sheet_imports_through_the_wizard(qtbot, window, chosen_file, 
     click_next(qtbot, wizard)
 
     mapping = wizard.currentPage()
-    assert isinstance(mapping, tableimport_pages.MappingPage)
+    assert isinstance(mapping, tableimport_mapping.MappingPage)
     assert mapping.chosen()["Job title"] == "role" and mapping.chosen()["Extension"] is None
     samples = [mapping.table.item(r, 1).text() for r in range(mapping.table.rowCount())]
     assert "Priya Shah · Tom Baker · Grace Adeyemi" in samples
