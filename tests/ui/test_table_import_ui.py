@@ -55,18 +55,6 @@ def held_person():
     return services.stakeholders.create(name="Grace Adeyemi", kind="person", email="grace.adeyemi@example.org")
 
 
-@pytest.fixture
-def chosen_file(monkeypatch):
-    chosen = {"path": "", "asked": []}
-
-    def get_open(parent, caption="", folder="", filters=""):
-        chosen["asked"].append((folder, filters))
-        return chosen["path"], ""
-
-    monkeypatch.setattr(QFileDialog, "getOpenFileName", staticmethod(get_open))
-    return chosen
-
-
 def open_wizard(qtbot, window):
     menu_command(window, "File", "Import a spreadsheet…").trigger()
     wizard = window.table_import.wizard
