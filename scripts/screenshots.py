@@ -106,9 +106,11 @@ def main(argv=None):
 
 
 def import_wizard_shots(app, window, tmp, out):
-    """The import wizard's steps on a sign-in sheet of the demo's people (some spelt otherwise: doubtful),
-    an address in two columns, a sector the app does not know; a list whose header is in French (mapped
-    by hand); and the held matches' review."""
+    """The import wizard's steps from "How the file was read" to the preview (the file step would show a
+    temporary path; the done page is kept as it was) on: a sign-in sheet of the demo's people (some spelt
+    otherwise: doubtful), an address in two columns and a sector the app does not know; a Windows CSV of
+    an event's registrations; partners' pledges with two date columns and status words of their own; a
+    list whose header is in French (mapped by hand); and the held matches' review."""
     import openpyxl
     from PySide6.QtCore import Qt
 
@@ -166,6 +168,43 @@ def import_wizard_shots(app, window, tmp, out):
                                            page.table.selectionModel().SelectionFlag.Select
                                            | page.table.selectionModel().SelectionFlag.Rows)
     grab(wizard, "import-4-preview")
+    wizard.close()
+
+    windows_csv = tmp / "summit registrations.csv"
+    lines = ["Serious Violence Summit: registrations;;;", ";;;", "Name;Organisation;Email;Attendee status"]
+    lines += [f"{p.name};{p.organisation.name};{p.email};Attending" for p in people[:4]]
+    lines += ["Zoë Müller;Café Aroma CIC;zoe.muller@example.org;Attending",
+              "Kwame Boateng;St Peter's Church;kwame.boateng@example.org;Not attending"]
+    windows_csv.write_text("\r\n".join(lines) + "\r\n", encoding="cp1252")
+    event = services.events.page(0, 1, sort="date")[0]
+    wizard = TableImportWizard(window)
+    wizard.show()
+    first = wizard.currentPage()
+    first.path.setText(str(windows_csv))
+    first.kind.setCurrentIndex(first.kind.findData("attendance"))
+    first.event.setCurrentIndex(first.event.findData(str(event.id)))
+    wizard.next()
+    grab(wizard, "import-2-read-csv")
+    wizard.next()
+    wizard.next()
+    grab(wizard, "import-4-preview-attendance")
+    wizard.close()
+
+    pledges = tmp / "partner pledges.csv"
+    pledges.write_text("Commitment,Partner,Date agreed,Target date,Status\n"
+                       "Knife surrender bins in every ward,Ben Kinsella Trust,13/04/2019,03/04/2020,Sorted\n"
+                       "Mentoring for excluded pupils,Eastbrook School,16/01/2019,01/09/2020,Not started\n"
+                       "Faith leaders' forum,Barking Faith Forum,16/01/2019,06/01/2020,Parked\n", encoding="utf-8")
+    wizard = TableImportWizard(window)
+    wizard.show()
+    first = wizard.currentPage()
+    first.path.setText(str(pledges))
+    first.kind.setCurrentIndex(first.kind.findData("commitments"))
+    wizard.next()
+    wizard.next()
+    page = wizard.currentPage()
+    page.words.setCurrentCell(0, 2)
+    grab(wizard, "import-3-columns-dates")
     wizard.close()
 
     french = tmp / "liste des participants.csv"

@@ -30,7 +30,8 @@ class HeldReview(QDialog):
         self.resize(820, 520)
         layout = QVBoxLayout(self)
         note = QLabel("These imported rows look like someone already held, but not surely. Choose the right "
-                      "person and Link, or Create a new record, or Skip the row.")
+                      "person and Link, or Create a new record, or Skip the row. Select several rows (Shift or "
+                      "Ctrl) to decide them at once: Link then links each to its best match.")
         note.setWordWrap(True)
         layout.addWidget(note)
         self.rows = QTableWidget(0, 5)
