@@ -163,15 +163,15 @@ class MappingPage(QWizardPage):
         self.show_words()
 
     def _samples(self, header, count=3):
-        return [text_of(v)[:40] for v in self.values_of(header)[:count]]
+        return [text_of(v)[:40] for v in self.values_of(header, count)[:count]]
 
-    def values_of(self, header):
+    def values_of(self, header, limit=None):
         """What the file has under ``header`` (every sheet shown with that column)."""
         sheets = {s.name: s for s in self.wiz.plan.source.sheets}
         found = []
         for t in self.tables():
             if header in t.headers and t.name in sheets:
-                found += column_values(sheets[t.name], t, header)
+                found += column_values(sheets[t.name], t, header, limit)
         return found
 
     def _item_changed(self, item):
@@ -184,7 +184,10 @@ class MappingPage(QWizardPage):
         told = self._told_words()
         rows = []
         for header, target in self.chosen().items():
-            choices = [(NOT_UNDERSTOOD, "")] + [(label, code) for code, label in offered(kind, target)]
+            ours = offered(kind, target)
+            if not ours:  # not a choice column
+                continue
+            choices = [(NOT_UNDERSTOOD, "")] + [(label, code) for code, label in ours]
             for word in words_not_understood(kind, target, self.values_of(header)):
                 rows.append((header, word, choices, told.get((maps.header_key(header), word.casefold()), "")))
         self._filling = True

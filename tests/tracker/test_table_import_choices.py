@@ -14,7 +14,7 @@ from tracker.tableimport.choices import column_values, offered, words_not_unders
 from tracker.tableimport.decisions import decide, doubtful
 from tracker.tableimport.mapping import parse_date_options, parse_map_options, suggest
 
-from tests.tracker.table_import_helpers import run, tracker, tracker_json, workbook
+from tests.tracker.table_import_helpers import doubtful_forum, run, tracker, tracker_json, workbook
 
 
 @pytest.fixture
@@ -135,20 +135,8 @@ def test_date_options_as_the_cli_takes_them(tmp_path, cli_db):
     assert code == 0 and data["dates"] == {"Due": "month-first"}
 
 
-def _doubtful_file(tmp_path):
-    org = services.stakeholders.create(name="Redbridge Youth Forum", kind="organisation", sector="other")
-    held = [services.stakeholders.create(name=n, kind="person", organisation=org, email=e) for n, e in (
-        ("Jonathan Whitfield", "j.whitfield@example.org"), ("Margaret Oyelaran", "m.oyelaran@example.org"),
-        ("Olusegun Adebayo", "o.adebayo@example.org"))]
-    path = tmp_path / "forum.csv"
-    path.write_text("Name,Organisation,Role\nJonathon Whitfeld,Redbridge Youth Forum,Chair\n"
-                    "Margret Oyelaren,Redbridge Youth Forum,Treasurer\n"
-                    "Olusegun Adebayoh,Redbridge Youth Forum,Secretary\n", encoding="utf-8")
-    return held, path
-
-
 def test_doubtful_rows_are_decided_in_bulk_before_the_import(db, tmp_path):
-    (jon, margaret, olu), path = _doubtful_file(tmp_path)
+    (jon, margaret, olu), path = doubtful_forum(tmp_path)
     plan = plan_import(path, Options(kind="stakeholders"))
     assert [e.row for e in doubtful(plan)] == [2, 3, 4]
     assert decide(plan, [("forum", 2), ("forum", 3)], "link") == 2
@@ -164,7 +152,7 @@ def test_doubtful_rows_are_decided_in_bulk_before_the_import(db, tmp_path):
 
 
 def test_decisions_survive_a_new_plan_and_create_makes_new_people(db, tmp_path):
-    _, path = _doubtful_file(tmp_path)
+    _, path = doubtful_forum(tmp_path)
     plan = plan_import(path, Options(kind="stakeholders"))
     decide(plan, [("forum", 2), ("forum", 3), ("forum", 4)], "create")
     again = plan_import(path, plan.options)  # (the wizard plans again after Back, or another mapping)

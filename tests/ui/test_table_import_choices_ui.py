@@ -17,6 +17,8 @@ from tracker.tableimport import Options, apply_plan, plan_import
 from ui import heldreview, tableimport_mapping, tableimport_pages
 from ui import tableimport as ui_tableimport
 
+from tests.tracker.table_import_helpers import doubtful_forum
+
 from .conftest import choose
 from .test_table_import_ui import click_next, map_by_keyboard, open_wizard
 
@@ -143,26 +145,20 @@ def test_a_header_nobody_recognises_is_chosen_and_mapped_by_hand(qtbot, window, 
     assert ada.name == "Ada Byrne" and ada.organisation.name == "Mayfield Youth Club"
 
 
-def _forum(tmp_path):
-    org = services.stakeholders.create(name="Redbridge Youth Forum", kind="organisation", sector="other")
-    held = [services.stakeholders.create(name=n, kind="person", organisation=org, email=e) for n, e in (
-        ("Jonathan Whitfield", "j.whitfield@example.org"), ("Margaret Oyelaran", "m.oyelaran@example.org"),
-        ("Olusegun Adebayo", "o.adebayo@example.org"))]
-    path = tmp_path / "forum.csv"
-    path.write_text("Name,Organisation,Role\nJonathon Whitfeld,Redbridge Youth Forum,Chair\n"
-                    "Margret Oyelaren,Redbridge Youth Forum,Treasurer\n"
-                    "Olusegun Adebayoh,Redbridge Youth Forum,Secretary\n", encoding="utf-8")
-    return held, path
-
-
-def test_doubtful_rows_are_decided_several_at_once_in_the_preview(qtbot, window, chosen_file, tmp_path):
-    (jon, margaret, olu), path = _forum(tmp_path)
+def go_to_preview(qtbot, window, chosen_file, path):
     chosen_file["path"] = str(path)
-    before = services.stakeholders.count()
     wizard = open_wizard(qtbot, window)
     wizard.currentPage().browse()
     for _ in range(3):
         click_next(qtbot, wizard)
+    assert isinstance(wizard.currentPage(), tableimport_pages.PreviewPage)
+    return wizard
+
+
+def test_doubtful_rows_are_decided_several_at_once_in_the_preview(qtbot, window, chosen_file, tmp_path):
+    (jon, margaret, olu), path = doubtful_forum(tmp_path)
+    before = services.stakeholders.count()
+    wizard = go_to_preview(qtbot, window, chosen_file, path)
     preview = wizard.currentPage()
     assert preview.values["held"] == 3 and not preview.link.isEnabled()
     table = preview.table
@@ -188,13 +184,9 @@ def test_doubtful_rows_are_decided_several_at_once_in_the_preview(qtbot, window,
 
 
 def test_create_new_for_several_doubtful_rows_in_the_preview(qtbot, window, chosen_file, tmp_path):
-    _, path = _forum(tmp_path)
-    chosen_file["path"] = str(path)
+    _, path = doubtful_forum(tmp_path)
     before = services.stakeholders.count()
-    wizard = open_wizard(qtbot, window)
-    wizard.currentPage().browse()
-    for _ in range(3):
-        click_next(qtbot, wizard)
+    wizard = go_to_preview(qtbot, window, chosen_file, path)
     preview = wizard.currentPage()
     preview.table.setFocus()
     qtbot.keyClick(preview.table, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)  # every row
@@ -206,7 +198,7 @@ def test_create_new_for_several_doubtful_rows_in_the_preview(qtbot, window, chos
 
 
 def test_held_review_decides_several_rows_at_once(qtbot, window, tmp_path):
-    (jon, margaret, _), path = _forum(tmp_path)
+    (jon, margaret, _), path = doubtful_forum(tmp_path)
     apply_plan(plan_import(path, Options(kind="stakeholders")))
     before = services.stakeholders.count()
     dialog = heldreview.HeldReview(window)

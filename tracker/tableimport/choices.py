@@ -13,9 +13,9 @@ from tracker.tableimport.table import AS_TEXT
 from tracker.tableimport.values import choice_of, text_of
 
 
-def column_values(sheet, table, header):
+def column_values(sheet, table, header, limit=None):
     """The values written under ``header`` in ``table`` (a :class:`table.SheetTable` of ``sheet``), rows
-    that are not records (sections, footers) left out."""
+    that are not records (sections, footers) left out; the first ``limit`` of them when it is given."""
     if table.header_row is None or header not in table.headers:
         return []
     i = table.headers.index(header)
@@ -24,6 +24,8 @@ def column_values(sheet, table, header):
     for n, row in enumerate(sheet.rows[table.header_row - sheet.first_row + 1:]):
         if table.header_row + 1 + n not in passed and i < len(row) and not is_empty(row[i]):
             out.append(row[i])
+            if len(out) == limit:
+                break
     return out
 
 
