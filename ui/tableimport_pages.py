@@ -4,6 +4,8 @@ preview (doubtful matches decided there, several at once), done.  Each page show
 and changes its options; leaving a page that changed them works the plan out again (off the UI thread).
 
 What does not live here: planning and importing (the wizard, through ``tracker.tableimport``).
+Over 450 lines on purpose: four pages of one flow, each under 150 lines, sharing the table helpers at
+the top (the columns step, the longest, already lives apart).
 """
 
 from PySide6.QtCore import QStandardPaths, Qt
