@@ -68,11 +68,14 @@ def _editable_table(headers, name):
     return table
 
 
-def date_text(order, decided, chosen):
-    """How a date column's order is shown: as decided, assumed, or as the person chose."""
+def date_text(order, decided, chosen, whole_file=False):
+    """How a date column's order is shown: as the person chose it (for this column or the whole file),
+    decided by its values, or assumed."""
     words = order.replace("-", " ")
     if chosen:
         return f"{words} (your choice)"
+    if whole_file:
+        return f"{words} (as for the whole file)"
     return f"{words} (decided by its values)" if decided else "undecidable: day first assumed"
 
 
@@ -141,8 +144,8 @@ class MappingPage(QWizardPage):
                 cell.setFlags(cell.flags() & ~Qt.ItemFlag.ItemIsEditable)
             if header in t.dates:
                 chosen = chosen_dates.get(maps.header_key(header), "")
-                _choosable(self.table, r, 3, date_choices, chosen,
-                           date_text(t.dates[header], header not in t.undecided, bool(chosen)))
+                shown = date_text(t.dates[header], header not in t.undecided, bool(chosen), bool(options.dates))
+                _choosable(self.table, r, 3, date_choices, chosen, shown)
         self._filling = False
         self.table.setColumnHidden(3, not any(h in t.dates for t, h in rows))  # no date column: no Dates column
         self.table.resizeColumnsToContents()

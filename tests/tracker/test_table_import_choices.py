@@ -9,7 +9,7 @@ import pytest
 
 from tracker import services
 from tracker.services import tableimports
-from tracker.tableimport import ImportRefused, Options, plan_import
+from tracker.tableimport import ImportRefused, Options, apply_plan, plan_import
 from tracker.tableimport.choices import column_values, offered, words_not_understood
 from tracker.tableimport.decisions import decide, doubtful
 from tracker.tableimport.mapping import parse_date_options, parse_map_options, suggest
@@ -143,7 +143,6 @@ def test_doubtful_rows_are_decided_in_bulk_before_the_import(db, tmp_path):
     assert decide(plan, [("forum", 4)], "skip") == 1
     assert doubtful(plan) == [] and plan.counts() == {"added": 0, "matched": 2, "updated": 2, "unchanged": 0,
                                                       "held": 0}
-    from tracker.tableimport import apply_plan
     assert apply_plan(plan) is not None
     assert services.stakeholders.get(jon.id).role == "Chair"
     assert services.stakeholders.get(margaret.id).role == "Treasurer"
@@ -185,3 +184,17 @@ def test_the_cli_maps_by_hand_a_header_it_does_not_recognise(tmp_path, cli_db):
     code, data = tracker_json(db, "import-table", path, "--as", "stakeholders", "--header-row", "3",
                               "--map", "Nom complet=name", "--map", "Courriel=email")
     assert code == 0 and data["added"] == 1 and data["header_row"] == 3, data
+
+
+def test_doubtful_people_decided_in_an_attendance_list_attend_or_not(db, tmp_path):
+    (jon, margaret, olu), path = doubtful_forum(tmp_path)
+    event = services.events.create(title="Youth forum meeting", kind="meeting", date=dt.date(2019, 3, 1))
+    plan = plan_import(path, Options(kind="attendance", event=str(event.id)))
+    assert plan.attendance == [], "held rows wait, and so does their attendance"
+    decide(plan, [("forum", 2)], "link")
+    decide(plan, [("forum", 3)], "create")
+    decide(plan, [("forum", 4)], "skip")
+    assert [(v.entry.row, v.action) for v in plan.attendance] == [(2, "add"), (3, "add")]
+    apply_plan(plan)
+    attending = {a.stakeholder.name for a in services.attendance.attendees(event)}
+    assert attending == {"Jonathan Whitfield", "Margret Oyelaren"}
