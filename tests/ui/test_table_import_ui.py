@@ -12,7 +12,7 @@ from tracker.services import imports, tableimports
 from tracker.tableimport import Options, apply_plan, plan_import
 from ui import heldreview
 from ui import tableimport as ui_tableimport
-from ui import tableimport_pages
+from ui import tableimport_mapping, tableimport_pages
 
 from .conftest import choose
 from .test_menus import menu_command
@@ -53,18 +53,6 @@ def write_csv(path):
 def held_person():
     """Grace is held already, without a role: the sheet fills it."""
     return services.stakeholders.create(name="Grace Adeyemi", kind="person", email="grace.adeyemi@example.org")
-
-
-@pytest.fixture
-def chosen_file(monkeypatch):
-    chosen = {"path": "", "asked": []}
-
-    def get_open(parent, caption="", folder="", filters=""):
-        chosen["asked"].append((folder, filters))
-        return chosen["path"], ""
-
-    monkeypatch.setattr(QFileDialog, "getOpenFileName", staticmethod(get_open))
-    return chosen
 
 
 def open_wizard(qtbot, window):
@@ -116,7 +104,7 @@ def test_a_sign_in_sheet_imports_through_the_wizard(qtbot, window, chosen_file, 
     click_next(qtbot, wizard)
 
     mapping = wizard.currentPage()
-    assert isinstance(mapping, tableimport_pages.MappingPage)
+    assert isinstance(mapping, tableimport_mapping.MappingPage)
     assert mapping.chosen()["Job title"] == "role" and mapping.chosen()["Extension"] is None
     samples = [mapping.table.item(r, 1).text() for r in range(mapping.table.rowCount())]
     assert "Priya Shah · Tom Baker · Grace Adeyemi" in samples
