@@ -143,7 +143,7 @@ COMMITMENT = Kind("commitment", "commitments", "commitment", fields=(
     link("made_by", "&Made by", to="stakeholder", required=True),
     link("made_at", "Made &at (event)", to="event"),
     date("date_made", "Date ma&de", required=True, short="Made", default=dt.date.today),
-    date("target_date", "Ta&rget date", short="Target"),
+    date("target_date", "Ta&rget date", short="Target", periods=True),  # "Q2 2019" too
     choice("theme", "T&heme", vocab.THEMES, required=True, default="other"),
     choice("status", "&Status", vocab.COMMITMENT_STATUSES, required=True, default="proposed"),
     choice("rag", "&RAG (own)", vocab.RAG, short="RAG"),  # its own; lists show the one rolled up from actions
@@ -160,7 +160,7 @@ ACTION = Kind("action", "actions", "action_item", fields=(
     link("commitment", "&Commitment", to="commitment"),
     link("owner", "&Owner", to="stakeholder"),
     link("council", "Cou&ncil", to="council"),
-    date("due_date", "&Due date", short="Due"),
+    date("due_date", "&Due date", short="Due", periods=True),  # "Mar 2019" too: due on its last day
     choice("priority", "&Priority", vocab.PRIORITIES, required=True, default="medium"),
     choice("status", "&Status", vocab.ACTION_STATUSES, required=True, default="open"),
 ))

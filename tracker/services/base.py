@@ -18,7 +18,8 @@ from tracker.bulk import bulk_insert, gc_paused
 from tracker.changes import Change, announce, batch
 from tracker.db import database, refresh_statistics
 from tracker.errors import NotFoundError, StaleEditError, ValidationError
-from tracker.models import Council, utcnow
+from tracker.dates import precision_of
+from tracker.models import Council, period_fields, utcnow
 from tracker.services import audit
 from tracker.services.actor import current_actor
 
@@ -243,6 +244,9 @@ class RecordService:
                 state["uuid"] = created[-1].hex
                 uuids.append(state["uuid"])
                 texts.append(audit.creation_text(state, councils, linked))
+            for name, f in self._periods.items():  # a period's precision goes in the column beside it
+                for state in states:
+                    state[f.precision] = precision_of(state.get(name))
             bulk_insert(self.model, states, constants={"origin_council": home_council(), "created_at": now,
                                                        "updated_at": now, "version": 1, "deleted_at": None})
             if any(link_sets):
@@ -285,7 +289,7 @@ class RecordService:
         self._check(state, current)
         diff = {}
         for name, new in changes.items():
-            old = current.__data__.get(name)
+            old = self._stored(current, name)
             new_raw = new.id if hasattr(new, "_meta") else new
             if old != new_raw:
                 diff[name] = (getattr(current, name), new)
@@ -298,6 +302,8 @@ class RecordService:
             return current
         with writing():
             values = {getattr(self.model, n): changes[n] for n in diff if n != "councils"}
+            values.update({self.model._meta.fields[f.precision]: precision_of(changes[n])
+                           for n, f in self._periods.items() if n in diff})
             values[self.model.version] = current.version + 1
             values[self.model.updated_at] = utcnow()
             n = (
@@ -336,7 +342,7 @@ class RecordService:
             before = {n: (links[n].get(rec.__data__.get(n)) if n in links else getattr(rec, n)) for n in self.fields}
             self._check({**before, **changes}, rec)
             diff = {n: (before[n], new) for n, new in changes.items()
-                    if rec.__data__.get(n) != (new.id if hasattr(new, "_meta") else new)}
+                    if self._stored(rec, n) != (new.id if hasattr(new, "_meta") else new)}
             if councils is not None:
                 old_names = sorted(c.name for c in self.councils_of(rec))
                 if old_names != sorted(c.name for c in councils):
@@ -350,9 +356,9 @@ class RecordService:
             for rec, diff, changes, _ in work:
                 groups.setdefault(tuple(n for n in diff if n != "councils"), []).append((rec, changes))
             for names, group in groups.items():
-                fields = [self.model._meta.fields[n] for n in names]
+                fields = [self.model._meta.fields[n] for n in self._with_precisions(names)]
                 sets = "".join(f'"{f.column_name}" = {database.param}, ' for f in fields)
-                params = [[*(_db_value(f, changes[f.name]) for f in fields), now, rec.id, rec.version]
+                params = [[*(self._column_value(f, changes) for f in fields), now, rec.id, rec.version]
                           for rec, changes in group]
                 cursor = database.cursor()
                 cursor.executemany(f'UPDATE "{table}" SET {sets}"version" = "version" + 1, "updated_at" = '
@@ -372,6 +378,33 @@ class RecordService:
                     setattr(rec, name, changes[name])
             rec.version, rec.updated_at = rec.version + 1, now
         return [current[r.id] for r, _ in items]
+
+    # ---- dates that may be periods (tracker.dates.Period): a date column and its precision beside it ----
+    @functools.cached_property
+    def _periods(self):
+        """{field name: PeriodDateField} of this kind's dates that may be a month, a quarter or a year."""
+        return period_fields(self.model)
+
+    def _stored(self, record, name):
+        """A field's value as stored, to compare with a new one: a linked record's id, a period as a
+        Period (so that a day typed over "Mar 2019", or "Mar 2019" over its last day, is a change)."""
+        return getattr(record, name) if name in self._periods else record.__data__.get(name)
+
+    def _with_precisions(self, names):
+        """``names`` and, after each date that may be a period, its precision column."""
+        out = []
+        for name in names:
+            out.append(name)
+            if name in self._periods:
+                out.append(self._periods[name].precision)
+        return out
+
+    def _column_value(self, field, changes):
+        """What an UPDATE writes in ``field``'s column for ``changes`` (a precision from its date)."""
+        if field.name in changes:
+            return _db_value(field, changes[field.name])
+        date_name = next(n for n, f in self._periods.items() if f.precision == field.name)
+        return precision_of(changes[date_name])
 
     def _read_many(self, ids, model=None):
         """{id: record} of ``model`` (this service's) for ``ids``, a query per 500."""
