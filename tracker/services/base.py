@@ -18,7 +18,7 @@ from tracker.bulk import bulk_insert, gc_paused
 from tracker.changes import Change, announce, batch
 from tracker.db import database, refresh_statistics
 from tracker.errors import NotFoundError, StaleEditError, ValidationError
-from tracker.dates import precision_of
+from tracker.dates import as_period, precision_of
 from tracker.models import Council, period_fields, utcnow
 from tracker.services import audit
 from tracker.services.actor import current_actor
@@ -476,6 +476,15 @@ def _db_value(field, value):
     if isinstance(field, ForeignKeyField):
         return None if value is None else value.__data__.get(field.rel_field.name) if hasattr(value, "_meta") else value
     return None if value is None else field.db_value(value)
+
+
+def with_periods(rows, name):
+    """Rows read as dicts (``.dicts()``, for reports) with the date ``name`` and its precision column
+    (``name``_precision, popped) made one value: a ``tracker.dates.Period`` for a month, quarter or year."""
+    precision = f"{name}_precision"
+    for row in rows:
+        row[name] = as_period(row[name], row.pop(precision))
+        yield row
 
 
 def ids_in(ids):
