@@ -288,9 +288,9 @@ def _period(month, year, precision):
     return Period(dt.date(year, month, calendar.monthrange(year, month)[1]), precision)
 
 
-_MONTH_YEAR = re.compile(r"(?:end(?:\s+of)?\s+)?([A-Za-z]+)\.?[\s\-/',]*([0-9]{2}|[0-9]{4})")
+_MONTH_YEAR = re.compile(r"(?:end(?:\s+of)?\s+)?([A-Za-z]+)\.?[\s\-/',]*([0-9]{2}|[0-9]{4})", re.IGNORECASE)
 _NUMBER_MONTH = re.compile(r"([0-9]{1,2})/([0-9]{4})|([0-9]{4})-([0-9]{1,2})")
-_MONTH_ALONE = re.compile(r"(?:end(?:\s+of)?\s+)([A-Za-z]+)\.?")
+_MONTH_ALONE = re.compile(r"(?:end(?:\s+of)?\s+)([A-Za-z]+)\.?", re.IGNORECASE)
 _QUARTER = re.compile(r"q([0-9])[\s\-/]*([0-9]{2}|[0-9]{4})|([0-9]{4})[\s\-/]*q([0-9])", re.IGNORECASE)
 _FY_QUARTER = re.compile(r"q[0-9][\s\-/]*(?:fy\s*)?[0-9]{2,4}[/\-][0-9]{2,4}", re.IGNORECASE)
 _YEAR = re.compile(r"[0-9]{4}")

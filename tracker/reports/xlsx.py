@@ -194,8 +194,8 @@ def period_format(period):
         return "mmm yyyy"
     if period.precision == QUARTER:
         return f'"Q{period.month // 3}" yyyy'
-    if period.precision == FINANCIAL_YEAR:
-        return f'"{period.text}"'
+    if period.precision == FINANCIAL_YEAR:  # a date token (yy: the year it ends in), so it stays a date
+        return f'"FY {period.year - 1}/"yy'
     return "yyyy"
 
 
