@@ -12,6 +12,7 @@ import openpyxl
 import pytest
 
 from tests.tracker.exchange_helpers import council_db, edit_cells
+from tests.tracker.postgres_helpers import fresh_postgres_database, needs_postgres
 from tests.tracker.table_import_helpers import run, workbook
 from tracker import migrations, records, services
 from tracker.dates import (DateError, Period, as_period, date_from_stored, format_uk_date, parse_uk_date,
@@ -371,3 +372,22 @@ def test_a_period_in_a_date_made_column_is_its_last_day_with_the_words_kept(db, 
     c = services.commitments.query().get()
     assert type(c.date_made) is dt.date and c.date_made == dt.date(2019, 1, 31) and "Jan 2019" in c.description
     assert c.target_date == Period(dt.date(2019, 9, 30), "quarter")
+
+
+@needs_postgres
+def test_periods_round_trip_on_postgres():
+    """The same storage on PostgreSQL (a DATE column and a VARCHAR beside it), written row by row and in bulk,
+    read back by the list's query, the report's and the exchange's."""
+    fresh_postgres_database()
+    try:
+        services.set_actor("officer", "Havering")
+        assert round_trip(services) == EXPECTED
+        assert [a.due_date for a in services.actions.page(0, 10, sort="due_date")] == [
+            dt.date(2019, 6, 30), Period(dt.date(2020, 3, 31), "fy")]
+        assert {r["title"]: r["due_date"] for r in services.actions.report_rows()} == {
+            "Venues": dt.date(2019, 6, 30), "Hall": period("FY 2019/20")}
+        at = store.BY_TABLE["action_item"].at["due_date"]
+        assert sorted(r.values[at] for r in store.load_state(["action_item"]).tables["action_item"].records.values()) \
+            == ["2019-06-30", "FY2019-20"]
+    finally:
+        close_database()
