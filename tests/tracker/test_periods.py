@@ -17,6 +17,7 @@ from tests.tracker.table_import_helpers import run, workbook
 from tracker import migrations, records, services
 from tracker.dates import (DateError, Period, as_period, date_from_stored, format_uk_date, parse_uk_date,
                            parse_uk_period, stored_date)
+from tracker.cli import main
 from tracker.db import close_database, database
 from tracker.exchange import export_workbook, import_workbook
 from tracker.models import ActionItem, AuditEntry, Commitment
@@ -337,7 +338,10 @@ def test_a_partners_sheet_with_period_cells_stores_each_period_and_undo_puts_it_
             ["Quarter", "Q2 19", "On track"], ["Year", 2019, "On track"], ["Text year", "2019", "On track"],
             ["FY", "FY 2019/20", "Not started"], ["Day", "16/01/2019", "Complete"], ["TBC", "TBC", "Not started"]]
     plan, _ = run(workbook(tmp_path / "log.xlsx", {"Log": rows}), kind="actions")
-    assert not plan.problems
+    assert not plan.problems and plan.as_json()["dates"] == {"Due": "day-first"}  # one d/m/y value: 16/01
+    periods_only = run(workbook(tmp_path / "p.xlsx", {"Log": [rows[0], rows[1], rows[3]]}), kind="actions",
+                       dry_run=True)[0]
+    assert periods_only.as_json()["dates"] == {"Due": "day-first"}  # nothing to decide: not flagged
     got = {a.title: stored(ActionItem, a.id, "due_date") for a in services.actions.query()}
     assert got == {"Month": ("2019-03-31", "month"), "Words": ("2019-03-31", "month"),
                    "Quarter": ("2019-06-30", "quarter"), "Year": ("2019-12-31", "year"),
@@ -391,3 +395,24 @@ def test_periods_round_trip_on_postgres():
             == ["2019-06-30", "FY2019-20"]
     finally:
         close_database()
+
+
+def test_the_command_shows_a_period_as_written(tmp_path, capsys):
+    with council_db(tmp_path / "hav.db", "Havering"):
+        action = services.actions.create(title="Venues", due_date=period("Mar 2019"))
+        export_workbook(tmp_path / "before.xlsx")
+        services.actions.update(action, due_date=period("Q2 2019"))
+        export_workbook(tmp_path / "after.xlsx")
+    red = str(tmp_path / "red.db")
+    assert main(["--db", red, "init"]) == 0
+    assert main(["--db", red, "import-workbook", str(tmp_path / "before.xlsx")]) == 0
+    capsys.readouterr()
+    assert main(["--db", red, "import-workbook", str(tmp_path / "after.xlsx"), "--dry-run"]) == 0
+    assert "Due date: 'Mar 2019' -> 'Q2 2019'" in capsys.readouterr().out
+    (tmp_path / "log.csv").write_text("Action,Due\nVenues,Q3 2019\nLater,end of March\n", encoding="utf-8")
+    code = main(["--db", red, "import-table", str(tmp_path / "log.csv"), "--as", "actions", "--on-match", "update",
+                 "--dry-run"])
+    out, err = capsys.readouterr()
+    assert code == 1 and "due_date: 'Mar 2019' -> 'Q3 2019'" in err  # (the dry run above changed nothing)
+    assert "log.csv row 3, column 'Due': 'end of March' has no year (write it as Mar 2019 or end of March 2019)" \
+        in err.splitlines()[-1]

@@ -5,7 +5,8 @@ locking, soft delete, restore, lookup, search, filter, sort and paging in SQL). 
 kind's module subclasses it with its filters and queries; its fields and their rules are its
 ``record``, the kind's entry in the registry (``tracker.records``), which ``validate`` applies.
 (Over 450 lines because the batch forms, ``create_many`` and ``update_many``, sit beside the
-single-record rules they must keep to.)
+single-record rules they must keep to, and so do the date columns that may hold a period: a date
+and its precision beside it, written by every one of those paths.)
 """
 
 import contextlib

@@ -107,16 +107,18 @@ def name_of(value):
 
 # ---- dates ----------------------------------------------------------------------------------------------
 def date_order(values):
-    """("day-first" | "month-first", decided) for a column's values, from the text values shaped d/m/y."""
-    day_first = month_first = False
+    """("day-first" | "month-first", decided) for a column's values, from the text values shaped d/m/y
+    (a column with none, e.g. only "Mar 2019" and "Q2 2019", has nothing to decide)."""
+    day_first = month_first = shaped = False
     for value in values:
         if isinstance(value, str):
             m = _SHAPE.match(_WEEK.sub("", value))
             if m:
+                shaped = True
                 day_first |= int(m[1]) > 12
                 month_first |= int(m[2]) > 12
     if day_first or not month_first:
-        return "day-first", day_first
+        return "day-first", day_first or not shaped
     return "month-first", True
 
 
