@@ -414,5 +414,5 @@ def test_the_command_shows_a_period_as_written(tmp_path, capsys):
                  "--dry-run"])
     out, err = capsys.readouterr()
     assert code == 1 and "due_date: 'Mar 2019' -> 'Q3 2019'" in err  # (the dry run above changed nothing)
-    assert "log.csv row 3, column 'Due': 'end of March' has no year (write it as Mar 2019 or end of March 2019)" \
+    assert "log row 3, column 'Due': 'end of March' has no year (write it as Mar 2019 or end of March 2019)" \
         in err.splitlines()[-1]
