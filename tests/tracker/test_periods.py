@@ -20,7 +20,7 @@ from tracker.dates import (DateError, Period, as_period, date_from_stored, forma
 from tracker.cli import main
 from tracker.db import close_database, database
 from tracker.exchange import export_workbook, import_workbook
-from tracker.models import ActionItem, AuditEntry, Commitment
+from tracker.models import ActionItem, AuditEntry, Commitment, period_fields
 from tracker.opening import open_database
 from tracker.reports import action_log, commitment_register
 from tracker.reports.xlsx import write_report
@@ -208,6 +208,15 @@ def test_a_period_is_stored_as_its_last_day_and_its_precision_and_audited_as_wri
         date_made=dt.date(2019, 1, 16), target_date=period("Q3 2019"))
     assert stored(Commitment, commitment.id, "target_date") == ("2019-09-30", "quarter")
     assert services.commitments.get(commitment.id).target_date.precision == "quarter"
+
+
+def test_each_precision_column_is_read_after_its_date():
+    """A row read from the database sets its fields in the select's order, and setting a date resets its
+    precision: the precision column must come after its date in every model select (declared right after)."""
+    for model in (ActionItem, Commitment):
+        names = [f.name for f in model._meta.sorted_fields]
+        for name, f in period_fields(model).items():
+            assert names[names.index(name) + 1] == f.precision
 
 
 def test_a_database_from_before_periods_is_upgraded_keeping_every_date_as_a_day(tmp_path):
