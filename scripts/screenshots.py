@@ -92,6 +92,14 @@ def main(argv=None):
     page.save()
     shot("validation")
     page.editor.revert()
+    from tracker import records  # three actions due in a month, a quarter and a year, as partners write them
+
+    for action, text in zip(services.actions.page(0, 3, sort="due_date"), ("Mar 2019", "Q2 2019", "2019")):
+        services.actions.update(action, due_date=records.ACTION["due_date"].parse(text))
+    page = window.show_view("actions")
+    page.table.fit_columns()
+    page.table.selectRow(0)
+    shot("actions-periods")
     window.show_view("grid")
     shot("grid")
     entry_screens(app, window, out)  # last: it changes an action, for its history
