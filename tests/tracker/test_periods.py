@@ -225,7 +225,7 @@ def test_a_database_from_before_periods_is_upgraded_keeping_every_date_as_a_day(
     con.executescript((DATA / "schema_v5_periods.sql").read_text(encoding="utf-8"))
     con.close()
     open_database(path)
-    assert migrations.schema_version(database.obj) == migrations.LATEST_VERSION == 6
+    assert migrations.schema_version(database.obj) == migrations.LATEST_VERSION >= 6
     actions = {a.title: a for a in services.actions.query()}
     assert actions["Open two venues"].due_date == JUN_30 and type(actions["Open two venues"].due_date) is dt.date
     assert actions["Book the hall"].due_date is None
