@@ -57,8 +57,15 @@ def _add_table_imports(db, migrator):
     db.create_tables(models.TABLE_IMPORT_MODELS)
 
 
+def _add_not_duplicates(db, migrator):
+    """v6: the duplicates review remembers the pairs a person said are not duplicates (by UUID)."""
+    if models.NotDuplicate._meta.table_name not in db.get_tables():
+        db.create_tables([models.NotDuplicate])
+
+
 # STEPS[n] upgrades a database at version n to n + 1.
-STEPS = {1: _add_record_versions, 2: _add_exchange_tables, 3: _add_conflict_exported_hash, 4: _add_table_imports}
+STEPS = {1: _add_record_versions, 2: _add_exchange_tables, 3: _add_conflict_exported_hash, 4: _add_table_imports,
+         5: _add_not_duplicates}
 LATEST_VERSION = max(STEPS) + 1
 
 SEED_COUNCILS = (

@@ -337,6 +337,21 @@ class SyncState(BaseModel):
         table_name = "exchange_sync_state"
 
 
+class NotDuplicate(BaseModel):
+    """Two stakeholders a person said are not the same one, so the duplicates review never offers them again.
+    Kept by the records' UUIDs (``first`` the smaller as text), so the pair can travel in the exchange."""
+
+    first = UUIDField()
+    second = UUIDField(index=True)
+    at = DateTimeField(default=utcnow)
+    user = CharField(max_length=100, default="")
+    council = CharField(max_length=100, default="")  # the home council of whoever said so
+
+    class Meta:
+        table_name = "not_duplicate"
+        indexes = ((("first", "second"), True),)
+
+
 RECORD_MODELS = (Stakeholder, Event, Attendance, Commitment, ActionItem, Update)
 EXCHANGE_MODELS = (ImportRun, ImportChange, HeldConflict, SyncState)
 TABLE_IMPORT_MODELS = (HeldRow, ImportPreset)
@@ -354,4 +369,5 @@ ALL_MODELS = (
     AuditEntry,
     *EXCHANGE_MODELS,
     *TABLE_IMPORT_MODELS,
+    NotDuplicate,
 )

@@ -28,6 +28,7 @@ from tracker.exchange.reader import read_workbook
 from tracker.exchange.report import AddedDetail, Detail, ImportReport, Plan
 from tracker.exchange.rowcheck import is_edited
 from tracker.exchange_format import PERSONAL_FIELDS, SHEETS
+from tracker.errors import Cancelled
 from tracker.records.references import Series, prefix_for
 from tracker.services import exchange as store
 from tracker.services import imports, privacy
@@ -35,10 +36,6 @@ from tracker.services.audit import import_source
 from tracker.services.base import home_council
 
 ON_CONFLICT = ("ask", "keep-mine", "take-theirs")
-
-
-class Cancelled(Exception):
-    """The person cancelled; nothing was changed."""
 
 
 def import_workbook(path, dry_run=False, on_conflict="ask", progress=None):

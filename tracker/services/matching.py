@@ -163,6 +163,13 @@ def close_names_many(queries, keys, cutoff=DOUBT_SCORE, limit=MAX_CANDIDATES * 4
     return found
 
 
+def different_people(organisation_a, organisation_b, email_a, email_b):
+    """The same name at another organisation (normalised keys) with another email is a different person."""
+    other_org = bool(organisation_a and organisation_b and organisation_a != organisation_b)
+    other_email = bool(email_a and email_b and email_key(email_a) != email_key(email_b))
+    return other_org and other_email
+
+
 def bigram_index(keys):
     index = {}
     for i, key in enumerate(keys):
@@ -259,11 +266,7 @@ class StakeholderMatcher:
         return Match("doubtful", candidates=candidates, how="close name")
 
     def _someone_else(self, held, email, wanted_org):
-        """The same name at another organisation with another email is a different person."""
-        held_org = organisation_key(self.organisation_name(held))
-        other_org = bool(wanted_org and held_org and held_org != wanted_org)
-        other_email = bool(email and held.email and held.email.casefold() != email.strip().casefold())
-        return other_org and other_email
+        return different_people(organisation_key(self.organisation_name(held)), wanted_org, held.email, email)
 
     def remember(self, held):
         """Count a record made during the import as held (a later row of the same file finds it)."""
@@ -274,3 +277,96 @@ class StakeholderMatcher:
             self.organisations.setdefault(organisation_key(held.name), held)
         else:
             self.people.setdefault(person_key(held.name), []).append(held)
+
+
+# ---- what the duplicates review (services/duplicates.py) compares besides names ---------------------------
+GENERIC_INBOXES = frozenset(
+    "info enquiries enquiry inquiries admin administrator office contact contactus hello mail post reception "
+    "general team hr jobs careers recruitment finance accounts press media comms communications marketing "
+    "support help helpdesk sales bookings events membership members secretary clerk webmaster noreply "
+    "no-reply donotreply".split())
+
+
+def email_key(email):
+    """An email as compared: no surrounding spaces, any case."""
+    return str(email or "").strip().casefold()
+
+
+def is_generic_email(email):
+    """A shared inbox (info@, enquiries@, admin@, office@, contact@, hello@ ...), weak evidence of one person."""
+    local = email_key(email).partition("@")[0]
+    return local in GENERIC_INBOXES
+
+
+_NOT_DIGITS = re.compile(r"\D")
+
+
+def phone_key(phone):
+    """A UK phone number as compared: digits only, +44 / 0044 (and a "(0)" after it) read as the leading 0;
+    "" for anything too short to be a whole number.  Only the first number of "020 ... / 07700 ..." counts."""
+    text = str(phone or "").split("/")[0].split(" or ")[0]
+    text = text.replace("(0)", "")
+    digits = _NOT_DIGITS.sub("", text)
+    if digits.startswith("0044"):
+        digits = "0" + digits[4:]
+    elif digits.startswith("44") and text.lstrip().startswith("+"):
+        digits = "0" + digits[2:]
+    elif len(digits) == 10 and digits[0] in "1237":  # a spreadsheet dropped the leading 0
+        digits = "0" + digits
+    return digits if len(digits) >= 10 else ""
+
+
+def initials_agree(key_a, key_b):
+    """Whether two name keys differ only by initials: "d okafor" and "daniel okafor", "j r smith" and
+    "john robert smith" (at least one whole word shared; each word left over on one side is the initial of one
+    on the other)."""
+    a, b = key_a.split(), key_b.split()
+    if len(a) != len(b) or a == b:
+        return False
+    rest_a, rest_b = list(a), list(b)
+    shared = 0
+    for word in a:
+        if len(word) > 1 and word in rest_b:
+            rest_a.remove(word)
+            rest_b.remove(word)
+            shared += 1
+    if not shared:
+        return False
+    rest_a.sort()
+    rest_b.sort()
+    for x, y in zip(rest_a, rest_b):
+        if len(x) > 1 and len(y) > 1 or x[0] != y[0]:
+            return False
+    return True
+
+
+def name_blocks(key):
+    """The blocks a name key (words sorted) is compared within: each word of two or more letters with the
+    first letter of each other word ("daniel okafor" -> "daniel o", "okafor d").  Two names that share one
+    whole word and agree on the first letter of another share a block: initials, a nickname read as the full
+    name, a typo in one word, a middle name on one side only.  A one-word name is its own block."""
+    words = key.split()
+    if len(words) == 1:
+        return [key]
+    blocks = []
+    for i, word in enumerate(words):
+        if len(word) < 2:
+            continue
+        for j, other in enumerate(words):
+            if j != i:
+                blocks.append(f"{word} {other[0]}")
+    return blocks
+
+
+def close_pairs(keys, pairs, cutoff=DOUBT_SCORE):
+    """[(i, j, score)] of ``pairs`` (positions in ``keys``) whose ``fuzz.ratio`` reaches ``cutoff``: scored in one
+    batch by rapidfuzz's ``process.cpdist`` (each pair once, SIMD, every core)."""
+    import numpy  # cpdist's answer is a numpy array; imported here, not at start-up
+
+    if not pairs:
+        return []
+    firsts = [keys[i] for i, _ in pairs]
+    seconds = [keys[j] for _, j in pairs]
+    scores = process.cpdist(firsts, seconds, scorer=fuzz.ratio, processor=None, score_cutoff=cutoff,
+                            dtype=numpy.float32, workers=-1)
+    return [(pairs[k][0], pairs[k][1], float(scores[k])) for k in numpy.flatnonzero(scores).tolist()]

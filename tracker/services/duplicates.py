@@ -1,0 +1,441 @@
+"""Finding stakeholders held twice, and remembering the pairs a person said are not duplicates.
+
+:func:`find_duplicates` reads the live stakeholders who have not been erased (one query, and one for
+their councils) and returns candidate groups, best first, each with a score (0-100) and the reasons in
+users' words.  People are compared with people and organisations with organisations, never across.
+Names are read by the one matcher (``services/matching.py``: ``person_key`` turns titles, capitals,
+punctuation, "Surname, First" and nicknames into one key; ``organisation_key`` reads "Met Police" as
+"Metropolitan Police Service"), so an import and this review agree on who is who.
+
+The evidence for a pair, each a reason (:data:`REASONS`) with a weight:
+
+- **same email** (any case): strong; but a shared inbox (``info@``, ``enquiries@``, ``admin@``, ... or an
+  address four or more records share) is only **shared inbox**, weak on its own;
+- **same name and organisation** (normalised keys), or **same name** where one side has no organisation;
+  the same name at two different organisations with two different emails is two people (namesakes), no
+  candidate, as in the import's matcher (``matching.different_people``);
+- **close name**: ``fuzz.ratio`` of the keys (words sorted) at or above the matcher's ``DOUBT_SCORE``
+  (organisations: :data:`CLOSE_ORGANISATION`), or names that differ only by initials ("D. Okafor");
+  namesakes as above are left out;
+- **same phone** (UK numbers normalised: ``+44 (0)20 ...`` is ``020 ...``): strong enough alone for a
+  direct line, but a number three or more records share, or a person's number that is an organisation's, is
+  a **shared switchboard**, weak on its own.
+
+A pair's score combines its reasons' weights as independent evidence, ``100 * (1 - prod(1 - w))``; a
+close name weighs more the closer it is and when the organisations agree.
+
+**Blocking: never all pairs.**  Pairs are only formed inside blocks: records with the same email key,
+the same phone key, the same name key (exact), and for close names the blocks of
+``matching.name_blocks``: each whole word of a name with the first letter of each of its other words
+("daniel o", "okafor d").  Names that share a whole word and agree on another word's first letter meet
+(initials, nicknames, a typo in one word, a middle name on one side); two names with no word in common
+never do.  The close-name pairs from every block are scored in one batch by rapidfuzz's
+``process.cpdist`` (``matching.close_pairs``), each pair once.  A block of weak evidence (a shared inbox,
+a switchboard) larger than :data:`WEAK_BLOCK` records gives no pairs: fifty people at one switchboard are
+fifty people.  At 20k stakeholders this scores a few hundred thousand pairs instead of 200 million
+(docs/performance.md, ``find_duplicates_20k``).
+
+Pairs at or above the minimum score are joined into groups (union-find, best pair first); a group's score
+is its best pair's.  A pair a person said is not a duplicate (:func:`mark_not_duplicates`) is never joined,
+and two groups whose joining would put such a pair together stay apart, so the pair is never offered
+again, even through a third record.
+
+Progress and Cancel: ``progress(percent, text)`` (returning False stops) and ``cancelled()`` (True stops)
+raise :class:`tracker.errors.Cancelled`, as the imports do.
+"""
+
+import itertools
+from dataclasses import dataclass
+
+from tracker.bulk import bulk_insert
+from tracker.changes import Change, announce
+from tracker.errors import Cancelled, NotFoundError, TrackerError
+from tracker.models import Council, NotDuplicate, Stakeholder, StakeholderCouncil, utcnow
+from tracker.services import audit
+from tracker.services.actor import current_actor
+from tracker.services.base import writing
+from tracker.services.councils import find as find_council
+from tracker.services.matching import (
+    DOUBT_SCORE,
+    close_pairs,
+    different_people,
+    email_key,
+    initials_agree,
+    is_generic_email,
+    name_blocks,
+    organisation_key,
+    person_key,
+    phone_key,
+)
+
+__all__ = ["DEFAULT_MIN_SCORE", "REASONS", "DuplicateGroup", "DuplicateRecord", "add_not_duplicate_pairs",
+           "find_duplicates", "forget_not_duplicates", "mark_not_duplicates", "not_duplicate_pairs"]
+
+DEFAULT_MIN_SCORE = 50
+SAME_EMAIL = "same email"
+SAME_NAME_AND_ORGANISATION = "same name and organisation"
+SAME_NAME = "same name"
+CLOSE_NAME = "close name"
+SAME_PHONE = "same phone"
+SHARED_INBOX = "shared inbox"
+SHARED_SWITCHBOARD = "shared switchboard"
+REASONS = (SAME_EMAIL, SAME_NAME_AND_ORGANISATION, SAME_NAME, CLOSE_NAME, SAME_PHONE, SHARED_INBOX,
+           SHARED_SWITCHBOARD)  # strongest first, the order a group lists them in
+WEIGHTS = {SAME_EMAIL: 95, SAME_NAME_AND_ORGANISATION: 90, SAME_NAME: 75, SAME_PHONE: 70, SHARED_INBOX: 30,
+           SHARED_SWITCHBOARD: 25}
+CLOSE_ORGANISATION = 90  # fuzz.ratio from which two organisations' names are close ("Redbridge CVS"/"Redbrige CVS")
+INBOX_SHARED_BY = 4  # an address held by this many records is a shared inbox, whatever it is called
+SWITCHBOARD_SHARED_BY = 3  # a number held by this many records is a switchboard
+WEAK_BLOCK = 30  # a shared inbox or switchboard held by more records than this pairs none of them
+KINDS = {None: ("person", "organisation"), "people": ("person",), "organisations": ("organisation",),
+         "person": ("person",), "organisation": ("organisation",)}
+TABLE = NotDuplicate._meta.table_name  # what tracker.changes announces when the remembered pairs change
+
+
+@dataclass(frozen=True)
+class DuplicateRecord:
+    id: int
+    uuid: str
+    kind: str  # "person" | "organisation"
+    name: str
+    organisation: str
+    email: str
+    phone: str
+    councils: tuple
+
+
+@dataclass(frozen=True)
+class DuplicateGroup:
+    score: int  # 0-100, the best pair's
+    reasons: tuple  # of REASONS, strongest first
+    records: tuple  # DuplicateRecord, 2 or more, oldest first
+
+
+def _step(progress, cancelled, percent, text):
+    if cancelled is not None and cancelled():
+        raise Cancelled()
+    if progress is not None and progress(int(percent), text) is False:
+        raise Cancelled()
+
+
+def find_duplicates(*, kind=None, council=None, min_score=DEFAULT_MIN_SCORE, progress=None, cancelled=None):
+    """Candidate groups of live, non-erased stakeholders, best first (see the module's docstring).
+
+    ``kind``: None (both), "people" or "organisations"; ``council``: a council's name or code, keeping the groups
+    in which at least one record is that council's; ``min_score``: the lowest pair score joined (0-100)."""
+    if kind not in KINDS:
+        raise TrackerError(f"Duplicates are found among people or organisations, not {kind!r}.")
+    wanted_council = find_council(council).id if council else None
+    min_score = max(0, min(100, int(min_score)))
+    _step(progress, cancelled, 0, "Reading the stakeholders")
+    held = _Held.load(KINDS[kind])
+    groups = []
+    kinds = KINDS[kind]
+    for n, which in enumerate(kinds):
+        share = 90 / len(kinds)
+        at = 5 + n * share
+        records = held.of_kind(which)
+        pairs = _pairs(held, records, which, progress, cancelled, at, share)
+        _step(progress, cancelled, at + share * 0.9, "Grouping")
+        groups += _groups(held, pairs, min_score, held.not_duplicates())
+    if wanted_council is not None:
+        groups = [g for g in groups if any(wanted_council in held.council_ids.get(r, ()) for r in g[2])]
+    out = [DuplicateGroup(score, tuple(r for r in REASONS if r in reasons), tuple(held.record(i) for i in ids))
+           for score, reasons, ids in groups]
+    out.sort(key=lambda g: (-g.score, g.records[0].name.casefold(), g.records[0].id))
+    _step(progress, cancelled, 100, "Done")
+    return out
+
+
+class _Held:
+    """The live, non-erased stakeholders as plain tuples, with the keys they are compared by."""
+
+    def __init__(self):
+        self.rows = {}  # id -> (uuid, kind, name, organisation id, email, phone)
+        self.organisation_names = {}  # organisation id -> name
+        self.council_ids = {}  # stakeholder id -> {council id}
+        self.council_names = {}
+
+    @classmethod
+    def load(cls, kinds):
+        held = cls()
+        S = Stakeholder
+        query = S.select(S.id, S.uuid, S.kind, S.name, S.organisation, S.email, S.phone).where(
+            S.deleted_at.is_null(), S.erased_at.is_null())
+        for rid, uuid, kind, name, org, email, phone in query.tuples():
+            held.rows[rid] = (str(uuid), kind, name or "", org, email or "", phone or "")
+            if kind == "organisation":
+                held.organisation_names[rid] = name or ""
+        missing = {r[3] for r in held.rows.values() if r[3] and r[3] not in held.organisation_names}
+        if missing:  # members of a deleted organisation still name it
+            held.organisation_names.update(S.select(S.id, S.name).where(S.id.in_(list(missing))).tuples())
+        held.council_names = dict(Council.select(Council.id, Council.name).tuples())
+        link = StakeholderCouncil
+        for sid, cid in link.select(link.stakeholder, link.council).tuples():
+            held.council_ids.setdefault(sid, set()).add(cid)
+        return held
+
+    def of_kind(self, kind):
+        return [rid for rid, row in self.rows.items() if row[1] == kind]
+
+    def organisation(self, rid):
+        org = self.rows[rid][3]
+        return self.organisation_names.get(org, "") if org else ""
+
+    def record(self, rid):
+        uuid, kind, name, _, email, phone = self.rows[rid]
+        councils = tuple(sorted(self.council_names[c] for c in self.council_ids.get(rid, ())))
+        return DuplicateRecord(rid, uuid, kind, name, self.organisation(rid), email, phone, councils)
+
+    def not_duplicates(self):
+        """{id: {ids said not to be duplicates of it}} among the records held."""
+        by_uuid = {row[0]: rid for rid, row in self.rows.items()}
+        apart = {}
+        for first, second in NotDuplicate.select(NotDuplicate.first, NotDuplicate.second).tuples():
+            a, b = by_uuid.get(str(first)), by_uuid.get(str(second))
+            if a is not None and b is not None:
+                apart.setdefault(a, set()).add(b)
+                apart.setdefault(b, set()).add(a)
+        return apart
+
+
+def _pairs(held, ids, kind, progress, cancelled, at, share):
+    """{(id, id): {reason: weight}} for the records ``ids`` of one kind."""
+    evidence = {}
+
+    def add(a, b, reason, weight):
+        key = (a, b) if a < b else (b, a)
+        found = evidence.setdefault(key, {})
+        if found.get(reason, -1) < weight:
+            found[reason] = weight
+
+    person = kind == "person"
+    names = {rid: (person_key if person else organisation_key)(held.rows[rid][2]) for rid in ids}
+    sorted_names = {rid: " ".join(sorted(key.split())) for rid, key in names.items()}
+    orgs = {rid: organisation_key(held.organisation(rid)) for rid in ids} if person else dict.fromkeys(ids, "")
+    emails = {rid: held.rows[rid][4] for rid in ids}
+
+    def namesakes(a, b):
+        return different_people(orgs[a], orgs[b], emails[a], emails[b])
+
+    # Same email: a shared inbox is weak.
+    _step(progress, cancelled, at, "Comparing emails and phone numbers")
+    for email, block in _blocks((rid, email_key(emails[rid])) for rid in ids).items():
+        weak = is_generic_email(email) or len(block) >= INBOX_SHARED_BY
+        if weak and len(block) > WEAK_BLOCK:
+            continue
+        for a, b in itertools.combinations(block, 2):
+            add(a, b, SHARED_INBOX if weak else SAME_EMAIL, WEIGHTS[SHARED_INBOX if weak else SAME_EMAIL])
+    # Same phone: a switchboard is weak.
+    organisation_phones = set()
+    if person:
+        organisation_phones = {phone_key(row[5]) for row in held.rows.values() if row[1] == "organisation"}
+    for phone, block in _blocks((rid, phone_key(held.rows[rid][5])) for rid in ids).items():
+        weak = len(block) >= SWITCHBOARD_SHARED_BY or phone in organisation_phones
+        if weak and len(block) > WEAK_BLOCK:
+            continue
+        for a, b in itertools.combinations(block, 2):
+            add(a, b, SHARED_SWITCHBOARD if weak else SAME_PHONE, WEIGHTS[SHARED_SWITCHBOARD if weak else SAME_PHONE])
+    # Same name: with the same organisation, or one of them without one; namesakes are not.
+    _step(progress, cancelled, at + share * 0.2, "Comparing names")
+    for block in _blocks((rid, sorted_names[rid]) for rid in ids).values():
+        for a, b in itertools.combinations(block, 2):
+            if not person:
+                add(a, b, SAME_NAME, WEIGHTS[SAME_NAME])
+            elif namesakes(a, b):
+                continue
+            elif orgs[a] and orgs[a] == orgs[b]:
+                add(a, b, SAME_NAME_AND_ORGANISATION, WEIGHTS[SAME_NAME_AND_ORGANISATION])
+            else:
+                add(a, b, SAME_NAME, WEIGHTS[SAME_NAME])
+    # Close names: within the name blocks, scored in one batch.
+    _step(progress, cancelled, at + share * 0.35, "Comparing close names")
+    order = list(ids)
+    keys = [sorted_names[rid] for rid in order]
+    candidates = close_candidates(keys)
+    _step(progress, cancelled, at + share * 0.55, f"Scoring {len(candidates):,} pairs of close names")
+    cutoff = DOUBT_SCORE if person else CLOSE_ORGANISATION
+    scored = {(i, j): score for i, j, score in close_pairs(keys, candidates, cutoff)}
+    if person:  # initials: "D. Okafor" and "Daniel Okafor"
+        for i, j in candidates:
+            if (i, j) not in scored and initials_agree(keys[i], keys[j]):
+                scored[(i, j)] = DOUBT_SCORE
+    _step(progress, cancelled, at + share * 0.8, "Weighing the evidence")
+    for (i, j), score in scored.items():
+        a, b = order[i], order[j]
+        if person and namesakes(a, b):
+            continue
+        same_org = bool(orgs[a]) and orgs[a] == orgs[b]
+        add(a, b, CLOSE_NAME, _close_weight(score, cutoff, same_org))
+    return {pair: _combined(found) for pair, found in evidence.items()}
+
+
+def close_candidates(keys):
+    """The pairs (i < j) of positions in ``keys`` (name keys, words sorted) that share a name block and whose
+    keys differ: what :func:`find_duplicates` scores for close names (the benchmark's baseline scores the same)."""
+    blocks = _blocks((i, block) for i, key in enumerate(keys) if key for block in name_blocks(key))
+    pairs = set()
+    for block in blocks.values():
+        if len(block) > 1:
+            pairs.update(itertools.combinations(block, 2))
+    return sorted((i, j) for i, j in pairs if keys[i] != keys[j])
+
+
+def _blocks(keyed):
+    """{key: [ids]} of (id, key) pairs, empty keys left out, each id once per block."""
+    blocks = {}
+    for rid, key in keyed:
+        if key:
+            block = blocks.setdefault(key, [])
+            if not block or block[-1] != rid:
+                block.append(rid)
+    return {k: v for k, v in blocks.items() if len(v) > 1}
+
+
+def _close_weight(score, cutoff, same_org):
+    """A close name's weight: 55 at the cutoff up to 70 just below the same name; 20 more at the same organisation."""
+    weight = 55 + 15 * (score - cutoff) / max(100 - cutoff, 1)
+    return min(weight + (20 if same_org else 0), 88)
+
+
+def _combined(found):
+    doubt = 1.0
+    for weight in found.values():
+        doubt *= 1 - weight / 100
+    return round(100 * (1 - doubt)), frozenset(found)
+
+
+def _groups(held, pairs, min_score, apart):
+    """[(score, reasons, ids)]: pairs at or above ``min_score`` joined best first, never putting together two
+    records said not to be duplicates."""
+    parent = {}
+    members = {}
+
+    def root(x):
+        while parent.get(x, x) != x:
+            parent[x] = parent.get(parent[x], parent[x])
+            x = parent[x]
+        return x
+
+    kept = []
+    for (a, b), (score, reasons) in sorted(pairs.items(), key=lambda p: (-p[1][0], p[0])):
+        if score < min_score or b in apart.get(a, ()):
+            continue
+        ra, rb = root(a), root(b)
+        if ra != rb:
+            group_a, group_b = members.get(ra, {ra}), members.get(rb, {rb})
+            if len(group_a) > len(group_b):
+                group_a, group_b, ra, rb = group_b, group_a, rb, ra
+            if any(apart.get(x, set()) & group_b for x in group_a):
+                continue
+            parent[ra] = rb
+            members[rb] = group_a | group_b
+            members.pop(ra, None)
+        kept.append((a, b, score, reasons))
+    out = {}
+    for a, b, score, reasons in kept:
+        group = out.setdefault(root(a), [0, set()])
+        group[0] = max(group[0], score)
+        group[1] |= reasons
+    return [(score, reasons, tuple(sorted(members[r]))) for r, (score, reasons) in out.items()]
+
+
+# ---- not a duplicate -----------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class NotDuplicatePair:
+    first: str  # the records' UUIDs, the smaller (as text) first
+    second: str
+    at: object = None  # when it was said (UTC)
+    user: str = ""
+    council: str = ""
+
+
+def _ordered(uuid_a, uuid_b):
+    a, b = str(uuid_a), str(uuid_b)
+    return (a, b) if a < b else (b, a)
+
+
+def _stakeholder(key):
+    S = Stakeholder
+    try:
+        if isinstance(key, Stakeholder):
+            return key
+        if isinstance(key, int) or str(key).isdigit():
+            record = S.get_or_none(S.id == int(key))
+        else:
+            record = S.get_or_none(S.uuid == str(key).strip())
+    except ValueError:
+        record = None
+    if record is None or record.deleted_at is not None:
+        raise NotFoundError(f"No stakeholder with ID {key}.")
+    return record
+
+
+def mark_not_duplicates(a_id, b_id, source=""):
+    """Remember that the two stakeholders (ids, exchange IDs or records) are not the same one: the pair is never
+    offered again.  Audited on both records and announced; saying it twice changes nothing."""
+    a, b = _stakeholder(a_id), _stakeholder(b_id)
+    if a.id == b.id:
+        raise TrackerError(f"{a.name} (ID {a.id}) is one record: name two different stakeholders.")
+    first, second = _ordered(a.uuid, b.uuid)
+    with writing():
+        if NotDuplicate.get_or_none(NotDuplicate.first == first, NotDuplicate.second == second) is not None:
+            return
+        actor = current_actor()
+        NotDuplicate.create(first=first, second=second, user=actor.user, council=actor.council)
+        _audit([(a, b), (b, a)], "not-duplicate", source)
+        announce(Change.of_whole(TABLE))
+
+
+def forget_not_duplicates(a_id, b_id, source=""):
+    """Offer the pair again (undoing :func:`mark_not_duplicates`); audited and announced."""
+    a, b = _stakeholder(a_id), _stakeholder(b_id)
+    first, second = _ordered(a.uuid, b.uuid)
+    with writing():
+        gone = NotDuplicate.delete().where(NotDuplicate.first == first, NotDuplicate.second == second).execute()
+        if gone:
+            _audit([(a, b), (b, a)], "may-be-duplicate", source)
+            announce(Change.of_whole(TABLE))
+
+
+def _audit(pairs, operation, source):
+    actor, at = current_actor(), utcnow()
+    audit.write_entries([audit.change_entry(at, actor, operation, Stakeholder._meta.table_name, rec.uuid,
+                                            "not a duplicate of", None, f"{other.name} ({other.uuid})", source)
+                         for rec, other in pairs])
+
+
+def not_duplicate_pairs():
+    """Every remembered pair, by UUID (for the exchange workbook), oldest first."""
+    N = NotDuplicate
+    return [NotDuplicatePair(str(first), str(second), at, user, council) for first, second, at, user, council in
+            N.select(N.first, N.second, N.at, N.user, N.council).order_by(N.at, N.id).tuples()]
+
+
+def add_not_duplicate_pairs(pairs, source=""):
+    """Remember pairs read from elsewhere (an exchange workbook): ``pairs`` of (uuid, uuid) or
+    :class:`NotDuplicatePair`; a pair already known, or of one record twice, is skipped.  The records need not
+    be held yet (the pair waits for them).  Returns how many were new; one announcement, audited on the records
+    held here."""
+    known = {(p.first, p.second) for p in not_duplicate_pairs()}
+    actor = current_actor()
+    new = {}
+    for pair in pairs:
+        if isinstance(pair, NotDuplicatePair):
+            key, at, user, council = _ordered(pair.first, pair.second), pair.at, pair.user, pair.council
+        else:
+            key, at, user, council = _ordered(*pair), None, actor.user, actor.council
+        if key[0] != key[1] and key not in known and key not in new:
+            new[key] = {"first": key[0], "second": key[1], "at": at or utcnow(), "user": user or "",
+                        "council": council or ""}
+    if not new:
+        return 0
+    with writing():
+        bulk_insert(NotDuplicate, list(new.values()))
+        uuids = {u for key in new for u in key}
+        S = Stakeholder
+        records = {str(r.uuid): r for r in S.select(S.id, S.uuid, S.name).where(S.uuid.in_(list(uuids)))}
+        _audit([(records[x], records[y]) for first, second in new for x, y in ((first, second), (second, first))
+                if x in records and y in records], "not-duplicate", source)
+        announce(Change.of_whole(TABLE))
+    return len(new)
