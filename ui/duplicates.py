@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog, QHBoxLayou
                                QMessageBox, QPushButton, QSpinBox, QStackedWidget, QTableView, QVBoxLayout, QWidget)
 
 from tracker import services
-from tracker.errors import TrackerError
+from tracker.errors import Cancelled
 from tracker.services import duplicates, merges
 from ui import errors
 from ui.changes import notifier
@@ -33,7 +33,8 @@ GROUP_ROLE = Qt.ItemDataRole.UserRole + 1  # the DuplicateGroup of a row
 HORIZONTAL = Qt.Orientation.Horizontal
 NO_PARENT = QModelIndex()
 KINDS = (("All kinds", None), ("People", "people"), ("Organisations", "organisations"))
-FOLLOWS = ("stakeholder", "stakeholder_council", "not_duplicate", "merge")  # tables whose changes can change the groups
+# The tables whose changes can change the groups: the records, their councils, the pairs said to be different.
+FOLLOWS = ("stakeholder", "stakeholder_council", duplicates.TABLE)
 REFIND_DELAY_MS = 300  # changes arriving together are one search again
 
 
@@ -46,6 +47,7 @@ def install(window):
     actions.undo = window.menus.add("edit", "undo_merge", "Undo &merge", actions.undo_merge, section="records",
                                     after="undo_import", tip="Split the last merge of duplicates again")
     actions.update_undo()
+    window.menus["edit"].aboutToShow.connect(actions.update_undo)  # an export since forbids it, say
     window.duplicates = actions
     return actions
 
@@ -289,10 +291,8 @@ class DuplicatesWindow(QDialog):
             report = reporter(progress)
             try:
                 return duplicates.find_duplicates(**args, progress=report, cancelled=lambda: progress.cancelled)
-            except TrackerError:
-                if progress.cancelled:
-                    raise OperationCancelled() from None
-                raise
+            except Cancelled:  # the domain's own word for it
+                raise OperationCancelled() from None
 
         self.count.setText("Looking for duplicates…")
         self.find_button.setEnabled(not quietly)
