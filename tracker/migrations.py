@@ -63,9 +63,15 @@ def _add_not_duplicates(db, migrator):
         db.create_tables([models.NotDuplicate])
 
 
+def _add_merges(db, migrator):
+    """v7 (v6 on its own branch): merging duplicate stakeholders.  Each merge remembers what it kept, what it
+    retired and what it changed (for Undo merge), and whether it was exported (then it travels and is not undone)."""
+    db.create_tables(models.MERGE_MODELS)
+
+
 # STEPS[n] upgrades a database at version n to n + 1.
 STEPS = {1: _add_record_versions, 2: _add_exchange_tables, 3: _add_conflict_exported_hash, 4: _add_table_imports,
-         5: _add_not_duplicates}
+         5: _add_not_duplicates, 6: _add_merges}
 LATEST_VERSION = max(STEPS) + 1
 
 SEED_COUNCILS = (

@@ -352,9 +352,31 @@ class NotDuplicate(BaseModel):
         indexes = ((("first", "second"), True),)
 
 
+class MergeRun(BaseModel):
+    """One merge of duplicate stakeholders: the kept record, the records it retired (each shown in
+    Deleted items as "merged into" the kept one) and, for Undo merge, what it changed: per record its
+    state before and its version after (``tracker.services.merges``).  A merge done at another council
+    arrives with the exchange workbook (``source`` names it) and travels on from here."""
+
+    uuid = UUIDField(unique=True, default=uuid.uuid4)  # the same merge at every council
+    at = DateTimeField(default=utcnow, index=True)  # when it was done (at the council that did it)
+    user = CharField(max_length=100)
+    council = CharField(max_length=100, default="")  # the council that merged
+    kept_uuid = UUIDField(index=True)
+    retired = TextField()  # the retired records' UUIDs, as 32 hex digits, space-separated
+    changes = TextField(default="[]")  # JSON [[table, hex, version before, values before, version after]]
+    source = CharField(max_length=500, default="")  # "" for a merge made here; else the workbook it came in
+    exported_at = DateTimeField(null=True)  # first written to an exchange workbook: no undo since
+    undone_at = DateTimeField(null=True)
+
+    class Meta:
+        table_name = "stakeholder_merge"
+
+
 RECORD_MODELS = (Stakeholder, Event, Attendance, Commitment, ActionItem, Update)
 EXCHANGE_MODELS = (ImportRun, ImportChange, HeldConflict, SyncState)
 TABLE_IMPORT_MODELS = (HeldRow, ImportPreset)
+MERGE_MODELS = (MergeRun,)
 ALL_MODELS = (
     Meta,
     Council,
@@ -370,4 +392,5 @@ ALL_MODELS = (
     *EXCHANGE_MODELS,
     *TABLE_IMPORT_MODELS,
     NotDuplicate,
+    *MERGE_MODELS,
 )
