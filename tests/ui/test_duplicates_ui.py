@@ -5,6 +5,7 @@ import datetime as dt
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import QApplication
 
 from tracker import services
 from tracker.models import ActionItem, Attendance, Commitment, Stakeholder
@@ -204,7 +205,7 @@ def test_restoring_a_merged_record_undoes_its_merge(qtbot, window, planted, conf
 
 def test_undo_merge_refused_shows_the_reason(qtbot, window, planted, confirmations, no_blocking_dialogs):
     dan, daniel = planted["dan"], planted["daniel"]
-    merges.merge(daniel.id, [dan.id])
+    merges.merge(daniel.id, [dan.id], take={"phone": dan.id})
     services.stakeholders.update(Stakeholder.get_by_id(daniel.id), role="Chief Inspector")  # changed since
     qtbot.waitUntil(lambda: window.actions["undo_merge"].isEnabled())
     menu_command(window, "Edit", "Undo merge").trigger()
@@ -226,18 +227,31 @@ def test_not_a_duplicate_hides_the_pair(qtbot, window, planted):
     assert Stakeholder.get_by_id(planted["sam"].id).deleted_at is None
 
 
+def press_by_tab(qtbot, start, button):
+    """Reach ``button`` from ``start`` with Tab, as a keyboard user does, and press it with Space."""
+    start.setFocus()
+    for _ in range(20):
+        if button.hasFocus():
+            break
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+    assert button.hasFocus(), f"{button.text()} cannot be reached with Tab"
+    qtbot.keyClick(button, Qt.Key.Key_Space)
+
+
 def test_next_group_and_back_by_keyboard(qtbot, window):
     dialog = open_finder(qtbot, window)
     dialog.activateWindow()
     qtbot.waitUntil(dialog.isActiveWindow)
     first = dialog.model.groups[0]
     dialog.table.setFocus()
-    qtbot.keyClick(dialog.table, Qt.Key.Key_O, Qt.KeyboardModifier.AltModifier)  # &Open the group
-    assert dialog.review.group == first
-    qtbot.keyClick(dialog.review.table, Qt.Key.Key_X, Qt.KeyboardModifier.AltModifier)  # Ne&xt group
+    qtbot.keyClick(dialog.table, Qt.Key.Key_Return)  # Enter on the first group opens it
+    assert dialog.review.group == first and dialog.review.table.hasFocus()
+    press_by_tab(qtbot, dialog.review.table, dialog.review.next_button)
     assert dialog.review.group == dialog.model.groups[1]
-    qtbot.keyClick(dialog.review.table, Qt.Key.Key_B, Qt.KeyboardModifier.AltModifier)  # &Back to the list
+    press_by_tab(qtbot, dialog.review.table, dialog.review.back_button)
     assert dialog.stack.currentIndex() == 0 and dialog.table.currentIndex().row() == 1
+    press_by_tab(qtbot, dialog.table, dialog.open_button)
+    assert dialog.stack.currentIndex() == 1 and dialog.review.group == dialog.model.groups[1]
 
 
 def test_the_window_has_unique_access_keys(qtbot, window):
