@@ -318,10 +318,11 @@ class MergeReview(QWidget):
         self.table.setTabKeyNavigation(False)
         self.table.setWordWrap(False)
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         header.setSectionsClickable(True)
+        header.setHighlightSections(False)  # bold is for the kept record's heading only
         header.sectionClicked.connect(self._header_clicked)
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.verticalHeader().setHighlightSections(False)
         self.table.clicked.connect(self.model.choose)
         self.table.activated.connect(self.model.choose)
         layout.addWidget(self.table, 1)
@@ -358,7 +359,10 @@ class MergeReview(QWidget):
         self.not_duplicate_button.setToolTip("Remember that these two are different, so they are not offered again"
                                              if len(group.records) == 2 else
                                              "Only for a pair: merge or skip a group of more than two")
-        self.table.resizeColumnsToContents()
+        header = self.table.horizontalHeader()  # the records share the width; "Keep both" as wide as it needs
+        for column in range(self.model.columnCount()):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch if column < len(group.records)
+                                        else QHeaderView.ResizeMode.ResizeToContents)
         self.table.setCurrentIndex(self.model.index(KEEP_ROW, 0))
         self.table.setFocus()
 
@@ -374,13 +378,17 @@ class MergeReview(QWidget):
         """What merging as chosen will do, in a sentence or three (the summary and the confirmation)."""
         model, names = self.model, self.names()
         keep, others = model.keep_id, [r.id for r in model.records if r.id != model.keep_id]
-        values = []
+        values, joined = [], []
         for f in model.preview.fields:
-            how = model.chosen(f)
-            if f.differs and how != keep:
-                label = f.label.replace("&", "")
-                values.append(f"{label}: all joined" if f.name in model.joined else f"{label}: both kept" if how == BOTH else
-                              f"{label} “{f.shown.get(how) or EMPTY}” from {names[how]}")
+            how, label = model.chosen(f), f.label.replace("&", "")
+            if not f.differs or how == keep:
+                continue
+            if f.name in model.joined:
+                joined.append(label.lower())
+            elif how == BOTH:
+                values.append(f"{label}: both kept")
+            else:
+                values.append(f"{label} “{f.shown.get(how) or EMPTY}” from {names[how]}")
         moved = {}
         for other in others:
             for name, n in model.preview.links.get(other, {}).items():
@@ -388,8 +396,10 @@ class MergeReview(QWidget):
         moved_text = ", ".join(counted(n, name) for name, n in moved.items() if n)
         retired = " and ".join(f"“{names[o]}” (ID {o})" for o in others)
         text = f"Keep “{names[keep]}” (ID {keep})"
-        text += f", taking {'; '.join(values)}." if values else " with its own values."
-        text += f" Move {moved_text} to it." if moved_text else " There are no links to move."
+        text += f", taking {'; '.join(values)}" if values else " with its own values"
+        text += f" ({' and '.join(joined)} of all of them joined)." if joined else "."
+        text += f" Move {moved_text} to it" if moved_text else " There are no links to move"
+        text += " (an event both attended stays one attendance)." if moved.get("Attendance") else "."
         text += (f" {retired} will be retired as merged into “{names[keep]}”; "
                  "Edit → Undo merge brings them back.")
         return text
