@@ -263,3 +263,72 @@ def test_the_window_has_unique_access_keys(qtbot, window):
     texts = [w.text() for w in dialog.findChildren(QAbstractButton)] + [w.text() for w in dialog.findChildren(QLabel)]
     keys = [k for k in map(access_key, texts) if k]
     assert len(keys) == len(set(keys)) and {"m", "n", "x", "b", "f", "o", "k", "s"} <= set(keys)
+
+
+# ---- 20,000 stakeholders ----------------------------------------------------------------------------------
+N_PEOPLE = 20_000
+N_PLANTED = 40
+
+
+def made_up_name(rng):
+    syllables = ("ka", "lo", "mi", "ra", "te", "vu", "no", "shi", "da", "pe", "zo", "ri", "ba", "fe", "gu", "hy")
+    word = lambda n: "".join(rng.choice(syllables) for _ in range(n)).capitalize()  # noqa: E731
+    return f"{word(2)} {word(3)}"
+
+
+@pytest.fixture
+def big_planted(db):
+    """20,000 people at 200 organisations; 40 of them held twice, the second with the email in capitals."""
+    import random
+
+    rng = random.Random(14)
+    services.stakeholders.create_many(
+        {"name": f"Organisation {i:03d} {made_up_name(rng)}", "kind": "organisation"} for i in range(200))
+    orgs = list(Stakeholder.select().where(Stakeholder.kind == "organisation"))
+    names = sorted({made_up_name(rng) for _ in range(N_PEOPLE * 2)})
+    rng.shuffle(names)
+    rows = [{"name": names[i], "kind": "person", "organisation": orgs[i % 200],
+             "email": f"person{i}@example.org"} for i in range(N_PEOPLE - N_PLANTED)]
+    rows += [{"name": rows[i]["name"], "kind": "person", "email": rows[i]["email"].upper()}
+             for i in range(0, N_PLANTED * 97, 97)]
+    services.stakeholders.create_many(rows)
+    return [rows[i]["email"] for i in range(0, N_PLANTED * 97, 97)]
+
+
+@pytest.mark.slow
+def test_find_at_20k_stays_responsive_and_cancels(qtbot, big_planted):
+    import time
+
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QProgressDialog, QPushButton
+
+    from ui.mainwindow import MainWindow
+
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.show()
+    ticks = []
+    timer = QTimer()
+    timer.timeout.connect(lambda: ticks.append(time.perf_counter()))
+    timer.start(50)  # the UI thread's event loop, measured while the search runs
+    started = time.perf_counter()
+    dialog = open_finder(qtbot, window)
+    took = time.perf_counter() - started
+    grouped = [{r.email for r in g.records} for g in dialog.model.groups]
+    missing = [e for e in big_planted if not any({e, e.upper()} <= emails for emails in grouped)]
+    assert not missing, f"missing {len(missing)} of {len(big_planted)} planted pairs"
+    gaps = [b - a for a, b in zip(ticks, ticks[1:])]
+    print(f"\nfind at 20k in the app: {took:.2f} s, {len(dialog.model.groups)} groups; "
+          f"longest UI pause {max(gaps, default=0) * 1000:.0f} ms")
+    assert max(gaps, default=0) < 0.5  # the window kept answering while the search ran
+
+    # Find again and press Cancel in the progress dialog (it shows after 400 ms): the last list stays.
+    before = list(dialog.model.groups)
+    qtbot.mouseClick(dialog.find_button, Qt.MouseButton.LeftButton)
+    progress = dialog.findChild(QProgressDialog)
+    qtbot.waitUntil(lambda: progress.isVisible(), timeout=10_000)
+    qtbot.mouseClick(progress.findChild(QPushButton), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.operation.done, timeout=20_000)
+    assert dialog.operation.was_cancelled
+    assert dialog.model.groups == before and "cancelled" in dialog.count.text()
+    timer.stop()
