@@ -1,10 +1,12 @@
 """Finding duplicate stakeholders (services.duplicates) and "not a duplicate"; the two commands."""
 
 import json
+import sqlite3
+from pathlib import Path
 
 import pytest
 
-from tracker import services
+from tracker import migrations, services
 from tracker.changes import changed
 from tracker.cli import main
 from tracker.errors import Cancelled, NotFoundError, TrackerError
@@ -82,6 +84,23 @@ def test_initials_and_typos_are_close_names(met):
     assert {r.id for r in initials.records} == {a.id, b.id} and initials.reasons == ("close name",)
     assert {r.id for r in typo.records} == {c.id, d.id} and typo.reasons == ("close name",)
     assert 50 <= initials.score < 90 and 50 <= typo.score < 90
+
+
+def test_organisations_close_names_from_two_email_domains_are_two(db):
+    a = org("Evans Tenants Association", email="info@evans-ta.org.uk")
+    org("Enans Tenants Association", email="info@enans-ta.org.uk")
+    assert find_duplicates(min_score=0) == []
+    b = org("Evans Tenants Assocation", email="chair@evans-ta.org.uk")  # a typo, the same domain: offered
+    [group] = find_duplicates()
+    assert {r.id for r in group.records} == {a.id, b.id} and group.reasons == ("close name",)
+
+
+def test_an_initial_close_to_several_names_does_not_chain_them(met):
+    ava = person("Ava Clawn", org("Barking Youth Club"), email="ava@byc.org.uk")
+    alfie = person("Alfie Clawn", org("Havering Mosque"), email="alfie@hm.org.uk")
+    copy = person("A Clawn", email="AVA@byc.org.uk")
+    [group] = find_duplicates()
+    assert {r.id for r in group.records} == {ava.id, copy.id} and alfie.id not in {r.id for r in group.records}
 
 
 def test_same_direct_phone_written_differently(db):
@@ -241,6 +260,21 @@ def test_pairs_travel_by_uuid(met):
         tuple(sorted((str(a.uuid), str(b.uuid)))), tuple(sorted((str(a.uuid), later)))}
     sources = {e.source for e in AuditEntry.select().where(AuditEntry.operation == "not-duplicate")}
     assert sources == {"x.xlsx"}
+
+
+def test_a_version_5_database_is_upgraded_and_its_duplicates_found(tmp_path):
+    path = tmp_path / "v5.db"
+    con = sqlite3.connect(path)
+    con.executescript((Path(__file__).parent.parent / "data" / "schema_v5.sql").read_text(encoding="utf-8"))
+    con.close()
+    open_database(path)
+    assert migrations.schema_version(Stakeholder._meta.database.obj) == migrations.LATEST_VERSION
+    [group] = find_duplicates()
+    assert names(group) == ["Dan Okafor", "Daniel Okafor"] and group.reasons == ("same name and organisation",)
+    assert [r.councils for r in group.records] == [(), ()]
+    duplicates.mark_not_duplicates(*(r.id for r in group.records))
+    assert find_duplicates(min_score=0) == [] and NotDuplicate.select().count() == 1
+    assert services.check() == []
 
 
 # ---- the matcher's helpers ------------------------------------------------------------------------------

@@ -16,13 +16,15 @@ The evidence for a pair, each a reason (:data:`REASONS`) with a weight:
   candidate, as in the import's matcher (``matching.different_people``);
 - **close name**: ``fuzz.ratio`` of the keys (words sorted) at or above the matcher's ``DOUBT_SCORE``
   (organisations: :data:`CLOSE_ORGANISATION`), or names that differ only by initials ("D. Okafor");
-  namesakes as above are left out;
+  namesakes as above are left out, and so are two organisations writing from two email domains;
 - **same phone** (UK numbers normalised: ``+44 (0)20 ...`` is ``020 ...``): strong enough alone for a
   direct line, but a number three or more records share, or a person's number that is an organisation's, is
   a **shared switchboard**, weak on its own.
 
 A pair's score combines its reasons' weights as independent evidence, ``100 * (1 - prod(1 - w))``; a
-close name weighs more the closer it is and when the organisations agree.
+close name weighs more the closer it is and when the organisations agree; a name that is the same as or close
+to two or more different names ("A. Clawn" beside Ava and Alfie Clawn) weighs :data:`AMBIGUOUS` less in each
+of its pairs, so one initial does not chain two people into one group.
 
 **Blocking: never all pairs.**  Pairs are only formed inside blocks: records with the same email key,
 the same phone key, the same name key (exact), and for close names the blocks of
@@ -40,20 +42,21 @@ is its best pair's.  A pair a person said is not a duplicate (:func:`mark_not_du
 and two groups whose joining would put such a pair together stay apart, so the pair is never offered
 again, even through a third record.
 
+The pairs said not to be duplicates live in ``services/not_duplicates.py`` (their functions are imported here,
+so callers find the whole review in this module).
+
 Progress and Cancel: ``progress(percent, text)`` (returning False stops) and ``cancelled()`` (True stops)
 raise :class:`tracker.errors.Cancelled`, as the imports do.
 """
 
 import itertools
+import re
+import uuid
 from dataclasses import dataclass
 
-from tracker.bulk import bulk_insert
-from tracker.changes import Change, announce
-from tracker.errors import Cancelled, NotFoundError, TrackerError
-from tracker.models import Council, NotDuplicate, Stakeholder, StakeholderCouncil, utcnow
-from tracker.services import audit
-from tracker.services.actor import current_actor
-from tracker.services.base import writing
+from tracker.db import database
+from tracker.errors import Cancelled, TrackerError
+from tracker.models import Council, Stakeholder, StakeholderCouncil
 from tracker.services.councils import find as find_council
 from tracker.services.matching import (
     DOUBT_SCORE,
@@ -67,9 +70,19 @@ from tracker.services.matching import (
     person_key,
     phone_key,
 )
+from tracker.services.not_duplicates import (
+    TABLE,
+    NotDuplicatePair,
+    add_not_duplicate_pairs,
+    forget_not_duplicates,
+    mark_not_duplicates,
+    not_duplicate_pairs,
+    remembered_pairs,
+)
 
-__all__ = ["DEFAULT_MIN_SCORE", "REASONS", "DuplicateGroup", "DuplicateRecord", "add_not_duplicate_pairs",
-           "find_duplicates", "forget_not_duplicates", "mark_not_duplicates", "not_duplicate_pairs"]
+__all__ = ["DEFAULT_MIN_SCORE", "REASONS", "TABLE", "DuplicateGroup", "DuplicateRecord", "NotDuplicatePair",
+           "add_not_duplicate_pairs", "find_duplicates", "forget_not_duplicates", "mark_not_duplicates",
+           "not_duplicate_pairs"]
 
 DEFAULT_MIN_SCORE = 50
 SAME_EMAIL = "same email"
@@ -86,10 +99,10 @@ WEIGHTS = {SAME_EMAIL: 95, SAME_NAME_AND_ORGANISATION: 90, SAME_NAME: 75, SAME_P
 CLOSE_ORGANISATION = 90  # fuzz.ratio from which two organisations' names are close ("Redbridge CVS"/"Redbrige CVS")
 INBOX_SHARED_BY = 4  # an address held by this many records is a shared inbox, whatever it is called
 SWITCHBOARD_SHARED_BY = 3  # a number held by this many records is a switchboard
+AMBIGUOUS = 20  # less weight for a name that is the same as or close to two or more others
 WEAK_BLOCK = 30  # a shared inbox or switchboard held by more records than this pairs none of them
 KINDS = {None: ("person", "organisation"), "people": ("person",), "organisations": ("organisation",),
          "person": ("person",), "organisation": ("organisation",)}
-TABLE = NotDuplicate._meta.table_name  # what tracker.changes announces when the remembered pairs change
 
 
 @dataclass(frozen=True)
@@ -131,13 +144,14 @@ def find_duplicates(*, kind=None, council=None, min_score=DEFAULT_MIN_SCORE, pro
     held = _Held.load(KINDS[kind])
     groups = []
     kinds = KINDS[kind]
+    apart = held.not_duplicates()
     for n, which in enumerate(kinds):
         share = 90 / len(kinds)
         at = 5 + n * share
         records = held.of_kind(which)
         pairs = _pairs(held, records, which, progress, cancelled, at, share)
         _step(progress, cancelled, at + share * 0.9, "Grouping")
-        groups += _groups(held, pairs, min_score, held.not_duplicates())
+        groups += _groups(held, pairs, min_score, apart)
     if wanted_council is not None:
         groups = [g for g in groups if any(wanted_council in held.council_ids.get(r, ()) for r in g[2])]
     out = [DuplicateGroup(score, tuple(r for r in REASONS if r in reasons), tuple(held.record(i) for i in ids))
@@ -162,8 +176,8 @@ class _Held:
         S = Stakeholder
         query = S.select(S.id, S.uuid, S.kind, S.name, S.organisation, S.email, S.phone).where(
             S.deleted_at.is_null(), S.erased_at.is_null())
-        for rid, uuid, kind, name, org, email, phone in query.tuples():
-            held.rows[rid] = (str(uuid), kind, name or "", org, email or "", phone or "")
+        for rid, identity, kind, name, org, email, phone in database.execute(query).fetchall():  # raw: UUIDs unparsed
+            held.rows[rid] = (_hex(identity), kind, name or "", org, email or "", phone or "")
             if kind == "organisation":
                 held.organisation_names[rid] = name or ""
         missing = {r[3] for r in held.rows.values() if r[3] and r[3] not in held.organisation_names}
@@ -171,7 +185,7 @@ class _Held:
             held.organisation_names.update(S.select(S.id, S.name).where(S.id.in_(list(missing))).tuples())
         held.council_names = dict(Council.select(Council.id, Council.name).tuples())
         link = StakeholderCouncil
-        for sid, cid in link.select(link.stakeholder, link.council).tuples():
+        for sid, cid in database.execute(link.select(link.stakeholder, link.council)).fetchall():
             held.council_ids.setdefault(sid, set()).add(cid)
         return held
 
@@ -183,24 +197,38 @@ class _Held:
         return self.organisation_names.get(org, "") if org else ""
 
     def record(self, rid):
-        uuid, kind, name, _, email, phone = self.rows[rid]
+        identity, kind, name, _, email, phone = self.rows[rid]
         councils = tuple(sorted(self.council_names[c] for c in self.council_ids.get(rid, ())))
-        return DuplicateRecord(rid, uuid, kind, name, self.organisation(rid), email, phone, councils)
+        return DuplicateRecord(rid, str(uuid.UUID(identity)), kind, name, self.organisation(rid), email, phone, councils)
 
     def not_duplicates(self):
         """{id: {ids said not to be duplicates of it}} among the records held."""
-        by_uuid = {row[0]: rid for rid, row in self.rows.items()}
+        by_hex = {row[0]: rid for rid, row in self.rows.items()}
         apart = {}
-        for first, second in NotDuplicate.select(NotDuplicate.first, NotDuplicate.second).tuples():
-            a, b = by_uuid.get(str(first)), by_uuid.get(str(second))
+        for first, second in remembered_pairs():
+            a, b = by_hex.get(_hex(first)), by_hex.get(_hex(second))
             if a is not None and b is not None:
                 apart.setdefault(a, set()).add(b)
                 apart.setdefault(b, set()).add(a)
         return apart
 
 
+_INITIAL = re.compile(r"(?:^|\s)\w(?:\s|$)")  # a word of one letter
+
+
+def _domain(email):
+    return email_key(email).rpartition("@")[2]
+
+
+def _hex(identity):
+    """A UUID as SQLite stores it (32 hex digits), from whatever the database returned."""
+    if identity.__class__ is str and len(identity) == 32:
+        return identity
+    return uuid.UUID(str(identity)).hex
+
+
 def _pairs(held, ids, kind, progress, cancelled, at, share):
-    """{(id, id): {reason: weight}} for the records ``ids`` of one kind."""
+    """{(id, id): (score, reasons)} for the records ``ids`` of one kind."""
     evidence = {}
 
     def add(a, b, reason, weight):
@@ -210,85 +238,125 @@ def _pairs(held, ids, kind, progress, cancelled, at, share):
             found[reason] = weight
 
     person = kind == "person"
-    names = {rid: (person_key if person else organisation_key)(held.rows[rid][2]) for rid in ids}
+    rows = held.rows
+    names = {rid: (person_key if person else organisation_key)(rows[rid][2]) for rid in ids}
     sorted_names = {rid: " ".join(sorted(key.split())) for rid, key in names.items()}
     orgs = {rid: organisation_key(held.organisation(rid)) for rid in ids} if person else dict.fromkeys(ids, "")
-    emails = {rid: held.rows[rid][4] for rid in ids}
+    emails = {rid: rows[rid][4] for rid in ids}
 
     def namesakes(a, b):
-        return different_people(orgs[a], orgs[b], emails[a], emails[b])
+        if person:
+            return different_people(orgs[a], orgs[b], emails[a], emails[b])
+        return False
+
+    def other_domains(a, b):  # two organisations writing from two domains are two, however alike their names
+        return not person and _domain(emails[a]) and _domain(emails[b]) and _domain(emails[a]) != _domain(emails[b])
 
     # Same email: a shared inbox is weak.
     _step(progress, cancelled, at, "Comparing emails and phone numbers")
     for email, block in _blocks((rid, email_key(emails[rid])) for rid in ids).items():
         weak = is_generic_email(email) or len(block) >= INBOX_SHARED_BY
-        if weak and len(block) > WEAK_BLOCK:
-            continue
-        for a, b in itertools.combinations(block, 2):
-            add(a, b, SHARED_INBOX if weak else SAME_EMAIL, WEIGHTS[SHARED_INBOX if weak else SAME_EMAIL])
+        if not (weak and len(block) > WEAK_BLOCK):
+            for a, b in itertools.combinations(block, 2):
+                add(a, b, SHARED_INBOX if weak else SAME_EMAIL, WEIGHTS[SHARED_INBOX if weak else SAME_EMAIL])
     # Same phone: a switchboard is weak.
-    organisation_phones = set()
-    if person:
-        organisation_phones = {phone_key(row[5]) for row in held.rows.values() if row[1] == "organisation"}
-    for phone, block in _blocks((rid, phone_key(held.rows[rid][5])) for rid in ids).items():
-        weak = len(block) >= SWITCHBOARD_SHARED_BY or phone in organisation_phones
-        if weak and len(block) > WEAK_BLOCK:
-            continue
-        for a, b in itertools.combinations(block, 2):
-            add(a, b, SHARED_SWITCHBOARD if weak else SAME_PHONE, WEIGHTS[SHARED_SWITCHBOARD if weak else SAME_PHONE])
-    # Same name: with the same organisation, or one of them without one; namesakes are not.
+    boards = {phone_key(row[5]) for row in rows.values() if row[1] == "organisation"} if person else set()
+    for phone, block in _blocks((rid, phone_key(rows[rid][5])) for rid in ids).items():
+        weak = len(block) >= SWITCHBOARD_SHARED_BY or phone in boards
+        if not (weak and len(block) > WEAK_BLOCK):
+            for a, b in itertools.combinations(block, 2):
+                add(a, b, SHARED_SWITCHBOARD if weak else SAME_PHONE, WEIGHTS[SHARED_SWITCHBOARD if weak else SAME_PHONE])
+    # Names, the same or close (scored in one batch); namesakes are not candidates.
     _step(progress, cancelled, at + share * 0.2, "Comparing names")
+    name_pairs = []  # (a, b, reason, weight)
     for block in _blocks((rid, sorted_names[rid]) for rid in ids).values():
         for a, b in itertools.combinations(block, 2):
-            if not person:
-                add(a, b, SAME_NAME, WEIGHTS[SAME_NAME])
-            elif namesakes(a, b):
+            if namesakes(a, b):
                 continue
-            elif orgs[a] and orgs[a] == orgs[b]:
-                add(a, b, SAME_NAME_AND_ORGANISATION, WEIGHTS[SAME_NAME_AND_ORGANISATION])
+            if orgs[a] and orgs[a] == orgs[b]:
+                name_pairs.append((a, b, SAME_NAME_AND_ORGANISATION, WEIGHTS[SAME_NAME_AND_ORGANISATION]))
             else:
-                add(a, b, SAME_NAME, WEIGHTS[SAME_NAME])
-    # Close names: within the name blocks, scored in one batch.
-    _step(progress, cancelled, at + share * 0.35, "Comparing close names")
+                name_pairs.append((a, b, SAME_NAME, WEIGHTS[SAME_NAME]))
     order = list(ids)
     keys = [sorted_names[rid] for rid in order]
-    candidates = close_candidates(keys)
-    _step(progress, cancelled, at + share * 0.55, f"Scoring {len(candidates):,} pairs of close names")
+    firsts, seconds = close_candidates(keys)
+    _step(progress, cancelled, at + share * 0.4, f"Scoring {len(firsts):,} pairs of close names")
     cutoff = DOUBT_SCORE if person else CLOSE_ORGANISATION
-    scored = {(i, j): score for i, j, score in close_pairs(keys, candidates, cutoff)}
+    scores = close_pairs(keys, firsts, seconds, cutoff)
+    _step(progress, cancelled, at + share * 0.7, "Weighing the evidence")
+    close = [(i, j, score) for i, j, score in zip(firsts[scores > 0].tolist(), seconds[scores > 0].tolist(),
+                                                  scores[scores > 0].tolist())]
     if person:  # initials: "D. Okafor" and "Daniel Okafor"
-        for i, j in candidates:
-            if (i, j) not in scored and initials_agree(keys[i], keys[j]):
-                scored[(i, j)] = DOUBT_SCORE
-    _step(progress, cancelled, at + share * 0.8, "Weighing the evidence")
-    for (i, j), score in scored.items():
+        import numpy
+
+        initial = numpy.fromiter((_INITIAL.search(key) is not None for key in keys), dtype=bool, count=len(keys))
+        maybe = (scores == 0) & (initial[firsts] | initial[seconds])
+        close += [(i, j, cutoff) for i, j in zip(firsts[maybe].tolist(), seconds[maybe].tolist())
+                  if initials_agree(keys[i], keys[j])]
+    for i, j, score in close:
         a, b = order[i], order[j]
-        if person and namesakes(a, b):
-            continue
-        same_org = bool(orgs[a]) and orgs[a] == orgs[b]
-        add(a, b, CLOSE_NAME, _close_weight(score, cutoff, same_org))
+        if not namesakes(a, b) and not other_domains(a, b):
+            same_org = bool(orgs[a]) and orgs[a] == orgs[b]
+            name_pairs.append((a, b, CLOSE_NAME, _close_weight(score, cutoff, same_org)))
+    # A name that could be several records' is weaker evidence for each: "A. Clawn" beside Ava and Alfie Clawn.
+    partners = {}
+    for a, b, _, _ in name_pairs:
+        partners.setdefault(a, set()).add(sorted_names[b])
+        partners.setdefault(b, set()).add(sorted_names[a])
+    for a, b, reason, weight in name_pairs:
+        if len(partners[a]) > 1 or len(partners[b]) > 1:
+            weight -= AMBIGUOUS
+        add(a, b, reason, weight)
     return {pair: _combined(found) for pair, found in evidence.items()}
 
 
 def close_candidates(keys):
-    """The pairs (i < j) of positions in ``keys`` (name keys, words sorted) that share a name block and whose
-    keys differ: what :func:`find_duplicates` scores for close names (the benchmark's baseline scores the same)."""
-    blocks = _blocks((i, block) for i, key in enumerate(keys) if key for block in name_blocks(key))
-    pairs = set()
+    """The pairs of positions in ``keys`` (name keys, words sorted) that share a name block and whose keys differ,
+    as two numpy arrays (firsts < seconds, each pair once): what :func:`find_duplicates` scores for close names."""
+    import numpy
+
+    key_ids, blocks = {}, {}
+    kid = numpy.fromiter((key_ids.setdefault(key, len(key_ids)) for key in keys), dtype=numpy.int64, count=len(keys))
+    for key, i in key_ids.items():  # one name's blocks once, however many records hold it
+        if key:
+            for block in name_blocks(key):
+                blocks.setdefault(block, {})[i] = None
+    # The pairs of distinct names within each block, made by numpy for all blocks of one size at once.
+    by_size = {}
     for block in blocks.values():
         if len(block) > 1:
-            pairs.update(itertools.combinations(block, 2))
-    return sorted((i, j) for i, j in pairs if keys[i] != keys[j])
+            by_size.setdefault(len(block), []).append(list(block))
+    n = len(key_ids)
+    codes = [numpy.zeros(0, dtype=numpy.int64)]
+    for size, members in by_size.items():
+        members = numpy.array(members, dtype=numpy.int64)
+        first, second = numpy.triu_indices(size, 1)
+        a, b = members[:, first].ravel(), members[:, second].ravel()
+        codes.append(numpy.minimum(a, b) * n + numpy.maximum(a, b))
+    name_pairs = numpy.sort(numpy.concatenate(codes))  # sorted, then each once (numpy.unique's hashing is slower)
+    name_pairs = name_pairs[numpy.concatenate(([True], name_pairs[1:] != name_pairs[:-1]))[:len(name_pairs)]]
+    # Each pair of names stands for every pair of the records holding them (usually one each).
+    holders = numpy.argsort(kid, kind="stable")  # record positions, grouped by name
+    starts = numpy.searchsorted(kid[holders], numpy.arange(n + 1))
+    held_by = starts[1:] - starts[:-1]
+    x, y = name_pairs // n, name_pairs % n
+    each = held_by[x] * held_by[y]
+    which = numpy.repeat(numpy.arange(len(x)), each)
+    offset = numpy.arange(int(each.sum())) - numpy.repeat(numpy.cumsum(each) - each, each)
+    wide = held_by[y][which]
+    firsts = holders[starts[x][which] + offset // wide]
+    seconds = holders[starts[y][which] + offset % wide]
+    swap = firsts > seconds
+    firsts[swap], seconds[swap] = seconds[swap], firsts[swap]
+    return firsts, seconds
 
 
 def _blocks(keyed):
-    """{key: [ids]} of (id, key) pairs, empty keys left out, each id once per block."""
+    """{key: [ids]} of (id, key) pairs, empty keys left out; only keys held by two or more."""
     blocks = {}
     for rid, key in keyed:
         if key:
-            block = blocks.setdefault(key, [])
-            if not block or block[-1] != rid:
-                block.append(rid)
+            blocks.setdefault(key, []).append(rid)
     return {k: v for k, v in blocks.items() if len(v) > 1}
 
 
@@ -338,104 +406,3 @@ def _groups(held, pairs, min_score, apart):
         group[0] = max(group[0], score)
         group[1] |= reasons
     return [(score, reasons, tuple(sorted(members[r]))) for r, (score, reasons) in out.items()]
-
-
-# ---- not a duplicate -----------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class NotDuplicatePair:
-    first: str  # the records' UUIDs, the smaller (as text) first
-    second: str
-    at: object = None  # when it was said (UTC)
-    user: str = ""
-    council: str = ""
-
-
-def _ordered(uuid_a, uuid_b):
-    a, b = str(uuid_a), str(uuid_b)
-    return (a, b) if a < b else (b, a)
-
-
-def _stakeholder(key):
-    S = Stakeholder
-    try:
-        if isinstance(key, Stakeholder):
-            return key
-        if isinstance(key, int) or str(key).isdigit():
-            record = S.get_or_none(S.id == int(key))
-        else:
-            record = S.get_or_none(S.uuid == str(key).strip())
-    except ValueError:
-        record = None
-    if record is None or record.deleted_at is not None:
-        raise NotFoundError(f"No stakeholder with ID {key}.")
-    return record
-
-
-def mark_not_duplicates(a_id, b_id, source=""):
-    """Remember that the two stakeholders (ids, exchange IDs or records) are not the same one: the pair is never
-    offered again.  Audited on both records and announced; saying it twice changes nothing."""
-    a, b = _stakeholder(a_id), _stakeholder(b_id)
-    if a.id == b.id:
-        raise TrackerError(f"{a.name} (ID {a.id}) is one record: name two different stakeholders.")
-    first, second = _ordered(a.uuid, b.uuid)
-    with writing():
-        if NotDuplicate.get_or_none(NotDuplicate.first == first, NotDuplicate.second == second) is not None:
-            return
-        actor = current_actor()
-        NotDuplicate.create(first=first, second=second, user=actor.user, council=actor.council)
-        _audit([(a, b), (b, a)], "not-duplicate", source)
-        announce(Change.of_whole(TABLE))
-
-
-def forget_not_duplicates(a_id, b_id, source=""):
-    """Offer the pair again (undoing :func:`mark_not_duplicates`); audited and announced."""
-    a, b = _stakeholder(a_id), _stakeholder(b_id)
-    first, second = _ordered(a.uuid, b.uuid)
-    with writing():
-        gone = NotDuplicate.delete().where(NotDuplicate.first == first, NotDuplicate.second == second).execute()
-        if gone:
-            _audit([(a, b), (b, a)], "may-be-duplicate", source)
-            announce(Change.of_whole(TABLE))
-
-
-def _audit(pairs, operation, source):
-    actor, at = current_actor(), utcnow()
-    audit.write_entries([audit.change_entry(at, actor, operation, Stakeholder._meta.table_name, rec.uuid,
-                                            "not a duplicate of", None, f"{other.name} ({other.uuid})", source)
-                         for rec, other in pairs])
-
-
-def not_duplicate_pairs():
-    """Every remembered pair, by UUID (for the exchange workbook), oldest first."""
-    N = NotDuplicate
-    return [NotDuplicatePair(str(first), str(second), at, user, council) for first, second, at, user, council in
-            N.select(N.first, N.second, N.at, N.user, N.council).order_by(N.at, N.id).tuples()]
-
-
-def add_not_duplicate_pairs(pairs, source=""):
-    """Remember pairs read from elsewhere (an exchange workbook): ``pairs`` of (uuid, uuid) or
-    :class:`NotDuplicatePair`; a pair already known, or of one record twice, is skipped.  The records need not
-    be held yet (the pair waits for them).  Returns how many were new; one announcement, audited on the records
-    held here."""
-    known = {(p.first, p.second) for p in not_duplicate_pairs()}
-    actor = current_actor()
-    new = {}
-    for pair in pairs:
-        if isinstance(pair, NotDuplicatePair):
-            key, at, user, council = _ordered(pair.first, pair.second), pair.at, pair.user, pair.council
-        else:
-            key, at, user, council = _ordered(*pair), None, actor.user, actor.council
-        if key[0] != key[1] and key not in known and key not in new:
-            new[key] = {"first": key[0], "second": key[1], "at": at or utcnow(), "user": user or "",
-                        "council": council or ""}
-    if not new:
-        return 0
-    with writing():
-        bulk_insert(NotDuplicate, list(new.values()))
-        uuids = {u for key in new for u in key}
-        S = Stakeholder
-        records = {str(r.uuid): r for r in S.select(S.id, S.uuid, S.name).where(S.uuid.in_(list(uuids)))}
-        _audit([(records[x], records[y]) for first, second in new for x, y in ((first, second), (second, first))
-                if x in records and y in records], "not-duplicate", source)
-        announce(Change.of_whole(TABLE))
-    return len(new)

@@ -304,7 +304,9 @@ _NOT_DIGITS = re.compile(r"\D")
 def phone_key(phone):
     """A UK phone number as compared: digits only, +44 / 0044 (and a "(0)" after it) read as the leading 0;
     "" for anything too short to be a whole number.  Only the first number of "020 ... / 07700 ..." counts."""
-    text = str(phone or "").split("/")[0].split(" or ")[0]
+    if not phone:
+        return ""
+    text = str(phone).split("/")[0].split(" or ")[0]
     text = text.replace("(0)", "")
     digits = _NOT_DIGITS.sub("", text)
     if digits.startswith("0044"):
@@ -348,25 +350,16 @@ def name_blocks(key):
     words = key.split()
     if len(words) == 1:
         return [key]
-    blocks = []
-    for i, word in enumerate(words):
-        if len(word) < 2:
-            continue
-        for j, other in enumerate(words):
-            if j != i:
-                blocks.append(f"{word} {other[0]}")
-    return blocks
+    return [f"{word} {other[0]}" for i, word in enumerate(words) if len(word) > 1
+            for j, other in enumerate(words) if j != i]
 
 
-def close_pairs(keys, pairs, cutoff=DOUBT_SCORE):
-    """[(i, j, score)] of ``pairs`` (positions in ``keys``) whose ``fuzz.ratio`` reaches ``cutoff``: scored in one
-    batch by rapidfuzz's ``process.cpdist`` (each pair once, SIMD, every core)."""
+def close_pairs(keys, firsts, seconds, cutoff=DOUBT_SCORE):
+    """The ``fuzz.ratio`` of each pair ``keys[firsts[k]]``, ``keys[seconds[k]]`` (numpy arrays of positions), 0 below
+    ``cutoff``: one batch in rapidfuzz's ``process.cpdist`` (each pair once, SIMD, every core), a float32 array."""
     import numpy  # cpdist's answer is a numpy array; imported here, not at start-up
 
-    if not pairs:
-        return []
-    firsts = [keys[i] for i, _ in pairs]
-    seconds = [keys[j] for _, j in pairs]
-    scores = process.cpdist(firsts, seconds, scorer=fuzz.ratio, processor=None, score_cutoff=cutoff,
-                            dtype=numpy.float32, workers=-1)
-    return [(pairs[k][0], pairs[k][1], float(scores[k])) for k in numpy.flatnonzero(scores).tolist()]
+    if not len(firsts):
+        return numpy.zeros(0, dtype=numpy.float32)
+    return process.cpdist([keys[i] for i in firsts.tolist()], [keys[j] for j in seconds.tolist()], scorer=fuzz.ratio,
+                          processor=None, score_cutoff=cutoff, dtype=numpy.float32, workers=-1)
