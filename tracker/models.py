@@ -366,6 +366,7 @@ class MergeRun(BaseModel):
     retired = TextField()  # the retired records' UUIDs, as 32 hex digits, space-separated
     changes = TextField(default="[]")  # JSON [[table, hex, version before, values before, version after]]
     source = CharField(max_length=500, default="")  # "" for a merge made here; else the workbook it came in
+    import_id = IntegerField(null=True, index=True)  # the import that brought it (undoing that import removes it)
     exported_at = DateTimeField(null=True)  # first written to an exchange workbook: no undo since
     undone_at = DateTimeField(null=True)
 

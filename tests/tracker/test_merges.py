@@ -197,3 +197,84 @@ def test_refused(pair, case, message):
         merges.merge(*args)
     assert snapshot() == before
     assert MergeRun.select().count() == (1 if case == "retired" else 0)
+
+
+# ---- the command -----------------------------------------------------------------------------------------
+def _cli(capsys, *argv):
+    from tracker.cli import main
+    from tracker.opening import open_database
+
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    open_database(argv[1])  # main closes the database when it is done; the test reads it again
+    return code, out, err
+
+
+def _made(db_path):
+    """Dan and Daniel, in a database file the command then opens."""
+    from tracker.db import close_database
+    from tracker.opening import open_database
+
+    open_database(db_path, create=True)
+    dan = services.stakeholders.create(name="Dan Okafor", kind="person", email="dan@met.uk", notes="Met at summit")
+    daniel = services.stakeholders.create(name="Daniel Okafor", kind="person", phone="020 7946 0000",
+                                          notes="Prefers phone")
+    event = services.events.create(title="Summit", kind="summit", date=dt.date(2019, 1, 16))
+    services.attendance.attend(event, daniel, "speaker")
+    close_database()
+    return dan, daniel
+
+
+def test_cli_merge_shows_then_merges_then_undoes(db_path, capsys):
+    dan, daniel = _made(db_path)
+    db = str(db_path)
+    code, out, err = _cli(capsys, "--db", db, "merge", str(dan.id), str(daniel.uuid), "--take", "phone=" + str(daniel.id),
+                          "--take", "Notes=both")
+    assert code == 0 and err == ""
+    assert "Phone: " in out and "'020 7946 0000' (from" in out and "Nothing was changed" in out
+    assert "'Met at summit\\n\\nPrefers phone' (both, joined)" in out
+    assert f"{daniel.id} links (moves to the kept record): Attendance 1" in out
+    assert Stakeholder.get_by_id(daniel.id).deleted_at is None and MergeRun.select().count() == 0
+    code, out, err = _cli(capsys, "--db", db, "merge", str(dan.uuid), str(daniel.id), "--take", "phone=" + str(daniel.id),
+                          "--yes")
+    assert code == 0 and "Merged 1 record(s) into 'Dan Okafor' (merge 1)" in out
+    assert Stakeholder.get_by_id(dan.id).phone == "020 7946 0000"
+    assert Stakeholder.get_by_id(daniel.id).deleted_at is not None
+    code, out, _ = _cli(capsys, "--db", db, "merges")
+    assert code == 0 and "can be undone" in out
+    code, out, _ = _cli(capsys, "--db", db, "undo-merge", "1")
+    assert code == 0 and "Merge 1 was undone" in out
+    assert Stakeholder.get_by_id(daniel.id).deleted_at is None and Stakeholder.get_by_id(dan.id).phone == ""
+    code, out, err = _cli(capsys, "--db", db, "undo-merge", "1")
+    assert code == 1 and err.startswith("tracker: Merge 1 was already undone") and err.count("\n") == 1
+
+
+@pytest.mark.parametrize("argv, code, message", [
+    (("merge", "{dan}", "{dan}"), 1, "cannot be merged with itself"),
+    (("merge", "{dan}", "999"), 1, "No stakeholder with ID 999"),
+    (("merge", "{dan}", "not-an-id"), 1, "is not a stakeholder's ID"),
+    (("merge", "{dan}", "{daniel}", "--take", "phone"), 2, "is not FIELD=ID"),
+    (("merge", "{dan}", "{daniel}", "--take", "colour={daniel}"), 1, "'colour' is not a field"),
+    (("merge", "{dan}"), 2, "required"),
+    (("undo-merge", "7"), 1, "There is no merge with ID 7"),
+])
+def test_cli_refusals(db_path, capsys, argv, code, message):
+    dan, daniel = _made(db_path)
+    argv = [a.format(dan=dan.id, daniel=daniel.id) for a in argv]
+    from tracker.cli import main
+
+    with pytest.raises(SystemExit) if code == 2 else _no_raise() as caught:
+        got = main(["--db", str(db_path), *argv])
+    _, err = capsys.readouterr()
+    assert (caught.value.code if code == 2 else got) == code
+    assert message in err and "Traceback" not in err
+
+
+class _no_raise:
+    value = None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False

@@ -17,9 +17,10 @@ every kept record was also retired by another merge (X kept over Y at one counci
 another), the smallest ID among the kept records.  Every other record of the group is retired into it.
 """
 
+import json
 from dataclasses import dataclass
 
-from tracker.models import MergeRun, utcnow
+from tracker.models import ImportChange, MergeRun, utcnow
 from tracker.services import merging
 from tracker.services.bulk_writer import Writer
 from tracker.services.exchange import dashed, load_state, uuid_hex
@@ -59,16 +60,32 @@ def new_merges(merges):
     return [m for m in merges if m.hex not in known]
 
 
-def receive(merges, source):
-    """Inside an import's transaction, after its rows are written: record the merges new here and make
-    every merge group hold here (see the module's rule).  Returns how many merges were new."""
+def receive(merges, source, import_id):
+    """Inside import ``import_id``'s transaction, after its rows are written: record the merges new here
+    and make every merge group hold here (see the module's rule), the changes kept with the import's
+    (undoing the import puts them back).  Returns how many merges were new."""
     new = new_merges(merges)
     for m in new:
         MergeRun.create(uuid=m.hex, at=m.at or utcnow(), user=m.user or "", council=m.council or "", kept_uuid=m.kept,
-                        retired=" ".join(m.retired), source=source)
+                        retired=" ".join(m.retired), source=source, import_id=import_id)
     if merges:
-        enforce(source)
+        _keep_with_import(import_id, *enforce(source))
     return len(new)
+
+
+def _keep_with_import(import_id, changes, sync):
+    """What :func:`enforce` changed joins the import's undo list (``exchange_import_change``): a record
+    the import changed too keeps its state before the import and takes the version after both."""
+    for table, hex_, version_before, before, version_after in changes:
+        row = ImportChange.get_or_none(ImportChange.run == import_id, ImportChange.kind == "update",
+                                       ImportChange.record_uuid == hex_)
+        if row is not None:
+            ImportChange.update(version_after=version_after).where(ImportChange.id == row.id).execute()
+            continue
+        old_sync = sync.get(hex_)
+        ImportChange.create(run=import_id, table=table, kind="update", record_uuid=hex_,
+                            before=json.dumps([version_before, before], ensure_ascii=False),
+                            version_after=version_after, sync_before=json.dumps(list(old_sync)) if old_sync else None)
 
 
 def final_kept(merges):
@@ -108,7 +125,7 @@ def _members(parent, root):
 
 def enforce(source):
     """Make every merge group hold here (retire, move links, join councils), audited, inside the
-    caller's transaction."""
+    caller's transaction; returns (the undo list of what it changed, the sync states it read)."""
     runs = [TravellingMerge(uuid_hex(u), uuid_hex(k), tuple(r.split())) for u, k, r in
             MergeRun.select(MergeRun.uuid, MergeRun.kept_uuid, MergeRun.retired)
             .where(MergeRun.undone_at.is_null()).order_by(MergeRun.at, MergeRun.id).tuples()]
@@ -124,7 +141,7 @@ def enforce(source):
                 into[h] = final
                 order[h] = len(order)
     if not into:
-        return
+        return [], state.sync
     work = merging.Work(state)
     for final in sorted(set(into.values())):
         if final in retired_by_some:  # kept by the rule, but retired here by the other council's choice
@@ -133,10 +150,11 @@ def enforce(source):
     merging.redirect(work, into, order)
     merging.retire(work, into)
     if not work.new:
-        return
+        return [], state.sync
     notes = {h: f"merged into {dashed(f)} by a merge from {source}" for h, f in into.items()
              if ("stakeholder", h) in work.new}
-    merging.write(work, Writer(state, source), notes)  # (the import announces everything once it commits)
+    changes, _ = merging.write(work, Writer(state, source), notes)  # (the import announces once it commits)
+    return changes, state.sync
 
 
 # ---- "not a duplicate" pairs: kept by services.duplicates (the duplicates review), travelling here ----
@@ -154,6 +172,14 @@ def not_duplicate_pairs():
     if module is None:
         return []
     return [(uuid_hex(p.first), uuid_hex(p.second), p.at, p.council, p.user) for p in module.not_duplicate_pairs()]
+
+
+def new_not_duplicates(pairs):
+    """Those of ``pairs`` not known here (none while the pairs are not kept: no services.duplicates)."""
+    if _duplicates() is None:
+        return []
+    known = {tuple(sorted(p[:2])) for p in not_duplicate_pairs()}
+    return [p for p in pairs if tuple(sorted(p[:2])) not in known]
 
 
 def receive_not_duplicates(pairs, source):
