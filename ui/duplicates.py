@@ -125,7 +125,7 @@ class ConfirmUndo:
 class GroupsModel(QAbstractTableModel):
     """The candidate groups as found, best first: score, why, the names, kind, councils."""
 
-    HEADINGS = ("Score", "Why they look alike", "Records", "Kind", "Councils")
+    HEADINGS = ("Score", "Why they look alike", "Kind", "Councils", "Records")  # the widest last, given the rest
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -169,6 +169,9 @@ class GroupsModel(QAbstractTableModel):
         if role == ALIGN and index.column() == 0:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role in (DISPLAY, ACCESSIBLE, TOOLTIP):
+            if role == TOOLTIP and index.column() == len(self.HEADINGS) - 1:  # one record a line
+                return "\n".join(f"{r.name}, {r.organisation or 'no organisation'}, {r.email or 'no email'} (ID {r.id})"
+                                 for r in group.records)
             text = self._text(group, index.column())
             return text if role != TOOLTIP or len(text) > 40 else None
         return None
@@ -180,10 +183,10 @@ class GroupsModel(QAbstractTableModel):
         if column == 1:
             return "; ".join(group.reasons)
         if column == 2:
-            return " · ".join(f"{r.name} ({r.organisation})" if r.organisation else r.name for r in group.records)
-        if column == 3:
             return "People" if group.records[0].kind == "person" else "Organisations"
-        return ", ".join(sorted({c for r in group.records for c in r.councils}))
+        if column == 3:
+            return ", ".join(sorted({c for r in group.records for c in r.councils}))
+        return " · ".join(f"{r.name} ({r.organisation})" if r.organisation else r.name for r in group.records)
 
     def headerData(self, section, orientation, role=DISPLAY):
         if orientation == HORIZONTAL and 0 <= section < len(self.HEADINGS) and role in (DISPLAY, ACCESSIBLE):
@@ -260,6 +263,10 @@ class DuplicatesWindow(QDialog):
         header.setStretchLastSection(True)
         self.table.activated.connect(lambda index: self.open_group(index.row()))
         column.addWidget(self.table, 1)
+        hint = QLabel("Open a group (double-click it, Enter, or Open the group) to see its records side by side, "
+                      "choose what to keep and merge them.")
+        hint.setWordWrap(True)
+        column.addWidget(hint)
         buttons = QHBoxLayout()
         self.open_button = QPushButton("&Open the group")
         self.open_button.clicked.connect(lambda: self.open_group(self.table.currentIndex().row()))
@@ -305,10 +312,10 @@ class DuplicatesWindow(QDialog):
         self.find_button.setEnabled(True)
         current = self.current_ids()
         self.model.set_groups(groups)
-        self.table.resizeColumnsToContents()
-        cap = self.table.fontMetrics().averageCharWidth() * 60
-        for col in range(self.model.columnCount()):
-            self.table.horizontalHeader().resizeSection(col, min(self.table.horizontalHeader().sectionSize(col), cap))
+        header, cap = self.table.horizontalHeader(), self.table.fontMetrics().averageCharWidth() * 40
+        for col in range(self.model.columnCount() - 1):  # the names take what is left
+            self.table.resizeColumnToContents(col)
+            header.resizeSection(col, min(header.sectionSize(col), cap))
         n = len(groups)
         self.count.setText(f"{n:,} group{'' if n == 1 else 's'} of likely duplicates, best first."
                            if n else "No likely duplicates for these filters.")

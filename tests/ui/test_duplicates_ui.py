@@ -94,7 +94,7 @@ def click_header(qtbot, view, section):
 
 def open_group_named(qtbot, dialog, wanted):
     row = next(i for i, g in enumerate(dialog.model.groups) if names(g) == wanted)
-    click_cell(qtbot, dialog.table, dialog.model.index(row, 2))
+    click_cell(qtbot, dialog.table, dialog.model.index(row, 4))
     qtbot.keyClick(dialog.table, Qt.Key.Key_Return)  # Enter opens the group
     assert dialog.stack.currentWidget() is dialog.review
     return dialog.review
@@ -111,7 +111,8 @@ def test_find_lists_groups_best_first_and_not_namesakes(qtbot, qtmodeltester, wi
     dan_row = found.index({"Daniel Okafor", "Dan Okafor"})
     why = dialog.model.index(dan_row, 1).data()
     assert "same email" in why  # the reason in words, as the domain gives it
-    assert "Okafor" in dialog.model.index(dan_row, 2).data()
+    assert "Daniel Okafor (Metropolitan Police Service)" in dialog.model.index(dan_row, 4).data()
+    assert dialog.model.index(dan_row, 2).data() == "People"
     assert dialog.count.text().endswith("best first.")
     # The kind filter: no organisations among the planted ones, so nothing for "Organisations".
     dialog.kind.setFocus()
