@@ -13,11 +13,11 @@ folder and database: the user's own settings and data are untouched.
 
 import os
 import sys
-import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "scripts"))  # screenshots.py: the demo app, set up as for the other screenshots
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 SIGN_IN = [  # name, organisation, email, job title, phone: demo people as a sign-in sheet writes them
@@ -46,39 +46,16 @@ def write_sign_in(path):
 
 
 def main(argv=None):
-    argv = sys.argv[1:] if argv is None else argv
-    out = Path(argv[0]) if argv else ROOT / "docs" / "screenshots"
-    out.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix="tracker-shots-"))
-    os.environ["TRACKER_DATA_DIR"] = str(tmp)
-    os.environ.pop("TRACKER_DB", None)
+    from PySide6.QtWidgets import QMessageBox
 
-    from PySide6.QtCore import QEventLoop
-    from PySide6.QtWidgets import QApplication, QMessageBox
-
+    from screenshots import demo_app, wait
     from tracker.tableimport import Options, apply_plan, plan_import
-    from ui import dialogs, mergereview, settings
+    from ui import mergereview
 
-    app = QApplication.instance() or QApplication([])
-    app.setStyle("Fusion")
-    dialogs.FirstRun.ask = classmethod(lambda cls, parent, path: True)
-    settings.app_settings().setValue("user/name", "Sam Patel")
-    settings.app_settings().setValue("user/council", "Barking and Dagenham")
-    from ui.app import start
-
-    window = start(["--db", str(tmp / "demo.db")])
-
-    def wait(operation):
-        if operation is not None and not operation.done:
-            loop = QEventLoop()
-            operation.finished.connect(loop.quit)
-            loop.exec()
-
-    wait(window.background)  # the demo loads in the background
+    app, window, out, tmp = demo_app(sys.argv[1:] if argv is None else argv)
     plan = plan_import(write_sign_in(tmp / "sign-in.xlsx"), Options(
         kind="attendance", event="Tri-borough Serious Violence Summit", uncertain="create"))
     apply_plan(plan)
-    window.resize(1440, 860)
 
     def shot(widget, name):
         app.processEvents()

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog, QHBoxLayou
                                QMessageBox, QPushButton, QSpinBox, QStackedWidget, QTableView, QVBoxLayout, QWidget)
 
 from tracker import services
+from tracker.db import database
 from tracker.errors import Cancelled
 from tracker.services import duplicates, merges
 from ui import errors
@@ -203,6 +204,7 @@ class DuplicatesWindow(QDialog):
         self.resize(1000, 640)
         self.operation = None  # the search running now
         self.pending = False  # a change arrived while searching: search again when done
+        self.stale = False  # a change arrived while hidden (or with no database): search again when shown
         self.stack = QStackedWidget()
         layout = QVBoxLayout(self)
         layout.addWidget(self.stack)
@@ -286,6 +288,10 @@ class DuplicatesWindow(QDialog):
     def find(self, quietly=False):
         """Find the groups for the filters, off the UI thread.  ``quietly``: after a change, no
         progress dialog (the list says it is being worked out).  Returns the operation."""
+        if quietly and (database.obj is None or not self.isVisible()):
+            self.stale = True  # no database open, or nobody looking: search again when shown
+            return self.operation
+        self.stale = False
         if self.operation is not None and not self.operation.done:
             if not quietly:  # the user asked: the running search (maybe for other filters) gives way
                 self.operation.cancel()
@@ -343,6 +349,11 @@ class DuplicatesWindow(QDialog):
     def _changed(self, change):
         if change.touches(*FOLLOWS):
             self.refind.start()  # the groups may have changed: find them again once the changes settle
+
+    def showEvent(self, event):
+        super().showEvent(event)
+        if self.stale:
+            self.refind.start()
 
     def stop(self):
         self.refind.stop()

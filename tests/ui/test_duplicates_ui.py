@@ -51,13 +51,9 @@ def planted(db):
 
 
 @pytest.fixture
-def window(qtbot, planted):
-    from ui.mainwindow import MainWindow
-
-    w = MainWindow()
-    qtbot.addWidget(w)
-    w.show()
-    return w
+def demo_db(planted):
+    """The main window of tests/ui/conftest.py (``window``) opens on the planted records, not the demo data."""
+    return planted
 
 
 @pytest.fixture
@@ -301,7 +297,7 @@ def test_find_at_20k_stays_responsive_and_cancels(qtbot, big_planted):
     import time
 
     from PySide6.QtCore import QTimer
-    from PySide6.QtWidgets import QProgressDialog, QPushButton
+    from PySide6.QtWidgets import QPushButton
 
     from ui.mainwindow import MainWindow
 
@@ -326,7 +322,7 @@ def test_find_at_20k_stays_responsive_and_cancels(qtbot, big_planted):
     # Find again and press Cancel in the progress dialog (it shows after 400 ms): the last list stays.
     before = list(dialog.model.groups)
     qtbot.mouseClick(dialog.find_button, Qt.MouseButton.LeftButton)
-    progress = dialog.findChild(QProgressDialog)
+    progress = dialog.operation.dialog
     qtbot.waitUntil(lambda: progress.isVisible(), timeout=10_000)
     qtbot.mouseClick(progress.findChild(QPushButton), Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: dialog.operation.done, timeout=20_000)
