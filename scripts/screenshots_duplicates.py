@@ -7,7 +7,7 @@ The demo data (as the app loads it on first run), then the summit's sign-in shee
 attendance, with doubtful names created as new records (the wizard's "Create a new record"): a
 typo, a title, a nickname, a name signed without the organisation, a number typed another way.
 Then Stakeholders → Find duplicates…, the first group side by side with values chosen, the
-confirmation, and Deleted items after the merge.  Writes duplicates-*.png.  A throw-away data
+confirmation, Deleted items after the merge and Edit → Undo merge's question.  Writes duplicates-*.png.  A throw-away data
 folder and database: the user's own settings and data are untouched.
 """
 
@@ -46,11 +46,10 @@ def write_sign_in(path):
 
 
 def main(argv=None):
-    from PySide6.QtWidgets import QMessageBox
-
     from screenshots import demo_app, wait
+    from tracker.services import merges
     from tracker.tableimport import Options, apply_plan, plan_import
-    from ui import mergereview
+    from ui import duplicates, mergereview
 
     app, window, out, tmp = demo_app(sys.argv[1:] if argv is None else argv)
     plan = plan_import(write_sign_in(tmp / "sign-in.xlsx"), Options(
@@ -74,9 +73,7 @@ def main(argv=None):
     review.table.setCurrentIndex(model.index(model.row_of("email"), model.column_of(new)))
     shot(dialog, "review")
 
-    box = QMessageBox(QMessageBox.Icon.Question, "Merge duplicates", review.describe(),
-                      QMessageBox.StandardButton.Cancel, dialog)
-    box.addButton("&Merge", QMessageBox.ButtonRole.AcceptRole)
+    box = mergereview.ConfirmMerge.box(dialog, review.describe())
     box.show()
     shot(box, "confirm")
     box.close()
@@ -89,6 +86,10 @@ def main(argv=None):
     page.table.fit_columns()
     page.table.selectRow(0)
     shot(window, "deleted")
+    box = duplicates.ConfirmUndo.box(window, duplicates.describe_merge(merges.last_undoable_merge()))
+    box.show()
+    shot(box, "undo")
+    box.close()
     window.close()
     return 0
 

@@ -12,6 +12,8 @@ refused with the service's reason.  What does not live here: how duplicates are 
 merged (``tracker.services.duplicates``, ``tracker.services.merges``).
 """
 
+import uuid
+
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, Qt, QTimer
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog, QHBoxLayout, QHeaderView, QLabel,
                                QMessageBox, QPushButton, QSpinBox, QStackedWidget, QTableView, QVBoxLayout, QWidget)
@@ -22,6 +24,7 @@ from tracker.errors import Cancelled
 from tracker.services import duplicates, merges
 from ui import errors
 from ui.changes import notifier
+from ui.columns import local_time
 from ui.exchange import reporter
 from ui.mergereview import MergeReview
 from ui.worker import OperationCancelled, run_in_background
@@ -100,27 +103,42 @@ class DuplicateActions(QObject):
         if merge_id is None:
             errors.show_message(self.window, "There is no merge to undo.")
             return None
-        if not ConfirmUndo.ask(self.window):
+        what = describe_merge(merge_id)
+        if not ConfirmUndo.ask(self.window, what):
             return None
 
         def done(_result):
-            errors.show_info(self.window, "The merge was undone: the merged records are back as they were, "
-                                          "with their own links.")
+            errors.show_info(self.window, f"Undone: {what}. The records are back as they were, each with its own "
+                                          "values and links.")
 
         self.last_operation = run_in_background(self.window, lambda progress: merges.undo_merge(merge_id),
                                                 on_success=done, label="Undoing the merge…", cancellable=False)
         return self.last_operation
 
 
+def describe_merge(merge_id):
+    """A merge in words: "merge 3 of 01/12/2026 19:45: “Dan Okafor” into “Daniel Okafor”"."""
+    try:
+        run = merges.get_merge(merge_id)
+        name = lambda hex_: services.stakeholders.get(str(uuid.UUID(str(hex_))), include_deleted=True).name  # noqa: E731
+        retired = " and ".join(f"“{name(h)}”" for h in run.retired.split())
+        return f"merge {run.id} of {local_time(run.at)}: {retired} into “{name(run.kept_uuid)}”"
+    except errors.EXPECTED:  # a record erased since, say: the number still says which merge
+        return f"merge {merge_id}"
+
+
 class ConfirmUndo:
     @classmethod
-    def ask(cls, parent):
-        """True when the person confirms undoing the last merge (tests replace this)."""
-        answer = QMessageBox.question(parent, "Undo merge", "Undo the last merge? The records merged into the "
-                                      "kept one come back, each with its own values and links.",
-                                      QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
-                                      QMessageBox.StandardButton.Yes)
-        return answer == QMessageBox.StandardButton.Yes
+    def box(cls, parent, what):
+        return QMessageBox(QMessageBox.Icon.Question, "Undo merge", f"Undo {what}? The records merged come back, "
+                           "each with its own values and links.",
+                           QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel, parent)
+
+    @classmethod
+    def ask(cls, parent, what):
+        """True when the person confirms undoing the merge described by ``what`` (tests replace this)."""
+        box = cls.box(parent, what)
+        return box.exec() == QMessageBox.StandardButton.Yes
 
 
 class GroupsModel(QAbstractTableModel):

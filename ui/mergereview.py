@@ -397,7 +397,7 @@ class MergeReview(QWidget):
         retired = " and ".join(f"“{names[o]}” (ID {o})" for o in others)
         text = f"Keep “{names[keep]}” (ID {keep})"
         text += f", taking {'; '.join(values)}" if values else " with its own values"
-        text += f" ({' and '.join(joined)} of all of them joined)." if joined else "."
+        text += f" (and the {' and '.join(joined)} of all of them)." if joined else "."
         text += f" Move {moved_text} to it" if moved_text else " There are no links to move"
         text += " (an event both attended stays one attendance)." if moved.get("Attendance") else "."
         text += (f" {retired} will be retired as merged into “{names[keep]}”; "
@@ -439,11 +439,16 @@ class MergeReview(QWidget):
 
 class ConfirmMerge:
     @classmethod
-    def ask(cls, parent, description):
-        """True when the person confirms the merge described (tests replace this)."""
+    def box(cls, parent, description):
         box = QMessageBox(QMessageBox.Icon.Question, "Merge duplicates", description,
                           QMessageBox.StandardButton.Cancel, parent)
-        merge = box.addButton("&Merge", QMessageBox.ButtonRole.AcceptRole)
         box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        box.addButton("&Merge", QMessageBox.ButtonRole.AcceptRole)
+        return box
+
+    @classmethod
+    def ask(cls, parent, description):
+        """True when the person confirms the merge described (tests replace this)."""
+        box = cls.box(parent, description)
         box.exec()
-        return box.clickedButton() is merge
+        return box.buttonRole(box.clickedButton()) == QMessageBox.ButtonRole.AcceptRole

@@ -61,7 +61,8 @@ def confirmations(monkeypatch):
     asked = {"merge": [], "undo": [], "restore": []}
     monkeypatch.setattr(mergereview.ConfirmMerge, "ask",
                         classmethod(lambda cls, parent, text: asked["merge"].append(text) or True))
-    monkeypatch.setattr(ui_duplicates.ConfirmUndo, "ask", classmethod(lambda cls, parent: asked["undo"].append(1) or True))
+    monkeypatch.setattr(ui_duplicates.ConfirmUndo, "ask",
+                        classmethod(lambda cls, parent, what: asked["undo"].append(what) or True))
     monkeypatch.setattr(ui_deleted.UndoMergeInstead, "ask",
                         classmethod(lambda cls, parent, *about: asked["restore"].append(about) or True))
     return asked
@@ -174,7 +175,8 @@ def test_merge_with_chosen_values_then_undo_merge(qtbot, qtmodeltester, window, 
     # Edit → Undo merge: everything back as it was.
     menu_command(window, "Edit", "Undo merge").trigger()
     qtbot.waitUntil(lambda: window.duplicates.last_operation.done, timeout=10_000)
-    assert confirmations["undo"] and no_blocking_dialogs["info"]
+    assert confirmations["undo"][0].endswith(": “Dan Okafor” into “Daniel Okafor”")
+    assert no_blocking_dialogs["info"][0].startswith(f"Undone: {confirmations['undo'][0]}.")
     assert Stakeholder.get_by_id(dan.id).deleted_at is None
     assert Stakeholder.get_by_id(daniel.id).phone == ""
     assert ActionItem.get_by_id(planted["action"].id).owner_id == dan.id
