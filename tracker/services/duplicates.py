@@ -1,4 +1,4 @@
-"""Finding stakeholders held twice, and remembering the pairs a person said are not duplicates.
+"""Finding stakeholders held twice: candidate groups, best first, with a score and the reasons.
 
 :func:`find_duplicates` reads the live stakeholders who have not been erased (one query, and one for
 their councils) and returns candidate groups, best first, each with a score (0-100) and the reasons in
@@ -22,9 +22,11 @@ The evidence for a pair, each a reason (:data:`REASONS`) with a weight:
   a **shared switchboard**, weak on its own.
 
 A pair's score combines its reasons' weights as independent evidence, ``100 * (1 - prod(1 - w))``; a
-close name weighs more the closer it is and when the organisations agree; a name that is the same as or close
-to two or more different names ("A. Clawn" beside Ava and Alfie Clawn) weighs :data:`AMBIGUOUS` less in each
-of its pairs, so one initial does not chain two people into one group.
+close name weighs more the closer it is and when the organisations agree.  A pair by name weighs
+:data:`AMBIGUOUS` less when the records named like either of the two are not all alike each other ("A. Clawn"
+is like Ava Clawn and Alfie Clawn, who are not alike: ambiguous; Daniel, Dan and D. Okafor are all alike: not),
+so one initial does not chain two people into one group; and the same initials-only name ("A Clawn" twice)
+without an organisation in common weighs no more than a close name (:data:`SAME_INITIALS`).
 
 **Blocking: never all pairs.**  Pairs are only formed inside blocks: records with the same email key,
 the same phone key, the same name key (exact), and for close names the blocks of
@@ -96,10 +98,11 @@ REASONS = (SAME_EMAIL, SAME_NAME_AND_ORGANISATION, SAME_NAME, CLOSE_NAME, SAME_P
            SHARED_SWITCHBOARD)  # strongest first, the order a group lists them in
 WEIGHTS = {SAME_EMAIL: 95, SAME_NAME_AND_ORGANISATION: 90, SAME_NAME: 75, SAME_PHONE: 70, SHARED_INBOX: 30,
            SHARED_SWITCHBOARD: 25}
+SAME_INITIALS = 55  # the same name with an initial ("A Clawn"), no organisation in common: no more than a close name
 CLOSE_ORGANISATION = 90  # fuzz.ratio from which two organisations' names are close ("Redbridge CVS"/"Redbrige CVS")
 INBOX_SHARED_BY = 4  # an address held by this many records is a shared inbox, whatever it is called
 SWITCHBOARD_SHARED_BY = 3  # a number held by this many records is a switchboard
-AMBIGUOUS = 20  # less weight for a name that is the same as or close to two or more others
+AMBIGUOUS = 20  # less weight for a pair whose names are also like other records' that are not like each other
 WEAK_BLOCK = 30  # a shared inbox or switchboard held by more records than this pairs none of them
 KINDS = {None: ("person", "organisation"), "people": ("person",), "organisations": ("organisation",),
          "person": ("person",), "organisation": ("organisation",)}
@@ -141,7 +144,7 @@ def find_duplicates(*, kind=None, council=None, min_score=DEFAULT_MIN_SCORE, pro
     wanted_council = find_council(council).id if council else None
     min_score = max(0, min(100, int(min_score)))
     _step(progress, cancelled, 0, "Reading the stakeholders")
-    held = _Held.load(KINDS[kind])
+    held = _Held.load()
     groups = []
     kinds = KINDS[kind]
     apart = held.not_duplicates()
@@ -151,7 +154,7 @@ def find_duplicates(*, kind=None, council=None, min_score=DEFAULT_MIN_SCORE, pro
         records = held.of_kind(which)
         pairs = _pairs(held, records, which, progress, cancelled, at, share)
         _step(progress, cancelled, at + share * 0.9, "Grouping")
-        groups += _groups(held, pairs, min_score, apart)
+        groups += _groups(pairs, min_score, apart)
     if wanted_council is not None:
         groups = [g for g in groups if any(wanted_council in held.council_ids.get(r, ()) for r in g[2])]
     out = [DuplicateGroup(score, tuple(r for r in REASONS if r in reasons), tuple(held.record(i) for i in ids))
@@ -171,7 +174,9 @@ class _Held:
         self.council_names = {}
 
     @classmethod
-    def load(cls, kinds):
+    def load(cls):
+        """Every live, non-erased stakeholder (the other kind too: members name their organisations, and an
+        organisation's number is its members' switchboard)."""
         held = cls()
         S = Stakeholder
         query = S.select(S.id, S.uuid, S.kind, S.name, S.organisation, S.email, S.phone).where(
@@ -269,14 +274,15 @@ def _pairs(held, ids, kind, progress, cancelled, at, share):
     # Names, the same or close (scored in one batch); namesakes are not candidates.
     _step(progress, cancelled, at + share * 0.2, "Comparing names")
     name_pairs = []  # (a, b, reason, weight)
-    for block in _blocks((rid, sorted_names[rid]) for rid in ids).values():
+    for key, block in _blocks((rid, sorted_names[rid]) for rid in ids).items():
+        initials = person and _INITIAL.search(key) is not None  # "A Clawn" and "A Clawn" may be Ava and Alfie
         for a, b in itertools.combinations(block, 2):
             if namesakes(a, b):
                 continue
             if orgs[a] and orgs[a] == orgs[b]:
                 name_pairs.append((a, b, SAME_NAME_AND_ORGANISATION, WEIGHTS[SAME_NAME_AND_ORGANISATION]))
             else:
-                name_pairs.append((a, b, SAME_NAME, WEIGHTS[SAME_NAME]))
+                name_pairs.append((a, b, SAME_NAME, SAME_INITIALS if initials else WEIGHTS[SAME_NAME]))
     order = list(ids)
     keys = [sorted_names[rid] for rid in order]
     firsts, seconds = close_candidates(keys)
@@ -298,16 +304,29 @@ def _pairs(held, ids, kind, progress, cancelled, at, share):
         if not namesakes(a, b) and not other_domains(a, b):
             same_org = bool(orgs[a]) and orgs[a] == orgs[b]
             name_pairs.append((a, b, CLOSE_NAME, _close_weight(score, cutoff, same_org)))
-    # A name that could be several records' is weaker evidence for each: "A. Clawn" beside Ava and Alfie Clawn.
+    # A name that could be several people's is weaker evidence for each pair it is in: "A. Clawn" beside Ava and
+    # Alfie Clawn, or "Anthony Robno" beside the Robno it copies and an Anthony Roban who is someone else.
     partners = {}
     for a, b, _, _ in name_pairs:
-        partners.setdefault(a, set()).add(sorted_names[b])
-        partners.setdefault(b, set()).add(sorted_names[a])
+        partners.setdefault(a, set()).add(b)
+        partners.setdefault(b, set()).add(a)
     for a, b, reason, weight in name_pairs:
-        if len(partners[a]) > 1 or len(partners[b]) > 1:
+        if _ambiguous(a, b, partners):
             weight -= AMBIGUOUS
         add(a, b, reason, weight)
     return {pair: _combined(found) for pair, found in evidence.items()}
+
+
+def _ambiguous(a, b, partners, most=12):
+    """Whether the records whose names are like ``a``'s or ``b``'s are not all alike each other: then the pair's
+    names could be other people's too.  ("Daniel Okafor", "Dan Okafor" and "D. Okafor" are all alike: not
+    ambiguous; "A. Clawn" is like Ava Clawn and Alfie Clawn, who are not like each other: ambiguous.)"""
+    around = partners[a] | partners[b]
+    if len(around) <= 2:
+        return False
+    if len(around) > most:
+        return True
+    return any(y not in partners[x] for x in around for y in around if x < y)
 
 
 def close_candidates(keys):
@@ -373,7 +392,10 @@ def _combined(found):
     return round(100 * (1 - doubt)), frozenset(found)
 
 
-def _groups(held, pairs, min_score, apart):
+_NONE = frozenset()
+
+
+def _groups(pairs, min_score, apart):
     """[(score, reasons, ids)]: pairs at or above ``min_score`` joined best first, never putting together two
     records said not to be duplicates."""
     parent = {}
@@ -394,10 +416,11 @@ def _groups(held, pairs, min_score, apart):
             group_a, group_b = members.get(ra, {ra}), members.get(rb, {rb})
             if len(group_a) > len(group_b):
                 group_a, group_b, ra, rb = group_b, group_a, rb, ra
-            if any(apart.get(x, set()) & group_b for x in group_a):
+            if apart and any(not apart.get(x, _NONE).isdisjoint(group_b) for x in group_a):
                 continue
             parent[ra] = rb
-            members[rb] = group_a | group_b
+            group_b |= group_a  # the smaller joins the larger, in place
+            members[rb] = group_b
             members.pop(ra, None)
         kept.append((a, b, score, reasons))
     out = {}

@@ -30,6 +30,12 @@ A whole table's names are searched at once by :meth:`StakeholderMatcher.prepare`
 ``process.cdist`` scores every incoming name against every held one with SIMD on every core (10k
 rows x 4k names: 0.34 s against 1.95 s for the indexed search per row), and the pairs it finds are
 scored again with ``fuzz.ratio``, so the answer is again exactly ``process.extract``'s (tested).
+
+The duplicates review (``services/duplicates.py``) compares the held stakeholders with each other by the
+same keys and rules: ``person_key``, ``organisation_key``, :func:`different_people` (namesakes), and the
+helpers at the end of this module: :func:`email_key`, :func:`is_generic_email` (shared inboxes),
+:func:`phone_key` (UK numbers), :func:`initials_agree`, :func:`name_blocks` (its blocking) and
+:func:`close_pairs` (``process.cpdist`` over chosen pairs).
 """
 
 import functools
@@ -85,11 +91,28 @@ def _sorted_words(key):
 
 @functools.lru_cache(maxsize=1 << 16)
 def organisation_key(name):
+    """An organisation's name as compared: abbreviations read in full ("Met" is "Metropolitan"), letters with
+    full stops read as one word ("C.V.S." is "CVS"), words such as "the", "Ltd", "Service" left out."""
     words = []
-    for w in _plain(name).split():
+    for w in _letters_joined(_plain(name).split()):
         words += ORGANISATION_WORDS.get(w, w).split()
     kept = [w for w in words if w not in ORGANISATION_NOISE]
     return " ".join(kept or words)
+
+
+def _letters_joined(words):
+    """Runs of two or more one-letter words as one word: "c v s" (from "C.V.S.") is "cvs"."""
+    out, run = [], []
+    for w in [*words, ""]:
+        if len(w) == 1 and w.isalnum():
+            run.append(w)
+            continue
+        if run:
+            out += ["".join(run)] if len(run) > 1 else run
+            run = []
+        if w:
+            out.append(w)
+    return out
 
 
 def _bigrams(key):

@@ -7,6 +7,7 @@ it back, is audited on both records held here ("not a duplicate of NAME (UUID)")
 ``not_duplicate`` kind (:data:`TABLE`).
 """
 
+import uuid as uuidlib
 from dataclasses import dataclass
 
 from tracker.bulk import bulk_insert
@@ -30,7 +31,11 @@ class NotDuplicatePair:
 
 
 def _ordered(uuid_a, uuid_b):
-    a, b = str(uuid_a), str(uuid_b)
+    """The pair as kept: each UUID in its usual form (any case, with or without dashes, read alike), smaller first."""
+    try:
+        a, b = str(uuidlib.UUID(str(uuid_a).strip())), str(uuidlib.UUID(str(uuid_b).strip()))
+    except ValueError:
+        raise TrackerError(f"{uuid_a} and {uuid_b} are not both exchange IDs; the pair was not remembered.") from None
     return (a, b) if a < b else (b, a)
 
 
@@ -73,15 +78,20 @@ def forget_not_duplicates(a_id, b_id, source=""):
     with writing():
         gone = NotDuplicate.delete().where(NotDuplicate.first == first, NotDuplicate.second == second).execute()
         if gone:
-            _audit([(a, b), (b, a)], "may-be-duplicate", source)
+            _audit([(a, b), (b, a)], "may-be-duplicate", source, taken_back=True)
             announce(Change.of_whole(TABLE))
 
 
-def _audit(pairs, operation, source):
+def _audit(pairs, operation, source, taken_back=False):
+    """One entry on each record: "not a duplicate of NAME (UUID)" said (new value) or taken back (old value)."""
     actor, at = current_actor(), utcnow()
-    audit.write_entries([audit.change_entry(at, actor, operation, Stakeholder._meta.table_name, rec.uuid,
-                                            "not a duplicate of", None, f"{other.name} ({other.uuid})", source)
-                         for rec, other in pairs])
+    entries = []
+    for rec, other in pairs:
+        said = f"{other.name} ({other.uuid})"
+        old, new = (said, None) if taken_back else (None, said)
+        entries.append(audit.change_entry(at, actor, operation, Stakeholder._meta.table_name, rec.uuid,
+                                          "not a duplicate of", old, new, source))
+    audit.write_entries(entries)
 
 
 def remembered_pairs():
