@@ -8,13 +8,13 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from tests.tracker.exchange_helpers import council_db, snapshot
 from tracker import services
 from tracker.exchange import export_workbook, import_workbook
-from tracker.models import Attendance, HeldConflict, MergeRun, Stakeholder, Update
+from tracker.models import ActionItem, Attendance, Commitment, HeldConflict, MergeRun, Stakeholder, Update
 from tracker.services import imports, merge_exchange, merges
 
 
@@ -34,7 +34,10 @@ def _live():
                         Attendance.select().where(Attendance.deleted_at.is_null()))
     updates = sorted((u.text, u.stakeholder.name) for u in Update.select().where(Update.deleted_at.is_null(),
                                                                                  Update.stakeholder.is_null(False)))
-    return people, attendance, updates
+    made = sorted((c.title, c.made_by.name) for c in Commitment.select().where(Commitment.deleted_at.is_null()))
+    owned = sorted((a.title, a.owner.name) for a in ActionItem.select().where(ActionItem.deleted_at.is_null(),
+                                                                              ActionItem.owner.is_null(False)))
+    return people, attendance, updates + made + owned
 
 
 @pytest.fixture
@@ -223,12 +226,15 @@ def test_not_duplicate_pairs_travel(two, monkeypatch):
 # ---- three councils, random merges, exchanged in random orders --------------------------------------------
 MERGE_STEP = st.tuples(st.just("merge"), st.integers(0, 2), st.integers(0, 5), st.integers(0, 5))
 EXCHANGE_STEP = st.tuples(st.just("exchange"), st.integers(0, 2), st.integers(0, 2), st.just(0))
+NOTE_STEP = st.tuples(st.just("note"), st.integers(0, 2), st.integers(0, 5), st.just(0))  # a link made locally
 COUNCIL_NAMES = ("Barking and Dagenham", "Havering", "Redbridge")
 
 
 @pytest.mark.slow
+@example(steps=[("merge", 0, 4, 0), ("exchange", 0, 1, 0), ("merge", 2, 4, 2), ("merge", 0, 2, 4)],
+         order=[(2, 0), (1, 2), (0, 2), (0, 1), (1, 0), (2, 1)])  # two councils each merged one into Robert
 @settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(steps=st.lists(st.one_of(MERGE_STEP, EXCHANGE_STEP), min_size=2, max_size=6),
+@given(steps=st.lists(st.one_of(MERGE_STEP, EXCHANGE_STEP, NOTE_STEP), min_size=2, max_size=6),
        order=st.permutations([(i, j) for i in range(3) for j in range(3) if i != j]))
 def test_random_merges_at_three_councils_converge(steps, order):
     with tempfile.TemporaryDirectory() as tmp:
@@ -243,6 +249,8 @@ def test_random_merges_at_three_councils_converge(steps, order):
                 if n < 3:
                     services.attendance.attend(summit, person, "delegate")
                 services.updates.add(person, f"Note {n}", date=dt.date(2019, 2, 1))
+            services.commitments.create(title="Patrols", made_by=people["Ann Lee"], date_made=dt.date(2019, 1, 16))
+            services.actions.create(title="Map hotspots", owner=people["Anne Lee"])
             export_workbook(tmp / "seed.xlsx")
         for i in (1, 2):
             with council_db(paths[i], COUNCIL_NAMES[i]):
@@ -266,7 +274,9 @@ def test_random_merges_at_three_councils_converge(steps, order):
                 continue
             with council_db(paths[a], COUNCIL_NAMES[a]):
                 live = list(Stakeholder.select().where(Stakeholder.deleted_at.is_null()).order_by(Stakeholder.name))
-                if len(live) >= 2 and b % len(live) != c % len(live):
+                if kind == "note":
+                    services.updates.add(live[b % len(live)], f"Local note {a}-{b}-{files}", date=dt.date(2019, 5, 1))
+                elif len(live) >= 2 and b % len(live) != c % len(live):
                     merges.merge(live[b % len(live)].id, [live[c % len(live)].id])
         for _ in range(2):  # everyone hears from everyone, in the drawn order, twice
             for i, j in order:
@@ -277,3 +287,50 @@ def test_random_merges_at_three_councils_converge(steps, order):
                 seen.append(_live())
                 assert services.check() == []
         assert seen[0] == seen[1] == seen[2]
+
+
+def test_the_kept_record_changed_here_is_held_and_an_organisation_merge_moves_members(tmp_path):
+    a, b = tmp_path / "hav.db", tmp_path / "red.db"
+    with council_db(a, "Havering"):
+        met = services.stakeholders.create(name="Met Police", kind="organisation", sector="police")
+        mps = services.stakeholders.create(name="Metropolitan Police Service", kind="organisation", sector="police")
+        services.stakeholders.create(name="PC Jones", kind="person", organisation=mps)
+        export_workbook(tmp_path / "first.xlsx")
+    with council_db(b, "Redbridge"):
+        import_workbook(tmp_path / "first.xlsx")
+        services.stakeholders.update(_by_name("Met Police"), website="https://met.police.uk")
+        services.stakeholders.create(name="PC Singh", kind="person", organisation=_by_name("Metropolitan Police Service"))
+    with council_db(a, "Havering"):
+        merges.merge(met.id, [mps.id], take={"name": mps.id})
+        export_workbook(tmp_path / "merged.xlsx")
+    with council_db(b, "Redbridge"):
+        report = import_workbook(tmp_path / "merged.xlsx")
+        assert report.conflicts == 1 and report.merges == 1
+        held = HeldConflict.get()
+        kept = Stakeholder.get(Stakeholder.uuid == held.record_uuid)
+        assert kept.uuid == met.uuid and kept.website == "https://met.police.uk"  # mine kept, theirs held
+        assert "name" in held.fields
+        members = sorted(s.name for s in Stakeholder.select().where(Stakeholder.organisation == kept.id))
+        assert members == ["PC Jones", "PC Singh"]
+        assert Stakeholder.get(Stakeholder.uuid == mps.uuid).deleted_at is not None
+
+
+def test_taking_the_other_side_of_a_conflict_never_brings_a_retired_record_back(two):
+    a, b, tmp = two
+    with council_db(a, "Havering"):  # Havering keeps Dan, Redbridge keeps Daniel (each taking the other's email)
+        merges.merge(_by_name("Dan Okafor").id, [_by_name("Daniel Okafor").id],
+                     take={"email": _by_name("Daniel Okafor").id})
+        ids = {s.name: s.uuid for s in Stakeholder.select()}
+    with council_db(b, "Redbridge"):
+        merges.merge(_by_name("Daniel Okafor").id, [_by_name("Dan Okafor").id], take={"email": _by_name("Dan Okafor").id})
+        export_workbook(tmp / "from-red.xlsx")
+    with council_db(a, "Havering"):
+        import_workbook(tmp / "from-red.xlsx")
+        kept, gone = sorted(ids.values(), key=lambda u: u.hex)
+        assert Stakeholder.get(Stakeholder.uuid == kept).deleted_at is None
+        held = {c.record_uuid: c for c in HeldConflict.select()}
+        assert gone in held  # the file has it live, this database retired it
+        from tracker.services import conflicts
+        conflicts.resolve_conflict(held[gone], "theirs")
+        assert Stakeholder.get(Stakeholder.uuid == gone).deleted_at is not None
+        assert services.check() == []

@@ -8,7 +8,7 @@ from tests.tracker.exchange_helpers import snapshot
 from tracker import changes, services
 from tracker.errors import TrackerError
 from tracker.models import ActionItem, Attendance, AuditEntry, Commitment, MergeRun, Stakeholder, Update
-from tracker.services import merges
+from tracker.services import merges, merging
 
 
 @pytest.fixture
@@ -88,7 +88,10 @@ def test_merge_moves_every_link_and_takes_chosen_values(pair):
     # attendance: the summit once (the kept one's row), the forum moved, the panel's removed row brought back
     assert _live_attendance(kept) == [("Forum", "chair"), ("Panel", "delegate"), ("Summit", "delegate")]
     assert _live_attendance(retired) == []
-    assert Attendance.select().where(Attendance.stakeholder == daniel.id).count() == 2  # deleted, kept for undo
+    # the retired one's attendance stays with it, deleted (for undo); the forum's is a new one of the kept record
+    assert Attendance.select().where(Attendance.stakeholder == daniel.id).count() == 3
+    forum = Attendance.get(Attendance.stakeholder == dan.id, Attendance.event == pair["forum"].id)
+    assert forum.uuid.hex == merging.attendance_id(pair["forum"].uuid.hex, dan.uuid.hex)
     assert Commitment.get_by_id(pair["commitment"].id).made_by_id == dan.id
     assert ActionItem.get_by_id(pair["action"].id).owner_id == dan.id
     assert Update.get_by_id(pair["update"].id).stakeholder_id == dan.id
@@ -241,7 +244,7 @@ def test_cli_merge_shows_then_merges_then_undoes(db_path, capsys):
     assert Stakeholder.get_by_id(dan.id).phone == "020 7946 0000"
     assert Stakeholder.get_by_id(daniel.id).deleted_at is not None
     code, out, _ = _cli(capsys, "--db", db, "merges")
-    assert code == 0 and "can be undone" in out
+    assert code == 0 and "kept 'Dan Okafor'" in out and "can be undone" in out
     code, out, _ = _cli(capsys, "--db", db, "undo-merge", "1")
     assert code == 0 and "Merge 1 was undone" in out
     assert Stakeholder.get_by_id(daniel.id).deleted_at is None and Stakeholder.get_by_id(dan.id).phone == ""
@@ -278,3 +281,34 @@ class _no_raise:
 
     def __exit__(self, *exc):
         return False
+
+
+def test_a_schema_5_database_upgrades_and_merges(tmp_path):
+    """tests/data/schema_v5.sql (shared with the duplicates review's upgrade test): Redbridge CVS, Daniel
+    and Dan Okafor in it."""
+    import sqlite3
+    from pathlib import Path
+
+    from tracker import migrations
+    from tracker.db import database
+    from tracker.opening import open_database
+
+    path = tmp_path / "v5.db"
+    con = sqlite3.connect(path)
+    con.executescript((Path(__file__).parent.parent / "data" / "schema_v5.sql").read_text(encoding="utf-8"))
+    con.close()
+    open_database(path)
+    assert migrations.schema_version(database.obj) >= 6 and migrations.schema_version(database.obj) == \
+        migrations.LATEST_VERSION
+    assert "stakeholder_merge" in database.obj.get_tables()
+    services.set_actor("Redbridge officer", "Redbridge")
+    dan, daniel = (services.stakeholders.find_by_name(n)[0] for n in ("Dan Okafor", "Daniel Okafor"))
+    assert daniel.email == "daniel@redbridgecvs.org.uk" and dan.organisation.name == "Redbridge CVS"
+    summit = services.events.create(title="Summit", kind="summit", date=dt.date(2019, 1, 16))
+    services.attendance.attend(summit, dan, "delegate")
+    merge_id = merges.merge(daniel.id, [dan.id])
+    assert Stakeholder.get_by_id(daniel.id).email == "daniel@redbridgecvs.org.uk"
+    assert _live_attendance(Stakeholder.get_by_id(daniel.id)) == [("Summit", "delegate")]
+    merges.undo_merge(merge_id)
+    assert _live_attendance(Stakeholder.get_by_id(dan.id)) == [("Summit", "delegate")]
+    assert services.check() == []

@@ -90,8 +90,8 @@ def cmd_merges(args):
                  f"from {run.source}" if run.source else
                  f"exported {run.exported_at:%d/%m/%Y %H:%M}" if run.exported_at else "can be undone")
         retired = len(run.retired.split())
-        print(f"{run.id:>5}  {run.at:%d/%m/%Y %H:%M}  {run.user} ({run.council or '?'}): kept {run.kept_uuid}, "
-              f"{retired} merged into it ({state})")
+        print(f"{run.id:>5}  {run.at:%d/%m/%Y %H:%M}  {run.user or '?'} ({run.council or '?'}): kept "
+              f"'{merges.kept_name(run)}' ({run.kept_uuid}), {retired} merged into it ({state})")
     if not runs:
         print("No merges yet.")
     return 0

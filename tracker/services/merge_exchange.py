@@ -20,7 +20,7 @@ another), the smallest ID among the kept records.  Every other record of the gro
 import json
 from dataclasses import dataclass
 
-from tracker.models import ImportChange, MergeRun, utcnow
+from tracker.models import ImportChange, MergeRun, Stakeholder, utcnow
 from tracker.services import merging
 from tracker.services.bulk_writer import Writer
 from tracker.services.exchange import dashed, load_state, uuid_hex
@@ -77,6 +77,9 @@ def _keep_with_import(import_id, changes, sync):
     """What :func:`enforce` changed joins the import's undo list (``exchange_import_change``): a record
     the import changed too keeps its state before the import and takes the version after both."""
     for table, hex_, version_before, before, version_after in changes:
+        if before is None:  # an attendance the merge added: the import's undo removes it
+            ImportChange.create(run=import_id, table=table, kind="add", added=f"{hex_}:{version_after}")
+            continue
         row = ImportChange.get_or_none(ImportChange.run == import_id, ImportChange.kind == "update",
                                        ImportChange.record_uuid == hex_)
         if row is not None:
@@ -130,7 +133,12 @@ def enforce(source):
             MergeRun.select(MergeRun.uuid, MergeRun.kept_uuid, MergeRun.retired)
             .where(MergeRun.undone_at.is_null()).order_by(MergeRun.at, MergeRun.id).tuples()]
     finals = final_kept(runs)
-    state = load_state(merging.TABLES)
+    ids = []
+    hexes = sorted(finals)
+    for start in range(0, len(hexes), 500):
+        ids += [i for (i,) in Stakeholder.select(Stakeholder.id).where(Stakeholder.uuid.in_(hexes[start:start + 500]))
+                .tuples()]
+    state = load_state(merging.TABLES, only=merging.linked_to(ids))
     held = state.tables["stakeholder"].records
     retired_by_some = {h for m in runs for h in m.retired}
     into, order = {}, {}

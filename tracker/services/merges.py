@@ -54,8 +54,10 @@ class MergePreview:
 def preview_merge(keep_id, other_ids, take=None):
     """What merging ``other_ids`` into ``keep_id`` would do; TrackerError (one sentence) when it is refused."""
     kept, others = _records(keep_id, other_ids)
-    state = load_state(["stakeholder"])
     chosen = _choices(kept, others, take)
+    ids = [kept.id, *(r.id for r in others)]
+    organisations = {r.organisation_id for r in (kept, *others)} - {None}
+    state = load_state(["stakeholder"], only={"stakeholder": [("id", ids + sorted(organisations))]})
     by_id = {r.id: r for r in (kept, *others)}
     fields = []
     work = merging.Work(state)
@@ -93,7 +95,7 @@ def merge(keep_id, other_ids, take=None):
     tags}; unnamed fields keep the kept record's value); one transaction; returns the merge's id."""
     kept, others = _records(keep_id, other_ids)
     chosen = _choices(kept, others, take)
-    state = load_state(merging.TABLES)
+    state = load_state(merging.TABLES, only=merging.linked_to([kept.id, *(r.id for r in others)]))
     work = merging.Work(state)
     values = _kept_values(work, kept, others, chosen)
     problems = {}
@@ -138,7 +140,7 @@ def undo_merge(merge_id):
         raise TrackerError(f"Merge {run.id} cannot be undone: it was exported for sharing on "
                            f"{run.exported_at:%d/%m/%Y %H:%M}, so other councils may have it.")
     changes = json.loads(run.changes)
-    state = load_state(merging.TABLES)
+    state = load_state(merging.TABLES, only=merging.undo_list_records(changes))
     blockers = merging.blocked(state, changes)
     if blockers:
         shown = "; ".join(blockers[:5]) + (f"; and {len(blockers) - 5} more" if len(blockers) > 5 else "")
@@ -161,6 +163,12 @@ def get_merge(merge_id):
 def merge_runs(limit=50):
     """Recent merges, newest first."""
     return list(MergeRun.select().order_by(MergeRun.id.desc()).limit(limit))
+
+
+def kept_name(run):
+    """The name of the record a merge kept (its ID when it is not held here)."""
+    kept = Stakeholder.get_or_none(Stakeholder.uuid == run.kept_uuid)
+    return kept.name if kept else str(run.kept_uuid)
 
 
 def last_undoable_merge():

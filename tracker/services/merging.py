@@ -11,17 +11,21 @@ version checked and bumped, the audit trail worded field by field as every chang
 merge changed is kept as the import's undo keeps it (per record: the version and content before, the
 version after), so Undo merge is the import's undo of those records.
 
-Attendance never doubles: when the kept record already attends an event a retired one attended, the
-retired one's attendance is deleted (kept, pointing at the retired record, so that undo has it
-back); when only the retired one's is live, the kept record's is brought back instead.
+Attendance is the one link with a rule across records (one attendance per stakeholder and event,
+deleted ones included), so it is not re-pointed: a retired record's live attendance is deleted
+(and stays with it, for undo) and the kept record attends that event instead: its own attendance
+there if it has one (brought back if deleted), else a new one whose ID is derived from the event
+and the kept record.  Every council merging into the same record therefore makes the *same*
+attendance, which the exchange matches by ID, instead of two that would clash.
 """
 
 import json
+import uuid as uuidlib
 
 from tracker.changes import Change
 from tracker.exchange_format import BY_TABLE
 from tracker.models import utcnow
-from tracker.services.exchange import dashed
+from tracker.services.exchange import Create, dashed
 
 # (table, field) of every link to a stakeholder, in the order their rows move.
 LINKS = (("attendance", "stakeholder"), ("commitment", "made_by"), ("action_item", "owner"),
@@ -29,6 +33,12 @@ LINKS = (("attendance", "stakeholder"), ("commitment", "made_by"), ("action_item
 TABLES = ("stakeholder", "attendance", "commitment", "action_item", "record_update")
 STAKEHOLDER = BY_TABLE["stakeholder"]
 DELETED = {t: BY_TABLE[t].at["deleted_at"] for t in TABLES}
+ATTENDANCE_NAMESPACE = uuidlib.UUID("3b8f0c52-8a51-4c1e-9d3e-51c0a7e2b6d4")  # never change: IDs derive from it
+
+
+def attendance_id(event_hex, stakeholder_hex):
+    """The ID of the attendance a merge gives a kept record at an event: the same at every council."""
+    return uuidlib.uuid5(ATTENDANCE_NAMESPACE, f"{event_hex}:{stakeholder_hex}").hex
 
 
 class Work:
@@ -37,15 +47,22 @@ class Work:
     def __init__(self, state):
         self.state = state
         self.new = {}
+        self.created = set()  # (table, hex) of records the merge adds (new values in ``new``)
         self.now = str(utcnow())
 
     def values(self, table, hex_):
         got = self.new.get((table, hex_))
         return got if got is not None else self.state.tables[table].records[hex_].values
 
+    def create(self, table, hex_, values):
+        self.created.add((table, hex_))
+        self.new[(table, hex_)] = tuple(values)
+
     def set(self, table, hex_, values):
         values = tuple(values)
-        if values == self.state.tables[table].records[hex_].values:
+        if (table, hex_) in self.created:
+            self.new[(table, hex_)] = values
+        elif values == self.state.tables[table].records[hex_].values:
             self.new.pop((table, hex_), None)
         else:
             self.new[(table, hex_)] = values
@@ -64,6 +81,23 @@ class Work:
 
     def undelete(self, table, hex_):
         self.put(table, hex_, "deleted_at", None)
+
+
+def linked_to(ids):
+    """``load_state``'s ``only`` for a merge of the stakeholders ``ids`` (database ids): those records,
+    the members of those among them that are organisations, and every record linking to them."""
+    ids = list(ids)
+    return {"stakeholder": [("id", ids), ("organisation_id", ids)], "attendance": [("stakeholder_id", ids)],
+            "commitment": [("made_by_id", ids)], "action_item": [("owner_id", ids)],
+            "record_update": [("stakeholder_id", ids)]}
+
+
+def undo_list_records(changes):
+    """``load_state``'s ``only`` for the records of an undo list."""
+    only = {}
+    for table, hex_, *_ in changes:
+        only.setdefault(table, [("uuid", [])])[0][1].append(hex_)
+    return only
 
 
 def move_links(work, kept, retired):
@@ -98,17 +132,24 @@ def _move_attendance(work, into, rows):
         v = work.values("attendance", h)
         if v[who_at] in kept:
             kept_at[(v[who_at], v[event_at])] = h
+    known = work.state.tables["attendance"].ids
     for h in rows:
+        if not work.is_live("attendance", h):
+            continue  # a deleted attendance stays with the retired record
         v = work.values("attendance", h)
         key = (into[v[who_at]], v[event_at])
         other = kept_at.get(key)
         if other is None:
-            work.put("attendance", h, "stakeholder", key[0])
-            kept_at[key] = h
-        elif work.is_live("attendance", h):
-            if not work.is_live("attendance", other):
-                work.undelete("attendance", other)
-            work.delete("attendance", h)
+            other = attendance_id(key[1], key[0])
+            if other in known:  # (it exists, but no longer as the kept record's: leave it be)
+                continue
+            new = list(v)
+            new[who_at] = key[0]
+            work.create("attendance", other, new)
+            kept_at[key] = other
+        elif not work.is_live("attendance", other):
+            work.undelete("attendance", other)
+        work.delete("attendance", h)
 
 
 def join_councils(work, kept, retired):
@@ -132,10 +173,18 @@ def write(work, writer, notes):
     Change to announce)."""
     state = work.state
     changes, change = [], Change()
+    origin = state.councils.find(writer.actor.council) if writer.actor.council else None
     for table in TABLES:
+        creates = [Create(h, new, 1, None, origin) for (t, h), new in sorted(work.new.items())
+                   if t == table and (t, h) in work.created]
+        writer.insert(table, creates)
+        for c in creates:
+            writer.audit_note(table, c.hex, "create", "added by the merge: the kept record's attendance")
+            changes.append([table, c.hex, None, None, 1])
+            change |= Change.of_created(table, state.tables[table].ids[c.hex])
         ups = []
         for (t, h), new in sorted(work.new.items()):
-            if t != table:
+            if t != table or (t, h) in work.created:
                 continue
             rec = state.tables[t].records[h]
             ups.append((rec, new, rec.version + 1))
@@ -168,17 +217,23 @@ def put_back(state, writer, changes, note):
     caller's transaction); returns the Change to announce."""
     change = Change()
     for table in TABLES:
-        ups = []
+        ups, removed = [], []
         for t, h, version_before, before, _ in changes:
             if t != table:
                 continue
             rec = state.tables[t].records[h]
+            if before is None:  # added by the merge: removed
+                removed.append(rec)
+                writer.audit_note(t, h, "delete", f"removed: {note}")
+                change |= Change.of_deleted(t, rec.id)
+                continue
             before = tuple(before)
             ups.append((rec, before, version_before))
             writer.audit_update(t, h, rec.values, before, operation="merge")
             writer.audit_note(t, h, "merge", note)
             change |= Change.of_updated(t, rec.id)
         writer.update(table, ups)
+        writer.remove(table, removed)
     writer.flush_audit()
     return change
 
