@@ -90,8 +90,8 @@ class DuplicateActions(QObject):
 
     def update_undo(self):
         try:
-            undoable = merges.last_undoable_merge()
-        except errors.EXPECTED:  # busy, or no database: the next change looks again
+            undoable = merges.last_undoable_merge() if database.obj is not None else None
+        except errors.EXPECTED:  # busy, say: the next change looks again
             undoable = None
         if self.undo is not None:
             self.undo.setEnabled(undoable is not None)
