@@ -120,7 +120,7 @@ def describe_merge(merge_id):
     """A merge in words: "merge 3 of 01/12/2026 19:45: “Dan Okafor” into “Daniel Okafor”"."""
     try:
         run = merges.get_merge(merge_id)
-        name = lambda hex_: services.stakeholders.get(str(uuid.UUID(str(hex_))), include_deleted=True).name  # noqa: E731
+        name = lambda hex_: services.stakeholders.get(str(uuid.UUID(str(hex_))), include_deleted=True).name
         retired = " and ".join(f"“{name(h)}”" for h in run.retired.split())
         return f"merge {run.id} of {local_time(run.at)}: {retired} into “{name(run.kept_uuid)}”"
     except errors.EXPECTED:  # a record erased since, say: the number still says which merge

@@ -271,7 +271,7 @@ N_PLANTED = 40
 
 def made_up_name(rng):
     syllables = ("ka", "lo", "mi", "ra", "te", "vu", "no", "shi", "da", "pe", "zo", "ri", "ba", "fe", "gu", "hy")
-    word = lambda n: "".join(rng.choice(syllables) for _ in range(n)).capitalize()  # noqa: E731
+    word = lambda n: "".join(rng.choice(syllables) for _ in range(n)).capitalize()
     return f"{word(2)} {word(3)}"
 
 
