@@ -37,7 +37,7 @@ def menu_command(window, menu_title, text):
 
 def test_the_menus_show_every_command_in_order(window):
     window.show_view("home")
-    assert [a.text() for a in window.menuBar().actions()] == ["&File", "&Edit", "&View", "&Stakeholders", "&Reports",
+    assert [a.text() for a in window.menuBar().actions()] == ["&File", "&Edit", "&View", "Stakeholders", "&Reports",
                                                                 "&Help"]
     assert {key: shown(window.menus[key]) for key in EXPECTED} == EXPECTED
     assert [a.text() for a in window.findChild(type(window.addToolBar("x")), "main_toolbar").actions()] == [
