@@ -80,3 +80,26 @@ def _linked_id(field):
         return value.__data__.get(key) if isinstance(value, rel_model) else fallback(value)
 
     return convert
+
+
+def records_by_id(model, ids):
+    """{id: record} of ``model`` for ``ids``, a query per 500, as ``model.select()`` would give them (each
+    value through its field's ``python_value``, nothing marked changed) but built from the cursor's rows
+    directly: peewee's cursor wrapper and a ``setattr`` per field cost about three times the query."""
+    database, ids, found = model._meta.database, list(ids), {}
+    fields = model._meta.sorted_fields
+    names = [f.name for f in fields]
+    converters = [f.python_value for f in fields]
+    key = names.index(model._meta.primary_key.name)
+    columns = ", ".join(f'"{f.column_name}"' for f in fields)
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        cursor = database.execute_sql(f'SELECT {columns} FROM "{model._meta.table_name}" WHERE '
+                                      f'"{model._meta.primary_key.column_name}" IN '
+                                      f'({", ".join([database.param] * len(chunk))})', chunk)
+        for row in cursor.fetchall():
+            record = model.__new__(model)
+            record.__data__ = {name: convert(value) for name, convert, value in zip(names, converters, row)}
+            record._dirty, record.__rel__ = set(), {}
+            found[row[key]] = record
+    return found
