@@ -152,11 +152,14 @@ def close_names_many(queries, keys, cutoff=DOUBT_SCORE, limit=MAX_CANDIDATES * 4
     for chunk, columns in _length_bands(queries, keys, cutoff):
         scores = process.cdist(chunk, [keys[i] for i in columns], scorer=fuzz.ratio, processor=None,
                                score_cutoff=max(cutoff - 1, 0), dtype=numpy.uint8, workers=-1)
-        for row, col in zip(*(a.tolist() for a in scores.nonzero())):
-            query, col = chunk[row], columns[col]
-            score = fuzz.ratio(query, keys[col], score_cutoff=cutoff)
-            if score:
-                found[query].append((keys[col], score, col))
+        # the few rows with a score, then their columns: nonzero() over the whole matrix costs ten times more
+        for row in numpy.flatnonzero(scores.any(axis=1)).tolist():
+            query = chunk[row]
+            for col in numpy.flatnonzero(scores[row]).tolist():
+                col = columns[col]
+                score = fuzz.ratio(query, keys[col], score_cutoff=cutoff)
+                if score:
+                    found[query].append((keys[col], score, col))
     for query, hits in found.items():
         hits.sort(key=lambda f: (-f[1], f[2]))
         del hits[limit:]
