@@ -1,15 +1,17 @@
 #!/usr/bin/env python
 """Issue 13's ``import_table`` bench row taken apart: ``plan_import`` and ``apply_plan`` timed separately.
 
-    python bench/table_profile.py [--folder DIR] [--runs N] [--profile plan|apply] [--dump FILE]
+    python bench/table_profile.py [--folder DIR] [--runs N] [--steps] [--profile plan|apply] [--dump FILE]
+    python bench/table_profile.py --compare BEFORE.json AFTER.json
 
 Builds the bench's 100k-action database and partner sheet (``bench/table_rows.py``, the same seed)
 once in ``--folder`` (kept between runs), then for each run copies the database and reports wall
 and CPU seconds of planning and applying and the statements sent (``execute_sql``; an
-``executemany`` counts once).  ``--profile`` prints cProfile's top functions of one phase;
+``executemany`` counts once); ``--steps`` adds each step's (reading, matching, prefetch, creating,
+updating...; prepare and prefetch are inside plan_people).  ``--profile`` prints cProfile's top functions of one phase;
 ``--dump`` writes the whole plan (every entry, its candidates and scores, the changes) and every
 row the import wrote, with new UUIDs and the run's own timestamps replaced by stable labels, so two
-versions of the code can be compared with ``diff`` (see ``bench/table_compare.sh``).
+versions of the code can be compared (``--compare BEFORE AFTER``).
 """
 
 import argparse
@@ -128,6 +130,40 @@ def one_run(bench, db, sheet, planted, profile=None, dump=None):
             "apply_queries": q2 - q1, **found}
 
 
+def time_steps():
+    """Wrap the steps of planning and applying so each run's wall and CPU seconds per step are added up in
+    the dict returned (no profiler: its overhead would skew the shares)."""
+    import functools
+
+    from tracker.services import base, matching, tableimports
+    from tracker.tableimport import plan
+
+    totals = {}
+
+    def wrap(owner, name):
+        original = getattr(owner, name)
+
+        @functools.wraps(original)
+        def timed(*args, **kwargs):
+            t, c = time.perf_counter(), time.process_time()
+            try:
+                return original(*args, **kwargs)
+            finally:
+                row = totals.setdefault(name, [0.0, 0.0])
+                row[0] += time.perf_counter() - t
+                row[1] += time.process_time() - c
+
+        setattr(owner, name, timed)
+
+    for owner, names in ((plan, ("read_source", "read_sheet", "StakeholderMatcher", "plan_people", "_check_new_people")),
+                         (plan.Plan, ("prefetch",)), (matching.StakeholderMatcher, ("prepare",)),
+                         (base.RecordService, ("create_many", "update_many")),
+                         (tableimports, ("snapshot", "record_run"))):
+        for name in names:
+            wrap(owner, name)
+    return totals
+
+
 def _canon(value):
     if hasattr(value, "_meta"):
         return f"<{value._meta.table_name} {value.id}>"
@@ -187,6 +223,27 @@ def database_dump(path, started):
         conn.close()
 
 
+def compare(before, after):
+    """0 when two ``--dump`` files agree in every entry, candidate, score, change, problem and stored row."""
+    a, b = (json.loads(Path(p).read_text()) for p in (before, after))
+    if a == b:
+        print("identical: the plan (every entry, its candidates and scores, the changes, the problems), every row "
+              "the import wrote, recall and precision")
+        return 0
+    for part in ("plan", "database"):
+        for key in a[part]:
+            if a[part][key] != b[part].get(key):
+                x, y = a[part][key], b[part].get(key)
+                print(f"{part} / {key} differs")
+                if isinstance(x, list) and isinstance(y, list):
+                    print(f"   {len(x)} against {len(y)} items")
+                    for p, q in [(p, q) for p, q in zip(x, y) if p != q][:3]:
+                        print(f"   - {str(p)[:400]}\n   + {str(q)[:400]}")
+    if a["found"] != b["found"]:
+        print("recall/precision differ:", a["found"], b["found"])
+    return 1
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--folder", default="/tmp/tracker-table-profile")
@@ -194,16 +251,26 @@ def main():
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--profile", choices=("plan", "apply"))
     parser.add_argument("--dump", help="write the plan and the database after it as JSON here (one run)")
+    parser.add_argument("--steps", action="store_true", help="also wall and CPU seconds of each step")
+    parser.add_argument("--compare", nargs=2, metavar=("BEFORE", "AFTER"), help="compare two --dump files")
     args = parser.parse_args()
+    if args.compare:
+        sys.exit(compare(*args.compare))
     folder = Path(args.folder)
     bench_run.isolate(folder)
     bench, db, sheet, planted = prepare(folder, args.actions)
     if args.profile or args.dump:
         print(one_run(bench, db, sheet, planted, args.profile, args.dump))
         return
-    runs = [one_run(bench, db, sheet, planted) for _ in range(args.runs)]
-    for r in runs:
-        print({k: round(v, 3) if isinstance(v, float) else v for k, v in r.items()})
+    steps = time_steps() if args.steps else None
+    runs = []
+    for _ in range(args.runs):
+        if steps is not None:
+            steps.clear()
+        runs.append(one_run(bench, db, sheet, planted))
+        print({k: round(v, 3) if isinstance(v, float) else v for k, v in runs[-1].items()})
+        for name, (wall, cpu) in (steps or {}).items():
+            print(f"    {name:<20} wall {wall:6.3f} s   cpu {cpu:6.3f} s")
     print("median:", {k: round(statistics.median(r[k] for r in runs), 3) for k in
                       ("plan_s", "plan_cpu", "apply_s", "apply_cpu")},
           "queries:", runs[0]["plan_queries"], runs[0]["apply_queries"])
