@@ -180,3 +180,19 @@ def test_the_undo_snapshot_of_some_records_is_what_the_whole_state_says(db):
     assert others[0].uuid.hex not in tableimports.snapshot("stakeholder", wanted)
     contents = [v for _, values, _ in expected.values() for v in values]
     assert org.uuid.hex in contents and council.uuid.hex in contents  # links and councils were in it
+
+
+def test_stored_timestamps_read_as_peewee_reads_them():
+    import datetime as dt
+
+    from peewee import DateTimeField
+
+    from tracker.bulk import _stored_datetime
+
+    field = DateTimeField()
+    fast = _stored_datetime(field.python_value)
+    for value in ("2026-12-01 19:29:09.270084", "2026-12-01 19:29:09", "2026-12-01", "2026-12-01T19:29:09",
+                  "2026-13-01 19:29:09", "2026-12-01 19:29:09,270084", "2026-12-01 19:29:09.27", "", None,
+                  dt.datetime(2020, 1, 1, 5)):
+        assert fast(value) == field.python_value(value), value
+    assert fast("2026-12-01 19:29:09.270084") == dt.datetime(2026, 12, 1, 19, 29, 9, 270084)
