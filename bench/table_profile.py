@@ -30,27 +30,15 @@ sys.path.insert(0, str(ROOT / "bench"))
 import run as bench_run  # (the bench's own isolate, before the app's code is imported)
 
 
-class Folder:
-    """What ``table_rows`` needs of bench/run.py's ``Bench``, kept in a folder between runs."""
+class Folder(bench_run.Bench):
+    """bench/run.py's ``Bench`` (what ``table_rows`` needs of it), in a folder kept between runs."""
 
-    def __init__(self, folder, n):
-        self.folder, self.n, self.repeats = folder, n, 1
+    def __init__(self, folder, n):  # (Bench's own makes a new folder each time)
+        self.folder, self.n, self.repeats, self.log = folder, n, 1, print
         self.folder.mkdir(parents=True, exist_ok=True)
         self.db = self.folder / "full.db"
         self.held = {}
         self._copies = 0
-
-    def copy(self, source):
-        import shutil
-
-        self._copies += 1
-        target = self.folder / f"run{self._copies}.db"
-        shutil.copy(source, target)
-        return target
-
-    def drop(self, path):
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{path}{suffix}").unlink(missing_ok=True)
 
 
 def prepare(folder, n):
