@@ -3,7 +3,7 @@
 The spreadsheet side (``tracker.exchange``) reads and writes workbooks and decides what each row
 means; everything it reads from the database comes from here, in bulk: whole tables are loaded
 into dictionaries keyed by UUID with one query each (peewee's per-row machinery costs ~10x at 100k
-rows).
+rows); :func:`load_records` reads just some records of one table the same way (an undo snapshot).
 
 A record's *content* is the tuple of its exchanged fields in the layout's order, in a stored
 form: text as text, dates as ISO text, links and councils as UUID hex, ints as ints, deletion and
