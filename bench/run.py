@@ -45,6 +45,8 @@ ROWS = (
      "plan + apply, vs calamine read + email dict + raw executemany", "ratio", 3.0),
     ("match_preview", "preview of a 240-row sign-in sheet against N/5 stakeholders (20k at 100k)", "ms", None),
 )
+FIND_DUPLICATES = ("find_duplicates", "candidate duplicate groups among 20k stakeholders (planted duplicates of every "
+                   "reason) vs raw read + rapidfuzz process.cdist within the same name blocks", "ratio", 2.0)
 COLD_START = ("cold_start", "cold start to the main window with the demo data", "ms", 1500)
 
 
@@ -502,13 +504,30 @@ def cold_start(folder, repeats):
     return absolute_row("ms", statistics.median(times[1:]), 1500)  # the first run warms the disk cache
 
 
+def find_duplicates(folder, n, repeats, log):
+    """``find_duplicates_20k`` (``--actions N``: N stakeholders), issue 14's row: bench/duplicate_rows.py."""
+    key = f"find_duplicates_{label(n)}"
+    if not feature("tracker.services.duplicates"):
+        return {key: missing(2.0)}
+    import duplicate_rows
+
+    t = time.perf_counter()
+    row = duplicate_rows.find_duplicates_row(folder, n, repeats, ratio_row, median_pair, log)
+    log(f"[duplicates {label(n)}] measured in {time.perf_counter() - t:.1f} s")
+    return {key: row}
+
+
 def print_table(results, out=sys.stdout):
-    whats = {key: what for key, what, _, _ in ROWS + (COLD_START,)}
+    whats = {key: what for key, what, _, _ in ROWS + (COLD_START, FIND_DUPLICATES)}
     print(f"{'row':<28} {'ours':>10} {'baseline':>10} {'result':>9} {'target':>9}  ok   what", file=out)
     for key, row in results.items():
         base = key.rsplit("_", 1)[0] if key != "cold_start" else key
         what = whats.get(base, "")
-        if "recall" in row:
+        if isinstance(row.get("recall"), dict):  # find_duplicates: recall per planted reason
+            what += (f" [{row['planted']} planted pairs: recall min {row['min_recall']} "
+                     f"({', '.join(f'{k} {v}' for k, v in row['recall'].items())}); precision {row['precision']}, "
+                     f"{row['false_pairs']} false of {row['pairs_in_groups']} pairs in {row['groups']} groups]")
+        elif "recall" in row:
             what += (f" [planted spellings {row['planted']}: recall {row['recall']}, precision {row['precision']}, "
                      f"{row['false_matches']} false]")
         if "status" in row:
@@ -541,7 +560,7 @@ def main(argv=None):
     parser.add_argument("--repeats", type=int, metavar="R", help="runs per row (median); default 3")
     parser.add_argument("--only", action="append", metavar="ROW",
                         help="measure only these rows: create_many, export, import, action_log, gui_first_rows, "
-                             "import_table, match_preview")
+                             "import_table, match_preview, cold_start, find_duplicates")
     args = parser.parse_args(argv)
     sizes = [args.actions] if args.actions else [10_000] if args.quick else [10_000, 100_000]
     repeats = args.repeats or 3
@@ -553,10 +572,12 @@ def main(argv=None):
         folder = Path(tmp)
         isolate(folder)
         results = {}
-        for n in sizes:
+        for n in sizes if not args.only or set(args.only) - {"cold_start", "find_duplicates"} else ():
             results.update(Bench(folder, n, repeats, log).run(args.only))
         if not args.only or "cold_start" in args.only:
             results["cold_start"] = cold_start(folder, repeats)
+        if not args.only or "find_duplicates" in args.only:
+            results.update(find_duplicates(folder, args.actions or 20_000, repeats, log))
     if args.json:
         print(json.dumps(results, indent=1))
     else:

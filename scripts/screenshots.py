@@ -2,8 +2,11 @@
 """Render each main view of the app on the demo data to PNG (offscreen) for the README and docs.
 
     python scripts/screenshots.py [OUTPUT_DIR]      # default docs/screenshots
+    python scripts/screenshots.py --entry [OUTPUT_DIR]   # only the entry screens (issue 15), at 1366x768
+    QT_SCALE_FACTOR=2 python scripts/screenshots.py --entry   # ... and at 200% (names end in -200)
 
-Also renders the Actions view with a dark palette (actions-dark.png), to check both palettes.
+Also renders the Actions view with a dark palette (actions-dark.png), to check both palettes, and
+the entry screens: a picker open on namesakes, a commitment's actions, the update box, the history.
 
 Uses a throw-away data folder and database, so the user's own settings and data are untouched.
 """
@@ -20,6 +23,8 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 def main(argv=None):
     argv = sys.argv[1:] if argv is None else argv
+    only_entry = "--entry" in argv
+    argv = [a for a in argv if a != "--entry"]
     out = Path(argv[0]) if argv else ROOT / "docs" / "screenshots"
     out.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix="tracker-shots-"))
@@ -51,6 +56,11 @@ def main(argv=None):
         window.grab().save(str(out / f"{name}.png"))
         print(out / f"{name}.png")
 
+    if only_entry:
+        entry_screens(app, window, out)
+        window.close()
+        return 0
+
     window.show_view("home")
     shot("overview")
     for kind in ("stakeholders", "events", "commitments", "actions"):
@@ -77,6 +87,7 @@ def main(argv=None):
     page.editor.revert()
     window.show_view("grid")
     shot("grid")
+    entry_screens(app, window, out)  # last: it changes an action, for its history
     window.close()
 
     # A system with a dark palette: the palette is in place before any widget is made.
@@ -95,6 +106,72 @@ def main(argv=None):
     page.editor.revert()
     window.close()
     return 0
+
+
+def entry_screens(app, window, out):
+    """Issue 15's screens at 1366x768 (names end in -200 under QT_SCALE_FACTOR=2)."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QPainter
+    from PySide6.QtTest import QTest
+
+    from tracker import services
+
+    suffix = "-200" if os.environ.get("QT_SCALE_FACTOR") == "2" else ""
+    window.resize(1366, 768)
+
+    def shot(name, popup=None, under=None):
+        app.processEvents()
+        image = window.grab()
+        if popup is not None and popup.isVisible():
+            # A pop-up is a window of its own, placed within the offscreen screen (800x600): drawn here
+            # under its box as a screen the size of the window would place it.
+            below = under.mapTo(window, under.rect().bottomLeft())
+            below.setX(min(below.x(), window.width() - popup.width()))
+            painter = QPainter(image)
+            painter.drawPixmap(below, popup.grab())
+            painter.end()
+        path = out / f"{name}{suffix}.png"
+        image.save(str(path))
+        print(path)
+
+    page = window.show_view("actions")
+    page.table.selectRow(0)
+    page.editor.tabs.setCurrentIndex(0)
+    picker = page.editor.fields["owner"].input
+    window.activateWindow()
+    picker.setFocus()
+    picker.selectAll()
+    QTest.keyClicks(picker, "ben pat")
+    shot("picker-namesakes", picker.popup, picker)
+    picker.popup.hide()
+    page.editor.revert()
+
+    page = window.show_view("commitments")
+    commitment = max(services.commitments.page(0, 100), key=lambda c: len(services.actions.of_commitment(c)))
+    page.open_record(commitment.id)
+    page.editor.tabs.setCurrentWidget(page.editor.links)
+    shot("commitment-actions")
+    page.editor.links.sections["Actions"].new_button.click()
+    shot("commitment-new-action")
+    window.pages["actions"].editor.revert()
+
+    page = window.show_view("actions")
+    page.open_record(services.actions.page(0, 1)[0].id)
+    panel = page.editor.updates
+    page.editor.tabs.setCurrentWidget(panel)
+    panel.text.setFocus()
+    QTest.keyClicks(panel.text, "Met the venue manager; hall booked for 14 March.")
+    QTest.keyClick(panel.text, Qt.Key.Key_Return)
+    QTest.keyClicks(panel.text, "Deposit to be paid by the council. (Ctrl+Enter adds this update.)")
+    shot("update-box")
+    panel.text.clear()
+
+    action = services.actions.page(0, 1)[0]
+    services.actions.update(action, status="done", due_date=action.due_date.replace(year=action.due_date.year + 1),
+                            owner=services.stakeholders.find_by_name("Ben Kinsella Trust")[0])
+    page.open_record(action.id)
+    page.editor.tabs.setCurrentWidget(page.editor.history)
+    shot("history")
 
 
 def dark_palette():

@@ -5,6 +5,12 @@ Every error a person may see derives from :class:`TrackerError`; the CLI and the
 """
 
 
+class Cancelled(Exception):
+    """The person cancelled a long piece of work (an import, a search for duplicates); nothing was changed.
+    Not a TrackerError: nothing went wrong.  Here, at the bottom, so the services raise the same class as the
+    exchange and the table import, and the app handles them all alike."""
+
+
 class TrackerError(Exception):
     """A problem the user can understand and act on; ``str()`` is the message."""
 

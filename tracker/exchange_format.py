@@ -24,7 +24,8 @@ from functools import cached_property
 
 from tracker import records
 
-FORMAT_VERSION = 2  # 2: the Row check and Based on columns.  A reader refuses a file with a higher number.
+FORMAT_VERSION = 3  # 2: the Row check and Based on columns; 3: the Merges and Not duplicates sheets.
+# A reader refuses a file with a higher number.
 ABOUT = "About"
 COUNCIL_SEPARATOR = "; "
 # Contact details of people, left out by --no-personal-data and blanked by an erasure.
@@ -201,3 +202,13 @@ UPDATES = Sheet("Updates", "record_update", display="text", columns=_of(records.
 
 SHEETS = (STAKEHOLDERS, EVENTS, ATTENDANCE, COMMITMENTS, ACTIONS, UPDATES)
 BY_TABLE = {s.table: s for s in SHEETS}
+
+
+# Format 3: decisions about duplicate stakeholders, which travel with the records (optional sheets:
+# files of formats 1-2 have neither).  IDs as the ID column writes them; several in one cell joined by
+# ID_SEPARATOR.  The name columns are for people and are not read back.
+MERGES = "Merges"
+MERGE_COLUMNS = ("Merge ID", "Kept ID", "Kept", "Retired IDs", "Retired", "Merged at", "Council", "Merged by")
+NOT_DUPLICATES = "Not duplicates"
+NOT_DUPLICATE_COLUMNS = ("First ID", "First", "Second ID", "Second", "Decided at", "Council", "Decided by")
+ID_SEPARATOR = "; "

@@ -57,8 +57,28 @@ def _add_table_imports(db, migrator):
     db.create_tables(models.TABLE_IMPORT_MODELS)
 
 
+def _add_erased_identities(db, migrator):
+    """v6: people erased on request are remembered as keyed hashes (``erased_identity``), so that an
+    import never re-creates them.  People erased before this step left nothing to hash: their
+    details were already gone."""
+    db.create_tables(models.PRIVACY_MODELS)
+
+
+def _add_not_duplicates(db, migrator):
+    """v7: the duplicates review remembers the pairs a person said are not duplicates (by UUID)."""
+    if models.NotDuplicate._meta.table_name not in db.get_tables():
+        db.create_tables([models.NotDuplicate])
+
+
+def _add_merges(db, migrator):
+    """v8: merging duplicate stakeholders.  Each merge remembers what it kept, what it retired and what
+    it changed (for Undo merge), and whether it was exported (then it travels and is not undone)."""
+    db.create_tables(models.MERGE_MODELS)
+
+
 # STEPS[n] upgrades a database at version n to n + 1.
-STEPS = {1: _add_record_versions, 2: _add_exchange_tables, 3: _add_conflict_exported_hash, 4: _add_table_imports}
+STEPS = {1: _add_record_versions, 2: _add_exchange_tables, 3: _add_conflict_exported_hash, 4: _add_table_imports,
+         5: _add_erased_identities, 6: _add_not_duplicates, 7: _add_merges}
 LATEST_VERSION = max(STEPS) + 1
 
 SEED_COUNCILS = (

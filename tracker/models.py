@@ -326,6 +326,18 @@ class ImportPreset(BaseModel):
         table_name = "table_import_preset"
 
 
+class ErasedIdentity(BaseModel):
+    """A person erased on request, as keyed hashes only (``tracker.services.erasures``): their email, and
+    their name with their organisation, each HMAC-SHA256 under this database's own secret.  Enough for
+    an import to recognise them and leave them out; not enough to say who they were, nor which
+    tombstone they were (no link to it)."""
+
+    digest = CharField(primary_key=True, max_length=64)
+
+    class Meta:
+        table_name = "erased_identity"
+
+
 class SyncState(BaseModel):
     """Per record: the content last exchanged with another council (``base``) and older states seen."""
 
@@ -337,9 +349,48 @@ class SyncState(BaseModel):
         table_name = "exchange_sync_state"
 
 
+class NotDuplicate(BaseModel):
+    """Two stakeholders a person said are not the same one, so the duplicates review never offers them again.
+    Kept by the records' UUIDs (``first`` the smaller as text), so the pair can travel in the exchange."""
+
+    first = UUIDField()
+    second = UUIDField(index=True)
+    at = DateTimeField(default=utcnow)
+    user = CharField(max_length=100, default="")
+    council = CharField(max_length=100, default="")  # the home council of whoever said so
+
+    class Meta:
+        table_name = "not_duplicate"
+        indexes = ((("first", "second"), True),)
+
+
+class MergeRun(BaseModel):
+    """One merge of duplicate stakeholders: the kept record, the records it retired (each shown in
+    Deleted items as "merged into" the kept one) and, for Undo merge, what it changed: per record its
+    state before and its version after (``tracker.services.merges``).  A merge done at another council
+    arrives with the exchange workbook (``source`` names it) and travels on from here."""
+
+    uuid = UUIDField(unique=True, default=uuid.uuid4)  # the same merge at every council
+    at = DateTimeField(default=utcnow, index=True)  # when it was done (at the council that did it)
+    user = CharField(max_length=100)
+    council = CharField(max_length=100, default="")  # the council that merged
+    kept_uuid = UUIDField(index=True)
+    retired = TextField()  # the retired records' UUIDs, as 32 hex digits, space-separated
+    changes = TextField(default="[]")  # JSON [[table, hex, version before, values before, version after]]
+    source = CharField(max_length=500, default="")  # "" for a merge made here; else the workbook it came in
+    import_id = IntegerField(null=True, index=True)  # the import that brought it (undoing that import removes it)
+    exported_at = DateTimeField(null=True)  # first written to an exchange workbook: no undo since
+    undone_at = DateTimeField(null=True)
+
+    class Meta:
+        table_name = "stakeholder_merge"
+
+
 RECORD_MODELS = (Stakeholder, Event, Attendance, Commitment, ActionItem, Update)
 EXCHANGE_MODELS = (ImportRun, ImportChange, HeldConflict, SyncState)
 TABLE_IMPORT_MODELS = (HeldRow, ImportPreset)
+PRIVACY_MODELS = (ErasedIdentity,)
+MERGE_MODELS = (MergeRun,)
 ALL_MODELS = (
     Meta,
     Council,
@@ -354,4 +405,7 @@ ALL_MODELS = (
     AuditEntry,
     *EXCHANGE_MODELS,
     *TABLE_IMPORT_MODELS,
+    *PRIVACY_MODELS,
+    NotDuplicate,
+    *MERGE_MODELS,
 )

@@ -34,7 +34,7 @@ class DeletedPage(QWidget):
         self.search = SearchBox("deleted items", with_icon=False)
         self.search.settled.connect(self.apply_query)
         bar.addWidget(self.search, 1)
-        self.restore_button = QPushButton(icon("restore"), "&Restore")
+        self.restore_button = QPushButton(icon("restore"), "Rest&ore")
         self.restore_button.clicked.connect(self.restore_current)
         bar.addWidget(self.restore_button)
         layout.addLayout(bar)

@@ -9,47 +9,22 @@ the user chooses); the reasons it gives are the registry's.
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QFormLayout, QHBoxLayout, QLabel, QPushButton, QScrollArea, QTabWidget,
-                               QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget)
+                               QVBoxLayout, QWidget)
 
-from tracker import records, services
 from tracker.errors import StaleEditError, ValidationError
 from ui import dialogs, errors
 from ui.changes import notifier
-from ui.columns import local_time
-from ui.kinds import BY_NAME, KINDS
+from ui.history import HistoryView
+from ui.kinds import KINDS
 from ui.links import LinksPanel, UpdatesPanel
 from ui.resources import error_colour, icon
-
-class LinkedNames:
-    """History shows linked records by name, not by the UUID the audit trail stores."""
-
-    # field -> the service of the kind it links to, for every link in the registry
-    SERVICES = {f.name: BY_NAME[f.links_to].service
-                for kind in records.KINDS for f in kind.links if f.links_to in BY_NAME}
-
-    def __init__(self):
-        self._councils = None
-
-    def __call__(self, field, value):
-        if not value:
-            return value or ""
-        if field == "council":
-            if self._councils is None:
-                self._councils = {str(c.uuid): c.name for c in services.councils.all_councils(include_inactive=True)}
-            return self._councils.get(value, value)
-        service = self.SERVICES.get(field)
-        if service is None:
-            return value
-        try:
-            return str(service.get(value, include_deleted=True))
-        except errors.EXPECTED:
-            return value
 
 
 class RecordEditor(QWidget):
     saved = Signal(object)
     deleted = Signal(object)
     open_link = Signal(str, int)  # kind key, record id
+    new_linked = Signal(str, object)  # kind key, the values a new record of it starts with
     dirty_changed = Signal(bool)
 
     def __init__(self, kind_key, parent=None):
@@ -93,20 +68,18 @@ class RecordEditor(QWidget):
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(form_page)
-        self.tabs.addTab(scroll, "De&tails")
+        self.tabs.addTab(scroll, "Deta&ils")
 
         self.links = LinksPanel(self.kind.links)
         self.links.open_link.connect(self.open_link)
+        self.links.new_linked.connect(self.new_linked)
         self.tabs.addTab(self.links, "&Links")
         self.updates = None
         if self.kind.has_updates:
             self.updates = UpdatesPanel()
             self.tabs.addTab(self.updates, "&Updates")
-        self.history = QTreeWidget()
-        self.history.setAccessibleName("History of changes")
-        self.history.setRootIsDecorated(False)
-        self.history.setHeaderLabels(["When", "Who", "Change", "Field", "From", "To"])
-        self.tabs.addTab(self.history, "&History")
+        self.history = HistoryView()
+        self.tabs.addTab(self.history, "Histor&y")
 
         buttons = QHBoxLayout()
         self.save_button = QPushButton(icon("save"), "Save")
@@ -135,6 +108,7 @@ class RecordEditor(QWidget):
             self.version = record.version if record is not None else None
             for field in self.fields.values():
                 field.reload_choices()
+            self._chain_tab_order()
             values = ({name: getattr(record, name) for name in self.fields if name != "councils"}
                       if record is not None else self.service.defaults())
             if "councils" in self.fields:
@@ -154,6 +128,14 @@ class RecordEditor(QWidget):
         if self.updates is not None:
             self.updates.show_record(record)
         self._show_history()
+
+    def _chain_tab_order(self):
+        """Tab goes through the form in the registry's order, then Save, Revert and Delete (the
+        councils' tick boxes are made after the buttons: by creation they would come last)."""
+        chain = [self.tabs.tabBar(), *(w for field in self.fields.values() for w in field.focus_widgets()),
+                 self.save_button, self.revert_button, self.delete_button]
+        for before, after in zip(chain, chain[1:]):
+            QWidget.setTabOrder(before, after)
 
     def follow(self, change):
         """The shown record changed elsewhere: show it again, unless it is being edited (the edits
@@ -182,8 +164,18 @@ class RecordEditor(QWidget):
         if self.updates is not None:
             self.updates.follow(change)
 
-    def new(self):
+    def new(self, values=None):
+        """A blank record (``values``: what it starts with besides the defaults, e.g. the commitment
+        a new action serves), with the focus in its first box."""
         self.load(None)
+        if values:
+            self._loading = True
+            try:
+                for name, value in values.items():
+                    if name in self.fields:
+                        self.fields[name].set(value)
+            finally:
+                self._loading = False
         self.tabs.setCurrentIndex(0)
         first = next(iter(self.fields.values()))
         first = self.fields.get("title") or self.fields.get("name") or first
@@ -193,28 +185,7 @@ class RecordEditor(QWidget):
         self.load(self.service.reload(self.record) if self.record is not None else None)
 
     def _show_history(self):
-        self.history.clear()
-        if self.record is None:
-            return
-        items = []
-        name_of = LinkedNames()
-        for entry in services.history(self.record.uuid):
-            when = local_time(entry.at)
-            old = name_of(entry.field, entry.old_value)
-            new = name_of(entry.field, entry.new_value)
-            if entry.operation == "create":
-                old, new = "", "created"
-            elif entry.operation in ("delete", "restore"):
-                old, new = "", ""
-            item = QTreeWidgetItem([when, entry.user, entry.operation, entry.field.replace("_", " "), old, new])
-            if entry.operation == "create" and entry.new_value:
-                item.setToolTip(5, entry.new_value)
-            if entry.source:
-                item.setToolTip(2, f"Source: {entry.source}")
-            items.append(item)
-        self.history.addTopLevelItems(items)
-        for col in range(4):
-            self.history.resizeColumnToContents(col)
+        self.history.show_record(self.record)
 
     # ---- editing -------------------------------------------------------------------
     def _changed(self, *args):

@@ -12,8 +12,10 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QGridLayout, QLabel, QLineE
                                QVBoxLayout, QWidget)
 
 from tracker import records, services
+from tracker.services import choices
 from tracker.records import SCORES
 from ui.dateedit import DateEdit
+from ui.pickers import RecordPicker
 from ui.resources import error_colour
 
 
@@ -61,6 +63,10 @@ class Field:
     def problem(self):
         """Why what was typed cannot be read (checked before saving), or None."""
         return None
+
+    def focus_widgets(self):
+        """The widgets Tab stops at, in order."""
+        return [self.input]
 
     def connect(self, slot):
         raise NotImplementedError
@@ -185,21 +191,32 @@ class ScoreField(ComboField):
                          allow_empty=True, empty_text="(not scored)")
 
 
-class RecordField(ComboField):
-    """A picker over live records, read from a service function when it is used (see LoadingCombo)."""
+class ValueBoxField(Field):
+    """A field whose box reads its own text into a value: ``value()``, ``set_value()`` and
+    ``problem()`` (why the text means no value) are the box's (a date, a linked record)."""
 
-    def __init__(self, name, label, load, allow_empty=True):
-        self.load = load
-        super().__init__(name, label, (), allow_empty, combo=LoadingCombo())
-        self.input.setEditable(False)
+    def get(self):
+        return self.input.value()
 
-    def reload_choices(self):
-        """Read the list again when the picker is next used; until then it holds the value shown."""
-        self.set_choices(())
-        self.input.defer(lambda: self.set_choices([(str(r), r) for r in self.load()]))
+    def set(self, value):
+        self.input.set_value(value)
+
+    def problem(self):
+        return self.input.problem()
 
 
-class DateField(Field):
+class RecordField(ValueBoxField):
+    """A link to another record, chosen by typing any part of its name (``ui.pickers``)."""
+
+    def __init__(self, name, label, load, creates=()):
+        super().__init__(name, label, RecordPicker(load, creates))
+
+    def connect(self, slot):
+        self.input.chosen.connect(slot)
+        self.input.textEdited.connect(slot)
+
+
+class DateField(ValueBoxField):
     """A date typed day first or picked from the calendar (ui.dateedit); empty is None.
 
     Text that is not an acceptable date shows its reason under the box when the user leaves it,
@@ -212,15 +229,6 @@ class DateField(Field):
         super().__init__(name, label, DateEdit())
         self._typed_problem = False  # the error shown is the box's own (not the services')
         self.input.problem_changed.connect(self._show_typed_problem)
-
-    def get(self):
-        return self.input.value()
-
-    def set(self, value):
-        self.input.set_value(value)
-
-    def problem(self):
-        return self.input.problem()
 
     def show_error(self, reason):
         super().show_error(reason)
@@ -247,14 +255,20 @@ class CouncilsField(Field):
         self._slots = []
         super().__init__(name, label, box)
 
+    def focus_widgets(self):
+        return [box for box, _ in self.boxes]
+
     def reload_choices(self):
+        councils = services.councils.all_councils()
+        if [(c.id, c.name) for c in councils] == [(c.id, c.name) for _, c in self.boxes]:
+            return  # the same councils: the same boxes (and the form's Tab order through them)
         ticked = {c.id for c in self.get()}
         while self.layout.count():
             item = self.layout.takeAt(0)
             if item.widget() is not None:
                 item.widget().deleteLater()
         self.boxes = []
-        for n, council in enumerate(services.councils.all_councils()):
+        for n, council in enumerate(councils):
             box = QCheckBox(council.name)
             box.setChecked(council.id in ticked)
             box.setAccessibleName(f"Council: {council.name}")
@@ -279,33 +293,9 @@ class CouncilsField(Field):
             box.toggled.connect(slot)
 
 
-PICKER_LIMIT = 5000
-
-
-def _stakeholders():
-    return services.stakeholders.page(0, PICKER_LIMIT, sort="name")
-
-
-def _events():
-    return services.events.page(0, PICKER_LIMIT, sort="date", descending=True)
-
-
-def _commitments():
-    return services.commitments.page(0, PICKER_LIMIT, sort="title")
-
-
-def _organisations():
-    return services.stakeholders.organisations()
-
-
-def _councils():
-    return services.councils.all_councils()
-
-
-# What a link's picker offers: every live record of the kind linked to, except that a person's
-# organisation is picked from organisations only (the registry's rule, offered rather than refused).
-PICKERS = {"stakeholder": _stakeholders, "event": _events, "commitment": _commitments, "council": _councils}
-FIELD_PICKERS = {"organisation": _organisations}
+# Who a picker may add as a new stakeholder when none has the name typed, by the field.
+CREATES = {"organisation": ("organisation",), "owner": ("person", "organisation"),
+           "made_by": ("organisation", "person")}
 
 
 def form_field(field):
@@ -318,8 +308,8 @@ def form_field(field):
         return VocabField(field.name, field.label, field.vocabulary, allow_empty=not field.required)
     if field.type == records.SCORE:
         return ScoreField(field.name, field.label)
-    if field.type == records.LINK:  # always offers "(none)": a required link says so at save
-        return RecordField(field.name, field.label, FIELD_PICKERS.get(field.name) or PICKERS[field.links_to])
+    if field.type == records.LINK:  # may be left empty: a required link says so at save
+        return RecordField(field.name, field.label, choices.for_field(field), CREATES.get(field.name, ()))
     if field.type == records.COUNCILS:
         return CouncilsField(field.name, field.label)
     return TextField(field.name, field.label, field.hint)

@@ -91,11 +91,14 @@ class HeldReview(QDialog):
             except TrackerError:  # deleted or erased since the import: still shown, not linkable
                 continue
             about = ", ".join(x for x in (held.organisation.name if held.organisation else "", held.email) if x)
-            item = QListWidgetItem(f"{c['name']}{f' — {about}' if about else ''}  (ID {c['id']}, {c['score']}%)")
+            what = "the organisation " if c.get("kind") == "organisation" else ""  # held for its organisation's name
+            item = QListWidgetItem(f"{what}{c['name']}{f' — {about}' if about else ''}  (ID {c['id']}, {c['score']}%)")
             item.setData(ROW_ID, c["id"])
             self.candidates.addItem(item)
         if candidates:
             self.candidates.setCurrentRow(0)
+        organisations = bool(candidates) and all(c.get("kind") == "organisation" for c in candidates)
+        self.link.setText("&Link to this organisation" if organisations else "&Link to this person")
         for button in (self.link, self.create, self.skip):
             button.setEnabled(row_id is not None)
         self.link.setEnabled(bool(candidates))

@@ -145,7 +145,8 @@ COMMITMENTS = RecordKind(
     links=Links(sections=(
         Section("Made by", "stakeholders", linked("made_by")),
         Section("Made at", "events", linked("made_at")),
-        Section("Actions", "actions", services.actions.of_commitment, action_text),
+        Section("Actions", "actions", services.actions.of_commitment, action_text,
+                new=services.actions.for_commitment, new_text="&New action for this commitment"),
     ), follows=(services.stakeholders.table, services.events.table, services.actions.table), summary=_rag_summary),
     prefetch=lambda context, rows: context.load_rags(rows),
     prefetch_follows=(services.actions.table,),  # an action's progress changes its commitment's RAG
@@ -164,7 +165,7 @@ ACTIONS = RecordKind(
     ],
     filters=lambda: [council_filter(), field_filter(A["status"], "All statuses"), people_filter("owner", "Any owner"),
                      field_filter(A["priority"], "Any priority"), due_within_filter(),
-                     FilterCheck("overdue", "&Overdue"), FilterCheck("open", "O&pen only")],
+                     FilterCheck("overdue", "&Overdue"), FilterCheck("open", "Ope&n only")],
     links=Links(sections=(
         Section("Commitment", "commitments", linked("commitment")),
         Section("Owner", "stakeholders", linked("owner")),

@@ -13,15 +13,17 @@ from dataclasses import dataclass
 from typing import Callable
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QLineEdit, QListWidget, QListWidgetItem,
-                               QPushButton, QScrollArea, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QHBoxLayout, QLabel, QLineEdit, QListWidget, QListWidgetItem,
+                               QPlainTextEdit, QPushButton, QScrollArea, QVBoxLayout, QWidget)
 
 from tracker import services, vocab
+from tracker.services import choices
 from tracker.dates import format_uk_date
 from tracker.errors import ValidationError
 from tracker.models import Update
 from ui import errors
 from ui.fields import DateField
+from ui.pickers import RecordPicker
 
 LINK_ROLE = Qt.ItemDataRole.UserRole + 10  # (kind key, record id)
 ATTENDANCE_ROLE = Qt.ItemDataRole.UserRole + 11
@@ -35,6 +37,8 @@ class Section:
     kind: str  # the list (e.g. "actions") a linked record opens in
     records: Callable  # record -> the linked records
     text: Callable = str  # linked record -> its line
+    new: Callable = None  # record -> the values a new linked record starts with (a button adds one)
+    new_text: str = ""  # that button's words, with its access key
 
 
 @dataclass(frozen=True)
@@ -69,15 +73,26 @@ def event_text(e):
 
 class LinkSection(QWidget):
     open_link = Signal(str, int)
+    new_linked = Signal()
 
-    def __init__(self, title):
+    def __init__(self, title, new_text=""):
         super().__init__()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         self.title = title
         self.label = QLabel(title)
         self.label.setProperty("role", "subheading")
-        layout.addWidget(self.label)
+        self.new_button = None
+        if new_text:
+            heading = QHBoxLayout()
+            heading.addWidget(self.label)
+            heading.addStretch(1)
+            self.new_button = QPushButton(new_text)
+            self.new_button.clicked.connect(self.new_linked)
+            heading.addWidget(self.new_button)
+            layout.addLayout(heading)
+        else:
+            layout.addWidget(self.label)
         self.list = QListWidget()
         self.list.setAccessibleName(title)
         self.list.itemActivated.connect(self._activated)
@@ -112,7 +127,7 @@ class AttendanceSection(LinkSection):
     def __init__(self):
         super().__init__("Attendance")
         row = QHBoxLayout()
-        self.person = QComboBox()
+        self.person = RecordPicker(choices.stakeholders, creates=("person",))
         self.person.setAccessibleName("Stakeholder to add to the attendance")
         self.role = QLineEdit()
         self.role.setPlaceholderText("role, e.g. speaker")
@@ -139,21 +154,19 @@ class AttendanceSection(LinkSection):
             self.list.addItem(item)
         self.label.setText(f"{self.title} ({len(rows)})")
         self.fit_height(len(rows))
-        present = {a.stakeholder_id for a in rows}
-        self.person.clear()
-        for s in services.stakeholders.page(0, 5000, sort="name"):
-            if s.id not in present:
-                self.person.addItem(s.name, s.id)
 
     def add(self):
-        if self.event is None or self.person.currentData() is None:
+        person = self.person.value()
+        if self.event is None or person is None or self.person.problem():
+            self.person.setFocus()
             return
         try:
-            person = services.stakeholders.get(self.person.currentData())
             services.attendance.attend(self.event, person, role=self.role.text().strip())
         except errors.EXPECTED as exc:
             errors.show_exception(self, exc)
+            return
         self.role.clear()
+        self.person.set_value(None)
 
     def remove(self):
         item = self.list.currentItem()
@@ -167,6 +180,7 @@ class AttendanceSection(LinkSection):
 
 class LinksPanel(QScrollArea):
     open_link = Signal(str, int)
+    new_linked = Signal(str, object)  # kind key, the values the new record starts with
 
     def __init__(self, links):
         super().__init__()
@@ -185,13 +199,24 @@ class LinksPanel(QScrollArea):
             self.layout_.addWidget(self.attendance)
         self.sections = {}
         for spec in links.sections:
-            section = LinkSection(spec.title)
+            section = LinkSection(spec.title, spec.new_text if spec.new else "")
             section.open_link.connect(self.open_link)
+            if spec.new:
+                section.new_linked.connect(lambda spec=spec: self._new_linked(spec))
             self.sections[spec.title] = section
             self.layout_.addWidget(section)
         self.layout_.addStretch(1)
         self.setWidget(body)
         self.record = None
+
+    def _new_linked(self, spec):
+        if self.record is not None:
+            try:
+                values = spec.new(self.record)
+            except errors.EXPECTED as exc:
+                errors.show_exception(self, exc)
+                return
+            self.new_linked.emit(spec.kind, values)
 
     def follows(self, change):
         """Whether ``change`` touches what the links list (an action added to the commitment): then
@@ -219,8 +244,32 @@ class LinksPanel(QScrollArea):
         self.summary.setVisible(bool(self.summary.text()))
 
 
+class UpdateText(QPlainTextEdit):
+    """The text of an update: several lines; Ctrl+Enter adds it (``submitted``), Tab leaves the box."""
+
+    submitted = Signal()
+
+    def __init__(self):
+        super().__init__()
+        self.setTabChangesFocus(True)
+        self.setPlaceholderText("What happened? e.g. Met the lead; funding agreed.  Ctrl+Enter adds it.")
+        self.setAccessibleName("Update text")
+        self.setAccessibleDescription("Several lines; Ctrl+Enter adds the update")
+        line = self.fontMetrics().lineSpacing()
+        self.setMinimumHeight(line * 3 + 12)
+        self.setMaximumHeight(line * 7 + 12)
+
+    def keyPressEvent(self, event):
+        if (event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+                and event.modifiers() & Qt.KeyboardModifier.ControlModifier):
+            self.submitted.emit()
+            return
+        super().keyPressEvent(event)
+
+
 class UpdatesPanel(QWidget):
-    """Dated progress notes on a stakeholder, commitment or action; newest first."""
+    """Dated progress notes on a stakeholder, commitment or action, newest first; a new one is written
+    in a box of several lines under its date, and Ctrl+Enter (or the button) adds it."""
 
     added = Signal(object)
 
@@ -235,22 +284,27 @@ class UpdatesPanel(QWidget):
         self.date = DateField("date", "Date")  # its box in the row, its reason under the row
         self.date.input.setAccessibleName("Date of the update")
         self.date.set(dt.date.today())
-        self.text = QLineEdit()
-        self.text.setPlaceholderText("What happened? e.g. Met the lead; funding agreed")
-        self.text.setAccessibleName("Update text")
-        self.text.returnPressed.connect(self.add)
+        date_label = QLabel("&Date")
+        date_label.setBuddy(self.date.input)
+        self.text = UpdateText()
+        self.text.submitted.connect(self.add)
         self.add_button = QPushButton("&Add update")
+        self.add_button.setToolTip("Add the update (Ctrl+Enter in the text)")
         self.add_button.clicked.connect(self.add)
+        row.addWidget(date_label)
         row.addWidget(self.date.input)
-        row.addWidget(self.text, 1)
+        row.addStretch(1)
         row.addWidget(self.add_button)
         layout.addLayout(row)
         layout.addWidget(self.date.error)
+        layout.addWidget(self.text)
         self.error = QLabel()
         self.error.setProperty("role", "error")
         self.error.setVisible(False)
         layout.addWidget(self.error)
         self.target = None
+        QWidget.setTabOrder(self.date.input, self.text)
+        QWidget.setTabOrder(self.text, self.add_button)
 
     def show_record(self, record):
         self.target = record
@@ -281,7 +335,7 @@ class UpdatesPanel(QWidget):
             return
         try:
             # create, not add: an emptied date box is "Date is required", not today
-            update = services.updates.create(**services.updates.about(self.target), text=self.text.text(),
+            update = services.updates.create(**services.updates.about(self.target), text=self.text.toPlainText(),
                                              date=self.date.get())
         except ValidationError as exc:
             reasons = dict(exc.errors)

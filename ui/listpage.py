@@ -58,6 +58,7 @@ class ListPage(QWidget):
     """Search box, filters, table and the detail editor for one record kind."""
 
     open_link = Signal(str, int)
+    new_linked = Signal(str, object)  # kind key, the values a new record of it starts with
 
     def __init__(self, kind_key, parent=None):
         super().__init__(parent)
@@ -91,6 +92,7 @@ class ListPage(QWidget):
         self.editor.saved.connect(self._saved)
         self.editor.deleted.connect(self._deleted)
         self.editor.open_link.connect(self.open_link)
+        self.editor.new_linked.connect(self.new_linked)
         self.splitter.addWidget(self.editor)
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
@@ -194,10 +196,11 @@ class ListPage(QWidget):
         self._reselect()
         return True
 
-    def new_record(self):
+    def new_record(self, values=None):
+        """A blank record in the editor (starting with ``values``, e.g. a new action's commitment)."""
         if not self.editor.confirm_leave():
             return False
-        self.editor.new()
+        self.editor.new(values)
         self._reselect()
         return True
 

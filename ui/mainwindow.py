@@ -62,6 +62,8 @@ class MainWindow(QMainWindow):
             self.stack.addWidget(self.pages[key])
             if hasattr(self.pages[key], "open_link"):
                 self.pages[key].open_link.connect(self.open_record)
+            if hasattr(self.pages[key], "new_linked"):
+                self.pages[key].new_linked.connect(self.new_linked_record)
         for key in LIST_KINDS:
             self.pages[key].editor.dirty_changed.connect(self._dirty_changed)
         self.pages["deleted"].restored.connect(self._restored)
@@ -189,6 +191,12 @@ class MainWindow(QMainWindow):
             return False
         self.show_view(kind)
         return page.open_record(record_id)
+
+    def new_linked_record(self, kind, values):
+        """A new ``kind`` record starting with ``values`` (from a record's Links tab: an action for a
+        commitment), in its own view; False when the user stayed on an edited record there."""
+        self.show_view(kind)
+        return self.pages[kind].new_record(values)
 
     # ---- commands ------------------------------------------------------------------
     def new_record(self):

@@ -423,10 +423,12 @@ def _what(record):
 
 def _details(record, plan):
     if record["action"] == "held":
-        entry = next(e for e in plan.live() if (e.sheet, e.row) == (record["sheet"], record["row"]))
-        return "maybe " + "; ".join(f"{c['name']} ({c['score']}%)" for c in entry.candidates)
-    return "; ".join(f"{field}: {old or '(empty)'} → {new or '(empty)'}"
-                     for field, (old, new) in record["changes"].items())
+        entry = next(e for e in plan.live() if (e.sheet, e.row, e.action, e.name) == (  # a row may name two people
+            record["sheet"], record["row"], "held", record["name"]))
+        return "maybe " + "; ".join(f"{'the organisation ' if c.get('kind') == 'organisation' else ''}{c['name']} "
+                                    f"({c['score']}%)" for c in entry.candidates)
+    changes = [f"{field}: {old or '(empty)'} → {new or '(empty)'}" for field, (old, new) in record["changes"].items()]
+    return "; ".join([record["note"], *changes] if record.get("note") else changes)
 
 
 # ---- 5. done -----------------------------------------------------------------------------------------------

@@ -13,7 +13,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 ROWS = ("import", "reimport", "export", "action_log", "create_many", "gui_first_rows", "gui_filter_keystroke",
-        "gui_sort_due", "peak_rss", "libreoffice_csv", "import_table", "match_preview")
+        "gui_sort_due", "peak_rss", "libreoffice_csv", "import_table", "match_preview", "find_duplicates")
 
 
 @pytest.mark.slow
@@ -45,6 +45,10 @@ def test_benchmark_smallest_configuration_prints_every_row(tmp_path):
                 assert row["within_target"] is None, key
     for key in ("import_table_150", "match_preview_150"):  # issue 13: recall and precision of planted spellings
         assert {"recall", "precision", "planted", "false_matches", "rows", "stakeholders"} <= set(results[key]), key
+    duplicates = results["find_duplicates_150"]  # issue 14: recall per planted reason, precision
+    assert {"recall", "min_recall", "precision", "planted", "false_pairs", "groups"} <= set(duplicates)
+    assert set(duplicates["recall"]) == {"names swapped", "in capitals", "initials", "nicknames", "email case",
+                                         "organisation abbreviations", "same phone", "organisation records abbreviated"}
     assert "ours_s" in results["create_many_150"]  # the services are always there
     # Nothing was left in the data folder the app would use: the benchmark works in its own temp folder.
     assert not data_dir.exists() or not any(data_dir.iterdir())

@@ -330,25 +330,25 @@ def _with_format_version(src, dest, version):
     return dest
 
 
-def test_a_format_3_file_is_refused_and_nothing_changes(shared, tmp_path):
+def test_a_format_4_file_is_refused_and_nothing_changes(shared, tmp_path):
     paths, _ = shared
-    newer = _with_format_version(tmp_path / "v1.xlsx", tmp_path / "newer.xlsx", 3)
+    newer = _with_format_version(tmp_path / "v1.xlsx", tmp_path / "newer.xlsx", 4)
     before = dump(paths["RED"])
     with at(paths, "RED"), pytest.raises(ExchangeError) as refused:
         import_workbook(newer)
     message = str(refused.value)
-    assert message.startswith("newer.xlsx was not imported") and "exchange format 3" in message
-    assert "this version reads format 2" in message and "Install the newer version" in message
+    assert message.startswith("newer.xlsx was not imported") and "exchange format 4" in message
+    assert "this version reads format 3" in message and "Install the newer version" in message
     assert dump(paths["RED"]) == before
 
 
-def test_an_app_that_reads_format_1_refuses_a_format_2_file(shared, tmp_path, monkeypatch):
-    """What the app before this change does with today's files (its reader is this one with 1)."""
+def test_an_app_that_reads_format_2_refuses_a_format_3_file(shared, tmp_path, monkeypatch):
+    """What the app before this change does with today's files (its reader is this one with 2)."""
     from tracker.exchange import reader
 
     paths, _ = shared
-    monkeypatch.setattr(reader, "FORMAT_VERSION", 1)
+    monkeypatch.setattr(reader, "FORMAT_VERSION", 2)
     before = dump(paths["RED"])
-    with at(paths, "RED"), pytest.raises(ExchangeError, match="exchange format 2 .* reads format 1"):
+    with at(paths, "RED"), pytest.raises(ExchangeError, match="exchange format 3 .* reads format 2"):
         import_workbook(tmp_path / "v1.xlsx")
     assert dump(paths["RED"]) == before

@@ -69,7 +69,8 @@ def test_libreoffice_converts_to_csv_and_shows_formula_text_literally(tmp_path, 
                   tmp_path / "csv")
     # sheet -1: every sheet becomes its own CSV file, share-<Sheet>.csv
     texts = {p.stem.split("-", 1)[1]: p.read_text(encoding="utf-8") for p in out.parent.iterdir()}
-    assert set(texts) == {"Stakeholders", "Events", "Attendance", "Commitments", "Actions", "Updates", "About"}
+    assert set(texts) == {"Stakeholders", "Events", "Attendance", "Commitments", "Actions", "Updates", "Merges",
+                          "Not duplicates", "About"}
     for name, text in texts.items():
         assert "#NAME" not in text and "Err:" not in text, name
     actions = list(csv.DictReader(texts["Actions"].splitlines(keepends=True)))

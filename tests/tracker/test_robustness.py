@@ -326,7 +326,8 @@ def test_backup_to_a_full_disk_leaves_nothing_and_says_so(tmp_path, capsys):
 
 
 def test_a_database_on_a_full_disk_stays_intact(tmp_path):
-    with small_disk("400k") as disk:
+    # room for a new database (its WAL holds every table's first pages: about 0.4 MB) and then some
+    with small_disk("600k") as disk:
         db = disk / "full.db"
         open_database(db, create=True)
         saved, error = 0, None

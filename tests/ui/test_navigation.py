@@ -2,7 +2,9 @@
 
 import datetime as dt
 
-from tracker import services
+from PySide6.QtCore import Qt
+
+from tracker import records, services, vocab
 from tests.ui.conftest import activate, choose, select_row
 from ui import dialogs
 
@@ -114,13 +116,20 @@ def test_stakeholder_links_lead_both_ways(window):
                                        for i in range(page.editor.links.sections["Actions owned"].list.count()))
 
 
-def test_event_attendance_is_editable_and_linked(window):
+def test_event_attendance_is_editable_and_linked(window, qtbot):
     page = window.show_view("events")
     event = select_row(page, 0)
     attendance = page.editor.links.attendance
     before = len(services.attendance.attendees(event))
-    attendance.person.setCurrentIndex(0)
-    person_id = attendance.person.currentData()
+    present = {a.stakeholder_id for a in services.attendance.attendees(event)}
+    newcomer = next(s for s in services.stakeholders.page(0, 500, sort="name") if s.id not in present)
+    page.editor.tabs.setCurrentWidget(page.editor.links)
+    attendance.person.setFocus()
+    qtbot.keyClicks(attendance.person, newcomer.name)  # typed, and chosen from what matches
+    row = next(n for n, c in enumerate(attendance.person.model.rows) if getattr(c, "id", None) == newcomer.id)
+    attendance.person.choose(attendance.person.model.rows[row])
+    person_id = attendance.person.value().id
+    assert person_id == newcomer.id
     attendance.role.setText("speaker")
     attendance.add_button.click()
     rows = services.attendance.attendees(event)
@@ -143,19 +152,25 @@ def test_updates_and_history(window, qtbot):
     page = window.show_view("actions")
     action = select_row(page, 0)
     panel = page.editor.updates
-    panel.text.setText("Venue booked")
-    panel.add_button.click()
-    assert services.updates.of(action)[0].text == "Venue booked"
-    assert "Venue booked" in panel.list.item(0).text() and "test user" in panel.list.item(0).text()
+    page.editor.tabs.setCurrentWidget(panel)
+    panel.text.setFocus()
+    qtbot.keyClicks(panel.text, "Venue booked")
+    qtbot.keyClick(panel.text, Qt.Key.Key_Return)  # a new line, not the end of the update
+    qtbot.keyClicks(panel.text, "Deposit paid")
+    assert services.updates.of(action) == [] or services.updates.of(action)[0].text != "Venue booked"
+    qtbot.keyClick(panel.text, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)  # Ctrl+Enter adds it
+    assert services.updates.of(action)[0].text == "Venue booked\nDeposit paid"
+    assert services.updates.of(action)[0].date == dt.date.today()
+    assert "Venue booked\nDeposit paid" in panel.list.item(0).text() and "test user" in panel.list.item(0).text()
+    assert panel.text.toPlainText() == ""
     panel.add_button.click()  # empty text: a message, nothing saved
     assert not panel.error.isHidden() and "required" in panel.error.text()
 
     choose(qtbot, page.editor.fields["priority"].input, "Low")
     assert page.save()
-    history = page.editor.history
-    rows = [[history.topLevelItem(i).text(c) for c in range(6)] for i in range(history.topLevelItemCount())]
-    assert rows[0][2] == "create"
-    assert any(r[2] == "update" and r[3] == "priority" and r[5] == "low" and r[1] == "test user" for r in rows)
+    rows = page.editor.history.rows()
+    assert rows[0][2] == "Created"
+    assert rows[-1][1:] == ["test user", f"Priority: {vocab.PRIORITIES[action.priority]} → Low"]
 
 
 def test_grid_places_and_opens_stakeholders(window):
@@ -199,12 +214,32 @@ def test_history_names_linked_records(window, qtbot):
     page = window.show_view("actions")
     action = select_row(page, 0)
     other = services.stakeholders.find_by_name("Ben Kinsella Trust")[0]
-    choose(qtbot, page.editor.fields["owner"].input, "Ben Kinsella Trust")
+    picker = page.editor.fields["owner"].input
+    picker.setFocus()
+    picker.selectAll()
+    qtbot.keyClicks(picker, "kinsella trust")
+    qtbot.keyClick(picker.popup, Qt.Key.Key_Return)
     assert page.editor.fields["owner"].get().id == other.id
     assert page.save()
-    history = page.editor.history
-    last = [history.topLevelItem(history.topLevelItemCount() - 1).text(c) for c in range(6)]
-    assert last[3:] == ["owner", action.owner.name, "Ben Kinsella Trust"]
+    assert page.editor.history.rows()[-1][2] == f"Owner: {action.owner.name} → Ben Kinsella Trust"
+
+
+def test_history_shows_words_and_uk_dates_not_stored_codes(window, qtbot):
+    page = window.show_view("actions")
+    action = next(a for a in services.actions.page(0, 50) if a.status == "open")
+    page.open_record(action.id)
+    choose(qtbot, page.editor.fields["status"].input, "Done")
+    due = page.editor.fields["due_date"].input
+    due.setFocus()
+    due.selectAll()
+    qtbot.keyClicks(due, "15/01/2027")
+    assert page.save()
+    changes = [row[2] for row in page.editor.history.rows()]
+    was = records.ACTION["due_date"].show(action.due_date)
+    assert "Status: Open → Done" in changes and f"Due date: {was} → 15/01/2027" in changes
+    assert not any("2027-01-15" in c or "done" in c.split(" → ")[-1] for c in changes)
+    when = page.editor.history.rows()[-1][0]
+    assert when[2] == when[5] == "/" and len(when.split()[0]) == 10  # dd/mm/yyyy hh:mm
 
 
 def test_delete_key_deletes_the_record_but_not_text_being_typed(window, qtbot):

@@ -19,7 +19,7 @@ import sys
 import peewee
 
 from tracker import __version__
-from tracker.cli import core, exchange, reports, safety, tables
+from tracker.cli import core, duplicates, exchange, merging, reports, safety, tables
 from tracker.cli.common import EXIT_CANCELLED, EXIT_ERROR, EXIT_INTERNAL, EXIT_USAGE
 from tracker.cli.safety import damage_advice
 from tracker.db import close_database, translate_operational_error
@@ -28,7 +28,7 @@ from tracker.logs import log_file, setup_logging
 from tracker.opening import default_target, open_database
 from tracker.paths import default_database_path, ensure_private_dir
 
-COMMAND_MODULES = (core, exchange, tables, safety, reports)
+COMMAND_MODULES = (core, exchange, tables, merging, safety, reports, duplicates)
 
 log = logging.getLogger("tracker.cli")
 

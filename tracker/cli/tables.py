@@ -129,12 +129,15 @@ def _print_plan(plan, import_id, why):
     for header, order in data["dates"].items():
         print(f"  dates in '{header}': {order}", file=out)
     for r in data["records"]:
+        if r.get("note"):  # erased on request, a partner's RAG unlike ours, a doubtful organisation
+            print(f"  {r['sheet']} row {r['row']} {r['name']!r}: {r['note']}", file=out)
         if r["changes"]:
             print(f"  {r['sheet']} row {r['row']}: {r['name']} (ID {r['record_id']}) changes:", file=out)
             for name, (old, new) in r["changes"].items():
                 print(f"      {name}: {old!r} -> {new!r}", file=out)
     for h in data["held"]:
-        options = "; ".join(f"{c['name']} (ID {c['id']}, {c['score']}%)" for c in h["candidates"])
+        options = "; ".join(f"{'the organisation ' if c.get('kind') == 'organisation' else ''}{c['name']} "
+                            f"(ID {c['id']}, {c['score']}%)" for c in h["candidates"])
         print(f"  held: {h['sheet']} row {h['row']} {h['name']!r}: maybe {options}", file=out)
     for p in plan.problems:
         print(f"  rejected: {p.sentence()}", file=out)

@@ -28,17 +28,14 @@ from tracker.exchange.reader import read_workbook
 from tracker.exchange.report import AddedDetail, Detail, ImportReport, Plan
 from tracker.exchange.rowcheck import is_edited
 from tracker.exchange_format import PERSONAL_FIELDS, SHEETS
+from tracker.errors import Cancelled
 from tracker.records.references import Series, prefix_for
 from tracker.services import exchange as store
-from tracker.services import imports, privacy
+from tracker.services import imports, merge_exchange, privacy
 from tracker.services.audit import import_source
 from tracker.services.base import home_council
 
 ON_CONFLICT = ("ask", "keep-mine", "take-theirs")
-
-
-class Cancelled(Exception):
-    """The person cancelled; nothing was changed."""
 
 
 def import_workbook(path, dry_run=False, on_conflict="ask", progress=None):
@@ -63,6 +60,7 @@ def import_workbook(path, dry_run=False, on_conflict="ask", progress=None):
                           f"{plan.problems[0].message(path.name)}")
         return report
     if dry_run:
+        report.merges = len(merge_exchange.new_merges(book.merges))
         return report
     _step(progress, 60, "Saving")
     from_council = str(book.about.get("exporting council", "") or "").strip()
@@ -74,7 +72,10 @@ def import_workbook(path, dry_run=False, on_conflict="ask", progress=None):
         "on_conflict": on_conflict, "added": report.added, "updated": report.updated,
         "unchanged": report.unchanged, "conflicts": report.conflicts,
     }
-    if report.added or report.updated or plan.held or plan.sync or any(plan.updates.values()):
+    plan.merges, plan.not_duplicates = book.merges, book.not_duplicates
+    report.merges = len(merge_exchange.new_merges(book.merges))
+    if report.added or report.updated or plan.held or plan.sync or any(plan.updates.values()) or report.merges \
+            or merge_exchange.new_not_duplicates(book.not_duplicates):
         backup_before("import")  # raises (and nothing is imported) when no backup can be written
         report.import_id = imports.apply_import(state, plan, run, source)
         if report.import_id is not None:

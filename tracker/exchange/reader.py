@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from itertools import repeat
 
 from tracker.exchange.ancestry import read_based_on, read_based_on_column
+from tracker.exchange.decisions import read_decisions
 from tracker.exchange_format import ABOUT, FORMAT_VERSION, SHEETS
 from tracker.exchange.rowcheck import read_check, read_checks
 from tracker.exchange.safety import ExchangeError, open_checked, sha256
@@ -71,6 +72,8 @@ class Book:
     problems: list = field(default_factory=list)
     personal_data_left_out: bool = False
     sha256: str = ""  # of the bytes read
+    merges: list = field(default_factory=list)  # format 3: services.merge_exchange.TravellingMerge
+    not_duplicates: list = field(default_factory=list)  # format 3: (hex, hex, when, council, user)
 
 
 def _converter(col, councils):
@@ -127,6 +130,9 @@ def read_workbook(path, councils):
     for sheet in SHEETS:
         book.rows[sheet.name] = _read_sheet(sheet, _sheet(wb, sheet_names[_header_key(sheet.name)], name),
                                             councils, book.problems)
+    book.merges, book.not_duplicates = read_decisions(
+        lambda title: _sheet(wb, sheet_names[_header_key(title)], name) if _header_key(title) in sheet_names else None,
+        lambda *where: book.problems.append(Problem(*where)))
     return book
 
 

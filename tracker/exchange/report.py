@@ -66,18 +66,20 @@ class ImportReport:
     import_id: int = None
     applied: bool = False
     refused: str = ""  # why the whole file was refused, when it was
+    merges: int = 0  # merges new here (format 3's Merges sheet)
 
     def as_json(self):
         return {"file": self.file_name, "dry_run": self.dry_run, "applied": self.applied, "refused": self.refused,
                 "added": self.added, "updated": self.updated, "unchanged": self.unchanged,
-                "conflicts": self.conflicts, "rejected": self.rejected, "import_id": self.import_id,
+                "conflicts": self.conflicts, "rejected": self.rejected, "merges": self.merges,
+                "import_id": self.import_id,
                 "details": [d.as_dict() for d in self.details]}
 
     def summary(self):
         if self.refused:
             return self.refused
         text = (f"{self.file_name}: {self.added} added, {self.updated} updated, {self.unchanged} unchanged, "
-                f"{self.conflicts} conflicts")
+                f"{self.conflicts} conflicts" + (f", {self.merges} merges of duplicates" if self.merges else ""))
         if self.dry_run:
             return text + " (dry run: nothing was changed)."
         held = " Conflicts are held for review in the app." if self.conflicts else ""
@@ -93,6 +95,8 @@ class Plan:
     held: list = field(default_factory=list)
     problems: list = field(default_factory=list)
     edited: set = field(default_factory=set)  # hexes of records changed by rows edited in a spreadsheet
+    merges: list = field(default_factory=list)  # the file's merges (services.merge_exchange.TravellingMerge)
+    not_duplicates: list = field(default_factory=list)  # the file's "not a duplicate" pairs
 
 
 _DISPLAY_AT = {s.name: s.at[s.display] for s in SHEETS}

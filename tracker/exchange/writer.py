@@ -26,11 +26,13 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from tracker import __version__
 from tracker.exchange.ancestry import based_on
-from tracker.exchange_format import ABOUT, COUNCIL_SEPARATOR, FORMAT_VERSION, PERSONAL_FIELDS, SHEETS, UPDATE_TARGETS
+from tracker.exchange_format import (ABOUT, COUNCIL_SEPARATOR, FORMAT_VERSION, ID_SEPARATOR, MERGE_COLUMNS, MERGES,
+                                     NOT_DUPLICATE_COLUMNS, NOT_DUPLICATES, PERSONAL_FIELDS, SHEETS, UPDATE_TARGETS)
 from tracker.exchange.rowcheck import has_cr, personal_positions, written_check
 from tracker.exchange.safety import ExchangeError
 from tracker.records.fields import EMAIL, NOT_A_SCORE, URL
 from tracker.services import exchange as store
+from tracker.services import merge_exchange
 from tracker.services.actor import current_actor
 from tracker.services.sync import mark_exported
 from tracker.sheet_stream import CellSlot, cells_sheet
@@ -123,6 +125,8 @@ def export_workbook(path, personal_data=True, since=None, progress=None):
                     _step(progress, 5 + 85 * (done + n) // total, f"Writing {sheet.name}")
             done += len(records)
             result.counts[sheet.name] = len(records)
+        merges = merge_exchange.standing_merges()
+        _decisions(wb, names, merges, merge_exchange.not_duplicate_pairs(), styles)
         _about(wb, result, state)
         _step(progress, 92, "Saving")
         save_atomically(wb, path)
@@ -130,6 +134,7 @@ def export_workbook(path, personal_data=True, since=None, progress=None):
         _discard(wb)  # an error or a cancel mid-way: close the streamed sheets and remove their temp files
         raise
     mark_exported(_only(state, exported), list(exported), checks)
+    merge_exchange.mark_exported(merges)
     _step(progress, 100, "Done")
     return result
 
@@ -340,6 +345,47 @@ def _datetime(value):
     if isinstance(value, dt.datetime):
         return value
     return dt.datetime.fromisoformat(str(value))
+
+
+def _decisions(wb, names, merges, pairs, styles):
+    """The Merges and Not duplicates sheets (format 3): every merge standing here and every pair said
+    not to be duplicates, by ID, with names beside the IDs for people."""
+    def ids(hexes):
+        return ID_SEPARATOR.join(store.dashed(h) for h in hexes)
+
+    def named(hexes):
+        return ID_SEPARATOR.join(names.get(h, "") for h in hexes)
+
+    merge_rows = [(store.dashed(m.hex), store.dashed(m.kept), names.get(m.kept, ""), ids(m.retired),
+                   named(m.retired), m.at, m.council, m.user) for m in merges]
+    pair_rows = [(store.dashed(p[0]), names.get(p[0], ""), store.dashed(p[1]), names.get(p[1], ""), p[2], p[3], p[4])
+                 for p in pairs]
+    for title, headers, rows in ((MERGES, MERGE_COLUMNS, merge_rows), (NOT_DUPLICATES, NOT_DUPLICATE_COLUMNS,
+                                                                       pair_rows)):
+        ws = cells_sheet(wb, title)
+        for i, header in enumerate(headers, start=1):
+            ws.column_dimensions[get_column_letter(i)].width = 38 if header.endswith("IDs") else 22
+        ws.freeze_panes = "A2"
+        ws.append([_header_cell(ws, _DecisionHeader(h), styles) for h in headers])
+        for row in rows:
+            cells = []
+            for value in row:
+                if isinstance(value, dt.datetime):
+                    cell = WriteOnlyCell(ws, value)
+                    cell.number_format = DATETIME_FORMAT
+                    cells.append(cell)
+                else:
+                    cells.append(text_cell(ws, value) if value else None)
+            ws.append(cells)
+
+
+@dataclass(frozen=True)
+class _DecisionHeader:
+    header: str
+
+    @property
+    def kind(self):
+        return "id" if self.header.endswith(("ID", "IDs")) else "text"
 
 
 def _about(wb, result, state):

@@ -79,7 +79,7 @@ class FieldError(ValueError):
 @dataclass(frozen=True, eq=False)  # compared and hashed as themselves (a vocabulary is a dict)
 class Field:
     name: str  # the record's attribute (and the services' keyword), e.g. "target_date"
-    label: str  # the users' words as the form shows them, "&" before the access key: "Ta&rget date"
+    label: str  # the users' words as the form shows them, "&" before the access key: "Tar&get date"
     type: str = TEXT
     required: bool = False
     max_length: int = None  # text types

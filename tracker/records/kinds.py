@@ -1,7 +1,8 @@
 """The six record kinds, their fields in form order and the rules across them.
 
 Read top to bottom, this is what each kind holds as the forms show it: label (with the access key
-the form uses), type, vocabulary, limits, whether it is required, its default, and the rules across
+the form uses: unique within its form and not one of the window's own, F E V R H for the menus and
+I L U Y for the editor's tabs, O and N for the lists' tick boxes; tests/ui/test_keyboard.py checks), type, vocabulary, limits, whether it is required, its default, and the rules across
 fields.  Lengths are the database columns' (a test compares them with ``tracker.models``).
 """
 
@@ -102,17 +103,17 @@ def _words(heading):
 STAKEHOLDER = Kind("stakeholder", "stakeholders", "stakeholder", fields=(
     choice("kind", "&Kind", vocab.STAKEHOLDER_KINDS, required=True, default="organisation"),
     text("name", "&Name", 200, required=True),
-    link("organisation", "&Organisation", to="stakeholder"),
-    choice("sector", "Se&ctor", vocab.SECTORS, required=True, default="other"),
-    text("role", "&Role", 200, hint="e.g. Head of Community Safety"),
-    email("email", "&Email", 254, hint="name@example.org"),
+    link("organisation", "Or&ganisation", to="stakeholder"),
+    choice("sector", "&Sector", vocab.SECTORS, required=True, default="other"),
+    text("role", "R&ole", 200, hint="e.g. Head of Community Safety"),
+    email("email", "E&mail", 254, hint="name@example.org"),
     phone("phone", "&Phone", 50),
-    long_text("address", "Address"),
+    long_text("address", "A&ddress"),
     url("website", "&Website", 500, hint="https://…"),
-    score("influence", "In&fluence"),
+    score("influence", "Influen&ce"),
     score("interest", "In&terest"),
     councils(),
-    text("tags", "Ta&gs", 500, hint="comma-separated"),
+    text("tags", "T&ags", 500, hint="comma-separated"),
     long_text("notes", "Notes"),
 ), rules=(
     OrganisationLink("organisation"),  # a person's organisation: an organisation, and not itself
@@ -124,7 +125,7 @@ EVENT = Kind("event", "events", "event", fields=(
     date("date", "&Date", required=True),
     text("place", "&Place", 300),
     link("council", "&Council", to="council"),
-    long_text("notes", "Notes"),
+    long_text("notes", "&Notes"),
 ))
 
 ATTENDANCE = Kind("attendance", "attendance", "attendance", fields=(
@@ -139,14 +140,14 @@ ATTENDANCE = Kind("attendance", "attendance", "attendance", fields=(
 
 COMMITMENT = Kind("commitment", "commitments", "commitment", fields=(
     text("title", "&Title", 300, required=True),
-    long_text("description", "Description"),
-    link("made_by", "&Made by", to="stakeholder", required=True),
+    long_text("description", "Des&cription"),
+    link("made_by", "Made &by", to="stakeholder", required=True),
     link("made_at", "Made &at (event)", to="event"),
     date("date_made", "Date ma&de", required=True, short="Made", default=dt.date.today),
-    date("target_date", "Ta&rget date", short="Target"),
-    choice("theme", "T&heme", vocab.THEMES, required=True, default="other"),
+    date("target_date", "Tar&get date", short="Target"),
+    choice("theme", "The&me", vocab.THEMES, required=True, default="other"),
     choice("status", "&Status", vocab.COMMITMENT_STATUSES, required=True, default="proposed"),
-    choice("rag", "&RAG (own)", vocab.RAG, short="RAG"),  # its own; lists show the one rolled up from actions
+    choice("rag", "RAG (o&wn)", vocab.RAG, short="RAG"),  # its own; lists show the one rolled up from actions
     councils(),
 ), rules=(
     NotBefore("target_date", needs_valid=("date_made", "target_date"), earlier="date_made",
@@ -156,11 +157,11 @@ COMMITMENT = Kind("commitment", "commitments", "commitment", fields=(
 ACTION = Kind("action", "actions", "action_item", fields=(
     reference("reference", "Reference", 20, short="Ref"),  # HAV-A0042: tracker.records.references
     text("title", "&Title", 300, required=True),
-    long_text("description", "Description"),
-    link("commitment", "&Commitment", to="commitment"),
-    link("owner", "&Owner", to="stakeholder"),
-    link("council", "Cou&ncil", to="council"),
-    date("due_date", "&Due date", short="Due"),
+    long_text("description", "&Description"),
+    link("commitment", "Co&mmitment", to="commitment"),
+    link("owner", "O&wner", to="stakeholder"),
+    link("council", "&Council", to="council"),
+    date("due_date", "Due d&ate", short="Due"),
     choice("priority", "&Priority", vocab.PRIORITIES, required=True, default="medium"),
     choice("status", "&Status", vocab.ACTION_STATUSES, required=True, default="open"),
 ))

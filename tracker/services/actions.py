@@ -5,7 +5,7 @@ import datetime as dt
 from peewee import JOIN, fn
 
 from tracker import records, vocab
-from tracker.models import ActionItem, Commitment, Council, Stakeholder
+from tracker.models import ActionItem, Commitment, CommitmentCouncil, Council, Stakeholder
 from tracker.records import references
 from tracker.services.base import RecordService, home_council
 
@@ -115,6 +115,19 @@ class ActionService(RecordService):
 
     def of_commitment(self, commitment):
         return self.page(0, 10_000, filters={"commitment": commitment}, sort="due_date")
+
+    def for_commitment(self, commitment):
+        """What a new action serving ``commitment`` starts with: the commitment; its maker as the owner
+        (the partner who promised usually carries it out); its council when it has one, or this
+        database's home council when that is among its councils; else none (the user picks)."""
+        values = {**self.defaults(), "commitment": commitment, "owner": commitment.made_by}
+        councils = list(Council.select().join(CommitmentCouncil).where(CommitmentCouncil.commitment == commitment.id))
+        home = home_council()
+        if len(councils) == 1:
+            values["council"] = councils[0]
+        elif home is not None and home.id in {c.id for c in councils}:
+            values["council"] = home
+        return values
 
 
 def days_overdue(due_date, status, today=None):

@@ -19,7 +19,7 @@ from tracker import records
 from tracker.changes import Change, announce
 from tracker.errors import NotFoundError, TrackerError, ValidationError
 from tracker.exchange_format import BY_TABLE
-from tracker.models import HeldConflict, utcnow
+from tracker.models import HeldConflict, MergeRun, utcnow
 from tracker.records.cells import CellError, converter
 from tracker.records.fields import REQUIRED
 from tracker.services.bulk_writer import Writer, transaction
@@ -100,6 +100,12 @@ def _read(conflict, state, rec, theirs, edited):
     return out
 
 
+def retired_by_a_merge(table, hex_):
+    """Whether the record is a stakeholder retired by a merge that stands (``services.merges``)."""
+    return table == "stakeholder" and MergeRun.select().where(MergeRun.retired.contains(hex_),
+                                                              MergeRun.undone_at.is_null()).exists()
+
+
 def resolve_conflict(conflict, choice, edited=None):
     """Decide a held conflict: ``mine`` keeps this database's values, ``theirs`` takes the file's,
     ``edited`` takes ``edited`` ({field: the text a person typed}, read by :func:`read_result`) over
@@ -119,6 +125,10 @@ def resolve_conflict(conflict, choice, edited=None):
     else:
         chosen = _read(conflict, state, rec, theirs, edited)
         new_values = tuple(chosen.get(c.field, v) for c, v in zip(BY_TABLE[table].content, rec.values))
+    deleted_at = BY_TABLE[table].at["deleted_at"]
+    if new_values[deleted_at] is None and rec.values[deleted_at] is not None and retired_by_a_merge(table, hex_):
+        # a record merged into another stays retired whichever side is taken (else it splits from its links)
+        new_values = (*new_values[:deleted_at], rec.values[deleted_at], *new_values[deleted_at + 1:])
     writer = Writer(state, conflict.source)
     version = max(rec.version, conflict.theirs_version) + 1
     mine_hash, new_hash = content_hash(table, rec.values), content_hash(table, new_values)

@@ -167,11 +167,14 @@ def load_councils():
     return c
 
 
-def load_state(tables=None):
+def load_state(tables=None, only=None):
     """Every record of ``tables`` (all six by default) with its content, in one query per table;
-    the other tables' UUID -> id maps only (links cross tables)."""
+    the other tables' UUID -> id maps only (links cross tables).  ``only``: {table: [(column, values)]}
+    loads the content of just the records whose ``column`` is among ``values`` for any of the pairs
+    (a merge's few records among 100k); the table's UUID -> id map is still whole."""
     db = database.obj
     councils = load_councils()
+    only = only or {}
     wanted = [s.table for s in SHEETS] if tables is None else list(tables)
     raw, ids_by_table = {}, {}
     for sheet in SHEETS:  # every table's ids, since links cross tables
@@ -183,9 +186,21 @@ def load_state(tables=None):
             ids_by_table[t] = {uuid_hex(u): i for i, u in rows}
             continue
         sql = f"SELECT {', '.join(quote(c) for c in cols)} FROM {quote(model._meta.table_name)}"
-        rows = db.execute_sql(sql).fetchall()
+        if t in only:
+            rows = []
+            for column, values in only[t]:
+                values = list(values)
+                for start in range(0, len(values), 500):
+                    chunk = values[start:start + 500]
+                    rows += db.execute_sql(f"{sql} WHERE {quote(column)} IN ({', '.join([db.param] * len(chunk))})",
+                                           chunk).fetchall()
+            rows = list({r[0]: r for r in rows}.values())
+            ids = db.execute_sql(f"SELECT id, uuid FROM {quote(model._meta.table_name)}").fetchall()
+            ids_by_table[t] = {uuid_hex(u): i for i, u in ids}
+        else:
+            rows = db.execute_sql(sql).fetchall()
+            ids_by_table[t] = {uuid_hex(r[1]): r[0] for r in rows}
         raw[t] = rows
-        ids_by_table[t] = {uuid_hex(r[1]): r[0] for r in rows}
     id_to_hex = {t: {i: h for h, i in ids.items()} for t, ids in ids_by_table.items()}
     council_sets = {}
     for t, (link, owner) in COUNCIL_LINKS.items():

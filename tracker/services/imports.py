@@ -17,9 +17,9 @@ from tracker.changes import EVERYTHING, announce
 from tracker.db import database
 from tracker.errors import NotFoundError, TrackerError
 from tracker.exchange_format import BY_TABLE, SHEETS
-from tracker.models import HeldConflict, HeldRow, ImportChange, ImportRun, utcnow
+from tracker.models import HeldConflict, HeldRow, ImportChange, ImportRun, MergeRun, utcnow
 from tracker.services.actor import current_actor
-from tracker.services import bulk_writer
+from tracker.services import bulk_writer, merge_exchange
 from tracker.services.bulk_writer import Writer, transaction
 from tracker.services.exchange import content_kinds, dashed, load_state, uuid_hex
 
@@ -103,6 +103,7 @@ def undo_import(import_id):
         HeldConflict.delete().where(HeldConflict.run == run, HeldConflict.resolved_at.is_null()).execute()
         HeldRow.delete().where(HeldRow.run == run, HeldRow.resolved_at.is_null()).execute()
         ImportRun.update(undone_at=utcnow()).where(ImportRun.id == run.id).execute()
+        MergeRun.delete().where(MergeRun.import_id == run.id).execute()  # the merges it brought go with it
     announce(EVERYTHING)  # once, after the commit: every view reads again
     return run
 
@@ -172,6 +173,8 @@ def apply_import(state, plan, run, source):
         writer.insert_rows(HeldConflict, ["import_id", "at", "table", "record_uuid", "source", "mine_version",
                                           "theirs_version", "theirs_hash", "theirs", "fields", "resolution",
                                           "exported_hash"], held)
+        merge_exchange.receive(plan.merges, source, run_row.id)  # last: it reads the records as now written
+        merge_exchange.receive_not_duplicates(plan.not_duplicates, source)
         check_links()
     announce(EVERYTHING)  # once, after the commit: every view reads again
     return run_row.id

@@ -12,8 +12,16 @@ email and an organisation's name:
    name at another organisation with another email is a different person and no candidate;
 4. otherwise **new**.
 
-A person erased on request is found like anyone else and reported as erased, so an import never
-re-creates or re-fills them.  Why rapidfuzz: a maintained C++ implementation of the standard
+Organisations are matched by their normalised names (``organisation_key``: "&" is "and", "Met" is
+"Metropolitan", "the", "Ltd", "Trust", "Council" set aside); a close one ("Havering Sixth Form" and
+"Havering Sixth Form College") is doubtful (:meth:`StakeholderMatcher.close_organisations`).
+
+A person erased on request is reported as erased, so an import never re-creates or re-fills them:
+their tombstone holds no name or email, so they are recognised by the keyed hashes kept when they
+were erased (``tracker.services.erasures``), by email or by name and organisation, after the live
+records (someone added again since, with consent, is matched as themselves).
+
+Why rapidfuzz: a maintained C++ implementation of the standard
 string metrics (Levenshtein, token sort/set ratios) with ``process.extract`` over a whole list,
 about 100x faster than a Python loop over ``difflib``, which matters at 20k stakeholders; a
 hand-rolled distance would be slower and less tested.  The duplicates review can reuse this class.
@@ -30,6 +38,12 @@ A whole table's names are searched at once by :meth:`StakeholderMatcher.prepare`
 ``process.cdist`` scores every incoming name against every held one with SIMD on every core (10k
 rows x 4k names: 0.34 s against 1.95 s for the indexed search per row), and the pairs it finds are
 scored again with ``fuzz.ratio``, so the answer is again exactly ``process.extract``'s (tested).
+
+The duplicates review (``services/duplicates.py``) compares the held stakeholders with each other by the
+same keys and rules: ``person_key``, ``organisation_key``, :func:`different_people` (namesakes), and the
+helpers at the end of this module: :func:`email_key`, :func:`is_generic_email` (shared inboxes),
+:func:`phone_key` (UK numbers), :func:`initials_agree`, :func:`name_blocks` (its blocking) and
+:func:`close_pairs` (``process.cpdist`` over chosen pairs).
 """
 
 import functools
@@ -40,8 +54,10 @@ from dataclasses import dataclass, field
 from rapidfuzz import fuzz, process
 
 from tracker.models import Stakeholder
+from tracker.services.erasures import ErasedKeys
 
 DOUBT_SCORE = 85  # token_sort_ratio (0-100) from which a different-looking name is a possible match
+ORGANISATION_DOUBT_SCORE = 80  # the same for organisations' names ("Havering Sixth Form" / "... College": 83)
 MAX_CANDIDATES = 5
 PRUNE = 3  # close_names scores every key when the rarest bigrams' keys add up to over 1/PRUNE of them
 TITLES = frozenset("mr mrs ms miss mx dr prof professor rev revd sir dame lord lady cllr councillor insp inspector "
@@ -65,9 +81,12 @@ _PUNCT = re.compile(r"[^\w\s&]")
 
 def _plain(text):
     text = str(text or "")
-    if not text.isascii():  # (NFKD of ASCII is itself: most names need none of this)
+    if not text.isascii():  # (most names are: the pickers fold 20,000 at once)
         text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode() or text
     return " ".join(_PUNCT.sub(" ", text.casefold().replace("\u00a0", " ")).split())
+
+
+plain = _plain  # a name folded as the matcher compares it: what the record pickers search too (services/choices)
 
 
 @functools.lru_cache(maxsize=1 << 16)
@@ -87,11 +106,28 @@ def _sorted_words(key):
 
 @functools.lru_cache(maxsize=1 << 16)
 def organisation_key(name):
+    """An organisation's name as compared: abbreviations read in full ("Met" is "Metropolitan"), letters with
+    full stops read as one word ("C.V.S." is "CVS"), words such as "the", "Ltd", "Service" left out."""
     words = []
-    for w in _plain(name).split():
+    for w in _letters_joined(_plain(name).split()):
         words += ORGANISATION_WORDS.get(w, w).split()
     kept = [w for w in words if w not in ORGANISATION_NOISE]
     return " ".join(kept or words)
+
+
+def _letters_joined(words):
+    """Runs of two or more one-letter words as one word: "c v s" (from "C.V.S.") is "cvs"."""
+    out, run = [], []
+    for w in [*words, ""]:
+        if len(w) == 1 and w.isalnum():
+            run.append(w)
+            continue
+        if run:
+            out += ["".join(run)] if len(run) > 1 else run
+            run = []
+        if w:
+            out.append(w)
+    return out
 
 
 def _bigrams(key):
@@ -190,6 +226,13 @@ def _length_bands(queries, keys, cutoff):
             yield group[start:start + step], columns
 
 
+def different_people(organisation_a, organisation_b, email_a, email_b):
+    """The same name at another organisation (normalised keys) with another email is a different person."""
+    other_org = bool(organisation_a and organisation_b and organisation_a != organisation_b)
+    other_email = bool(email_a and email_b and email_key(email_a) != email_key(email_b))
+    return other_org and other_email
+
+
 def bigram_index(keys):
     index = {}
     for i, key in enumerate(keys):
@@ -247,6 +290,8 @@ class StakeholderMatcher:
         self._keys = [_sorted_words(person_key(self.by_id[rid].name)) for rid in self._ids]
         self._index = None  # bigram -> positions in _keys, built for the first close-name search
         self._close = {}  # sorted-words key -> close_names' answer, from prepare()
+        self.erased = ErasedKeys()
+        self._organisation_keys = self._organisation_sorted = None  # for close_organisations(), when first asked
 
     def prepare(self, people):
         """Search the close names of many incoming people ``(name, email)`` at once (:func:`close_names_many`,
@@ -270,6 +315,8 @@ class StakeholderMatcher:
             held = self.by_email.get(email.strip().casefold())
             if held is not None:
                 return Match("erased" if held.erased else "matched", held, how="email")
+            if self.erased.email(email):
+                return Match("erased")
         key = person_key(name)
         if not key:
             return Match("new")
@@ -278,6 +325,8 @@ class StakeholderMatcher:
         for held in same_name:
             if organisation_key(self.organisation_name(held)) == wanted_org:  # both none counts too
                 return Match("erased" if held.erased else "matched", held, how="name and organisation")
+        if self.erased.person(key, wanted_org):
+            return Match("erased")
         candidates = []
         query = _sorted_words(key)
         found = self._close.get(query)
@@ -296,11 +345,7 @@ class StakeholderMatcher:
         return Match("doubtful", candidates=candidates, how="close name")
 
     def _someone_else(self, held, email, wanted_org):
-        """The same name at another organisation with another email is a different person."""
-        held_org = organisation_key(self.organisation_name(held))
-        other_org = bool(wanted_org and held_org and held_org != wanted_org)
-        other_email = bool(email and held.email and held.email.casefold() != email.strip().casefold())
-        return other_org and other_email
+        return different_people(organisation_key(self.organisation_name(held)), wanted_org, held.email, email)
 
     def remember(self, held):
         """Count a record made during the import as held (a later row of the same file finds it)."""
@@ -311,3 +356,103 @@ class StakeholderMatcher:
             self.organisations.setdefault(organisation_key(held.name), held)
         else:
             self.people.setdefault(person_key(held.name), []).append(held)
+
+    def close_organisations(self, name):
+        """[(Held, score)] of the held organisations whose name is close to ``name`` but not the same
+        (token_sort_ratio of the normalised names at or above :data:`ORGANISATION_DOUBT_SCORE`), best
+        first: a doubtful match, as for people.  The same normalised name is :meth:`organisation`."""
+        key = organisation_key(name) if name else ""
+        if not key or key in self.organisations:
+            return []
+        if self._organisation_keys is None:
+            self._organisation_keys = list(self.organisations)
+            self._organisation_sorted = [_sorted_words(k) for k in self._organisation_keys]
+        found = process.extract(_sorted_words(key), self._organisation_sorted, scorer=fuzz.ratio, processor=None,
+                                score_cutoff=ORGANISATION_DOUBT_SCORE, limit=MAX_CANDIDATES)
+        return [(self.organisations[self._organisation_keys[i]], round(score)) for _, score, i in found]
+
+
+# ---- what the duplicates review (services/duplicates.py) compares besides names ---------------------------
+GENERIC_INBOXES = frozenset(
+    "info enquiries enquiry inquiries admin administrator office contact contactus hello mail post reception "
+    "general team hr jobs careers recruitment finance accounts press media comms communications marketing "
+    "support help helpdesk sales bookings events membership members secretary clerk webmaster noreply "
+    "no-reply donotreply".split())
+
+
+def email_key(email):
+    """An email as compared: no surrounding spaces, any case."""
+    return str(email or "").strip().casefold()
+
+
+def is_generic_email(email):
+    """A shared inbox (info@, enquiries@, admin@, office@, contact@, hello@ ...), weak evidence of one person."""
+    local = email_key(email).partition("@")[0]
+    return local in GENERIC_INBOXES
+
+
+_NOT_DIGITS = re.compile(r"\D")
+
+
+def phone_key(phone):
+    """A UK phone number as compared: digits only, +44 / 0044 (and a "(0)" after it) read as the leading 0;
+    "" for anything too short to be a whole number.  Only the first number of "020 ... / 07700 ..." counts."""
+    if not phone:
+        return ""
+    text = str(phone).split("/")[0].split(" or ")[0]
+    text = text.replace("(0)", "")
+    digits = _NOT_DIGITS.sub("", text)
+    if digits.startswith("0044"):
+        digits = "0" + digits[4:]
+    elif digits.startswith("44") and text.lstrip().startswith("+"):
+        digits = "0" + digits[2:]
+    elif len(digits) == 10 and digits[0] in "1237":  # a spreadsheet dropped the leading 0
+        digits = "0" + digits
+    return digits if len(digits) >= 10 else ""
+
+
+def initials_agree(key_a, key_b):
+    """Whether two name keys differ only by initials: "d okafor" and "daniel okafor", "j r smith" and
+    "john robert smith" (at least one whole word shared; each word left over on one side is the initial of one
+    on the other)."""
+    a, b = key_a.split(), key_b.split()
+    if len(a) != len(b) or a == b:
+        return False
+    rest_a, rest_b = list(a), list(b)
+    shared = 0
+    for word in a:
+        if len(word) > 1 and word in rest_b:
+            rest_a.remove(word)
+            rest_b.remove(word)
+            shared += 1
+    if not shared:
+        return False
+    rest_a.sort()
+    rest_b.sort()
+    for x, y in zip(rest_a, rest_b):
+        if len(x) > 1 and len(y) > 1 or x[0] != y[0]:
+            return False
+    return True
+
+
+def name_blocks(key):
+    """The blocks a name key (words sorted) is compared within: each word of two or more letters with the
+    first letter of each other word ("daniel okafor" -> "daniel o", "okafor d").  Two names that share one
+    whole word and agree on the first letter of another share a block: initials, a nickname read as the full
+    name, a typo in one word, a middle name on one side only.  A one-word name is its own block."""
+    words = key.split()
+    if len(words) == 1:
+        return [key]
+    return [f"{word} {other[0]}" for i, word in enumerate(words) if len(word) > 1
+            for j, other in enumerate(words) if j != i]
+
+
+def close_pairs(keys, firsts, seconds, cutoff=DOUBT_SCORE):
+    """The ``fuzz.ratio`` of each pair ``keys[firsts[k]]``, ``keys[seconds[k]]`` (numpy arrays of positions), 0 below
+    ``cutoff``: one batch in rapidfuzz's ``process.cpdist`` (each pair once, SIMD, every core), a float32 array."""
+    import numpy  # cpdist's answer is a numpy array; imported here, not at start-up
+
+    if not len(firsts):
+        return numpy.zeros(0, dtype=numpy.float32)
+    return process.cpdist([keys[i] for i in firsts.tolist()], [keys[j] for j in seconds.tolist()], scorer=fuzz.ratio,
+                          processor=None, score_cutoff=cutoff, dtype=numpy.float32, workers=-1)

@@ -9,6 +9,9 @@ values the audit trail kept for all of those records.  SQLite's ``secure_delete`
 freed space and the WAL is checkpointed, so the values do not linger in the file either.
 An erasure that arrives from another council in an exchange workbook is completed the same way
 by :func:`complete_erasures`, which the importer calls after every import that changed something.
+Both keep keyed hashes of the person (``tracker.services.erasures``) so that an import of a
+partner's table never brings them back, and drop the rows of such tables held for review that
+name them (or offer them as a candidate).
 Backups taken before the erasure still hold them until rotated out; a restore erases again
 everyone erased in the database it replaces (see ``tracker.restore``).
 
@@ -24,11 +27,12 @@ from peewee import SqliteDatabase, fn
 
 from tracker.db import database
 from tracker.errors import TrackerError
-from tracker.models import Attendance, AuditEntry, Event, ImportChange, Meta, Stakeholder, Update, utcnow
+from tracker.models import Attendance, AuditEntry, Event, HeldRow, ImportChange, Meta, Stakeholder, Update, utcnow
 from tracker.changes import Change, announce
-from tracker.services import audit
+from tracker.services import audit, erasures
 from tracker.services.base import writing
 from tracker.services.exchange import content_kinds
+from tracker.services.matching import organisation_key, person_key
 
 ERASED_NAME = "Erased person"
 ERASED_UPDATE_TEXT = "(erased on request)"
@@ -75,6 +79,7 @@ def _overwriting_freed_space():
 
 def _erase_in_transaction(person, source):
     now = utcnow()
+    _remember(person, person.name, person.email, person.organisation.name if person.organisation_id else "")
     values = {getattr(Stakeholder, name): value for name, value in ERASED_VALUES.items()}
     values.update({Stakeholder.erased_at: now, Stakeholder.updated_at: now,
                    Stakeholder.version: person.version + 1})
@@ -158,6 +163,7 @@ def complete_erasures(source=""):
         announce(_erased([p.id for p in pending]))
         for person in pending:
             now = utcnow()
+            _remember(person, *_identity_before_erasure(person))
             if any(getattr(person, name) != value for name, value in ERASED_VALUES.items()):
                 values = {getattr(Stakeholder, name): value for name, value in ERASED_VALUES.items()}
                 values.update({Stakeholder.updated_at: now, Stakeholder.version: person.version + 1})
@@ -165,6 +171,47 @@ def complete_erasures(source=""):
             _scrub_traces(person, now)
             audit.write(Stakeholder.get_by_id(person.id), "erase", source=source)
     return len(pending)
+
+
+def _remember(person, name, email, organisation):
+    """Keep the keyed hashes an import recognises the person by (``tracker.services.erasures``), and
+    drop what rows of partners' tables waiting for review hold of them."""
+    name = name if name and name != ERASED_NAME else ""
+    if name or email:
+        erasures.remember(email, person_key(name) if name else "", organisation_key(organisation))
+    _scrub_held_rows(person.id, name, email, organisation)
+
+
+def _scrub_held_rows(person_id, name, email, organisation):
+    """A held row naming the person (the same email, or name and organisation) goes; one offering them
+    as a candidate no longer does (an erased person cannot be linked to)."""
+    wanted = (person_key(name), organisation_key(organisation)) if name else None
+    for row in HeldRow.select().where(HeldRow.resolved_at.is_null()):
+        values = json.loads(row.values or "{}")
+        same_email = bool(email and row.email and row.email.strip().casefold() == email.strip().casefold())
+        if same_email or (wanted and (person_key(row.name), organisation_key(values.get("organisation") or "")) == wanted):
+            row.delete_instance()
+            continue
+        candidates = json.loads(row.candidates or "[]")
+        kept = [c for c in candidates if c.get("id") != person_id]
+        if len(kept) != len(candidates):
+            HeldRow.update(candidates=json.dumps(kept, ensure_ascii=False)).where(HeldRow.id == row.id).execute()
+
+
+def _identity_before_erasure(person):
+    """(name, email, organisation's name) a tombstone that arrived by exchange had here: the record
+    itself if not yet wiped, else the state the exchange import kept for undo (it is scrubbed next)."""
+    if person.name != ERASED_NAME or person.email:
+        org = Stakeholder.get_or_none(Stakeholder.id == person.organisation_id) if person.organisation_id else None
+        return person.name, person.email, org.name if org else ""
+    names, changes = _import_befores("stakeholder", [person.uuid])
+    for change in sorted(changes, key=lambda c: -c.id):
+        values = dict(zip(names, json.loads(change.before)[1]))
+        if values.get("name") not in (None, "", ERASED_NAME) or values.get("email"):
+            org = values.get("organisation")
+            org = Stakeholder.get_or_none(Stakeholder.uuid == org) if org else None
+            return values.get("name") or "", values.get("email") or "", org.name if org else ""
+    return "", "", ""
 
 
 def _erased(ids):

@@ -3,7 +3,8 @@
 from peewee import fn
 
 from tracker import records, vocab
-from tracker.models import Stakeholder, StakeholderCouncil
+from tracker.errors import TrackerError
+from tracker.models import MergeRun, Stakeholder, StakeholderCouncil
 from tracker.services.base import RecordService
 
 GRID_QUADRANTS = vocab.GRID_QUADRANTS  # where the app has always found them
@@ -61,6 +62,20 @@ class StakeholderService(RecordService):
             q = q.where((S.influence >= 3) if high_p else (S.influence < 3))
             q = q.where((S.interest >= 3) if high_i else (S.interest < 3))
         return q
+
+    def restore(self, record, expected_version=None, source=""):
+        """Bring a deleted stakeholder back; one retired by a merge is refused (its links are the kept
+        record's now): Undo merge brings it back whole."""
+        current = self.reload(record)
+        if current.deleted_at is not None:
+            run = (MergeRun.select().where(MergeRun.retired.contains(current.uuid.hex), MergeRun.undone_at.is_null())
+                   .order_by(MergeRun.id.desc()).first())
+            if run is not None:
+                kept = Stakeholder.get_or_none(Stakeholder.uuid == run.kept_uuid)
+                into = f"'{kept.name}'" if kept else "another record"
+                raise TrackerError(f"'{current.name}' was merged into {into} (merge {run.id}) and cannot be restored "
+                                   f"on its own; use Edit > Undo merge to bring it back with its links.")
+        return super().restore(record, expected_version, source)
 
     def organisations(self):
         """Live organisations, by name, for pickers."""

@@ -126,7 +126,9 @@ def get_held(row_id):
 
 def resolve_held(row_id, link=None, create=False, skip=False, source=""):
     """Decide a held row: link it to the stakeholder ``link`` (filling that record's empty fields, or
-    updating them when its import said ``update``), create it as a new person, or skip it."""
+    updating them when its import said ``update``), create it as a new person, or skip it.  A person's
+    row linked to an organisation (held because their organisation's name was close to a held one's)
+    is the person, new, in that organisation."""
     if sum((link is not None, bool(create), bool(skip))) != 1:
         raise TrackerError("Say one of: --link ID, --create or --skip.")
     row = get_held(row_id)
@@ -138,9 +140,11 @@ def resolve_held(row_id, link=None, create=False, skip=False, source=""):
     organisation = values.pop("organisation", None)
     source = source or f"held row {row.id} of import {_run_id(row) or '?'} ({row.sheet} row {row.row})"
     with writing():
-        record = None
-        if link is not None:
-            record = stakeholders.get(int(link) if str(link).isdigit() else link)
+        record = stakeholders.get(int(link) if str(link).isdigit() else link) if link is not None else None
+        if record is not None and record.kind == "organisation" and values.get("kind", "person") == "person":
+            # the doubt was the person's organisation (its name close to this one's): the person is new, in it
+            values["organisation"], organisation, record, create = record, None, None, True
+        if record is not None:
             mode = row.run.on_conflict if _run_id(row) else "fill"  # the import's --on-match
             changes = {k: v for k, v in values.items() if k not in ("name", "kind") and v not in (None, "")
                        and (mode == "update" or getattr(record, k, None) in (None, "", "other"))}

@@ -18,8 +18,10 @@ from tracker import records
 
 PERSON = ("name", "first_name", "surname", "organisation", "kind", "sector", "role", "email", "phone", "address",
           "website", "influence", "interest", "councils", "tags", "notes")
+# A second person in the same row (a school's deputy or DSL beside its head): see ``contacts``.
+SECOND = ("contact2_name", "contact2_email", "contact2_phone", "contact2_role")
 TARGETS = {
-    "stakeholders": PERSON,
+    "stakeholders": PERSON + SECOND,
     "attendance": PERSON + ("attending", "attendance_role"),
     "actions": ("reference", "title", "description", "commitment", "owner", "council", "due_date", "priority",
                 "status", "rag", "notes"),
@@ -36,7 +38,9 @@ NEEDED = {"stakeholders": (("name", "surname", "organisation", "email"),),
           "commitments": (("title",), ("made_by", "organisation", "contact"))}
 OWN_WORDS = {"first_name": "First name", "surname": "Surname",
              "rag": "RAG (partner's own)", "attending": "Attending", "attendance_role": "Role at the event",
-             "contact": "Contact (who answered)", "notes": "Notes"}
+             "contact": "Contact (who answered)", "notes": "Notes",
+             "contact2_name": "Second contact", "contact2_email": "Second contact's email",
+             "contact2_phone": "Second contact's phone", "contact2_role": "Second contact's role"}
 
 _SYNONYMS = {
     "name": "name|full name|attendee|attendee name|delegate|delegate name|contact name|participant|person|your name|"
@@ -74,6 +78,23 @@ _SYNONYMS = {
     "target_date": "target date|deadline|by when|due|due date|target",
     "theme": "theme|topic|priority area|workstream",
 }
+# Who a column names: a school's head is its first person, a deputy or DSL its second ("DSL email").
+_HEAD = ("head", "headteacher", "head teacher", "principal", "executive headteacher")
+_SECOND_WHO = ("second contact", "contact 2", "2nd contact", "other contact", "alternative contact",
+               "secondary contact", "deputy", "deputy head", "deputy headteacher", "deputy head teacher", "dsl",
+               "designated safeguarding lead", "safeguarding lead")
+_ABOUT = {"email": ("email", "email address", "e mail"), "phone": ("phone", "telephone", "tel", "mobile"),
+          "role": ("role", "job title", "position")}
+for _who in _HEAD:
+    _SYNONYMS["name"] += f"|{_who}"
+    for _what in ("email", "phone"):
+        _SYNONYMS[_what] += "".join(f"|{_who} {word}" for word in _ABOUT[_what])
+_SYNONYMS["contact2_name"] = "|".join(f"{who}|{who} name" for who in _SECOND_WHO)
+for _what, _words in _ABOUT.items():
+    _SYNONYMS[f"contact2_{_what}"] = "|".join(f"{who} {word}" for who in _SECOND_WHO for word in _words)
+# Headers that name a role: the person in that column has it when no role column says otherwise.
+ROLE_HEADERS = frozenset(_HEAD[1:] + _SECOND_WHO[6:])
+
 # A kind reads some headers its own way ("Title" of an action is its title, of a person their honorific).
 KIND_SYNONYMS = {
     "stakeholders": {"title": None, "status": None},

@@ -7,6 +7,8 @@ organisation takes the row's sector, else "other".  The person is matched (email
 organisation), doubtful (held for review, or created with ``--uncertain create``), new, or erased
 on request (left alone).  Rows of one person within the file (the same email, or the same name at
 the same organisation: someone who signed in twice) are one person: later rows fill the first.
+A row naming a second contact (a school's deputy or DSL beside its head) is two people
+(``contacts``), each matched on their own.
 
 What a match changes follows ``--on-match``: ``fill`` only empty fields (the default), ``update``
 every field the row gives a different value for, ``skip`` nothing.
@@ -19,8 +21,10 @@ from tracker.errors import NotFoundError
 from tracker.records import STAKEHOLDER
 from tracker.records.cells import unknown_council
 from tracker.services.matching import organisation_key, person_key
+from tracker.tableimport import contacts
 from tracker.tableimport.table import Problem
 
+ERASED_NOTE = "erased on request: not imported"
 PERSON_FIELDS = ("role", "email", "phone", "address", "website", "influence", "interest", "tags", "sector")
 
 
@@ -39,6 +43,7 @@ class Entry:
     attending: bool = True
     written: dict = field(default_factory=dict)
     how: str = ""
+    flags: dict = field(default_factory=dict)  # what the preview points out about the row (plan.as_json's records)
 
     @property
     def name(self):
@@ -57,6 +62,7 @@ class Organisation:
     record_id: int = None  # held; None: created by the import
     rows: list = field(default_factory=list)
     created_id: int = None  # the record the import made for it
+    candidates: list = field(default_factory=list)  # held organisations with a close name: a doubtful match
 
 
 def council_named(name, record, column, problems):
@@ -86,6 +92,7 @@ def plan_people(plan, records, matcher, tick=None):
     """Add an :class:`Entry` to ``plan.entries`` per record (and organisations to ``plan.organisations``);
     ``tick(records done)`` every 500 records (it may raise to stop)."""
     seen = {}
+    records = contacts.split(records, plan.problems)  # a row naming a second contact is two people
     matcher.prepare(_people_of(records))  # every row's close-name search in one batch
     for done, record in enumerate(records):
         if tick is not None and done % 500 == 0:
@@ -125,6 +132,8 @@ def plan_people(plan, records, matcher, tick=None):
         first = first or seen.get(("name", key_name))
         if first is not None:
             entry.action, entry.same_as = "same", first
+            if first.action == "erased":
+                entry.action, entry.flags["note"] = "erased", ERASED_NOTE
             _fill(first.values, values)
             plan.entries.append(entry)
             continue
@@ -133,8 +142,10 @@ def plan_people(plan, records, matcher, tick=None):
             seen[("email", key_email)] = entry
         match = matcher.person(name, values.get("email", ""), org_name)
         entry.how = match.how
-        if match.status in ("matched", "erased"):
-            entry.action = "match" if match.status == "matched" else "erased"
+        if match.status == "erased":  # said so, and nothing more: not which record, nor how it was known
+            entry.action, entry.how, entry.flags["note"] = "erased", "", ERASED_NOTE
+        elif match.status == "matched":
+            entry.action = "match"
             entry.record_id = match.record.id
         elif match.status == "doubtful":
             entry.candidates = [{"id": h.id, "name": h.name, "score": s,
@@ -142,10 +153,31 @@ def plan_people(plan, records, matcher, tick=None):
                                 for h, s in match.candidates]
             entry.action = "held" if plan.options.uncertain == "hold" else "add"
         plan.entries.append(entry)
+    _hold_doubtful_organisations(plan)
     plan.prefetch([e.record_id for e in plan.entries if e.action == "match"])
     for entry in plan.entries:
         if entry.action == "match" and entry.kind == "person":
             entry.changes = _changes(plan, entry.record_id, entry.values, entry.organisation)
+
+
+def _hold_doubtful_organisations(plan):
+    """A row that would create an organisation whose name is close to a held one's waits for review
+    (held, with those organisations as candidates) rather than making a near-duplicate.  A matched
+    person keeps their record and is not linked to it (the preview says why)."""
+    for entry in plan.entries:
+        org = plan.organisations.get(entry.organisation) if entry.organisation else None
+        if org is None or not org.candidates:
+            continue
+        close = "; ".join(f"{c['name']} ({c['score']}%)" for c in org.candidates)
+        if entry.action in ("add", "held"):
+            entry.action, entry.how = "held", entry.how or "close organisation name"
+            entry.candidates = entry.candidates + org.candidates
+            entry.flags["note"] = f"organisation {org.name!r} is close to one held: {close}"
+            if entry.kind == "organisation":
+                entry.organisation = ""  # the row is the organisation itself
+        elif entry.action == "match":
+            entry.organisation = ""
+            entry.flags["note"] = f"not linked to {org.name!r}, which is close to one held: {close}"
 
 
 def _people_of(records):
@@ -171,6 +203,9 @@ def _organisation(plan, matcher, name, values, record):
         org = Organisation(key, held.name if held else name,
                            {"sector": values.get("sector") or "other", "kind": "organisation"},
                            held.id if held else None)
+        if held is None and plan.options.uncertain == "hold" and plan.options.kind in ("stakeholders", "attendance"):
+            org.candidates = [{"id": h.id, "name": h.name, "score": score, "kind": "organisation"}
+                              for h, score in matcher.close_organisations(name)]
         plan.organisations[key] = org
     org.rows.append(record.row)
     return org

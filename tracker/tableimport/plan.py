@@ -138,7 +138,8 @@ class Plan:
         return {
             **self.counts(),
             "held": [{"sheet": e.sheet, "row": e.row, "name": e.name, "email": e.email,
-                      "candidates": [{"id": c["id"], "name": c["name"], "score": c["score"]} for c in e.candidates]}
+                      "candidates": [{"id": c["id"], "name": c["name"], "score": c["score"],
+                                      **({"kind": c["kind"]} if "kind" in c else {})} for c in e.candidates]}
                      for e in self.live() if e.action == "held"],
             "rejected": [p.as_json() for p in self.problems],
             "sheets": [{"name": t.name, "header_row": t.header_row, "imported": not t.refused,
@@ -156,7 +157,8 @@ class Plan:
             "erased": [{"sheet": e.sheet, "row": e.row} for e in self.live() if e.action == "erased"],
             "records": [{"sheet": e.sheet, "row": e.row, "action": e.action, "kind": e.kind,
                          "name": e.values.get("name") or e.values.get("title", ""), "record_id": e.record_id,
-                         "changes": {k: [_shown(old), _shown(new)] for k, (old, new) in e.changes.items()}}
+                         "changes": {k: [_shown(old), _shown(new)] for k, (old, new) in e.changes.items()},
+                         **e.flags}
                         for e in self.live()],
         }
 

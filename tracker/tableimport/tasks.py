@@ -6,7 +6,8 @@
 - **actions**: matched to a held action by our reference (``HAV-A0042``) or, failing that, by the
   same title; the owner is a held person or organisation named exactly, else kept as written in the
   description (a team or unit is never invented as a person); the commitment is named by its title;
-  the council by name or code; a partner's own RAG is kept in the description (ours is computed).
+  the council by name or code; a partner's own RAG is kept in the description (ours is computed
+  from the due date and status), and the preview flags a row whose RAG is not ours, with both.
 - **commitments**: matched by the same title made by the same stakeholder; made by the organisation
   named (matched or created) or, with none, by the person (the contact who answered a form is the
   contact, their organisation made it); date made defaults to today.
@@ -14,12 +15,14 @@
 
 from dataclasses import dataclass
 
-from tracker import services
-from tracker.records import ACTION, COMMITMENT
+from tracker import services, vocab
+from tracker.records import ACTION, COMMITMENT, FieldError
 from tracker.services import tableimports
+from tracker.services.actions import action_rag
 from tracker.services.matching import organisation_key, person_key
 from tracker.tableimport.people import Entry, _organisation, council_named, councils_of
 from tracker.tableimport.table import Problem
+from tracker.tableimport.values import choice_of
 
 ACTION_FIELDS = ("description", "due_date", "priority", "status", "owner", "council", "commitment")
 COMMITMENT_FIELDS = ("description", "target_date", "theme", "status", "rag", "made_at")
@@ -50,6 +53,7 @@ def plan_tasks(plan, records, matcher):
     held = tableimports.held_by_title(kind)
     for record in records:
         v = dict(record.values)
+        partner_rag = v.get("rag", "") if kind == "actions" else ""
         notes = [*record.notes]
         if v.get("notes"):
             notes.insert(0, v.pop("notes"))
@@ -71,7 +75,29 @@ def plan_tasks(plan, records, matcher):
             entry.changes = _changes(plan, found, values)
         else:
             _check_new(plan, entry)
+        if partner_rag:
+            _compare_rag(entry, partner_rag, found)
         plan.entries.append(entry)
+
+
+def _compare_rag(entry, written, held):
+    """Flag an action whose partner's RAG is not the one we work out (``action_rag``) from its due date
+    and status as they will be after the import: both shown in the preview, theirs kept as written."""
+    try:
+        theirs = choice_of(COMMITMENT["rag"], written)
+    except FieldError:
+        return  # a word we cannot read as a RAG ("On track") is kept as written, not compared
+    if held is None:
+        state = {"due_date": entry.values.get("due_date"),
+                 "status": entry.values.get("status") or ACTION["status"].new_value}
+    else:
+        state = {"due_date": held.due_date, "status": held.status}
+    state.update({k: new for k, (_, new) in entry.changes.items() if k in state})
+    ours = action_rag(state["due_date"], state["status"])
+    if theirs != ours:
+        entry.flags["rag"] = {"partner": vocab.RAG[theirs], "ours": vocab.RAG.get(ours), "written": written}
+        entry.flags["note"] = (f"partner's RAG {vocab.RAG[theirs]}, ours "
+                               f"{vocab.RAG[ours] if ours else 'none (the action is cancelled)'}")
 
 
 def _action_values(plan, record, v, owners, notes):
