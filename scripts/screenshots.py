@@ -4,9 +4,11 @@
     python scripts/screenshots.py [OUTPUT_DIR]      # default docs/screenshots
     python scripts/screenshots.py --entry [OUTPUT_DIR]   # only the entry screens (issue 15), at 1366x768
     QT_SCALE_FACTOR=2 python scripts/screenshots.py --entry   # ... and at 200% (names end in -200)
+    python scripts/screenshots.py --import [OUTPUT_DIR]   # only the spreadsheet import wizard (import-*.png)
 
-Also renders the Actions view with a dark palette (actions-dark.png), to check both palettes, and
-the entry screens: a picker open on namesakes, a commitment's actions, the update box, the history.
+Also renders the Actions view with a dark palette (actions-dark.png), to check both palettes, the
+steps of File → Import a spreadsheet… on a sign-in sheet built from the demo's people, and the
+entry screens: a picker open on namesakes, a commitment's actions, the update box, the history.
 
 Uses a throw-away data folder and database, so the user's own settings and data are untouched.
 """
@@ -24,7 +26,8 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 def main(argv=None):
     argv = sys.argv[1:] if argv is None else argv
     only_entry = "--entry" in argv
-    argv = [a for a in argv if a != "--entry"]
+    only_import = "--import" in argv
+    argv = [a for a in argv if a not in ("--entry", "--import")]
     out = Path(argv[0]) if argv else ROOT / "docs" / "screenshots"
     out.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix="tracker-shots-"))
@@ -61,6 +64,10 @@ def main(argv=None):
         window.close()
         return 0
 
+    import_wizard_shots(app, window, tmp, out)
+    if only_import:
+        window.close()
+        return 0
     window.show_view("home")
     shot("overview")
     for kind in ("stakeholders", "events", "commitments", "actions"):
@@ -172,6 +179,132 @@ def entry_screens(app, window, out):
     page.open_record(action.id)
     page.editor.tabs.setCurrentWidget(page.editor.history)
     shot("history")
+
+
+def import_wizard_shots(app, window, tmp, out):
+    """The import wizard's steps from "How the file was read" to the preview (the file step would show a
+    temporary path; the done page is kept as it was) on: a sign-in sheet of the demo's people (some spelt
+    otherwise: doubtful), an address in two columns and a sector the app does not know; a Windows CSV of
+    an event's registrations; partners' pledges with two date columns and status words of their own; a
+    list whose header is in French (mapped by hand); and the held matches' review."""
+    import openpyxl
+    from PySide6.QtCore import Qt
+
+    from tracker import services
+    from tracker.tableimport import Options, apply_plan, plan_import
+    from ui.heldreview import HeldReview
+    from ui.tableimport import TableImportWizard
+
+    people = [p for p in services.stakeholders.query() if p.kind == "person" and p.organisation is not None][:40:8]
+    rows = [["Serious Violence Summit: sign-in sheet"], [],
+            ["Name", "Organisation", "Type of organisation", "Address 1", "Address 2", "Email", "Registered"]]
+    spelt = {0: lambda n: n.replace("a", "aa", 1), 1: lambda n: n.upper(), 2: lambda n: n[:-1]}
+    for i, p in enumerate(people):
+        rows.append([spelt.get(i, lambda n: n)(p.name), p.organisation.name, "", "", "", "",
+                     "03/04/2019"])
+    rows += [["Ruth Ellis", "Mayfield Youth Club", "Social enterprise", "12 High Street", "Romford RM1 1AA",
+              "ruth.ellis@example.org", "13/04/2019"],
+             ["Sam Cole", "Eastbrook School", "School", "Dagenham Road", "Dagenham RM10 7FN",
+              "sam.cole@example.org", "03/04/2019"]]
+    wb = openpyxl.Workbook()
+    wb.active.title = "Sign-in"
+    for row in rows:
+        wb.active.append(row)
+    sign_in = tmp / "summit sign-in.xlsx"
+    wb.save(sign_in)
+
+    def grab(widget, name):
+        app.processEvents()
+        widget.grab().save(str(out / f"{name}.png"))
+        print(out / f"{name}.png")
+
+    wizard = TableImportWizard(window)
+    wizard.show()
+    wizard.currentPage().path.setText(str(sign_in))
+    wizard.next()
+    grab(wizard, "import-2-read")
+    wizard.next()
+    page = wizard.currentPage()
+    for header, target in (("Address 1", "address"), ("Address 2", "address"), ("Registered", "")):
+        [r] = [r for r in range(page.table.rowCount()) if page.table.item(r, 0).text() == header]
+        item = page.table.item(r, 2)
+        item.setData(Qt.ItemDataRole.UserRole, target)
+        item.setText("Address" if target else "(ignore this column)")
+    [r] = [r for r in range(page.words.rowCount()) if page.words.item(r, 1).text() == "Social enterprise"]
+    page.words.item(r, 2).setData(Qt.ItemDataRole.UserRole, "voluntary")
+    page.words.item(r, 2).setText("Voluntary / charity")
+    page.words.setCurrentCell(r, 2)
+    grab(wizard, "import-3-columns")
+    wizard.next()
+    page = wizard.currentPage()
+    page.table.setFocus()
+    doubtful = [r for r in range(page.table.rowCount()) if page.table.item(r, 0).data(Qt.ItemDataRole.UserRole)]
+    for r in doubtful[:2]:
+        page.table.selectionModel().select(page.table.model().index(r, 0),
+                                           page.table.selectionModel().SelectionFlag.Select
+                                           | page.table.selectionModel().SelectionFlag.Rows)
+    grab(wizard, "import-4-preview")
+    wizard.close()
+
+    windows_csv = tmp / "summit registrations.csv"
+    lines = ["Serious Violence Summit: registrations;;;", ";;;", "Name;Organisation;Email;Attendee status"]
+    lines += [f"{p.name};{p.organisation.name};{p.email};Attending" for p in people[:4]]
+    lines += ["Zoë Müller;Café Aroma CIC;zoe.muller@example.org;Attending",
+              "Kwame Boateng;St Peter's Church;kwame.boateng@example.org;Not attending"]
+    windows_csv.write_text("\r\n".join(lines) + "\r\n", encoding="cp1252")
+    event = services.events.page(0, 1, sort="date")[0]
+    wizard = TableImportWizard(window)
+    wizard.show()
+    first = wizard.currentPage()
+    first.path.setText(str(windows_csv))
+    first.kind.setCurrentIndex(first.kind.findData("attendance"))
+    first.event.setCurrentIndex(first.event.findData(str(event.id)))
+    wizard.next()
+    grab(wizard, "import-2-read-csv")
+    wizard.next()
+    wizard.next()
+    grab(wizard, "import-4-preview-attendance")
+    wizard.close()
+
+    pledges = tmp / "partner pledges.csv"
+    pledges.write_text("Commitment,Partner,Date agreed,Target date,Status\n"
+                       "Knife surrender bins in every ward,Ben Kinsella Trust,13/04/2019,03/04/2020,Sorted\n"
+                       "Mentoring for excluded pupils,Eastbrook School,16/01/2019,01/09/2020,Not started\n"
+                       "Faith leaders' forum,Barking Faith Forum,16/01/2019,06/01/2020,Parked\n", encoding="utf-8")
+    wizard = TableImportWizard(window)
+    wizard.show()
+    first = wizard.currentPage()
+    first.path.setText(str(pledges))
+    first.kind.setCurrentIndex(first.kind.findData("commitments"))
+    wizard.next()
+    wizard.next()
+    page = wizard.currentPage()
+    page.words.setCurrentCell(0, 2)
+    grab(wizard, "import-3-columns-dates")
+    wizard.close()
+
+    french = tmp / "liste des participants.csv"
+    french.write_text("Liste des participants;;\n;;\nNom complet;Courriel;Structure\n"
+                      "Ada Byrne;ada.byrne@example.org;Mayfield Youth Club\n"
+                      "Bo Chan;bo.chan@example.org;Eastbrook School\n", encoding="utf-8")
+    wizard = TableImportWizard(window)
+    wizard.show()
+    wizard.currentPage().path.setText(str(french))
+    wizard.next()
+    page = wizard.currentPage()
+    page.header_row.setValue(3)
+    grab(wizard, "import-2-read-no-header")
+    wizard.next()
+    grab(wizard, "import-3-columns-by-hand")
+    wizard.close()
+
+    plan = plan_import(sign_in, Options(kind="stakeholders", maps=("Registered=ignore",), skip_bad_rows=True))
+    apply_plan(plan)
+    review = HeldReview(window)
+    review.show()
+    review.rows.selectAll()
+    grab(review, "import-held-review")
+    review.close()
 
 
 def dark_palette():

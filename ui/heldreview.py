@@ -1,9 +1,12 @@
-"""Edit → Review held matches…: the imported rows whose match was doubtful, decided one by one.
+"""Edit → Review held matches…: the imported rows whose match was doubtful, decided one by one or
+several at once.
 
 Each held row (``tracker.services.tableimports.held_rows``) shows its name, email, where it came from
 and its candidates with their scores; Link (to the chosen candidate), Create new or Skip decides it
-through ``tableimports.resolve_held``, which writes, audits and announces.  Keyboard: the rows and
-candidates are lists (arrows), Alt+L / Alt+N / Alt+S decide, Esc closes.
+through ``tableimports.resolve_held``, which writes, audits and announces.  Several rows selected
+(Shift or Ctrl with the arrows or clicks, Ctrl+A): Link links each to its best candidate, Create new
+and Skip decide each.  Keyboard: the rows and candidates are lists (arrows), Alt+L / Alt+N / Alt+S
+decide, Alt+C goes to the candidates, Esc closes.
 """
 
 import json
@@ -27,14 +30,16 @@ class HeldReview(QDialog):
         self.resize(820, 520)
         layout = QVBoxLayout(self)
         note = QLabel("These imported rows look like someone already held, but not surely. Choose the right "
-                      "person and Link, or Create a new record, or Skip the row.")
+                      "person and Link, or Create a new record, or Skip the row. Select several rows (Shift or "
+                      "Ctrl) to decide them at once: Link then links each to its best match.")
         note.setWordWrap(True)
         layout.addWidget(note)
         self.rows = QTableWidget(0, 5)
         self.rows.setHorizontalHeaderLabels(["Name in the file", "Organisation", "Email", "Where", "Maybe"])
         self.rows.setAccessibleName("Held rows")
         self.rows.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.rows.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.rows.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.rows.itemSelectionChanged.connect(self._selection_changed)
         self.rows.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.rows.verticalHeader().setVisible(False)
         self.rows.horizontalHeader().setStretchLastSection(True)
@@ -78,6 +83,23 @@ class HeldReview(QDialog):
             self.rows.setCurrentCell(0, 0)
         self._show_candidates()
 
+    def selected(self):
+        """(row ID, candidates) of each selected row, in the list's order (the current row when none is)."""
+        rows = sorted({index.row() for index in self.rows.selectionModel().selectedRows()})
+        found = [self.rows.item(r, 0).data(ROW_ID) for r in rows]
+        return found or ([self.current()] if self.current()[0] is not None else [])
+
+    def _selection_changed(self):
+        many = len(self.selected()) > 1
+        n = f" ({len(self.selected())})" if many else ""
+        self.link.setText(f"&Link each to its best match{n}" if many else "&Link to this person")
+        self.create.setText(f"Create &new for each{n}" if many else "Create &new")
+        self.skip.setText(f"&Skip these rows{n}" if many else "&Skip the row")
+        if many:
+            self.link.setEnabled(any(candidates for _, candidates in self.selected()))
+        else:
+            self.link.setEnabled(self.candidates.count() > 0)
+
     def current(self):
         item = self.rows.item(self.rows.currentRow(), 0) if self.rows.currentRow() >= 0 else None
         return item.data(ROW_ID) if item is not None else (None, [])
@@ -104,7 +126,11 @@ class HeldReview(QDialog):
         self.link.setEnabled(bool(candidates))
 
     def decide(self, how):
-        """Link the current row to the chosen candidate, create it, or skip it; then the next row."""
+        """Link the current row to the chosen candidate, create it, or skip it; then the next row.  With several
+        rows selected, each: linked to its best candidate, created, or skipped."""
+        chosen = self.selected()
+        if len(chosen) > 1:
+            return self._decide_many(chosen, how)
         row_id, _ = self.current()
         if row_id is None:
             return None
@@ -118,12 +144,32 @@ class HeldReview(QDialog):
             errors.show_exception(self, exc)
             return None
         self.decided += 1
-        at = self.rows.currentRow()
+        self._reload(self.rows.currentRow())
+        return resolution, record
+
+    def _decide_many(self, chosen, how):
+        decided, failed = [], []
+        for row_id, candidates in chosen:
+            if how == "link" and not candidates:
+                continue
+            link = max(candidates, key=lambda c: c["score"])["id"] if how == "link" else None
+            try:
+                decided.append(tableimports.resolve_held(row_id, link=link, create=how == "create",
+                                                         skip=how == "skip"))
+            except TrackerError as exc:  # (the person linked to was deleted since): the others are still decided
+                failed.append(str(exc))
+        self.decided += len(decided)
+        self._reload(self.rows.currentRow())
+        if failed:
+            errors.show_message(self, f"{len(failed)} of the rows could not be decided: {failed[0]}")
+        return decided
+
+    def _reload(self, at):
         self.load()
         if self.rows.rowCount():
             self.rows.setCurrentCell(min(at, self.rows.rowCount() - 1), 0)
         self.rows.setFocus()
-        return resolution, record
+        self._selection_changed()
 
     @classmethod
     def ask(cls, parent):

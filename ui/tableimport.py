@@ -1,8 +1,9 @@
 """File → Import a spreadsheet…: the wizard that brings a partner's own table in (issue 13).
 
 The wizard holds the import's :class:`tracker.tableimport.Options` and its latest
-:class:`tracker.tableimport.Plan`; its pages (``ui.tableimport_pages``) show the plan and change the
-options.  Every plan and the import itself run off the UI thread (``ui.worker.run_and_wait``, with
+:class:`tracker.tableimport.Plan`; its pages (``ui.tableimport_pages``, the columns in
+``ui.tableimport_mapping``) show the plan and change the options.  Its plans are drafts: a sheet
+whose columns nothing recognises is shown to be mapped by hand rather than refused.  Every plan and the import itself run off the UI thread (``ui.worker.run_and_wait``, with
 progress and Cancel); a refusal (``FileRefused``, ``ImportRefused``) is shown as its own sentence.
 The engine is ``tracker.tableimport``; undo is ``tracker.services.imports``.  Held rows are reviewed
 in ``ui.heldreview``.  What does not live here: how each step looks (the pages).
@@ -15,10 +16,12 @@ from PySide6.QtWidgets import QWizard
 from tracker.errors import TrackerError
 from tracker.services import imports, tableimports
 from tracker.tableimport import Options, apply_plan, plan_import
+from tracker.tableimport.mapping import parse_value_options
 from ui import errors
 from ui.exchange import reporter
 from ui.heldreview import HeldReview
-from ui.tableimport_pages import DonePage, FilePage, MappingPage, PreviewPage, ReadPage
+from ui.tableimport_mapping import MappingPage
+from ui.tableimport_pages import DonePage, FilePage, PreviewPage, ReadPage
 from ui.worker import run_and_wait
 
 
@@ -63,12 +66,16 @@ class TableImportWizard(QWizard):
         self.setButtonText(QWizard.WizardButton.NextButton, "&Next >")
         self.resize(960, 640)
         self.path = ""
-        self.options = Options()
+        self.options = self.fresh_options()
         self.plan = None
         self.import_id = None
         self.undone = False
         for page in (FilePage(self), ReadPage(self), MappingPage(self), PreviewPage(self), DonePage(self)):
             self.addPage(page)
+
+    @staticmethod
+    def fresh_options():
+        return Options(draft=True)
 
     def next_button(self):
         return self.button(QWizard.WizardButton.CommitButton if self.currentPage().isCommitPage()
@@ -106,9 +113,10 @@ class TableImportWizard(QWizard):
         """Keep the mapping used as the preset ``name`` (for the app and ``tracker import-table`` alike)."""
         if not name:
             return
+        words = parse_value_options(self.options.map_values)  # the words mapped are kept with the columns
         try:
             for table in self.plan.used:
-                tableimports.save_preset(name, self.options.kind, table.headers, table.mapping)
+                tableimports.save_preset(name, self.options.kind, table.headers, table.mapping, words)
         except TrackerError as exc:  # the import stands; only the preset was not kept
             errors.show_exception(self, exc)
 

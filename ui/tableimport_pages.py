@@ -1,22 +1,26 @@
-"""The steps of the spreadsheet import wizard (``ui.tableimport``): each page shows the wizard's plan
+"""The steps of the spreadsheet import wizard (``ui.tableimport``) but the columns (``ui.tableimport_mapping``):
+the file and its kind, how it was read (the header row chosen among the sheet's first rows), the
+preview (doubtful matches decided there, several at once), done.  Each page shows the wizard's plan
 and changes its options; leaving a page that changed them works the plan out again (off the UI thread).
 
 What does not live here: planning and importing (the wizard, through ``tracker.tableimport``).
-Over 450 lines on purpose: five pages of one flow, each under 100 lines and sharing the table
-helpers at the top; split further, a reader would chase one wizard across files.
+Over 450 lines on purpose: four pages of one flow, each under 150 lines, sharing the table helpers at
+the top (the columns step, the longest, already lives apart).
 """
 
 from PySide6.QtCore import QStandardPaths, Qt
 from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QFileDialog, QFormLayout, QHBoxLayout,
-                               QLabel, QLineEdit, QPushButton, QSpinBox, QStyledItemDelegate,
-                               QTableWidget, QTableWidgetItem, QVBoxLayout, QWizardPage)
+                               QLabel, QLineEdit, QPushButton, QSpinBox, QTableWidget, QTableWidgetItem, QVBoxLayout,
+                               QWizardPage)
 
 from tracker import services
 from tracker.errors import TrackerError
-from tracker.tableimport.header import is_empty
-from tracker.tableimport.mapping import TARGETS, target_label
-from tracker.tableimport.sources import DELIMITERS, ENCODING_NAMES, describe
+from tracker.tableimport.decisions import decide, doubtful
+from tracker.tableimport.header import LOOK_ROWS
+from tracker.records import CHOICE, DATE
+from tracker.tableimport.mapping import KIND_OF, column_letter
 from tracker.tableimport.report import write_report
+from tracker.tableimport.sources import DELIMITERS, ENCODING_NAMES, describe
 from tracker.tableimport.values import text_of
 from ui import errors
 from ui.heldreview import HeldReview
@@ -25,10 +29,10 @@ FILE_FILTER = ("Spreadsheets (*.xlsx *.xlsm *.ods *.csv *.txt);;Excel workbooks 
                "OpenDocument spreadsheets (*.ods);;CSV or text (*.csv *.txt);;All files (*)")
 KINDS = (("stakeholders", "Stakeholders: people and organisations"), ("attendance", "Attendance at an event"),
          ("actions", "Actions"), ("commitments", "Commitments"))
-IGNORE = "(ignore this column)"
-TARGET = Qt.ItemDataRole.UserRole  # the mapping column's field name ("" for ignore)
+KEY = Qt.ItemDataRole.UserRole  # a preview row's (sheet, row) when its match is doubtful
 VISITS = {"add": "Attended", "unchanged": "Attendance already recorded", "not attending": "Not attending: left out"}
-WHAT = {"add": "New", "held": "Held for review", "same": "Same person again", "erased": "Erased: left out"}
+WHAT = {"add": "New", "held": "Held for review", "same": "Same person again", "erased": "Erased: left out",
+        "skipped": "Skipped: left out"}
 CHOICE_TEXTS = {"on_match": (("fill", "Fill only its empty fields"), ("update", "Update every field the row gives"),
                              ("skip", "Leave it as it is")),
                 "uncertain": (("hold", "Hold the row for me to review"), ("create", "Create a new record"))}
@@ -118,7 +122,7 @@ class FilePage(QWizardPage):
         path, kind = self.path.text().strip(), self.kind.currentData()
         event = self.event.currentData() if kind == "attendance" else None
         if (path, kind) != (self.wiz.path, self.wiz.options.kind):  # another file: nothing told about the last
-            self.wiz.options = type(self.wiz.options)()
+            self.wiz.options = self.wiz.fresh_options()
         self.wiz.path = path
         return self.wiz.replan(kind=kind, event=event)
 
@@ -146,6 +150,14 @@ class ReadPage(QWizardPage):
         form.addRow("&Separator", self.delimiter)
         form.addRow("&Header row", self.header_row)
         layout.addLayout(form)
+        self.rows_label = _label()
+        self.rows = _table([], "First rows of the sheet")
+        self.rows.verticalHeader().setVisible(True)  # the row numbers the spreadsheet program shows
+        self.rows.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.rows.currentCellChanged.connect(lambda row, *_: self._row_picked(row))
+        self.header_row.valueChanged.connect(self._show_header_row)
+        layout.addWidget(self.rows_label)
+        layout.addWidget(self.rows, 2)
         self.sheets = _table(["Sheet (ticked: imported)", "Header row", "Records", "Rows passed over"], "Sheets")
         layout.addWidget(self.sheets, 1)
 
@@ -167,9 +179,11 @@ class ReadPage(QWizardPage):
         for combo in (self.encoding, self.delimiter):  # a workbook has neither
             combo.setVisible(source.is_csv)
             self.form.labelForField(combo).setVisible(source.is_csv)
-        first = plan.used[0].header_row if plan.used else 0
-        self.header_row.setSpecialValueText(f"As detected (row {first})")
+        first = next((t.header_row for t in plan.used or plan.tables if t.header_row), 0)
+        self.header_row.setSpecialValueText(f"As detected (row {first})" if first else "Not found: choose the row")
+        self._show_rows()
         self.header_row.setValue(options.header_row or 0)
+        self._show_header_row()
         rows, read = [], {t.name: t for t in plan.tables}
         for sheet in source.sheets:  # every visible sheet, read or left out by the person
             t = read.get(sheet.name)
@@ -185,7 +199,49 @@ class ReadPage(QWizardPage):
             item = self.sheets.item(r, 0)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             t = read.get(sheet.name)
-            item.setCheckState(Qt.CheckState.Checked if t is not None and not t.refused else Qt.CheckState.Unchecked)
+            fits = t is not None and (not t.refused or (not plan.used and t is plan.tables[0]))  # none fits: the first
+            item.setCheckState(Qt.CheckState.Checked if fits else Qt.CheckState.Unchecked)
+
+    def shown_sheet(self):
+        """The sheet whose first rows are shown: the first imported, else the first read."""
+        plan = self.wiz.plan
+        name = next((t.name for t in plan.used or plan.tables), None)
+        return next((s for s in plan.source.sheets if s.name == name), None)
+
+    def _show_rows(self):
+        """The sheet's first rows, numbered as its program numbers them, to choose the header from."""
+        sheet = self.shown_sheet()
+        rows = sheet.rows[:LOOK_ROWS] if sheet is not None else []
+        width = min(max((len(r) for r in rows), default=0), 12)
+        self.rows.setColumnCount(width)
+        self.rows.setHorizontalHeaderLabels([column_letter(sheet.first_column + i) for i in range(width)]
+                                            if sheet is not None else [])
+        _fill(self.rows, [[text_of(v)[:30] for v in list(r[:width]) + [None] * (width - len(r[:width]))]
+                          for r in rows])
+        self.rows.setVerticalHeaderLabels([str(sheet.first_row + i) for i in range(len(rows))] if rows else [])
+        self.header_row.setMaximum(max(1000, (sheet.first_row + len(sheet.rows)) if sheet is not None else 0))
+        self.rows_label.setText(f"The first rows of sheet '{sheet.name}': click the row that names the columns, or "
+                                "set the header row above." if sheet is not None else "")
+
+    def _row_picked(self, row):
+        sheet = self.shown_sheet()
+        if sheet is not None and row >= 0 and self.rows.hasFocus():
+            self.header_row.setValue(sheet.first_row + row)
+
+    def _show_header_row(self):
+        """Select the header row (told, else detected) among the rows shown."""
+        sheet = self.shown_sheet()
+        if sheet is None:
+            return
+        plan = self.wiz.plan
+        number = self.header_row.value() or next((t.header_row for t in plan.used or plan.tables if t.header_row), 0)
+        row = number - sheet.first_row
+        self.rows.blockSignals(True)
+        self.rows.clearSelection()
+        if 0 <= row < self.rows.rowCount():
+            self.rows.selectRow(row)
+            self.rows.scrollToItem(self.rows.item(row, 0) or self.rows.item(0, 0))
+        self.rows.blockSignals(False)
 
     def chosen_sheets(self):
         """() for every sheet that fits (the default), else the names ticked."""
@@ -204,137 +260,13 @@ class ReadPage(QWizardPage):
                    for r in range(len(self.wiz.plan.source.sheets))):
             errors.show_message(self, "Tick at least one sheet to import.")
             return False
+        if not told["header_row"] and not any(t.headers for t in self.wiz.plan.tables):
+            errors.show_message(self, "No header row was found: choose the row that names the columns (click it in "
+                                      "the rows shown, or set the header row).")
+            return False
         if all(getattr(self.wiz.options, k) == v for k, v in told.items()):
             return True
         return self.wiz.replan(**told)
-
-
-# ---- 3. the columns ----------------------------------------------------------------------------------------
-class TargetDelegate(QStyledItemDelegate):
-    """The "Imported as" cell: a list of the kind's fields in the users' words, chosen by keyboard (F2, letters)."""
-
-    def __init__(self, parent, choices):
-        super().__init__(parent)
-        self.choices = choices  # [(label, target or "")]
-
-    def createEditor(self, parent, option, index):
-        combo = QComboBox(parent)
-        combo.setAccessibleName("Imported as")
-        for label, target in self.choices:
-            combo.addItem(label, target)
-        # Each choice counts as soon as it shows: the cell must not lose what was chosen when focus moves.
-        combo.currentIndexChanged.connect(lambda _: self.commitData.emit(combo))
-        return combo
-
-    def setEditorData(self, editor, index):
-        editor.setCurrentIndex(max(editor.findData(index.data(TARGET) or ""), 0))
-
-    def setModelData(self, editor, model, index):
-        model.setData(index, editor.currentText(), Qt.ItemDataRole.DisplayRole)
-        model.setData(index, editor.currentData(), TARGET)
-
-
-class MappingPage(QWizardPage):
-    def __init__(self, wizard):
-        super().__init__()
-        self.wiz = wizard
-        self.setTitle("Which column is which")
-        self.setSubTitle("Each column of the spreadsheet, a few of its values, and the field it is imported as. "
-                         "Select a field and press F2 (or just type) to change it.")
-        layout = QVBoxLayout(self)
-        self.table = _table(["Column in the spreadsheet", "Sample values", "Imported as", "Dates"], "Columns")
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.EditKeyPressed
-                                   | QAbstractItemView.EditTrigger.AnyKeyPressed
-                                   | QAbstractItemView.EditTrigger.DoubleClicked)
-        layout.addWidget(self.table, 1)
-        form = QFormLayout()
-        self.dates = QComboBox()
-        for text, value in (("As each column's values show (day first when they cannot tell)", None),
-                            ("Day first, as in the UK (13/04/2019)", "day-first"),
-                            ("Month first, as in the US (04/13/2019)", "month-first")):
-            self.dates.addItem(text, value)
-        form.addRow("&Dates are written", self.dates)
-        self.on_match = QComboBox()
-        self.uncertain = QComboBox()
-        for combo, key in ((self.on_match, "on_match"), (self.uncertain, "uncertain")):
-            for value, text in CHOICE_TEXTS[key]:
-                combo.addItem(text, value)
-        form.addRow("When a row &matches a record held", self.on_match)
-        form.addRow("When a match is &doubtful", self.uncertain)
-        self.preset_name = QLineEdit()
-        self.preset_name.setPlaceholderText("optional: a name offered again for files with these headers")
-        form.addRow("Save this mapping &as", self.preset_name)
-        layout.addLayout(form)
-
-    def initializePage(self):
-        plan, kind = self.wiz.plan, self.wiz.options.kind
-        self.table.setItemDelegateForColumn(2, TargetDelegate(self.table, [(IGNORE, "")] + [
-            (target_label(kind, t), t) for t in TARGETS[kind]]))
-        rows, seen = [], set()
-        for t in plan.used:
-            for header in t.headers:
-                if header in seen:
-                    continue
-                seen.add(header)
-                target = t.mapping.get(header) or ""
-                order = t.dates.get(header, "")
-                if order and header in t.undecided:
-                    order += " (the values could not tell)"
-                rows.append((header, " · ".join(_samples(plan, t, header)),
-                             target_label(kind, target) if target else IGNORE, order.replace("-", " "), target))
-        _fill(self.table, [r[:4] for r in rows])
-        for r, row in enumerate(rows):
-            item = self.table.item(r, 2)
-            item.setData(TARGET, row[4])
-            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsEditable)
-            for c in (0, 1, 3):
-                cell = self.table.item(r, c)
-                cell.setFlags(cell.flags() & ~Qt.ItemFlag.ItemIsEditable)
-        self.table.setColumnHidden(3, not any(r[3] for r in rows))  # no date column: no Dates column
-        self.table.setColumnWidth(1, min(self.table.columnWidth(1), 360))
-        self.table.setColumnWidth(2, max(self.table.columnWidth(2), 220))
-        self.table.setCurrentCell(0, 2)
-        if plan.preset:
-            self.setSubTitle(f"Using the saved mapping '{plan.preset}'. Select a field and press F2 (or just type) "
-                             "to change it.")
-        options = self.wiz.options
-        self.dates.setCurrentIndex(max(self.dates.findData(options.dates), 0))
-        self.on_match.setCurrentIndex(self.on_match.findData(options.on_match))
-        self.uncertain.setCurrentIndex(self.uncertain.findData(options.uncertain))
-
-    def chosen(self):
-        """{header: target or None} as the table now shows."""
-        return {self.table.item(r, 0).text(): self.table.item(r, 2).data(TARGET) or None
-                for r in range(self.table.rowCount())}
-
-    def validatePage(self):
-        shown = {}
-        for t in self.wiz.plan.used:
-            shown.update(t.mapping)
-        told = dict(m.rpartition("=")[::2] for m in self.wiz.options.maps)
-        told.update({h: target or "ignore" for h, target in self.chosen().items() if target != shown.get(h)})
-        changes = {"maps": tuple(f"{h}={t}" for h, t in told.items()), "dates": self.dates.currentData(),
-                   "on_match": self.on_match.currentData(), "uncertain": self.uncertain.currentData()}
-        if all(getattr(self.wiz.options, k) == v for k, v in changes.items()):
-            return True
-        return self.wiz.replan(**changes)
-
-
-def _samples(plan, table, header, count=3):
-    """The first few values written in ``header``'s column of ``table``, as written."""
-    sheet = next((s for s in plan.source.sheets if s.name == table.name), None)
-    if sheet is None:
-        return []
-    i, start = table.headers.index(header), table.header_row - sheet.first_row + 1
-    found = []
-    for row in sheet.rows[start:]:
-        if i < len(row) and not is_empty(row[i]):
-            found.append(text_of(row[i])[:40])
-            if len(found) == count:
-                break
-    return found
 
 
 # ---- 4. the preview ----------------------------------------------------------------------------------------
@@ -349,7 +281,21 @@ class PreviewPage(QWizardPage):
         self.counts = _label(name="counts")
         layout.addWidget(self.counts)
         self.table = _table(["What", "Sheet", "Row", "Name", "Details"], "What the import will do")
+        self.table.itemSelectionChanged.connect(self._selection_changed)
         layout.addWidget(self.table, 1)
+        self.doubtful = QHBoxLayout()
+        self.doubtful_label = _label("Doubtful matches: select their rows (Shift or Ctrl for several), then")
+        self.link = QPushButton("Link to best &match")
+        self.link.setToolTip("Each selected row is the held person it most likely is: link it (Alt+M)")
+        self.create = QPushButton("Create ne&w")
+        self.create.setToolTip("Each selected row is someone new: create a record for it (Alt+W)")
+        self.skip = QPushButton("S&kip")
+        self.skip.setToolTip("Leave each selected row out of the import (Alt+K)")
+        self.doubtful.addWidget(self.doubtful_label, 1)
+        for button, how in ((self.link, "link"), (self.create, "create"), (self.skip, "skip")):
+            button.clicked.connect(lambda checked=False, h=how: self.decide(h))
+            self.doubtful.addWidget(button)
+        layout.addLayout(self.doubtful)
         self.skip_bad = QCheckBox()
         self.skip_bad.toggled.connect(self._skip_toggled)
         self.report = QPushButton("Save the problem rows for the &partner…")
@@ -369,8 +315,14 @@ class PreviewPage(QWizardPage):
                             f"unchanged), {c['held']} held for review, {_rows(len(plan.bad_rows))} with problems.")
         self.values = c | {"rejected": len(plan.bad_rows)}
         rows = [("Problem", p.sheet, p.row, p.value, f"column '{p.column}': {p.reason}") for p in problems]
+        doubtful = {(e.sheet, e.row): e for e in plan_doubtful(plan)}
+        entries = {}
+        for e in plan.live():  # by row, and by row and name (a row may name two people)
+            entries.setdefault((e.sheet, e.row), e)
+            entries[(e.sheet, e.row, getattr(e, "name", None))] = e
+        fields = KIND_OF[plan.options.kind]
         for r in plan.as_json()["records"]:
-            rows.append((_what(r), r["sheet"], r["row"], r["name"], _details(r, plan)))
+            rows.append((_what(r, doubtful), r["sheet"], r["row"], r["name"], _details(r, entries, fields)))
         event = plan.event.title if plan.event is not None else ""
         for visit in plan.attendance:  # attendance is counted in "to add": each row shown, not attending too
             rows.append((VISITS.get(visit.action, visit.action), visit.entry.sheet, visit.entry.row,
@@ -379,10 +331,37 @@ class PreviewPage(QWizardPage):
         rows += [("New organisation", "", o.rows[0] if o.rows else "", o.name, "")
                  for o in plan.new_organisations()]
         _fill(self.table, rows)
+        self.table.setColumnWidth(4, 240)  # long details are cut off (whole in their tooltips), the rest stretches
+        for r, row in enumerate(rows):
+            if (row[1], row[2]) in doubtful and row[0] != "Problem":
+                self.table.item(r, 0).setData(KEY, (row[1], row[2]))
+        for widget in (self.doubtful_label, self.link, self.create, self.skip):
+            widget.setVisible(bool(doubtful))
+        self._selection_changed()
         self.skip_bad.setVisible(bool(problems))
         self.report.setVisible(bool(problems))
         self.skip_bad.setText(f"&Leave out the {_rows(len(plan.bad_rows))} with problems and import the rest")
         self.skip_bad.setChecked(plan.options.skip_bad_rows)
+
+    def selected_doubtful(self):
+        """(sheet, row) of the selected rows whose match is doubtful."""
+        rows = sorted({index.row() for index in self.table.selectionModel().selectedIndexes()})
+        return [key for key in (self.table.item(r, 0).data(KEY) for r in rows) if key]
+
+    def _selection_changed(self):
+        some = bool(self.selected_doubtful())
+        for button in (self.link, self.create, self.skip):
+            button.setEnabled(some)
+
+    def decide(self, how):
+        """Decide every selected doubtful row at once; the preview shows it at once (nothing is written yet)."""
+        keys = self.selected_doubtful()
+        if not keys:
+            return 0
+        count = decide(self.wiz.plan, keys, how)
+        self.initializePage()
+        self.table.setFocus()
+        return count
 
     def save_report(self):
         plan = self.wiz.plan
@@ -415,20 +394,44 @@ def _rows(n):
     return f"{n} row" if n == 1 else f"{n} rows"
 
 
-def _what(record):
+def plan_doubtful(plan):
+    """The doubtful matches not decided yet (rows with problems are left out anyway)."""
+    return [e for e in doubtful(plan) if (e.sheet, e.row) not in plan.bad_rows]
+
+
+def _what(record, doubtful):
     if record["action"] == "match":
         return "Update" if record["changes"] else "Matched, unchanged"
+    if record["action"] == "add" and (record["sheet"], record["row"]) in doubtful:
+        return "New (doubtful match)"
     return WHAT.get(record["action"], record["action"])
 
 
-def _details(record, plan):
-    if record["action"] == "held":
-        entry = next(e for e in plan.live() if (e.sheet, e.row, e.action, e.name) == (  # a row may name two people
-            record["sheet"], record["row"], "held", record["name"]))
-        return "maybe " + "; ".join(f"{'the organisation ' if c.get('kind') == 'organisation' else ''}{c['name']} "
-                                    f"({c['score']}%)" for c in entry.candidates)
+def _details(record, entries, fields):
+    # a row may name two people: its entries are told apart by name
+    entry = entries.get((record["sheet"], record["row"], record["name"])) or entries.get((record["sheet"], record["row"]))
+    if record["action"] in ("held", "add") and entry is not None:
+        if entry.candidates:
+            return "maybe " + "; ".join(f"{'the organisation ' if c.get('kind') == 'organisation' else ''}{c['name']} "
+                                        f"({c['score']}%)" for c in entry.candidates)
+        if record["action"] == "add":  # what the new record will hold (columns joined, words read as ours)
+            return "; ".join(([record["note"]] if record.get("note") else []) + [
+                f"{fields[name].title if name in fields else name}: {_text(fields, name, value)}"
+                for name, value in entry.values.items()
+                if name not in ("name", "title", "kind") and value not in (None, "", [])])[:300]
     changes = [f"{field}: {old or '(empty)'} → {new or '(empty)'}" for field, (old, new) in record["changes"].items()]
     return "; ".join([record["note"], *changes] if record.get("note") else changes)
+
+
+def _text(fields, name, value):
+    """A planned value as people read it (the registry's way: dates day first, a list's label), on one line."""
+    if isinstance(value, (list, tuple)):
+        return ", ".join(_text(fields, None, v) for v in value)
+    if name in fields and fields[name].type in (CHOICE, DATE):
+        return fields[name].show(value)
+    if not isinstance(value, str):  # a record or an organisation the import creates: by its name
+        value = getattr(value, "name", None) or getattr(value, "title", None) or str(value)
+    return " / ".join(value.splitlines())
 
 
 # ---- 5. done -----------------------------------------------------------------------------------------------

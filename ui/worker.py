@@ -202,6 +202,9 @@ class BackgroundOperation(QObject):
             self._show_timer.stop()
             if isValid(self.dialog):  # deleted with its window when that closed first
                 self.dialog.canceled.disconnect(self.cancel)
+                # reset() stops the dialog's own timer, which would show it minimumDuration after it was made,
+                # over whatever step follows, should it outlive this (a modal loop holding off deleteLater).
+                self.dialog.reset()
                 self.dialog.hide()
                 self.dialog.deleteLater()
             self.dialog = None

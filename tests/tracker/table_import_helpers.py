@@ -61,6 +61,22 @@ SIGN_IN = [
 ]
 
 
+def doubtful_forum(tmp_path):
+    """Three people held at a forum, and a CSV naming each spelt a little otherwise (doubtful matches,
+    each with a role to fill): (the people held, the file)."""
+    from tracker import services
+
+    org = services.stakeholders.create(name="Redbridge Youth Forum", kind="organisation", sector="other")
+    held = [services.stakeholders.create(name=n, kind="person", organisation=org, email=e) for n, e in (
+        ("Jonathan Whitfield", "j.whitfield@example.org"), ("Margaret Oyelaran", "m.oyelaran@example.org"),
+        ("Olusegun Adebayo", "o.adebayo@example.org"))]
+    path = tmp_path / "forum.csv"
+    path.write_text("Name,Organisation,Role\nJonathon Whitfeld,Redbridge Youth Forum,Chair\n"
+                    "Margret Oyelaren,Redbridge Youth Forum,Treasurer\n"
+                    "Olusegun Adebayoh,Redbridge Youth Forum,Secretary\n", encoding="utf-8")
+    return held, path
+
+
 def run(path, kind="stakeholders", dry_run=False, **options):
     return import_table(path, Options(kind=kind, **options), dry_run=dry_run)
 

@@ -2,6 +2,7 @@
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFileDialog
 
 from ui import dialogs, errors
 
@@ -107,3 +108,16 @@ def choose(qtbot, combo, text):
 def select_row(page, row):
     page.table.setCurrentIndex(page.model.index(row, 0))
     return page.model.record(row)
+
+
+@pytest.fixture
+def chosen_file(monkeypatch):
+    """The file an Open dialog answers: set ``["path"]``; ``["asked"]`` records (folder, filters) of each ask."""
+    chosen = {"path": "", "asked": []}
+
+    def get_open(parent, caption="", folder="", filters=""):
+        chosen["asked"].append((folder, filters))
+        return chosen["path"], ""
+
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", staticmethod(get_open))
+    return chosen

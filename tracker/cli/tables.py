@@ -14,6 +14,7 @@ from tracker.cli.common import EXIT_ERROR, EXIT_USAGE
 from tracker.errors import TrackerError
 from tracker.services import tableimports
 from tracker.tableimport import AS, Options, apply_plan, plan_import
+from tracker.tableimport.mapping import parse_date_options, parse_value_options
 from tracker.tableimport.plan import refusal
 from tracker.tableimport.report import write_report
 
@@ -39,8 +40,10 @@ def register(sub, common):
                    help="map a column to a field (or to 'ignore'); repeatable")
     p.add_argument("--map-value", action="append", default=[], metavar="HEADER:WRITTEN=STORED",
                    help="read a partner's word as one of ours, e.g. \"Status:Sorted=done\"; repeatable")
-    p.add_argument("--dates", choices=("day-first", "month-first"),
-                   help="how text dates are written (default: decided per column, day-first when undecidable)")
+    p.add_argument("--dates", action="append", default=[], metavar="ORDER",
+                   help="how text dates are written: day-first or month-first for every date column, or "
+                        "\"Header=month-first\" for one (repeatable; default: decided per column, day-first "
+                        "when undecidable)")
     p.add_argument("--on-match", choices=("fill", "update", "skip"), default="fill",
                    help="a matched record: fill its empty fields (default), update them all, or leave it")
     p.add_argument("--uncertain", choices=("hold", "create"), default="hold",
@@ -80,8 +83,14 @@ def _positive(text):
 
 
 def cmd_import_table(args):
+    try:
+        dates, column_dates = parse_date_options(args.dates)
+    except ValueError as exc:
+        print(f"tracker import-table: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     options = Options(kind=args.kind, sheets=tuple(args.sheet), header_row=args.header_row, preset=args.preset,
-                      maps=tuple(args.map), map_values=tuple(args.map_value), dates=args.dates,
+                      maps=tuple(args.map), map_values=tuple(args.map_value), dates=dates,
+                      column_dates=column_dates,
                       on_match=args.on_match, uncertain=args.uncertain, skip_bad_rows=args.skip_bad_rows,
                       event=args.event, encoding=args.encoding,
                       delimiter={"comma": ",", "semicolon": ";", "tab": "\t", None: None}[args.delimiter])
@@ -102,8 +111,9 @@ def cmd_import_table(args):
         except TrackerError as exc:
             why = str(exc)
     if why is None and args.save_preset:
+        words = parse_value_options(args.map_value)
         for table in plan.used:
-            tableimports.save_preset(args.save_preset, args.kind, table.headers, table.mapping)
+            tableimports.save_preset(args.save_preset, args.kind, table.headers, table.mapping, words)
     if args.json:
         print(json.dumps({**plan.as_json(import_id, applied=import_id is not None),
                           **({"refused": why} if why else {})}, ensure_ascii=False, default=str))

@@ -9,12 +9,15 @@ or created), ``rag`` is a partner's own RAG (kept in the notes where ours is com
 who answered a form for their organisation.  :func:`suggest` maps each header by its synonyms,
 then by the registry's own headings (``Kind.find``: "Due date", "DUE", "due_date"); each target is
 taken by the first column naming it, except text that several columns may add to (notes,
-description), and a header nobody recognises maps to nothing (ignored).
+description), and a header nobody recognises maps to nothing (ignored).  A person may map several
+columns to one text target (:func:`joinable`: "Address 1" + "Address 2", two notes columns): their
+values are joined in column order (:func:`joiner`: a new line for notes and descriptions, else a space).
 """
 
 import re
 
 from tracker import records
+from tracker.records import LONG_TEXT, TEXT
 
 PERSON = ("name", "first_name", "surname", "organisation", "kind", "sector", "role", "email", "phone", "address",
           "website", "influence", "interest", "councils", "tags", "notes")
@@ -31,6 +34,8 @@ TARGETS = {
 KIND_OF = {"stakeholders": records.STAKEHOLDER, "attendance": records.STAKEHOLDER, "actions": records.ACTION,
            "commitments": records.COMMITMENT}
 COMBINED = frozenset({"notes", "description"})  # several columns add to one text (each under its header)
+_TEXT_WORDS = frozenset({"name", "first_name", "surname", "organisation", "contact", "notes"})
+DATE_ORDERS = ("day-first", "month-first")
 # What a table must map to be imported as the kind (any one of each group).
 NEEDED = {"stakeholders": (("name", "surname", "organisation", "email"),),
           "attendance": (("name", "surname", "email"),),
@@ -167,15 +172,30 @@ def column_letter(index):
     return letters
 
 
+def joinable(kind, target):
+    """Whether several columns may be imported as ``target`` (text: their values joined)."""
+    if target in COMBINED or target in _TEXT_WORDS:
+        return True
+    record = KIND_OF[kind]
+    return target in record and record[target].type in (TEXT, LONG_TEXT)
+
+
+def joiner(target):
+    """What joins the values of several columns imported as ``target``."""
+    return "\n" if target in COMBINED else " "
+
+
 def suggest(kind, headers, told=None):
     """{header: target or None}: ``told`` ({header: target or None}, from --map or a preset) first,
-    then each header's guess; a target is taken once unless several columns may add to it."""
+    then each header's guess; a target is taken once unless several columns may add to it (text the
+    person mapped several columns to, or notes and descriptions)."""
     told = {header_key(h): t for h, t in (told or {}).items()}
     mapping, taken = {}, set()
     for header in headers:
         key = header_key(header)
         target = told[key] if key in told else guess(kind, header)
-        if target is not None and target in taken and target not in COMBINED:
+        if (target is not None and target in taken and target not in COMBINED
+                and not (key in told and joinable(kind, target))):
             target = None
         mapping[header] = target
         if target is not None:
@@ -209,6 +229,11 @@ def parse_map_options(kind, options):
             offered = ", ".join(TARGETS[kind])
             raise ValueError(f"--map {option!r}: {target!r} is not a field of {kind} (one of: {offered}, ignore)")
         told[header.strip()] = found
+    given = [t for t in told.values() if t]
+    for target in set(given):
+        if given.count(target) > 1 and not joinable(kind, target):
+            raise ValueError(f"--map: only one column can be imported as {target} (several columns can be joined "
+                             f"only into text, such as an address, a name or notes)")
     return told
 
 
@@ -230,3 +255,20 @@ def parse_value_options(options):
             raise ValueError(f"--map-value {option!r} should be \"Header:written=stored\"")
         out.setdefault(header_key(head), {})[written.strip().casefold()] = stored.strip()
     return out
+
+
+def parse_date_options(options):
+    """--dates "day-first" | "month-first" | "Header=order" options as (the order for every column or None,
+    {header key: order}); ValueError saying what is wrong."""
+    every, columns = None, {}
+    for option in options or ():
+        header, sep, order = str(option).rpartition("=")
+        order = order.strip().casefold()
+        if order not in DATE_ORDERS or (sep and not header.strip()):
+            raise ValueError(f"--dates {option!r} should be day-first, month-first or \"Header=day-first\" "
+                             f"(or month-first)")
+        if sep:
+            columns[header_key(header)] = order
+        else:
+            every = order
+    return every, columns

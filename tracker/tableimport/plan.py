@@ -24,6 +24,7 @@ from tracker.records import STAKEHOLDER
 from tracker.services import tableimports
 from tracker.services.matching import StakeholderMatcher
 from tracker.tableimport import mapping as maps
+from tracker.tableimport.decisions import decide_held
 from tracker.tableimport.people import PERSON_FIELDS, Organisation, plan_people
 from tracker.tableimport.sources import describe, read_source
 from tracker.tableimport.table import Problem, headers_of, read_sheet
@@ -54,12 +55,15 @@ class Options:
     maps: tuple = ()
     map_values: tuple = ()
     dates: str = None  # "day-first" | "month-first" | None (decided per column)
+    column_dates: dict = field(default_factory=dict)  # header -> "day-first" | "month-first" (before ``dates``)
     on_match: str = "fill"
     uncertain: str = "hold"
     skip_bad_rows: bool = False
     event: str = None
     encoding: str = None
     delimiter: str = None
+    decisions: dict = field(default_factory=dict)  # (sheet, row) of a doubtful match -> "link" | "create" | "skip"
+    draft: bool = False  # the wizard's: sheets no mapping fits give a plan to map by hand, not a refusal
 
 
 @dataclass
@@ -224,7 +228,10 @@ def plan_import(path, options, progress=None):
             elif options.preset:
                 raise ImportRefused(f"There is no preset named {options.preset!r} for {options.kind}.")
         plan.tables.append(read_sheet(sheet, options.kind, preset_told, told_values, options.header_row,
-                                      options.dates))
+                                      options.dates, options.column_dates))
+    if not plan.used and options.draft and plan.tables:
+        step(progress, 100, "Nothing mapped yet")
+        return plan
     if not plan.used:
         reasons = "; ".join(f"sheet '{t.name}': {t.refused}" for t in plan.tables) or "it has no visible sheet"
         raise ImportRefused(f"{name} was not imported as {options.kind}: {reasons}.")
@@ -237,6 +244,7 @@ def plan_import(path, options, progress=None):
     if options.kind in ("stakeholders", "attendance"):
         plan_people(plan, records, matcher, lambda done: step(progress, 40 + 50 * done // max(len(records), 1),
                                                               "Comparing with the records held"))
+        decide_held(plan)
         step(progress, 90, "Checking the new records")
         _check_new_people(plan)
         if options.kind == "attendance":

@@ -71,8 +71,10 @@ def headers_of(sheet, kind, header_row=None):
     return [] if index is None else [h for h in maps.unique_headers(rows[index]) if not h.startswith("Column ")]
 
 
-def read_sheet(sheet, kind, told=None, told_values=None, header_row=None, dates=None):
-    """The :class:`SheetTable` for one :class:`sources.Sheet` imported as ``kind``."""
+def read_sheet(sheet, kind, told=None, told_values=None, header_row=None, dates=None, column_dates=None):
+    """The :class:`SheetTable` for one :class:`sources.Sheet` imported as ``kind``.  ``dates``: the order of
+    every date column ("day-first" | "month-first"), ``column_dates``: {header: order} of some (these first);
+    a column not told is decided by its values."""
     table = SheetTable(sheet.name)
     rows = sheet.rows
     if header_row is not None:
@@ -114,12 +116,14 @@ def read_sheet(sheet, kind, told=None, told_values=None, header_row=None, dates=
                 table.skipped.append((number, "blank"))
             continue
         records.append((number, row))
+    column_dates = {maps.header_key(h): order for h, order in (column_dates or {}).items()}
     for header, target in targets.items():
         if target in record_fields and record_fields[target].type == DATE and target not in AS_TEXT:
             column = [row[positions[header]] for _, row in records]
             order, decided = date_order(column)
-            if dates:
-                order, decided = dates, True
+            told_order = column_dates.get(maps.header_key(header)) or dates
+            if told_order:
+                order, decided = told_order, True
             table.dates[header] = order
             if not decided and any(isinstance(v, str) and v.strip() for v in column):
                 table.undecided.append(header)
@@ -151,8 +155,8 @@ def _read_value(table, record, record_fields, header, target, raw, told, written
             text = told[text.casefold()]
         if not text:
             return
-        if target in maps.COMBINED and target in record.values:
-            record.values[target] += "\n" + text
+        if target in record.values:  # several columns mapped to one text: joined in column order
+            record.values[target] += maps.joiner(target) + text
             return
         record.values[target] = text
         record.columns[target] = header
@@ -176,8 +180,8 @@ def _read_value(table, record, record_fields, header, target, raw, told, written
             table.problems.append(Problem(table.name, record.row, header, value[:60],
                                           f"is too long (at most {field_.max_length:,} characters)"))
             return
-    if target in maps.COMBINED and target in record.values:
-        record.values[target] += "\n" + value
+    if target in record.values:
+        record.values[target] += maps.joiner(target) + value
     else:
         record.values[target] = value
     record.columns[target] = header
