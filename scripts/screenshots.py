@@ -23,21 +23,17 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 
-def main(argv=None):
-    argv = sys.argv[1:] if argv is None else argv
-    only_entry = "--entry" in argv
-    only_import = "--import" in argv
-    argv = [a for a in argv if a not in ("--entry", "--import")]
+def demo_app(argv):
+    """The app started on a new database with the demo data loaded, in a throw-away data folder:
+    (the QApplication, the main window, the output folder, the data folder)."""
     out = Path(argv[0]) if argv else ROOT / "docs" / "screenshots"
     out.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix="tracker-shots-"))
     os.environ["TRACKER_DATA_DIR"] = str(tmp)
     os.environ.pop("TRACKER_DB", None)
 
-    from PySide6.QtCore import QEventLoop
     from PySide6.QtWidgets import QApplication
 
-    from tracker import services
     from ui import dialogs, settings
 
     app = QApplication.instance() or QApplication([])
@@ -48,11 +44,28 @@ def main(argv=None):
     from ui.app import start
 
     window = start(["--db", str(tmp / "demo.db")])
-    if window.background is not None and not window.background.done:  # the demo loads in the background
-        loop = QEventLoop()
-        window.background.finished.connect(loop.quit)
-        loop.exec()
+    wait(window.background)  # the demo loads in the background
     window.resize(1440, 860)
+    return app, window, out, tmp
+
+
+def wait(operation):
+    """Wait for a background operation (ui.worker) to finish, if there is one running."""
+    from PySide6.QtCore import QEventLoop
+
+    if operation is not None and not operation.done:
+        loop = QEventLoop()
+        operation.finished.connect(loop.quit)
+        loop.exec()
+
+
+def main(argv=None):
+    from tracker import services
+
+    argv = sys.argv[1:] if argv is None else argv
+    only_entry = "--entry" in argv
+    only_import = "--import" in argv
+    app, window, out, tmp = demo_app([a for a in argv if a not in ("--entry", "--import")])
 
     def shot(name):
         app.processEvents()
@@ -68,6 +81,7 @@ def main(argv=None):
     if only_import:
         window.close()
         return 0
+
     window.show_view("home")
     shot("overview")
     for kind in ("stakeholders", "events", "commitments", "actions"):
@@ -92,6 +106,14 @@ def main(argv=None):
     page.save()
     shot("validation")
     page.editor.revert()
+    from tracker import records  # three actions due in a month, a quarter and a year, as partners write them
+
+    for action, text in zip(services.actions.page(0, 3, sort="due_date"), ("Mar 2019", "Q2 2019", "2019")):
+        services.actions.update(action, due_date=records.ACTION["due_date"].parse(text))
+    page = window.show_view("actions")
+    page.table.fit_columns()
+    page.table.selectRow(0)
+    shot("actions-periods")
     window.show_view("grid")
     shot("grid")
     entry_screens(app, window, out)  # last: it changes an action, for its history

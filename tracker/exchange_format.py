@@ -24,8 +24,10 @@ from functools import cached_property
 
 from tracker import records
 
-FORMAT_VERSION = 3  # 2: the Row check and Based on columns; 3: the Merges and Not duplicates sheets.
-# A reader refuses a file with a higher number.
+# 2: the Row check and Based on columns.  3: the Merges and Not duplicates sheets, and a due or target
+# date may be a period ("Mar 2019", "Q2 2019", "2019", "FY 2019/20"), written as that text.  A reader
+# refuses a file with a higher number.
+FORMAT_VERSION = 3
 ABOUT = "About"
 COUNCIL_SEPARATOR = "; "
 # Contact details of people, left out by --no-personal-data and blanked by an erasure.

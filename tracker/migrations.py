@@ -76,9 +76,18 @@ def _add_merges(db, migrator):
     db.create_tables(models.MERGE_MODELS)
 
 
+def _add_date_precisions(db, migrator):
+    """v9: a due or target date written as a month, a quarter or a year ("Mar 2019", "Q2 2019") keeps
+    that precision beside its last day.  Every date stored so far was typed as a day: NULL says so."""
+    for model, name in ((models.ActionItem, "due_date_precision"), (models.Commitment, "target_date_precision")):
+        table = model._meta.table_name
+        if name not in {c.name for c in db.get_columns(table)}:
+            migrate(migrator.add_column(table, name, models.precision_column()))
+
+
 # STEPS[n] upgrades a database at version n to n + 1.
 STEPS = {1: _add_record_versions, 2: _add_exchange_tables, 3: _add_conflict_exported_hash, 4: _add_table_imports,
-         5: _add_erased_identities, 6: _add_not_duplicates, 7: _add_merges}
+         5: _add_erased_identities, 6: _add_not_duplicates, 7: _add_merges, 8: _add_date_precisions}
 LATEST_VERSION = max(STEPS) + 1
 
 SEED_COUNCILS = (

@@ -17,6 +17,7 @@ from peewee import (
     CharField,
     DateField,
     DateTimeField,
+    FieldAccessor,
     ForeignKeyField,
     IntegerField,
     Model,
@@ -24,6 +25,7 @@ from peewee import (
     UUIDField,
 )
 
+from tracker.dates import Period, as_period, precision_of
 from tracker.db import database
 
 
@@ -62,6 +64,45 @@ class Council(BaseModel):
 
     def __str__(self):
         return self.name
+
+
+class PeriodAccessor(FieldAccessor):
+    """A date that may be a month, a quarter or a year (``tracker.dates.Period``), kept in two columns:
+    the period's last day (what sorts and falls due) and its precision beside it (NULL for a day).
+    Reading gives the Period back; setting a date sets both, a plain date making it a day again."""
+
+    def __get__(self, instance, instance_type=None):
+        if instance is None:
+            return self.field
+        data = instance.__data__
+        return as_period(data.get(self.name), data.get(self.field.precision))
+
+    def __set__(self, instance, value):
+        # A row read from the database sets the date, then the precision column declared after it.
+        precision = self.field.precision
+        instance.__data__[self.name] = value.last_day if isinstance(value, Period) else value
+        instance.__data__[precision] = precision_of(value)
+        instance._dirty.update((self.name, precision))
+
+
+class PeriodDateField(DateField):
+    """A date column whose value may be a period; ``precision`` names the column beside it that says how
+    precisely it was written ("month", "quarter", "year", "fy"; NULL for a day).  Declare that column
+    right after this one.  Writing the precision with a bulk statement is the caller's
+    (``services.base``, ``services.bulk_writer``): a column cannot write another."""
+
+    accessor_class = PeriodAccessor
+
+    def __init__(self, precision, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.precision = precision
+
+    def db_value(self, value):
+        return super().db_value(value.last_day if isinstance(value, Period) else value)
+
+
+def precision_column():
+    return CharField(max_length=7, null=True)
 
 
 class Record(BaseModel):
@@ -149,7 +190,8 @@ class Commitment(Record):
     made_by = ForeignKeyField(Stakeholder, backref="commitments")
     made_at = ForeignKeyField(Event, null=True, backref="commitments")
     date_made = DateField()
-    target_date = DateField(null=True)
+    target_date = PeriodDateField("target_date_precision", null=True)
+    target_date_precision = precision_column()
     theme = CharField(max_length=30, default="other")
     status = CharField(max_length=20, default="proposed", index=True)
     rag = CharField(max_length=1, null=True)
@@ -179,7 +221,8 @@ class ActionItem(Record):
     commitment = ForeignKeyField(Commitment, null=True, backref="actions")
     owner = ForeignKeyField(Stakeholder, null=True, backref="actions_owned")
     council = ForeignKeyField(Council, null=True, backref="actions")
-    due_date = DateField(null=True, index=True)
+    due_date = PeriodDateField("due_date_precision", null=True, index=True)
+    due_date_precision = precision_column()
     priority = CharField(max_length=10, default="medium")
     status = CharField(max_length=20, default="open", index=True)
 
@@ -384,6 +427,11 @@ class MergeRun(BaseModel):
 
     class Meta:
         table_name = "stakeholder_merge"
+
+
+def period_fields(model):
+    """The model's date columns that may hold a period (:class:`PeriodDateField`), by name."""
+    return {f.name: f for f in model._meta.sorted_fields if isinstance(f, PeriodDateField)}
 
 
 RECORD_MODELS = (Stakeholder, Event, Attendance, Commitment, ActionItem, Update)

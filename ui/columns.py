@@ -13,6 +13,7 @@ from typing import Callable
 from PySide6.QtGui import QColor
 
 from tracker import records, services, vocab
+from tracker.services import merges
 
 # Translucent tints read on light and dark palettes alike; the text always says the status too.
 RED, AMBER, GREEN, GREY = (QColor(220, 40, 40, 90), QColor(240, 160, 0, 100), QColor(40, 170, 60, 90),
@@ -76,6 +77,7 @@ class ListContext:
     def __init__(self):
         self._councils = None
         self._rags = {}
+        self._merged = {}  # (stakeholder id, version) -> what a merge retired it into, or None
 
     def council_name(self, council_id):
         if council_id is None:
@@ -89,6 +91,14 @@ class ListContext:
 
     def rag(self, commitment):
         return self._rags.get(commitment.id, commitment.rag)
+
+    def merged_into(self, stakeholder):
+        """“merged into X” for a stakeholder a merge retired, else "" (asked once per record version)."""
+        key = (stakeholder.id, stakeholder.version)
+        if key not in self._merged:
+            self._merged[key] = merges.merged_into(stakeholder.id) if stakeholder.deleted_at is not None else None
+        into = self._merged[key]
+        return f"merged into {into[2]} (ID {into[1]})" if into else ""
 
     def looked_up(self, record):
         """What was looked up for ``record`` (compared before and after reading the lookups again)."""

@@ -8,6 +8,11 @@ and unreadable text stays as typed while ``problem_changed`` gives the reason fo
 show.  :meth:`DateEdit.value` never guesses: it raises DateError for unreadable text, so a
 caller that forgot to check :meth:`DateEdit.problem` fails loudly instead of storing another day.
 
+A box for a date that may be a period (``DateEdit(periods=True)``: an action's due date, a
+commitment's target date) also reads a month, a quarter or a year ("Mar 2019", "Q2 2019", "2019",
+"FY 2019/20") and shows it back as written; its value is then a ``tracker.dates.Period``.  A day
+typed over it is a day again.
+
 The calendar (the button in the box, Alt+Down or F4) opens at the box's date, or today when the
 box is empty or unreadable, and offers only the dates the tracker accepts.  Clicking a day or
 pressing Enter on it fills the box; Escape closes it.  This replaced QDateEdit, whose minimum
@@ -22,7 +27,7 @@ from PySide6.QtWidgets import QCalendarWidget, QFrame, QLineEdit, QSizePolicy, Q
 from tracker.dates import EARLIEST, LATEST, DateError, format_uk_date, parse_uk_date
 from ui.resources import icon
 
-PLACEHOLDER = "dd/mm/yyyy"
+PLACEHOLDER = "dd/mm/yyyy"  # a box that takes periods says so in its tooltip: the form leaves it no more room
 
 
 def _qdate(day):
@@ -74,15 +79,17 @@ class DateEdit(QLineEdit):
     edited = Signal()
     problem_changed = Signal(str)  # on leaving the box: why the text is not a date, or "" when it is fine
 
-    def __init__(self, parent=None):
+    def __init__(self, parent=None, periods=False):
         super().__init__(parent)
+        self.periods = periods
         self.setPlaceholderText(PLACEHOLDER)
         self.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
         self.calendar_action = self.addAction(icon("events"), QLineEdit.ActionPosition.TrailingPosition)
         self.calendar_action.setToolTip("Choose from the calendar (Alt+Down or F4)")
         self.calendar_action.triggered.connect(self.show_calendar)
-        self.setToolTip("Type a date day first (16/01/2019, 16 Jan 2019 or 2019-01-16), or press Alt+Down "
-                        "for the calendar")
+        self.setToolTip("Type a date day first (16/01/2019, 16 Jan 2019 or 2019-01-16)"
+                        + (", or a month, quarter or year (Mar 2019, Q2 2019, 2019, FY 2019/20)" if periods else "")
+                        + ", or press Alt+Down for the calendar")
         self.popup = None
         self._select_on_release = False
         self.textEdited.connect(self.edited)
@@ -90,9 +97,10 @@ class DateEdit(QLineEdit):
 
     # ---- the value -------------------------------------------------------------------------
     def value(self):
-        """The date shown, None when empty; DateError when the text is not an acceptable date."""
+        """The date shown (a Period for a month, quarter or year in a box that takes them), None when
+        empty; DateError when the text is not an acceptable date."""
         text = self.text().strip()
-        return parse_uk_date(text) if text else None
+        return parse_uk_date(text, periods=self.periods) if text else None
 
     def problem(self):
         """Why the text is not an acceptable date (e.g. "is not a real date (...)"), or None."""
@@ -108,7 +116,8 @@ class DateEdit(QLineEdit):
         self.problem_changed.emit("")
 
     def tidy(self):
-        """Leaving the box: a readable date is shown as dd/mm/yyyy; otherwise say why, keeping the text."""
+        """Leaving the box: a readable date is shown as dd/mm/yyyy (a period as "Mar 2019"); otherwise say
+        why, keeping the text."""
         reason = self.problem()
         if reason is None:
             shown = format_uk_date(self.value())
@@ -160,7 +169,7 @@ class DateEdit(QLineEdit):
         """Room for dd/mm/yyyy and the calendar button, whatever the font; not the whole form's width."""
         hint = super().sizeHint()
         metrics = self.fontMetrics()
-        text = max(metrics.horizontalAdvance("00/00/00000"), metrics.horizontalAdvance(PLACEHOLDER + "0"))
+        text = max(metrics.horizontalAdvance(w) for w in ("00/00/00000", PLACEHOLDER + "0", "FY 0000/000"))
         button = self.style().pixelMetric(QStyle.PixelMetric.PM_SmallIconSize) + 12
         return QSize(text + button + 2 * metrics.averageCharWidth(), hint.height())
 

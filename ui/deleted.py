@@ -1,12 +1,17 @@
 """The deleted-items view: the deleted records of each listed kind, newest deletion first, and Restore.
 
+A stakeholder a merge retired shows "merged into X"; Restore offers to undo that merge instead
+(restoring it alone would split its links from the kept record).
+
 Each kind's list is a ``RecordTableModel`` over its deleted records, read when first shown and
 following the announced changes from then on.  The kinds are those of ``ui.kinds``.
 """
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QMessageBox, QPushButton, QVBoxLayout, QWidget
 
+from tracker import services
+from tracker.services import merges
 from ui import errors
 from ui.kinds import KINDS
 from ui.listpage import RecordTable
@@ -76,6 +81,8 @@ class DeletedPage(QWidget):
         record = self.model.record(index.row()) if index.isValid() else None
         if record is None:
             return False
+        if self.model.service is services.stakeholders and merges.merged_into(record.id) is not None:
+            return self._undo_merge_instead(record)
         try:
             self.model.service.restore(record, expected_version=record.version)
         except errors.EXPECTED as exc:
@@ -83,3 +90,32 @@ class DeletedPage(QWidget):
             return False
         self.restored.emit(self.kind.currentData(), record.id)
         return True
+
+    def _undo_merge_instead(self, record):
+        """A record a merge retired is not restored alone (its links are the kept record's now): offer to
+        undo that merge, which brings it back whole."""
+        merge_id, kept_id, kept_name = merges.merged_into(record.id)
+        if not UndoMergeInstead.ask(self, record.name, kept_name, kept_id):
+            return False
+        try:
+            merges.undo_merge(merge_id)
+        except errors.EXPECTED as exc:  # the service says why (exported, changed since)
+            errors.show_exception(self, exc)
+            return False
+        errors.show_info(self, f"The merge was undone: {record.name} is back, with its own links, and so is "
+                               f"{kept_name} as it was before.")
+        self.restored.emit(self.kind.currentData(), record.id)
+        return True
+
+
+class UndoMergeInstead:
+    @classmethod
+    def ask(cls, parent, name, kept_name, kept_id):
+        """True when the person chooses to undo the merge that retired ``name`` (tests replace this)."""
+        box = QMessageBox(QMessageBox.Icon.Question, "Restore",
+                          f"{name} was merged into {kept_name} (ID {kept_id}). Restoring it on its own would split "
+                          "its links from the kept record; undo the merge instead (Edit → Undo merge)?",
+                          QMessageBox.StandardButton.Cancel, parent)
+        undo = box.addButton("&Undo the merge", QMessageBox.ButtonRole.AcceptRole)
+        box.exec()
+        return box.clickedButton() is undo

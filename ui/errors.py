@@ -85,6 +85,11 @@ def show_message(parent, message, title=APP_NAME):
     QMessageBox.warning(parent, title, message)
 
 
+def show_info(parent, message, title=APP_NAME):
+    """Something done as asked (a merge undone), with the information icon (tests replace this)."""
+    QMessageBox.information(parent, title, message)
+
+
 # Set by ui.damage, which needs the window, dialogs and background work: all above this module.
 _damage_handler = None
 

@@ -225,8 +225,8 @@ class DateField(ValueBoxField):
     save.
     """
 
-    def __init__(self, name, label):
-        super().__init__(name, label, DateEdit())
+    def __init__(self, name, label, periods=False):
+        super().__init__(name, label, DateEdit(periods=periods))
         self._typed_problem = False  # the error shown is the box's own (not the services')
         self.input.problem_changed.connect(self._show_typed_problem)
 
@@ -303,7 +303,7 @@ def form_field(field):
     if field.type == records.LONG_TEXT:
         return NotesField(field.name, field.label)
     if field.type == records.DATE:
-        return DateField(field.name, field.label)
+        return DateField(field.name, field.label, periods=field.periods)
     if field.type == records.CHOICE:  # an optional choice offers "(none)"
         return VocabField(field.name, field.label, field.vocabulary, allow_empty=not field.required)
     if field.type == records.SCORE:

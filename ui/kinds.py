@@ -33,6 +33,7 @@ class RecordKind:
     links: Links  # what its Links tab shows
     prefetch: Callable = None  # (ListContext, rows): lookups a batch of rows shows (the rolled-up RAG)
     prefetch_follows: tuple = ()  # tables whose changes change what ``prefetch`` looked up
+    deleted_columns: Callable = None  # ListContext -> [Column] the deleted-items view adds (merged into …)
 
     @property
     def key(self):
@@ -97,6 +98,7 @@ STAKEHOLDERS = RecordKind(
                 event_text),
     ), follows=(services.stakeholders.table, services.commitments.table, services.actions.table,
                 services.attendance.table, services.events.table)),
+    deleted_columns=lambda context: [Column("Note", context.merged_into)],
 )
 
 EVENTS = RecordKind(

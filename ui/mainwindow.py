@@ -18,7 +18,7 @@ from tracker.db import close_database, current_path
 from tracker.demo import load_demo
 from tracker.logs import log_file
 from tracker.opening import open_database
-from ui import dialogs, errors, exchange, reports, settings, tableimport
+from ui import dialogs, duplicates, errors, exchange, reports, settings, tableimport
 from ui.changes import ElsewhereWatch, notifier
 from ui.deleted import DeletedPage
 from ui.kinds import KINDS
@@ -93,6 +93,7 @@ class MainWindow(QMainWindow):
         self._build_actions()
         exchange.install(self)
         tableimport.install(self)
+        duplicates.install(self)
         reports.install(self)
         self.safety = SafetyActions(self)
         self.watch = ElsewhereWatch(self)  # another program's changes, noticed while the window is active

@@ -25,6 +25,7 @@ MENUS = (
     ("file", "&File", ("records", "settings", "backup", "quit")),
     ("edit", "&Edit", ("find", "records", "privacy")),
     ("view", "&View", ("views", "refresh")),
+    ("stakeholders", "&Stakeholders", ("duplicates",)),
     ("reports", "&Reports", ("lists", "reports")),
     ("help", "&Help", ("help",)),
 )

@@ -67,7 +67,10 @@ class RecordTableModel(QAbstractTableModel):
     # ---- state -------------------------------------------------------------------
     def _columns(self):
         """The kind's columns over this read's lookups (council names, rolled-up RAG)."""
-        return self.kind.columns(self.context) + ([DELETED_COLUMN] if self.deleted else [])
+        if not self.deleted:
+            return self.kind.columns(self.context)
+        extra = self.kind.deleted_columns(self.context) if self.kind.deleted_columns else []
+        return self.kind.columns(self.context) + extra + [DELETED_COLUMN]
 
     def query_args(self):
         return {"search": self.search, "filters": dict(self.filters), "sort": self.sort_key,

@@ -342,13 +342,15 @@ def test_a_format_4_file_is_refused_and_nothing_changes(shared, tmp_path):
     assert dump(paths["RED"]) == before
 
 
-def test_an_app_that_reads_format_2_refuses_a_format_3_file(shared, tmp_path, monkeypatch):
-    """What the app before this change does with today's files (its reader is this one with 2)."""
+@pytest.mark.parametrize("old", [1, 2])
+def test_an_older_app_refuses_a_format_3_file(shared, tmp_path, monkeypatch, old):
+    """What the apps before the Row check (1) and before periods (2) do with today's files (their reader
+    is this one with their number)."""
     from tracker.exchange import reader
 
     paths, _ = shared
-    monkeypatch.setattr(reader, "FORMAT_VERSION", 2)
+    monkeypatch.setattr(reader, "FORMAT_VERSION", old)
     before = dump(paths["RED"])
-    with at(paths, "RED"), pytest.raises(ExchangeError, match="exchange format 3 .* reads format 2"):
+    with at(paths, "RED"), pytest.raises(ExchangeError, match=f"exchange format 3 .* reads format {old}"):
         import_workbook(tmp_path / "v1.xlsx")
     assert dump(paths["RED"]) == before

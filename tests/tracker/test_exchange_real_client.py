@@ -10,6 +10,7 @@ import pytest
 
 from tests.tracker.exchange_helpers import council_db, edit_cells, make_records, read_both_ways, snapshot
 from tracker import services
+from tracker.dates import parse_uk_date
 from tracker.exchange import export_workbook, import_workbook
 
 pytestmark = [pytest.mark.real_client,
@@ -45,6 +46,8 @@ def exported(tmp_path):
         services.stakeholders.create(name="-minus first", kind="organisation", sector="other",
                                      notes="@SUM(A1)", website="https://example.org/a?b=1")
         services.actions.delete(r["actions"][0])
+        for title, due in (("By the quarter", "Q2 2019"), ("By the month", "Mar 2019"), ("By the year", "FY 2019/20")):
+            services.actions.create(title=title, due_date=parse_uk_date(due, periods=True))  # written as text
         before = snapshot()
         out = export_workbook(tmp_path / "share.xlsx").path
     return out, before
@@ -75,6 +78,8 @@ def test_libreoffice_converts_to_csv_and_shows_formula_text_literally(tmp_path, 
         assert "#NAME" not in text and "Err:" not in text, name
     actions = list(csv.DictReader(texts["Actions"].splitlines(keepends=True)))
     assert actions[0]["Description"] == NASTY and actions[0]["Title"] == f"Action 0 {NASTY}"
+    due = {a["Title"]: a["Due date"] for a in actions if a["Title"].startswith("By the")}
+    assert due == {"By the quarter": "Q2 2019", "By the month": "Mar 2019", "By the year": "FY 2019/20"}
     stakeholders = list(csv.DictReader(texts["Stakeholders"].splitlines(keepends=True)))
     minus = next(s for s in stakeholders if s["Name"] == "-minus first")
     assert minus["Notes"] == "@SUM(A1)"

@@ -216,8 +216,11 @@ def test_the_service_numbers_through_the_series(db):
 @pytest.mark.parametrize("kind", records.KINDS, ids=lambda k: k.name)
 def test_every_field_a_person_edits_is_in_the_registry_as_the_database_holds_it(kind):
     model = MODELS[kind.table]
-    stored = {name: f for name, f in model._meta.fields.items() if name not in NOT_EDITED}
+    periods = models.period_fields(model)  # a date that may be a period keeps its precision beside it
+    beside = {f.precision for f in periods.values()}
+    stored = {name: f for name, f in model._meta.fields.items() if name not in NOT_EDITED | beside}
     assert set(stored) == {f.name for f in kind.fields if f.type != records.COUNCILS}
+    assert {f.name for f in kind.fields if f.periods} == set(periods)
     for name, column in stored.items():
         field = kind[name]
         if isinstance(column, ForeignKeyField):

@@ -11,6 +11,7 @@ import subprocess
 import pytest
 
 from tracker import reports, services
+from tracker.dates import parse_uk_date
 
 pytestmark = [pytest.mark.real_client,
               pytest.mark.skipif(shutil.which("soffice") is None or shutil.which("pdftotext") is None,
@@ -87,3 +88,19 @@ def test_register_prints_with_header_on_every_page(tmp_path, known_data):
     assert all("Partner" in p and "Latest evidence" in p for p in row_pages)
     assert NASTY in row_pages[0]  # formula-looking text printed as text, not evaluated
     assert "By partner" in pages[-1] and "By theme" in pages[-1]
+
+
+def test_a_period_prints_as_written_from_its_number_format(tmp_path, db):
+    """The report's period cells are real dates whose number format shows the period: LibreOffice prints them
+    as "Mar 2019", "Q2 2019", "2019" and "FY 2019/20" (tracker.reports.xlsx.period_format)."""
+    services.set_actor("Report tester", "Havering")
+    for title, due in (("Monthly", "Mar 2019"), ("Quarterly", "Q2 2019"), ("Yearly", "2019"),
+                       ("Financial", "FY 2019/20"), ("Daily", "16/01/2019")):
+        services.actions.create(title=f"{title} action", due_date=parse_uk_date(due, periods=True))
+    out = tmp_path / "action-log.xlsx"
+    reports.write_action_log(out, {})
+    lines = [line for page in pages_of(to_pdf(tmp_path, out)) for line in page.splitlines() if " action" in line]
+    printed = {line.split()[1]: line for line in lines if line.split()[0].startswith("HAV-A")}
+    assert "Mar 2019" in printed["Monthly"] and "Q2 2019" in printed["Quarterly"]
+    assert "FY 2019/20" in printed["Financial"] and "16/01/2019" in printed["Daily"]
+    assert " 2019 " in printed["Yearly"] and "31/12/2019" not in printed["Yearly"]

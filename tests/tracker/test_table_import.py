@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from tracker import services
+from tracker.dates import Period
 from tracker.exchange.safety import FileRefused
 from tracker.opening import open_database
 from tracker.tableimport import ImportRefused
@@ -145,9 +146,11 @@ def test_date_cells_serials_and_words(db, tmp_path):
     plan, _ = run(path, kind="actions", dry_run=True)
     due = {e.values["title"]: e.values.get("due_date") for e in plan.entries}
     assert due == {"Cell": dt.date(2019, 1, 16), "Serial": dt.date(2019, 1, 16), "Zero": None, "Words": None,
-                   "Month": dt.date(2019, 3, 31), "Quarter": dt.date(2019, 6, 30), "Week": dt.date(2019, 5, 6)}
+                   "Month": Period(dt.date(2019, 3, 31), "month"), "Quarter": Period(dt.date(2019, 6, 30), "quarter"),
+                   "Week": dt.date(2019, 5, 6)}
+    assert due["Month"] != dt.date(2019, 3, 31)  # the precision is kept, not only the last day
     words = {e.values["title"]: e.values.get("description", "") for e in plan.entries}
-    assert "Due: TBC" in words["Words"] and "Due: Q2 2019" in words["Quarter"]
+    assert "Due: TBC" in words["Words"] and "Q2 2019" not in words["Quarter"]  # no longer needed in the notes
 
 
 def test_phone_numbers_regain_their_leading_zero():

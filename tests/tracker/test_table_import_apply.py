@@ -10,6 +10,7 @@ import openpyxl
 import pytest
 
 from tracker import migrations, services
+from tracker.dates import Period
 from tracker.db import close_database, database
 from tracker.models import AuditEntry, HeldRow
 from tracker.opening import open_database
@@ -183,8 +184,10 @@ def test_commitments_are_made_by_the_organisation_named(db, tmp_path):
     run(workbook(tmp_path / "c.xlsx", {"Commitments": rows}), kind="commitments")
     c = services.commitments.query().get()
     assert c.made_by.name == "Ben Kinsella Trust" and c.made_by.kind == "organisation"
-    assert (c.date_made, c.target_date, c.theme, c.status) == (dt.date(2019, 1, 16), dt.date(2019, 9, 30),
+    assert (c.date_made, c.target_date, c.theme, c.status) == (dt.date(2019, 1, 16),
+                                                                Period(dt.date(2019, 9, 30), "quarter"),
                                                                 "knife_crime", "agreed")
+    assert (c.__data__["target_date"], c.target_date_precision) == (dt.date(2019, 9, 30), "quarter")
 
 
 def test_presets_are_offered_again_for_the_same_headers(db, tmp_path):

@@ -37,8 +37,9 @@ class Answers:
 @pytest.fixture(autouse=True)
 def no_blocking_dialogs(monkeypatch):
     """Record what would have been shown instead of opening modal dialogs."""
-    shown = {"messages": [], "errors": []}
+    shown = {"messages": [], "errors": [], "info": []}
     monkeypatch.setattr(errors, "show_message", lambda parent, message, title="": shown["messages"].append(message))
+    monkeypatch.setattr(errors, "show_info", lambda parent, message, title="": shown["info"].append(message))
     monkeypatch.setattr(errors.ErrorDialog, "ask",
                         classmethod(lambda cls, parent, message, details: shown["errors"].append(details)))
     return shown

@@ -235,7 +235,8 @@ def test_export_since_that_cannot_be_read_keeps_the_dialog_open(window, qtbot):
 # ---- refusals: an error at the field, nothing stored ------------------------------------------------------
 REFUSED = [
     ("31/02/2019", "Due date is not a real date (February 2019 has 28 days)."),
-    ("hello", "Due date is not a date (type it as 16/01/2019, 16 Jan 2019 or 2019-01-16)."),
+    ("hello", "Due date is not a date (type it as 16/01/2019 or 16 Jan 2019, or a period: Mar 2019, Q2 2019, "
+              "2019 or FY 2019/20)."),  # a due date may be a period (tests/ui/test_period_dates.py)
     ("15/01/1900", "Due date must be between 01/01/1990 and 31/12/2100."),
     ("160119", "Due date is not a date: type the year in full"),
 ]

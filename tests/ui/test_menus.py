@@ -12,10 +12,12 @@ EXPECTED = {
              ("&Import from another council…", ""), ("I&mport a spreadsheet…", "Ctrl+Shift+I"), SEPARATOR, ("Se&ttings…", "Ctrl+,"), SEPARATOR,
              ("Restore from &backup…", ""), SEPARATOR, ("&Quit", "Ctrl+Q")],
     "edit": [("&Find…", "Ctrl+F"), ("Re&vert changes", ""), SEPARATOR, ("&Delete", "Del"), ("R&estore", ""),
-             ("Review &conflicts…", ""), ("Review &held matches…", ""), ("&Undo import…", ""), SEPARATOR, ("Erase &person…", "")],
+             ("Review &conflicts…", ""), ("Review &held matches…", ""), ("&Undo import…", ""), ("Undo &merge", ""),
+             SEPARATOR, ("Erase &person…", "")],
     "view": [("Overview", "Ctrl+1"), ("Stakeholders", "Ctrl+2"), ("Events", "Ctrl+3"), ("Commitments", "Ctrl+4"),
              ("Actions", "Ctrl+5"), ("Power/interest grid", "Ctrl+6"), ("Deleted items", "Ctrl+7"), SEPARATOR,
              ("&Refresh", "F5")],
+    "stakeholders": [("Find &duplicates…", "Ctrl+Shift+D")],
     "reports": [("&Overdue actions", ""), ("Commitments &due in 30 days", ""), SEPARATOR, ("&Action log…", ""),
                 ("&Commitment register…", ""), ("&Retention review…", "")],
     "help": [("&User guide", "F1"), ("Open the &log folder", ""), ("&About Stakeholder Tracker", "")],
@@ -35,7 +37,8 @@ def menu_command(window, menu_title, text):
 
 def test_the_menus_show_every_command_in_order(window):
     window.show_view("home")
-    assert [a.text() for a in window.menuBar().actions()] == ["&File", "&Edit", "&View", "&Reports", "&Help"]
+    assert [a.text() for a in window.menuBar().actions()] == ["&File", "&Edit", "&View", "&Stakeholders", "&Reports",
+                                                                "&Help"]
     assert {key: shown(window.menus[key]) for key in EXPECTED} == EXPECTED
     assert [a.text() for a in window.findChild(type(window.addToolBar("x")), "main_toolbar").actions()] == [
         "&New", "&Save", "&Delete", "&Refresh", "&Find…"]

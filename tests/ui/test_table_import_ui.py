@@ -77,8 +77,11 @@ def map_by_keyboard(qtbot, page, header, field):
     qtbot.keyClick(table, Qt.Key.Key_F2)
     # The editor F2 opened (found as the table's child: which widget has focus depends on whether the
     # offscreen platform made the wizard the active window, which an earlier test can change).
-    qtbot.waitUntil(lambda: table.viewport().findChild(QComboBox) is not None)
-    editor = table.viewport().findChild(QComboBox)
+    # (an editor closed before is hidden, waiting for its deleteLater: the open one is the visible one)
+    def open_editor():
+        return next((c for c in table.viewport().findChildren(QComboBox) if c.isVisible()), None)
+    qtbot.waitUntil(lambda: open_editor() is not None)
+    editor = open_editor()
     choose(qtbot, editor, field)
     qtbot.keyClick(editor, Qt.Key.Key_Return)
     assert table.item(row, 2).text() == field

@@ -25,6 +25,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from tracker import __version__
+from tracker.dates import date_from_stored, format_uk_date
 from tracker.exchange.ancestry import based_on
 from tracker.exchange_format import (ABOUT, COUNCIL_SEPARATOR, FORMAT_VERSION, ID_SEPARATOR, MERGE_COLUMNS, MERGES,
                                      NOT_DUPLICATE_COLUMNS, NOT_DUPLICATES, PERSONAL_FIELDS, SHEETS, UPDATE_TARGETS)
@@ -287,7 +288,10 @@ def _cell_writer(ws, col, sheet, state, names, styles, checks):
 
         def date_cell(h, r, redact=False):
             v = r.values[i]
-            return put(fromiso(v)) if v else None
+            if not v:
+                return None
+            # A month, quarter or year ("2019-Q2" stored) is written as people write it: "Q2 2019".
+            return put(fromiso(v)) if len(v) == 10 else put(format_uk_date(date_from_stored(v)))
         return date_cell
     if kind in ("deleted", "erased", "created", "changed"):
         put = CellSlot(ws, styles.stamp).put

@@ -1,6 +1,7 @@
 """A field's value read from a spreadsheet cell, or from text typed where a cell is asked for.
 
-The exchange keeps values in a *stored form* (text as text, dates as ISO text, links and councils
+The exchange keeps values in a *stored form* (text as text, dates as ISO text, a month, quarter or
+year in a field that takes periods as ``tracker.dates.stored_date`` writes it, links and councils
 as UUID hex, codes for vocabularies, whole numbers as ints, timestamps as text).  :func:`converter`
 gives the function turning what a cell holds (text, or the number, date or date-time a spreadsheet
 program made of it) into that form, checked by the field's own rules (:meth:`Field.problem`, the
@@ -19,7 +20,7 @@ import re
 import uuid as uuidlib
 
 from tracker import vocab
-from tracker.dates import check_range, parse_uk_date
+from tracker.dates import check_range, parse_uk_date, stored_date
 from tracker.records.fields import CHOICE, COUNCILS, DATE, EMAIL, LINK, SCORE, TEXT_TYPES, URL
 
 CANONICAL_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
@@ -64,6 +65,18 @@ def read_date(v):
     if isinstance(v, (int, float)) and not isinstance(v, bool):
         raise CellError(f"{text_of(v)} is a number, not a date; format the cell as a date or type it as 16/01/2019")
     raise CellError(f"{text_of(v)!r} is not a date")
+
+
+def read_date_or_period(v):
+    """:func:`read_date` for a field that takes periods: "Mar 2019", "Q2 2019", "2019" as its stored form."""
+    if isinstance(v, str) and v.strip():
+        try:
+            return stored_date(parse_uk_date(v, periods=True))
+        except ValueError as exc:
+            raise CellError(str(exc)) from None
+    if isinstance(v, (int, float)) and not isinstance(v, bool) and float(v).is_integer() and 1990 <= v <= 2100:
+        return stored_date(parse_uk_date(str(int(v)), periods=True))  # a year typed in a cell is a number
+    return read_date(v)
 
 
 def read_timestamp(v):
@@ -162,7 +175,7 @@ def converter(field, councils):
             return code
         return conv
     if kind == DATE:
-        return read_date
+        return read_date_or_period if field.periods else read_date
     if kind == SCORE:
         lowest, highest = field.minimum, field.maximum
         return lambda v: read_int(v, lowest, highest)

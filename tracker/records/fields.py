@@ -4,7 +4,9 @@ A :class:`Field` is plain data plus three small functions: :meth:`Field.problem`
 not acceptable, worded to follow the field's label: "is required", "is too long (at most 200
 characters)"), :meth:`Field.show` (a value as people read it: UK dates, vocabulary labels) and
 :meth:`Field.parse` (a value from typed or spreadsheet text: ``tracker.dates.parse_uk_date`` for
-dates, a code or a label in any case for a vocabulary).  The checks that apply to one value at a
+dates, a code or a label in any case for a vocabulary).  A date field with ``periods`` (a due or
+target date) also takes a month, a quarter or a year ("Mar 2019", "Q2 2019", "2019"), held as a
+``tracker.dates.Period`` (its last day, remembering how it was written) and shown as written.  The checks that apply to one value at a
 time live here and nowhere else; rules across fields are ``tracker.records.rules``.
 
 Nothing here reads the database: a linked record is whatever the caller passes (a peewee record,
@@ -18,7 +20,7 @@ from functools import cached_property
 from typing import Any
 
 from tracker import vocab
-from tracker.dates import OUT_OF_RANGE, format_uk_date, in_range, parse_uk_date
+from tracker.dates import OUT_OF_RANGE, Period, date_from_stored, format_uk_date, in_range, parse_uk_date
 
 # Field types.
 TEXT = "text"  # one line
@@ -44,6 +46,7 @@ REQUIRED = "is required"
 NOT_AN_EMAIL = "is not an email address (it should look like name@example.org)"
 NOT_A_WEB_ADDRESS = "must start with http:// or https://"
 NOT_A_DATE = "is not a date"
+NOT_A_DAY = "must be a day, not a month, quarter or year"
 NOT_A_SCORE = f"must be a whole number from {min(SCORES)} (low) to {max(SCORES)} (high)"
 
 
@@ -91,6 +94,7 @@ class Field:
     short: str = ""  # a narrow list column's heading when it is not the title ("Due")
     default: Any = None  # a new record's value; a function is called each time (today's date)
     editable: bool = True  # False: the service assigns it (an action's reference)
+    periods: bool = False  # DATE: a month, quarter or year is a value too (tracker.dates.Period)
 
     @property
     def title(self):
@@ -114,14 +118,15 @@ class Field:
 
     # ---- showing and reading ------------------------------------------------------------------------
     def show(self, value):
-        """``value`` as people read it: '' for none, dd/mm/yyyy, a vocabulary's label, a record's name."""
+        """``value`` as people read it: '' for none, dd/mm/yyyy (a period as written: "Mar 2019", "Q2 2019"),
+        a vocabulary's label, a record's name."""
         if value is None or value.__class__ is str and not value:
             return ""
         kind = self.type
         if kind == CHOICE:
             return vocab.label(self.vocabulary, value)
         if kind == DATE:
-            return format_uk_date(dt.date.fromisoformat(value) if isinstance(value, str) else value)
+            return format_uk_date(date_from_stored(value) if isinstance(value, str) else value)
         if kind == COUNCILS:
             return ", ".join(str(c) for c in value)
         return value if value.__class__ is str else str(value)
@@ -142,7 +147,7 @@ class Field:
         shown = str(text).strip()
         if kind == DATE:
             try:
-                return parse_uk_date(shown)
+                return parse_uk_date(shown, periods=self.periods)
             except ValueError as exc:  # tracker.dates.DateError
                 raise FieldError(exc.reason) from None
         if kind == CHOICE:
@@ -188,11 +193,15 @@ def _checker(field):
                 return missing
             return None if value in vocabulary else wrong
     elif kind == DATE:
+        periods = field.periods
+
         def check(value):
             if value is None:
                 return missing
             if value.__class__ is not dt.date and (not isinstance(value, dt.date) or isinstance(value, dt.datetime)):
                 return NOT_A_DATE
+            if not periods and value.__class__ is Period:
+                return NOT_A_DAY
             return None if in_range(value) else OUT_OF_RANGE  # no stand-in dates such as 01/01/1900
     elif kind == SCORE:
         lowest, highest = field.minimum, field.maximum

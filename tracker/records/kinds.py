@@ -144,7 +144,7 @@ COMMITMENT = Kind("commitment", "commitments", "commitment", fields=(
     link("made_by", "Made &by", to="stakeholder", required=True),
     link("made_at", "Made &at (event)", to="event"),
     date("date_made", "Date ma&de", required=True, short="Made", default=dt.date.today),
-    date("target_date", "Tar&get date", short="Target"),
+    date("target_date", "Tar&get date", short="Target", periods=True),  # "Q2 2019" too
     choice("theme", "The&me", vocab.THEMES, required=True, default="other"),
     choice("status", "&Status", vocab.COMMITMENT_STATUSES, required=True, default="proposed"),
     choice("rag", "RAG (o&wn)", vocab.RAG, short="RAG"),  # its own; lists show the one rolled up from actions
@@ -161,7 +161,7 @@ ACTION = Kind("action", "actions", "action_item", fields=(
     link("commitment", "Co&mmitment", to="commitment"),
     link("owner", "O&wner", to="stakeholder"),
     link("council", "&Council", to="council"),
-    date("due_date", "Due d&ate", short="Due"),
+    date("due_date", "Due d&ate", short="Due", periods=True),  # "Mar 2019" too: due on its last day
     choice("priority", "&Priority", vocab.PRIORITIES, required=True, default="medium"),
     choice("status", "&Status", vocab.ACTION_STATUSES, required=True, default="open"),
 ))

@@ -15,6 +15,8 @@ objects with the ``id``, ``kind``, ``name`` and ``title`` the rules read.
 from dataclasses import dataclass
 from collections.abc import Callable
 
+from tracker.dates import date_from_stored
+
 
 @dataclass(frozen=True)
 class Rule:
@@ -32,8 +34,13 @@ class Rule:
 
 # ---- one date not before another ---------------------------------------------------------------------
 def target_before_made(made, target):
-    """True when a commitment's target date is before the date it was made (dates or ISO text)."""
-    return bool(made and target and target < made)
+    """True when a commitment's target date is before the date it was made (dates or their stored text:
+    ISO, or a period's "2019-Q2", compared by its last day)."""
+    if not (made and target):
+        return False
+    if isinstance(target, str) or isinstance(made, str):
+        made, target = (date_from_stored(v) if isinstance(v, str) else v for v in (made, target))
+    return target < made
 
 
 TARGET_BEFORE_MADE = "is before the date the commitment was made"

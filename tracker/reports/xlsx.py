@@ -20,6 +20,7 @@ from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Si
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
 
+from tracker.dates import FINANCIAL_YEAR, MONTH, QUARTER, Period
 from tracker.reports.colours import HEADER_FILL, OVERDUE_FILL, OVERDUE_FONT, RAG_FILLS
 from tracker.sheet_stream import CellSlot, cells_sheet
 from tracker.spreadsheet import WriteFailed, save_atomically, style_array, text_cell
@@ -149,8 +150,8 @@ def _write_rows_sheet(wb, report, progress=None):
 
     # One slot per column and style: each cell's type and style index are worked out once, not per cell.
     style_of = _StyleArrays(ws)
-    plain = [CellSlot(ws, style_of[CELL_STYLE[c.kind]]).put for c in columns]
-    overdue = [CellSlot(ws, style_of[OVERDUE_STYLE[c.kind]]).put if c.highlight else None for c in columns]
+    plain = [_slot_put(ws, style_of[CELL_STYLE[c.kind]], c.kind) for c in columns]
+    overdue = [_slot_put(ws, style_of[OVERDUE_STYLE[c.kind]], c.kind) if c.highlight else None for c in columns]
     marked = [c for c in columns if c.highlight]
     positive = any(c.highlight == "positive" for c in columns)  # else only overdue rows are marked
     keys = [c.key for c in columns]
@@ -179,6 +180,37 @@ def _write_rows_sheet(wb, report, progress=None):
             f"{rag}{first}:{rag}{last}",
             CellIsRule(operator="equal", formula=[f'"{letter}"'], fill=PatternFill("solid", fgColor=fill, bgColor=fill),
                        font=Font(name=FONT, bold=True, color=font)))
+
+
+def _slot_put(ws, style, kind):
+    slot = CellSlot(ws, style)
+    return _periods_too(slot) if kind == "date" else slot.put
+
+
+def period_format(period):
+    """The number format showing a Period's last day as the period ("Mar 2019", "Q2 2019", "2019", "FY 2019/20"):
+    the cell stays a real date, which sorts and filters with the others."""
+    if period.precision == MONTH:
+        return "mmm yyyy"
+    if period.precision == QUARTER:
+        return f'"Q{period.month // 3}" yyyy'
+    if period.precision == FINANCIAL_YEAR:  # a date token (yy: the year it ends in), so it stays a date
+        return f'"FY {period.year - 1}/"yy'
+    return "yyyy"
+
+
+def _periods_too(slots):
+    """``put`` for a date column: a Period in a fresh cell of its own format, any other date as the slot puts it."""
+    put = slots.put
+
+    def put_date(value):
+        if value.__class__ is not Period:
+            return put(value)
+        cell = slots.fresh()
+        cell.value = value.last_day
+        cell.number_format = period_format(value)
+        return cell
+    return put_date
 
 
 class _RowHeights(dict):

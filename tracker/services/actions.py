@@ -7,7 +7,7 @@ from peewee import JOIN, fn
 from tracker import records, vocab
 from tracker.models import ActionItem, Commitment, CommitmentCouncil, Council, Stakeholder
 from tracker.records import references
-from tracker.services.base import RecordService, home_council
+from tracker.services.base import RecordService, with_periods, home_council
 
 REFERENCE_RE = references.PATTERN  # tracker.exchange.importer still imports it from here
 
@@ -95,13 +95,13 @@ class ActionService(RecordService):
         """
         A, Org = ActionItem, Stakeholder.alias("owner_org")
         q = (self.query(search=search, filters=filters, sort=sort, descending=descending)
-             .select(A.id, A.reference, A.title, A.due_date, A.status, A.priority,
+             .select(A.id, A.reference, A.title, A.due_date, A.due_date_precision, A.status, A.priority,
                      A.owner.alias("owner_id"), Stakeholder.name.alias("owner"),
                      Org.name.alias("organisation"), Council.name.alias("council"),
                      A.commitment.alias("commitment_id"), Commitment.title.alias("commitment"))
              .join_from(Stakeholder, Org, JOIN.LEFT_OUTER, on=(Stakeholder.organisation == Org.id))
              .join_from(A, Commitment, JOIN.LEFT_OUTER, on=(A.commitment == Commitment.id)))
-        return q.dicts()
+        return with_periods(q.dicts(), "due_date")
 
     def owners(self):
         """Live stakeholders who own at least one live action, by name (one query)."""

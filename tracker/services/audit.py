@@ -2,7 +2,7 @@
 
 Services call these functions inside the same transaction as the change they describe, so the
 trail and the data cannot disagree.  Values are stored as text (:func:`as_text`): linked records by
-UUID, dates in ISO form, councils by name, so that an import can be undone from the trail.  A bulk
+UUID, dates in ISO form (a month, quarter or year as ``tracker.dates.stored_date`` writes it), councils by name, so that an import can be undone from the trail.  A bulk
 path (an import, its undo, deciding a conflict: ``services.bulk_writer``) words its entries with the
 same :func:`change_entry` and writes them with :func:`write_entries`, in one ``executemany``.
 """
@@ -14,6 +14,7 @@ import uuid
 from peewee import Model
 
 from tracker.bulk import bulk_insert
+from tracker.dates import stored_date
 from tracker.models import AuditEntry, ImportChange, ImportRun, utcnow
 from tracker.services.actor import current_actor
 
@@ -27,8 +28,10 @@ def as_text(value):
         return str(value.uuid)
     if isinstance(value, uuid.UUID):
         return str(value)
-    if isinstance(value, (dt.date, dt.datetime)):
+    if isinstance(value, dt.datetime):
         return value.isoformat()
+    if isinstance(value, dt.date):
+        return stored_date(value)  # a period as "2019-03", "2019-Q2", "2019": what it was, not only its last day
     if isinstance(value, (list, tuple)):
         return "; ".join(str(as_text(v)) for v in value)
     return str(value)

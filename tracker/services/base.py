@@ -5,7 +5,8 @@ locking, soft delete, restore, lookup, search, filter, sort and paging in SQL). 
 kind's module subclasses it with its filters and queries; its fields and their rules are its
 ``record``, the kind's entry in the registry (``tracker.records``), which ``validate`` applies.
 (Over 450 lines because the batch forms, ``create_many`` and ``update_many``, sit beside the
-single-record rules they must keep to.)
+single-record rules they must keep to, and so do the date columns that may hold a period: a date
+and its precision beside it, written by every one of those paths.)
 """
 
 import contextlib
@@ -18,7 +19,8 @@ from tracker.bulk import bulk_insert, gc_paused, records_by_id
 from tracker.changes import Change, announce, batch
 from tracker.db import database, refresh_statistics
 from tracker.errors import NotFoundError, StaleEditError, ValidationError
-from tracker.models import Council, utcnow
+from tracker.dates import as_period, precision_of
+from tracker.models import Council, period_fields, utcnow
 from tracker.services import audit
 from tracker.services.actor import current_actor
 
@@ -243,6 +245,9 @@ class RecordService:
                 state["uuid"] = created[-1].hex
                 uuids.append(state["uuid"])
                 texts.append(audit.creation_text(state, councils, linked))
+            for name, f in self._periods.items():  # a period's precision goes in the column beside it
+                for state in states:
+                    state[f.precision] = precision_of(state.get(name))
             bulk_insert(self.model, states, constants={"origin_council": home_council(), "created_at": now,
                                                        "updated_at": now, "version": 1, "deleted_at": None})
             if any(link_sets):
@@ -285,7 +290,7 @@ class RecordService:
         self._check(state, current)
         diff = {}
         for name, new in changes.items():
-            old = current.__data__.get(name)
+            old = self._stored(current, name)
             new_raw = new.id if hasattr(new, "_meta") else new
             if old != new_raw:
                 diff[name] = (getattr(current, name), new)
@@ -298,6 +303,8 @@ class RecordService:
             return current
         with writing():
             values = {getattr(self.model, n): changes[n] for n in diff if n != "councils"}
+            values.update({self.model._meta.fields[f.precision]: precision_of(changes[n])
+                           for n, f in self._periods.items() if n in diff})
             values[self.model.version] = current.version + 1
             values[self.model.updated_at] = utcnow()
             n = (
@@ -336,7 +343,7 @@ class RecordService:
             before = {n: (links[n].get(rec.__data__.get(n)) if n in links else getattr(rec, n)) for n in self.fields}
             self._check({**before, **changes}, rec)
             diff = {n: (before[n], new) for n, new in changes.items()
-                    if rec.__data__.get(n) != (new.id if hasattr(new, "_meta") else new)}
+                    if self._stored(rec, n) != (new.id if hasattr(new, "_meta") else new)}
             if councils is not None:
                 old_names = sorted(c.name for c in self.councils_of(rec))
                 if old_names != sorted(c.name for c in councils):
@@ -350,9 +357,9 @@ class RecordService:
             for rec, diff, changes, _ in work:
                 groups.setdefault(tuple(n for n in diff if n != "councils"), []).append((rec, changes))
             for names, group in groups.items():
-                fields = [self.model._meta.fields[n] for n in names]
+                fields = [self.model._meta.fields[n] for n in self._with_precisions(names)]
                 sets = "".join(f'"{f.column_name}" = {database.param}, ' for f in fields)
-                params = [[*(_db_value(f, changes[f.name]) for f in fields), now, rec.id, rec.version]
+                params = [[*(self._column_value(f, changes) for f in fields), now, rec.id, rec.version]
                           for rec, changes in group]
                 cursor = database.cursor()
                 cursor.executemany(f'UPDATE "{table}" SET {sets}"version" = "version" + 1, "updated_at" = '
@@ -372,6 +379,33 @@ class RecordService:
                     setattr(rec, name, changes[name])
             rec.version, rec.updated_at = rec.version + 1, now
         return [current[r.id] for r, _ in items]
+
+    # ---- dates that may be periods (tracker.dates.Period): a date column and its precision beside it ----
+    @functools.cached_property
+    def _periods(self):
+        """{field name: PeriodDateField} of this kind's dates that may be a month, a quarter or a year."""
+        return period_fields(self.model)
+
+    def _stored(self, record, name):
+        """A field's value as stored, to compare with a new one: a linked record's id, a period as a
+        Period (so that a day typed over "Mar 2019", or "Mar 2019" over its last day, is a change)."""
+        return getattr(record, name) if name in self._periods else record.__data__.get(name)
+
+    def _with_precisions(self, names):
+        """``names`` and, after each date that may be a period, its precision column."""
+        out = []
+        for name in names:
+            out.append(name)
+            if name in self._periods:
+                out.append(self._periods[name].precision)
+        return out
+
+    def _column_value(self, field, changes):
+        """What an UPDATE writes in ``field``'s column for ``changes`` (a precision from its date)."""
+        if field.name in changes:
+            return _db_value(field, changes[field.name])
+        date_name = next(n for n, f in self._periods.items() if f.precision == field.name)
+        return precision_of(changes[date_name])
 
     def _read_many(self, ids, model=None):
         """{id: record} of ``model`` (this service's) for ``ids``, a query per 500."""
@@ -440,6 +474,15 @@ def _db_value(field, value):
     if isinstance(field, ForeignKeyField):
         return None if value is None else value.__data__.get(field.rel_field.name) if hasattr(value, "_meta") else value
     return None if value is None else field.db_value(value)
+
+
+def with_periods(rows, name):
+    """Rows read as dicts (``.dicts()``, for reports) with the date ``name`` and its precision column
+    (``name``_precision, popped) made one value: a ``tracker.dates.Period`` for a month, quarter or year."""
+    precision = f"{name}_precision"
+    for row in rows:
+        row[name] = as_period(row[name], row.pop(precision))
+        yield row
 
 
 def ids_in(ids):

@@ -19,10 +19,11 @@ from itertools import repeat
 
 from peewee import SqliteDatabase
 
+from tracker.dates import date_from_stored, precision_of
 from tracker.db import database
 from tracker.errors import StaleEditError
 from tracker.exchange_format import BY_TABLE
-from tracker.models import SyncState, utcnow
+from tracker.models import SyncState, period_fields, utcnow
 from tracker.services.actor import current_actor
 from tracker.services.audit import change_entry, note_entry, write_entries
 from tracker.services.exchange import COUNCIL_LINKS, MODELS, UPDATE_TARGET_COLUMNS, content_kinds, quote
@@ -60,8 +61,25 @@ def _db_columns(table):
             out.append((i, None, "target"))
             continue
         f = model._meta.fields[name]
+        if name in period_fields(model):
+            out.append((i, (f.column_name, f.precision), "period"))
+            continue
         out.append((i, f.column_name, kind if not (kind == "vocab" and f.null) else "nullable"))
     return out
+
+
+def _period_columns(column):
+    """Stored dates that may be periods ("2019-03-31", "2019-Q2") -> the date column and its precision."""
+    days, precisions = [], []
+    for v in column:
+        if v is None or len(v) == 10:  # no date, or a day (ISO): as it is
+            days.append(v)
+            precisions.append(None)
+        else:
+            period = date_from_stored(v)
+            days.append(period.isoformat())
+            precisions.append(precision_of(period))
+    return days, precisions
 
 
 class Writer:
@@ -97,6 +115,8 @@ class Writer:
                 for name in UPDATE_TARGET_COLUMNS:
                     ids = self.state.tables[name].ids
                     out.append([ids.get(v) if v is not None else None for v in column])
+            elif kind == "period":
+                out += _period_columns(column)
             else:
                 out.append(column)
         return out
@@ -104,7 +124,8 @@ class Writer:
     def _column_names(self, table):
         names = []
         for _, column, kind in _db_columns(table):
-            names += list(UPDATE_TARGET_COLUMNS.values()) if kind == "target" else [column]
+            names += list(UPDATE_TARGET_COLUMNS.values()) if kind == "target" else list(column) if kind == "period" \
+                else [column]
         return names
 
     def insert_rows(self, model, names, rows):

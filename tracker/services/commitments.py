@@ -6,7 +6,7 @@ from peewee import JOIN, Query, fn
 
 from tracker import records, vocab
 from tracker.models import ActionItem, Commitment, CommitmentCouncil, Council, Event, Stakeholder
-from tracker.services.base import RecordService, ids_in
+from tracker.services.base import RecordService, with_periods, ids_in
 
 
 class CommitmentService(RecordService):
@@ -116,7 +116,7 @@ class CommitmentService(RecordService):
         partner = fn.COALESCE(Org.name, Stakeholder.name)
         key = None if sort == "partner" else sort
         q = (self.query(search=search, filters=filters, sort=key, descending=descending)
-             .select(C.id, C.title, C.date_made, C.target_date, C.theme, C.status, C.rag,
+             .select(C.id, C.title, C.date_made, C.target_date, C.target_date_precision, C.theme, C.status, C.rag,
                      C.made_by.alias("made_by_id"), Stakeholder.name.alias("made_by"),
                      Stakeholder.kind.alias("made_by_kind"), Org.name.alias("organisation"),
                      partner.alias("partner"), Event.title.alias("event"))
@@ -124,7 +124,7 @@ class CommitmentService(RecordService):
              .join_from(C, Event, JOIN.LEFT_OUTER, on=(C.made_at == Event.id)))
         if sort == "partner":
             q = q.order_by(partner.desc() if descending else partner, C.date_made, C.id)
-        return q.dicts()
+        return with_periods(q.dicts(), "target_date")
 
     def makers(self):
         """Live stakeholders who made at least one live commitment, by name (one query)."""

@@ -6,7 +6,8 @@ into dictionaries keyed by UUID with one query each (peewee's per-row machinery 
 rows); :func:`load_records` reads just some records of one table the same way (an undo snapshot).
 
 A record's *content* is the tuple of its exchanged fields in the layout's order, in a stored
-form: text as text, dates as ISO text, links and councils as UUID hex, ints as ints, deletion and
+form: text as text, dates as ISO text (a month, quarter or year as ``tracker.dates.stored_date`` writes
+it: "2019-03", "2019-Q2", "2019", "FY2019-20", read from the date column and its precision), links and councils as UUID hex, ints as ints, deletion and
 erasure as timestamps; code reads it by field name (``Sheet.at``).  :func:`content_hash` hashes
 that tuple (deletion and erasure as flags only), which is how "changed since it was last
 exchanged" is told: see docs/exchange-format.md.  :func:`display` shows a stored value as people
@@ -25,10 +26,11 @@ from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from typing import NamedTuple
 
+from tracker.dates import as_period, stored_date
 from tracker.db import database
 from tracker.exchange_format import BY_TABLE, SHEETS
 from tracker.models import (ActionItem, Attendance, Commitment, CommitmentCouncil, Event, Stakeholder,
-                            StakeholderCouncil, Update)
+                            StakeholderCouncil, Update, period_fields)
 
 MODELS = {m._meta.table_name: m for m in (Stakeholder, Event, Attendance, Commitment, ActionItem, Update)}
 COUNCIL_LINKS = {"stakeholder": (StakeholderCouncil, "stakeholder_id"), "commitment": (CommitmentCouncil, "commitment_id")}
@@ -69,6 +71,15 @@ def iso_text(value):
     if value is None or isinstance(value, str):
         return value
     return value.isoformat() if isinstance(value, dt.date) and not isinstance(value, dt.datetime) else str(value)
+
+
+def stored_period(day, precision):
+    """A date column and the precision beside it (``models.PeriodDateField``) as the stored form."""
+    if day is None:
+        return None
+    if day.__class__ is str:
+        day = dt.date.fromisoformat(day)
+    return stored_date(as_period(day, precision))
 
 
 def uuid_hex(value):
@@ -242,6 +253,8 @@ def _columns(table):
             cols += list(UPDATE_TARGET_COLUMNS.values())
         else:
             cols.append(model._meta.fields[name].column_name)
+            if name in period_fields(model):  # its precision, read beside it (see _readers)
+                cols.append(period_fields(model)[name].precision)
     return cols
 
 
@@ -261,7 +274,7 @@ def load_records(table, uuids):
         params = [model.uuid.db_value(h) for h in chunk]
         rows += db.execute_sql(f"{select}{quote('uuid')} IN ({', '.join([db.param] * len(chunk))})", params).fetchall()
     linked = {}  # table -> the ids the rows link to, by the positions the readers read
-    pos = 7 if table == "action_item" else 6
+    pos, periods = (7 if table == "action_item" else 6), period_fields(model)
     for name, kind, target in content_kinds(table):
         if kind == "councils":
             continue
@@ -272,7 +285,7 @@ def load_records(table, uuids):
             continue
         if kind == "link":
             linked.setdefault(target, set()).update(r[pos] for r in rows)
-        pos += 1
+        pos += 2 if name in periods else 1  # (a period's precision is read beside it: _columns)
     id_to_hex = {t: {} for t in MODELS}
     for t, ids in linked.items():
         ids = sorted(i for i in ids if i is not None)
@@ -306,7 +319,8 @@ def _readers(table, kinds, councils, id_to_hex, council_set):
     """One function turning a fetched row into the content tuple, compiled from the layout so that
     100k rows cost one call each rather than one per column."""
     pos = 7 if table == "action_item" else 6
-    names = {"iso_text": iso_text, "cb": councils.by_id, "cs": council_set}
+    names = {"iso_text": iso_text, "cb": councils.by_id, "cs": council_set, "sp": stored_period}
+    periods = period_fields(MODELS[table])
     parts = []
     for name, kind, target in kinds:
         if kind == "councils":
@@ -329,6 +343,9 @@ def _readers(table, kinds, councils, id_to_hex, council_set):
             parts.append(f"(cb.get(r[{p}]) if r[{p}] is not None else None)")
         elif kind in ("text", "vocab"):
             parts.append(f"(r[{p}] or '')")
+        elif name in periods:
+            parts.append(f"sp(r[{p}], r[{p + 1}])")
+            pos += 1
         elif kind in ("date", "deleted", "erased"):
             parts.append(f"(r[{p}] if r[{p}] is None or r[{p}].__class__ is str else iso_text(r[{p}]))")
         else:

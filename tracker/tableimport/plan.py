@@ -18,6 +18,7 @@ import json
 from dataclasses import dataclass, field
 
 from tracker import services
+from tracker.dates import format_uk_date
 from tracker.errors import TrackerError
 from tracker.exchange.importer import Cancelled
 from tracker.records import STAKEHOLDER
@@ -183,7 +184,7 @@ def _shown(value):
     if hasattr(value, "_meta") or isinstance(value, Organisation):
         return getattr(value, "name", None) or getattr(value, "title", str(value))
     if hasattr(value, "strftime"):
-        return value.strftime("%d/%m/%Y")
+        return format_uk_date(value)  # a period as written: "Mar 2019"
     return value
 
 

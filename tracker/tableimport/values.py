@@ -13,27 +13,26 @@ partner's sheet needs and a form does not:
   first part over 12 settles day-first, any second part over 12 month-first, neither: day-first and
   flagged); a value contradicting its column's order is a bad value, never swapped.  "TBC",
   "Ongoing", "ASAP", "N/A" are no date (the words are kept in the notes); a month, quarter or year
-  ("Mar-19", "Q2 2019", "2019") is the last day of that period (the words kept too); "w/c 06/05/19"
-  is that day;
+  ("Mar-19", "Q2 2019", "2019", "FY 2019/20", read by ``tracker.dates.parse_uk_period``) is that
+  period (a ``Period``: its last day, shown as written) in a field that takes periods (a due or
+  target date), and its last day with the words kept in the notes in one that does not (a date
+  made); a whole number 1990-2100 in a due or target date column is a year, not a serial;
+  "w/c 06/05/19" is that day;
 - a partner's words for status, priority, RAG, sector and theme ("Complete", "On track", "Red")
   become ours (:data:`WORDS`), after the person's own ``--map-value``.
 """
 
-import calendar
 import datetime as dt
 import re
 
 from tracker import vocab
-from tracker.dates import MONTHS, check_range, parse_uk_date
+from tracker.dates import Period, check_range, parse_uk_date
 from tracker.records import CHOICE, DATE, PHONE, FieldError
 
 NO_VALUE = frozenset(["tbc", "tba", "tbd", "ongoing", "asap", "n/a", "na", "n.a", "-", "--", "none", "unknown", "?",
                       "to be confirmed", "to be agreed", "not known", "various"])
 _SHAPE = re.compile(r"^\s*([0-9]{1,2})[/.\-]([0-9]{1,2})[/.\-]([0-9]{2}|[0-9]{4})\s*$")
 _WEEK = re.compile(r"^\s*(w/?c|w/b|week commencing|week beginning)\.?\s*", re.IGNORECASE)
-_MONTH_YEAR = re.compile(r"^\s*(?:end\s+(?:of\s+)?)?([A-Za-z]+)[\s\-/']+([0-9]{2}|[0-9]{4})\s*$")
-_QUARTER = re.compile(r"^\s*q([1-4])[\s\-/]*([0-9]{2}|[0-9]{4})\s*$", re.IGNORECASE)
-_YEAR = re.compile(r"^\s*((?:19|20)[0-9]{2})\s*$")
 EXCEL_EPOCH = dt.date(1899, 12, 30)
 
 # A partner's words, by vocabulary: exact words first, then words the value contains (sectors, themes).
@@ -110,16 +109,18 @@ def name_of(value):
 
 # ---- dates ----------------------------------------------------------------------------------------------
 def date_order(values):
-    """("day-first" | "month-first", decided) for a column's values, from the text values shaped d/m/y."""
-    day_first = month_first = False
+    """("day-first" | "month-first", decided) for a column's values, from the text values shaped d/m/y
+    (a column with none, e.g. only "Mar 2019" and "Q2 2019", has nothing to decide)."""
+    day_first = month_first = shaped = False
     for value in values:
         if isinstance(value, str):
             m = _SHAPE.match(_WEEK.sub("", value))
             if m:
+                shaped = True
                 day_first |= int(m[1]) > 12
                 month_first |= int(m[2]) > 12
     if day_first or not month_first:
-        return "day-first", day_first
+        return "day-first", day_first or not shaped
     return "month-first", True
 
 
@@ -127,8 +128,9 @@ def is_no_value(text):
     return text.strip().casefold().rstrip(".") in NO_VALUE
 
 
-def date_of(value, month_first=False):
-    """(date or None, words kept in the notes or ''); FieldError for a value that is no date."""
+def date_of(value, month_first=False, periods=False):
+    """(date or None, words kept in the notes or ''); FieldError for a value that is no date.  With
+    ``periods`` (the field takes them) a month, quarter or year is a Period, else its last day."""
     if value is None or value == "":
         return None, ""
     if isinstance(value, dt.datetime):
@@ -138,6 +140,8 @@ def date_of(value, month_first=False):
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         if value == 0:
             return None, ""
+        if periods and float(value).is_integer() and 1990 <= value <= 2100:  # a year typed as a number
+            return parse_uk_date(str(int(value)), periods=True), ""
         if not 0 < value < 2958466:
             raise FieldError("is not a date")
         return _in_range(EXCEL_EPOCH + dt.timedelta(days=int(value)), text_of(value)), ""
@@ -147,13 +151,13 @@ def date_of(value, month_first=False):
     if not text or is_no_value(text):
         return None, text
     text = _WEEK.sub("", text)
-    period = _period_end(text)
-    if period is not None:
-        return _in_range(period, text), text
     try:
-        return parse_uk_date(text, month_first=month_first), ""
+        day = parse_uk_date(text, month_first=month_first, periods=True)
     except ValueError as exc:
         raise FieldError(exc.reason) from None
+    if day.__class__ is Period and not periods:  # a date made "Mar 2019": its last day, the words kept
+        return day.last_day, text
+    return day, ""
 
 
 def _in_range(day, shown):
@@ -161,26 +165,6 @@ def _in_range(day, shown):
         return check_range(day, shown)
     except ValueError as exc:
         raise FieldError(exc.reason) from None
-
-
-def _period_end(text):
-    """The last day of a month, quarter or year written as such, or None."""
-    if m := _QUARTER.match(text):
-        year = _year(m[2])
-        month = int(m[1]) * 3
-        return dt.date(year, month, calendar.monthrange(year, month)[1])
-    if m := _MONTH_YEAR.match(text):
-        month = MONTHS.get(m[1].lower())
-        if month:
-            year = _year(m[2])
-            return dt.date(year, month, calendar.monthrange(year, month)[1])
-    if m := _YEAR.match(text):
-        return dt.date(int(m[1]), 12, 31)
-    return None
-
-
-def _year(digits):
-    return 2000 + int(digits) if len(digits) == 2 else int(digits)
 
 
 # ---- choices --------------------------------------------------------------------------------------------
@@ -220,7 +204,7 @@ def value_of(field, value, told=None, month_first=False):
     habits above; FieldError when it is no value of the field."""
     kind = field.type
     if kind == DATE:
-        return date_of(value, month_first)
+        return date_of(value, month_first, field.periods)
     if kind == CHOICE:
         return choice_of(field, value, told), ""
     if kind == PHONE:
