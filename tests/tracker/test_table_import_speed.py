@@ -196,3 +196,16 @@ def test_stored_timestamps_read_as_peewee_reads_them():
                   dt.datetime(2020, 1, 1, 5)):
         assert fast(value) == field.python_value(value), value
     assert fast("2026-12-01 19:29:09.270084") == dt.datetime(2026, 12, 1, 19, 29, 9, 270084)
+
+
+def test_load_records_reads_every_table_as_load_state_does(demo_db):
+    """Periods' precision columns, links to other tables, councils: the same content tuples."""
+    from tracker.services import exchange
+
+    state = exchange.load_state()
+    for table, loaded in state.tables.items():
+        some = list(loaded.records)[::2]
+        got, _ = exchange.load_records(table, some)
+        assert {h: (r.version, r.values) for h, r in got.items()} == {
+            h: (loaded.records[h].version, loaded.records[h].values) for h in some}, table
+        assert got, table
