@@ -10,7 +10,7 @@ import datetime as dt
 import gc
 import itertools
 
-from peewee import ForeignKeyField, SqliteDatabase, UUIDField
+from peewee import DateTimeField, ForeignKeyField, SqliteDatabase, UUIDField
 
 
 @contextlib.contextmanager
@@ -78,5 +78,43 @@ def _linked_id(field):
 
     def convert(value):
         return value.__data__.get(key) if isinstance(value, rel_model) else fallback(value)
+
+    return convert
+
+
+def records_by_id(model, ids):
+    """{id: record} of ``model`` for ``ids``, a query per 500, as ``model.select()`` would give them (each
+    value through its field's ``python_value``, nothing marked changed) but built from the cursor's rows
+    directly: peewee's cursor wrapper and a ``setattr`` per field cost about three times the query."""
+    database, ids, found = model._meta.database, list(ids), {}
+    fields = model._meta.sorted_fields
+    names = [f.name for f in fields]
+    converters = [_stored_datetime(f.python_value) if isinstance(f, DateTimeField) else f.python_value for f in fields]
+    key = names.index(model._meta.primary_key.name)
+    columns = ", ".join(f'"{f.column_name}"' for f in fields)
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        cursor = database.execute_sql(f'SELECT {columns} FROM "{model._meta.table_name}" WHERE '
+                                      f'"{model._meta.primary_key.column_name}" IN '
+                                      f'({", ".join([database.param] * len(chunk))})', chunk)
+        for row in cursor.fetchall():
+            record = model.__new__(model)
+            record.__data__ = {name: convert(value) for name, convert, value in zip(names, converters, row)}
+            record._dirty, record.__rel__ = set(), {}
+            found[row[key]] = record
+    return found
+
+
+def _stored_datetime(python_value):
+    """``python_value`` of a DateTimeField, with the forms SQLite stores (``str(datetime)``: 19 or 26
+    characters) read by ``fromisoformat``, which gives what peewee's first matching format gives
+    ("%Y-%m-%d %H:%M:%S.%f", "%Y-%m-%d %H:%M:%S") at a tenth of the cost; anything else as peewee reads it."""
+    def convert(value):
+        if value.__class__ is str and (len(value) == 19 or len(value) == 26 and value[19] == ".") and value[10] == " ":
+            try:
+                return dt.datetime.fromisoformat(value)
+            except ValueError:
+                pass
+        return python_value(value)
 
     return convert

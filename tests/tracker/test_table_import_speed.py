@@ -113,3 +113,99 @@ def test_update_many_is_all_or_nothing(db):
     with pytest.raises(ValidationError):
         s.update_many([(a, {"role": "Head"}), (b, {"name": ""})])
     assert s.get(a.id).role == "" and s.get(a.id).version == 1
+
+
+def test_a_length_outside_the_band_never_scores():
+    """_length_bands leaves out only keys whose length alone keeps them below the cutoff."""
+    from tracker.services.matching import _length_bands
+
+    rng = random.Random(11)
+    keys = [_name(rng) for _ in range(400)]
+    keys += [_near(rng, k) for k in keys]
+    queries = list(dict.fromkeys(_near(rng, rng.choice(keys)) for _ in range(200)))
+    compared = {q: set() for q in queries}
+    for chunk, columns in _length_bands(queries, keys, DOUBT_SCORE):
+        assert {len(q) for q in chunk} == {len(chunk[0])}
+        for q in chunk:
+            compared[q].update(columns)
+    scored = 0
+    for q in queries:
+        for i, k in enumerate(keys):
+            if fuzz.ratio(q, k) >= DOUBT_SCORE:
+                scored += 1
+                assert i in compared[q], (q, k)
+    assert sum(map(len, compared.values())) < len(queries) * len(keys)  # and some were left out
+    assert scored > 100
+
+
+def test_records_by_id_are_what_select_gives(db):
+    from tracker.bulk import records_by_id
+    from tracker.models import Stakeholder
+
+    s = services.stakeholders
+    org = s.create(name="Havering Primary", kind="organisation", sector="education", influence=4)
+    people = [s.create(name=f"Person {i}", kind="person", sector="education", organisation=org, email=f"p{i}@x.example")
+              for i in range(3)]
+    s.delete(people[1])
+    ids = [p.id for p in people] + [org.id, 99999]
+    fast = records_by_id(Stakeholder, ids)
+    slow = {r.id: r for r in Stakeholder.select().where(Stakeholder.id.in_(ids))}
+    assert set(fast) == set(slow) == {*ids[:-1]}
+    for i, rec in fast.items():
+        assert rec.__data__ == slow[i].__data__ and not rec._dirty
+        assert (rec.uuid, rec.created_at, rec.organisation_id) == (slow[i].uuid, slow[i].created_at,
+                                                                    slow[i].organisation_id)
+    assert fast[people[0].id].organisation.name == "Havering Primary"  # links load as usual
+    fast[people[0].id].role = "Head"
+    fast[people[0].id].save()  # only what changed is written
+    assert s.get(people[0].id).role == "Head" and s.get(people[0].id).email == "p0@x.example"
+
+
+def test_the_undo_snapshot_of_some_records_is_what_the_whole_state_says(db):
+    from tracker.services import exchange, tableimports
+
+    s = services.stakeholders
+    council = services.councils.find("Havering")
+    org = s.create(name="Havering Primary", kind="organisation", sector="education")
+    people = [s.create(name=f"Person {i}", kind="person", sector="education", organisation=org,
+                       councils=[council] if i % 2 else None, influence=i % 5 + 1) for i in range(6)]
+    others = [s.create(name=f"Other {i}", kind="person", sector="health") for i in range(3)]
+    s.delete(people[4])
+    wanted = [p.uuid for p in people[1:5]] + [org.uuid]
+    state = exchange.load_state(["stakeholder"])
+    records = state.tables["stakeholder"].records
+    expected = {p.uuid.hex: (records[p.uuid.hex].version, records[p.uuid.hex].values, None)
+                for p in [*people[1:5], org]}
+    assert tableimports.snapshot("stakeholder", wanted) == expected
+    assert others[0].uuid.hex not in tableimports.snapshot("stakeholder", wanted)
+    contents = [v for _, values, _ in expected.values() for v in values]
+    assert org.uuid.hex in contents and council.uuid.hex in contents  # links and councils were in it
+
+
+def test_stored_timestamps_read_as_peewee_reads_them():
+    import datetime as dt
+
+    from peewee import DateTimeField
+
+    from tracker.bulk import _stored_datetime
+
+    field = DateTimeField()
+    fast = _stored_datetime(field.python_value)
+    for value in ("2026-12-01 19:29:09.270084", "2026-12-01 19:29:09", "2026-12-01", "2026-12-01T19:29:09",
+                  "2026-13-01 19:29:09", "2026-12-01 19:29:09,270084", "2026-12-01 19:29:09.27", "", None,
+                  dt.datetime(2020, 1, 1, 5)):
+        assert fast(value) == field.python_value(value), value
+    assert fast("2026-12-01 19:29:09.270084") == dt.datetime(2026, 12, 1, 19, 29, 9, 270084)
+
+
+def test_load_records_reads_every_table_as_load_state_does(demo_db):
+    """Periods' precision columns, links to other tables, councils: the same content tuples."""
+    from tracker.services import exchange
+
+    state = exchange.load_state()
+    for table, loaded in state.tables.items():
+        some = list(loaded.records)[::2]
+        got, _ = exchange.load_records(table, some)
+        assert {h: (r.version, r.values) for h, r in got.items()} == {
+            h: (loaded.records[h].version, loaded.records[h].values) for h in some}, table
+        assert got, table

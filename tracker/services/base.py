@@ -15,7 +15,7 @@ import uuid
 
 from peewee import ForeignKeyField, Query, fn
 
-from tracker.bulk import bulk_insert, gc_paused
+from tracker.bulk import bulk_insert, gc_paused, records_by_id
 from tracker.changes import Change, announce, batch
 from tracker.db import database, refresh_statistics
 from tracker.errors import NotFoundError, StaleEditError, ValidationError
@@ -409,10 +409,7 @@ class RecordService:
 
     def _read_many(self, ids, model=None):
         """{id: record} of ``model`` (this service's) for ``ids``, a query per 500."""
-        model, ids, found = model or self.model, list(ids), {}
-        for start in range(0, len(ids), 500):
-            found.update((r.id, r) for r in model.select().where(model.id.in_(ids[start:start + 500])))
-        return found
+        return records_by_id(model or self.model, ids)
 
     def _set_deleted(self, record, deleted_at, operation, expected_version=None, source=""):
         current = self.reload(record)

@@ -185,20 +185,45 @@ def close_names_many(queries, keys, cutoff=DOUBT_SCORE, limit=MAX_CANDIDATES * 4
     found = {q: [] for q in queries}
     if not keys or not queries:
         return found
-    step = max(1, (16 << 20) // len(keys))  # at most 16 MB of scores at once
-    for start in range(0, len(queries), step):
-        chunk = queries[start:start + step]
-        scores = process.cdist(chunk, keys, scorer=fuzz.ratio, processor=None, score_cutoff=max(cutoff - 1, 0),
-                               dtype=numpy.uint8, workers=-1)
-        for row, col in zip(*(a.tolist() for a in scores.nonzero())):
+    for chunk, columns in _length_bands(queries, keys, cutoff):
+        scores = process.cdist(chunk, [keys[i] for i in columns], scorer=fuzz.ratio, processor=None,
+                               score_cutoff=max(cutoff - 1, 0), dtype=numpy.uint8, workers=-1)
+        # the few rows with a score, then their columns: nonzero() over the whole matrix costs ten times more
+        for row in numpy.flatnonzero(scores.any(axis=1)).tolist():
             query = chunk[row]
-            score = fuzz.ratio(query, keys[col], score_cutoff=cutoff)
-            if score:
-                found[query].append((keys[col], score, col))
+            for col in numpy.flatnonzero(scores[row]).tolist():
+                col = columns[col]
+                score = fuzz.ratio(query, keys[col], score_cutoff=cutoff)
+                if score:
+                    found[query].append((keys[col], score, col))
     for query, hits in found.items():
         hits.sort(key=lambda f: (-f[1], f[2]))
         del hits[limit:]
     return found
+
+
+def _length_bands(queries, keys, cutoff):
+    """(queries of one length, the positions of the keys whose length lets them reach ``cutoff``), at most
+    16 MB of scores at a time.  ``fuzz.ratio`` is 100 * (1 - indel distance / (la + lb)) and the distance
+    is at least |la - lb|, so a key of a length outside the band can never score ``cutoff``: leaving it
+    out changes no answer and saves most of the comparisons (a name is compared with names of about its
+    length, not with all of them)."""
+    by_length = {}
+    for position, key in enumerate(keys):
+        by_length.setdefault(len(key), []).append(position)
+    lengths = sorted(by_length)
+    slack = 100 - cutoff + 1  # one point more than the cutoff allows: a bound, never a loss
+    grouped = {}
+    for query in queries:
+        grouped.setdefault(len(query), []).append(query)
+    for length, group in sorted(grouped.items()):
+        columns = sorted(p for other in lengths if 100 * abs(length - other) <= slack * (length + other)
+                         for p in by_length[other])
+        if not columns:
+            continue
+        step = max(1, (16 << 20) // len(columns))
+        for start in range(0, len(group), step):
+            yield group[start:start + step], columns
 
 
 def different_people(organisation_a, organisation_b, email_a, email_b):
@@ -214,6 +239,14 @@ def bigram_index(keys):
         for pair in _bigrams(key):
             index.setdefault(pair, []).append(i)
     return index
+
+
+def _dashed(uuid):
+    """A stored UUID (hex in SQLite, a UUID in PostgreSQL) as str(UUID) writes it."""
+    if isinstance(uuid, str) and len(uuid) == 32:
+        uuid = uuid.lower()
+        return f"{uuid[:8]}-{uuid[8:12]}-{uuid[12:16]}-{uuid[16:20]}-{uuid[20:]}"
+    return str(uuid)
 
 
 @dataclass
@@ -238,11 +271,13 @@ class Match:
 class StakeholderMatcher:
     def __init__(self):
         S = Stakeholder
-        rows = S.select(S.id, S.kind, S.name, S.email, S.organisation, S.erased_at, S.uuid).where(
-            S.deleted_at.is_null()).tuples()
+        query = S.select(S.id, S.kind, S.name, S.email, S.organisation, S.erased_at, S.uuid).where(
+            S.deleted_at.is_null())
+        # the driver's values as they are (peewee's conversions per value cost more than the rest of this)
+        rows = S._meta.database.execute_sql(*query.sql())
         self.by_id, self.by_email, self.people, self.organisations = {}, {}, {}, {}
         for rid, kind, name, email, org, erased, uuid in rows:
-            held = Held(rid, kind, name, email or "", org, erased is not None, str(uuid))
+            held = Held(rid, kind, name, email or "", org, erased is not None, _dashed(uuid))
             self.by_id[rid] = held
             if email:
                 self.by_email.setdefault(email.strip().casefold(), held)

@@ -8,7 +8,9 @@ and ``exchange_import_change``: what was added, each changed record's state befo
 workbook (``tracker.services.imports.undo_import``).  Deciding a held row is :func:`resolve_held`.
 """
 
+import collections
 import datetime as dt
+import functools
 import json
 
 from peewee import fn
@@ -30,9 +32,8 @@ def snapshot(table, uuids):
     """{hex: (version, content, sync state)} of records about to change: what undo puts back."""
     if not uuids:
         return {}
-    state = store.load_state([table])
-    records = state.tables[table].records
-    return {h: (records[h].version, records[h].values, state.sync.get(h)) for h in map(store.uuid_hex, uuids)
+    records, sync = store.load_records(table, uuids)  # just these records, not the whole table
+    return {h: (records[h].version, records[h].values, sync.get(h)) for h in map(store.uuid_hex, uuids)
             if h in records}
 
 
@@ -56,8 +57,7 @@ def record_run(file_name, sha256, on_match, counts, details, added, updated, hel
                      "before": json.dumps([version, list(values)], ensure_ascii=False), "version_after": version_after,
                      "sync_before": json.dumps(list(sync)) if sync else None})
     bulk_insert(ImportChange, rows)  # one executemany: a 10k-row import records thousands of updates
-    for start in range(0, len(held_rows), 200):
-        HeldRow.insert_many([{**h, "run": run.id} for h in held_rows[start:start + 200]]).execute()
+    bulk_insert(HeldRow, [{**h, "run": run.id} for h in held_rows])  # one executemany, not peewee's SQL per row
     return run.id
 
 
@@ -72,12 +72,33 @@ def stakeholders_by_uuid(uuids):
 
 
 def councils_of_stakeholders(ids):
-    """{stakeholder id: [Council]} for ``ids`` (one query), every id present."""
+    """{stakeholder id: [Council]} for ``ids`` (a query of the links' ids, one of the councils), every id present."""
     found = {i: [] for i in ids}
-    for link in (StakeholderCouncil.select(StakeholderCouncil, Council).join(Council)
-                 .where(StakeholderCouncil.stakeholder.in_(list(ids))).order_by(Council.name)):
-        found[link.__data__["stakeholder"]].append(link.council)
+    links = (StakeholderCouncil.select(StakeholderCouncil.stakeholder, StakeholderCouncil.council)
+             .where(StakeholderCouncil.stakeholder.in_(list(ids))).tuples())
+    councils = {c.id: c for c in Council.select()}  # a handful
+    for stakeholder_id, council_id in links:
+        found[stakeholder_id].append(councils[council_id])
+    for held in found.values():
+        held.sort(key=lambda c: c.name)
     return found
+
+
+def stakeholder_rows(ids, names):
+    """{id: row} of the live stakeholders ``ids``, each row a named tuple of ``id``, ``uuid``, ``kind``,
+    ``organisation_id`` and the fields ``names``, as the records' attributes read (a query; named
+    tuples, not model instances: an import compares thousands of matched records)."""
+    S = Stakeholder
+    fields = ("id", "uuid", "kind", *(n for n in names if n not in ("id", "uuid", "kind")))
+    row = _stakeholder_row(fields)
+    query = S.select(*(S.organisation if n == "organisation_id" else getattr(S, n) for n in fields)).where(
+        S.id.in_(list(ids)) & S.deleted_at.is_null()).tuples()
+    return {values[0]: row(*values) for values in query}
+
+
+@functools.lru_cache(maxsize=8)
+def _stakeholder_row(fields):
+    return collections.namedtuple("StakeholderRow", fields)
 
 
 # ---- held rows ------------------------------------------------------------------------------------------

@@ -69,7 +69,7 @@ def row_kind(row, width, key_columns=()):
     """``blank``, ``section``, ``footer`` or ``record`` (see the module's docstring).  ``key_columns``:
     the columns naming a record (its name, email or title); a lone value there is a record unless it
     is set between dashes ("— Havering —")."""
-    filled = [v for v in row if not is_empty(v)]
+    filled = [v for v in row if v is not None and (not isinstance(v, str) or v.strip())]  # not is_empty(v)
     if not filled:
         return "blank"
     first_text = next((v for v in filled if isinstance(v, str)), None)

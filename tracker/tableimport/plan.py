@@ -26,12 +26,14 @@ from tracker.services import tableimports
 from tracker.services.matching import StakeholderMatcher
 from tracker.tableimport import mapping as maps
 from tracker.tableimport.decisions import decide_held
-from tracker.tableimport.people import Organisation, plan_people
+from tracker.tableimport.people import PERSON_FIELDS, Organisation, plan_people
 from tracker.tableimport.sources import describe, read_source
 from tracker.tableimport.table import Problem, headers_of, read_sheet
 from tracker.tableimport.tasks import plan_attendance, plan_tasks
 
 AS = ("stakeholders", "actions", "commitments", "attendance")
+# what a matched record's changes are worked out from (people._changes); apply's update_many reads the records
+HELD_FIELDS = ("organisation_id", *PERSON_FIELDS, "notes")
 __all__ = ["AS", "Cancelled", "ImportRefused", "Options", "Plan", "plan_import", "refusal", "step"]
 
 
@@ -86,7 +88,7 @@ class Plan:
         wanted = [i for i in set(ids) if i not in self._held]
         for start in range(0, len(wanted), 500):
             chunk = wanted[start:start + 500]
-            self._held.update((r.id, r) for r in services.stakeholders.rows_by_id(chunk))
+            self._held.update(tableimports.stakeholder_rows(chunk, HELD_FIELDS))
             self._held_councils.update(tableimports.councils_of_stakeholders(chunk))
 
     def held_record(self, record_id):

@@ -6,6 +6,7 @@ not records (blank, section, footer) with why, and the records: per row, {target
 a service, the words kept for the notes, and the problems (sheet, row, column, the value, why).
 """
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 from tracker.records import COUNCILS, DATE, FieldError
@@ -128,16 +129,16 @@ def read_sheet(sheet, kind, told=None, told_values=None, header_row=None, dates=
                 table.undecided.append(header)
     told_values = told_values or {}
     # what is the same for every row of a column, worked out once per column rather than once per cell
-    columns = [(header, target, positions[header], told_values.get(maps.header_key(header)))
+    columns = [(header, target, positions[header], told_values.get(maps.header_key(header)), {})
                for header, target in targets.items()]
     for number, row in records:
         record = Record(sheet.name, number, {}, {})
-        for header, target, position, told in columns:
+        for header, target, position, told, cache in columns:
             raw = row[position]
-            if is_empty(raw):
+            if raw is None or (isinstance(raw, str) and not raw.strip()):  # is_empty, inline: 60k cells a sheet
                 continue
             written = record.written[header] = text_of(raw)
-            _read_value(table, record, record_fields, header, target, raw, told, written)
+            _read_value(table, record, record_fields, header, target, raw, told, written, cache)
         if record.values or record.notes:
             table.records.append(record)
         else:
@@ -145,8 +146,9 @@ def read_sheet(sheet, kind, told=None, told_values=None, header_row=None, dates=
     return table
 
 
-def _read_value(table, record, record_fields, header, target, raw, told, written):
-    """``written``: text_of(raw), worked out once per cell (text_of of a text is the text itself)."""
+def _read_value(table, record, record_fields, header, target, raw, told, written, cache=None):
+    """``written``: text_of(raw), worked out once per cell (text_of of a text is the text itself);
+    ``cache``: the column's values read so far (:func:`_value_of`)."""
     if target in AS_TEXT or target not in record_fields:
         text = name_of(written) if target in ("name", "contact") else written
         if told and text.casefold() in told:
@@ -165,7 +167,7 @@ def _read_value(table, record, record_fields, header, target, raw, told, written
         record.columns[target] = header
         return
     try:
-        value, kept = value_of(field_, raw, told, month_first=table.dates.get(header) == "month-first")
+        value, kept = _value_of(cache, field_, raw, told, table.dates.get(header) == "month-first")
     except FieldError as exc:
         table.problems.append(Problem(table.name, record.row, header, written, exc.reason))
         return
@@ -183,3 +185,26 @@ def _read_value(table, record, record_fields, header, target, raw, told, written
     else:
         record.values[target] = value
     record.columns[target] = header
+
+
+_IMMUTABLE = frozenset({str, int, float, bool, type(None), dt.date, dt.datetime})
+
+
+def _value_of(cache, field_, raw, told, month_first):
+    """``values.value_of`` of a cell, read once per column for a value the column repeats ("Officer",
+    "Complete", a date): the same cell gives the same value or the same FieldError.  Only values that
+    cannot be changed in place are kept (a record never shares a list with another)."""
+    if cache is None:
+        return value_of(field_, raw, told, month_first=month_first)
+    key = (raw.__class__, raw)
+    found = cache.get(key)
+    if found is None:
+        try:
+            found = value_of(field_, raw, told, month_first=month_first)
+        except FieldError as exc:
+            found = exc
+        if isinstance(found, FieldError) or found[0].__class__ in _IMMUTABLE:
+            cache[key] = found
+    if isinstance(found, FieldError):
+        raise FieldError(found.reason)
+    return found

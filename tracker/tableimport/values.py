@@ -74,6 +74,8 @@ CONTAINS = {
 
 def text_of(value):
     """A cell as text: '' for nothing, whole numbers without '.0', dates as dd/mm/yyyy, spaces trimmed."""
+    if value.__class__ is str:  # most cells: asked first
+        return value.strip(" \t\r\n\u00a0\u200b\ufeff")
     if value is None:
         return ""
     if isinstance(value, bool):
