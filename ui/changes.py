@@ -96,6 +96,13 @@ def notifier():
     return _notifier
 
 
+def views_may_read():
+    """False while no database is open or one is being switched (``notifier().held()``): a search whose
+    typing paused just then (its timer fires during the switch's progress loop, or after the window's
+    database closed) has nothing to read; the views are read again once the new database is open."""
+    return database.obj is not None and not notifier().holding
+
+
 class ElsewhereWatch(QObject):
     """Polls SQLite's ``data_version`` while ``active``; another program's commit is announced as
     everything having changed.  Our own worker threads' commits move it too: the views then read

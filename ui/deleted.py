@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QMessageBox, QPush
 from tracker import services
 from tracker.services import merges
 from ui import errors
+from ui.changes import views_may_read
 from ui.kinds import KINDS
 from ui.listpage import RecordTable
 from ui.models import RecordTableModel
@@ -68,6 +69,8 @@ class DeletedPage(QWidget):
 
     def apply_query(self):
         self.search.settle()
+        if not views_may_read():
+            return
         self.model.set_query(search=self.search.text())
 
     def refresh(self):

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLab
                                QTableView, QVBoxLayout, QWidget)
 
 from ui import errors
-from ui.changes import notifier
+from ui.changes import notifier, views_may_read
 from ui.editors import RecordEditor
 from ui.filters import FilterBar
 from ui.kinds import KINDS
@@ -122,6 +122,8 @@ class ListPage(QWidget):
 
     def apply_query(self):
         self.search.settle()
+        if not views_may_read():
+            return
         try:
             self.model.set_query(search=self.search.text(), filters=self.current_filters())
         except errors.EXPECTED as exc:
