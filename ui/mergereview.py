@@ -11,6 +11,8 @@ a cell, Space or Enter on it, or clicking a record's column heading (the record 
 Not a duplicate, Next group, Back to the list.  The merge itself runs through
 ``tracker.services.merges`` off the UI thread; what the services announce updates every view.
 What does not live here: finding the groups and the list of them (``ui.duplicates``).
+(A little over 450 lines: the model and the page around it change together; the model's choosing
+rules, keyboard included, would be harder to follow split across files.)
 """
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal

@@ -39,6 +39,10 @@ A whole table's names are searched at once by :meth:`StakeholderMatcher.prepare`
 rows x 4k names: 0.34 s against 1.95 s for the indexed search per row), and the pairs it finds are
 scored again with ``fuzz.ratio``, so the answer is again exactly ``process.extract``'s (tested).
 
+(Over 450 lines on purpose: this is the one matcher, and the keys the duplicates review compares
+(emails, phones, shared inboxes, initials, name blocks) sit beside the normalisers they share, so
+the import and the review cannot drift apart.)
+
 The duplicates review (``services/duplicates.py``) compares the held stakeholders with each other by the
 same keys and rules: ``person_key``, ``organisation_key``, :func:`different_people` (namesakes), and the
 helpers at the end of this module: :func:`email_key`, :func:`is_generic_email` (shared inboxes),
