@@ -22,3 +22,18 @@ def parse_date_arg(text):
         return parse_uk_date(text)
     except ValueError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from exc
+
+
+def whole_number(low, high=None, *, what="a whole number", below="", above=""):
+    """An argparse type: a whole number from ``low`` (to ``high``), else a usage error saying why."""
+    def read(text):
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not {what}") from None
+        if value < low:
+            raise argparse.ArgumentTypeError(below or f"it starts at {low}")
+        if high is not None and value > high:
+            raise argparse.ArgumentTypeError(above or f"it goes up to {high}")
+        return value
+    return read

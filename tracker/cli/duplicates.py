@@ -7,10 +7,12 @@ the app's number, "name", "organisation", "email"}]}]}``).  ``tracker not-duplic
 IDs or the app's numbers.  Exit 0 when done, 1 when refused (one sentence), 2 for a usage error.
 """
 
-import argparse
 import json
 
+from tracker.cli.common import whole_number
 from tracker.services import duplicates
+
+SCORE = whole_number(0, 100, below="a score is from 0 to 100", above="a score is from 0 to 100")
 
 
 def register(sub, common):
@@ -21,7 +23,7 @@ def register(sub, common):
                                    "switchboard is weak evidence on its own.")
     p.add_argument("--kind", choices=("people", "organisations"), help="only people or only organisations")
     p.add_argument("--council", metavar="NAME", help="only groups with a record of this council (name or code)")
-    p.add_argument("--min-score", type=_score, default=duplicates.DEFAULT_MIN_SCORE, metavar="N",
+    p.add_argument("--min-score", type=SCORE, default=duplicates.DEFAULT_MIN_SCORE, metavar="N",
                    help=f"the lowest score shown, 0-100 (default {duplicates.DEFAULT_MIN_SCORE})")
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.set_defaults(func=cmd_duplicates, db_mode="open")
@@ -33,14 +35,6 @@ def register(sub, common):
     p.set_defaults(func=cmd_not_duplicates, db_mode="open")
 
 
-def _score(text):
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if not 0 <= value <= 100:
-        raise argparse.ArgumentTypeError("a score is from 0 to 100")
-    return value
 
 
 def cmd_duplicates(args):

@@ -6,11 +6,10 @@ included) or for a clean dry run, 1 when refused, 2 for a usage error.  ``--json
 (see docs/import-formats.md for its keys).
 """
 
-import argparse
 import json
 import sys
 
-from tracker.cli.common import EXIT_ERROR, EXIT_USAGE
+from tracker.cli.common import EXIT_ERROR, EXIT_USAGE, whole_number
 from tracker.errors import TrackerError
 from tracker.services import tableimports
 from tracker.tableimport import AS, Options, apply_plan, plan_import
@@ -18,6 +17,7 @@ from tracker.tableimport.mapping import parse_date_options, parse_value_options
 from tracker.tableimport.plan import refusal
 from tracker.tableimport.report import write_report
 
+ROW_NUMBER = whole_number(1, what="a row number", below="row numbers start at 1")
 EMPTY = {"added": 0, "matched": 0, "updated": 0, "unchanged": 0, "held": [], "rejected": [], "sheets": [],
          "header_row": None, "mapping": {}, "dates": {}, "import_id": None}
 
@@ -33,7 +33,7 @@ def register(sub, common):
     p.add_argument("--event", help="attendance: the event, by ID or exact title (\"Title dd/mm/yyyy\" if titles repeat)")
     p.add_argument("--sheet", action="append", default=[], metavar="NAME",
                    help="import this sheet (repeatable; default: every visible sheet whose header fits)")
-    p.add_argument("--header-row", type=_positive, metavar="N", help="the header's row number (default: detected)")
+    p.add_argument("--header-row", type=ROW_NUMBER, metavar="N", help="the header's row number (default: detected)")
     p.add_argument("--preset", metavar="NAME", help="use the saved mapping NAME")
     p.add_argument("--save-preset", metavar="NAME", help="save the mapping used as NAME (offered again for the same headers)")
     p.add_argument("--map", action="append", default=[], metavar="HEADER=FIELD",
@@ -72,14 +72,6 @@ def register(sub, common):
     r.set_defaults(func=cmd_resolve, db_mode="open")
 
 
-def _positive(text):
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a row number") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError("row numbers start at 1")
-    return value
 
 
 def cmd_import_table(args):
