@@ -1,8 +1,8 @@
 """Planning attendance, actions and commitments from a partner's table.
 
 - **attendance**: each person of the list (``people``) attends the event, unless their registration
-  says otherwise ("Not attending", cancelled, refunded, declined); one already recorded as attending
-  is unchanged.
+  says otherwise ("Not attending", cancelled, refunded, declined: the row is left out, no person
+  created or changed); one already recorded as attending is unchanged.
 - **actions**: matched to a held action by our reference (``HAV-A0042``) or, failing that, by the
   same title; the owner is a held person or organisation named exactly, else kept as written in the
   description (a team or unit is never invented as a person); the commitment is named by its title;
@@ -31,7 +31,7 @@ COMMITMENT_FIELDS = ("description", "target_date", "theme", "status", "rag", "ma
 @dataclass
 class Visit:
     entry: Entry
-    action: str  # add, unchanged, not attending
+    action: str  # add, unchanged (a row not attending is no visit: people.NOT_ATTENDING)
 
 
 def plan_attendance(plan):
@@ -39,9 +39,7 @@ def plan_attendance(plan):
     for entry in plan.entries:
         if entry.action not in ("add", "match") or entry.kind != "person":
             continue
-        if not entry.attending:
-            plan.attendance.append(Visit(entry, "not attending"))
-        elif entry.action == "match" and entry.record_id in already:
+        if entry.action == "match" and entry.record_id in already:
             plan.attendance.append(Visit(entry, "unchanged"))
         else:
             plan.attendance.append(Visit(entry, "add"))
