@@ -1,18 +1,23 @@
 """Small gaps of the table import: a sector read from the whole phrase a partner wrote; a registration
-not attending left out."""
+not attending left out; a preset keeping the date order chosen per column."""
 
 import datetime as dt
+import json
+import sqlite3
+from pathlib import Path
 
 import pytest
 
-from tracker import services
-from tracker.models import Stakeholder
+from tracker import migrations, services
+from tracker.db import close_database, database
+from tracker.models import ActionItem, ImportPreset, Stakeholder
+from tracker.opening import open_database
 from tracker.records import STAKEHOLDER, FieldError
 from tracker.services import tableimports
 from tracker.tableimport import Options, plan_import
 from tracker.tableimport.values import choice_of
 
-from tests.tracker.table_import_helpers import run, workbook
+from tests.tracker.table_import_helpers import run, tracker, tracker_json, workbook
 
 SECTOR_WORDS = {"Youth Offending Team": "justice", "Youth club": "community", "Youth Service": "community",
                 "Youth centre": "community", "YOT": "justice", "Youth Justice Service": "justice",
@@ -68,3 +73,58 @@ def test_a_registration_not_attending_is_no_attendance_and_no_new_person(db, tmp
                               "Metropolitan Police Service"]  # no Nia, no "Osei Youth CIC", no second Jonathan
     assert (stored["Grace Okafor"].role, stored["Grace Okafor"].version) == ("", grace.version)  # not filled
     assert stored["Jonathan Whitfield"].email == jonathan.email and tableimports.held_rows() == []
+
+
+def test_a_preset_keeps_the_date_order_chosen_per_column(db, tmp_path):
+    rows = [["Action", "Due date", "Raised"], ["One", "03/04/2019", "05/06/2019"]]  # undecidable: day-first
+    plan, _ = run(workbook(tmp_path / "a.xlsx", {"Log": rows}), kind="actions", dry_run=True,
+                  column_dates={"Due date": "month-first"}, maps=("Raised=ignore",))
+    tableimports.save_preset("US log", "actions", plan.used[0].headers, plan.used[0].mapping,
+                             dates={"Due date": "month-first", "Elsewhere": "day-first"})
+    assert json.loads(ImportPreset.get(ImportPreset.name == "US log").dates) == {"due date": "month-first"}
+    rows.append(["Two", "01/02/2019", "07/08/2019"])  # the same headers come back: the preset, its order
+    plan, import_id = run(workbook(tmp_path / "b.xlsx", {"Log": rows}), kind="actions")
+    assert plan.preset == "US log" and plan.preset_dates == {"due date": "month-first"}
+    assert plan.used[0].dates == {"Due date": "month-first"} and plan.used[0].undecided == []
+    stored = {a.title: a.due_date for a in ActionItem.select()}
+    assert stored == {"One": dt.date(2019, 3, 4), "Two": dt.date(2019, 1, 2)}
+    plan, _ = run(workbook(tmp_path / "c.xlsx", {"Log": rows}), kind="actions", dry_run=True,
+                  column_dates={"due date": "day-first"})  # told otherwise this time: the person's word wins
+    assert plan.used[0].dates == {"Due date": "day-first"}
+
+
+@pytest.mark.slow
+def test_the_cli_saves_the_date_orders_with_the_preset_and_uses_them_again(tmp_path):
+    db = tmp_path / "cli.db"
+    assert tracker(db, "init")[0] == 0
+    path = tmp_path / "log.csv"
+    path.write_text("Action,Due\nOne,03/04/2019\n", encoding="utf-8")
+    code, data = tracker_json(db, "import-table", path, "--as", "actions", "--dates", "Due=month-first",
+                              "--save-preset", "US log", "--dry-run")
+    assert code == 0 and data["dates"] == {"Due": "month-first"}
+    code, data = tracker_json(db, "import-table", path, "--as", "actions")  # no --dates: the preset's
+    assert code == 0 and data["preset"] == "US log" and data["dates"] == {"Due": "month-first"}, data
+    con = sqlite3.connect(db)
+    assert con.execute("select title, due_date from action_item").fetchall() == [("One", "2019-03-04")]
+    con.close()
+
+
+def test_presets_saved_before_date_orders_upgrade_with_none(tmp_path):
+    path = tmp_path / "v5.db"
+    con = sqlite3.connect(path)
+    con.executescript((Path(__file__).parent.parent / "data" / "schema_v5.sql").read_text(encoding="utf-8"))
+    con.execute("insert into table_import_preset (name, kind, headers, mapping, \"values\", saved_at) values "
+                "('Old log', 'actions', '[\"action\", \"due\"]', '{\"Action\": \"title\", \"Due\": \"due_date\"}', "
+                "'{}', '2019-01-01 00:00:00')")
+    con.commit()
+    con.close()
+    open_database(path)
+    try:
+        assert migrations.schema_version(database.obj) == migrations.LATEST_VERSION >= 10
+        preset = tableimports.preset_for("actions", "Old log")
+        assert (json.loads(preset.mapping), preset.dates) == ({"Action": "title", "Due": "due_date"}, "{}")
+        plan, _ = run(workbook(tmp_path / "a.xlsx", {"Log": [["Action", "Due"], ["One", "03/04/2019"]]}),
+                      kind="actions", dry_run=True)
+        assert plan.preset == "Old log" and plan.used[0].dates == {"Due": "day-first"}
+    finally:
+        close_database()

@@ -113,6 +113,30 @@ def test_each_date_column_shows_its_order_and_takes_its_own(qtbot, window, chose
     assert due_dates == {"First": dt.date(2019, 3, 4), "Second": dt.date(2019, 5, 6)}
 
 
+def test_a_date_order_chosen_is_saved_with_the_preset_and_offered_again(qtbot, window, chosen_file, tmp_path):
+    path = tmp_path / "actions.csv"
+    path.write_text("Action,Due date\nFirst,03/04/2019\n", encoding="utf-8")
+    wizard = go_to_columns(qtbot, window, chosen_file, path, kind="Actions")
+    page = wizard.currentPage()
+    pick(qtbot, page.table, row_of(page.table, "Due date"), 3, "month first")
+    qtbot.keyClicks(page.preset_name, "US log")
+    click_next(qtbot, wizard)
+    click_next(qtbot, wizard)
+    [preset] = tableimports.presets("actions")
+    assert (preset.name, json.loads(preset.dates)) == ("US log", {"due date": "month-first"})
+    wizard.close()
+    path.write_text("Action,Due date\nSecond,05/06/2019\n", encoding="utf-8")  # the partner's next sheet
+    wizard = go_to_columns(qtbot, window, chosen_file, path, kind="Actions")
+    page = wizard.currentPage()
+    assert wizard.plan.preset == "US log" and page.subTitle().startswith("Using the saved mapping 'US log'")
+    assert page.table.item(row_of(page.table, "Due date"), 3).text() == "month first (your choice)"  # to keep or change
+    click_next(qtbot, wizard)
+    assert wizard.options.column_dates == {"Due date": "month-first"}
+    click_next(qtbot, wizard)
+    due_dates = {a.title: a.due_date for a in services.actions.query() if a.title in ("First", "Second")}
+    assert due_dates == {"First": dt.date(2019, 3, 4), "Second": dt.date(2019, 5, 6)}
+
+
 def test_a_header_nobody_recognises_is_chosen_and_mapped_by_hand(qtbot, window, chosen_file, tmp_path,
                                                                   no_blocking_dialogs):
     path = tmp_path / "liste.csv"

@@ -183,8 +183,10 @@ def _organisation(name, sector, source):
 
 
 # ---- presets --------------------------------------------------------------------------------------------
-def save_preset(name, kind, headers, mapping, values=None):
-    """Keep ``mapping`` ({header: target or None}) as the preset ``name`` (replacing one so called)."""
+def save_preset(name, kind, headers, mapping, values=None, dates=None):
+    """Keep ``mapping`` ({header: target or None}) as the preset ``name`` (replacing one so called), with
+    the words mapped (``values``) and the date order chosen for some of its columns (``dates``: {header:
+    "day-first" | "month-first"}, kept for the headers of this mapping)."""
     name = str(name).strip()
     if not name:
         raise TrackerError("A preset needs a name.")
@@ -192,7 +194,8 @@ def save_preset(name, kind, headers, mapping, values=None):
         ImportPreset.delete().where(ImportPreset.name == name).execute()
         return ImportPreset.create(name=name[:100], kind=kind, headers=json.dumps([_key(h) for h in headers]),
                                    mapping=json.dumps(mapping, ensure_ascii=False),
-                                   values=json.dumps(values or {}, ensure_ascii=False))
+                                   values=json.dumps(values or {}, ensure_ascii=False),
+                                   dates=json.dumps(_dates_of(headers, dates), ensure_ascii=False))
 
 
 def presets(kind=None):
@@ -210,6 +213,11 @@ def preset_for(kind, name=None, headers=()):
         if sorted(k for k in json.loads(preset.headers) if not k.startswith("column ")) == wanted:
             return preset
     return None
+
+
+def _dates_of(headers, dates):
+    keys = {_key(h) for h in headers}
+    return {_key(h): order for h, order in (dates or {}).items() if _key(h) in keys}
 
 
 def _key(header):
