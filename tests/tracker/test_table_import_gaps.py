@@ -1,5 +1,6 @@
 """Small gaps of the table import: a sector read from the whole phrase a partner wrote; a registration
-not attending left out; a preset keeping the date order chosen per column."""
+not attending left out; a preset keeping the date order chosen per column; a commitment whose maker is
+only close to a held organisation held for review."""
 
 import datetime as dt
 import json
@@ -9,12 +10,14 @@ from pathlib import Path
 import pytest
 
 from tracker import migrations, services
+from tracker.dates import format_uk_date
 from tracker.db import close_database, database
-from tracker.models import ActionItem, ImportPreset, Stakeholder
+from tracker.models import ActionItem, Commitment, ImportPreset, Stakeholder
 from tracker.opening import open_database
 from tracker.records import STAKEHOLDER, FieldError
 from tracker.services import tableimports
-from tracker.tableimport import Options, plan_import
+from tracker.tableimport import Options, apply_plan, plan_import
+from tracker.tableimport.decisions import decide
 from tracker.tableimport.values import choice_of
 
 from tests.tracker.table_import_helpers import run, tracker, tracker_json, workbook
@@ -128,3 +131,57 @@ def test_presets_saved_before_date_orders_upgrade_with_none(tmp_path):
         assert plan.preset == "Old log" and plan.used[0].dates == {"Due": "day-first"}
     finally:
         close_database()
+
+
+PLEDGES = [["Commitment", "Organisation", "Target date", "Borough"],
+           ["Mentoring for Year 10", "Havering Sixth Form", "Q2 2027", "Havering"],
+           ["Open the hall on Fridays", "Havering Sixth Form College", "30/06/2027", "Havering"]]
+
+
+def commitments_of():
+    return {c.title: (c.made_by.name, c.target_date, [x.name for x in services.commitments.councils_of(c)])
+            for c in Commitment.select()}
+
+
+def test_a_commitment_whose_maker_is_only_close_to_a_held_one_waits_for_review(db, tmp_path):
+    college = services.stakeholders.create(name="Havering Sixth Form College", kind="organisation",
+                                           sector="education")
+    path = workbook(tmp_path / "pledges.xlsx", {"Pledges": PLEDGES})
+    plan, import_id = run(path, kind="commitments")
+    assert import_id is not None
+    assert [(r["row"], r["action"], r.get("note")) for r in plan.as_json()["records"]] == [
+        (2, "held", "organisation 'Havering Sixth Form' is close to one held: Havering Sixth Form College (83%)"),
+        (3, "add", None)]
+    assert plan.as_json()["held"] == [{"sheet": "Pledges", "row": 2, "name": "Mentoring for Year 10", "email": "",
+                                       "candidates": [{"id": college.id, "name": "Havering Sixth Form College",
+                                                       "score": 83, "kind": "organisation"}]}]
+    assert sorted(s.name for s in Stakeholder.select()) == ["Havering Sixth Form College"]  # no near-duplicate
+    assert commitments_of() == {"Open the hall on Fridays": ("Havering Sixth Form College", dt.date(2027, 6, 30),
+                                                             ["Havering"])}
+    [held] = tableimports.held_rows()
+    resolution, made = tableimports.resolve_held(held.id, link=college.id)
+    assert resolution == "linked" and made.made_by_id == college.id
+    title = "Mentoring for Year 10"
+    maker, target, councils = commitments_of()[title]
+    assert (maker, councils, format_uk_date(target)) == ("Havering Sixth Form College", ["Havering"], "Q2 2027")
+    assert sorted(s.name for s in Stakeholder.select()) == ["Havering Sixth Form College"]
+
+
+def test_a_held_commitment_created_makes_its_maker_as_written(db, tmp_path):
+    services.stakeholders.create(name="Havering Sixth Form College", kind="organisation", sector="education")
+    run(workbook(tmp_path / "pledges.xlsx", {"Pledges": PLEDGES[:2]}), kind="commitments")
+    [held] = tableimports.held_rows()
+    assert tableimports.resolve_held(held.id, create=True)[0] == "created"
+    assert commitments_of()["Mentoring for Year 10"][0] == "Havering Sixth Form"
+    assert sorted(s.name for s in Stakeholder.select()) == ["Havering Sixth Form", "Havering Sixth Form College"]
+
+
+def test_a_commitments_close_maker_decided_in_the_preview(db, tmp_path):
+    college = services.stakeholders.create(name="Havering Sixth Form College", kind="organisation",
+                                           sector="education")
+    plan = plan_import(workbook(tmp_path / "pledges.xlsx", {"Pledges": PLEDGES[:2]}), Options(kind="commitments"))
+    assert decide(plan, [("Pledges", 2)], "link") == 1
+    assert apply_plan(plan) is not None
+    assert commitments_of()["Mentoring for Year 10"][0] == "Havering Sixth Form College"
+    assert tableimports.held_rows() == [] and Stakeholder.select().count() == 1
+    assert Commitment.get().made_by_id == college.id

@@ -50,7 +50,7 @@ class Entry:
 
     @property
     def name(self):
-        return self.values.get("name", "")
+        return self.values.get("name") or self.values.get("title", "")
 
     @property
     def email(self):
@@ -187,16 +187,24 @@ def _hold_doubtful_organisations(plan):
         org = plan.organisations.get(entry.organisation) if entry.organisation else None
         if org is None or not org.candidates:
             continue
-        close = "; ".join(f"{c['name']} ({c['score']}%)" for c in org.candidates)
         if entry.action in ("add", "held"):
             entry.action, entry.how = "held", entry.how or "close organisation name"
             entry.candidates = entry.candidates + org.candidates
-            entry.flags["note"] = f"organisation {org.name!r} is close to one held: {close}"
+            entry.flags["note"] = close_note(org)
             if entry.kind == "organisation":
                 entry.organisation = ""  # the row is the organisation itself
         elif entry.action == "match":
             entry.organisation = ""
-            entry.flags["note"] = f"not linked to {org.name!r}, which is close to one held: {close}"
+            entry.flags["note"] = f"not linked to {org.name!r}, which is close to one held: {_close(org)}"
+
+
+def close_note(org):
+    """What the preview says of a row held because its organisation's name is close to a held one's."""
+    return f"organisation {org.name!r} is close to one held: {_close(org)}"
+
+
+def _close(org):
+    return "; ".join(f"{c['name']} ({c['score']}%)" for c in org.candidates)
 
 
 def _people_of(records):
@@ -222,7 +230,7 @@ def _organisation(plan, matcher, name, values, record):
         org = Organisation(key, held.name if held else name,
                            {"sector": values.get("sector") or "other", "kind": "organisation"},
                            held.id if held else None)
-        if held is None and plan.options.uncertain == "hold" and plan.options.kind in ("stakeholders", "attendance"):
+        if held is None and plan.options.uncertain == "hold" and plan.options.kind in ("stakeholders", "attendance", "commitments"):
             org.candidates = [{"id": h.id, "name": h.name, "score": score, "kind": "organisation"}
                               for h, score in matcher.close_organisations(name)]
         plan.organisations[key] = org
