@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QApplication, QComboBox, QProgressDialog
 from shiboken6 import isValid
 
 from tracker import services
+from tracker.dates import format_uk_date
 from tracker.services import tableimports
 from tracker.tableimport import Options, apply_plan, plan_import
 from ui import heldreview, tableimport_mapping, tableimport_pages
@@ -285,3 +286,28 @@ def test_no_progress_box_stays_over_the_next_step(qtbot, window, chosen_file, tm
     assert isinstance(wizard.currentPage(), tableimport_pages.ReadPage)
     assert not [w for w in QApplication.topLevelWidgets() if isinstance(w, QProgressDialog) and w.isVisible()]
 
+
+
+def test_held_review_links_a_commitment_to_the_organisation_held(qtbot, window, tmp_path):
+    college = services.stakeholders.create(name="Havering Sixth Form College", kind="organisation",
+                                           sector="education")
+    path = tmp_path / "pledges.csv"
+    path.write_text("Commitment,Organisation,Target date\nMentoring for Year 10,Havering Sixth Form,Q2 2027\n",
+                    encoding="utf-8")
+    apply_plan(plan_import(path, Options(kind="commitments")))
+    dialog = heldreview.HeldReview(window)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    dialog.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog)
+    dialog.rows.setFocus()
+    dialog.rows.setCurrentCell(0, 0)
+    assert [dialog.rows.item(0, c).text() for c in (0, 1)] == ["Mentoring for Year 10", "Havering Sixth Form"]
+    assert dialog.link.text() == "&Link to this organisation"
+    assert dialog.candidates.item(0).text().startswith("the organisation Havering Sixth Form College")
+    qtbot.keyClick(dialog.rows, Qt.Key.Key_L, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(lambda: dialog.decided == 1)
+    [made] = [c for c in services.commitments.query() if c.title == "Mentoring for Year 10"]
+    assert made.made_by_id == college.id and format_uk_date(made.target_date) == "Q2 2027"
+    assert services.stakeholders.find_by_name("Havering Sixth Form") == []  # no near-duplicate maker
