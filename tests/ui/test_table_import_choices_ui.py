@@ -311,3 +311,28 @@ def test_held_review_links_a_commitment_to_the_organisation_held(qtbot, window, 
     [made] = [c for c in services.commitments.query() if c.title == "Mentoring for Year 10"]
     assert made.made_by_id == college.id and format_uk_date(made.target_date) == "Q2 2027"
     assert services.stakeholders.find_by_name("Havering Sixth Form") == []  # no near-duplicate maker
+
+
+def test_the_preview_lists_a_registration_not_attending_as_left_out(qtbot, window, chosen_file, tmp_path):
+    path = tmp_path / "eventbrite.csv"
+    path.write_text("Attendee,Email,Registration status\nRuth Ellis,ruth.e@example.org,Attending\n"
+                    "Nia Osei,nia.o@example.org,Cancelled\n", encoding="utf-8")
+    chosen_file["path"] = str(path)
+    event = services.events.page(0, 1, sort="date")[0]
+    wizard = open_wizard(qtbot, window)
+    first = wizard.currentPage()
+    first.browse()
+    choose(qtbot, first.kind, "Attendance at an event")
+    first.event.setCurrentIndex(first.event.findData(str(event.id)))
+    for _ in range(3):
+        click_next(qtbot, wizard)
+    preview = wizard.currentPage()
+    assert isinstance(preview, tableimport_pages.PreviewPage)
+    nia = row_of(preview.table, "Nia Osei", 3)
+    assert preview.table.item(nia, 0).text() == "Not attending: left out"
+    assert preview.table.item(nia, 4).text().startswith("registration 'Cancelled': not attendance")
+    assert [preview.table.item(r, 0).text() for r in range(preview.table.rowCount())
+            if preview.table.item(r, 3).text() == "Ruth Ellis"] == ["New", "Attended"]
+    click_next(qtbot, wizard)
+    assert services.stakeholders.find_by_name("Nia Osei") == []
+    assert "Ruth Ellis" in {a.stakeholder.name for a in services.attendance.attendees(event)}
