@@ -85,9 +85,18 @@ def _add_date_precisions(db, migrator):
             migrate(migrator.add_column(table, name, models.precision_column()))
 
 
+def _add_preset_dates(db, migrator):
+    """v10: a preset keeps the date order chosen for each of its columns ("Date=month-first"), offered
+    again with its mapping.  Presets saved before chose none: "{}"."""
+    table = models.ImportPreset._meta.table_name
+    if "dates" not in {c.name for c in db.get_columns(table)}:
+        migrate(migrator.add_column(table, "dates", TextField(default="{}")))
+
+
 # STEPS[n] upgrades a database at version n to n + 1.
 STEPS = {1: _add_record_versions, 2: _add_exchange_tables, 3: _add_conflict_exported_hash, 4: _add_table_imports,
-         5: _add_erased_identities, 6: _add_not_duplicates, 7: _add_merges, 8: _add_date_precisions}
+         5: _add_erased_identities, 6: _add_not_duplicates, 7: _add_merges, 8: _add_date_precisions,
+         9: _add_preset_dates}
 LATEST_VERSION = max(STEPS) + 1
 
 SEED_COUNCILS = (

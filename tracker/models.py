@@ -366,6 +366,7 @@ class ImportPreset(BaseModel):
     headers = TextField()  # JSON list of the headers it was made for (normalised)
     mapping = TextField()  # JSON {header: field or null}
     values = TextField(default="{}")  # JSON {header: {written: stored}}
+    dates = TextField(default="{}")  # JSON {header key: "day-first" | "month-first"}: date orders chosen per column
     saved_at = DateTimeField(default=utcnow)
 
     class Meta:

@@ -116,7 +116,8 @@ class TableImportWizard(QWizard):
         words = parse_value_options(self.options.map_values)  # the words mapped are kept with the columns
         try:
             for table in self.plan.used:
-                tableimports.save_preset(name, self.options.kind, table.headers, table.mapping, words)
+                tableimports.save_preset(name, self.options.kind, table.headers, table.mapping, words,
+                                         self.options.column_dates)
         except TrackerError as exc:  # the import stands; only the preset was not kept
             errors.show_exception(self, exc)
 

@@ -127,7 +127,8 @@ class MappingPage(QWizardPage):
         plan, kind, options = self.wiz.plan, self.wiz.options.kind, self.wiz.options
         targets = [(IGNORE, "")] + [(maps.target_label(kind, t), t) for t in maps.TARGETS[kind]]
         date_choices = [(f"{AS_SHOWN}", ""), ("day first", "day-first"), ("month first", "month-first")]
-        chosen_dates = {maps.header_key(h): o for h, o in options.column_dates.items()}
+        chosen_dates = {**plan.preset_dates,  # a preset's orders are offered as chosen, to keep or change
+                        **{maps.header_key(h): o for h, o in options.column_dates.items()}}
         rows, seen = [], set()
         for t in self.tables():
             for header in t.headers:

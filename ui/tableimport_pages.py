@@ -30,9 +30,9 @@ FILE_FILTER = ("Spreadsheets (*.xlsx *.xlsm *.ods *.csv *.txt);;Excel workbooks 
 KINDS = (("stakeholders", "Stakeholders: people and organisations"), ("attendance", "Attendance at an event"),
          ("actions", "Actions"), ("commitments", "Commitments"))
 KEY = Qt.ItemDataRole.UserRole  # a preview row's (sheet, row) when its match is doubtful
-VISITS = {"add": "Attended", "unchanged": "Attendance already recorded", "not attending": "Not attending: left out"}
+VISITS = {"add": "Attended", "unchanged": "Attendance already recorded"}
 WHAT = {"add": "New", "held": "Held for review", "same": "Same person again", "erased": "Erased: left out",
-        "skipped": "Skipped: left out"}
+        "skipped": "Skipped: left out", "not attending": "Not attending: left out"}
 CHOICE_TEXTS = {"on_match": (("fill", "Fill only its empty fields"), ("update", "Update every field the row gives"),
                              ("skip", "Leave it as it is")),
                 "uncertain": (("hold", "Hold the row for me to review"), ("create", "Create a new record"))}

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QApplication, QComboBox, QProgressDialog
 from shiboken6 import isValid
 
 from tracker import services
+from tracker.dates import format_uk_date
 from tracker.services import tableimports
 from tracker.tableimport import Options, apply_plan, plan_import
 from ui import heldreview, tableimport_mapping, tableimport_pages
@@ -108,6 +109,30 @@ def test_each_date_column_shows_its_order_and_takes_its_own(qtbot, window, chose
     qtbot.mouseClick(wizard.button(wizard.WizardButton.BackButton), Qt.MouseButton.LeftButton)
     assert wizard.currentPage().table.item(due, 3).text() == "month first"
     click_next(qtbot, wizard)
+    click_next(qtbot, wizard)
+    due_dates = {a.title: a.due_date for a in services.actions.query() if a.title in ("First", "Second")}
+    assert due_dates == {"First": dt.date(2019, 3, 4), "Second": dt.date(2019, 5, 6)}
+
+
+def test_a_date_order_chosen_is_saved_with_the_preset_and_offered_again(qtbot, window, chosen_file, tmp_path):
+    path = tmp_path / "actions.csv"
+    path.write_text("Action,Due date\nFirst,03/04/2019\n", encoding="utf-8")
+    wizard = go_to_columns(qtbot, window, chosen_file, path, kind="Actions")
+    page = wizard.currentPage()
+    pick(qtbot, page.table, row_of(page.table, "Due date"), 3, "month first")
+    qtbot.keyClicks(page.preset_name, "US log")
+    click_next(qtbot, wizard)
+    click_next(qtbot, wizard)
+    [preset] = tableimports.presets("actions")
+    assert (preset.name, json.loads(preset.dates)) == ("US log", {"due date": "month-first"})
+    wizard.close()
+    path.write_text("Action,Due date\nSecond,05/06/2019\n", encoding="utf-8")  # the partner's next sheet
+    wizard = go_to_columns(qtbot, window, chosen_file, path, kind="Actions")
+    page = wizard.currentPage()
+    assert wizard.plan.preset == "US log" and page.subTitle().startswith("Using the saved mapping 'US log'")
+    assert page.table.item(row_of(page.table, "Due date"), 3).text() == "month first (your choice)"  # to keep or change
+    click_next(qtbot, wizard)
+    assert wizard.options.column_dates == {"Due date": "month-first"}
     click_next(qtbot, wizard)
     due_dates = {a.title: a.due_date for a in services.actions.query() if a.title in ("First", "Second")}
     assert due_dates == {"First": dt.date(2019, 3, 4), "Second": dt.date(2019, 5, 6)}
@@ -261,3 +286,53 @@ def test_no_progress_box_stays_over_the_next_step(qtbot, window, chosen_file, tm
     assert isinstance(wizard.currentPage(), tableimport_pages.ReadPage)
     assert not [w for w in QApplication.topLevelWidgets() if isinstance(w, QProgressDialog) and w.isVisible()]
 
+
+
+def test_held_review_links_a_commitment_to_the_organisation_held(qtbot, window, tmp_path):
+    college = services.stakeholders.create(name="Havering Sixth Form College", kind="organisation",
+                                           sector="education")
+    path = tmp_path / "pledges.csv"
+    path.write_text("Commitment,Organisation,Target date\nMentoring for Year 10,Havering Sixth Form,Q2 2027\n",
+                    encoding="utf-8")
+    apply_plan(plan_import(path, Options(kind="commitments")))
+    dialog = heldreview.HeldReview(window)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    dialog.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog)
+    dialog.rows.setFocus()
+    dialog.rows.setCurrentCell(0, 0)
+    assert [dialog.rows.item(0, c).text() for c in (0, 1)] == ["Mentoring for Year 10", "Havering Sixth Form"]
+    assert dialog.link.text() == "&Link to this organisation"
+    assert dialog.candidates.item(0).text().startswith("the organisation Havering Sixth Form College")
+    qtbot.keyClick(dialog.rows, Qt.Key.Key_L, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(lambda: dialog.decided == 1)
+    [made] = [c for c in services.commitments.query() if c.title == "Mentoring for Year 10"]
+    assert made.made_by_id == college.id and format_uk_date(made.target_date) == "Q2 2027"
+    assert services.stakeholders.find_by_name("Havering Sixth Form") == []  # no near-duplicate maker
+
+
+def test_the_preview_lists_a_registration_not_attending_as_left_out(qtbot, window, chosen_file, tmp_path):
+    path = tmp_path / "eventbrite.csv"
+    path.write_text("Attendee,Email,Registration status\nRuth Ellis,ruth.e@example.org,Attending\n"
+                    "Nia Osei,nia.o@example.org,Cancelled\n", encoding="utf-8")
+    chosen_file["path"] = str(path)
+    event = services.events.page(0, 1, sort="date")[0]
+    wizard = open_wizard(qtbot, window)
+    first = wizard.currentPage()
+    first.browse()
+    choose(qtbot, first.kind, "Attendance at an event")
+    first.event.setCurrentIndex(first.event.findData(str(event.id)))
+    for _ in range(3):
+        click_next(qtbot, wizard)
+    preview = wizard.currentPage()
+    assert isinstance(preview, tableimport_pages.PreviewPage)
+    nia = row_of(preview.table, "Nia Osei", 3)
+    assert preview.table.item(nia, 0).text() == "Not attending: left out"
+    assert preview.table.item(nia, 4).text().startswith("registration 'Cancelled': not attendance")
+    assert [preview.table.item(r, 0).text() for r in range(preview.table.rowCount())
+            if preview.table.item(r, 3).text() == "Ruth Ellis"] == ["New", "Attended"]
+    click_next(qtbot, wizard)
+    assert services.stakeholders.find_by_name("Nia Osei") == []
+    assert "Ruth Ellis" in {a.stakeholder.name for a in services.attendance.attendees(event)}

@@ -105,7 +105,8 @@ def cmd_import_table(args):
     if why is None and args.save_preset:
         words = parse_value_options(args.map_value)
         for table in plan.used:
-            tableimports.save_preset(args.save_preset, args.kind, table.headers, table.mapping, words)
+            tableimports.save_preset(args.save_preset, args.kind, table.headers, table.mapping, words,
+                                     {**plan.preset_dates, **column_dates})  # a preset's orders are kept
     if args.json:
         print(json.dumps({**plan.as_json(import_id, applied=import_id is not None),
                           **({"refused": why} if why else {})}, ensure_ascii=False, default=str))

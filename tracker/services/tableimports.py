@@ -16,12 +16,14 @@ import json
 from peewee import fn
 
 from tracker.bulk import bulk_insert
+from tracker.dates import date_from_stored, stored_date
 from tracker.errors import NotFoundError, TrackerError
 from tracker.models import ActionItem, Commitment, Council, Event, HeldRow, ImportChange, ImportPreset, ImportRun, Stakeholder, StakeholderCouncil, utcnow
 from tracker.services import councils as council_service
 from tracker.services import exchange as store
 from tracker.services.actor import current_actor
 from tracker.services.base import writing
+from tracker.services.commitments import commitments
 from tracker.services.events import attendance
 from tracker.services.matching import StakeholderMatcher, organisation_key
 from tracker.services.stakeholders import stakeholders
@@ -135,10 +137,16 @@ def resolve_held(row_id, link=None, create=False, skip=False, source=""):
     if row.resolved_at is not None:
         raise TrackerError(f"Held row {row_id} was already decided ({row.resolution}).")
     values = json.loads(row.values)
+    source = source or f"held row {row.id} of import {_run_id(row) or '?'} ({row.sheet} row {row.row})"
+    if row.kind == "commitments":
+        with writing():
+            resolution, record = _resolve_commitment(values, link, create, source)
+            HeldRow.update(resolved_at=utcnow(), resolution=resolution, name="", values="{}", candidates="[]",
+                           record_uuid=record.uuid if record is not None else None).where(HeldRow.id == row.id).execute()
+        return resolution, record
     event_id, role_at_event = values.pop("_event", None), values.pop("_role_at_event", "")
     councils = values.pop("councils", None)
     organisation = values.pop("organisation", None)
-    source = source or f"held row {row.id} of import {_run_id(row) or '?'} ({row.sheet} row {row.row})"
     with writing():
         record = stakeholders.get(int(link) if str(link).isdigit() else link) if link is not None else None
         if record is not None and record.kind == "organisation" and values.get("kind", "person") == "person":
@@ -171,6 +179,44 @@ def resolve_held(row_id, link=None, create=False, skip=False, source=""):
     return resolution, record
 
 
+def held_commitment_values(values):
+    """A commitment row's planned values as a held row keeps them (JSON): its maker by name, councils by
+    name, the event by ID, dates (and periods) as the exchange stores them."""
+    out = {}
+    for name, value in values.items():
+        if name == "made_by":
+            out["organisation"] = value.name  # as the held review shows a row's organisation
+        elif name == "councils":
+            out[name] = [c.name for c in value]
+        elif name == "made_at":
+            out[name] = value.id
+        elif isinstance(value, dt.date):
+            out[name] = stored_date(value)
+        else:
+            out[name] = value
+    return out
+
+
+def _resolve_commitment(values, link, create, source):
+    """A commitment held because its maker's name was close to a held organisation's: made by the one
+    linked, or by the organisation as written (created, unless one of that very name is held by now)."""
+    maker_name = values.pop("organisation", "")
+    if link is not None:
+        maker, resolution = stakeholders.get(int(link) if str(link).isdigit() else link), "linked"
+    elif create:
+        maker, resolution = _organisation(maker_name, None, source), "created"
+    else:
+        return "skipped", None
+    for name in ("date_made", "target_date"):
+        if values.get(name):
+            values[name] = date_from_stored(values[name])
+    if values.get("councils"):
+        values["councils"] = [council_service.find(c) for c in values["councils"]]
+    if values.get("made_at"):
+        values["made_at"] = Event.get_or_none(Event.id == values["made_at"])
+    return resolution, commitments.create(source=source, made_by=maker, **values)
+
+
 def _run_id(row):
     return row.__data__.get("run")
 
@@ -183,8 +229,10 @@ def _organisation(name, sector, source):
 
 
 # ---- presets --------------------------------------------------------------------------------------------
-def save_preset(name, kind, headers, mapping, values=None):
-    """Keep ``mapping`` ({header: target or None}) as the preset ``name`` (replacing one so called)."""
+def save_preset(name, kind, headers, mapping, values=None, dates=None):
+    """Keep ``mapping`` ({header: target or None}) as the preset ``name`` (replacing one so called), with
+    the words mapped (``values``) and the date order chosen for some of its columns (``dates``: {header:
+    "day-first" | "month-first"}, kept for the headers of this mapping)."""
     name = str(name).strip()
     if not name:
         raise TrackerError("A preset needs a name.")
@@ -192,7 +240,8 @@ def save_preset(name, kind, headers, mapping, values=None):
         ImportPreset.delete().where(ImportPreset.name == name).execute()
         return ImportPreset.create(name=name[:100], kind=kind, headers=json.dumps([_key(h) for h in headers]),
                                    mapping=json.dumps(mapping, ensure_ascii=False),
-                                   values=json.dumps(values or {}, ensure_ascii=False))
+                                   values=json.dumps(values or {}, ensure_ascii=False),
+                                   dates=json.dumps(_dates_of(headers, dates), ensure_ascii=False))
 
 
 def presets(kind=None):
@@ -210,6 +259,11 @@ def preset_for(kind, name=None, headers=()):
         if sorted(k for k in json.loads(preset.headers) if not k.startswith("column ")) == wanted:
             return preset
     return None
+
+
+def _dates_of(headers, dates):
+    keys = {_key(h) for h in headers}
+    return {_key(h): order for h, order in (dates or {}).items() if _key(h) in keys}
 
 
 def _key(header):

@@ -136,6 +136,11 @@ def _attend(plan, source, added):
 
 
 def _held_row(plan, entry):
+    if entry.kind == "commitment":  # held for its maker's name, close to a held organisation's
+        values = tableimports.held_commitment_values(entry.values)
+        return {"kind": plan.options.kind, "sheet": entry.sheet[:100], "row": entry.row, "name": entry.name[:300],
+                "email": "", "values": json.dumps(values, ensure_ascii=False),
+                "candidates": json.dumps(entry.candidates, ensure_ascii=False)}
     values = {k: v for k, v in entry.values.items() if k not in ("councils",)}
     if entry.values.get("councils"):
         values["councils"] = [c.name for c in entry.values["councils"]]

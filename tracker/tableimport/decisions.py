@@ -4,10 +4,12 @@ their best candidate, created as new records, or skipped (issue 13, §7).
 A decision is kept in the import's options (``Options.decisions``: {(sheet, row): how}) so a plan
 worked out again (another mapping, the Back button) keeps it; :func:`decide` also changes the plan
 in place, so the preview shows it at once.  A row decided "link" becomes a match of that candidate
-(what it changes follows ``--on-match``), "create" a new record, "skip" a row left out.  Rows decided
+(what it changes follows ``--on-match``; a commitment held for its maker's close name is made by that
+organisation), "create" a new record, "skip" a row left out.  Rows decided
 after the import, from the held rows, are ``tracker.services.tableimports.resolve_held``'s.
 """
 
+from tracker import services
 from tracker.tableimport.people import _changes
 from tracker.tableimport.tasks import plan_attendance
 
@@ -44,7 +46,11 @@ def decide_held(plan):
         how = decisions.get((entry.sheet, entry.row))
         if how is None or not entry.candidates:
             continue
-        if how == "link":
+        if how == "link" and entry.kind == "commitment":  # its maker is the organisation held
+            best = max(entry.candidates, key=lambda c: c["score"])
+            entry.values["made_by"] = services.stakeholders.get(best["id"])
+            entry.action = "add"
+        elif how == "link":
             best = max(entry.candidates, key=lambda c: c["score"])
             entry.action, entry.record_id = "match", best["id"]
             plan.prefetch([best["id"]])

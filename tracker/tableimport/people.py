@@ -5,7 +5,8 @@ organisation.  A person's organisation column names an organisation matched amon
 (``tracker.services.matching``: normalised names) or created once for the whole file; a new
 organisation takes the row's sector, else "other".  The person is matched (email, then name and
 organisation), doubtful (held for review, or created with ``--uncertain create``), new, or erased
-on request (left alone).  Rows of one person within the file (the same email, or the same name at
+on request (left alone); in an attendance list, one whose registration says "Not attending",
+cancelled or refunded is left out (neither created nor changed).  Rows of one person within the file (the same email, or the same name at
 the same organisation: someone who signed in twice) are one person: later rows fill the first.
 A row naming a second contact (a school's deputy or DSL beside its head) is two people
 (``contacts``), each matched on their own.
@@ -25,6 +26,7 @@ from tracker.tableimport import contacts
 from tracker.tableimport.table import Problem
 
 ERASED_NOTE = "erased on request: not imported"
+NOT_ATTENDING = "not attending"  # an attendance row's action: left out, see _leave_out_not_attending
 PERSON_FIELDS = ("role", "email", "phone", "address", "website", "influence", "interest", "tags", "sector")
 
 
@@ -32,7 +34,7 @@ PERSON_FIELDS = ("role", "email", "phone", "address", "website", "influence", "i
 class Entry:
     sheet: str
     row: int
-    action: str  # add, match, held, erased, same
+    action: str  # add, match, held, erased, same, not attending
     values: dict  # the service's keywords (organisation as the organisation's key, councils as Council records)
     kind: str = "person"
     organisation: str = ""  # key of the person's organisation (see Plan.organisations)
@@ -41,13 +43,14 @@ class Entry:
     candidates: list = field(default_factory=list)  # [{id, name, score}]
     same_as: object = None  # the Entry of the earlier row of the same person
     attending: bool = True
+    registration: str = ""  # what an attendance row's registration status said
     written: dict = field(default_factory=dict)
     how: str = ""
     flags: dict = field(default_factory=dict)  # what the preview points out about the row (plan.as_json's records)
 
     @property
     def name(self):
-        return self.values.get("name", "")
+        return self.values.get("name") or self.values.get("title", "")
 
     @property
     def email(self):
@@ -102,7 +105,8 @@ def plan_people(plan, records, matcher, tick=None):
         name = v.pop("name", "") or " ".join(p for p in (v.pop("first_name", ""), v.pop("surname", "")) if p)
         v.pop("first_name", None), v.pop("surname", None)
         org_name = v.pop("organisation", "")
-        attending = _attending(v.pop("attending", ""))
+        registration = v.pop("attending", "")
+        attending = _attending(registration)
         role_at_event = v.pop("attendance_role", "")
         kind = v.pop("kind", None) or ("person" if name else "organisation")
         notes = "\n".join([*([v.pop("notes")] if v.get("notes") else []), *record.notes])
@@ -123,7 +127,7 @@ def plan_people(plan, records, matcher, tick=None):
             continue
         values["name"], values["kind"] = name, "person"
         entry = Entry(record.sheet, record.row, "add", values, attending=attending, written=record.written)
-        entry.role_at_event = role_at_event
+        entry.role_at_event, entry.registration = role_at_event, registration
         if org_name:
             entry.organisation = _organisation(plan, matcher, org_name, {"sector": values.get("sector")}, record).key
         key_email = (values.get("email") or "").casefold()
@@ -132,6 +136,8 @@ def plan_people(plan, records, matcher, tick=None):
         first = first or seen.get(("name", key_name))
         if first is not None:
             entry.action, entry.same_as = "same", first
+            if attending and not first.attending:  # registered twice, one of them cancelled: they attend
+                first.attending, first.registration = True, registration
             if first.action == "erased":
                 entry.action, entry.flags["note"] = "erased", ERASED_NOTE
             _fill(first.values, values)
@@ -153,11 +159,24 @@ def plan_people(plan, records, matcher, tick=None):
                                 for h, s in match.candidates]
             entry.action = "held" if plan.options.uncertain == "hold" else "add"
         plan.entries.append(entry)
+    if plan.options.kind == "attendance":
+        _leave_out_not_attending(plan)
     _hold_doubtful_organisations(plan)
     plan.prefetch([e.record_id for e in plan.entries if e.action == "match"])
     for entry in plan.entries:
         if entry.action == "match" and entry.kind == "person":
             entry.changes = _changes(plan, entry.record_id, entry.values, entry.organisation)
+
+
+def _leave_out_not_attending(plan):
+    """A registration "Not attending", cancelled or refunded is no attendance: its row is left out, the
+    person neither created, filled nor held for review (one already held simply does not attend);
+    the preview says why."""
+    for entry in plan.entries:
+        if entry.kind == "person" and not entry.attending and entry.action in ("add", "match", "held"):
+            entry.action, entry.record_id, entry.candidates, entry.changes = NOT_ATTENDING, None, [], {}
+            entry.flags["note"] = (f"registration {entry.registration!r}: not attendance, so the row is "
+                                   "left out (no person created or changed)")
 
 
 def _hold_doubtful_organisations(plan):
@@ -168,16 +187,24 @@ def _hold_doubtful_organisations(plan):
         org = plan.organisations.get(entry.organisation) if entry.organisation else None
         if org is None or not org.candidates:
             continue
-        close = "; ".join(f"{c['name']} ({c['score']}%)" for c in org.candidates)
         if entry.action in ("add", "held"):
             entry.action, entry.how = "held", entry.how or "close organisation name"
             entry.candidates = entry.candidates + org.candidates
-            entry.flags["note"] = f"organisation {org.name!r} is close to one held: {close}"
+            entry.flags["note"] = close_note(org)
             if entry.kind == "organisation":
                 entry.organisation = ""  # the row is the organisation itself
         elif entry.action == "match":
             entry.organisation = ""
-            entry.flags["note"] = f"not linked to {org.name!r}, which is close to one held: {close}"
+            entry.flags["note"] = f"not linked to {org.name!r}, which is close to one held: {_close(org)}"
+
+
+def close_note(org):
+    """What the preview says of a row held because its organisation's name is close to a held one's."""
+    return f"organisation {org.name!r} is close to one held: {_close(org)}"
+
+
+def _close(org):
+    return "; ".join(f"{c['name']} ({c['score']}%)" for c in org.candidates)
 
 
 def _people_of(records):
@@ -203,7 +230,7 @@ def _organisation(plan, matcher, name, values, record):
         org = Organisation(key, held.name if held else name,
                            {"sector": values.get("sector") or "other", "kind": "organisation"},
                            held.id if held else None)
-        if held is None and plan.options.uncertain == "hold" and plan.options.kind in ("stakeholders", "attendance"):
+        if held is None and plan.options.uncertain == "hold" and plan.options.kind in ("stakeholders", "attendance", "commitments"):
             org.candidates = [{"id": h.id, "name": h.name, "score": score, "kind": "organisation"}
                               for h, score in matcher.close_organisations(name)]
         plan.organisations[key] = org

@@ -78,6 +78,7 @@ class Plan:
     event: object = None  # attendance: the event
     attendance: list = field(default_factory=list)  # tasks.Visit
     preset: str = ""
+    preset_dates: dict = field(default_factory=dict)  # {header key: order} the preset used chose per column
     records_of: dict = field(default_factory=dict)  # organisation key -> its record, once applied
     _held: dict = field(default_factory=dict)
     _held_councils: dict = field(default_factory=dict)
@@ -218,7 +219,7 @@ def plan_import(path, options, progress=None):
                                 f"{', '.join(s.name for s in source.sheets)}).")
     for i, sheet in enumerate(sheets):
         step(progress, 10 + 30 * i // max(len(sheets), 1), f"Reading sheet {sheet.name}")
-        preset_told = told
+        preset_told, column_dates = told, options.column_dates
         if options.preset or not told:
             found = tableimports.preset_for(options.kind, options.preset,
                                             headers_of(sheet, options.kind, options.header_row))
@@ -226,10 +227,12 @@ def plan_import(path, options, progress=None):
                 plan.preset = found.name
                 preset_told = {**json.loads(found.mapping), **told}
                 told_values = {**json.loads(found.values), **told_values}
+                plan.preset_dates = {maps.header_key(h): o for h, o in json.loads(found.dates or "{}").items()}
+                column_dates = {**plan.preset_dates, **{maps.header_key(h): o for h, o in column_dates.items()}}
             elif options.preset:
                 raise ImportRefused(f"There is no preset named {options.preset!r} for {options.kind}.")
         plan.tables.append(read_sheet(sheet, options.kind, preset_told, told_values, options.header_row,
-                                      options.dates, options.column_dates))
+                                      options.dates, column_dates))
     if not plan.used and options.draft and plan.tables:
         step(progress, 100, "Nothing mapped yet")
         return plan

@@ -1,15 +1,16 @@
 """Planning attendance, actions and commitments from a partner's table.
 
 - **attendance**: each person of the list (``people``) attends the event, unless their registration
-  says otherwise ("Not attending", cancelled, refunded, declined); one already recorded as attending
-  is unchanged.
+  says otherwise ("Not attending", cancelled, refunded, declined: the row is left out, no person
+  created or changed); one already recorded as attending is unchanged.
 - **actions**: matched to a held action by our reference (``HAV-A0042``) or, failing that, by the
   same title; the owner is a held person or organisation named exactly, else kept as written in the
   description (a team or unit is never invented as a person); the commitment is named by its title;
   the council by name or code; a partner's own RAG is kept in the description (ours is computed
   from the due date and status), and the preview flags a row whose RAG is not ours, with both.
 - **commitments**: matched by the same title made by the same stakeholder; made by the organisation
-  named (matched or created) or, with none, by the person (the contact who answered a form is the
+  named (matched, or created; one whose name is only close to a held one's holds the row for review,
+  like the stakeholders import, rather than making a near-duplicate) or, with none, by the person (the contact who answered a form is the
   contact, their organisation made it); date made defaults to today.
 """
 
@@ -20,7 +21,7 @@ from tracker.records import ACTION, COMMITMENT, FieldError
 from tracker.services import tableimports
 from tracker.services.actions import action_rag
 from tracker.services.matching import organisation_key, person_key
-from tracker.tableimport.people import Entry, _organisation, council_named, councils_of
+from tracker.tableimport.people import Entry, Organisation, _organisation, close_note, council_named, councils_of
 from tracker.tableimport.table import Problem
 from tracker.tableimport.values import choice_of
 
@@ -31,7 +32,7 @@ COMMITMENT_FIELDS = ("description", "target_date", "theme", "status", "rag", "ma
 @dataclass
 class Visit:
     entry: Entry
-    action: str  # add, unchanged, not attending
+    action: str  # add, unchanged (a row not attending is no visit: people.NOT_ATTENDING)
 
 
 def plan_attendance(plan):
@@ -39,9 +40,7 @@ def plan_attendance(plan):
     for entry in plan.entries:
         if entry.action not in ("add", "match") or entry.kind != "person":
             continue
-        if not entry.attending:
-            plan.attendance.append(Visit(entry, "not attending"))
-        elif entry.action == "match" and entry.record_id in already:
+        if entry.action == "match" and entry.record_id in already:
             plan.attendance.append(Visit(entry, "unchanged"))
         else:
             plan.attendance.append(Visit(entry, "add"))
@@ -75,6 +74,9 @@ def plan_tasks(plan, records, matcher):
             entry.changes = _changes(plan, found, values)
         else:
             _check_new(plan, entry)
+            maker = values.get("made_by")
+            if isinstance(maker, Organisation) and maker.candidates:  # no near-duplicate maker: held for review
+                entry.action, entry.candidates, entry.flags["note"] = "held", list(maker.candidates), close_note(maker)
         if partner_rag:
             _compare_rag(entry, partner_rag, found)
         plan.entries.append(entry)

@@ -19,7 +19,8 @@ partner's sheet needs and a form does not:
   made); a whole number 1990-2100 in a due or target date column is a year, not a serial;
   "w/c 06/05/19" is that day;
 - a partner's words for status, priority, RAG, sector and theme ("Complete", "On track", "Red")
-  become ours (:data:`WORDS`), after the person's own ``--map-value``.
+  become ours (:data:`WORDS`; for sectors and themes the longest phrase a value contains, so "Youth club"
+  is community and "Youth Offending Team" justice), after the person's own ``--map-value``.
 """
 
 import datetime as dt
@@ -57,18 +58,24 @@ WORDS = {
     id(vocab.PRIORITIES): {"high": "h urgent p2", "medium": "m med normal p3", "low": "l p4", "critical": "p1 very high"},
     id(vocab.STAKEHOLDER_KINDS): {"organisation": "organization org company agency", "person": "individual people"},
 }
-CONTAINS = {
-    id(vocab.SECTORS): (("police", "police met mps constabulary"), ("health", "nhs health hospital ccg icb gp clinic"),
-                        ("justice", "court probation justice yot youth offending cps prison"),
-                        ("education", "school education college academy university nursery"),
-                        ("local_authority", "council local authority borough"), ("mayoral", "mopac mayor gla"),
-                        ("voluntary", "charity voluntary vcs third sector trust foundation"),
-                        ("faith", "faith church mosque temple gurdwara synagogue diocese"),
-                        ("community", "community resident tenants association")),
-    id(vocab.THEMES): (("knife_crime", "knife weapon"), ("domestic_violence", "domestic dv vawg abuse"),
-                       ("exploitation", "exploitation county lines cse cce"), ("gangs", "gang"),
-                       ("schools", "school"), ("youth", "youth young"), ("health", "health"),
-                       ("community_safety", "community safety asb")),
+CONTAINS = {  # phrases separated by commas; the longest phrase found decides ("youth club" over "youth")
+    id(vocab.SECTORS): (("police", "police, met, mps, constabulary, british transport police"),
+                        ("health", "nhs, nhs trust, nhs foundation trust, health, hospital, ccg, icb, gp, clinic"),
+                        ("justice", ("court, probation, justice, youth justice, yot, youth offending, "
+                                    "youth offending team, youth offending service, cps, prison")),
+                        ("education", ("school, education, college, academy, academies, university, nursery, "
+                                      "sixth form")),
+                        ("local_authority", "council, local authority, borough"), ("mayoral", "mopac, mayor, gla"),
+                        ("voluntary", ("charity, charities, voluntary, vcs, third sector, trust, foundation, cic, "
+                                      "community interest company")),
+                        ("faith", "faith, church, mosque, temple, gurdwara, synagogue, diocese, parish"),
+                        ("community", ("community, resident, residents, tenants association, youth, youth club, "
+                                      "youth centre, youth center, youth service, youth group, youth project, "
+                                      "youth council, youth work"))),
+    id(vocab.THEMES): (("knife_crime", "knife, weapon"), ("domestic_violence", "domestic, dv, vawg, abuse"),
+                       ("exploitation", "exploitation, county lines, cse, cce"), ("gangs", "gang"),
+                       ("schools", "school"), ("youth", "youth, young"), ("health", "health"),
+                       ("community_safety", "community safety, asb")),
 }
 
 
@@ -184,10 +191,22 @@ def choice_of(field, value, told=None):
     for code, words in WORDS.get(id(field.vocabulary), {}).items():
         if plain in _phrases(words):
             return code
-    for code, words in CONTAINS.get(id(field.vocabulary), ()):
-        if any(re.search(rf"\b{re.escape(w)}", plain) for w in words.split()):
-            return code
+    code = _contained(CONTAINS.get(id(field.vocabulary), ()), plain)
+    if code is not None:
+        return code
     return field.parse(text)  # raises FieldError naming what the field offers
+
+
+def _contained(entries, plain):
+    """The code whose longest phrase stands as whole words in ``plain`` ("youth club" is a club, not
+    justice; "methodist" is no "met"), a plural "s" allowed; on equal lengths the earlier code."""
+    best, best_words = None, 0
+    for code, phrases in entries:
+        for phrase in phrases.split(","):
+            words = phrase.split()
+            if len(words) > best_words and re.search(rf"(?<!\w){re.escape(' '.join(words))}(?:e?s)?(?!\w)", plain):
+                best, best_words = code, len(words)
+    return best
 
 
 def _phrases(words):
