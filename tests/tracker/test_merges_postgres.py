@@ -18,7 +18,7 @@ from tests.tracker.test_merges import _live_attendance, make_pair
 from tracker import migrations, services
 from tracker.dates import parse_uk_date
 from tracker.db import close_database, database
-from tracker.errors import TrackerError
+from tracker.errors import StaleEditError, TrackerError
 from tracker.exchange import export_workbook, import_workbook
 from tracker.models import (ActionItem, Attendance, AuditEntry, Commitment, ErasedIdentity, MergeRun, NotDuplicate,
                             Stakeholder, Update)
@@ -274,3 +274,134 @@ def test_the_commands_on_postgres(pg, capsys):
         assert Stakeholder.get_by_id(dan2.id).deleted_at is None and Stakeholder.get_by_id(dan.id).phone == ""
     finally:
         close_database()
+
+
+def test_preview_refusals_and_restore_on_postgres(pg):
+    pair = make_pair()
+    dan, daniel = pair["dan"], pair["daniel"]
+    preview = merges.preview_merge(dan.id, [daniel.id], take={"phone": daniel.id, "tags": "both"})
+    by_name = {f.name: f for f in preview.fields}
+    assert by_name["organisation"].shown == {dan.id: "Met Police", daniel.id: "Metropolitan Police Service"}
+    assert preview.result["phone"] == "020 7946 0000" and preview.result["tags"] == "youth, police, knife crime"
+    assert preview.links[daniel.id] == {"Attendance": 3, "Commitments": 1, "Actions owned": 1, "Members": 0,
+                                        "Updates": 1}
+    before = snapshot()
+    with pytest.raises(TrackerError, match="never merged with an organisation"):
+        merges.merge(dan.id, [pair["org"].id])
+    assert snapshot() == before and MergeRun.select().count() == 0
+    merges.merge(dan.id, [daniel.id])
+    with pytest.raises(TrackerError, match="merged into 'Dan Okafor'.*Undo merge"):
+        services.stakeholders.restore(Stakeholder.get_by_id(daniel.id))
+    with pytest.raises(TrackerError, match=r"deleted \(it was merged into another record\)"):
+        merges.merge(pair["member"].id, [daniel.id])
+
+
+def test_a_merge_made_on_postgres_travels_to_a_file(tmp_path):
+    """The other way: Redbridge (the server) merges and says a pair is not a duplicate, exports; Havering (a file)
+    imports and the same records merge there, the pair remembered; the merge cannot be undone on the server now."""
+    try:
+        fresh_postgres_database()
+        services.set_actor("Redbridge officer", "Redbridge")
+        dan, daniel = _person("Dan Okafor", email="dan@example.org"), _person("Daniel Okafor")
+        grace, grace2 = _person("Grace Adeyemi"), _person("Grace Adeyemi")
+        services.actions.create(title="Invite to the panel", owner=daniel)
+        export_workbook(tmp_path / "first.xlsx")
+        merge_id = merges.merge(dan.id, [daniel.id])
+        duplicates.mark_not_duplicates(grace.id, grace2.id)
+        export_workbook(tmp_path / "merged.xlsx")
+        with pytest.raises(TrackerError, match="exported"):
+            merges.undo_merge(merge_id)
+        assert MergeRun.get_by_id(merge_id).exported_at is not None
+        close_database()
+        with council_db(tmp_path / "hav.db", "Havering"):
+            assert import_workbook(tmp_path / "first.xlsx").added == 5
+            assert len(find_duplicates()) == 2
+            report = import_workbook(tmp_path / "merged.xlsx")
+            assert report.merges == 1
+            kept, retired = (Stakeholder.get(Stakeholder.uuid == r.uuid) for r in (dan, daniel))
+            assert kept.deleted_at is None and retired.deleted_at is not None
+            assert [(a.title, a.owner_id) for a in ActionItem.select()] == [("Invite to the panel", kept.id)]
+            assert [(str(p.first), str(p.second)) for p in NotDuplicate.select()] == [
+                tuple(sorted((str(grace.uuid), str(grace2.uuid))))]
+            assert find_duplicates(min_score=0) == []
+            assert services.check() == []
+    finally:
+        close_database()
+
+
+def test_a_link_another_user_is_writing_meanwhile_moves_too(pg):
+    """On a shared server, another officer's transaction adding an update on the record being retired, not yet
+    committed when the merge starts: the merge waits for it (the records' rows are locked before they are read),
+    then moves that update too, instead of leaving it, live, on the retired record."""
+    import threading
+
+    import psycopg2
+
+    pair = make_pair()
+    dan, daniel = pair["dan"], pair["daniel"]
+    other = psycopg2.connect(URL)
+    try:
+        with other.cursor() as cur:  # (psycopg2 opens a transaction: the insert's foreign key check holds the row)
+            cur.execute("INSERT INTO record_update (uuid, created_at, updated_at, version, stakeholder_id, date, text, "
+                        "author) SELECT gen_random_uuid(), now(), now(), 1, %s, date, 'Written meanwhile', author "
+                        "FROM record_update LIMIT 1", (daniel.id,))
+        done, failed = [], []
+
+        def merge_in_thread():
+            try:  # (peewee gives the thread its own connection to the server)
+                done.append(merges.merge(dan.id, [daniel.id]))
+            except Exception as exc:  # (reported below)
+                failed.append(exc)
+            finally:
+                database.obj.close()
+
+        thread = threading.Thread(target=merge_in_thread)
+        thread.start()
+        watch = psycopg2.connect(URL)  # (its own connection: a transaction sees pg_stat_activity as it first read it)
+        watch.autocommit = True
+        try:
+            with watch.cursor() as cur:  # wait for the merge to wait on the other transaction's row lock
+                for _ in range(100_000):
+                    cur.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                                "AND wait_event_type = 'Lock'")
+                    if cur.fetchone()[0] or not thread.is_alive():
+                        break
+        finally:
+            watch.close()
+        other.commit()
+        thread.join(30)
+    finally:
+        other.close()
+    assert not thread.is_alive() and failed == [] and len(done) == 1
+    assert sorted((u.text, u.stakeholder_id) for u in Update.select().where(Update.deleted_at.is_null())) == [
+        ("Called him", dan.id), ("Written meanwhile", dan.id)]
+    assert Stakeholder.get_by_id(daniel.id).deleted_at is not None
+
+
+def test_a_record_another_user_changes_while_the_merge_writes_refuses_it(pg, monkeypatch):
+    """Another officer saves the commitment the merge is moving between its reading and its writing: nothing
+    changes, and the refusal speaks of the merge (it said "while the import ran; nothing was imported")."""
+    import psycopg2
+
+    pair = make_pair()
+    before = snapshot()
+    write = merging.write
+
+    def meanwhile(*args):
+        other = psycopg2.connect(URL)
+        with other, other.cursor() as cur:
+            cur.execute("UPDATE commitment SET title = 'Patrols at night', version = version + 1 WHERE id = %s",
+                        (pair["commitment"].id,))
+        other.close()
+        return write(*args)
+
+    monkeypatch.setattr(merging, "write", meanwhile)
+    with pytest.raises(StaleEditError, match=r"^The merge was not made: someone else changed one of its records "
+                                             r"while it ran; nothing was changed\. Try again\.$"):
+        merges.merge(pair["dan"].id, [pair["daniel"].id])
+    assert Commitment.get_by_id(pair["commitment"].id).title == "Patrols at night"  # only the other user's edit
+    services.commitments.update(Commitment.get_by_id(pair["commitment"].id), title="Patrols")
+    after = snapshot()
+    assert after["stakeholder"] == before["stakeholder"] and after["attendance"] == before["attendance"]
+    assert Commitment.get_by_id(pair["commitment"].id).made_by_id == pair["daniel"].id
+    assert MergeRun.select().count() == 0 and Stakeholder.get_by_id(pair["daniel"].id).deleted_at is None
