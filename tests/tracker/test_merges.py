@@ -13,7 +13,12 @@ from tracker.services import merges, merging
 
 @pytest.fixture
 def pair(db):
-    """Two people who are one ("Dan Okafor" twice), each with links; an organisation each belongs to."""
+    return make_pair()
+
+
+def make_pair():
+    """Two people who are one ("Dan Okafor" twice), each with links; an organisation each belongs to
+    (also made on PostgreSQL by test_merges_postgres)."""
     hav, red = services.councils.find("HAV"), services.councils.find("RED")
     org = services.stakeholders.create(name="Met Police", kind="organisation", sector="police", councils=[hav])
     org2 = services.stakeholders.create(name="Metropolitan Police Service", kind="organisation", sector="police",

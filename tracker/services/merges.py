@@ -4,20 +4,26 @@
 people read them), which differ, and each record's links counted; :func:`merge` keeps one record
 with the values chosen per field (or both, for notes and tags), moves every link of the others to
 it, retires them ("merged into" the kept record: a soft delete shown in Deleted items) and joins
-their councils, in one transaction, audited field by field and announced.  :func:`undo_merge` puts
-every record it changed back, until something else changes one of them, and never once the merge
-has been exported (it has travelled) or when it came from another council.  A retired record is not
+their councils, in one transaction, audited field by field and announced.  The records are read inside
+that transaction, on PostgreSQL after locking their rows, so a link another user is writing meanwhile
+is moved too, not left on a retired record.  :func:`undo_merge` puts every record it changed back,
+until something else changes one of them, and never once the merge has been exported (it has
+travelled) or when it came from another council.  A retired record is not
 restored on its own (``StakeholderService.restore`` refuses, pointing here).  The engine is
 ``services.merging``; how merges travel, ``services.merge_exchange``.
 """
 
 import json
 import uuid as uuidlib
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+
+from peewee import SqliteDatabase
 
 from tracker import records
 from tracker.changes import announce
-from tracker.errors import NotFoundError, TrackerError
+from tracker.db import database
+from tracker.errors import NotFoundError, StaleEditError, TrackerError
 from tracker.models import ActionItem, Attendance, Commitment, MergeRun, Stakeholder, Update, utcnow
 from tracker.services import merging
 from tracker.services.actor import current_actor
@@ -95,26 +101,22 @@ def merge(keep_id, other_ids, take=None):
     tags}; unnamed fields keep the kept record's value); one transaction; returns the merge's id."""
     kept, others = _records(keep_id, other_ids)
     chosen = _choices(kept, others, take)
-    state = load_state(merging.TABLES, only=merging.linked_to([kept.id, *(r.id for r in others)]))
-    work = merging.Work(state)
-    values = _kept_values(work, kept, others, chosen)
-    problems = {}
-    for name in COMBINABLE:
-        reason = records.STAKEHOLDER[name].problem(values[merging.STAKEHOLDER.at[name]])
-        if reason:
-            problems[name] = reason
-    if problems:
-        name, reason = next(iter(problems.items()))
-        raise TrackerError(f"The merge was not made: the {records.STAKEHOLDER[name].title.lower()} kept from "
-                           f"both would be too long ({reason}); choose one record's instead.")
-    kept_hex = uuid_hex(kept.uuid)
-    retired = [uuid_hex(r.uuid) for r in others]
-    work.set("stakeholder", kept_hex, values)
-    merging.join_councils(work, kept_hex, retired)
-    merging.move_links(work, kept_hex, retired)
-    merging.retire(work, retired)
     actor = current_actor()
-    with transaction():
+    with _stale_worded("The merge was not made"), transaction():
+        # read and planned inside the transaction, the records locked first: a link another user makes to a
+        # retired record meanwhile (on a shared server) waits for the merge, then finds it retired, instead of
+        # being left on it unseen
+        _lock([kept.id, *(r.id for r in others)])
+        state = load_state(merging.TABLES, only=merging.linked_to([kept.id, *(r.id for r in others)]))
+        work = merging.Work(state)
+        values = _kept_values(work, kept, others, chosen)
+        _refuse_too_long(values)
+        kept_hex = uuid_hex(kept.uuid)
+        retired = [uuid_hex(r.uuid) for r in others]
+        work.set("stakeholder", kept_hex, values)
+        merging.join_councils(work, kept_hex, retired)
+        merging.move_links(work, kept_hex, retired)
+        merging.retire(work, retired)
         run = MergeRun.create(user=actor.user, council=actor.council, kept_uuid=kept.uuid, retired=" ".join(retired))
         writer = Writer(state, f"merge {run.id}")
         names = ", ".join(f"'{r.name}'" for r in others)
@@ -146,11 +148,36 @@ def undo_merge(merge_id):
         shown = "; ".join(blockers[:5]) + (f"; and {len(blockers) - 5} more" if len(blockers) > 5 else "")
         raise TrackerError(f"Merge {run.id} cannot be undone: these records were changed since, and undoing it "
                            f"would lose those changes: {shown}.")
-    with transaction():
+    with _stale_worded(f"Merge {run.id} was not undone"), transaction():
         writer = Writer(state, f"undo of merge {run.id}")
         change = merging.put_back(state, writer, changes, f"undo of merge {run.id}")
         MergeRun.update(undone_at=utcnow()).where(MergeRun.id == run.id).execute()
     announce(change)
+
+
+def _refuse_too_long(values):
+    for name in COMBINABLE:
+        reason = records.STAKEHOLDER[name].problem(values[merging.STAKEHOLDER.at[name]])
+        if reason:
+            raise TrackerError(f"The merge was not made: the {records.STAKEHOLDER[name].title.lower()} kept from "
+                               f"both would be too long ({reason}); choose one record's instead.")
+
+
+def _lock(ids):
+    """On PostgreSQL, the merged stakeholders' rows locked until the transaction ends (a row linking to one of
+    them cannot be written meanwhile: its foreign key check waits).  SQLite's transaction holds the write lock."""
+    if not isinstance(database.obj, SqliteDatabase):
+        list(Stakeholder.select(Stakeholder.id).where(Stakeholder.id.in_(ids)).order_by(Stakeholder.id).for_update())
+
+
+@contextmanager
+def _stale_worded(outcome):
+    """The bulk writer's refusal of a record someone else changed meanwhile, in a merge's words, not an import's."""
+    try:
+        yield
+    except StaleEditError:
+        raise StaleEditError(f"{outcome}: someone else changed one of its records while it ran; nothing was "
+                             f"changed. Try again.") from None
 
 
 def get_merge(merge_id):
