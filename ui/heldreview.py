@@ -35,7 +35,7 @@ class HeldReview(QDialog):
         note.setWordWrap(True)
         layout.addWidget(note)
         self.rows = QTableWidget(0, 5)
-        self.rows.setHorizontalHeaderLabels(["Name in the file", "Organisation", "Email", "Where", "Maybe"])
+        self.rows.setHorizontalHeaderLabels(["Name (or title) in the file", "Organisation", "Email", "Where", "Maybe"])
         self.rows.setAccessibleName("Held rows")
         self.rows.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.rows.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
