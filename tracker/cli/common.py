@@ -25,7 +25,7 @@ def parse_date_arg(text):
 
 
 def whole_number(low, high=None, *, what="a whole number", below="", above=""):
-    """An argparse type: a whole number from ``low`` (to ``high``), else a usage error saying why."""
+    """An argparse type: an integer at least ``low`` (and at most ``high``), else a usage error saying why."""
     def read(text):
         try:
             value = int(text)
