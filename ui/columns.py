@@ -92,11 +92,16 @@ class ListContext:
     def rag(self, commitment):
         return self._rags.get(commitment.id, commitment.rag)
 
+    def load_merges(self, stakeholders):
+        """What merges retired the (deleted) stakeholders of a batch into, looked up once for the batch."""
+        found = merges.merged_into_many(stakeholders)
+        self._merged.update({(s.id, s.version): found.get(s.id) for s in stakeholders})
+
     def merged_into(self, stakeholder):
         """“merged into X” for a stakeholder a merge retired, else "" (asked once per record version)."""
         key = (stakeholder.id, stakeholder.version)
         if key not in self._merged:
-            self._merged[key] = merges.merged_into(stakeholder.id) if stakeholder.deleted_at is not None else None
+            self.load_merges([stakeholder])
         into = self._merged[key]
         return f"merged into {into[2]} (ID {into[1]})" if into else ""
 

@@ -99,6 +99,7 @@ STAKEHOLDERS = RecordKind(
     ), follows=(services.stakeholders.table, services.commitments.table, services.actions.table,
                 services.attendance.table, services.events.table)),
     deleted_columns=lambda context: [Column("Note", context.merged_into)],
+    prefetch=lambda context, rows: context.load_merges(rows),  # Deleted items' "merged into": once a batch
 )
 
 EVENTS = RecordKind(

@@ -317,3 +317,25 @@ def test_a_schema_5_database_upgrades_and_merges(tmp_path):
     merges.undo_merge(merge_id)
     assert _live_attendance(Stakeholder.get_by_id(dan.id)) == [("Summit", "delegate")]
     assert services.check() == []
+
+
+def test_what_a_page_of_retired_records_was_merged_into_is_two_queries(pair):
+    """Deleted items' "merged into" column: the whole batch's merges and kept names in two queries, not a
+    lookup per row; undone merges and live or plainly deleted records give nothing."""
+    from playhouse.test_utils import count_queries
+
+    hav = services.councils.find("HAV")
+    kept = services.stakeholders.create(name="Ava Clarke", kind="person", councils=[hav])
+    retired = [services.stakeholders.create(name=f"A. Clarke {i}", kind="person", councils=[hav]) for i in range(3)]
+    first = merges.merge(kept.id, [retired[0].id])
+    merges.merge(kept.id, [r.id for r in retired[1:]])
+    merges.undo_merge(merges.last_undoable_merge())  # the second merge is undone: those two are live again
+    plain = services.stakeholders.create(name="Gone", kind="person", councils=[hav])
+    services.stakeholders.delete(plain)
+    rows = [Stakeholder.get_by_id(s.id) for s in (*retired, plain, kept)]
+    with count_queries() as counter:
+        found = merges.merged_into_many(rows)
+    assert counter.count == 2
+    assert found == {retired[0].id: (first, kept.id, "Ava Clarke")}
+    assert merges.merged_into(retired[0].id) == (first, kept.id, "Ava Clarke")
+    assert merges.merged_into(retired[1].id) is None and merges.merged_into(plain.id) is None

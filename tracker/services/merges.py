@@ -209,15 +209,26 @@ def last_undoable_merge():
 def merged_into(stakeholder_id):
     """(merge id, kept id, kept name) when the stakeholder was retired by a merge that stands, else None."""
     rec = Stakeholder.get_or_none(Stakeholder.id == stakeholder_id)
-    if rec is None or rec.deleted_at is None:
-        return None
-    run = _retiring(uuid_hex(rec.uuid))
-    if run is None:
-        return None
-    kept = Stakeholder.get_or_none(Stakeholder.uuid == run.kept_uuid)
-    if kept is None:
-        return None
-    return run.id, kept.id, kept.name
+    return None if rec is None else merged_into_many([rec]).get(rec.id)
+
+
+def merged_into_many(stakeholders):
+    """{id: (merge id, kept id, kept name)} for those of ``stakeholders`` retired by a merge that stands
+    (the newest, when one was retired twice): two queries for a whole page of Deleted items."""
+    wanted = {uuid_hex(s.uuid): s.id for s in stakeholders if s.deleted_at is not None}
+    if not wanted:
+        return {}
+    runs = {}  # stakeholder id -> (merge id, kept uuid)
+    for run_id, retired, kept_uuid in (MergeRun.select(MergeRun.id, MergeRun.retired, MergeRun.kept_uuid)
+                                       .where(MergeRun.undone_at.is_null()).order_by(MergeRun.id.desc()).tuples()):
+        for hex_ in retired.split():
+            if hex_ in wanted:
+                runs.setdefault(wanted[hex_], (run_id, kept_uuid))
+    if not runs:
+        return {}
+    kept = {u: (i, n) for i, u, n in Stakeholder.select(Stakeholder.id, Stakeholder.uuid, Stakeholder.name)
+            .where(Stakeholder.uuid.in_({k for _, k in runs.values()})).tuples()}
+    return {sid: (run_id, *kept[k]) for sid, (run_id, k) in runs.items() if k in kept}
 
 
 def _retiring(hex_):
