@@ -25,8 +25,8 @@ AWKWARD = ("=SUM(A1:A2) is not a formula", "O'Brien's follow-up", "Zoë's café 
 TODAY = dt.date(2026, 6, 1)  # fixed, so every run has the same overdue share
 
 
-def sizes(n_actions):
-    return {"actions": n_actions, "stakeholders": max(n_actions // 20, 10), "events": max(n_actions // 1000, 3),
+def sizes(n_actions, stakeholders=None):
+    return {"actions": n_actions, "stakeholders": stakeholders or max(n_actions // 20, 10), "events": max(n_actions // 1000, 3),
             "commitments": max(n_actions // 10, 5), "updates": n_actions // 4}
 
 
@@ -47,12 +47,13 @@ def _insert(conn, table, columns, rows):
     conn.executemany(f'INSERT INTO "{table}" ({names}) VALUES ({marks})', rows)
 
 
-def build(path, n_actions, seed=SEED, with_actions=True):
-    """Create the database at ``path`` (it must not exist) and fill it; returns the counts."""
+def build(path, n_actions, seed=SEED, with_actions=True, stakeholders=None):
+    """Create the database at ``path`` (it must not exist) and fill it; returns the counts.
+    ``stakeholders``: this many instead of N/20 (the list benchmark's 50k)."""
     open_database(path, create=True)
     close_database()
     rng = random.Random(seed * 1_000_003 + n_actions)
-    n = sizes(n_actions)
+    n = sizes(n_actions, stakeholders)
     now = utcnow()
     conn = sqlite3.connect(str(path))
     try:

@@ -45,6 +45,15 @@ class RecordTable(QTableView):
         self.setTabKeyNavigation(False)  # Tab leaves the table; arrows move within it
         header.setResizeContentsPrecision(FIT_ROWS)
 
+    def moveCursor(self, action, modifiers):
+        """Ctrl+End goes to the last row even when no row is current yet (after sorting or searching,
+        say): Qt's table would go to the first."""
+        model = self.model()
+        if (action == QAbstractItemView.CursorAction.MoveEnd and modifiers & Qt.KeyboardModifier.ControlModifier
+                and not self.currentIndex().isValid() and model.rowCount() and model.columnCount()):
+            return model.index(model.rowCount() - 1, 0)
+        return super().moveCursor(action, modifiers)
+
     def fit_columns(self):
         """Columns as wide as their contents, but no column wider than about 45 characters."""
         self.resizeColumnsToContents()

@@ -1,20 +1,28 @@
-"""Table models: thin adapters over ``RecordService.query/page/count``.
+"""Table models: thin adapters over ``RecordService.count/window/rows_by_id/position``.
 
-Search, filters and sorting happen in SQL through the services; the model holds the rows fetched
-so far and fetches the next batch when the view scrolls (``canFetchMore``/``fetchMore``).  No
-proxy model sits over all rows.  ``data()`` uses module-level role constants (the short enum
-forms cost about 20 times as much per call).  A column showing a field takes its heading and the
-way it shows a value from the registry of fields (``ui.columns``); which columns a kind lists, and
-the lookups a batch of its rows needs, is the kind's own (``ui.kinds``).
+Search, filters and sorting happen in SQL through the services.  The model knows how many rows
+the list has (one COUNT) and reads rows where the view looks: ``data()`` for a row not read yet
+asks the service for the page of rows around it (``RecordService.window``, which reads from the
+nearer end of the list), and keeps at most :data:`KEEP` rows, those nearest where the view last
+looked.  So the scroll bar spans the whole list and Ctrl+End or dragging it reaches the last row at
+once.  No proxy model sits over all rows.  ``data()`` uses module-level role constants (the short
+enum forms cost about 20 times as much per call).  A column showing a field takes its heading and
+the way it shows a value from the registry of fields (``ui.columns``); which columns a kind lists,
+and the lookups a page of its rows needs, is the kind's own (``ui.kinds``).
 """
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
+import logging
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, QTimer, Signal
 from peewee import ForeignKeyField
 
 from tracker.models import Council
+from ui import errors
 from ui.changes import notifier
 from ui.columns import DELETED_COLUMN, ListContext
 from ui.kinds import KINDS
+
+log = logging.getLogger(__name__)
 
 DISPLAY = Qt.ItemDataRole.DisplayRole
 TOOLTIP = Qt.ItemDataRole.ToolTipRole
@@ -26,19 +34,24 @@ HORIZONTAL = Qt.Orientation.Horizontal
 ENABLED_SELECTABLE = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 NO_FLAGS = Qt.ItemFlag.NoItemFlags
 
-BATCH = 200
+PAGE = 200  # rows read at a time, around the row the view asked for
+KEEP = 40 * PAGE  # rows kept at most; beyond, those farthest from where the view looks are let go
 FOLLOW_LIMIT = 50  # more changed rows than this: read the list again (a reset) rather than row by row
+RETRY_MS = 2000  # a page that could not be read (a busy database) is asked for again after this
+
 
 class RecordTableModel(QAbstractTableModel):
-    """Rows of one record kind for the current search, filters and sort, fetched in batches.
+    """Rows of one record kind for the current search, filters and sort, read a page at a time
+    where the view looks.
 
     It follows what the services announce (``ui.changes``): the changed rows are read again by id
     and stay (``dataChanged``), move, come in or go as the list's query now places them; the rows
-    of records they link to are read again when those change (an action's owner renamed); and only
-    a change of everything or of a whole kind reads the list again (a reset).
+    of records they link to are read again when those change (an action's owner renamed); and a
+    change of everything or of a whole kind, or one whose rows' former places are not known (they
+    were not read), reads the list again (a reset; the page keeps the view's place and record).
     """
 
-    counted = Signal()  # ``total`` changed (the rows may not have: it counts those not fetched yet)
+    counted = Signal()  # ``total`` changed
 
     def __init__(self, kind_key, deleted=False, parent=None, sort=None, descending=False, load=True):
         super().__init__(parent)
@@ -53,7 +66,8 @@ class RecordTableModel(QAbstractTableModel):
         self.filters = {}
         self.sort_key = sort or self.service.default_sort
         self.descending = descending
-        self.rows = []
+        self._rows = {}  # row number -> record: the rows read and kept
+        self._unreadable = set()  # pages that failed to read (until RETRY_MS has passed)
         self.total = 0
         # The record kinds whose changes show in these rows, and the fields linking to them.
         self.links = {}
@@ -84,21 +98,71 @@ class RecordTableModel(QAbstractTableModel):
         self.refresh()
 
     def refresh(self, keep_place=False):
-        """Read the list again; ``keep_place``: as many rows as were read, so the view's place stays."""
-        limit = max(BATCH, len(self.rows)) if keep_place else BATCH
+        """Count the list again and forget the rows read; the first page is read at once unless
+        ``keep_place`` (the view then asks for the rows where it stands)."""
         self.beginResetModel()
         try:
             self.context = ListContext()
             self.columns = self._columns()
+            self._rows, self._unreadable = {}, set()
             self.total = self.service.count(search=self.search, filters=self.filters, deleted=self.deleted)
-            self.rows = self._fetch(0, limit)
+            if not keep_place:
+                self._read(0)
             self.loaded = True
         except BaseException:  # a busy or damaged database: an empty list, never a reset left open
-            self.rows, self.total = [], 0
+            self._rows, self.total = {}, 0
             raise
         finally:
             self.endResetModel()
             self.counted.emit()
+
+    @property
+    def rows(self):
+        """The rows read and kept, in the list's order (not necessarily from the first row on)."""
+        return [self._rows[r] for r in sorted(self._rows)]
+
+    @property
+    def complete(self):
+        """Whether every row of the list is read and kept."""
+        return len(self._rows) >= self.total
+
+    def _read(self, row):
+        """Read the page holding ``row`` (one query per page, plus the kind's lookups for it)."""
+        first = row - row % PAGE
+        records = self.service.window(first, PAGE, self.total, **self.query_args())
+        if self.kind.prefetch is not None and records:
+            self.kind.prefetch(self.context, records)
+        for k, record in enumerate(records):
+            self._rows[first + k] = record
+        if len(self._rows) > KEEP:
+            nearest = sorted(self._rows, key=lambda r: abs(r - row))[:KEEP * 3 // 4]
+            self._rows = {r: self._rows[r] for r in nearest}
+
+    def _row(self, row):
+        """The record at ``row``, read with its page if need be; None when it cannot be read."""
+        record = self._rows.get(row)
+        if record is not None or not 0 <= row < self.total:
+            return record
+        page = row // PAGE
+        if page in self._unreadable:
+            return None
+        try:
+            self._read(row)
+        except errors.EXPECTED as exc:  # not inside a paint: say so once the view has painted, retry later
+            log.warning("rows %d-%d of the %s list could not be read: %s", page * PAGE, page * PAGE + PAGE - 1,
+                        self.kind.key, exc)
+            if not self._unreadable:
+                QTimer.singleShot(0, lambda: errors.show_exception(None, exc))
+                QTimer.singleShot(RETRY_MS, self._retry)
+            self._unreadable.add(page)
+            return None
+        return self._rows.get(row)
+
+    def _retry(self):
+        if self._unreadable:
+            self._unreadable = set()
+            if self.total:
+                self.dataChanged.emit(self.index(0, 0), self.index(self.total - 1, len(self.columns) - 1))
 
     # ---- following changes -----------------------------------------------------------
     def follow(self, change):
@@ -110,102 +174,101 @@ class RecordTableModel(QAbstractTableModel):
             self.refresh(keep_place=True)
             return
         ids = set(change.ids(own))
+        linked_changed = False
         for table, names in self.links.items():
             linked = change.ids(table)
             if linked:
-                ids.update(r.id for r in self.rows if any(r.__data__.get(n) in linked for n in names))
-        if len(ids) > FOLLOW_LIMIT:
-            self.refresh(keep_place=True)
+                linked_changed = True
+                ids.update(r.id for r in self._rows.values() if any(r.__data__.get(n) in linked for n in names))
+        if len(ids) > FOLLOW_LIMIT or (linked_changed and not self.complete and self.service.sorts_by_link(self.sort_key)):
+            self.refresh(keep_place=True)  # e.g. an owner renamed moves rows not read, in a list by owner
             return
         if ids:
-            self._follow_rows(ids)
+            created = {i for k, i in change.created if k == own}
+            if not self._follow_rows(ids, created):
+                self.refresh(keep_place=True)
+                return
         if self.kind.prefetch_follows and change.touches(*self.kind.prefetch_follows):
             self._follow_prefetched()
 
-    def _follow_rows(self, ids):
+    def _follow_rows(self, ids, created):
         """Read ``ids`` again as the list's query shows them, then move the rows there: every query
-        first, so a busy database leaves the rows as they were."""
+        first, so a busy database leaves the rows as they were.  False when that cannot be done
+        row by row: a changed record's former place is not known (its row was not read)."""
         args = self.query_args()
         fresh = {r.id: r for r in self.service.rows_by_id(ids, **args)}
-        shown = {r.id for r in self.rows}
-        if not fresh and shown.isdisjoint(ids):
-            return  # none of them is or will be in this list
+        was = {r.id: row for row, r in self._rows.items() if r.id in ids}  # where the changed rows were
+        complete = self.complete
+        # A record not kept was not in the list if it is new, or if every row was kept; else
+        # the count says whether it was (then its place is unknown).
+        unsure = [i for i in ids if i not in was and i not in created and not complete]
+        if not fresh and not was and not unsure:
+            return True  # none of them is or was in this list
+        total = self.total
+        if unsure or set(was) != set(fresh):  # some came into the list or left it
+            total = self.service.count(search=self.search, filters=self.filters, deleted=self.deleted)
+            if total != self.total + len(set(fresh) - set(was)) - len(set(was) - set(fresh)):
+                return False
         if self.kind.prefetch is not None and fresh:
             self.kind.prefetch(self.context, list(fresh.values()))
         placed = sorted((self.service.position(r, **args), r.id) for r in fresh.values())
-        total = self.total
-        if shown.intersection(ids) != set(fresh):  # some came into the list or left it
-            total = self.service.count(search=self.search, filters=self.filters, deleted=self.deleted)
-        final = _merge([r for r in self.rows if r.id not in ids], [(p, fresh[i]) for p, i in placed],
-                       complete=len(self.rows) >= self.total)
-        self._become(final, set(fresh))
-        if total != self.total:
-            self.total = total
-            self.counted.emit()
+        self._become(was, placed, fresh)
+        return True
 
-    def _become(self, final, changed):
-        """Turn ``rows`` into ``final`` with removes, moves and inserts; a changed row that stays
-        where it was is a ``dataChanged``."""
+    def _become(self, was, placed, fresh):
+        """Remove the rows in ``was`` (id -> row) that left, then put each of ``placed`` ([(row,
+        id)] by row) at its row, moving it there from where it was or inserting it; a changed row
+        that stays where it was is a ``dataChanged``."""
         self.following = True
         try:
-            keep = {r.id for r in final}
-            for i in reversed(range(len(self.rows))):
-                if self.rows[i].id not in keep:
-                    self.beginRemoveRows(QModelIndex(), i, i)
-                    del self.rows[i]
-                    self.endRemoveRows()
-            for k, record in enumerate(final):
-                if k >= len(self.rows) or self.rows[k].id != record.id:
-                    j = next((j for j in range(k + 1, len(self.rows)) if self.rows[j].id == record.id), None)
-                    if j is None:
-                        self.beginInsertRows(QModelIndex(), k, k)
-                        self.rows.insert(k, record)
-                        self.endInsertRows()
-                        continue
-                    self.beginMoveRows(QModelIndex(), j, j, QModelIndex(), k)
-                    self.rows.insert(k, self.rows.pop(j))
+            for row in sorted((row for i, row in was.items() if i not in fresh), reverse=True):
+                self.beginRemoveRows(QModelIndex(), row, row)
+                self._shift(row, None)
+                self.endRemoveRows()
+            for k, record_id in placed:
+                now = next((r for r, rec in self._rows.items() if rec.id == record_id), None)
+                if now is None:
+                    self.beginInsertRows(QModelIndex(), k, k)
+                    self._shift(None, k)
+                    self.endInsertRows()
+                elif now != k:  # up, as the rows before k are in place already (down only if the list
+                    # changed unannounced meanwhile); Qt names the row a move lands before
+                    self.beginMoveRows(QModelIndex(), now, now, QModelIndex(), k if k < now else k + 1)
+                    self._shift(now, k)
                     self.endMoveRows()
-                if record.id in changed:
-                    self.rows[k] = record
-                    self.dataChanged.emit(self.index(k, 0), self.index(k, len(self.columns) - 1))
+                self._rows[k] = fresh[record_id]
+                self.dataChanged.emit(self.index(k, 0), self.index(k, len(self.columns) - 1))
         finally:
             self.following = False
+
+    def _shift(self, source, target):
+        """Row ``source`` leaves (None: a row comes in) and, unless ``target`` is None, one lands
+        at ``target``; the rows kept between move up or down and ``total`` follows."""
+        rows = self._rows
+        if source is not None:
+            rows.pop(source, None)
+            rows = {(r - 1 if r > source else r): rec for r, rec in rows.items()}
+            self.total -= 1
+        if target is not None:
+            rows = {(r + 1 if r >= target else r): rec for r, rec in rows.items()}
+            self.total += 1
+        self._rows = rows
 
     def _follow_prefetched(self):
         """What the rows looked up changed (an action: the rolled-up RAG of the commitments shown,
         one query): the rows whose lookups changed are a ``dataChanged``."""
-        before = {r.id: self.context.looked_up(r) for r in self.rows}
-        self.kind.prefetch(self.context, self.rows)
-        for k, r in enumerate(self.rows):
+        before = {r.id: self.context.looked_up(r) for r in self._rows.values()}
+        self.kind.prefetch(self.context, list(self._rows.values()))
+        for k, r in sorted(self._rows.items()):
             if self.context.looked_up(r) != before[r.id]:
                 self.dataChanged.emit(self.index(k, 0), self.index(k, len(self.columns) - 1))
 
-    def _fetch(self, offset, limit=BATCH):
-        rows = self.service.page(offset, limit, **self.query_args())
-        if self.kind.prefetch is not None:
-            self.kind.prefetch(self.context, rows)
-        return rows
-
     # ---- Qt model ----------------------------------------------------------------
     def rowCount(self, parent=QModelIndex()):
-        return 0 if parent.isValid() else len(self.rows)
+        return 0 if parent.isValid() else self.total
 
     def columnCount(self, parent=QModelIndex()):
         return 0 if parent.isValid() else len(self.columns)
-
-    def canFetchMore(self, parent=QModelIndex()):
-        return not parent.isValid() and len(self.rows) < self.total
-
-    def fetchMore(self, parent=QModelIndex()):
-        if parent.isValid() or len(self.rows) >= self.total:
-            return
-        more = self._fetch(len(self.rows))
-        if not more:
-            self.total = len(self.rows)
-            return
-        self.beginInsertRows(QModelIndex(), len(self.rows), len(self.rows) + len(more) - 1)
-        self.rows.extend(more)
-        self.endInsertRows()
 
     def flags(self, index):
         if not index.isValid():
@@ -213,9 +276,13 @@ class RecordTableModel(QAbstractTableModel):
         return ENABLED_SELECTABLE
 
     def data(self, index, role=DISPLAY):
-        if not index.isValid() or index.row() >= len(self.rows) or index.column() >= len(self.columns):
+        if not index.isValid() or index.column() >= len(self.columns):
             return None
-        record = self.rows[index.row()]
+        record = self._rows.get(index.row())
+        if record is None:
+            record = self._row(index.row())
+            if record is None:
+                return None
         column = self.columns[index.column()]
         if role == DISPLAY or role == ACCESSIBLE:
             return column.text(record)
@@ -252,27 +319,21 @@ class RecordTableModel(QAbstractTableModel):
 
     # ---- lookups -----------------------------------------------------------------
     def record(self, row):
-        return self.rows[row] if 0 <= row < len(self.rows) else None
+        """The record at ``row`` (read with its page if need be), or None."""
+        return self._row(row) if 0 <= row < self.total else None
 
     def row_of(self, record_id):
-        """The row of ``record_id`` among the rows fetched so far, or -1."""
-        for i, rec in enumerate(self.rows):
+        """The row of ``record_id`` in the list, or -1: among the rows kept, else where the list's
+        query places it (three queries) if it is in the list at all."""
+        for row, rec in self._rows.items():
             if rec.id == record_id:
-                return i
-        return -1
-
-
-def _merge(unchanged, placed, complete):
-    """The rows a list holds after a change: ``unchanged`` in their order, and each record of
-    ``placed`` ([(position, record)], by position) at its position in the list's query, as far as
-    the rows read so far reach (all of them when the list was ``complete``)."""
-    final, u, p = [], 0, 0
-    while True:
-        if p < len(placed) and (placed[p][0] <= len(final) or (complete and u == len(unchanged))):
-            final.append(placed[p][1])
-            p += 1
-        elif u < len(unchanged):
-            final.append(unchanged[u])
-            u += 1
-        else:
-            return final
+                return row
+        if self.complete:
+            return -1
+        args = self.query_args()
+        found = self.service.rows_by_id([record_id], **args)
+        if not found:
+            return -1
+        row = self.service.position(found[0], **args)
+        record = self.record(row)
+        return row if record is not None and record.id == record_id else -1

@@ -115,7 +115,7 @@ def test_create_edit_delete_restore_an_action(window, qtbot):
     assert page.save()
     action = page.editor.record
     assert action.reference.startswith("RED-A") and action.status == "open"
-    assert page.model.rows[page.table.currentIndex().row()].id == action.id
+    assert page.model.record(page.table.currentIndex().row()).id == action.id
     choose(qtbot, page.editor.fields["status"].input, "Done")
     assert page.editor.dirty
     assert page.save()

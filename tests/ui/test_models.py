@@ -1,4 +1,4 @@
-"""Table models: valid Qt models, SQL-side search/filter/sort, batched fetching, colour and text."""
+"""Table models: valid Qt models, SQL-side search/filter/sort, paged reading, colour and text."""
 
 import datetime as dt
 
@@ -7,7 +7,7 @@ from PySide6.QtCore import Qt
 
 from tracker import services
 from ui.columns import RED
-from ui.models import BACKGROUND, BATCH, DISPLAY, RecordTableModel
+from ui.models import BACKGROUND, DISPLAY, PAGE, RecordTableModel
 
 
 @pytest.mark.parametrize("kind", ["stakeholders", "events", "commitments", "actions"])
@@ -22,14 +22,17 @@ def test_every_model_passes_the_model_tester(qtmodeltester, demo_db, kind, delet
     qtmodeltester.check(model)
 
 
-def test_rows_come_in_batches(db):
-    for i in range(BATCH + 30):
+def test_the_count_is_known_and_rows_are_read_a_page_at_a_time_where_asked(db):
+    from playhouse.test_utils import count_queries
+
+    for i in range(PAGE + 30):
         services.actions.create(title=f"Action {i:04d}")
-    model = RecordTableModel("actions")
-    assert model.rowCount() == BATCH and model.total == BATCH + 30
-    assert model.canFetchMore()
-    model.fetchMore()
-    assert model.rowCount() == BATCH + 30 and not model.canFetchMore()
+    model = RecordTableModel("actions", sort="title")
+    assert model.rowCount() == model.total == PAGE + 30 and len(model.rows) == PAGE
+    with count_queries() as counter:
+        last = model.data(model.index(PAGE + 29, 1), DISPLAY)
+    assert last == f"Action {PAGE + 29:04d}" and counter.count == 2  # which ids, then their rows
+    assert model.complete and [r.title for r in model.rows] == [f"Action {i:04d}" for i in range(PAGE + 30)]
 
 
 def test_sort_and_filter_happen_in_the_query(demo_db):
@@ -67,10 +70,10 @@ def test_showing_a_batch_costs_a_fixed_number_of_queries(demo_db, kind):
     with count_queries() as counter:
         model = RecordTableModel(kind)
         cells = [model.data(model.index(r, c), role)
-                 for r in range(model.rowCount()) for c in range(model.columnCount())
+                 for r in range(min(model.rowCount(), PAGE)) for c in range(model.columnCount())
                  for role in (DISPLAY, BACKGROUND)]
     assert len(cells) > 20
-    assert counter.count <= 4  # count, page, and per batch at most councils and rolled-up RAG
+    assert counter.count <= 5  # count, the page's ids and rows, and per page at most councils and rolled-up RAG
 
 
 def test_a_refresh_that_fails_still_ends_the_reset(demo_db, qtlog, monkeypatch):
@@ -88,7 +91,7 @@ def test_a_refresh_that_fails_still_ends_the_reset(demo_db, qtlog, monkeypatch):
         patched.setattr(model.service, "count", busy)
         with pytest.raises(DatabaseBusyError):
             model.refresh()
-    assert resets == [0] and model.total == 0 and not model.canFetchMore()
+    assert resets == [0] and model.total == model.rowCount() == 0 and model.rows == []
     model.refresh()
     assert resets[-1] == model.rowCount() > 0
     assert not [r for r in qtlog.records if "ResetModel" in r.message]
