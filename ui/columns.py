@@ -30,13 +30,15 @@ class Column:
     text: Callable  # record -> str
     sort: str = None  # the service's sort key, None when not sortable
     tint: Callable = None  # record -> QColor or None
+    key: bool = True  # shown by default; the others wait in the header's menu (a 1366-pixel screen fits the keys)
+    elastic: bool = False  # takes the width the others leave (a title or name, elided when narrow)
 
 
-def field_column(field, sort=False, text=None, tint=None):
+def field_column(field, sort=False, text=None, tint=None, key=True, elastic=False):
     """A column for a field of the registry: its heading, and each value as the field shows it
     (dd/mm/yyyy, a vocabulary's label, a linked record's name) unless ``text`` says otherwise.
     ``sort``: the list sorts by the field (the service's sort key of the same name)."""
-    return Column(field.heading, text or _shown(field), field.name if sort else None, tint)
+    return Column(field.heading, text or _shown(field), field.name if sort else None, tint, key, elastic)
 
 
 def _shown(field):

@@ -55,6 +55,7 @@ class RecordEditor(QWidget):
         page_layout.addStretch(1)
         form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)  # narrow: the label above its field
         for field in self.fields.values():
             label = QLabel(field.label)
             label.setBuddy(field.input)
@@ -65,10 +66,10 @@ class RecordEditor(QWidget):
         self.general_error.setWordWrap(True)
         self.general_error.setVisible(False)
         form.addRow(self.general_error)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(form_page)
-        self.tabs.addTab(scroll, "Deta&ils")
+        self.form_scroll = QScrollArea()  # a long form (a stakeholder's) scrolls; Save and Revert stay below it
+        self.form_scroll.setWidgetResizable(True)
+        self.form_scroll.setWidget(form_page)
+        self.tabs.addTab(self.form_scroll, "Deta&ils")
 
         self.links = LinksPanel(self.kind.links)
         self.links.open_link.connect(self.open_link)

@@ -72,12 +72,12 @@ S, E, C, A = records.STAKEHOLDER, records.EVENT, records.COMMITMENT, records.ACT
 
 def _stakeholder_columns(context):
     return [
-        field_column(S["name"], sort=True),
+        field_column(S["name"], sort=True, elastic=True),
         field_column(S["kind"], sort=True),
         field_column(S["sector"], sort=True),
-        field_column(S["role"]),
-        field_column(S["influence"], sort=True),
-        field_column(S["interest"], sort=True),
+        field_column(S["role"], key=False),
+        field_column(S["influence"], sort=True, key=False),  # the grid column sums them up
+        field_column(S["interest"], sort=True, key=False),
         Column("Grid", lambda s: vocab.GRID_QUADRANTS.get(quadrant(s.influence, s.interest), "")),
     ]
 
@@ -106,9 +106,9 @@ EVENTS = RecordKind(
     E, services.events, "events",
     columns=lambda context: [
         field_column(E["date"], sort=True),
-        field_column(E["title"], sort=True),
+        field_column(E["title"], sort=True, elastic=True),
         field_column(E["kind"], sort=True),
-        field_column(E["place"]),
+        field_column(E["place"], key=False),
         field_column(E["council"], text=lambda e: context.council_name(e.council_id)),  # names looked up once a batch
     ],
     filters=lambda: [council_filter(), field_filter(E["kind"], "All kinds")],
@@ -131,15 +131,15 @@ def _rag_summary(commitment, shown):
 COMMITMENTS = RecordKind(
     C, services.commitments, "commitments",
     columns=lambda context: [
-        field_column(C["title"], sort=True),
+        field_column(C["title"], sort=True, elastic=True),
         field_column(C["status"], sort=True, tint=lambda c: COMMITMENT_STATUS_TINT.get(c.status)),
         # The RAG rolled up from the commitment's actions, under the heading of its own RAG.
         field_column(C["rag"], text=lambda c: C["rag"].show(context.rag(c)),
                      tint=lambda c: RAG_TINT.get(context.rag(c))),
         field_column(C["target_date"], sort=True),
         field_column(C["made_by"], sort=True),
-        field_column(C["date_made"], sort=True),
-        field_column(C["theme"], sort=True),
+        field_column(C["date_made"], sort=True, key=False),
+        field_column(C["theme"], sort=True, key=False),
     ],
     filters=lambda: [council_filter(), field_filter(C["status"], "All statuses"),
                      field_filter(C["theme"], "All themes"), people_filter("made_by", "Made by anyone"),
@@ -159,12 +159,12 @@ ACTIONS = RecordKind(
     A, services.actions, "actions",
     columns=lambda context: [
         field_column(A["reference"], sort=True),
-        field_column(A["title"], sort=True),
+        field_column(A["title"], sort=True, elastic=True),
         field_column(A["status"], sort=True, text=action_status_text, tint=action_status_tint),
         field_column(A["due_date"], sort=True),
         field_column(A["owner"], sort=True),
-        field_column(A["priority"], sort=True),
-        field_column(A["council"], sort=True),
+        field_column(A["priority"], sort=True, key=False),
+        field_column(A["council"], sort=True, key=False),
     ],
     filters=lambda: [council_filter(), field_filter(A["status"], "All statuses"), people_filter("owner", "Any owner"),
                      field_filter(A["priority"], "Any priority"), due_within_filter(),

@@ -7,7 +7,7 @@ The deleted-items view is ``ui.deleted``.
 """
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Signal
-from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QPushButton, QSplitter,
+from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QMenu, QPushButton, QSplitter,
                                QTableView, QVBoxLayout, QWidget)
 
 from ui import errors
@@ -19,7 +19,8 @@ from ui.models import RecordTableModel
 from ui.resources import icon
 from ui.searchbox import SearchBox
 
-FIT_ROWS = 50  # rows measured when fitting columns to their contents (all 200 of a batch: 4x as long)
+FIT_ROWS = 50  # rows measured when fitting columns to their contents (all 200 of a page: 4x as long)
+NARROW_CHARS = 24  # a column beside the title or name column is at most about this many characters wide
 
 
 class RecordTable(QTableView):
@@ -44,6 +45,8 @@ class RecordTable(QTableView):
         self.setSortingEnabled(True)
         self.setTabKeyNavigation(False)  # Tab leaves the table; arrows move within it
         header.setResizeContentsPrecision(FIT_ROWS)
+        header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        header.customContextMenuRequested.connect(self._column_menu)
 
     def moveCursor(self, action, modifiers):
         """Ctrl+End goes to the last row even when no row is current yet (after sorting or searching,
@@ -55,12 +58,36 @@ class RecordTable(QTableView):
         return super().moveCursor(action, modifiers)
 
     def fit_columns(self):
-        """Columns as wide as their contents, but no column wider than about 45 characters."""
+        """The kind's key columns shown, each as wide as its contents but at most about 24
+        characters, and its title or name column taking the rest (elided when narrow), so a
+        1366-pixel screen shows them without sideways scrolling; the other columns are hidden,
+        to be shown from the header's menu (right-click)."""
         self.resizeColumnsToContents()
-        cap = self.fontMetrics().averageCharWidth() * 45
+        cap = self.fontMetrics().averageCharWidth() * NARROW_CHARS
         header = self.horizontalHeader()
-        for col in range(header.count()):
-            header.resizeSection(col, min(header.sectionSize(col), cap))
+        columns = self.model().columns
+        header.setStretchLastSection(not any(c.elastic for c in columns))
+        for col, column in enumerate(columns):
+            header.setSectionHidden(col, not column.key)
+            if column.elastic:
+                header.setSectionResizeMode(col, QHeaderView.ResizeMode.Stretch)
+            else:
+                header.setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)
+                header.resizeSection(col, min(header.sectionSize(col), cap))
+
+    def _column_menu(self, pos):
+        """The header's menu: every column, ticked when shown."""
+        header = self.horizontalHeader()
+        menu = QMenu(self)
+        menu.setAccessibleName("Columns")
+        for col, column in enumerate(self.model().columns):
+            action = menu.addAction(column.title)
+            action.setCheckable(True)
+            action.setChecked(not header.isSectionHidden(col))
+            action.setEnabled(not column.elastic)  # the title or name column stays
+            action.toggled.connect(lambda shown, col=col: header.setSectionHidden(col, not shown))
+        self.column_menu = menu  # for tests
+        menu.popup(header.mapToGlobal(pos))
 
 
 class ListPage(QWidget):

@@ -9,8 +9,8 @@ from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QEvent, Qt, QUrl
 from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
-from PySide6.QtWidgets import (QApplication, QListWidget, QListWidgetItem, QMainWindow, QMessageBox, QSplitter,
-                               QStackedWidget, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QApplication, QFrame, QListWidget, QListWidgetItem, QMainWindow, QMessageBox,
+                               QScrollArea, QSplitter, QStackedWidget, QVBoxLayout, QWidget)
 
 from tracker import APP_NAME, __version__, services
 from tracker.changes import EVERYTHING, announce
@@ -69,14 +69,21 @@ class MainWindow(QMainWindow):
         self.pages["deleted"].restored.connect(self._restored)
         self.nav.ensurePolished()  # measure with the style sheet's font
         widest = max(self.nav.fontMetrics().horizontalAdvance(label) for _, label, _ in VIEWS)
-        self.nav.setMinimumWidth(widest * 6 // 5 + self.nav.iconSize().width()
-                                 + 10 * self.nav.fontMetrics().averageCharWidth())
-        self.nav.setMaximumWidth(self.nav.minimumWidth() * 3 // 2)
+        self.nav_width = (widest + self.nav.iconSize().width()  # what it starts at
+                          + 8 * self.nav.fontMetrics().averageCharWidth())
+        self.nav.setMinimumWidth(self.nav_width // 2)  # at 200% on a small screen the labels may be cut short
+        self.nav.setMaximumWidth(self.nav_width * 3 // 2)
         self.nav.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.nav.currentRowChanged.connect(self._nav_changed)
         self.splitter = QSplitter()
         self.splitter.addWidget(self.nav)
-        self.splitter.addWidget(self.stack)
+        # A page smaller than its least size scrolls (a 1366x768 screen at 200% is 683x384 pixels):
+        # every field and button of a form stays reachable instead of being cut off at the screen's edge.
+        self.page_scroll = QScrollArea()
+        self.page_scroll.setWidgetResizable(True)
+        self.page_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.page_scroll.setWidget(self.stack)
+        self.splitter.addWidget(self.page_scroll)
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setChildrenCollapsible(False)
         self.notice = SharedDatabaseNotice()
@@ -370,7 +377,7 @@ class MainWindow(QMainWindow):
             splitter.resize(self.stack.size())
             if state is None:
                 total = sum(splitter.sizes()) or 1000
-                splitter.setSizes([total * 3 // 5, total * 2 // 5])  # the list a little wider than the editor
+                splitter.setSizes([total * 2 // 3, total // 3])  # the list's key columns fit beside the editor
             else:
                 splitter.restoreState(state)
         self._pending_splitters = {}
@@ -390,7 +397,7 @@ class MainWindow(QMainWindow):
         if isinstance(s.value("window/splitter"), QByteArray):
             self.splitter.restoreState(s.value("window/splitter"))
         else:
-            self.splitter.setSizes([self.nav.minimumWidth(), 10 * self.nav.minimumWidth()])
+            self.splitter.setSizes([self.nav_width, 10 * self.nav_width])
         for key in LIST_KINDS:
             page = self.pages[key]
             value = s.value(f"window/{key}/splitter")

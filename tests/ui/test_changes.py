@@ -225,7 +225,7 @@ def test_a_stakeholder_added_by_the_tracker_command_shows_after_the_next_look(wi
     subprocess.run([sys.executable, "-m", "tracker", "--db", str(db_path), "import-workbook", str(book)], check=True,
                    capture_output=True, timeout=120, cwd=ROOT)
     qtbot.waitUntil(lambda: page.model.total == 1, timeout=10_000)  # the window looks every two seconds
-    assert page.model.rows[0].name == "Dagenham Boxing Club"
+    assert page.model.record(0).name == "Dagenham Boxing Club"
 
 
 def test_erasure_restore_and_opening_a_database_run_on_a_worker(window, monkeypatch, tmp_path, answers):
