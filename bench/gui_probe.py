@@ -4,6 +4,9 @@
 the first rows shown, search keystrokes and sorting by due date (each until the table has painted);
 prints one JSON line with the timings (ms) and the process's peak RSS (MB).
 
+``gui_probe.py lists DB REPEATS`` times the Actions and Stakeholders views of a big database: opening,
+Ctrl+End and a scroll bar drag to the middle, each until painted (issue 15); one JSON line.
+
 ``gui_probe.py start DB`` is the cold start: it runs the app's own start-up on DB and prints
 ``shown`` once the main window has painted, then exits at once (run.py times it from outside).
 Both run with TRACKER_DATA_DIR pointing at a temporary folder (set by run.py).
@@ -98,6 +101,62 @@ def views(db, repeats):
     os._exit(0)
 
 
+def lists(db, repeats):
+    """Issue 15's long lists: for the Actions and the Stakeholders view, the time to open the view
+    until its first rows are painted, Ctrl+End until the last row is painted, and a scroll bar drag
+    to the middle until painted (medians of ``repeats``); the rows kept, and the peak RSS."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QApplication
+
+    from tracker.opening import open_database
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    open_database(db)
+    from ui.mainwindow import MainWindow
+
+    window = MainWindow()
+    window.resize(1366, 768)
+    window.show()
+    painted(app, window)
+    out = {}
+    for key in ("actions", "stakeholders"):
+        opened, ends, middles, cpu = [], [], [], []
+        for _ in range(repeats):
+            window.show_view("home")
+            painted(app, window)
+            t, c = time.perf_counter(), time.process_time()
+            page = window.show_view(key)
+            page.refresh()  # read as when first shown (a shown view keeps its rows)
+            painted(app, page.table)
+            opened.append((time.perf_counter() - t) * 1000)
+            cpu.append((time.process_time() - c) * 1000)
+            page.table.setFocus()
+            page.table.setCurrentIndex(page.model.index(0, 0))
+            painted(app, page.table)
+            t, c = time.perf_counter(), time.process_time()
+            QTest.keyClick(page.table, Qt.Key.Key_End, Qt.KeyboardModifier.ControlModifier)
+            painted(app, page.table)
+            ends.append((time.perf_counter() - t) * 1000)
+            cpu.append((time.process_time() - c) * 1000)
+            assert page.table.currentIndex().row() == page.model.rowCount() - 1
+            bar = page.table.verticalScrollBar()
+            t, c = time.perf_counter(), time.process_time()
+            bar.setValue(bar.maximum() // 2)
+            painted(app, page.table)
+            middles.append((time.perf_counter() - t) * 1000)
+            cpu.append((time.process_time() - c) * 1000)
+        out[key] = {"open_ms": statistics.median(opened), "ctrl_end_ms": statistics.median(ends),
+                    "middle_ms": statistics.median(middles), "rows": page.model.rowCount(),
+                    "open_cpu_ms": statistics.median(cpu[0::3]), "ctrl_end_cpu_ms": statistics.median(cpu[1::3]),
+                    "middle_cpu_ms": statistics.median(cpu[2::3]),
+                    "kept": len(page.model.rows)}
+    out["peak_rss_mb"] = peak_rss_mb()
+    print(json.dumps(out))
+    sys.stdout.flush()
+    os._exit(0)
+
+
 def cold_start(db):
     from PySide6.QtWidgets import QApplication
 
@@ -117,5 +176,7 @@ def cold_start(db):
 if __name__ == "__main__":
     if sys.argv[1] == "views":
         views(sys.argv[2], int(sys.argv[3]))
+    elif sys.argv[1] == "lists":
+        lists(sys.argv[2], int(sys.argv[3]))
     else:
         cold_start(sys.argv[2])

@@ -48,6 +48,13 @@ ROWS = (
 FIND_DUPLICATES = ("find_duplicates", "candidate duplicate groups among 20k stakeholders (planted duplicates of every "
                    "reason) vs raw read + rapidfuzz process.cdist within the same name blocks", "ratio", 2.0)
 COLD_START = ("cold_start", "cold start to the main window with the demo data", "ms", 1500)
+# Issue 15: N actions and N stakeholders (50k; --actions N: N), each view's rows read where the view looks.
+LONG_LISTS = tuple(
+    (f"list_{step}_{kind}", f"GUI: {what} in the {kind.capitalize()} view of N {kind}, until painted", "ms", 300)
+    for kind in ("actions", "stakeholders")
+    for step, what in (("open", "open the list"), ("ctrl_end", "Ctrl+End to the last row"),
+                       ("middle", "scroll bar dragged to the middle"))
+) + (("list_peak_rss", "peak memory of the app after opening and scrolling both long lists", "mb", 300),)
 
 
 def isolate(folder):
@@ -517,8 +524,34 @@ def find_duplicates(folder, n, repeats, log):
     return {key: row}
 
 
+def long_lists(folder, n, repeats, log):
+    """Issue 15's rows: the Actions and Stakeholders views of N of each (bench/gui_probe.py lists)."""
+    if not feature("ui.mainwindow") or not feature("PySide6"):
+        return {f"{key}_{label(n)}": missing(target) for key, _, _, target in LONG_LISTS}
+    import data
+
+    db = folder / f"lists-{label(n)}.db"
+    t = time.perf_counter()
+    data.build(db, n, stakeholders=n)
+    log(f"[lists {label(n)}] data built in {time.perf_counter() - t:.1f} s")
+    probe = subprocess.run([sys.executable, str(ROOT / "bench" / "gui_probe.py"), "lists", str(db), str(repeats)],
+                           capture_output=True, text=True, timeout=900, env=os.environ)
+    if probe.returncode != 0:
+        raise RuntimeError(f"the GUI probe failed:\n{probe.stderr[-3000:]}")
+    got = json.loads(probe.stdout.strip().splitlines()[-1])
+    out = {}
+    for kind in ("actions", "stakeholders"):
+        assert got[kind]["rows"] == n
+        for step in ("open", "ctrl_end", "middle"):
+            row = absolute_row("ms", got[kind][f"{step}_ms"], 300)
+            row["cpu_ms"] = round(got[kind][f"{step}_cpu_ms"], 1)
+            out[f"list_{step}_{kind}_{label(n)}"] = row
+    out[f"list_peak_rss_{label(n)}"] = absolute_row("mb", got["peak_rss_mb"], 300)
+    return out
+
+
 def print_table(results, out=sys.stdout):
-    whats = {key: what for key, what, _, _ in ROWS + (COLD_START, FIND_DUPLICATES)}
+    whats = {key: what for key, what, _, _ in ROWS + (COLD_START, FIND_DUPLICATES) + LONG_LISTS}
     print(f"{'row':<28} {'ours':>10} {'baseline':>10} {'result':>9} {'target':>9}  ok   what", file=out)
     for key, row in results.items():
         base = key.rsplit("_", 1)[0] if key != "cold_start" else key
@@ -560,7 +593,7 @@ def main(argv=None):
     parser.add_argument("--repeats", type=int, metavar="R", help="runs per row (median); default 3")
     parser.add_argument("--only", action="append", metavar="ROW",
                         help="measure only these rows: create_many, export, import, action_log, gui_first_rows, "
-                             "import_table, match_preview, cold_start, find_duplicates")
+                             "import_table, match_preview, cold_start, find_duplicates, long_lists")
     args = parser.parse_args(argv)
     sizes = [args.actions] if args.actions else [10_000] if args.quick else [10_000, 100_000]
     repeats = args.repeats or 3
@@ -572,12 +605,14 @@ def main(argv=None):
         folder = Path(tmp)
         isolate(folder)
         results = {}
-        for n in sizes if not args.only or set(args.only) - {"cold_start", "find_duplicates"} else ():
+        for n in sizes if not args.only or set(args.only) - {"cold_start", "find_duplicates", "long_lists"} else ():
             results.update(Bench(folder, n, repeats, log).run(args.only))
         if not args.only or "cold_start" in args.only:
             results["cold_start"] = cold_start(folder, repeats)
         if not args.only or "find_duplicates" in args.only:
             results.update(find_duplicates(folder, args.actions or 20_000, repeats, log))
+        if not args.only or "long_lists" in args.only:
+            results.update(long_lists(folder, args.actions or 50_000, repeats, log))
     if args.json:
         print(json.dumps(results, indent=1))
     else:

@@ -34,7 +34,7 @@ HORIZONTAL = Qt.Orientation.Horizontal
 ENABLED_SELECTABLE = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 NO_FLAGS = Qt.ItemFlag.NoItemFlags
 
-PAGE = 200  # rows read at a time, around the row the view asked for
+PAGE = 100  # rows read at a time, around the row the view asked for (a screenful is 20-40)
 KEEP = 40 * PAGE  # rows kept at most; beyond, those farthest from where the view looks are let go
 FOLLOW_LIMIT = 50  # more changed rows than this: read the list again (a reset) rather than row by row
 RETRY_MS = 2000  # a page that could not be read (a busy database) is asked for again after this
@@ -127,8 +127,10 @@ class RecordTableModel(QAbstractTableModel):
         return len(self._rows) >= self.total
 
     def _read(self, row):
-        """Read the page holding ``row`` (one query per page, plus the kind's lookups for it)."""
-        first = row - row % PAGE
+        """Read the page of rows around ``row`` (two queries, plus the kind's lookups for them): half
+        before it and half after, so a screenful below a jump and the next rows either way are read
+        together."""
+        first = max(0, min(row - PAGE // 2, self.total - PAGE))
         records = self.service.window(first, PAGE, self.total, **self.query_args())
         if self.kind.prefetch is not None and records:
             self.kind.prefetch(self.context, records)
@@ -212,7 +214,10 @@ class RecordTableModel(QAbstractTableModel):
         if self.kind.prefetch is not None and fresh:
             self.kind.prefetch(self.context, list(fresh.values()))
         placed = sorted((self.service.position(r, **args), r.id) for r in fresh.values())
+        before = self.total
         self._become(was, placed, fresh)
+        if self.total != before:
+            self.counted.emit()
         return True
 
     def _become(self, was, placed, fresh):

@@ -13,7 +13,9 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 ROWS = ("import", "reimport", "export", "action_log", "create_many", "gui_first_rows", "gui_filter_keystroke",
-        "gui_sort_due", "peak_rss", "libreoffice_csv", "import_table", "match_preview", "find_duplicates")
+        "gui_sort_due", "peak_rss", "libreoffice_csv", "import_table", "match_preview", "find_duplicates",
+        *(f"list_{step}_{kind}" for kind in ("actions", "stakeholders") for step in ("open", "ctrl_end", "middle")),
+        "list_peak_rss")
 
 
 @pytest.mark.slow

@@ -112,6 +112,7 @@ def test_a_change_announced_while_scrolled_keeps_the_current_record(qtbot, stake
 
     services.stakeholders.create(name="Aardvark Trust", kind="organisation", sector="community")  # before it
     assert page.model.rowCount() == N + 1 and current_is_shown(page, chosen.id)
+    assert page.count_label.text() == f"{N + 1:,} stakeholders"
     assert page.table.currentIndex().row() == row + 1
 
     far = Stakeholder.get(Stakeholder.name == f"Partner {N - 3:05d}")  # a row never read: its place is not known
