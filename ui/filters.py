@@ -5,8 +5,8 @@ into the services filter dict a list and a report query with.  Which filters eac
 offers is in ``ui.kinds``; filtering itself happens in SQL (the services), never here.
 """
 
-from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QCheckBox, QComboBox, QGridLayout, QWidget
+from PySide6.QtCore import QSize, Signal
+from PySide6.QtWidgets import QCheckBox, QComboBox, QGridLayout, QLayout, QWidget
 
 from tracker import services
 from tracker.changes import EVERYTHING
@@ -109,22 +109,46 @@ def due_within_filter():
 
 
 class FilterBar(QWidget):
-    """A list's filter widgets in rows of four; ``changed`` when the user sets one."""
+    """A list's filter widgets in rows of four, or of two when the page is narrow (a small screen
+    at 200%); ``changed`` when the user sets one."""
 
     changed = Signal()
 
     def __init__(self, widgets, parent=None):
         super().__init__(parent)
         self.widgets = widgets
-        grid = QGridLayout(self)
-        grid.setContentsMargins(0, 0, 0, 0)
-        for n, widget in enumerate(widgets):
-            grid.addWidget(widget, n // FILTERS_PER_ROW, n % FILTERS_PER_ROW)
+        self.grid = QGridLayout(self)
+        self.grid.setContentsMargins(0, 0, 0, 0)
+        self.grid.setSizeConstraint(QLayout.SizeConstraint.SetNoConstraint)  # narrower than four: rows of two
+        for widget in widgets:
             if isinstance(widget, QCheckBox):
                 widget.toggled.connect(self.changed)
             else:
                 widget.currentIndexChanged.connect(self.changed)
-        grid.setColumnStretch(FILTERS_PER_ROW, 1)
+        self.per_row = 0
+        self._place(FILTERS_PER_ROW)
+
+    def _place(self, per_row):
+        if per_row == self.per_row:
+            return
+        self.per_row = per_row
+        for widget in self.widgets:
+            self.grid.removeWidget(widget)
+        for n, widget in enumerate(self.widgets):
+            self.grid.addWidget(widget, n // per_row, n % per_row)
+        for column in range(FILTERS_PER_ROW + 1):
+            self.grid.setColumnStretch(column, 1 if column == per_row else 0)
+        self.updateGeometry()
+
+    def _widest(self):
+        return max((w.minimumSizeHint().width() for w in self.widgets), default=0) + self.grid.horizontalSpacing()
+
+    def minimumSizeHint(self):
+        return QSize(self._widest() * 2, super().minimumSizeHint().height())
+
+    def resizeEvent(self, event):
+        self._place(max(2, min(FILTERS_PER_ROW, event.size().width() // max(self._widest(), 1))))
+        super().resizeEvent(event)
 
     def current_filters(self):
         """The services filter dict the widgets are set to."""

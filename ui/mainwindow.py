@@ -7,7 +7,7 @@ dict of a list view, e.g. to prefill a report).  ``pages`` maps a view key to it
 
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QEvent, Qt, QUrl
+from PySide6.QtCore import QByteArray, QEvent, Qt, QTimer, QUrl
 from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import (QApplication, QFrame, QListWidget, QListWidgetItem, QMainWindow, QMessageBox,
                                QScrollArea, QSplitter, QStackedWidget, QVBoxLayout, QWidget)
@@ -368,6 +368,18 @@ class MainWindow(QMainWindow):
             s.setValue(f"window/{key}/splitter", page.splitter.saveState())
             s.setValue(f"window/{key}/columns", page.table.horizontalHeader().saveState())
         s.sync()
+
+    def resizeEvent(self, event):
+        super().resizeEvent(event)
+        QTimer.singleShot(0, self, self._narrow_navigation)  # once the splitter has its new width
+
+    def _narrow_navigation(self):
+        """A narrow window (a small screen at 200%): the navigation gives the page room, its labels
+        cut short."""
+        sizes = self.splitter.sizes()
+        narrow = max(self.nav.minimumWidth(), self.width() // 4)
+        if sizes[0] > narrow and sum(sizes):
+            self.splitter.setSizes([narrow, sum(sizes) - narrow])
 
     def showEvent(self, event):
         super().showEvent(event)

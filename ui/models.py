@@ -154,7 +154,7 @@ class RecordTableModel(QAbstractTableModel):
             log.warning("rows %d-%d of the %s list could not be read: %s", page * PAGE, page * PAGE + PAGE - 1,
                         self.kind.key, exc)
             if not self._unreadable:
-                QTimer.singleShot(0, lambda: errors.show_exception(None, exc))
+                QTimer.singleShot(0, lambda shown=exc: errors.show_exception(None, shown))
                 QTimer.singleShot(RETRY_MS, self._retry)
             self._unreadable.add(page)
             return None

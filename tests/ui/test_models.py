@@ -95,3 +95,28 @@ def test_a_refresh_that_fails_still_ends_the_reset(demo_db, qtlog, monkeypatch):
     model.refresh()
     assert resets[-1] == model.rowCount() > 0
     assert not [r for r in qtlog.records if "ResetModel" in r.message]
+
+
+def test_a_page_that_cannot_be_read_shows_empty_rows_says_so_once_and_is_read_later(qtbot, db, monkeypatch,
+                                                                                     no_blocking_dialogs):
+    from tracker.errors import DatabaseBusyError
+    from ui import models
+
+    for i in range(3 * PAGE):
+        services.actions.create(title=f"Action {i:04d}")
+    model = RecordTableModel("actions", sort="title")
+    real = model.service.window
+
+    def busy(*args, **kwargs):
+        raise DatabaseBusyError("The database is busy.")
+
+    monkeypatch.setattr(models, "RETRY_MS", 50)
+    monkeypatch.setattr(model.service, "window", busy)
+    last = model.index(3 * PAGE - 1, 1)
+    assert model.data(last, DISPLAY) is None and model.data(model.index(3 * PAGE - 2, 1), DISPLAY) is None
+    qtbot.waitUntil(lambda: len(no_blocking_dialogs["messages"]) + len(no_blocking_dialogs["errors"]) == 1)
+    monkeypatch.setattr(model.service, "window", real)
+    with qtbot.waitSignal(model.dataChanged):  # asked for again
+        pass
+    assert model.data(last, DISPLAY) == f"Action {3 * PAGE - 1:04d}"
+    assert len(no_blocking_dialogs["messages"]) + len(no_blocking_dialogs["errors"]) == 1

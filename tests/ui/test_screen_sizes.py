@@ -3,7 +3,7 @@ columns without sideways scrolling, and every field of every form, and its Save 
 be reached: the window fits the screen and whatever does not fit in it scrolls."""
 
 import pytest
-from PySide6.QtCore import QPoint, QRect, Qt
+from PySide6.QtCore import QPoint, QRect
 
 from ui.kinds import KINDS
 
