@@ -30,6 +30,19 @@ from ui.resources import icon
 from ui.safety import SafetyActions
 from ui.worker import run_and_wait, run_in_background
 
+class PageStack(QStackedWidget):
+    """The views, as small as the one shown: a small window (a 1366x768 screen at 200%) scrolls the
+    shown page only as far as it needs, not as far as the widest of them (the overview's tiles)."""
+
+    def __init__(self):
+        super().__init__()
+        self.currentChanged.connect(lambda _: self.updateGeometry())
+
+    def minimumSizeHint(self):
+        page = self.currentWidget()
+        return page.minimumSizeHint() if page is not None else super().minimumSizeHint()
+
+
 VIEWS = [  # key, label, icon: the overview, a list of each record kind, the grid, the deleted items
     ("home", "Overview", "home"),
     *((kind.key, kind.title, kind.icon) for kind in KINDS.values()),
@@ -54,7 +67,7 @@ class MainWindow(QMainWindow):
         self.nav = QListWidget()
         self.nav.setObjectName("navigation")
         self.nav.setAccessibleName("Views")
-        self.stack = QStackedWidget()
+        self.stack = PageStack()
         for key, label, icon_name in VIEWS:
             item = QListWidgetItem(icon(icon_name), label)
             item.setData(Qt.ItemDataRole.UserRole, key)
