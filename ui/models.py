@@ -333,7 +333,7 @@ class RecordTableModel(QAbstractTableModel):
         for row, rec in self._rows.items():
             if rec.id == record_id:
                 return row
-        if self.complete:
+        if self.complete or self.following:  # mid-change the rows read now would land in the wrong places
             return -1
         args = self.query_args()
         found = self.service.rows_by_id([record_id], **args)
