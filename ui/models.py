@@ -146,7 +146,7 @@ class RecordTableModel(QAbstractTableModel):
         if record is not None or not 0 <= row < self.total:
             return record
         page = row // PAGE
-        if page in self._unreadable:
+        if page in self._unreadable or self.following:  # mid-change: asked again once the rows are in place
             return None
         try:
             self._read(row)
