@@ -68,6 +68,7 @@ class RecordTableModel(QAbstractTableModel):
         self.descending = descending
         self._rows = {}  # row number -> record: the rows read and kept
         self._unreadable = set()  # pages that failed to read (until RETRY_MS has passed)
+        self._told = False  # the user was told a page could not be read
         self.total = 0
         # The record kinds whose changes show in these rows, and the fields linking to them.
         self.links = {}
@@ -104,7 +105,7 @@ class RecordTableModel(QAbstractTableModel):
         try:
             self.context = ListContext()
             self.columns = self._columns()
-            self._rows, self._unreadable = {}, set()
+            self._rows, self._unreadable, self._told = {}, set(), False
             self.total = self.service.count(search=self.search, filters=self.filters, deleted=self.deleted)
             if not keep_place:
                 self._read(0)
@@ -153,8 +154,10 @@ class RecordTableModel(QAbstractTableModel):
         except errors.EXPECTED as exc:  # not inside a paint: say so once the view has painted, retry later
             log.warning("rows %d-%d of the %s list could not be read: %s", page * PAGE, page * PAGE + PAGE - 1,
                         self.kind.key, exc)
-            if not self._unreadable:
+            if not self._told:  # once until the list is read again, however often a retry fails
+                self._told = True
                 QTimer.singleShot(0, lambda shown=exc: errors.show_exception(None, shown))
+            if not self._unreadable:
                 QTimer.singleShot(RETRY_MS, self._retry)
             self._unreadable.add(page)
             return None
