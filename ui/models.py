@@ -157,11 +157,17 @@ class RecordTableModel(QAbstractTableModel):
             if not self._told:  # once until the list is read again, however often a retry fails
                 self._told = True
                 QTimer.singleShot(0, lambda shown=exc: errors.show_exception(None, shown))
-            if not self._unreadable:
-                QTimer.singleShot(RETRY_MS, self._retry)
-            self._unreadable.add(page)
+            self._unreadable_page(page)
             return None
-        return self._rows.get(row)
+        record = self._rows.get(row)
+        if record is None:  # the list is shorter than counted (changed unannounced): not asked again at each paint
+            self._unreadable_page(page)
+        return record
+
+    def _unreadable_page(self, page):
+        if not self._unreadable:
+            QTimer.singleShot(RETRY_MS, self, self._retry)
+        self._unreadable.add(page)
 
     def _retry(self):
         if self._unreadable:
