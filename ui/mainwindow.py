@@ -82,8 +82,9 @@ class MainWindow(QMainWindow):
         self.pages["deleted"].restored.connect(self._restored)
         self.nav.ensurePolished()  # measure with the style sheet's font
         widest = max(self.nav.fontMetrics().horizontalAdvance(label) for _, label, _ in VIEWS)
-        self.nav_width = (widest + self.nav.iconSize().width()  # what it starts at
-                          + 8 * self.nav.fontMetrics().averageCharWidth())
+        self.nav_width = (widest * 6 // 5 + self.nav.iconSize().width()  # what it starts at
+                          + 10 * self.nav.fontMetrics().averageCharWidth())
+        self.nav_narrowed = False  # by a narrow window, not by the user
         self.nav.setMinimumWidth(self.nav_width // 2)  # at 200% on a small screen the labels may be cut short
         self.nav.setMaximumWidth(self.nav_width * 3 // 2)
         self.nav.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
@@ -388,11 +389,12 @@ class MainWindow(QMainWindow):
 
     def _narrow_navigation(self):
         """A narrow window (a small screen at 200%): the navigation gives the page room, its labels
-        cut short."""
+        cut short; widened again, it takes back what it gave (never more than it started at)."""
         sizes = self.splitter.sizes()
-        narrow = max(self.nav.minimumWidth(), self.width() // 4)
-        if sizes[0] > narrow and sum(sizes):
-            self.splitter.setSizes([narrow, sum(sizes) - narrow])
+        width = min(self.nav_width, max(self.nav.minimumWidth(), self.width() // 4))
+        if sum(sizes) and (sizes[0] > width or (self.nav_narrowed and sizes[0] < width)):
+            self.nav_narrowed = width < self.nav_width
+            self.splitter.setSizes([width, sum(sizes) - width])
 
     def showEvent(self, event):
         super().showEvent(event)
