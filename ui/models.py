@@ -191,7 +191,8 @@ class RecordTableModel(QAbstractTableModel):
             if linked:
                 linked_changed = True
                 ids.update(r.id for r in self._rows.values() if any(r.__data__.get(n) in linked for n in names))
-        if len(ids) > FOLLOW_LIMIT or (linked_changed and not self.complete and self.service.sorts_by_link(self.sort_key)):
+        moved_unread = linked_changed and not self.complete and self.service.sorts_by_link(self.sort_key)
+        if len(ids) > FOLLOW_LIMIT or moved_unread:
             self.refresh(keep_place=True)  # e.g. an owner renamed moves rows not read, in a list by owner
             return
         if ids:
