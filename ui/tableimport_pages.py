@@ -374,7 +374,7 @@ class PreviewPage(QWizardPage):
         except (OSError, TrackerError) as exc:
             errors.show_exception(self, exc)
             return None
-        errors.show_message(self, f"{_rows(count)} with problems saved to {path}.")
+        errors.show_info(self, f"{_rows(count)} with problems saved to {path}.")
         return path
 
     def _skip_toggled(self, on):
