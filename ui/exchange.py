@@ -9,14 +9,14 @@ import datetime as dt
 import html
 
 from PySide6.QtCore import QDate, Qt
-from PySide6.QtWidgets import (QCheckBox, QDialog, QDialogButtonBox, QFileDialog,
+from PySide6.QtWidgets import (QCheckBox, QDialog, QDialogButtonBox,
                                QFormLayout, QHBoxLayout, QHeaderView, QLabel, QListWidget, QListWidgetItem,
                                QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout)
 
 from tracker.errors import TrackerError, ValidationError
 from tracker.exchange import export_workbook, import_workbook
 from tracker.services import conflicts, imports
-from ui import errors
+from ui import errors, filedialogs
 from ui.fields import DateField
 from ui.importpreview import UNDO, ImportPreview, ImportResult
 from ui.worker import run_in_background
@@ -205,15 +205,14 @@ class ExportDialog(QDialog):
         finally:
             dialog.deleteLater()
         name = f"shared-{dt.date.today():%Y-%m-%d}.xlsx"
-        path, _ = QFileDialog.getSaveFileName(parent, "Export for sharing", name, XLSX_FILTER)
+        path = filedialogs.save_file(parent, filedialogs.EXPORT, "Export for sharing", name, XLSX_FILTER)
         return {**values, "path": path} if path else None
 
 
 class ImportFile:
     @classmethod
     def ask(cls, parent):
-        path, _ = QFileDialog.getOpenFileName(parent, "Import from another council", "", XLSX_FILTER)
-        return path or None
+        return filedialogs.open_file(parent, filedialogs.IMPORT, "Import from another council", XLSX_FILTER)
 
 
 class ConflictDialog(QDialog):
