@@ -222,7 +222,7 @@ class ConflictDialog(QDialog):
     def __init__(self, parent, conflict, sides):
         super().__init__(parent)
         self.setWindowTitle("Review a conflict")
-        self.resize(760, 380)
+        self.resize(760, 300)
         self.sides = sides
         self.conflict = conflict
         self.choice = None
@@ -246,8 +246,8 @@ class ConflictDialog(QDialog):
         note.setWordWrap(True)
         layout.addWidget(note)
         self.table = QTableWidget(len(sides), 4)
-        self.table.setHorizontalHeaderLabels(["Field", "This database (mine)", f"The file (theirs: {conflict.source})",
-                                              "Result"])
+        self.table.setHorizontalHeaderLabels(["Field", "This database (mine)", "The file (theirs)", "Result"])
+        self.table.verticalHeader().setVisible(False)
         self.table.setAccessibleName("The values that differ")
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         for r, (_, header, mine, theirs) in enumerate(sides):

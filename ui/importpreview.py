@@ -33,6 +33,8 @@ def one_line(detail):
     """The row's change on one line ("Status: Open → Done; Due date: (empty) → 31/03/2027")."""
     if detail.kind == "rejected":
         return detail.message
+    if detail.kind == "added":
+        return f"a new {kind_words(detail.sheet)} from the file"
     return "; ".join(f"{field}: {_short(before) or EMPTY} → {_short(after) or EMPTY}"
                      for field, before, after in changes_in_words(detail))
 
@@ -152,7 +154,7 @@ class ImportPreview(QDialog):
         elif detail.kind == "rejected":
             self.caption.setText(detail.message)
         else:
-            where = f"the file's sheet {detail.sheet}, row {detail.row}"
+            where = f"row {detail.row} of the file's sheet {detail.sheet}"
             what = f"{kind_words(detail.sheet).capitalize()} “{detail.name}”"
             if detail.kind == "added":
                 self.caption.setText(f"{what} is new: the file adds it to this database ({where}).")
@@ -160,7 +162,9 @@ class ImportPreview(QDialog):
                 self.caption.setText(f"{what} was changed in this database and in the file since they were last "
                                      f"exchanged ({where}); it will be held for you to choose.")
             else:
-                self.caption.setText(f"{what} ({where}): {KIND_LABELS.get(detail.kind, detail.kind).lower()}.")
+                done = {"deleted": " It is deleted by the file.", "restored": " The file restores it.",
+                        "erased": " The file erases this person's personal data."}.get(detail.kind, "")
+                self.caption.setText(f"{what} takes the file's values below ({where}).{done}")
 
     @classmethod
     def ask(cls, parent, report):
@@ -192,8 +196,8 @@ class ImportResult:
         box.setObjectName("import-result")
         undo = None
         if report.import_id:
-            box.setInformativeText("Changed your mind? Undo import takes it back now; later, use "
-                                   "Edit → Undo import….")
+            box.setInformativeText("Changed your mind? Undo import takes it back now, or later from "
+                                   "Edit → Undo import…")
             undo = box.addButton("&Undo import", QMessageBox.ButtonRole.DestructiveRole)
         box.setDefaultButton(QMessageBox.StandardButton.Ok)
         return box, undo

@@ -224,6 +224,6 @@ def test_preview_dialog_lists_changes(qtbot, window, tmp_path):
     dialog = ui_exchange.ImportPreview(window, report)
     qtbot.addWidget(dialog)
     rows = [[dialog.table.item(r, c).text() for c in range(4)] for r in range(dialog.table.rowCount())]
-    assert ["New", "Action", "Book the hall for the next summit", ""] in rows
+    assert ["New", "Action", "Book the hall for the next summit", "a new action from the file"] in rows
     title = services.actions.get(uuid).title
     assert any(r[:3] == ["Update", "Action", importpreview._short(title)] and "Status:" in r[3] and f"→ {new}" in r[3] for r in rows)

@@ -62,7 +62,7 @@ def test_the_preview_speaks_in_records_and_fields_and_shows_the_whole_change(qtb
     assert whole["Description"] == (action.description or "(empty)", LONG)
     assert whole["Owner"] == (action.owner.name, owner.name)
     caption = dialog.findChild(QLabel, "caption").text()
-    assert action.title in caption and "Actions, row 2" in caption
+    assert action.title in caption and "row 2 of the file's sheet Actions" in caption
 
 
 def test_the_import_result_has_the_information_icon_and_undo_import_undoes_it(qtbot, window, asked, tmp_path,

@@ -273,7 +273,7 @@ def test_no_progress_box_stays_over_the_next_step(qtbot, window, chosen_file, tm
     monkeypatch.setattr("ui.worker.PROGRESS_DIALOG_DELAY_MS", 0)
     monkeypatch.setattr(ui_tableimport, "plan_import", slow)
     timer = QTimer()
-    timer.timeout.connect(lambda: shown.set() if any(d.isVisible() for d in made) else None)
+    timer.timeout.connect(lambda: shown.set() if any(isValid(d) and d.isVisible() for d in made) else None)
     timer.start(20)
     wizard = open_wizard(qtbot, window)
     wizard.currentPage().browse()
