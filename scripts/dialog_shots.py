@@ -1,8 +1,12 @@
 """Screenshots of the dialogs of issue 15 ("Dialogs and long work", Help), at 1366x768, each dialog drawn
 over the main window where it opens: user-guide.png, about.png, import-preview.png, import-result.png,
-conflict.png.  Called by ``scripts/screenshots.py --dialogs``, on its demo app."""
+conflict.png (names end in -200 under QT_SCALE_FACTOR=2).  Called by ``scripts/screenshots.py --dialogs``,
+on its demo app."""
+
+import os
 
 SIZE = (1366, 768)
+SUFFIX = "-200" if os.environ.get("QT_SCALE_FACTOR") == "2" else ""
 
 
 def over_window(window, dialog, path):
@@ -18,7 +22,8 @@ def over_window(window, dialog, path):
     painter.fillRect(picture.rect(), QApplication.palette().shadow())
     painter.setOpacity(1)
     image = dialog.grab()
-    painter.drawPixmap((picture.width() - image.width()) // 2, (picture.height() - image.height()) // 2, image)
+    # in logical pixels: at 200% the pixmaps are twice as many pixels as the painter's coordinates
+    painter.drawPixmap((window.width() - dialog.width()) // 2, (window.height() - dialog.height()) // 2, image)
     painter.end()
     picture.save(str(path))
     print(path)
@@ -75,24 +80,24 @@ def dialog_shots(app, window, tmp, out):
     guide.find_box.setText("Undo import")
     guide.find_next(from_top=True)
     app.processEvents()
-    guide.grab().save(str(out / "user-guide.png"))
-    print(out / "user-guide.png")
+    guide.grab().save(str(out / f"user-guide{SUFFIX}.png"))
+    print(out / f"user-guide{SUFFIX}.png")
     guide.close()
 
-    over_window(window, AboutBox(window), out / "about.png")
+    over_window(window, AboutBox(window), out / f"about{SUFFIX}.png")
 
     path, first = shared_workbook(tmp)
     preview = ImportPreview(window, import_workbook(path, dry_run=True))
     preview.resize(1000, 600)
-    over_window(window, preview, out / "import-preview.png")
+    over_window(window, preview, out / f"import-preview{SUFFIX}.png")
     preview.close()
 
     result = import_workbook(path)
     box, _undo = ImportResult.box(window, result)
-    over_window(window, box, out / "import-result.png")
+    over_window(window, box, out / f"import-result{SUFFIX}.png")
     box.close()
 
     conflict = conflicts.pending_conflicts()[0]
     dialog = ConflictDialog(window, conflict, conflicts.conflict_sides(conflict))
-    over_window(window, dialog, out / "conflict.png")
+    over_window(window, dialog, out / f"conflict{SUFFIX}.png")
     dialog.close()
