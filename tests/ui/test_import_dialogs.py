@@ -2,6 +2,8 @@
 preview in the registry's words with the whole change and its sides named, the result box with the
 information icon and Undo import, and the conflict dialog naming its record."""
 
+import threading
+
 import openpyxl
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QLabel, QMessageBox
@@ -119,3 +121,60 @@ def test_the_conflict_dialog_names_its_record(qtbot, window, tmp_path):
     assert dialog.windowTitle() == f"Review a conflict: action {action.title}"
     headers = [dialog.table.horizontalHeaderItem(c).text() for c in range(4)]
     assert headers[1] == "This database (mine)" and headers[2].startswith("The file (theirs")
+
+
+def test_the_preview_opens_on_top_with_no_progress_box_left(qtbot, window, asked, tmp_path, monkeypatch):
+    """"Comparing with this database 40%" shows while the file is read; then the preview opens: it is the active
+    modal window and the progress box no longer exists (it cannot come back over it)."""
+    from shiboken6 import isValid
+
+    from ui import worker
+
+    path, _action, _owner = _changed_copy(tmp_path)
+    monkeypatch.setattr(worker, "PROGRESS_DIALOG_DELAY_MS", 0)
+    made, labels, shown = [], set(), threading.Event()
+
+    class Watched(worker.ProgressBox):
+        def __init__(self, *args):
+            super().__init__(*args)
+            made.append(self)
+
+    def watch():
+        for box in made:
+            if isValid(box) and box.isVisible():
+                labels.add(box.labelText())
+                shown.set()
+
+    real = ui_exchange.import_workbook
+
+    def slow(path, dry_run=False, progress=None):
+        report = real(path, dry_run=dry_run, progress=progress)
+        shown.wait(20)  # until the box was seen, with the reading's last words
+        return report
+
+    seen = {}
+
+    def preview_ask(cls, parent, report):
+        seen["alive"] = [box for box in made if isValid(box)]
+        dialog = seen["dialog"] = importpreview.ImportPreview(parent, report)
+        dialog.open()
+        return False
+
+    monkeypatch.setattr(worker, "ProgressBox", Watched)
+    monkeypatch.setattr(ui_exchange, "import_workbook", slow)
+    monkeypatch.setattr(ui_exchange.ImportPreview, "ask", classmethod(preview_ask))
+    timer = QTimer()
+    timer.timeout.connect(watch)
+    timer.start(10)
+    asked["file"] = str(path)
+    window.actions["import_sharing"].trigger()
+    wait(qtbot, window)
+    timer.stop()
+    assert shown.is_set() and any(label.startswith("Comparing with this database") for label in labels), labels
+    assert seen["alive"] == [], "the progress box was gone before the preview opened"
+    dialog = seen["dialog"]
+    qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: QApplication.activeModalWidget() is dialog, timeout=5_000)
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog, timeout=5_000)
+    assert not any(isValid(box) for box in made)
+    dialog.reject()
