@@ -14,7 +14,10 @@ from tracker.services import conflicts, imports
 from ui import exchange as ui_exchange
 from ui import importpreview
 
-from .test_exchange_ui import asked, wait  # noqa: F401  (the fixture, and waiting for the sharing's work)
+from . import test_exchange_ui
+from .test_exchange_ui import wait
+
+asked = test_exchange_ui.asked  # the exchange dialogs' scripted answers, a fixture shared with those tests
 
 REAL_RESULT_ASK = importpreview.ImportResult.__dict__["ask"]  # before any fixture replaces it
 LONG = ("Book the main hall at Dagenham Civic Centre for the next tri-borough summit, with a crèche, step-free "
