@@ -57,7 +57,7 @@ class GuideWindow(QMainWindow):
         self._fit_images()
         self.contents = QListWidget()
         self.contents.setAccessibleName("Contents")
-        self.contents.setWordWrap(True)
+        self.contents.setTextElideMode(Qt.TextElideMode.ElideRight)  # a long heading ends in "…"; its tooltip is whole
         self.contents.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.contents.itemActivated.connect(self._go_to)
         self.contents.itemClicked.connect(self._go_to)
@@ -103,6 +103,7 @@ class GuideWindow(QMainWindow):
             level = block.blockFormat().headingLevel()
             if level and block.text().strip():
                 item = QListWidgetItem("    " * (level - 1) + block.text().strip())
+                item.setToolTip(block.text().strip())
                 item.setData(Qt.ItemDataRole.UserRole, block.position())
                 self.contents.addItem(item)
             block = block.next()
