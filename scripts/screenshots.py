@@ -5,6 +5,7 @@
     python scripts/screenshots.py --entry [OUTPUT_DIR]   # only the entry screens (issue 15), at 1366x768
     QT_SCALE_FACTOR=2 python scripts/screenshots.py --entry   # ... and at 200% (names end in -200)
     python scripts/screenshots.py --import [OUTPUT_DIR]   # only the spreadsheet import wizard (import-*.png)
+    python scripts/screenshots.py --dialogs [OUTPUT_DIR]  # only the guide, About, import preview/result, conflict
 
 Also renders the Actions view with a dark palette (actions-dark.png), to check both palettes, the
 steps of File → Import a spreadsheet… on a sign-in sheet built from the demo's people, and the
@@ -65,7 +66,13 @@ def main(argv=None):
     argv = sys.argv[1:] if argv is None else argv
     only_entry = "--entry" in argv
     only_import = "--import" in argv
-    app, window, out, tmp = demo_app([a for a in argv if a not in ("--entry", "--import")])
+    app, window, out, tmp = demo_app([a for a in argv if a not in ("--entry", "--import", "--dialogs")])
+    if "--dialogs" in argv:  # scripts/dialog_shots.py (issue 15's dialogs)
+        from dialog_shots import dialog_shots
+
+        dialog_shots(app, window, tmp, out)
+        window.close()
+        return 0
 
     def shot(name):
         app.processEvents()

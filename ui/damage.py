@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import (QApplication, QCommandLinkButton, QDialog, QFileDialog, QLabel, QMainWindow,
+from PySide6.QtWidgets import (QApplication, QCommandLinkButton, QDialog, QLabel, QMainWindow,
                                QVBoxLayout)
 
 from tracker import APP_NAME, backups
@@ -33,7 +33,7 @@ from tracker.errors import TrackerError
 from tracker.logs import log_file
 from tracker.opening import open_database
 from tracker.restore import restore_backup
-from ui import errors, settings
+from ui import errors, filedialogs, settings
 from ui.safety import ChooseBackup
 from ui.worker import run_and_wait
 
@@ -149,9 +149,8 @@ class OpenAnotherDatabase:
     @classmethod
     def ask(cls, parent, folder):
         """The database file to open instead, or None (tests replace this)."""
-        path, _ = QFileDialog.getOpenFileName(parent, "Open another database", str(folder),
-                                              "Tracker databases (*.db);;All files (*)")
-        return path or None
+        return filedialogs.open_file(parent, filedialogs.DATABASE, "Open another database",
+                                     "Tracker databases (*.db);;All files (*)", folder=str(folder))
 
 
 def _restore_job(backup, target):

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFileDialog
                                QLineEdit, QMessageBox, QPushButton, QVBoxLayout, QWidget)
 
 from tracker import APP_NAME, services
+from ui import filedialogs
 
 SAVE, DISCARD, CANCEL = "save", "discard", "cancel"
 RELOAD, KEEP = "reload", "keep"
@@ -95,9 +96,9 @@ class SettingsDialog(QDialog):
         layout.addWidget(buttons)
 
     def browse(self):
-        path, _ = QFileDialog.getSaveFileName(self, "Database file", self.database.text(),
-                                              "Tracker databases (*.db);;All files (*)",
-                                              options=QFileDialog.Option.DontConfirmOverwrite)
+        path = filedialogs.save_file(self, filedialogs.DATABASE, "Database file", self.database.text() or "tracker.db",
+                                     "Tracker databases (*.db);;All files (*)",
+                                     options=QFileDialog.Option.DontConfirmOverwrite)
         if path:
             self.database.setText(path)
 

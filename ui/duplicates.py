@@ -101,7 +101,7 @@ class DuplicateActions(QObject):
         """Undo the last merge (asked first); the reason is shown when the services refuse."""
         merge_id = self.update_undo()
         if merge_id is None:
-            errors.show_message(self.window, "There is no merge to undo.")
+            errors.show_info(self.window, "There is no merge to undo.")
             return None
         what = describe_merge(merge_id)
         if not ConfirmUndo.ask(self.window, what):

@@ -6,17 +6,19 @@ the UI thread through ``ui.worker``.  Each dialog has a classmethod ``ask()`` th
 """
 
 import datetime as dt
+import html
 
 from PySide6.QtCore import QDate, Qt
-from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QDialog, QDialogButtonBox, QFileDialog,
+from PySide6.QtWidgets import (QCheckBox, QDialog, QDialogButtonBox,
                                QFormLayout, QHBoxLayout, QHeaderView, QLabel, QListWidget, QListWidgetItem,
                                QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout)
 
 from tracker.errors import TrackerError, ValidationError
 from tracker.exchange import export_workbook, import_workbook
 from tracker.services import conflicts, imports
-from ui import errors
+from ui import errors, filedialogs
 from ui.fields import DateField
+from ui.importpreview import UNDO, ImportPreview, ImportResult
 from ui.worker import run_in_background
 
 XLSX_FILTER = "Excel workbooks (*.xlsx);;All files (*)"
@@ -56,9 +58,9 @@ class ExchangeActions:
 
         def done(result):
             self.window.statusBar().showMessage(result.summary(), 10000)
-            errors.show_message(self.window, result.summary())
+            errors.show_info(self.window, result.summary())
 
-        self.last_operation = run_in_background(self.window, work, on_success=done, on_cancel=lambda: errors.show_message(
+        self.last_operation = run_in_background(self.window, work, on_success=done, on_cancel=lambda: errors.show_info(
             self.window, "The export was cancelled; no file was written."), label="Exporting for sharing…")
         return self.last_operation
 
@@ -83,18 +85,19 @@ class ExchangeActions:
             return import_workbook(path, progress=reporter(progress))
 
         def done(result):  # the views took the import in as it was announced
-            errors.show_message(self.window, result.summary())
-            if result.conflicts and conflicts.pending_conflicts():
+            if ImportResult.ask(self.window, result) == UNDO:
+                self.undo(result.import_id)
+            elif result.conflicts and conflicts.pending_conflicts():
                 self.review_conflicts()
 
-        self.last_operation = run_in_background(self.window, apply, on_success=done, on_cancel=lambda: errors.show_message(
+        self.last_operation = run_in_background(self.window, apply, on_success=done, on_cancel=lambda: errors.show_info(
             self.window, "The import was cancelled; nothing was changed."), label="Importing…")
 
     # ---- conflicts ----
     def review_conflicts(self):
         pending = conflicts.pending_conflicts()
         if not pending:
-            errors.show_message(self.window, "There are no conflicts to review.")
+            errors.show_info(self.window, "There are no conflicts to review.")
             return 0
         resolved = 0
         for conflict in pending:
@@ -116,19 +119,23 @@ class ExchangeActions:
 
     # ---- undo ----
     def undo_import(self):
+        """Edit → Undo import…: choose the import, then undo it."""
         runs = [r for r in imports.imports() if r.undone_at is None]
         if not runs:
-            errors.show_message(self.window, "There is no import to undo.")
+            errors.show_info(self.window, "There is no import to undo.")
             return None
         import_id = UndoImport.ask(self.window, runs)
-        if import_id is None:
-            return None
+        return None if import_id is None else self.undo(import_id)
+
+    def undo(self, import_id):
+        """Undo the import ``import_id`` (the result box's Undo import, which named it, or Edit → Undo import…)."""
 
         def work(progress):
             return imports.undo_import(import_id)
 
         def done(run):
-            errors.show_message(self.window, f"Import {run.id} ({run.file_name}) was undone.")
+            errors.show_info(self.window, f"Import {run.id} ({run.file_name}) was undone: what it added is gone and "
+                                          "what it changed is back as it was.")
 
         self.last_operation = run_in_background(self.window, work, on_success=done, label="Undoing the import…",
                                                 cancellable=False)
@@ -198,71 +205,14 @@ class ExportDialog(QDialog):
         finally:
             dialog.deleteLater()
         name = f"shared-{dt.date.today():%Y-%m-%d}.xlsx"
-        path, _ = QFileDialog.getSaveFileName(parent, "Export for sharing", name, XLSX_FILTER)
+        path = filedialogs.save_file(parent, filedialogs.EXPORT, "Export for sharing", name, XLSX_FILTER)
         return {**values, "path": path} if path else None
 
 
 class ImportFile:
     @classmethod
     def ask(cls, parent):
-        path, _ = QFileDialog.getOpenFileName(parent, "Import from another council", "", XLSX_FILTER)
-        return path or None
-
-
-KIND_LABELS = {"added": "New", "updated": "Update", "deleted": "Delete", "restored": "Restore", "erased": "Erase",
-               "conflict": "Conflict", "rejected": "Problem"}
-
-
-class ImportPreview(QDialog):
-    """The first page of an import: what would change (or why the file is refused)."""
-
-    MAX_ROWS = 5000  # the summary line has the totals; more rows than this help nobody
-
-    def __init__(self, parent, report):
-        super().__init__(parent)
-        self.setWindowTitle("Import from another council")
-        self.resize(900, 560)
-        layout = QVBoxLayout(self)
-        summary = QLabel(report.summary() if report.refused else
-                         f"{report.file_name}: {report.added} to add, {report.updated} to update, "
-                         f"{report.unchanged} unchanged, {report.conflicts} conflicts (held for you to review). "
-                         "Nothing has been changed yet.")
-        summary.setWordWrap(True)
-        summary.setObjectName("summary")
-        layout.addWidget(summary)
-        self.table = QTableWidget(0, 5)
-        self.table.setHorizontalHeaderLabels(["What", "Sheet", "Row", "Record", "Changes"])
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAccessibleName("What the import would change")
-        self.table.horizontalHeader().setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
-        self.table.setWordWrap(True)
-        details = report.details[:self.MAX_ROWS]
-        self.table.setRowCount(len(details))
-        for r, d in enumerate(details):
-            changes = "; ".join(f"{c}: {b or '(empty)'} → {a or '(empty)'}" for c, b, a in d.changes)
-            for c, text in enumerate((KIND_LABELS.get(d.kind, d.kind), d.sheet, str(d.row), d.message, changes)):
-                self.table.setItem(r, c, QTableWidgetItem(text))
-        layout.addWidget(self.table, 1)
-        if report.refused:
-            buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-            buttons.rejected.connect(self.reject)
-        else:
-            buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-            buttons.button(QDialogButtonBox.StandardButton.Ok).setText("&Import")
-            buttons.accepted.connect(self.accept)
-            buttons.rejected.connect(self.reject)
-            if not (report.added or report.updated or report.conflicts):
-                buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Nothing to import: &close")
-        layout.addWidget(buttons)
-
-    @classmethod
-    def ask(cls, parent, report):
-        """True when the person confirms the import."""
-        dialog = cls(parent, report)
-        try:
-            return dialog.exec() == QDialog.DialogCode.Accepted and not report.refused
-        finally:
-            dialog.deleteLater()
+        return filedialogs.open_file(parent, filedialogs.IMPORT, "Import from another council", XLSX_FILTER)
 
 
 class ConflictDialog(QDialog):
@@ -272,12 +222,19 @@ class ConflictDialog(QDialog):
     def __init__(self, parent, conflict, sides):
         super().__init__(parent)
         self.setWindowTitle("Review a conflict")
-        self.resize(760, 360)
+        self.resize(760, 300)
         self.sides = sides
         self.conflict = conflict
         self.choice = None
         self.values = None
         layout = QVBoxLayout(self)
+        record = conflicts.conflict_record(conflict)
+        self.record_label = QLabel(f"<b>{html.escape(record.kind.capitalize())}: {html.escape(record.name)}</b>"
+                                   f" ({html.escape(record.reference)})")
+        self.record_label.setObjectName("record")
+        self.record_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.setWindowTitle(f"Review a conflict: {record.kind} {record.name}")
+        layout.addWidget(self.record_label)
         if conflicts.edited_in_a_spreadsheet(conflict):
             text = (f"The file's row ({conflict.source}) was edited in a spreadsheet after it was exported, and "
                     "this record is not what was exported. Choose which to keep, or edit the result.")
@@ -289,7 +246,8 @@ class ConflictDialog(QDialog):
         note.setWordWrap(True)
         layout.addWidget(note)
         self.table = QTableWidget(len(sides), 4)
-        self.table.setHorizontalHeaderLabels(["Field", "Here (mine)", "In the file (theirs)", "Result"])
+        self.table.setHorizontalHeaderLabels(["Field", "This database (mine)", "The file (theirs)", "Result"])
+        self.table.verticalHeader().setVisible(False)
         self.table.setAccessibleName("The values that differ")
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         for r, (_, header, mine, theirs) in enumerate(sides):

@@ -175,7 +175,7 @@ class HeldReview(QDialog):
     def ask(cls, parent):
         """Show the held rows (or say there are none); returns how many were decided."""
         if not tableimports.held_rows():
-            errors.show_message(parent, "There are no held matches to review.")
+            errors.show_info(parent, "There are no held matches to review.")
             return 0
         dialog = cls(parent)
         try:

@@ -9,10 +9,10 @@ from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QEvent, Qt, QTimer, QUrl
 from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
-from PySide6.QtWidgets import (QApplication, QFrame, QListWidget, QListWidgetItem, QMainWindow, QMessageBox,
+from PySide6.QtWidgets import (QApplication, QFrame, QListWidget, QListWidgetItem, QMainWindow,
                                QScrollArea, QSplitter, QStackedWidget, QVBoxLayout, QWidget)
 
-from tracker import APP_NAME, __version__, services
+from tracker import APP_NAME, services
 from tracker.changes import EVERYTHING, announce
 from tracker.db import close_database, current_path
 from tracker.demo import load_demo
@@ -20,7 +20,9 @@ from tracker.logs import log_file
 from tracker.opening import open_database
 from ui import dialogs, duplicates, errors, exchange, reports, settings, tableimport
 from ui.changes import ElsewhereWatch, notifier
+from ui.about import AboutBox
 from ui.deleted import DeletedPage
+from ui.guide import GuideWindow
 from ui.kinds import KINDS
 from ui.listpage import ListPage
 from ui.menus import Menus
@@ -50,7 +52,6 @@ VIEWS = [  # key, label, icon: the overview, a list of each record kind, the gri
     ("deleted", "Deleted items", "deleted"),
 ]
 LIST_KINDS = tuple(KINDS)
-USER_GUIDE = Path(__file__).resolve().parent.parent / "docs" / "user-guide.md"
 
 
 class MainWindow(QMainWindow):
@@ -335,16 +336,14 @@ class MainWindow(QMainWindow):
         self.setWindowModified(any(self.pages[key].editor.dirty for key in LIST_KINDS))
 
     def open_user_guide(self):
-        QDesktopServices.openUrl(QUrl.fromLocalFile(str(USER_GUIDE)))
+        """Help → User guide: the guide shipped with the app, in a window of its own (ui.guide)."""
+        return GuideWindow.show_for(self)
 
     def open_log_folder(self):
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(log_file().parent)))
 
     def about(self):
-        QMessageBox.about(self, f"About {APP_NAME}",
-                          f"<b>{APP_NAME}</b> {__version__}<br>Stakeholders, commitments and actions for "
-                          f"the tri-borough Serious Violence partnership.<br>Database: {current_path()}<br>"
-                          f"Log file: {log_file()}")
+        AboutBox.ask(self)
 
     # ---- closing and remembering ------------------------------------------------------
     def confirm_unsaved(self):

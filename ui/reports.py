@@ -17,7 +17,7 @@ from pathlib import Path
 from PySide6.QtCore import QMarginsF, QUrl
 from PySide6.QtGui import QDesktopServices, QFont, QPageLayout, QPageSize, QTextDocument
 from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog
-from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout,
+from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QDialog, QDialogButtonBox, QFormLayout,
                                QGridLayout, QLabel, QMessageBox, QRadioButton, QVBoxLayout)
 
 from tracker import reports
@@ -25,7 +25,7 @@ from tracker.db import is_live_file
 from tracker.errors import TrackerError
 from tracker.reports.rows import ACTION_LOG, REGISTER
 from tracker.reports.colours import HEADER_FILL, OVERDUE_FILL, OVERDUE_FONT, RAG_FILLS
-from ui import errors
+from ui import errors, filedialogs, settings
 from ui.fields import DateField
 from ui.filters import FILTERS_PER_ROW
 from ui import kinds
@@ -67,6 +67,7 @@ class ReportActions:
         if answer is None:
             return None
         output, path = answer["output"], None
+        settings.remember_report_output(output)
         if output in (XLSX, PDF):
             path = SaveReportAs.ask(self.window, title, f"{stem}.{output}", output)
             if path is None:
@@ -144,11 +145,12 @@ class ReportDialog(QDialog):
         self.use_search.setVisible(bool(self.search))
         form.addRow(self.use_search)
         self.outputs = QButtonGroup(self)
+        last = settings.report_output(XLSX)  # the format chosen last time
         for n, (key, text) in enumerate(((XLSX, "&Excel workbook (.xlsx)"), (PDF, "&PDF"),
                                          (PRINT, "Print pre&view"))):
             button = QRadioButton(text)
             button.setProperty("output", key)
-            button.setChecked(n == 0)
+            button.setChecked(key == last if last in (XLSX, PDF, PRINT) else n == 0)
             self.outputs.addButton(button)
             form.addRow("Produce" if n == 0 else "", button)
         layout.addLayout(form)
@@ -187,7 +189,8 @@ class ReportDialog(QDialog):
 class SaveReportAs:
     @classmethod
     def ask(cls, parent, title, suggested, output):
-        path, _ = QFileDialog.getSaveFileName(parent, f"Save the {title.lower()}", suggested, FILE_FILTERS[output])
+        path = filedialogs.save_file(parent, filedialogs.REPORTS, f"Save the {title.lower()}", suggested,
+                                     FILE_FILTERS[output])
         if not path:
             return None
         if not path.lower().endswith(f".{output}"):

@@ -246,11 +246,11 @@ class SafetyActions:
         window = self.window
         path = current_path()
         if path is None:
-            errors.show_message(window, "Backups of a PostgreSQL database are taken by its server.")
+            errors.show_info(window, "Backups of a PostgreSQL database are taken by its server.")
             return False
         found = backups.list_backups(path)
         if not found:
-            errors.show_message(window, f"There are no backups of {path.name} yet.")
+            errors.show_info(window, f"There are no backups of {path.name} yet.")
             return False
         chosen = ChooseBackup.ask(window, found)
         if chosen is None or not window.confirm_unsaved():

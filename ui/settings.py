@@ -48,3 +48,31 @@ def save_user(name, council):
 def apply_actor():
     """Changes are recorded in the audit trail under the name and council from settings."""
     services.set_actor(user_name(), home_council())
+
+
+# ---- file dialogs (ui.filedialogs): the last folder and file type, per purpose ----
+def file_choice(purpose):
+    """{"folder", "filter"} last chosen for ``purpose`` ("import", "export", "reports"...); None: any purpose."""
+    s = app_settings()
+    group = f"files/{purpose}" if purpose else "files"
+    return {"folder": str(s.value(f"{group}/folder", "") or ""), "filter": str(s.value(f"{group}/filter", "") or "")}
+
+
+def remember_file_choice(purpose, folder, chosen_filter):
+    s = app_settings()
+    s.setValue("files/folder", folder)
+    s.setValue(f"files/{purpose}/folder", folder)
+    if chosen_filter:
+        s.setValue(f"files/{purpose}/filter", chosen_filter)
+    s.sync()
+
+
+def report_output(default):
+    """The report output (xlsx, pdf, print) chosen last time."""
+    return str(app_settings().value("files/reports/output", default) or default)
+
+
+def remember_report_output(output):
+    s = app_settings()
+    s.setValue("files/reports/output", output)
+    s.sync()

@@ -105,7 +105,7 @@ class TableImportWizard(QWizard):
         if kind == "failure":
             errors.show_exception(self, value)
         else:
-            errors.show_message(self, "The import was cancelled; nothing was changed.")
+            errors.show_info(self, "The import was cancelled; nothing was changed.")
         self.replan()  # the plan was part-written in a transaction that rolled back: work it out afresh
         return False
 
@@ -130,5 +130,5 @@ class TableImportWizard(QWizard):
             errors.show_exception(self, value)
             return False
         self.undone = True
-        errors.show_message(self, f"Import {import_id} ({value.file_name}) was undone.")
+        errors.show_info(self, f"Import {import_id} ({value.file_name}) was undone.")
         return True

@@ -8,8 +8,10 @@ Over 450 lines on purpose: four pages of one flow, each under 150 lines, sharing
 the top (the columns step, the longest, already lives apart).
 """
 
-from PySide6.QtCore import QStandardPaths, Qt
-from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QFileDialog, QFormLayout, QHBoxLayout,
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QFormLayout, QHBoxLayout,
                                QLabel, QLineEdit, QPushButton, QSpinBox, QTableWidget, QTableWidgetItem, QVBoxLayout,
                                QWizardPage)
 
@@ -22,7 +24,7 @@ from tracker.tableimport.mapping import KIND_OF, column_letter
 from tracker.tableimport.report import write_report
 from tracker.tableimport.sources import DELIMITERS, ENCODING_NAMES, describe
 from tracker.tableimport.values import text_of
-from ui import errors
+from ui import errors, filedialogs
 from ui.heldreview import HeldReview
 
 FILE_FILTER = ("Spreadsheets (*.xlsx *.xlsm *.ods *.csv *.txt);;Excel workbooks (*.xlsx *.xlsm);;"
@@ -36,10 +38,6 @@ WHAT = {"add": "New", "held": "Held for review", "same": "Same person again", "e
 CHOICE_TEXTS = {"on_match": (("fill", "Fill only its empty fields"), ("update", "Update every field the row gives"),
                              ("skip", "Leave it as it is")),
                 "uncertain": (("hold", "Hold the row for me to review"), ("create", "Create a new record"))}
-
-
-def documents_folder():
-    return QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
 
 
 def _table(headers, name):
@@ -110,8 +108,9 @@ class FilePage(QWizardPage):
         self.completeChanged.emit()
 
     def browse(self):
-        path, _ = QFileDialog.getOpenFileName(self, "Choose a spreadsheet", self.path.text() or documents_folder(),
-                                              FILE_FILTER)
+        typed = self.path.text().strip()
+        folder = str(Path(typed).parent) if typed and Path(typed).parent.is_dir() else None
+        path = filedialogs.open_file(self, filedialogs.IMPORT, "Choose a spreadsheet", FILE_FILTER, folder=folder)
         if path:
             self.path.setText(path)
 
@@ -366,7 +365,8 @@ class PreviewPage(QWizardPage):
     def save_report(self):
         plan = self.wiz.plan
         suggested = str(plan.source.path.with_name(f"{plan.source.path.stem} - rows to fix.xlsx"))
-        path, _ = QFileDialog.getSaveFileName(self, "Save the problem rows", suggested, "Excel workbooks (*.xlsx)")
+        path = filedialogs.save_file(self, filedialogs.PROBLEMS, "Save the problem rows", suggested,
+                                     "Excel workbooks (*.xlsx)")
         if not path:
             return None
         try:
@@ -374,7 +374,7 @@ class PreviewPage(QWizardPage):
         except (OSError, TrackerError) as exc:
             errors.show_exception(self, exc)
             return None
-        errors.show_message(self, f"{_rows(count)} with problems saved to {path}.")
+        errors.show_info(self, f"{_rows(count)} with problems saved to {path}.")
         return path
 
     def _skip_toggled(self, on):

@@ -25,7 +25,7 @@ Usage::
                                # damaged database goes to its handler, ui.damage)
         on_cancel=None,        # called instead of on_success when the user cancelled
         label="Exporting actions…",
-        progress_dialog=True,  # a modal QProgressDialog with a Cancel button (after 400 ms)
+        progress_dialog=True,  # a window-modal ProgressBox with a Cancel button (after 400 ms)
         cancellable=True,
     )
 
@@ -48,14 +48,23 @@ views on the UI thread).
 database, restoring a backup, erasing a person): the same operation, waited for in a local event
 loop while the progress dialog shows.  While an operation runs, the UI thread should not start a
 conflicting write (the busy timeout turns a long lock into ``DatabaseBusyError``).
+
+**The progress box never outlives its operation.**  Whatever follows an operation (the import
+preview after "Comparing with this database…", a result box, the wizard's next step) is shown from
+its callback, so the box must be gone by then, not merely hidden: a ``QProgressDialog`` starts its
+own timer when it is made (it shows itself 4 s later unless reset) and pumps events from
+``setValue`` while it is modal, so a callback could run, and a dialog open, inside the box's own
+call.  :class:`ProgressBox` therefore stops that timer when it is made, is moved only through its
+own bar (never ``setValue``: nothing runs inside its calls), and the operation deletes it, at once
+and before any callback runs; no later event can bring it back above the dialog that follows.
 """
 
 import logging
 import threading
 
 from PySide6.QtCore import QEventLoop, QObject, QRunnable, Qt, QThreadPool, QTimer, Signal, Slot
-from PySide6.QtWidgets import QProgressDialog
-from shiboken6 import isValid
+from PySide6.QtWidgets import QProgressBar, QProgressDialog
+from shiboken6 import delete, isValid
 
 from tracker.db import database
 
@@ -97,6 +106,29 @@ class Progress:
         """Raise OperationCancelled if the user pressed Cancel."""
         if self.cancelled:
             raise OperationCancelled()
+
+
+class ProgressBox(QProgressDialog):
+    """The progress box of one operation: shown by the operation's own timer, moved only through its bar,
+    and deleted (not hidden) when the operation ends, before its callbacks (see the module docstring)."""
+
+    def __init__(self, label, cancellable, parent):
+        super().__init__(label, "Cancel" if cancellable else "", 0, 0, parent)
+        self.reset()  # QProgressDialog's own timer (started in its constructor) would show it 4 s on, whatever came next
+        self.bar = QProgressBar()
+        self.setBar(self.bar)  # moved through the bar: QProgressDialog.setValue pumps events while the box is modal
+        self.bar.setRange(0, 0)
+        self.setWindowTitle(label.rstrip("…. "))
+        self.setAccessibleName(label)
+        self.setWindowModality(Qt.WindowModality.WindowModal)
+        self.setAutoClose(False)
+        self.setAutoReset(False)
+        if not cancellable:
+            self.setCancelButton(None)
+
+    def show_progress(self, done, total):
+        self.bar.setMaximum(max(total, 1))
+        self.bar.setValue(min(done, max(total, 1)))
 
 
 class _Signals(QObject):
@@ -153,14 +185,7 @@ class BackgroundOperation(QObject):
         self.signals.ended.connect(self._on_ended, Qt.ConnectionType.QueuedConnection)
         self.dialog = None
         if progress_dialog:
-            self.dialog = QProgressDialog(label, "Cancel" if cancellable else "", 0, 0, parent)
-            self.dialog.setWindowTitle(label.rstrip("…. "))
-            self.dialog.setAccessibleName(label)
-            self.dialog.setWindowModality(Qt.WindowModality.WindowModal)
-            self.dialog.setAutoClose(False)
-            self.dialog.setAutoReset(False)
-            if not cancellable:
-                self.dialog.setCancelButton(None)
+            self.dialog = ProgressBox(label, cancellable, parent)
             self.dialog.canceled.connect(self.cancel)
             self._show_timer = QTimer(self)
             self._show_timer.setSingleShot(True)
@@ -191,8 +216,7 @@ class BackgroundOperation(QObject):
         if self.dialog is None or self.done:
             return
         if total >= 0:
-            self.dialog.setMaximum(max(total, 1))
-            self.dialog.setValue(min(done, max(total, 1)))
+            self.dialog.show_progress(done, total)
         if text and not self.cancelled:
             self.dialog.setLabelText(text)
 
@@ -202,11 +226,10 @@ class BackgroundOperation(QObject):
             self._show_timer.stop()
             if isValid(self.dialog):  # deleted with its window when that closed first
                 self.dialog.canceled.disconnect(self.cancel)
-                # reset() stops the dialog's own timer, which would show it minimumDuration after it was made,
-                # over whatever step follows, should it outlive this (a modal loop holding off deleteLater).
-                self.dialog.reset()
                 self.dialog.hide()
-                self.dialog.deleteLater()
+                # Deleted now, not later: a callback's modal loop would hold off deleteLater, and a box that
+                # still exists is a box something can show again over the dialog that follows.
+                delete(self.dialog)
             self.dialog = None
         try:
             if self.parent_widget is not None and not isValid(self.parent_widget):

@@ -2,9 +2,7 @@
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFileDialog
-
-from ui import dialogs, errors
+from ui import dialogs, errors, filedialogs
 
 
 class Answers:
@@ -113,12 +111,26 @@ def select_row(page, row):
 
 @pytest.fixture
 def chosen_file(monkeypatch):
-    """The file an Open dialog answers: set ``["path"]``; ``["asked"]`` records (folder, filters) of each ask."""
-    chosen = {"path": "", "asked": []}
+    """The file an Open dialog answers: set ``["path"]`` (and ``["type"]``, the file type chosen);
+    ``["asked"]`` records (folder, filters, the type offered first) of each ask (ui.filedialogs' hook)."""
+    chosen = {"path": "", "type": "", "asked": []}
 
-    def get_open(parent, caption="", folder="", filters=""):
-        chosen["asked"].append((folder, filters))
-        return chosen["path"], ""
+    def ask_open(cls, parent, caption, folder, filters, selected):
+        chosen["asked"].append((folder, filters, selected))
+        return chosen["path"], chosen["type"]
 
-    monkeypatch.setattr(QFileDialog, "getOpenFileName", staticmethod(get_open))
+    monkeypatch.setattr(filedialogs.FileChooser, "ask_open", classmethod(ask_open))
+    return chosen
+
+
+@pytest.fixture
+def saved_file(monkeypatch):
+    """The file a Save dialog answers, as ``chosen_file``: ``["asked"]`` records (suggested path, filters, type)."""
+    chosen = {"path": "", "type": "", "asked": []}
+
+    def ask_save(cls, parent, caption, suggested, filters, selected, options):
+        chosen["asked"].append((suggested, filters, selected))
+        return chosen["path"], chosen["type"]
+
+    monkeypatch.setattr(filedialogs.FileChooser, "ask_save", classmethod(ask_save))
     return chosen

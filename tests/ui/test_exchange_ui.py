@@ -10,12 +10,14 @@ from tracker import services
 from tracker.exchange import export_workbook
 from tracker.services import conflicts, imports
 from ui import exchange as ui_exchange
+from ui import importpreview
 
 
 @pytest.fixture
 def asked(monkeypatch, tmp_path):
     """Scripted answers for the exchange dialogs, and what each was asked."""
-    answers = {"export": None, "file": None, "preview": True, "conflict": [], "undo": None, "seen": []}
+    answers = {"export": None, "file": None, "preview": True, "conflict": [], "undo": None, "result": None,
+               "seen": []}
 
     def export_ask(cls, parent):
         answers["seen"].append("export")
@@ -32,6 +34,10 @@ def asked(monkeypatch, tmp_path):
         answers["seen"].append(("conflict", sides))
         return answers["conflict"].pop(0) if answers["conflict"] else None
 
+    def result_ask(cls, parent, report):
+        answers["seen"].append(("result", report))
+        return answers["result"]
+
     def undo_ask(cls, parent, runs):
         answers["seen"].append(("undo", [r.id for r in runs]))
         return answers["undo"] if answers["undo"] is not None else runs[0].id
@@ -41,6 +47,7 @@ def asked(monkeypatch, tmp_path):
     monkeypatch.setattr(ui_exchange.ImportPreview, "ask", classmethod(preview_ask))
     monkeypatch.setattr(ui_exchange.ConflictDialog, "ask", classmethod(conflict_ask))
     monkeypatch.setattr(ui_exchange.UndoImport, "ask", classmethod(undo_ask))
+    monkeypatch.setattr(ui_exchange.ImportResult, "ask", classmethod(result_ask))
     return answers
 
 
@@ -67,7 +74,8 @@ def test_export_for_sharing_runs_in_the_background(qtbot, window, asked, tmp_pat
     assert op.error is None and out.exists()
     about = {r[0].value: r[1].value for r in openpyxl.load_workbook(out)["About"].iter_rows() if r[0].value}
     assert about["Personal data"].startswith("left out")
-    assert any("Exported to" in m for m in no_blocking_dialogs["messages"])
+    assert any("Exported to" in m for m in no_blocking_dialogs["info"]), "a success, with the information icon"
+    assert no_blocking_dialogs["messages"] == []
 
 
 def test_cancelled_export_writes_no_file(qtbot, window, asked, tmp_path, monkeypatch, no_blocking_dialogs):
@@ -88,7 +96,7 @@ def test_cancelled_export_writes_no_file(qtbot, window, asked, tmp_path, monkeyp
     wait(qtbot, window)
     assert op.was_cancelled and not out.exists()
     assert not list(tmp_path.glob("*.partial"))
-    assert any("cancelled" in m for m in no_blocking_dialogs["messages"])
+    assert any("cancelled" in m for m in no_blocking_dialogs["info"])
 
 
 def _edited_copy(tmp_path):
@@ -209,12 +217,13 @@ def test_conflict_dialog_says_when_the_files_row_was_edited_in_a_spreadsheet(qtb
 
 
 def test_preview_dialog_lists_changes(qtbot, window, tmp_path):
-    path, _, new = _edited_copy(tmp_path)
+    path, uuid, new = _edited_copy(tmp_path)
     from tracker.exchange import import_workbook
 
     report = import_workbook(path, dry_run=True)
     dialog = ui_exchange.ImportPreview(window, report)
     qtbot.addWidget(dialog)
-    rows = [[dialog.table.item(r, c).text() for c in range(5)] for r in range(dialog.table.rowCount())]
-    assert ["New", "Actions"] == rows[0][:2] or any(r[0] == "New" for r in rows)
-    assert any(r[0] == "Update" and "Status:" in r[4] and f"→ {new}" in r[4] for r in rows)
+    rows = [[dialog.table.item(r, c).text() for c in range(4)] for r in range(dialog.table.rowCount())]
+    assert ["New", "Action", "Book the hall for the next summit", "a new action from the file"] in rows
+    title = services.actions.get(uuid).title
+    assert any(r[:3] == ["Update", "Action", importpreview._short(title)] and "Status:" in r[3] and f"→ {new}" in r[3] for r in rows)

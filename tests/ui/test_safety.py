@@ -57,7 +57,7 @@ def test_restore_from_backup_in_the_app(window, asked, no_blocking_dialogs):
 
 def test_restore_cancelled_or_nothing_to_restore(window, asked, no_blocking_dialogs):
     assert window.safety.restore_backup() is False  # no backups yet: a message
-    assert "no backups" in no_blocking_dialogs["messages"][-1]
+    assert "no backups" in no_blocking_dialogs["info"][-1]
     backups.backup_before("import")
     count = len(backups.list_backups())
     asked["backup"] = None  # cancelled

@@ -183,7 +183,7 @@ def test_cancel_during_the_import_changes_nothing(qtbot, window, chosen_file, he
     qtbot.mouseClick(wizard.next_button(), Qt.MouseButton.LeftButton)
     timer.stop()
     assert isinstance(wizard.currentPage(), tableimport_pages.PreviewPage), "still on the preview"
-    assert any("cancelled; nothing was changed" in m for m in no_blocking_dialogs["messages"])
+    assert any("cancelled; nothing was changed" in m for m in no_blocking_dialogs["info"])
     assert services.stakeholders.count() == before and imports.imports() == []
     assert services.stakeholders.get(held_person.id).role == ""
 
@@ -253,7 +253,7 @@ def test_rows_with_problems_are_named_and_left_out_only_when_asked(qtbot, window
     report = tmp_path / "to fix.xlsx"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(report), "")))
     qtbot.mouseClick(preview.report, Qt.MouseButton.LeftButton)
-    assert report.exists() and "1 row with problems saved" in no_blocking_dialogs["messages"][-1]
+    assert report.exists() and "1 row with problems saved" in no_blocking_dialogs["info"][-1]
     preview.skip_bad.click()
     assert wizard.next_button().isEnabled()
     click_next(qtbot, wizard)

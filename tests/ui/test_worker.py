@@ -2,6 +2,8 @@
 
 import threading
 
+from PySide6.QtCore import Qt
+
 from tracker import services
 from tracker.db import database
 from tracker.errors import DatabaseBusyError
@@ -140,3 +142,54 @@ def test_a_window_closed_while_its_work_runs_gets_no_callbacks(qtbot, db, caplog
         pass
     assert called == [] and op.result == "done" and op.dialog is None
     assert "after its window closed" in caplog.text
+
+
+def test_the_dialog_that_follows_is_on_top_and_the_progress_box_is_gone(qtbot, db, monkeypatch):
+    """The operation's progress box shows ("Comparing with this database 40%"), then its callback opens the
+    next dialog: that dialog is the active, top modal window, the box is deleted (not just hidden), and no
+    timer of its own can bring it back."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QDialog, QProgressDialog, QWidget
+    from shiboken6 import isValid
+
+    from ui import worker
+
+    monkeypatch.setattr(worker, "PROGRESS_DIALOG_DELAY_MS", 0)
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    parent.show()
+    shown, release = threading.Event(), threading.Event()
+
+    def compare(progress):
+        progress.update(40, 100, "Comparing with this database")
+        release.wait(10)
+        return "report"
+
+    following = {}
+
+    def preview(result):  # what ExchangeActions._confirm does: open the next dialog from the callback
+        dialog = QDialog(parent)
+        dialog.setWindowTitle("Import from another council")
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        following["dialog"] = dialog
+        following["boxes"] = [w for w in QApplication.topLevelWidgets() if isinstance(w, QProgressDialog)]
+        dialog.open()
+
+    op = run_in_background(parent, compare, on_success=preview, label="Reading the workbook…")
+    box = op.dialog
+    watch = QTimer()
+    watch.timeout.connect(lambda: shown.set() if isValid(box) and box.isVisible() else None)
+    watch.start(10)
+    qtbot.waitUntil(shown.is_set, timeout=5_000)
+    qtbot.waitUntil(lambda: box.value() == 40 and box.labelText() == "Comparing with this database", timeout=5_000)
+    with qtbot.waitSignal(op.finished, timeout=10_000):
+        release.set()
+    watch.stop()
+    dialog = following["dialog"]
+    assert following["boxes"] == [], "no progress box existed when the next dialog opened"
+    assert not isValid(box) and op.dialog is None
+    qtbot.waitExposed(dialog)
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog, timeout=5_000)
+    assert QApplication.activeModalWidget() is dialog
+    assert not [w for w in QApplication.topLevelWidgets() if isinstance(w, QProgressDialog)]
+    dialog.reject()

@@ -173,7 +173,8 @@ def _conflict(sheet, state, row, rec, theirs, on_conflict, plan, report, updates
         plan.held.append({"table": t, "hex": row.hex, "mine_version": rec.version, "theirs_version": file_version,
                           "theirs_hash": theirs_hash, "theirs": theirs, "fields": fields, "exported": exported})
         report.details.append(Detail(sheet.name, row.number, dashed(row.hex), "conflict",
-                                     f"{name(sheet, rec.values)}: {why}; held for review", diffs))
+                                     f"{name(sheet, rec.values)}: {why}; held for review", diffs,
+                                     name(sheet, rec.values, None)))
         return
     version = max(rec.version, file_version) + 1
     if on_conflict == "take-theirs":
@@ -187,7 +188,7 @@ def _conflict(sheet, state, row, rec, theirs, on_conflict, plan, report, updates
     base = exported if exported and new is theirs else store.content_hash(t, new)
     plan.sync[row.hex] = push_seen(old_sync, base, also=(mine_hash, theirs_hash, exported, *parents))
     report.details.append(Detail(sheet.name, row.number, dashed(row.hex), "conflict",
-                                 f"{name(sheet, rec.values)}: {why}; {note}", diffs))
+                                 f"{name(sheet, rec.values)}: {why}; {note}", diffs, name(sheet, rec.values, None)))
 
 
 def _update(sheet, state, row, rec, new, version, plan, report, updates, also=(), base=None, note=""):
@@ -205,7 +206,8 @@ def _update(sheet, state, row, rec, new, version, plan, report, updates, also=()
         kind = "erased"
     report.updated += 1
     report.details.append(Detail(sheet.name, row.number, dashed(row.hex), kind,
-                                 f"{name(sheet, rec.values)}: {kind}{note}", _diffs(sheet, state, rec.values, new)))
+                                 f"{name(sheet, rec.values)}: {kind}{note}", _diffs(sheet, state, rec.values, new),
+                                 name(sheet, rec.values, None)))
 
 
 def _diffs(sheet, state, old, new):

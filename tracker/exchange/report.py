@@ -8,6 +8,7 @@ Plain data: nothing here reads a workbook or the database.
 
 from dataclasses import dataclass, field
 
+from tracker import records
 from tracker.exchange_format import SHEETS
 from tracker.services.exchange import dashed as _dashed
 
@@ -20,6 +21,7 @@ class Detail:
     kind: str  # added, updated, deleted, restored, erased, conflict, rejected
     message: str
     changes: list = field(default_factory=list)  # [(column, before, after)] for updates and conflicts
+    name: str = ""  # the record's name or title (this database's), for people; "" for a rejected row
 
     def as_dict(self):
         d = {"sheet": self.sheet, "row": self.row, "id": self.id, "kind": self.kind, "message": self.message}
@@ -46,6 +48,10 @@ class AddedDetail:
     @property
     def id(self):
         return dashed(self._hex)
+
+    @property
+    def name(self):
+        return name(self._sheet, self._values, None)
 
     @property
     def message(self):
@@ -106,8 +112,24 @@ def dashed(hex_):
     return _dashed(hex_) if hex_ else ""
 
 
-def name(sheet, values):
-    """How a record is named in a report line (its title or name, cut at 60 characters)."""
+_SHEETS = {s.name: s for s in SHEETS}
+
+
+def kind_words(sheet_name):
+    """The kind of record a sheet's rows are, in the registry's words: "action", "stakeholder"."""
+    sheet = _SHEETS.get(sheet_name)
+    return records.BY_TABLE[sheet.table].name if sheet is not None else sheet_name
+
+
+def field_words(sheet_name, header):
+    """A column's field as the forms call it (the registry's label: "Due date"); the header otherwise."""
+    sheet = _SHEETS.get(sheet_name)
+    column = next((c for c in sheet.columns if c.header == header and c.spec is not None), None) if sheet else None
+    return column.spec.title if column is not None else header
+
+
+def name(sheet, values, limit=60):
+    """How a record is named in a report line (its title or name, cut at ``limit`` characters unless None)."""
     i = _DISPLAY_AT.get(sheet.name)
     text = str(values[i]) if i is not None and values[i] else ""
-    return (text[:60] + "…") if len(text) > 60 else (text or "(no name)")
+    return (text[:limit] + "…") if limit and len(text) > limit else (text or "(no name)")

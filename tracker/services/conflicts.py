@@ -14,6 +14,7 @@ field's own rules): the app passes what was typed and shows the ValidationError 
 """
 
 import json
+from typing import NamedTuple
 
 from tracker import records
 from tracker.changes import Change, announce
@@ -53,6 +54,29 @@ def _both_sides(conflict):
     if rec is None:
         raise NotFoundError("The record of this conflict no longer exists.")
     return state, rec, tuple(json.loads(conflict.theirs))
+
+
+class ConflictRecord(NamedTuple):
+    """Which record a conflict is about, in people's words."""
+
+    kind: str  # the registry's word: "action", "stakeholder"
+    name: str  # its name or title here ("Ben Patel at Summit" for an attendance)
+    reference: str  # an action's reference (HAV-A0042), else the start of its ID
+
+
+def conflict_record(conflict):
+    """The :class:`ConflictRecord` of a conflict (one query, two for an attendance)."""
+    model = MODELS[conflict.table]
+    record = model.get_or_none(model.uuid == conflict.record_uuid)
+    if record is None:
+        raise NotFoundError("The record of this conflict no longer exists.")
+    kind = records.BY_TABLE[conflict.table].name
+    if conflict.table == "attendance":
+        name = f"{record.stakeholder.name} at {record.event.title}"
+    else:
+        name = str(getattr(record, BY_TABLE[conflict.table].display) or "")
+    reference = getattr(record, "reference", "") or f"ID {str(record.uuid)[:8]}"
+    return ConflictRecord(kind, name, reference)
 
 
 def conflict_sides(conflict):
