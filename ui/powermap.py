@@ -28,7 +28,7 @@ DOT = 9.0
 HIGH = 3  # a score of 3 or more is high (services.stakeholders.quadrant)
 # Okabe-Ito: kinds by colour and shape; quadrants by a faint tint and their written name.
 KIND_COLOURS = {"organisation": "#0072B2", "person": "#E69F00"}
-QUADRANT_TINTS = {"manage_closely": "#D55E00", "keep_satisfied": "#E69F00", "keep_informed": "#56B4E9",
+QUADRANT_TINTS = {"manage_closely": "#D55E00", "keep_satisfied": "#F0E442", "keep_informed": "#56B4E9",
                   "monitor": "#009E73"}
 ARROW_COLOUR = {False: "#CC79A7", True: "#E8A6CB"}  # reddish purple; lighter on a dark background
 QUADRANT_CELLS = {"keep_satisfied": (True, False), "manage_closely": (True, True), "monitor": (False, False),
@@ -106,11 +106,10 @@ class PointItem(QGraphicsItem):
         super().__init__()
         self.point, self.colours, self.font, self.ghost = point, colours, font, ghost
         self.label = label
-        self.width = width
         self.selected = False
         self.drop_target = False
-        height = max(QFontMetricsF(font).height(), DOT + 2)
-        self._rect = QRectF(0, -height / 2, width if label else DOT + 2, height)
+        height = max(QFontMetricsF(font).height(), DOT + 2) if label else DOT + 2
+        self._rect = QRectF(0, -height / 2, width - 2 if label else DOT + 2, height)
         org = f" — {point.organisation}" if point.organisation else ""
         when = "now" if ghost else "here"
         self.setToolTip(f"{point.name}{org}\nInfluence {point.influence}, interest {point.interest} ({when})")
@@ -128,8 +127,7 @@ class PointItem(QGraphicsItem):
     def paint(self, painter, option, widget=None):
         colour = QColor(KIND_COLOURS.get(self.point.kind, KIND_COLOURS["organisation"]))
         painter.setRenderHint(painter.RenderHint.Antialiasing)
-        painter.setPen(QPen(self.colours.text if not self.ghost else colour, 1.2,
-                            Qt.PenStyle.DashLine if self.ghost else Qt.PenStyle.SolidLine))
+        painter.setPen(QPen(self.colours.arrow, 2) if self.ghost else QPen(self.colours.text, 1.2))
         painter.setBrush(Qt.BrushStyle.NoBrush if self.ghost else QBrush(colour))
         centre, r = QPointF(1 + DOT / 2, 0), DOT / 2
         if self.point.kind == "person":
@@ -140,7 +138,7 @@ class PointItem(QGraphicsItem):
         if self.label:
             painter.setFont(self.font)
             painter.setPen(self.colours.text)
-            painter.drawText(QRectF(DOT + 5, self._rect.top(), self.width - DOT - 5, self._rect.height()),
+            painter.drawText(QRectF(DOT + 5, self._rect.top(), self._rect.width() - DOT - 5, self._rect.height()),
                              Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, self.label)
         if self.selected or self.drop_target:
             painter.setPen(QPen(self.colours.focus, 2, Qt.PenStyle.SolidLine if self.selected else Qt.PenStyle.DotLine))
@@ -299,18 +297,32 @@ class MapScene(QGraphicsScene):
         ghosts = {}
         for cell, entries in sorted(self._cells().items()):
             rect = g.cell_rect(*cell).adjusted(3, 3, -3, -3)
-            slots = self._slots(rect, len(entries), row, metrics)
+            arrived = [p for p, ghost in entries if ghost]
+            if arrived:  # where movers went: a strip of outlines down the cell's right side
+                step = DOT + 4
+                per_column = max(int(rect.height() // step), 1)
+                strip = math.ceil(len(arrived) / per_column) * step
+                for k, point in enumerate(arrived):
+                    item = PointItem(point, "", DOT + 2, self.colours, font, ghost=True)
+                    item.setPos(rect.right() - strip + (k // per_column) * step,
+                                rect.top() + (k % per_column) * step + step / 2)
+                    self.addItem(item)
+                    ghosts[point.id] = item
+                rect = rect.adjusted(0, 0, -strip, 0)
+            points = [p for p, ghost in entries if not ghost]
+            if not points:
+                continue
+            slots = self._slots(rect, len(points), row, metrics)
             if slots is None:
-                self._count_item(rect, len(entries))
+                self._count_item(rect, len(points))
                 continue
             positions, width = slots
-            for (point, ghost), pos in zip(entries, positions):
-                label = metrics.elidedText(point.name, Qt.TextElideMode.ElideRight, width - DOT - 6) \
-                    if width and not ghost else ""
-                item = PointItem(point, label, width or DOT + 2, self.colours, font, ghost)
+            for point, pos in zip(points, positions):
+                label = metrics.elidedText(point.name, Qt.TextElideMode.ElideRight, width - DOT - 8) if width else ""
+                item = PointItem(point, label, width or DOT + 2, self.colours, font)
                 item.setPos(pos)
                 self.addItem(item)
-                (ghosts if ghost else self.items_by_id)[point.id] = item
+                self.items_by_id[point.id] = item
         for point_id, ghost in ghosts.items():
             start = self.items_by_id.get(point_id)
             if start is not None:

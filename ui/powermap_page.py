@@ -73,6 +73,12 @@ def tag_filter():
     return FilterCombo("tag", "All tags", lambda: [(tag, tag) for tag in services.powermap.tags()])
 
 
+def _index_of(box, value, first=0):
+    """The row of ``box`` from ``first`` on holding ``value`` (a date: compared in Python, as findData
+    cannot), else ``first``."""
+    return next((i for i in range(first, box.count()) if box.itemData(i) == value), first)
+
+
 class PowerMapPage(FollowsChanges):
     """Stakeholders by influence and interest, now or as they stood at an event."""
 
@@ -106,6 +112,7 @@ class PowerMapPage(FollowsChanges):
         layout.addLayout(when)
         self.as_of.currentIndexChanged.connect(self._as_of_changed)
         self.compare.currentIndexChanged.connect(self.refresh)
+        self.compare.setEnabled(False)  # arrows from a past date
 
         self.view = MapView()
         self.view.opened.connect(lambda point_id: self.open_link.emit("stakeholders", point_id))
@@ -122,6 +129,8 @@ class PowerMapPage(FollowsChanges):
         self.unscored.setDragEnabled(True)
         self.unscored.setDragDropMode(QAbstractItemView.DragDropMode.DragOnly)
         self.unscored.setUniformItemSizes(True)
+        self.unscored.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.unscored.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.unscored.activated.connect(lambda i: self.open_link.emit("stakeholders", i.data(Qt.ItemDataRole.UserRole)))
         self.unscored_title.setBuddy(self.unscored)
         hint = QLabel("Drag one onto the map to score it, or press Enter to open it.")
@@ -151,7 +160,7 @@ class PowerMapPage(FollowsChanges):
         if not self._sized:  # the map takes most of the width (the splitter only knows once shown)
             self._sized = True
             total = sum(self.splitter.sizes()) or self.width()
-            self.splitter.setSizes([total * 4 // 5, total // 5])
+            self.splitter.setSizes([total * 3 // 4, total // 4])
 
     # ---- reading ---------------------------------------------------------------------
     def current_filters(self):
@@ -197,7 +206,8 @@ class PowerMapPage(FollowsChanges):
         if events == self._events:
             return
         self._events = events
-        for box, first in ((self.as_of, [("Today", TODAY)]), (self.compare, [("No arrows", None), ("Today", TODAY)])):
+        for box, first, gone in ((self.as_of, [("Today", TODAY)], 0),
+                                 (self.compare, [("No arrows", None), ("Today", TODAY)], 1)):
             current = box.currentData(), box.currentIndex()
             box.blockSignals(True)
             box.clear()
@@ -205,9 +215,12 @@ class PowerMapPage(FollowsChanges):
                 box.addItem(text, value)
             for _, day, title in reversed(events):  # the latest first
                 box.addItem(f"{format_uk_date(day)} · {title}", day)
-            found = box.findData(current[0]) if current[1] > 0 else current[1]
-            box.setCurrentIndex(max(found, 0))
+            # the same choice again; in place of an event since deleted, today
+            kept = max(current[1], 0) if current[1] < len(first) else next(
+                (i for i in range(len(first), box.count()) if box.itemData(i) == current[0]), gone)
+            box.setCurrentIndex(kept)
             box.blockSignals(False)
+        self.compare.setEnabled(self.as_of.currentData() is not None)
 
     def _as_of_changed(self):
         if self.as_of.currentData() is not None and self.compare.currentIndex() == 0:
@@ -218,11 +231,12 @@ class PowerMapPage(FollowsChanges):
         self.refresh()
 
     def show_as_of(self, day, until=TODAY):
-        """Show the map as of ``day`` (a date among the events'; None: today), arrows to ``until``."""
+        """Show the map as of ``day`` (a date among the events'; None: today), arrows to ``until``
+        (None: today; False: no arrows)."""
         self._fill_dates()
-        self.as_of.setCurrentIndex(max(self.as_of.findData(day), 0) if day is not None else 0)
-        self.compare.setCurrentIndex(max(self.compare.findData(until), 1) if until is not None else 1)
-        self.refresh()
+        self.as_of.setCurrentIndex(_index_of(self.as_of, day))
+        if day is not None:
+            self.compare.setCurrentIndex(0 if until is False else _index_of(self.compare, until, first=1))
 
     # ---- changing ----------------------------------------------------------------------
     def _move_later(self, point_id, influence, interest):
