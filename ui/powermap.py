@@ -391,8 +391,13 @@ class MapScene(QGraphicsScene):
 
 
 def render_map(painter, rect, council=None, as_of=None, dark=False, filters=None):
-    """Draw the map (of ``council``'s stakeholders, as of the date ``as_of``) into ``rect`` on
-    ``painter``, vector where the painter's device is; returns its text alternative.  See MAP-API.md."""
+    """Draw the map into ``rect`` (a QRectF or QRect in the painter's coordinates, filled keeping the
+    map's proportions) on an active ``painter``: vector where its device is (a QPdfWriter), with no
+    view or window; returns the map's text alternative (``services.powermap.summary_text``).
+
+    ``council``: None for all, or a Council or its id; ``as_of``: None for today, or a date (the map
+    at the end of that day, from the audit trail); ``dark``: the dark palette's colours; ``filters``:
+    more of the stakeholders' services filters (kind, sector, tag).  Needs a QGuiApplication."""
     filters = dict(filters or {})
     if council is not None:
         filters["council"] = council
