@@ -367,6 +367,7 @@ def power_map_shots(app, window, out):
     def map_shot(name, target):
         page = target.show_view("grid")
         page.filters.show_only({"kind": "organisation"})
+        wait(page.operation)  # the map is read off the UI thread
         page.view.setFocus()
         page.view.map.select(services.stakeholders.find_by_name("Metropolitan Police Service")[0].id)
         app.processEvents()
@@ -377,6 +378,7 @@ def power_map_shots(app, window, out):
     window.resize(1366, 768)
     page = map_shot("power-map", window)
     page.show_as_of(demo.SUMMIT_DATE)
+    wait(page.operation)
     app.processEvents()
     window.grab().save(str(out / "power-map-history.png"))
     print(out / "power-map-history.png")

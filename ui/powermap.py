@@ -108,7 +108,8 @@ class PointItem(QGraphicsItem):
         self.label = label
         self.selected = False
         self.drop_target = False
-        height = max(QFontMetricsF(font).height(), DOT + 2) if label else DOT + 2
+        lines = label.count("\n") + 1
+        height = max(QFontMetricsF(font).height() * lines, DOT + 2) if label else DOT + 2
         self._rect = QRectF(0, -height / 2, width - 2 if label else DOT + 2, height)
         org = f" — {point.organisation}" if point.organisation else ""
         when = "now" if ghost else "here"
@@ -178,6 +179,20 @@ class PointItem(QGraphicsItem):
                 scene.point_moved.emit(self.point.id, *cell)
         elif event.button() == Qt.MouseButton.LeftButton:
             scene.point_clicked.emit(self.point.id)
+
+
+def _two_lines(metrics, text, width):
+    """``text`` in ``width``: as it is, or broken after the words that fit, the rest elided."""
+    if metrics.horizontalAdvance(text) <= width:
+        return text
+    first = ""
+    for word in text.split(" "):
+        if metrics.horizontalAdvance(f"{first} {word}".strip()) > width:
+            break
+        first = f"{first} {word}".strip()
+    if not first:
+        return metrics.elidedText(text, Qt.TextElideMode.ElideRight, width)
+    return f"{first}\n{metrics.elidedText(text[len(first):].strip(), Qt.TextElideMode.ElideRight, width)}"
 
 
 def arrow_path(start, end, head=8.0):
@@ -312,13 +327,15 @@ class MapScene(QGraphicsScene):
             points = [p for p, ghost in entries if not ghost]
             if not points:
                 continue
-            slots = self._slots(rect, len(points), row, metrics)
+            two_lines = len(points) * 2 <= int(rect.height() // row)  # room for names on two lines
+            slots = self._slots(rect, len(points), row * 2 if two_lines else row, metrics)
             if slots is None:
                 self._count_item(rect, len(points))
                 continue
             positions, width = slots
             for point, pos in zip(points, positions):
-                label = metrics.elidedText(point.name, Qt.TextElideMode.ElideRight, width - DOT - 8) if width else ""
+                label = "" if not width else _two_lines(metrics, point.name, width - DOT - 8) if two_lines else \
+                    metrics.elidedText(point.name, Qt.TextElideMode.ElideRight, width - DOT - 8)
                 item = PointItem(point, label, width or DOT + 2, self.colours, font)
                 item.setPos(pos)
                 self.addItem(item)

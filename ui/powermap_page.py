@@ -18,6 +18,7 @@ from ui.filters import FilterBar, FilterCombo, council_filter, field_filter
 from ui.overview import FollowsChanges
 from ui.powermap import LABEL_LIMIT
 from ui.powermap_view import MIME, MapView
+from ui.worker import run_in_background
 
 TODAY = None  # the "as of" choice meaning today's values
 
@@ -83,6 +84,7 @@ class PowerMapPage(FollowsChanges):
     """Stakeholders by influence and interest, now or as they stood at an event."""
 
     open_link = Signal(str, int)
+    shown = Signal()  # a map read (``fill``) is on screen
     shows = (Stakeholder, Event)
 
     def __init__(self, parent=None):
@@ -117,6 +119,7 @@ class PowerMapPage(FollowsChanges):
         self.view = MapView()
         self.view.opened.connect(lambda point_id: self.open_link.emit("stakeholders", point_id))
         self.view.moved.connect(self._move_later)
+        self.view.nudged.connect(self.nudge)
         side = QWidget()
         column = QVBoxLayout(side)
         column.setContentsMargins(0, 0, 0, 0)
@@ -154,6 +157,8 @@ class PowerMapPage(FollowsChanges):
         layout.addWidget(self.note)
         self._events = None
         self._sized = False
+        self._reading = 0  # the latest map reading asked for
+        self.operation = None
 
     def showEvent(self, event):
         super().showEvent(event)
@@ -167,14 +172,28 @@ class PowerMapPage(FollowsChanges):
         return self.filters.current_filters()
 
     def fill(self):
+        """Read the map off the UI thread (20,000 stakeholders take a few hundred milliseconds);
+        ``shown`` once it is on screen.  A reading overtaken by a newer one is dropped."""
         self._fill_dates()
         filters = self.current_filters()
         as_of = self.as_of.currentData()
-        until = self.compare.currentData() if as_of is not None else None
-        snap = services.powermap.snapshot(filters, as_of)
-        later = None
-        if as_of is not None and self.compare.currentIndex() > 0:
-            later = services.powermap.snapshot(filters, until)
+        compare = as_of is not None and self.compare.currentIndex() > 0
+        until = self.compare.currentData()
+        self._reading += 1
+        reading = self._reading
+
+        def read(progress):
+            snap = services.powermap.snapshot(filters, as_of)
+            return snap, services.powermap.snapshot(filters, until) if compare else None
+
+        self.operation = run_in_background(self, read, on_success=lambda result: self._show(reading, *result),
+                                           label="Reading the power/interest map…", progress_dialog=False,
+                                           cancellable=False)
+
+    def _show(self, reading, snap, later):
+        if reading != self._reading:
+            return
+        as_of = snap.as_of
         self.view.show_map(snap, later, editable=as_of is None)
         self.unscored_model.set_points(snap.unscored)
         self.unscored_title.setText(f"Not scored ({len(snap.unscored):,})")
@@ -184,6 +203,7 @@ class PowerMapPage(FollowsChanges):
         self.view.setAccessibleDescription(f"{self.summary.text()} Page Up and Page Down choose a stakeholder, the "
                                            f"arrow keys move it, Enter opens it.")
         self.note.setText(self._note(snap, later))
+        self.shown.emit()
 
     def _note(self, snap, later):
         notes = []
@@ -244,10 +264,23 @@ class PowerMapPage(FollowsChanges):
         # item whose event handler is still running.
         QTimer.singleShot(0, lambda: self.move(point_id, influence, interest))
 
-    def move(self, point_id, influence, interest):
-        """Give the stakeholder ``point_id`` these scores, as an edit in its form would; True when stored."""
+    def nudge(self, point_id, d_influence, d_interest):
+        """Move the stakeholder one step (an arrow key) from its stored scores, within 1-5."""
         try:
             record = services.stakeholders.get(point_id)
+        except errors.EXPECTED as exc:
+            errors.show_exception(self, exc)
+            return False
+        if record.influence is None or record.interest is None:
+            return False
+        return self.move(point_id, min(max(record.influence + d_influence, 1), 5),
+                         min(max(record.interest + d_interest, 1), 5), record)
+
+    def move(self, point_id, influence, interest, record=None):
+        """Give the stakeholder ``point_id`` these scores, as an edit in its form would; True when stored
+        (or already so)."""
+        try:
+            record = record or services.stakeholders.get(point_id)
             services.stakeholders.update(record, influence=influence, interest=interest)
         except errors.EXPECTED as exc:
             errors.show_exception(self, exc)

@@ -19,7 +19,8 @@ STEPS = {Qt.Key.Key_Up: (1, 0), Qt.Key.Key_Down: (-1, 0), Qt.Key.Key_Right: (0, 
 
 class MapView(QGraphicsView):
     opened = Signal(int)  # a stakeholder's id
-    moved = Signal(int, int, int)  # id, influence, interest: a drag, an arrow key or a drop
+    moved = Signal(int, int, int)  # id, influence, interest: a drag or a drop
+    nudged = Signal(int, int, int)  # id, steps up in influence, steps up in interest: an arrow key
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -69,11 +70,8 @@ class MapView(QGraphicsView):
     def keyPressEvent(self, event):
         key, point = event.key(), self.map.selected_point()
         if key in STEPS and point is not None and not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier:
-            if self.map.editable:
-                d_influence, d_interest = STEPS[key]
-                cell = (min(max(point.influence + d_influence, 1), 5), min(max(point.interest + d_interest, 1), 5))
-                if cell != point.cell:
-                    self.moved.emit(point.id, *cell)
+            if self.map.editable:  # a step from where it is stored, which the map may not show yet
+                self.nudged.emit(point.id, *STEPS[key])
             return
         if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and point is not None:
             self.opened.emit(point.id)

@@ -29,3 +29,8 @@ def drag(view, start, end, steps=6):
 
 def drag_point(view, point_id, cell):
     drag(view, point_pos(view, point_id), cell_pos(view, cell))
+
+
+def map_read(qtbot, page):
+    """Wait until the map page's latest reading (it reads off the UI thread) is on screen."""
+    qtbot.waitUntil(lambda: page.operation is not None and page.operation.done)

@@ -12,7 +12,7 @@ from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
 
 from tests.tracker.test_powermap import SUMMIT, backdate, clock  # noqa: F401 - the fixture
 from tests.ui.conftest import choose
-from tests.ui.map_driver import cell_pos, click_point, drag, drag_point, point_pos
+from tests.ui.map_driver import cell_pos, click_point, drag, drag_point, map_read, point_pos
 from tracker import services
 from tracker.models import AuditEntry, Stakeholder
 from ui.powermap import LABEL_LIMIT, PointItem, render_map
@@ -156,12 +156,17 @@ def test_the_keyboard_reaches_chooses_moves_and_opens(page, partners, qtbot):
 
 def test_filters_show_only_matching_stakeholders(page, partners, qtbot):
     choose(qtbot, page.filters.widget("kind"), "Person")
+    map_read(qtbot, page)
     assert {i.point.name for i in page.view.map.items_by_id.values()} == {"Jo Head"}
     page.filters.widget("kind").setCurrentIndex(0)
+    map_read(qtbot, page)
     choose(qtbot, page.filters.widget("tag"), "summit")
+    map_read(qtbot, page)
     assert {i.point.name for i in page.view.map.items_by_id.values()} == {"Metropolitan Police Service"}
     page.filters.widget("tag").setCurrentIndex(0)
+    map_read(qtbot, page)
     choose(qtbot, page.filters.widget("sector"), "Voluntary / charity")
+    map_read(qtbot, page)
     assert {i.point.name for i in page.view.map.items_by_id.values()} == {"Ben Kinsella Trust"}
     assert page.unscored_title.text() == "Not scored (0)"
 
@@ -180,6 +185,7 @@ def test_history_at_an_event_shows_the_old_place_and_an_arrow_to_now(qtbot, part
     qtbot.waitUntil(lambda: bool(p.view.map.items_by_id))
     assert p.view.map.items_by_id[met.id].point.cell == (3, 2)
     choose(qtbot, p.as_of, "16/01/2019 · Serious Violence Summit")
+    map_read(qtbot, p)
     assert p.view.map.items_by_id[met.id].point.cell == (5, 4)  # where it sat at the summit
     assert p.view.map.geometry.cell_at(p.view.map.items_by_id[met.id].dot_centre()) == (5, 4)
     assert set(p.view.map.items_by_id) == {met.id, trust.id, head.id}  # the forum came later
@@ -192,6 +198,7 @@ def test_history_at_an_event_shows_the_old_place_and_an_arrow_to_now(qtbot, part
     QApplication.processEvents()
     assert scores(trust) == (2, 5)
     choose(qtbot, p.compare, "No arrows")
+    map_read(qtbot, p)
     assert not [i for i in p.view.map.items() if isinstance(i, QGraphicsPathItem)]
 
 
@@ -203,12 +210,13 @@ def test_a_crowded_map_shows_counts_per_cell_until_filtered(qtbot, db):
     qtbot.addWidget(p)
     p.resize(1100, 760)
     p.show()
-    qtbot.waitUntil(lambda: p.view.map.snap is not None)
+    map_read(qtbot, p)
     assert p.view.map.counts_mode and not p.view.map.items_by_id
     counts = [i.text() for i in p.view.map.items() if i.toolTip().startswith(("16 stakeholders with",))]
     assert len(counts) == 25 and set(counts) == {"16"}  # 400 over 25 cells
     assert "400 stakeholders are on the map: each cell shows how many" in p.note.text()
     choose(qtbot, p.filters.widget("tag"), "school")
+    map_read(qtbot, p)
     assert not p.view.map.counts_mode and len(p.view.map.items_by_id) == 20
 
 
