@@ -108,6 +108,7 @@ class PointItem(QGraphicsItem):
         self.label = label
         self.selected = False
         self.drop_target = False
+        self.backed = False
         lines = label.count("\n") + 1
         height = max(QFontMetricsF(font).height() * lines, DOT + 2) if label else DOT + 2
         self._rect = QRectF(0, -height / 2, width - 2 if label else DOT + 2, height)
@@ -137,10 +138,15 @@ class PointItem(QGraphicsItem):
         else:
             painter.drawEllipse(centre, r, r)
         if self.label:
+            text_rect = QRectF(DOT + 5, self._rect.top(), self._rect.width() - DOT - 5, self._rect.height())
+            align = Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft
             painter.setFont(self.font)
+            if self.backed:  # arrows pass under the names: keep the names readable
+                back = QColor(self.colours.background)
+                back.setAlpha(200)
+                painter.fillRect(painter.boundingRect(text_rect, align, self.label).adjusted(-1, 0, 1, 0), back)
             painter.setPen(self.colours.text)
-            painter.drawText(QRectF(DOT + 5, self._rect.top(), self._rect.width() - DOT - 5, self._rect.height()),
-                             Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, self.label)
+            painter.drawText(text_rect, align, self.label)
         if self.selected or self.drop_target:
             painter.setPen(QPen(self.colours.focus, 2, Qt.PenStyle.SolidLine if self.selected else Qt.PenStyle.DotLine))
             painter.setBrush(Qt.BrushStyle.NoBrush)
@@ -310,7 +316,9 @@ class MapScene(QGraphicsScene):
         metrics = QFontMetricsF(font)
         row = max(metrics.height() + 2, DOT + 4)
         ghosts = {}
-        for cell, entries in sorted(self._cells().items()):
+        cells = self._cells()
+        arrived_anywhere = any(ghost for entries in cells.values() for _, ghost in entries)
+        for cell, entries in sorted(cells.items()):
             rect = g.cell_rect(*cell).adjusted(3, 3, -3, -3)
             arrived = [p for p, ghost in entries if ghost]
             if arrived:  # where movers went: a strip of outlines down the cell's right side
@@ -337,6 +345,7 @@ class MapScene(QGraphicsScene):
                 label = "" if not width else _two_lines(metrics, point.name, width - DOT - 8) if two_lines else \
                     metrics.elidedText(point.name, Qt.TextElideMode.ElideRight, width - DOT - 8)
                 item = PointItem(point, label, width or DOT + 2, self.colours, font)
+                item.backed = bool(arrived_anywhere)
                 item.setPos(pos)
                 self.addItem(item)
                 self.items_by_id[point.id] = item
