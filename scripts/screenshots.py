@@ -352,10 +352,10 @@ def power_map_shots(app, window, out):
              "NHS North East London": (4, 5), "Crown Prosecution Service, London North": (3, 4),
              "Barking and Dagenham College": (3, 4), "London Fire Brigade, East": (1, 3)}
     clock = audit.utcnow
+    moved_at = dt.datetime.combine(demo.SUMMIT_DATE + dt.timedelta(days=100), dt.time(11))
+    audit.utcnow = base.utcnow = lambda: moved_at
     try:
         for name, (influence, interest) in moves.items():
-            when = lambda: dt.datetime.combine(demo.SUMMIT_DATE + dt.timedelta(days=100), dt.time(11))  # noqa: E731
-            audit.utcnow = base.utcnow = when
             services.stakeholders.update(services.stakeholders.find_by_name(name)[0], influence=influence,
                                          interest=interest)
     finally:

@@ -168,6 +168,17 @@ class PowerMapPage(FollowsChanges):
             self.splitter.setSizes([total * 3 // 4, total // 4])
 
     # ---- reading ---------------------------------------------------------------------
+    def follow(self, change):
+        super().follow(change)
+        self.filters.follow(change)  # councils
+        if change.touches(services.stakeholders.table):
+            self.reload_filter_choices()
+
+    def reload_filter_choices(self):
+        """The tags in use read again when the tag filter is next opened (F5, or a stakeholder changed)."""
+        tags = self.filters.widget("tag")
+        tags.defer(lambda: tags.fill([(tag, tag) for tag in services.powermap.tags()]))
+
     def current_filters(self):
         return self.filters.current_filters()
 
