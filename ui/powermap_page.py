@@ -15,7 +15,7 @@ from tracker.dates import format_uk_date
 from tracker.models import Event, Stakeholder
 from ui import errors
 from ui.filters import FilterBar, FilterCombo, council_filter, field_filter
-from ui.overview import FollowsChanges
+from ui.following import FollowsChanges
 from ui.powermap import LABEL_LIMIT
 from ui.powermap_view import MIME, MapView
 from ui.worker import run_in_background
