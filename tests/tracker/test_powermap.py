@@ -140,3 +140,23 @@ def test_tags_in_use_once_each(db):
     make("B", tags="police,schools")
     make("C")
     assert [tag.lower() for tag in powermap.tags()] == ["police", "schools", "summit"]  # once, whatever the case
+
+
+@pytest.mark.slow
+def test_a_record_imported_after_the_date_was_not_on_the_map_then(tmp_path, clock):
+    """An imported record's created_at is the exporting council's; it arrived here with the import."""
+    from tests.tracker.exchange_helpers import council_db
+    from tracker.exchange import export_workbook, import_workbook
+
+    with council_db(tmp_path / "havering.db", "Havering"):
+        youth = make("Havering Youth Council", 1, 5)
+        backdate(youth, dt.datetime(2018, 6, 1))
+        out = export_workbook(tmp_path / "share.xlsx").path
+    with council_db(tmp_path / "barking.db", "Barking and Dagenham"):
+        local = make("Barking Youth Forum", 2, 4)
+        backdate(local, dt.datetime(2018, 6, 1))
+        import_workbook(out)
+        imported = Stakeholder.get(Stakeholder.name == "Havering Youth Council")
+        assert imported.created_at == dt.datetime(2018, 6, 1)  # the exporter's
+        assert [p.name for p in powermap.snapshot(as_of=SUMMIT).points] == ["Barking Youth Forum"]
+        assert [p.name for p in powermap.snapshot().points] == ["Barking Youth Forum", "Havering Youth Council"]
