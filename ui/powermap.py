@@ -221,6 +221,7 @@ class MapScene(QGraphicsScene):
 
     point_clicked = Signal(int)
     point_moved = Signal(int, int, int)  # id, influence, interest
+    selection_changed = Signal()  # the chosen point (``selected_point``) is another, or none
 
     def __init__(self, dark=None, parent=None):
         super().__init__(parent)
@@ -400,6 +401,7 @@ class MapScene(QGraphicsScene):
             if item.selected != (point_id == self.selected_id):
                 item.selected = point_id == self.selected_id
                 item.update()
+        self.selection_changed.emit()
 
     def selected_point(self):
         item = self.items_by_id.get(self.selected_id)

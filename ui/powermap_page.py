@@ -10,7 +10,7 @@ from PySide6.QtCore import QAbstractListModel, QMimeData, Qt, QTimer, Signal
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QLabel, QListView, QSplitter, QVBoxLayout,
                                QWidget)
 
-from tracker import records, services
+from tracker import records, services, vocab
 from tracker.dates import format_uk_date
 from tracker.models import Event, Stakeholder
 from ui import errors
@@ -152,6 +152,10 @@ class PowerMapPage(FollowsChanges):
         self.summary.setWordWrap(True)
         self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout.addWidget(self.summary)
+        self.chosen = QLabel()  # the chosen point in full: its name may be cut short on the map
+        self.chosen.setWordWrap(True)
+        layout.addWidget(self.chosen)
+        self.view.map.selection_changed.connect(self._chosen_changed)
         self.note = QLabel()
         self.note.setWordWrap(True)
         layout.addWidget(self.note)
@@ -211,10 +215,20 @@ class PowerMapPage(FollowsChanges):
         summary = services.powermap.summary_text(snap)
         when = "today" if as_of is None else f"as of {format_uk_date(as_of)}"
         self.summary.setText(f"Stakeholders by quadrant {when}: {summary}.")
-        self.view.setAccessibleDescription(f"{self.summary.text()} Page Up and Page Down choose a stakeholder, the "
-                                           f"arrow keys move it, Enter opens it.")
+        self._chosen_changed()
         self.note.setText(self._note(snap, later))
         self.shown.emit()
+
+    def _chosen_changed(self):
+        point = self.view.map.selected_point()
+        if point is None:
+            self.chosen.setText("")
+        else:
+            org = f" ({point.organisation})" if point.organisation else ""
+            self.chosen.setText(f"Chosen: {point.name}{org}: influence {point.influence}, interest "
+                                f"{point.interest} — {vocab.GRID_QUADRANTS[point.quadrant]}.")
+        self.view.setAccessibleDescription(f"{self.summary.text()} {self.chosen.text()} Page Up and Page Down "
+                                           f"choose a stakeholder, the arrow keys move it, Enter opens it.")
 
     def _note(self, snap, later):
         notes = []

@@ -140,6 +140,8 @@ def test_the_keyboard_reaches_chooses_moves_and_opens(page, partners, qtbot):
     qtbot.keyClicks(page.view, "met")
     head, met = partners["head"], partners["met"]
     assert page.view.map.selected_point().id == met.id
+    assert page.chosen.text() == ("Chosen: Metropolitan Police Service: influence 5, interest 4 — Manage closely.")
+    assert page.chosen.text() in page.view.accessibleDescription()
     qtbot.keyClick(page.view, Qt.Key.Key_Left)
     qtbot.waitUntil(lambda: scores(met) == (5, 3))
     qtbot.keyClick(page.view, Qt.Key.Key_Down)
