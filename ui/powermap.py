@@ -107,8 +107,8 @@ class PointItem(QGraphicsItem):
         self.point, self.colours, self.font, self.ghost = point, colours, font, ghost
         self.label = label
         self.selected = False
-        self.drop_target = False
         self.backed = False
+        self._dragging = False
         lines = label.count("\n") + 1
         height = max(QFontMetricsF(font).height() * lines, DOT + 2) if label else DOT + 2
         self._rect = QRectF(0, -height / 2, width - 2 if label else DOT + 2, height)
@@ -147,8 +147,8 @@ class PointItem(QGraphicsItem):
                 painter.fillRect(painter.boundingRect(text_rect, align, self.label).adjusted(-1, 0, 1, 0), back)
             painter.setPen(self.colours.text)
             painter.drawText(text_rect, align, self.label)
-        if self.selected or self.drop_target:
-            painter.setPen(QPen(self.colours.focus, 2, Qt.PenStyle.SolidLine if self.selected else Qt.PenStyle.DotLine))
+        if self.selected:
+            painter.setPen(QPen(self.colours.focus, 2))
             painter.setBrush(Qt.BrushStyle.NoBrush)
             painter.drawRoundedRect(self._rect.adjusted(-2, -1, 2, 1), 3, 3)
 
@@ -177,7 +177,7 @@ class PointItem(QGraphicsItem):
     def mouseReleaseEvent(self, event):
         scene = self.scene()
         scene.show_target(None)
-        if getattr(self, "_dragging", False):
+        if self._dragging:
             self._dragging = False
             cell = scene.geometry.cell_at(event.scenePos())
             self.setPos(self._home)  # until the stored change redraws the map

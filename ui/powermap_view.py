@@ -7,6 +7,8 @@ scale; Enter opens it.  The view only says what was asked (``opened``, ``moved``
 through the services.
 """
 
+import time
+
 from PySide6.QtCore import QRectF, Qt, Signal
 from PySide6.QtGui import QFontInfo, QPen
 from PySide6.QtWidgets import QFrame, QGraphicsView
@@ -14,6 +16,7 @@ from PySide6.QtWidgets import QFrame, QGraphicsView
 from ui.powermap import MapScene
 
 MIME = "application/x-stakeholder-tracker-stakeholder-id"
+TYPE_AHEAD_SECONDS = 1.0
 STEPS = {Qt.Key.Key_Up: (1, 0), Qt.Key.Key_Down: (-1, 0), Qt.Key.Key_Right: (0, 1), Qt.Key.Key_Left: (0, -1)}
 
 
@@ -34,7 +37,7 @@ class MapView(QGraphicsView):
         self.setRenderHint(self.renderHints().Antialiasing)
         self.setAcceptDrops(True)
         self.setMinimumSize(360, 300)
-        self._typed = ""
+        self._typed, self._typed_at = "", 0.0
         self.map.point_clicked.connect(self.opened)
         self.map.point_moved.connect(self.moved)
 
@@ -85,6 +88,9 @@ class MapView(QGraphicsView):
             return
         text = event.text()
         if points and text and text.isprintable() and not event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+            if time.monotonic() - self._typed_at > TYPE_AHEAD_SECONDS:  # a pause starts a new name
+                self._typed = ""
+            self._typed_at = time.monotonic()
             self._typed = (self._typed + text).lower()
             found = next((p for p in points if p.name.lower().startswith(self._typed)), None)
             if found is None:
