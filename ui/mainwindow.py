@@ -27,7 +27,8 @@ from ui.kinds import KINDS
 from ui.listpage import ListPage
 from ui.menus import Menus
 from ui.notices import SharedDatabaseNotice
-from ui.overview import GridPage, HomePage
+from ui.overview import HomePage
+from ui.powermap_page import PowerMapPage
 from ui.resources import icon
 from ui.safety import SafetyActions
 from ui.worker import run_and_wait, run_in_background
@@ -62,7 +63,7 @@ class MainWindow(QMainWindow):
         self.pages = {
             "home": HomePage(),
             **{key: ListPage(key) for key in LIST_KINDS},
-            "grid": GridPage(),
+            "grid": PowerMapPage(),
             "deleted": DeletedPage(),
         }
         self.nav = QListWidget()
