@@ -44,14 +44,47 @@ class RecordTable(QTableView):
         self.setSortingEnabled(True)
         self.setTabKeyNavigation(False)  # Tab leaves the table; arrows move within it
         header.setResizeContentsPrecision(FIT_ROWS)
+        # Widths fitted to an empty list fit the headings only: they are fitted again when rows first
+        # come, and only widths fitted to rows or set by the user are kept (widths_settled).
+        self.widths_settled = False
+        self._fitting = False
+        header.sectionResized.connect(self._section_resized)
+        for signal in (model.modelReset, model.rowsInserted, model.layoutChanged):
+            signal.connect(self._rows_came)
 
     def fit_columns(self):
         """Columns as wide as their contents, but no column wider than about 45 characters."""
-        self.resizeColumnsToContents()
-        cap = self.fontMetrics().averageCharWidth() * 45
+        self._fitting = True
+        try:
+            self.resizeColumnsToContents()
+            cap = self.fontMetrics().averageCharWidth() * 45
+            header = self.horizontalHeader()
+            for col in range(header.count()):
+                header.resizeSection(col, min(header.sectionSize(col), cap))
+        finally:
+            self._fitting = False
+        self.widths_settled = self.model().rowCount() > 0
+
+    def restore_widths(self, state, settled=True):
+        """Widths (and order and sort column) as saved; ``settled``: they were fitted to rows or set by the
+        user, else they are fitted again once the list has rows."""
+        self._fitting = True
+        try:
+            self.horizontalHeader().restoreState(state)
+        finally:
+            self._fitting = False
+        self.widths_settled = settled
+        self._rows_came()
+
+    def _section_resized(self, logical, old, new):
         header = self.horizontalHeader()
-        for col in range(header.count()):
-            header.resizeSection(col, min(header.sectionSize(col), cap))
+        last = max(range(header.count()), key=header.visualIndex, default=-1)
+        if not self._fitting and logical != last:  # the last column stretches with the window, not the user
+            self.widths_settled = True
+
+    def _rows_came(self, *args):
+        if not self.widths_settled and self.model().rowCount() > 0:
+            self.fit_columns()
 
 
 class ListPage(QWidget):
