@@ -134,6 +134,7 @@ def install(window):
         f"Changes are now recorded as {signed_in_as()}.", 8000))
     if should_ask():
         panel.offer()
+        window.statusBar().clearMessage()  # not "signed in as" the login name while asking for the real one
     return panel
 
 
