@@ -12,19 +12,9 @@ Which commands stay: :data:`READING_COMMANDS`, and any QAction a feature marks w
 new command is taken to change the database until it says otherwise.
 """
 
-from PySide6.QtWidgets import (
-    QAbstractButton,
-    QAbstractSpinBox,
-    QComboBox,
-    QFrame,
-    QHBoxLayout,
-    QLabel,
-    QLineEdit,
-    QPlainTextEdit,
-    QPushButton,
-    QTabBar,
-    QTextEdit,
-)
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import (QAbstractButton, QAbstractSpinBox, QComboBox, QFrame, QHBoxLayout, QLabel,
+                               QLineEdit, QPlainTextEdit, QPushButton, QTabBar, QTextEdit)
 
 from tracker.db import current_path, is_read_only
 
@@ -66,12 +56,21 @@ class ViewOnly:
         self.status.setVisible(False)
         window.statusBar().addPermanentWidget(self.status)
         self._undo = []  # (setter, value) putting back what view-only mode changed
-        for key, action in window.actions.items():
-            action.changed.connect(lambda k=key, a=action: self._hold(k, a))
+        self._watched = set()
         self.refresh()
+        QTimer.singleShot(0, self.refresh)  # commands features add after this, while the window is built
+
+    def _watch(self):
+        """Each command, once: whatever enables it later, view-only mode disables it again."""
+        for key, action in self.window.actions.items():
+            if key not in self._watched:
+                self._watched.add(key)
+                action.changed.connect(lambda k=key, a=action: self._hold(k, a))
+                self._hold(key, action)
 
     def refresh(self):
         """Follow the open database: view-only when it is read-only (a PostgreSQL server never is)."""
+        self._watch()
         read_only = current_path() is not None and is_read_only()
         if read_only == self.active:
             return self.active

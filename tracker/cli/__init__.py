@@ -28,18 +28,8 @@ from tracker import __version__, services, settings
 from tracker.cli import core, duplicates, exchange, merging, reports, safety, tables
 from tracker.cli.common import EXIT_CANCELLED, EXIT_ERROR, EXIT_INTERNAL, EXIT_USAGE
 from tracker.cli.safety import damage_advice
-from tracker.db import (
-    close_database,
-    describe,
-    is_read_only,
-    translate_operational_error,
-)
-from tracker.errors import (
-    DamagedDatabaseError,
-    NotFoundError,
-    ReadOnlyDatabaseError,
-    TrackerError,
-)
+from tracker.db import close_database, describe, is_read_only, translate_operational_error
+from tracker.errors import DamagedDatabaseError, NotFoundError, ReadOnlyDatabaseError, TrackerError
 from tracker.logs import log_file, setup_logging
 from tracker.opening import default_target, open_database
 from tracker.paths import default_database_path, ensure_private_dir
