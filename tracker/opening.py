@@ -81,6 +81,11 @@ def read_only_message(path):
             f"not be saved. Make it writable, or copy it to a folder of your own and open the copy.")
 
 
+def _empty_and_read_only(path):
+    return DatabaseError(f"The database {path} is empty and read-only, so it cannot be set up. Make it writable, "
+                         f"or choose another file.")
+
+
 def _needs_immutable(path, header):
     """A WAL file read-only: SQLite would make its -wal and -shm beside it (or fail to, in a read-only
     folder) unless told the file is immutable; with both there already, it reads them as they are."""
@@ -128,8 +133,7 @@ def open_database(target, *, create=False, upgrade=True, read_only=None):
             elif not read_only and not writable(path):
                 raise DatabaseError(read_only_message(path))
             if read_only and header is None:
-                raise DatabaseError(f"The database {path} is empty and read-only, so it cannot be set up. "
-                                    f"Make it writable, or choose another file.")
+                raise _empty_and_read_only(path)
         db = sqlite_database(path, netfs.network_filesystem(path), read_only=read_only,
                              immutable=read_only and _needs_immutable(path, header))
         filelocks.handle(path)  # from now on the process keeps a descriptor of it and never closes one
@@ -163,8 +167,7 @@ def _make_usable(db, target, *, create, upgrade=True, read_only=False):
     version = migrations.schema_version(db)
     if version == 0:
         if read_only:
-            raise DatabaseError(f"The database {target} is empty and read-only, so it cannot be set up. "
-                                f"Make it writable, or choose another file.")
+            raise _empty_and_read_only(target)
         if not create:
             raise DatabaseError(f"The database {target} is empty. Create it with: tracker --db {target} init")
         migrations.create_schema(db)
@@ -217,7 +220,7 @@ def _switch_journal(db, mode):
 def _hold_locks(db, path):
     """After SQLite opened ``path``: the WAL guard, and the presence mark when the app asked for it."""
     mode = db.execute_sql("PRAGMA journal_mode").fetchone()[0].lower()
-    if mode == "wal" and not db.read_only:  # read-only, SQLite never deletes the WAL: nothing to guard
+    if mode == "wal" and not db.read_only:  # read-only, this process writes no WAL that others could delete
         try:
             db.guard = filelocks.WalGuard(path)
             db.guard.hold()
