@@ -62,6 +62,23 @@ class TrackerSqliteDatabase(RefusesWhenDamaged, SqliteDatabase):
     guard = None
     presence = None
     network = None
+    read_only = False  # opened for reading only: SQLite's mode=ro (and immutable=1 when it must be)
+    immutable = False
+
+    def _connect(self):
+        if not self.read_only:
+            return super()._connect()
+        # Every connection of the file (each thread has its own) opened read-only, by URI; immutable
+        # tells SQLite nothing can change the file, so it makes no -wal/-shm beside it (which a
+        # read-only folder could not hold) and takes no locks.
+        uri = Path(self.database).absolute().as_uri() + ("?mode=ro&immutable=1" if self.immutable else "?mode=ro")
+        conn = sqlite3.connect(uri, uri=True, timeout=self._timeout, isolation_level=None, **self.connect_params)
+        try:
+            self._add_conn_hooks(conn)
+        except Exception:
+            conn.close()
+            raise
+        return conn
 
     def rollback(self):
         # After a full disk or an I/O error SQLite has already rolled the transaction back; a second
@@ -71,13 +88,20 @@ class TrackerSqliteDatabase(RefusesWhenDamaged, SqliteDatabase):
         super().rollback()
 
 
-def sqlite_database(path: Path, network=None) -> TrackerSqliteDatabase:
+def sqlite_database(path: Path, network=None, read_only=False, immutable=False) -> TrackerSqliteDatabase:
     """The (not yet connected) database of the file at ``path``; ``network``: the kind of network
-    drive it is on (``tracker.netfs``), or None."""
+    drive it is on (``tracker.netfs``), or None; ``read_only``: opened for reading only
+    (``immutable``: and as a file nothing changes, so SQLite creates nothing beside it)."""
     db = TrackerSqliteDatabase(str(path), pragmas=NETWORK_PRAGMAS if network else SQLITE_PRAGMAS,
                                timeout=BUSY_TIMEOUT_S)
     db.network = network
+    db.read_only, db.immutable = bool(read_only), bool(read_only and immutable)
     return db
+
+
+def is_read_only() -> bool:
+    """True when the open database was opened for reading only (``tracker.opening``)."""
+    return bool(getattr(database.obj, "read_only", False))
 
 
 def translate_operational_error(exc, target) -> DatabaseError:

@@ -23,6 +23,11 @@ class DatabaseBusyError(DatabaseError):
     """Another program holds the write lock for longer than we are willing to wait."""
 
 
+class ReadOnlyDatabaseError(DatabaseError):
+    """The database is open for reading only (its file or folder cannot be written, or it was asked
+    for): a change was refused before anything was written."""
+
+
 class NewerDatabaseError(DatabaseError):
     """The file was written by a newer version of the app; we leave it untouched."""
 

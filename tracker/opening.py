@@ -53,30 +53,55 @@ def _check_sqlite_file(path: Path):
     if not path.is_file():
         raise DatabaseError(f"{path} is not a file.")
     if path.stat().st_size == 0:
-        return
+        return None
     try:
-        header = filelocks.read_head(path, 16)  # never closes a descriptor SQLite may be using
+        header = filelocks.read_head(path, 100)  # never closes a descriptor SQLite may be using
     except OSError as exc:
         raise DatabaseError(f"Cannot read {path}: {exc.strerror}.") from exc
-    if header != SQLITE_MAGIC:
+    if header[:16] != SQLITE_MAGIC:
         raise DatabaseError(f"{path} is not a Stakeholder Tracker database (it is not an SQLite file). "
                             f"If it was one, it is damaged: restore it from a backup (tracker backups, "
                             f"tracker restore BACKUP).")
-    # SQLite needs to write the file and, for its WAL, the folder; say so now rather than mid-edit.
-    if not (os.access(path, os.R_OK | os.W_OK) and os.access(path.parent, os.W_OK)):
-        raise DatabaseError(f"The database {path} is read-only (the file or its folder cannot be written), so "
-                            f"changes could not be saved. Make it writable, or copy it to a folder of your own "
-                            f"and open the copy.")
     damage = known_damage(path)  # found damaged earlier in this session: SQLite must not touch it again
     if damage is not None:
         raise damage
+    return header
 
 
-def open_database(target, *, create=False, upgrade=True):
+def writable(path) -> bool:
+    """Whether this process may change the database at ``path``: SQLite writes the file and, for its
+    journal or WAL, the folder.  (Root may write a file without write permission, and does; a
+    read-only mount stops everyone.)"""
+    path = Path(path)
+    return os.access(path, os.R_OK | os.W_OK) and os.access(path.parent, os.W_OK)
+
+
+def read_only_message(path):
+    return (f"The database {path} is read-only (the file or its folder cannot be written), so changes could "
+            f"not be saved. Make it writable, or copy it to a folder of your own and open the copy.")
+
+
+def _empty_and_read_only(path):
+    return DatabaseError(f"The database {path} is empty and read-only, so it cannot be set up. Make it writable, "
+                         f"or choose another file.")
+
+
+def _needs_immutable(path, header):
+    """A WAL file read-only: SQLite would make its -wal and -shm beside it (or fail to, in a read-only
+    folder) unless told the file is immutable; with both there already, it reads them as they are."""
+    in_wal = header is not None and len(header) >= 20 and header[18:20] == b"\x02\x02"
+    return in_wal and not all(Path(f"{path}{suffix}").exists() for suffix in ("-wal", "-shm"))
+
+
+def open_database(target, *, create=False, upgrade=True, read_only=None):
     """Open ``target`` (a path, or a postgresql:// URL), bind the models to it and return it.
 
     ``create``: make a new database when none exists.  ``upgrade``: migrate an older schema
     (after a backup); when False, an older schema is opened as it is (for backup and check).
+    ``read_only``: None opens a file this process cannot write for reading only (:func:`writable`;
+    ``tracker.db.is_read_only`` says so afterwards), True opens any file so, False refuses one that
+    cannot be written.  Read-only, nothing is created, upgraded or written, and SQLite makes no
+    file beside it.
     """
     if database.obj is not None:
         close_database()
@@ -85,6 +110,7 @@ def open_database(target, *, create=False, upgrade=True):
 
         db = connect(target)
         is_new = False
+        read_only = False
     else:
         path = Path(target).expanduser()
         is_new = not path.exists()
@@ -99,17 +125,25 @@ def open_database(target, *, create=False, upgrade=True):
                 create_private_file(path)  # SQLite inherits the permissions: the file holds personal data
             except OSError as exc:
                 raise DatabaseError(f"Cannot create {path}: {exc.strerror}.") from exc
+            read_only = False
         else:
-            _check_sqlite_file(path)
-        db = sqlite_database(path, netfs.network_filesystem(path))
+            header = _check_sqlite_file(path)
+            if read_only is None:
+                read_only = not writable(path)
+            elif not read_only and not writable(path):
+                raise DatabaseError(read_only_message(path))
+            if read_only and header is None:
+                raise _empty_and_read_only(path)
+        db = sqlite_database(path, netfs.network_filesystem(path), read_only=read_only,
+                             immutable=read_only and _needs_immutable(path, header))
         filelocks.handle(path)  # from now on the process keeps a descriptor of it and never closes one
     database.initialize(db)
     try:
         db.connect(reuse_if_open=True)
-        if isinstance(db, TrackerSqliteDatabase):
+        if isinstance(db, TrackerSqliteDatabase) and not read_only:
             _choose_journal(db, path)
-        _make_usable(db, target, create=create or is_new, upgrade=upgrade)
-        if upgrade:
+        _make_usable(db, target, create=create or is_new, upgrade=upgrade, read_only=read_only)
+        if upgrade and not read_only:
             refresh_statistics()
             if getattr(db, "network", None):
                 db.execute_sql("INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)", (NETWORK_KEY, db.network))
@@ -127,11 +161,13 @@ def open_database(target, *, create=False, upgrade=True):
     return db
 
 
-def _make_usable(db, target, *, create, upgrade=True):
+def _make_usable(db, target, *, create, upgrade=True, read_only=False):
     """A new database is created at the latest schema; one from a newer app is refused untouched; an
     older one is backed up, then upgraded (unless ``upgrade`` is False: opened as it is)."""
     version = migrations.schema_version(db)
     if version == 0:
+        if read_only:
+            raise _empty_and_read_only(target)
         if not create:
             raise DatabaseError(f"The database {target} is empty. Create it with: tracker --db {target} init")
         migrations.create_schema(db)
@@ -143,6 +179,11 @@ def _make_usable(db, target, *, create, upgrade=True):
             f"It has not been changed. Install the newer version to open it."
         )
     if version < migrations.LATEST_VERSION and upgrade:
+        if read_only:
+            raise DatabaseError(
+                f"The database {target} is read-only and was written by an older version of Stakeholder Tracker "
+                f"(schema {version}), which this version must upgrade before it can show it. Make it writable, "
+                f"or copy it to a folder of your own and open the copy.")
         if isinstance(db, SqliteDatabase):
             backups.backup_before(f"upgrade-from-v{version}")
         migrations.run_upgrade(db, version)
@@ -179,7 +220,7 @@ def _switch_journal(db, mode):
 def _hold_locks(db, path):
     """After SQLite opened ``path``: the WAL guard, and the presence mark when the app asked for it."""
     mode = db.execute_sql("PRAGMA journal_mode").fetchone()[0].lower()
-    if mode == "wal":
+    if mode == "wal" and not db.read_only:  # read-only, this process writes no WAL that others could delete
         try:
             db.guard = filelocks.WalGuard(path)
             db.guard.hold()

@@ -25,7 +25,7 @@ from tracker.backups import backup_before, verify_backup
 from tracker.db import close_database, current_path, database, translate_operational_error
 from tracker.errors import DatabaseBusyError, DatabaseError, NewerDatabaseError, TrackerError
 from tracker.models import Stakeholder
-from tracker.opening import open_database
+from tracker.opening import open_database, read_only_message, writable
 from tracker.paths import backup_dir_for, ensure_private_dir, sync_folder
 from tracker.services import privacy
 
@@ -42,6 +42,8 @@ def restore_backup(backup, target):
     verify_backup(backup)
     if not target.parent.is_dir():
         raise DatabaseError(f"The folder {target.parent} does not exist.")
+    if target.exists() and not writable(target):
+        raise DatabaseError(read_only_message(target))
     safety, erased = None, []
     live = False
     if target.exists():

@@ -2,7 +2,9 @@
 
 Which database opens: ``--db PATH``, else ``TRACKER_DB``, else the last one used (from settings),
 else ``tracker.db`` in the per-user data folder.  A database that does not exist yet is created,
-and the user is offered the summit demo data.
+and the user is offered the summit demo data; one named by ``--db`` or ``TRACKER_DB`` is created only
+once the user says so (a mistyped path: ``ui.firstrun.MissingDatabase``).  A database that cannot be
+written opens read-only, in view-only mode (``ui.readonly``); ``--read-only`` asks for that mode.
 """
 
 import argparse
@@ -16,7 +18,7 @@ from tracker.db import is_url
 from tracker.errors import DamagedDatabaseError, TrackerError
 from tracker.logs import setup_logging
 from tracker.opening import announce_presence, default_target, open_database
-from ui import filetypes, settings
+from ui import filetypes, firstrun, settings
 from ui.worker import run_and_wait
 
 log = logging.getLogger(__name__)
@@ -25,6 +27,8 @@ log = logging.getLogger(__name__)
 def parse_args(argv):
     parser = argparse.ArgumentParser(prog="stakeholder-tracker", description=f"{APP_NAME} desktop app")
     parser.add_argument("--db", metavar="PATH", help="the database file to open (default: the last one used)")
+    parser.add_argument("--read-only", action="store_true",
+                        help="open the database for reading only (a file that cannot be written is opened so anyway)")
     parser.add_argument("--version", action="version", version=f"{APP_NAME} {__version__}")
     return parser.parse_args(argv)
 
@@ -40,7 +44,7 @@ def choose_database(args):
     return default_target()
 
 
-def open_chosen_database(target):
+def open_chosen_database(target, read_only=False):
     """Open ``target``, creating it if need be; True when a new, empty database was created.
 
     Opening (an upgrade of an older file, first of all) runs on a worker thread, a progress
@@ -50,7 +54,7 @@ def open_chosen_database(target):
         Path(target).expanduser().parent.mkdir(parents=True, exist_ok=True, mode=0o700)
 
     def open_it(progress):
-        open_database(target, create=True)
+        open_database(target, create=True, read_only=True if read_only else None)
         return created and services.stats()["stakeholders"] == 0
 
     kind, value = run_and_wait(None, open_it, "Opening the database…", cancellable=False)
@@ -81,9 +85,13 @@ def start(argv=None):
     damage.install()
     settings.apply_actor()
     target = choose_database(args)
+    if (args.db or os.environ.get("TRACKER_DB")) and not is_url(target) and not Path(target).expanduser().exists():
+        target = firstrun.confirm_database_path(target)  # a mistyped path is not silently made a database
+        if target is None:
+            return None
     created = False
     try:
-        created = open_chosen_database(target)
+        created = open_chosen_database(target, read_only=args.read_only)
     except DamagedDatabaseError as exc:  # the damage dialog, before any window (ui.damage)
         log.warning("the database is damaged")
         if not damage.handler.recover_at_start(exc):

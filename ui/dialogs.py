@@ -87,13 +87,15 @@ class SettingsDialog(QDialog):
         form.addRow("&Database file", row)
         layout.addLayout(form)
         note = QLabel("A database file that does not exist yet is created. Your name and council are "
-                      "recorded with every change you make.")
+                      "recorded with every change you make, here and by the tracker command; your council's "
+                      "code starts the references of the actions you add.")
         note.setWordWrap(True)
         layout.addWidget(note)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
+        self.setMinimumWidth(self.fontMetrics().averageCharWidth() * 80)  # room for a database's whole path
 
     def browse(self):
         path = filedialogs.save_file(self, filedialogs.DATABASE, "Database file", self.database.text() or "tracker.db",

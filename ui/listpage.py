@@ -47,6 +47,13 @@ class RecordTable(QTableView):
         header.setResizeContentsPrecision(FIT_ROWS)
         header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         header.customContextMenuRequested.connect(self._column_menu)
+        # Widths fitted to an empty list fit the headings only: they are fitted again when rows first
+        # come, and only widths fitted to rows or set by the user are kept (widths_settled).
+        self.widths_settled = False
+        self._fitting = False
+        header.sectionResized.connect(self._section_resized)
+        for signal in (model.modelReset, model.rowsInserted, model.layoutChanged):
+            signal.connect(self._rows_came)
 
     def moveCursor(self, action, modifiers):
         """Ctrl+End goes to the last row even when no row is current yet (after sorting or searching,
@@ -62,18 +69,50 @@ class RecordTable(QTableView):
         characters, and its title or name column taking the rest (elided when narrow), so a
         1366-pixel screen shows them without sideways scrolling; the other columns are hidden,
         to be shown from the header's menu (right-click)."""
-        self.resizeColumnsToContents()
-        cap = self.fontMetrics().averageCharWidth() * NARROW_CHARS
+        self._fitting = True
+        try:
+            self.resizeColumnsToContents()
+            cap = self.fontMetrics().averageCharWidth() * NARROW_CHARS
+            header = self.horizontalHeader()
+            columns = self.model().columns
+            header.setStretchLastSection(not any(c.elastic for c in columns))
+            for col, column in enumerate(columns):
+                header.setSectionHidden(col, not column.key)
+                if column.elastic:
+                    header.setSectionResizeMode(col, QHeaderView.ResizeMode.Stretch)
+                else:
+                    header.setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)
+                    header.resizeSection(col, min(header.sectionSize(col), cap))
+        finally:
+            self._fitting = False
+        self.widths_settled = self.model().rowCount() > 0
+
+    def restore_widths(self, state, settled=True):
+        """Widths (and order and sort column) as saved; ``settled``: they were fitted to rows or set by the
+        user, else they are fitted again once the list has rows."""
+        self._fitting = True
+        try:
+            self.horizontalHeader().restoreState(state)
+        finally:
+            self._fitting = False
+        self.widths_settled = settled
+        self._rows_came()
+
+    def _section_resized(self, logical, old, new):
+        """A width the user set is kept; the stretching column (the last, or the title or name
+        column) follows the window, not the user."""
         header = self.horizontalHeader()
         columns = self.model().columns
-        header.setStretchLastSection(not any(c.elastic for c in columns))
-        for col, column in enumerate(columns):
-            header.setSectionHidden(col, not column.key)
-            if column.elastic:
-                header.setSectionResizeMode(col, QHeaderView.ResizeMode.Stretch)
-            else:
-                header.setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)
-                header.resizeSection(col, min(header.sectionSize(col), cap))
+        if any(c.elastic for c in columns):
+            stretching = logical < len(columns) and columns[logical].elastic
+        else:
+            stretching = logical == max(range(header.count()), key=header.visualIndex, default=-1)
+        if not self._fitting and not stretching:
+            self.widths_settled = True
+
+    def _rows_came(self, *args):
+        if not self.widths_settled and self.model().rowCount() > 0:
+            self.fit_columns()
 
     def _column_menu(self, pos):
         """The header's menu: every column, ticked when shown."""

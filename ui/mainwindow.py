@@ -14,11 +14,11 @@ from PySide6.QtWidgets import (QApplication, QFrame, QListWidget, QListWidgetIte
 
 from tracker import APP_NAME, services
 from tracker.changes import EVERYTHING, announce
-from tracker.db import close_database, current_path
+from tracker.db import close_database, current_path, is_read_only
 from tracker.demo import load_demo
 from tracker.logs import log_file
 from tracker.opening import open_database
-from ui import dialogs, duplicates, errors, exchange, reports, settings, tableimport
+from ui import dialogs, duplicates, errors, exchange, firstrun, readonly, reports, settings, tableimport
 from ui.changes import ElsewhereWatch, notifier
 from ui.about import AboutBox
 from ui.deleted import DeletedPage
@@ -120,6 +120,8 @@ class MainWindow(QMainWindow):
         reports.install(self)
         self.safety = SafetyActions(self)
         self.watch = ElsewhereWatch(self)  # another program's changes, noticed while the window is active
+        self.view_only = readonly.install(self)  # a read-only database: said so, every edit disabled
+        self.who = firstrun.install(self)  # no name set yet: asked in a strip above the views
         self._update_title()
         self.restore_state()
         self.notice.refresh()
@@ -274,6 +276,7 @@ class MainWindow(QMainWindow):
         if answer is None:
             return False
         settings.save_user(answer["name"], answer["council"])
+        self.who.setVisible(self.who.isVisible() and not settings.user_name())
         if answer["database"] and Path(answer["database"]) != current_path():
             self.switch_database(answer["database"])
         self._update_title()
@@ -314,6 +317,7 @@ class MainWindow(QMainWindow):
         self.watch.forget()
         self._update_title()
         self.notice.refresh()
+        self.view_only.refresh()
 
     def offer_demo_data(self, path):
         """A new database: offer the summit demo data, loaded in the background.  Returns the
@@ -331,7 +335,8 @@ class MainWindow(QMainWindow):
     def _update_title(self):
         path = current_path()
         # "[*]" shows as "*" while some record has unsaved changes (setWindowModified).
-        self.setWindowTitle(f"{path.name}[*] — {APP_NAME}" if path else f"{APP_NAME}[*]")
+        read_only = " (read-only)" if path and is_read_only() else ""
+        self.setWindowTitle(f"{path.name}{read_only}[*] — {APP_NAME}" if path else f"{APP_NAME}[*]")
 
     def _dirty_changed(self, _dirty):
         self.setWindowModified(any(self.pages[key].editor.dirty for key in LIST_KINDS))
@@ -380,7 +385,12 @@ class MainWindow(QMainWindow):
         for key in LIST_KINDS:
             page = self.pages[key]
             s.setValue(f"window/{key}/splitter", page.splitter.saveState())
-            s.setValue(f"window/{key}/columns", page.table.horizontalHeader().saveState())
+            if page.table.widths_settled:  # widths fitted to an empty list are fitted again next time
+                s.setValue(f"window/{key}/columns", page.table.horizontalHeader().saveState())
+                s.setValue(f"window/{key}/columns_fitted", True)
+            else:
+                s.remove(f"window/{key}/columns")
+                s.remove(f"window/{key}/columns_fitted")
         s.sync()
 
     def resizeEvent(self, event):
@@ -430,8 +440,10 @@ class MainWindow(QMainWindow):
             value = s.value(f"window/{key}/splitter")
             self._pending_splitters[key] = value if isinstance(value, QByteArray) else None
             value = s.value(f"window/{key}/columns")
-            if isinstance(value, QByteArray):
-                page.table.horizontalHeader().restoreState(value)  # widths, order and the sort column
+            if isinstance(value, QByteArray):  # widths, order and the sort column; saved before columns_fitted
+                # was: kept if the list has rows now, else fitted again when it has
+                page.table.restore_widths(value, settled=bool(s.value(f"window/{key}/columns_fitted"))
+                                          or page.model.rowCount() > 0)
             else:
                 page.table.fit_columns()
         view = str(s.value("window/view", "home") or "home")

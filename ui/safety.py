@@ -11,7 +11,7 @@ from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QHBoxLayout, QLabel, Q
 
 from tracker import APP_NAME, backups, services
 from tracker.damage import damage_of
-from tracker.db import close_database, current_path
+from tracker.db import close_database, current_path, is_read_only
 from tracker.models import Stakeholder
 from tracker.restore import restore_backup
 from ui import errors
@@ -214,7 +214,7 @@ def recover_at_start(target, exc):
 def start_daily_backup(window):
     """The first start of the day backs the database up and checks the copy, off the UI thread; failures
     are a status message, except damage, which the copy's check found in the database (ui.damage)."""
-    if current_path() is None:
+    if current_path() is None or is_read_only():  # nothing changes in a read-only database
         return None
 
     def failed(exc):

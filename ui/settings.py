@@ -1,17 +1,18 @@
-"""The app's settings: an ini file in the per-user data folder (so tests isolate it per test).
+"""The app's settings file: ``settings.ini`` in the per-user data folder (so tests isolate it per test).
 
-Keys: ``user/name``, ``user/council`` (the audit actor), ``database/path`` (the last database),
-and window state under ``window/`` (geometry, splitters, column widths, the last view).
+Who the user is (``user/name``, ``user/council``: the audit actor and the home council) is read and
+written by ``tracker.settings``, the one place that knows those keys, which the ``tracker`` command
+reads too.  Here, through ``QSettings`` on the same file: ``database/path`` (the last database) and
+the window state under ``window/`` (geometry, splitters, column widths, the last view).
 """
 
 from PySide6.QtCore import QSettings
 
 from tracker import services
+from tracker import settings as shared
 from tracker.paths import data_dir, ensure_private_dir
 
-
-def settings_file():
-    return data_dir() / "settings.ini"
+settings_file = shared.settings_file
 
 
 def app_settings() -> QSettings:
@@ -20,11 +21,11 @@ def app_settings() -> QSettings:
 
 
 def user_name():
-    return str(app_settings().value("user/name", "") or "")
+    return shared.user_name()
 
 
 def home_council():
-    return str(app_settings().value("user/council", "") or "")
+    return shared.home_council()
 
 
 def last_database():
@@ -38,15 +39,13 @@ def remember_database(path):
 
 
 def save_user(name, council):
-    s = app_settings()
-    s.setValue("user/name", name.strip())
-    s.setValue("user/council", council.strip())
-    s.sync()
+    shared.save_user(name, council)
     apply_actor()
 
 
 def apply_actor():
-    """Changes are recorded in the audit trail under the name and council from settings."""
+    """Changes are recorded in the audit trail under the name and council from settings (the app does
+    not take TRACKER_USER / TRACKER_COUNCIL: those are for the command)."""
     services.set_actor(user_name(), home_council())
 
 

@@ -1,8 +1,7 @@
 """Broken, busy, full and read-only databases: a clear message, a way forward, nothing corrupted.
 
 Two copies are real processes; the full disk is a real tmpfs when this machine lets us mount one
-(root) and a simulated failure otherwise; the read-only file is read-only for a real unprivileged
-user (as root we run the command as ``nobody``, because root ignores permission bits).
+(root) and a simulated failure otherwise.  A read-only database is tests/tracker/test_read_only.py's.
 """
 
 import contextlib
@@ -248,52 +247,6 @@ def test_a_database_whose_folder_is_gone(tmp_path):
     assert result.returncode == 1 and "There is no database" in result.stderr and "init" in result.stderr
     result = run_cli("--db", str(gone), "init")
     assert result.returncode == 1 and "does not exist" in result.stderr and not gone.parent.exists()
-
-
-@contextlib.contextmanager
-def read_only_copy(source):
-    """A copy of ``source`` that really cannot be written.
-
-    Root ignores permission bits, so as root the copy sits on a read-only bind mount (writes fail
-    with EROFS for everyone); otherwise the file is 0400 in a 0555 folder.
-    """
-    folder = Path(tempfile.mkdtemp(prefix="tracker-ro-"))
-    inner, view = folder / "inner", folder / "view"
-    inner.mkdir()
-    view.mkdir()
-    shutil.copy(source, inner / "ro.db")
-    mounted = False
-    try:
-        if hasattr(os, "geteuid") and os.geteuid() == 0:
-            mounted = subprocess.run(["mount", "--bind", "-o", "ro", str(inner), str(view)],
-                                     capture_output=True).returncode == 0
-            if mounted:
-                subprocess.run(["mount", "-o", "remount,ro,bind", str(view)], check=True)
-            else:
-                pytest.skip("root, and no read-only bind mount possible: permissions cannot be tested")
-            yield view / "ro.db"
-        else:
-            os.chmod(inner / "ro.db", 0o400)
-            os.chmod(inner, 0o555)
-            yield inner / "ro.db"
-    finally:
-        if mounted:
-            subprocess.run(["umount", "-l", str(view)], check=False)
-        os.chmod(inner, 0o755)
-        shutil.rmtree(folder, ignore_errors=True)
-
-
-@pytest.mark.skipif(os.name != "posix", reason="POSIX permissions")
-def test_a_read_only_database_is_refused_clearly(tmp_path):
-    source = demo_file(tmp_path)
-    with read_only_copy(source) as db:
-        before = db.read_bytes()
-        assert not os.access(db, os.W_OK)  # really read-only, even for this user
-        for argv in (["stats"], ["check"], ["erase", "1", "--yes"]):
-            result = run_cli("--db", str(db), *argv)
-            assert result.returncode == 1 and "read-only" in result.stderr and "Traceback" not in result.stderr
-            assert "copy it" in result.stderr
-        assert db.read_bytes() == before
 
 
 # ---- a full disk -------------------------------------------------------------------------------

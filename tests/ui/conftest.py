@@ -2,7 +2,8 @@
 
 import pytest
 from PySide6.QtCore import Qt
-from ui import dialogs, errors, filedialogs
+
+from ui import dialogs, errors, filedialogs, firstrun
 
 
 class Answers:
@@ -13,6 +14,7 @@ class Answers:
         self.stale = []  # default KEEP
         self.first_run = True
         self.settings = None
+        self.missing_database = []  # answers to pop; default CREATE
         self.asked = []
 
     def ask_unsaved(self, parent, what):
@@ -30,6 +32,10 @@ class Answers:
     def ask_settings(self, parent, name, council, database):
         self.asked.append(("settings", (name, council, str(database))))
         return self.settings
+
+    def ask_missing_database(self, parent, path):
+        self.asked.append(("missing_database", str(path)))
+        return self.missing_database.pop(0) if self.missing_database else firstrun.CREATE
 
 
 @pytest.fixture(autouse=True)
@@ -51,6 +57,7 @@ def answers(monkeypatch):
     monkeypatch.setattr(dialogs.FirstRun, "ask", classmethod(lambda cls, p, path: a.ask_first_run(p, path)))
     monkeypatch.setattr(dialogs.SettingsDialog, "ask",
                         classmethod(lambda cls, p, n, c, d: a.ask_settings(p, n, c, d)))
+    monkeypatch.setattr(firstrun.MissingDatabase, "ask", classmethod(lambda cls, p, path: a.ask_missing_database(p, path)))
     return a
 
 

@@ -16,15 +16,15 @@ def register(sub, common):
 
     p = sub.add_parser("stats", parents=[common], help="count the records of each kind")
     p.add_argument("--json", action="store_true", help="print one JSON object")
-    p.set_defaults(func=cmd_stats, db_mode="open")
+    p.set_defaults(func=cmd_stats, db_mode="open", writes=False)
 
     p = sub.add_parser("check", parents=[common], help="check the database is sound (exit 0 when it is)")
-    p.set_defaults(func=cmd_check, db_mode="as-is")
+    p.set_defaults(func=cmd_check, db_mode="as-is", writes=False)
 
     p = sub.add_parser("backup", parents=[common], help="write a consistent copy of the database")
     p.add_argument("dest", nargs="?", metavar="DEST",
                    help="file or folder to write (default: the backups folder beside the database)")
-    p.set_defaults(func=cmd_backup, db_mode="as-is")
+    p.set_defaults(func=cmd_backup, db_mode="as-is", writes=False)
 
 
 def cmd_init(args):

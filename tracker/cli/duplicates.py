@@ -26,7 +26,7 @@ def register(sub, common):
     p.add_argument("--min-score", type=SCORE, default=duplicates.DEFAULT_MIN_SCORE, metavar="N",
                    help=f"the lowest score shown, 0-100 (default {duplicates.DEFAULT_MIN_SCORE})")
     p.add_argument("--json", action="store_true", help="print one JSON object")
-    p.set_defaults(func=cmd_duplicates, db_mode="open")
+    p.set_defaults(func=cmd_duplicates, db_mode="open", writes=False)
 
     p = sub.add_parser("not-duplicates", parents=[common], help="say two stakeholders are not the same one",
                        description="Remember that two stakeholders are different, so they are not offered as "

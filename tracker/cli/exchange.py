@@ -29,7 +29,7 @@ def register(sub, common):
     p.add_argument("--on-conflict", choices=("ask", "keep-mine", "take-theirs"), default="ask",
                    help="records changed here and in the file: hold for review in the app (ask, the default), "
                         "keep this database's values, or take the file's")
-    p.set_defaults(func=cmd_import, db_mode="open")
+    p.set_defaults(func=cmd_import, db_mode="open", writes=lambda args: not args.dry_run)
 
     p = sub.add_parser("undo-import", parents=[common], help="reverse an import",
                        description="Reverse an import (additions, changes and deletions), unless the records "
@@ -38,7 +38,7 @@ def register(sub, common):
     p.set_defaults(func=cmd_undo, db_mode="open")
 
     p = sub.add_parser("imports", parents=[common], help="list recent imports and held conflicts")
-    p.set_defaults(func=cmd_imports, db_mode="open")
+    p.set_defaults(func=cmd_imports, db_mode="open", writes=False)
 
 
 def cmd_export(args):

@@ -30,7 +30,7 @@ def register(sub, common):
     p.set_defaults(func=cmd_undo_merge, db_mode="open")
 
     p = sub.add_parser("merges", parents=[common], help="list recent merges of duplicate stakeholders")
-    p.set_defaults(func=cmd_merges, db_mode="open")
+    p.set_defaults(func=cmd_merges, db_mode="open", writes=False)
 
 
 def _take(text):

@@ -28,7 +28,7 @@ def register(sub, common):
     p.add_argument("--due-before", type=parse_date_arg, metavar="DATE", help="due on or before (dd/mm/yyyy)")
     p.add_argument("--due-after", type=parse_date_arg, metavar="DATE", help="due on or after (dd/mm/yyyy)")
     p.add_argument("--commitment", metavar="ID", help="only actions serving this commitment (ID or UUID)")
-    p.set_defaults(func=cmd_action_log, db_mode="open")
+    p.set_defaults(func=cmd_action_log, db_mode="open", writes=False)
 
     p = sub.add_parser("commitments", parents=[common], help="write the commitment register workbook",
                        description="Write the register of commitments (one row per commitment, grouped by "
@@ -40,7 +40,7 @@ def register(sub, common):
     p.add_argument("--theme", metavar="THEME", help=f"one of: {_labels(THEME)}")
     p.add_argument("--made-by", metavar="NAME_OR_ID", help="the partner or person who made it: name, ID or UUID")
     p.add_argument("--event", metavar="TITLE_OR_ID", help="the event it was made at: title, ID or UUID")
-    p.set_defaults(func=cmd_commitments, db_mode="open")
+    p.set_defaults(func=cmd_commitments, db_mode="open", writes=False)
 
 
 def _labels(field):

@@ -36,7 +36,7 @@ def register(sub, common):
                    help=f"months without activity (default: the database's setting, initially "
                         f"{services.privacy.DEFAULT_RETENTION_MONTHS})")
     p.add_argument("--save", action="store_true", help="make --months the database's setting")
-    p.set_defaults(func=cmd_retention_review, db_mode="open")
+    p.set_defaults(func=cmd_retention_review, db_mode="open", writes=lambda args: args.save)
 
 
 def _months(text):

@@ -54,13 +54,13 @@ def register(sub, common):
     p.add_argument("--report", metavar="FILE.xlsx", help="write the bad rows, highlighted, with a reason column")
     p.add_argument("--encoding", help="a CSV's encoding (default: detected: UTF-8, Windows-1252 or Latin-1)")
     p.add_argument("--delimiter", choices=("comma", "semicolon", "tab"), help="a CSV's delimiter (default: detected)")
-    p.set_defaults(func=cmd_import_table, db_mode="open")
+    p.set_defaults(func=cmd_import_table, db_mode="open", writes=lambda args: not args.dry_run or args.save_preset)
 
     p = sub.add_parser("held", parents=[common], help="rows of imported tables held for review",
                        description="List the rows whose match was doubtful, or decide one: link it to a held "
                                    "stakeholder, create a new one, or skip it.")
     p.add_argument("--json", action="store_true", help="print one JSON object")
-    p.set_defaults(func=cmd_held, db_mode="open")
+    p.set_defaults(func=cmd_held, db_mode="open", writes=False)
     held_sub = p.add_subparsers(dest="held_command", metavar="resolve")
     r = held_sub.add_parser("resolve", parents=[common], help="decide a held row")
     r.add_argument("row_id", type=int, metavar="ROW_ID")
@@ -69,7 +69,7 @@ def register(sub, common):
     how.add_argument("--create", action="store_true", help="it is someone new")
     how.add_argument("--skip", action="store_true", help="leave it out")
     r.add_argument("--json", action="store_true", help="print one JSON object")
-    r.set_defaults(func=cmd_resolve, db_mode="open")
+    r.set_defaults(func=cmd_resolve, db_mode="open", writes=True)
 
 
 

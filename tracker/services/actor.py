@@ -1,12 +1,16 @@
-"""Who is making changes: the user's name (from settings) and their home council.
+"""Who is making changes: the user's name and their home council.
 
-The app sets it from its settings at start; the CLI from ``TRACKER_USER`` or the login name.
+Unless told otherwise (:func:`set_actor`: the app sets it from its settings at start and when they
+change), it is whoever ``tracker.settings.identity`` says for the environment: the settings file
+shared with the app, overridden by ``TRACKER_USER`` / ``TRACKER_COUNCIL``, else the login name.
 Every audit entry and every created record takes its values from here.
 """
 
 import getpass
 import os
 from dataclasses import dataclass
+
+from tracker import settings
 
 
 @dataclass(frozen=True)
@@ -22,8 +26,7 @@ def _login_name():
         return "unknown"
 
 
-_current = Actor(user=os.environ.get("TRACKER_USER") or _login_name(),
-                 council=os.environ.get("TRACKER_COUNCIL", ""))
+_current = None
 
 
 def set_actor(user, council=""):
@@ -32,5 +35,11 @@ def set_actor(user, council=""):
     return _current
 
 
+def actor_from_environment(environ=None):
+    """The actor the settings file and the environment (``os.environ`` unless given) name."""
+    name, council, _ = settings.identity(os.environ if environ is None else environ)
+    return set_actor(name, council)
+
+
 def current_actor() -> Actor:
-    return _current
+    return _current if _current is not None else actor_from_environment()

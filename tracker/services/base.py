@@ -17,8 +17,8 @@ from peewee import ForeignKeyField, Query, fn
 
 from tracker.bulk import bulk_insert, gc_paused, records_by_id
 from tracker.changes import Change, announce, batch
-from tracker.db import database, refresh_statistics
-from tracker.errors import NotFoundError, StaleEditError, ValidationError
+from tracker.db import database, is_read_only, refresh_statistics
+from tracker.errors import NotFoundError, ReadOnlyDatabaseError, StaleEditError, ValidationError
 from tracker.dates import as_period, precision_of
 from tracker.models import Council, period_fields, utcnow
 from tracker.services import audit
@@ -29,16 +29,23 @@ from tracker.services.actor import current_actor
 def writing():
     """A write transaction (``database.atomic()``) whose announcements (``tracker.changes``) go out
     as one once the outermost ``writing`` block has committed, and not at all when it rolls back.
-    A batch of service calls that must be all or nothing goes in one of these."""
+    A batch of service calls that must be all or nothing goes in one of these.  A database open
+    read-only refuses here, before anything is written."""
+    if is_read_only():
+        raise ReadOnlyDatabaseError(READ_ONLY_REFUSAL)
     with batch(), database.atomic():
         yield
 
 
+READ_ONLY_REFUSAL = "This database is open read-only, so nothing can be changed in it."
+
+
 def home_council():
-    name = current_actor().council
+    """The council the actor works for (named by its name or its code, in any case), or None."""
+    name = current_actor().council.lower()
     if not name:
         return None
-    return Council.get_or_none(Council.name == name)
+    return Council.get_or_none((fn.LOWER(Council.name) == name) | (fn.LOWER(Council.code) == name))
 
 
 class RecordService:
