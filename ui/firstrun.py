@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (QComboBox, QFileDialog, QFrame, QHBoxLayout, QLab
                                QPushButton, QVBoxLayout)
 
 from tracker import APP_NAME, services
-from ui import settings
+from ui import filedialogs, settings
 
 FIRST_RUN_ENV = "TRACKER_FIRST_RUN"
 HEADLESS_PLATFORMS = {"offscreen", "minimal"}
@@ -159,10 +159,10 @@ class MissingDatabase:
 def choose_database_file(parent, near):
     """A database file chosen by the user (an existing one, or a new name), or "" when cancelled."""
     folder = next((p for p in (Path(near).parent, *Path(near).parents) if p.is_dir()), Path.home())
-    path, _ = QFileDialog.getSaveFileName(parent, "Open or create a database", str(folder),
-                                          "Tracker databases (*.db);;All files (*)",
-                                          options=QFileDialog.Option.DontConfirmOverwrite)
-    return path
+    path = filedialogs.save_file(parent, filedialogs.DATABASE, "Open or create a database", Path(near).name,
+                                 "Tracker databases (*.db);;All files (*)", folder=str(folder),
+                                 options=QFileDialog.Option.DontConfirmOverwrite)
+    return path or ""
 
 
 def confirm_database_path(target):

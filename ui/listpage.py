@@ -100,14 +100,15 @@ class RecordTable(QTableView):
 
     def _section_resized(self, logical, old, new):
         """A width the user set is kept; the stretching column (the last, or the title or name
-        column) follows the window, not the user."""
+        column) follows the window, not the user, and hiding or showing a column (to or from 0) is
+        not a width."""
         header = self.horizontalHeader()
         columns = self.model().columns
         if any(c.elastic for c in columns):
             stretching = logical < len(columns) and columns[logical].elastic
         else:
             stretching = logical == max(range(header.count()), key=header.visualIndex, default=-1)
-        if not self._fitting and not stretching:
+        if not self._fitting and not stretching and old and new:
             self.widths_settled = True
 
     def _rows_came(self, *args):

@@ -5,7 +5,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QFileDialog, QMessageBox
+from PySide6.QtWidgets import QMessageBox
 
 from tests.demo_data import copy_of_demo
 from tests.read_only import read_only_copy
@@ -105,19 +105,15 @@ def test_a_mistyped_path_is_asked_about_and_quitting_creates_nothing(qtbot, tmp_
     assert not (tmp_path / "Documnets").exists()
 
 
-def test_choosing_another_file_opens_it(qtbot, tmp_path, answers, monkeypatch):
+def test_choosing_another_file_opens_it(qtbot, tmp_path, answers, saved_file):
     real = copy_of_demo(tmp_path / "tracker.db")
-    offered = []
-
-    def save_dialog(parent, caption, folder, filters, selectedFilter="", options=None):
-        offered.append(folder)
-        return str(real), ""
-
-    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(save_dialog))
+    saved_file["path"] = str(real)
     answers.missing_database = [firstrun.CHOOSE]
     window = start(qtbot, ["--db", str(tmp_path / "trakcer.db")])
     assert current_path() == real and window.pages["stakeholders"].model.total > 100
-    assert offered == [str(tmp_path)] and not (tmp_path / "trakcer.db").exists()
+    # offered in the nearest folder that exists, under the name typed
+    assert [asked[0] for asked in saved_file["asked"]] == [str(tmp_path / "trakcer.db")]
+    assert not (tmp_path / "trakcer.db").exists()
 
 
 def test_create_makes_the_folders_and_the_database(qtbot, tmp_path, answers):
