@@ -11,7 +11,13 @@ from rapidfuzz import fuzz, process
 from tracker import services
 from tracker.errors import ValidationError
 from tracker.models import AuditEntry
-from tracker.services.matching import DOUBT_SCORE, MAX_CANDIDATES, block_index, close_names, name_blocks
+from tracker.services.matching import (
+    DOUBT_SCORE,
+    MAX_CANDIDATES,
+    block_index,
+    close_names,
+    name_blocks,
+)
 
 LETTERS = "abcdefghijklmnopqrstuvwxyz"
 
