@@ -27,17 +27,18 @@ about 100x faster than a Python loop over ``difflib``, which matters at 20k stak
 hand-rolled distance would be slower and less tested.  The duplicates review can reuse this class.
 
 Speed: a 10k-row sheet against 20k stakeholders would be 200M comparisons.  Close names are looked for
-only within **name blocks** (:func:`name_blocks`, the duplicates review's blocking): each whole word of
-a name with the first letter of each of its other words ("daniel okafor" is in "daniel o" and
-"okafor d").  Two names sharing a block share a whole word and agree on the first letter of another:
-a typo or a letter doubled, dropped or swapped in one word, initials ("D Okafor"), a nickname read
-as the full name, a middle name on one side, names swapped or in capitals.  The pairs of all the
-incoming names with the held names sharing one of their blocks are scored in one batch
-(:func:`close_pairs`: rapidfuzz's ``process.cpdist``, SIMD, every core) by ``fuzz.ratio`` with the
-cutoff, a few pairs per name instead of every held name (10k rows against 4k people: about 60k
-pairs, not 22M).  What this gives up, on purpose: two names differing in *both* words ("Daneil
-Okafro"), or in the first letter of a word ("Katherine"/"Catherine Smith"), share no block and are
-not candidates, as in the duplicates review (docs/performance.md gives the measured cost).
+only within **name blocks** (:func:`name_blocks`, the duplicates review's blocking, here by each word's
+first :data:`BLOCK_PREFIX` letters): each word's first three letters with the first letter of each of
+its other words ("daniel okafor" is in "dan o" and "oka d").  Two names sharing a block agree on the
+start of one word and the first letter of another: a typo or a letter doubled, dropped or swapped
+after the first three letters of any word ("Jonathon Whitfeld"), or anywhere in one word, initials
+("D Okafor"), a nickname read as the full name, a middle name on one side, names swapped or in
+capitals.  The pairs of all the incoming names with the held names sharing one of their blocks are
+scored in one batch (:func:`close_pairs`: rapidfuzz's ``process.cpdist``, SIMD, every core) by
+``fuzz.ratio`` with the cutoff, a few dozen pairs per name instead of every held name.  What this
+gives up, on purpose: two names differing in the first three letters of *every* word ("Jnoathan
+Wihtfield"), or in the first letter of a word ("Katherine"/"Catherine Smith"), share no block and
+are not candidates (docs/performance.md gives the measured cost).
 
 The duplicates review (``services/duplicates.py``) compares the held stakeholders with each other by the
 same keys and rules: ``person_key``, ``organisation_key``, :func:`different_people` (namesakes), and the
@@ -59,6 +60,7 @@ from tracker.services.erasures import ErasedKeys
 DOUBT_SCORE = 85  # token_sort_ratio (0-100) from which a different-looking name is a possible match
 ORGANISATION_DOUBT_SCORE = 80  # the same for organisations' names ("Havering Sixth Form" / "... College": 83)
 MAX_CANDIDATES = 5
+BLOCK_PREFIX = 3  # the import's close-name blocks: each word's first three letters (see name_blocks)
 TITLES = frozenset("mr mrs ms miss mx dr prof professor rev revd sir dame lord lady cllr councillor insp inspector "
                    "ch supt superintendent chief sgt sergeant pc dc ds di dci dcs det cmdr commander".split())
 NICKNAMES = {
@@ -130,10 +132,11 @@ def _letters_joined(words):
 
 
 def block_index(keys):
-    """{name block: [positions in ``keys``]} (:func:`name_blocks` of each key, words sorted)."""
+    """{name block: [positions in ``keys``]} (:func:`name_blocks` of each key, words sorted, by their first
+    :data:`BLOCK_PREFIX` letters)."""
     index = {}
     for position, key in enumerate(keys):
-        for block in set(name_blocks(key)):
+        for block in set(name_blocks(key, BLOCK_PREFIX)):
             index.setdefault(block, []).append(position)
     return index
 
@@ -149,7 +152,7 @@ def close_names(queries, keys, index, cutoff=DOUBT_SCORE, limit=MAX_CANDIDATES *
     texts, firsts, seconds = list(keys), [], []
     for query in queries:
         near = set()
-        for block in name_blocks(query):
+        for block in name_blocks(query, BLOCK_PREFIX):
             near.update(index.get(block, ()))
         if near:
             texts.append(query)
@@ -372,15 +375,17 @@ def initials_agree(key_a, key_b):
     return True
 
 
-def name_blocks(key):
+def name_blocks(key, prefix=None):
     """The blocks a name key (words sorted) is compared within: each word of two or more letters with the
     first letter of each other word ("daniel okafor" -> "daniel o", "okafor d").  Two names that share one
     whole word and agree on the first letter of another share a block: initials, a nickname read as the full
-    name, a typo in one word, a middle name on one side only.  A one-word name is its own block."""
+    name, a typo in one word, a middle name on one side only.  A one-word name is its own block.  With
+    ``prefix``, each word counts by its first ``prefix`` letters ("dan o", "oka d"): a typo after them in
+    every word ("Jonathon Whitfeld" for "Jonathan Whitfield") still shares a block (the import's search)."""
     words = key.split()
     if len(words) == 1:
         return [key]
-    return [f"{word} {other[0]}" for i, word in enumerate(words) if len(word) > 1
+    return [f"{word[:prefix]} {other[0]}" for i, word in enumerate(words) if len(word) > 1
             for j, other in enumerate(words) if j != i]
 
 
