@@ -50,6 +50,11 @@ def test_blocked_close_names_are_what_extract_finds_among_the_names_sharing_a_bl
     queries = [" ".join(sorted(q.split())) for q in queries]
     batch = close_names(queries, held, block_index(held))
     held_blocks = [set(name_blocks(key, BLOCK_PREFIX)) for key in held]
+    generic = {}
+    for position, blocks in enumerate(held_blocks):
+        for block in blocks:
+            generic.setdefault(block, []).append(position)
+    assert block_index(held) == generic  # the two-word names' inline blocks are name_blocks' own
     found_some = 0
     for query in queries:
         blocks = set(name_blocks(query, BLOCK_PREFIX))

@@ -136,6 +136,13 @@ def block_index(keys):
     :data:`BLOCK_PREFIX` letters)."""
     index = {}
     for position, key in enumerate(keys):
+        first, _, second = key.partition(" ")
+        if len(first) > 1 and len(second) > 1 and " " not in second:  # most names: name_blocks, inline (20k at once)
+            one, two = f"{first[:BLOCK_PREFIX]} {second[0]}", f"{second[:BLOCK_PREFIX]} {first[0]}"
+            index.setdefault(one, []).append(position)
+            if two != one:
+                index.setdefault(two, []).append(position)
+            continue
         for block in set(name_blocks(key, BLOCK_PREFIX)):
             index.setdefault(block, []).append(position)
     return index
