@@ -238,7 +238,7 @@ class StakeholderMatcher:
         self._organisation_keys = self._organisation_sorted = None  # for close_organisations(), when first asked
 
     def prepare(self, people):
-        """Search the close names of many incoming people ``(name, email)`` at once (:func:`close_names_many`,
+        """Search the close names of many incoming people ``(name, email)`` at once (:func:`close_names`,
         far faster than one search per person); :meth:`person` then reads the answers.  Those matched by
         email need no search.  Only a speed-up: a name not prepared is searched when asked for."""
         queries = [_sorted_words(key) for key in (person_key(name) for name, email in people
