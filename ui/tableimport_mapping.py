@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QFormLayout, QLineE
 
 from tracker.tableimport import mapping as maps
 from tracker.tableimport.choices import column_values, offered, words_not_understood
+from tracker.tableimport.table import column_order, is_date_column
 from tracker.tableimport.values import text_of
 from ui import errors
 from ui.tableimport_pages import CHOICE_TEXTS, _fill, _label, _table
@@ -24,6 +25,7 @@ IGNORE = "(ignore this column)"
 VALUE = Qt.ItemDataRole.UserRole  # what a cell's choice stores ("" for none)
 CHOICES = Qt.ItemDataRole.UserRole + 1  # [(label, value)] a cell offers
 AS_SHOWN = "as its values show"
+DATE_CHOICES = [(AS_SHOWN, ""), ("day first", "day-first"), ("month first", "month-first")]
 NOT_UNDERSTOOD = "(not understood: a problem row)"
 SUBTITLE = ("Each column of the spreadsheet, a few of its values, and the field it is imported as. Select a field "
             "and press F2 (or just type) to change it.")
@@ -126,9 +128,6 @@ class MappingPage(QWizardPage):
     def initializePage(self):
         plan, kind, options = self.wiz.plan, self.wiz.options.kind, self.wiz.options
         targets = [(IGNORE, "")] + [(maps.target_label(kind, t), t) for t in maps.TARGETS[kind]]
-        date_choices = [(f"{AS_SHOWN}", ""), ("day first", "day-first"), ("month first", "month-first")]
-        chosen_dates = {**plan.preset_dates,  # a preset's orders are offered as chosen, to keep or change
-                        **{maps.header_key(h): o for h, o in options.column_dates.items()}}
         rows, seen = [], set()
         for t in self.tables():
             for header in t.headers:
@@ -144,11 +143,9 @@ class MappingPage(QWizardPage):
                 cell = self.table.item(r, c)
                 cell.setFlags(cell.flags() & ~Qt.ItemFlag.ItemIsEditable)
             if header in t.dates:
-                chosen = chosen_dates.get(maps.header_key(header), "")
-                shown = date_text(t.dates[header], header not in t.undecided, bool(chosen), bool(options.dates))
-                _choosable(self.table, r, 3, date_choices, chosen, shown)
+                self._date_cell(r, t.dates[header], header not in t.undecided)
         self._filling = False
-        self.table.setColumnHidden(3, not any(h in t.dates for t, h in rows))  # no date column: no Dates column
+        self._show_dates_column()
         self.table.resizeColumnsToContents()
         self.table.setColumnWidth(1, min(self.table.columnWidth(1), 320))
         self.table.setColumnWidth(2, max(self.table.columnWidth(2), 200))
@@ -178,9 +175,47 @@ class MappingPage(QWizardPage):
                 found += column_values(sheets[t.name], t, header, limit)
         return found
 
+    def _chosen_dates(self):
+        """{header key: order} chosen for a column so far: the import's, else the preset's (to keep or change)."""
+        return {**self.wiz.plan.preset_dates,
+                **{maps.header_key(h): o for h, o in self.wiz.options.column_dates.items()}}
+
+    def _date_cell(self, r, order, decided):
+        """Row ``r``'s Dates cell: the order its values show (or the one chosen), and the list to change it."""
+        chosen = self._chosen_dates().get(maps.header_key(self.table.item(r, 0).text()), "")
+        shown = date_text(order, decided, bool(chosen), bool(self.wiz.options.dates))
+        _choosable(self.table, r, 3, DATE_CHOICES, chosen, shown)
+
+    def _show_dates_column(self):
+        rows = range(self.table.rowCount())
+        self.table.setColumnHidden(3, not any(self.table.item(r, 3).data(CHOICES) for r in rows))  # no date column
+
     def _item_changed(self, item):
         if not self._filling and item.column() == 2:
+            self._follow_date_column(item.row())
             self.show_words()
+
+    def _follow_date_column(self, r):
+        """A column mapped to a date now shows its order at once (worked out from its values, as the import
+        will), and one mapped away from dates loses it; the Dates column shows when any column is a date."""
+        is_date = is_date_column(self.wiz.options.kind, self.table.item(r, 2).data(VALUE))
+        cell = self.table.item(r, 3)
+        if is_date == bool(cell.data(CHOICES)):
+            return
+        self._filling = True
+        try:
+            if is_date:
+                order, _, undecided = column_order(self.values_of(self.table.item(r, 0).text()))
+                self._date_cell(r, order, not undecided)
+            else:
+                cell.setData(CHOICES, None)
+                cell.setData(VALUE, None)
+                cell.setText("")
+                cell.setToolTip("")
+                cell.setFlags(cell.flags() & ~Qt.ItemFlag.ItemIsEditable)
+        finally:
+            self._filling = False
+        self._show_dates_column()
 
     def show_words(self):
         """List the words of each choice column not understood, with what each is read as so far."""

@@ -167,6 +167,41 @@ def test_a_commitment_whose_maker_is_only_close_to_a_held_one_waits_for_review(d
     assert sorted(s.name for s in Stakeholder.select()) == ["Havering Sixth Form College"]
 
 
+@pytest.mark.parametrize("decided", ["later", "in the preview"])
+def test_a_held_commitment_linked_is_matched_when_the_file_comes_again(db, tmp_path, decided):
+    """Linked to the held organisation (in the held review, or in the preview), the row is that commitment:
+    imported again it matches it (and changes it as --on-match says), never held again nor made by a
+    near-duplicate."""
+    college = services.stakeholders.create(name="Havering Sixth Form College", kind="organisation",
+                                           sector="education")
+    path = workbook(tmp_path / "pledges.xlsx", {"Pledges": PLEDGES})
+    if decided == "later":
+        run(path, kind="commitments")
+        [held] = tableimports.held_rows()
+        tableimports.resolve_held(held.id, link=college.id)
+    else:
+        plan = plan_import(path, Options(kind="commitments"))
+        decide(plan, [("Pledges", 2)], "link")
+        apply_plan(plan)
+    mentoring = Commitment.get(Commitment.title == "Mentoring for Year 10")
+    plan, import_id = run(path, kind="commitments")
+    assert [(r["row"], r["action"], r["record_id"]) for r in plan.as_json()["records"]] == [
+        (2, "match", mentoring.id), (3, "match", Commitment.get(Commitment.title == "Open the hall on Fridays").id)]
+    assert import_id is None and plan.counts()["held"] == 0  # nothing changed: no import recorded
+    assert tableimports.held_rows() == [] and Commitment.select().count() == 2
+    assert sorted(s.name for s in Stakeholder.select()) == ["Havering Sixth Form College"]
+    changed = [PLEDGES[0], ["Mentoring for Year 10", "Havering Sixth Form", "Q2 2027", "Havering"]]
+    changed[0] = [*changed[0], "Theme"]
+    changed[1] = [*changed[1], "Youth"]  # a value changed: --on-match update changes that commitment
+    plan, import_id = run(workbook(tmp_path / "again.xlsx", {"Pledges": changed}), kind="commitments",
+                          on_match="update")
+    assert import_id is not None
+    assert [(e.action, e.record_id, e.changes) for e in plan.entries] == [("match", mentoring.id,
+                                                                           {"theme": ("other", "youth")})]
+    assert Commitment.get_by_id(mentoring.id).theme == "youth"
+    assert Commitment.get_by_id(mentoring.id).made_by_id == college.id and tableimports.held_rows() == []
+
+
 def test_a_held_commitment_created_makes_its_maker_as_written(db, tmp_path):
     services.stakeholders.create(name="Havering Sixth Form College", kind="organisation", sector="education")
     run(workbook(tmp_path / "pledges.xlsx", {"Pledges": PLEDGES[:2]}), kind="commitments")

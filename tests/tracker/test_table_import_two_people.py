@@ -2,6 +2,8 @@
 matched on their own, both linked to it; a blank second contact is one person; importing again
 changes nothing."""
 
+import datetime as dt
+
 from tracker import services
 from tracker.models import AuditEntry, HeldRow, Stakeholder
 from tracker.tableimport import mapping
@@ -28,7 +30,8 @@ def test_the_headers_are_read_as_two_people():
     assert mapping.suggest("stakeholders", ["School", "Head", "DSL", "DSL e-mail", "DSL tel"]) == {
         "School": "organisation", "Head": "name", "DSL": "contact2_name", "DSL e-mail": "contact2_email",
         "DSL tel": "contact2_phone"}
-    assert mapping.suggest("attendance", ["Name", "Deputy"])["Deputy"] is None  # a sign-in row is one person
+    assert mapping.suggest("attendance", ["Name", "Deputy", "Deputy email"]) == {  # both attend
+        "Name": "name", "Deputy": "contact2_name", "Deputy email": "contact2_email"}
 
 
 def test_a_row_with_a_second_contact_makes_the_organisation_and_both_people(db, tmp_path):
@@ -114,3 +117,37 @@ def test_the_command_imports_both_people(db, db_path, tmp_path):
     assert code == 0 and held == {"held": []}
     open_database(db_path)
     assert people()["Ravi Patel"].organisation.name == "Havering Sixth Form College"
+
+
+SIGN_IN = [["Organisation", "Name", "Email", "Deputy", "Deputy email", "Registration status", "Role at event"],
+           ["Havering Sixth Form College", "Jane Head", "jane@hsfc.example", "Ravi Patel", "ravi@hsfc.example",
+            "Attending", "Speaker"],
+           ["Redbridge Primary", "Tom Jones", "TOM@rp.example", "Amy Lee", "amy@rp.example", "Checked in", ""],
+           ["Oak School", "Nia Osei", "nia@oak.example", "Kofi Osei", "kofi@oak.example", "Cancelled", ""],
+           ["Elm School", "Sam Reid", "sam@elm.example", None, None, "Attending", ""]]
+
+
+def test_both_people_of_an_attendance_row_attend(db, tmp_path):
+    s = services.stakeholders
+    primary = s.create(name="Redbridge Primary", kind="organisation", sector="education")
+    tom = s.create(name="Tom Jones", kind="person", sector="education", email="tom@rp.example",
+                   organisation=primary)
+    event = services.events.create(title="Schools Summit", kind="summit", date=dt.date(2019, 3, 6))
+    path = workbook(tmp_path / "sign-in.xlsx", {"Sign-in": SIGN_IN})
+    plan, import_id = run(path, kind="attendance", event=str(event.id))
+    assert import_id is not None and plan.problems == []
+    assert [(e.row, e.name, e.action) for e in plan.entries if e.kind == "person"] == [
+        (2, "Jane Head", "add"), (2, "Ravi Patel", "add"), (3, "Tom Jones", "match"), (3, "Amy Lee", "add"),
+        (4, "Nia Osei", "not attending"), (4, "Kofi Osei", "not attending"), (5, "Sam Reid", "add")]
+    attended = {a.stakeholder.name: a for a in services.attendance.attendees(event)}
+    assert sorted(attended) == ["Amy Lee", "Jane Head", "Ravi Patel", "Sam Reid", "Tom Jones"]
+    assert (attended["Jane Head"].role, attended["Ravi Patel"].role) == ("Speaker", "")  # the first person's
+    found = people()
+    assert "Nia Osei" not in found and "Kofi Osei" not in found  # a cancelled row is neither of them
+    ravi, amy = found["Ravi Patel"], found["Amy Lee"]
+    assert (ravi.email, ravi.organisation.name) == ("ravi@hsfc.example", "Havering Sixth Form College")
+    assert (amy.email, amy.organisation_id) == ("amy@rp.example", primary.id)  # the row's school, held
+    assert attended["Tom Jones"].stakeholder_id == tom.id and len(s.find_by_name("Tom Jones")) == 1
+    plan, again = run(path, kind="attendance", event=str(event.id))  # importing it again changes nothing
+    assert again is None and plan.counts()["added"] == 0
+    assert sorted(a.stakeholder.name for a in services.attendance.attendees(event)) == sorted(attended)

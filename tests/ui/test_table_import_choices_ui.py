@@ -115,6 +115,33 @@ def test_each_date_column_shows_its_order_and_takes_its_own(qtbot, window, chose
     assert due_dates == {"First": dt.date(2019, 3, 4), "Second": dt.date(2019, 5, 6)}
 
 
+def test_a_column_mapped_to_a_date_shows_its_order_at_once(qtbot, window, chosen_file, tmp_path):
+    """Mapped by keystrokes to a date field, a column's Dates cell appears straight away (not after Next and
+    Back), with the order its values show, and it can be changed there; mapped away, it goes."""
+    path = tmp_path / "actions.csv"
+    path.write_text("Action,When,Note\nFirst,03/04/2019,a\nSecond,13/05/2019,b\n", encoding="utf-8")
+    wizard = go_to_columns(qtbot, window, chosen_file, path, kind="Actions")
+    page = wizard.currentPage()
+    when = row_of(page.table, "When")
+    assert page.table.item(when, 2).text() == tableimport_mapping.IGNORE
+    assert page.table.isColumnHidden(3)  # no date column yet
+    map_by_keyboard(qtbot, page, "When", "Due date")
+    assert not page.table.isColumnHidden(3)
+    assert page.table.item(when, 3).text() == "day first (decided by its values)"  # 13/05/2019 decides it
+    pick(qtbot, page.table, when, 3, "month first")
+    map_by_keyboard(qtbot, page, "Note", "Description")  # another column: the date's cell stays
+    assert page.table.item(when, 3).text() == "month first"
+    map_by_keyboard(qtbot, page, "When", tableimport_mapping.IGNORE)
+    assert page.table.item(when, 3).text() == "" and page.table.isColumnHidden(3)
+    map_by_keyboard(qtbot, page, "When", "Due date")
+    assert page.table.item(when, 3).text() == "day first (decided by its values)"
+    click_next(qtbot, wizard)
+    assert wizard.plan.used[0].dates == {"When": "day-first"}
+    click_next(qtbot, wizard)
+    due_dates = {a.title: a.due_date for a in services.actions.query() if a.title in ("First", "Second")}
+    assert due_dates == {"First": dt.date(2019, 4, 3), "Second": dt.date(2019, 5, 13)}
+
+
 def test_a_date_order_chosen_is_saved_with_the_preset_and_offered_again(qtbot, window, chosen_file, tmp_path):
     path = tmp_path / "actions.csv"
     path.write_text("Action,Due date\nFirst,03/04/2019\n", encoding="utf-8")

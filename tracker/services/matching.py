@@ -26,22 +26,19 @@ string metrics (Levenshtein, token sort/set ratios) with ``process.extract`` ove
 about 100x faster than a Python loop over ``difflib``, which matters at 20k stakeholders; a
 hand-rolled distance would be slower and less tested.  The duplicates review can reuse this class.
 
-Speed: a 10k-row sheet against 20k stakeholders would be 200M comparisons.  Close names are found
-through an index of the held names' character pairs (bigrams) instead: two names within the indel
-distance ``DOUBT_SCORE`` allows share at least so many bigrams (the q-gram lemma: strings within
-edit distance k share at least max(len) - 1 - 2k bigrams, counted with repeats; the indel
-distance is never below the edit distance), so only held names sharing that many are scored, by
-the same ``fuzz.ratio`` with the same cutoff.  This is exact, not a heuristic blocking key: the
-candidates and their order are what ``process.extract`` over every name gives (the tests compare
-both on random samples); names too short for the bound to say anything are compared with all.
-A whole table's names are searched at once by :meth:`StakeholderMatcher.prepare`: rapidfuzz's
-``process.cdist`` scores every incoming name against every held one with SIMD on every core (10k
-rows x 4k names: 0.34 s against 1.95 s for the indexed search per row), and the pairs it finds are
-scored again with ``fuzz.ratio``, so the answer is again exactly ``process.extract``'s (tested).
-
-(Over 450 lines on purpose: this is the one matcher, and the keys the duplicates review compares
-(emails, phones, shared inboxes, initials, name blocks) sit beside the normalisers they share, so
-the import and the review cannot drift apart.)
+Speed: a 10k-row sheet against 20k stakeholders would be 200M comparisons.  Close names are looked for
+only within **name blocks** (:func:`name_blocks`, the duplicates review's blocking, here by each word's
+first :data:`BLOCK_PREFIX` letters): each word's first three letters with the first letter of each of
+its other words ("daniel okafor" is in "dan o" and "oka d").  Two names sharing a block agree on the
+start of one word and the first letter of another: a typo or a letter doubled, dropped or swapped
+after the first three letters of any word ("Jonathon Whitfeld"), or anywhere in one word, initials
+("D Okafor"), a nickname read as the full name, a middle name on one side, names swapped or in
+capitals.  The pairs of all the incoming names with the held names sharing one of their blocks are
+scored in one batch (:func:`close_pairs`: rapidfuzz's ``process.cpdist``, SIMD, every core) by
+``fuzz.ratio`` with the cutoff, a few dozen pairs per name instead of every held name.  What this
+gives up, on purpose: two names differing in the first three letters of *every* word ("Jnoathan
+Wihtfield"), or in the first letter of a word ("Katherine"/"Catherine Smith"), share no block and
+are not candidates (docs/performance.md gives the measured cost).
 
 The duplicates review (``services/duplicates.py``) compares the held stakeholders with each other by the
 same keys and rules: ``person_key``, ``organisation_key``, :func:`different_people` (namesakes), and the
@@ -63,7 +60,7 @@ from tracker.services.erasures import ErasedKeys
 DOUBT_SCORE = 85  # token_sort_ratio (0-100) from which a different-looking name is a possible match
 ORGANISATION_DOUBT_SCORE = 80  # the same for organisations' names ("Havering Sixth Form" / "... College": 83)
 MAX_CANDIDATES = 5
-PRUNE = 3  # close_names scores every key when the rarest bigrams' keys add up to over 1/PRUNE of them
+BLOCK_PREFIX = 3  # the import's close-name blocks: each word's first three letters (see name_blocks)
 TITLES = frozenset("mr mrs ms miss mx dr prof professor rev revd sir dame lord lady cllr councillor insp inspector "
                    "ch supt superintendent chief sgt sergeant pc dc ds di dci dcs det cmdr commander".split())
 NICKNAMES = {
@@ -134,100 +131,51 @@ def _letters_joined(words):
     return out
 
 
-def _bigrams(key):
-    """The key's character pairs, a repeated pair numbered (a multiset as a set)."""
-    seen, out = {}, []
-    for i in range(len(key) - 1):
-        pair = key[i:i + 2]
-        n = seen[pair] = seen.get(pair, 0) + 1
-        out.append(pair if n == 1 else f"{pair}{n}")
-    return out
-
-
-@functools.lru_cache(maxsize=None)
-def least_shared(length, cutoff=DOUBT_SCORE):
-    """The fewest bigrams a name of ``length`` shares with any name whose ``fuzz.ratio`` to it can reach ``cutoff``."""
-    least = None
-    for other in range(1, 3 * length + 10):
-        k = (length + other) * (100 - cutoff) // 100  # the most indel edits that still score cutoff
-        if abs(length - other) > k:
+def block_index(keys):
+    """{name block: [positions in ``keys``]} (:func:`name_blocks` of each key, words sorted, by their first
+    :data:`BLOCK_PREFIX` letters)."""
+    index = {}
+    for position, key in enumerate(keys):
+        first, _, second = key.partition(" ")
+        if len(first) > 1 and len(second) > 1 and " " not in second:  # most names: name_blocks, inline (20k at once)
+            one, two = f"{first[:BLOCK_PREFIX]} {second[0]}", f"{second[:BLOCK_PREFIX]} {first[0]}"
+            index.setdefault(one, []).append(position)
+            if two != one:
+                index.setdefault(two, []).append(position)
             continue
-        bound = max(length, other) - 1 - 2 * k
-        least = bound if least is None else min(least, bound)
-    return least if least is not None else 0
+        for block in set(name_blocks(key, BLOCK_PREFIX)):
+            index.setdefault(block, []).append(position)
+    return index
 
 
-def close_names(query, keys, index, cutoff=DOUBT_SCORE, limit=MAX_CANDIDATES * 4):
-    """[(key, score, position)] of ``keys`` whose ``fuzz.ratio`` to ``query`` is at least ``cutoff``, best
-    first (ties in list order): ``process.extract``'s answer, scoring only the keys sharing enough
-    bigrams (``index``: bigram -> positions, from :func:`bigram_index`)."""
-    need = least_shared(len(query), cutoff)
-    if need <= 0:
-        return process.extract(query, keys, scorer=fuzz.ratio, processor=None, score_cutoff=cutoff, limit=limit)
-    pairs = sorted(set(_bigrams(query)), key=lambda p: len(index.get(p, ())))
-    # A key sharing ``need`` of the query's bigrams holds at least one of any len(pairs) - need + 1 of
-    # them (pigeonhole): only the keys of the rarest that many are scored.  When those are most of the
-    # keys anyway, scoring every key in rapidfuzz's own loop is cheaper than gathering them.
-    rare = [index.get(p, ()) for p in pairs[:len(pairs) - need + 1]]
-    if sum(map(len, rare)) * PRUNE > len(keys):
-        return process.extract(query, keys, scorer=fuzz.ratio, processor=None, score_cutoff=cutoff, limit=limit)
-    order = list(set().union(*rare))
-    found = [(keys[order[j]], score, order[j]) for _, score, j in process.extract(
-        query, [keys[i] for i in order], scorer=fuzz.ratio, processor=None, score_cutoff=cutoff, limit=None)]
-    found.sort(key=lambda f: (-f[1], f[2]))
-    return found[:limit]
-
-
-def close_names_many(queries, keys, cutoff=DOUBT_SCORE, limit=MAX_CANDIDATES * 4):
-    """{query: :func:`close_names`' answer} for many queries at once: ``process.cdist`` (SIMD, on every
-    core) scores each query against every key; the pairs it finds are scored again one by one with
-    ``fuzz.ratio`` and the same cutoff, so scores and order are exactly ``process.extract``'s.  cdist's
-    own pass uses a cutoff one point lower and keeps rounded scores: it only says which pairs to rescore."""
-    import numpy  # cdist's answer is a numpy matrix; imported here, not at start-up
+def close_names(queries, keys, index, cutoff=DOUBT_SCORE, limit=MAX_CANDIDATES * 4):
+    """{query: [(key, score, position)]}: the ``keys`` sharing a name block with each query (``index``, from
+    :func:`block_index`) whose ``fuzz.ratio`` to it is at least ``cutoff``, best first (ties in list order),
+    at most ``limit``.  Every pair is scored in one batch (:func:`close_pairs`)."""
+    import numpy
 
     queries = list(dict.fromkeys(queries))
     found = {q: [] for q in queries}
-    if not keys or not queries:
+    texts, firsts, seconds = list(keys), [], []
+    for query in queries:
+        near = set()
+        for block in name_blocks(query, BLOCK_PREFIX):
+            near.update(index.get(block, ()))
+        if near:
+            texts.append(query)
+            firsts += [len(texts) - 1] * len(near)
+            seconds += near
+    if not firsts:
         return found
-    for chunk, columns in _length_bands(queries, keys, cutoff):
-        scores = process.cdist(chunk, [keys[i] for i in columns], scorer=fuzz.ratio, processor=None,
-                               score_cutoff=max(cutoff - 1, 0), dtype=numpy.uint8, workers=-1)
-        # the few rows with a score, then their columns: nonzero() over the whole matrix costs ten times more
-        for row in numpy.flatnonzero(scores.any(axis=1)).tolist():
-            query = chunk[row]
-            for col in numpy.flatnonzero(scores[row]).tolist():
-                col = columns[col]
-                score = fuzz.ratio(query, keys[col], score_cutoff=cutoff)
-                if score:
-                    found[query].append((keys[col], score, col))
-    for query, hits in found.items():
+    firsts, seconds = numpy.array(firsts, dtype=numpy.int64), numpy.array(seconds, dtype=numpy.int64)
+    scores = close_pairs(texts, firsts, seconds, cutoff)
+    for k in numpy.flatnonzero(scores).tolist():
+        position = int(seconds[k])
+        found[texts[firsts[k]]].append((keys[position], float(scores[k]), position))
+    for hits in found.values():
         hits.sort(key=lambda f: (-f[1], f[2]))
         del hits[limit:]
     return found
-
-
-def _length_bands(queries, keys, cutoff):
-    """(queries of one length, the positions of the keys whose length lets them reach ``cutoff``), at most
-    16 MB of scores at a time.  ``fuzz.ratio`` is 100 * (1 - indel distance / (la + lb)) and the distance
-    is at least |la - lb|, so a key of a length outside the band can never score ``cutoff``: leaving it
-    out changes no answer and saves most of the comparisons (a name is compared with names of about its
-    length, not with all of them)."""
-    by_length = {}
-    for position, key in enumerate(keys):
-        by_length.setdefault(len(key), []).append(position)
-    lengths = sorted(by_length)
-    slack = 100 - cutoff + 1  # one point more than the cutoff allows: a bound, never a loss
-    grouped = {}
-    for query in queries:
-        grouped.setdefault(len(query), []).append(query)
-    for length, group in sorted(grouped.items()):
-        columns = sorted(p for other in lengths if 100 * abs(length - other) <= slack * (length + other)
-                         for p in by_length[other])
-        if not columns:
-            continue
-        step = max(1, (16 << 20) // len(columns))
-        for start in range(0, len(group), step):
-            yield group[start:start + step], columns
 
 
 def different_people(organisation_a, organisation_b, email_a, email_b):
@@ -235,14 +183,6 @@ def different_people(organisation_a, organisation_b, email_a, email_b):
     other_org = bool(organisation_a and organisation_b and organisation_a != organisation_b)
     other_email = bool(email_a and email_b and email_key(email_a) != email_key(email_b))
     return other_org and other_email
-
-
-def bigram_index(keys):
-    index = {}
-    for i, key in enumerate(keys):
-        for pair in _bigrams(key):
-            index.setdefault(pair, []).append(i)
-    return index
 
 
 def _dashed(uuid):
@@ -292,18 +232,23 @@ class StakeholderMatcher:
         # token_sort_ratio is ratio() over the words sorted: sort them once here rather than per comparison
         self._ids = [rid for rid, h in self.by_id.items() if h.kind == "person"]
         self._keys = [_sorted_words(person_key(self.by_id[rid].name)) for rid in self._ids]
-        self._index = None  # bigram -> positions in _keys, built for the first close-name search
+        self._blocks = None  # name block -> positions in _keys, built for the first close-name search
         self._close = {}  # sorted-words key -> close_names' answer, from prepare()
         self.erased = ErasedKeys()
         self._organisation_keys = self._organisation_sorted = None  # for close_organisations(), when first asked
 
     def prepare(self, people):
-        """Search the close names of many incoming people ``(name, email)`` at once (:func:`close_names_many`,
+        """Search the close names of many incoming people ``(name, email)`` at once (:func:`close_names`,
         far faster than one search per person); :meth:`person` then reads the answers.  Those matched by
         email need no search.  Only a speed-up: a name not prepared is searched when asked for."""
         queries = [_sorted_words(key) for key in (person_key(name) for name, email in people
                    if not (email and email.strip().casefold() in self.by_email)) if key]
-        self._close.update(close_names_many(queries, self._keys))
+        self._close.update(close_names(queries, self._keys, self._block_index()))
+
+    def _block_index(self):
+        if self._blocks is None:
+            self._blocks = block_index(self._keys)
+        return self._blocks
 
     def organisation(self, name):
         """The held organisation ``name`` means (normalised names equal), or None."""
@@ -335,9 +280,7 @@ class StakeholderMatcher:
         query = _sorted_words(key)
         found = self._close.get(query)
         if found is None:
-            if self._index is None:
-                self._index = bigram_index(self._keys)
-            found = close_names(query, self._keys, self._index)
+            found = close_names([query], self._keys, self._block_index())[query]
         for _, score, index in found:
             held = self.by_id[self._ids[index]]
             if self._someone_else(held, email, wanted_org):
@@ -439,15 +382,17 @@ def initials_agree(key_a, key_b):
     return True
 
 
-def name_blocks(key):
+def name_blocks(key, prefix=None):
     """The blocks a name key (words sorted) is compared within: each word of two or more letters with the
     first letter of each other word ("daniel okafor" -> "daniel o", "okafor d").  Two names that share one
     whole word and agree on the first letter of another share a block: initials, a nickname read as the full
-    name, a typo in one word, a middle name on one side only.  A one-word name is its own block."""
+    name, a typo in one word, a middle name on one side only.  A one-word name is its own block.  With
+    ``prefix``, each word counts by its first ``prefix`` letters ("dan o", "oka d"): a typo after them in
+    every word ("Jonathon Whitfeld" for "Jonathan Whitfield") still shares a block (the import's search)."""
     words = key.split()
     if len(words) == 1:
         return [key]
-    return [f"{word} {other[0]}" for i, word in enumerate(words) if len(word) > 1
+    return [f"{word[:prefix]} {other[0]}" for i, word in enumerate(words) if len(word) > 1
             for j, other in enumerate(words) if j != i]
 
 

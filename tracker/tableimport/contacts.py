@@ -1,12 +1,13 @@
 """Rows naming two people: a school, its head and a second contact (a deputy, the DSL).
 
-A stakeholders table may give a second person in the same row: the targets ``contact2_name``,
+A stakeholders or attendance table may give a second person in the same row: the targets ``contact2_name``,
 ``contact2_email``, ``contact2_phone`` and ``contact2_role`` (``mapping``: headers such as "Second
 contact", "Deputy", "DSL", "Other contact" and their "… email", "… phone", "… role").
 :func:`split` makes such a row two records before the people are planned (``people``): the first
 person as the row gives them, the second with the second contact's values and the row's
 organisation, councils, sector and tags.  Each is then matched on its own by the one matcher, and
-both are linked to the organisation.  A row whose second contact has no name stays one person (any
+both are linked to the organisation; in an attendance list both attend (the row's registration
+status is both people's: a cancelled row is neither; a role at the event is the first person's).  A row whose second contact has no name stays one person (any
 other second-contact value is kept in the first person's notes, under its header).
 
 A column headed by a role ("Headteacher", "Principal", "Deputy head", "DSL") gives its person that
@@ -22,7 +23,7 @@ from tracker.tableimport.mapping import ROLE_HEADERS, SECOND, header_key
 from tracker.tableimport.table import Problem
 from tracker.tableimport.values import name_of, value_of
 
-SHARED = ("organisation", "councils", "sector", "tags")
+SHARED = ("organisation", "councils", "sector", "tags", "attending")  # an attendance row's registration: both
 
 
 def split(records, problems):

@@ -25,7 +25,7 @@ PERSON = ("name", "first_name", "surname", "organisation", "kind", "sector", "ro
 SECOND = ("contact2_name", "contact2_email", "contact2_phone", "contact2_role")
 TARGETS = {
     "stakeholders": PERSON + SECOND,
-    "attendance": PERSON + ("attending", "attendance_role"),
+    "attendance": PERSON + SECOND + ("attending", "attendance_role"),  # both people of a row attend
     "actions": ("reference", "title", "description", "commitment", "owner", "council", "due_date", "priority",
                 "status", "rag", "notes"),
     "commitments": ("title", "description", "made_by", "organisation", "contact", "email", "made_at", "date_made",

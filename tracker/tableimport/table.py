@@ -20,6 +20,19 @@ AS_TEXT = frozenset({"name", "first_name", "surname", "organisation", "owner", "
                      "made_at", "rag", "attending", "attendance_role", "notes", "reference"})
 
 
+def is_date_column(kind, target):
+    """Whether a column imported as ``target`` holds dates whose order (day or month first) is decided."""
+    record = maps.KIND_OF[kind]
+    return bool(target) and target in record and record[target].type == DATE and target not in AS_TEXT
+
+
+def column_order(values):
+    """(order, decided, undecided) of a date column's ``values``: ``date_order``'s answer, and whether the
+    preview flags it undecidable (text values that did not decide it)."""
+    order, decided = date_order(values)
+    return order, decided, not decided and any(isinstance(v, str) and v.strip() for v in values)
+
+
 @dataclass
 class Problem:
     sheet: str
@@ -118,14 +131,11 @@ def read_sheet(sheet, kind, told=None, told_values=None, header_row=None, dates=
         records.append((number, row))
     column_dates = {maps.header_key(h): order for h, order in (column_dates or {}).items()}
     for header, target in targets.items():
-        if target in record_fields and record_fields[target].type == DATE and target not in AS_TEXT:
-            column = [row[positions[header]] for _, row in records]
-            order, decided = date_order(column)
+        if is_date_column(kind, target):
+            order, _, undecided = column_order([row[positions[header]] for _, row in records])
             told_order = column_dates.get(maps.header_key(header)) or dates
-            if told_order:
-                order, decided = told_order, True
-            table.dates[header] = order
-            if not decided and any(isinstance(v, str) and v.strip() for v in column):
+            table.dates[header] = told_order or order
+            if undecided and not told_order:
                 table.undecided.append(header)
     told_values = told_values or {}
     # what is the same for every row of a column, worked out once per column rather than once per cell

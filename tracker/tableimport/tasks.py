@@ -10,7 +10,8 @@
   from the due date and status), and the preview flags a row whose RAG is not ours, with both.
 - **commitments**: matched by the same title made by the same stakeholder; made by the organisation
   named (matched, or created; one whose name is only close to a held one's holds the row for review,
-  like the stakeholders import, rather than making a near-duplicate) or, with none, by the person (the contact who answered a form is the
+  like the stakeholders import, rather than making a near-duplicate, unless a commitment of that title
+  is held made by one of those close organisations: the row linked before, matched again) or, with none, by the person (the contact who answered a form is the
   contact, their organisation made it); date made defaults to today.
 """
 
@@ -66,8 +67,7 @@ def plan_tasks(plan, records, matcher):
             values = _commitment_values(plan, record, v, matcher, notes)
             if values is None:
                 continue
-            maker = values.get("made_by")
-            found = held.get(("title", values["title"].casefold(), organisation_key(maker.name) if maker else ""))
+            found = _held_commitment(held, values)
         entry = Entry(record.sheet, record.row, "match" if found else "add", values, kind=kind[:-1],
                       record_id=found.id if found else None, written=record.written)
         if found:
@@ -80,6 +80,20 @@ def plan_tasks(plan, records, matcher):
         if partner_rag:
             _compare_rag(entry, partner_rag, found)
         plan.entries.append(entry)
+
+
+def _held_commitment(held, values):
+    """The held commitment a row is: the same title made by the same maker; for a maker whose name is only
+    close to held organisations', the same title made by one of those (a row held before and linked to
+    it, or decided so in the preview), which the row then names as its maker rather than holding again."""
+    title, maker = values["title"].strip().casefold(), values.get("made_by")
+    found = held.get(("title", title, organisation_key(maker.name) if maker else ""))
+    if found is None and isinstance(maker, Organisation) and maker.candidates:
+        found = next((held[key] for key in (("title", title, organisation_key(c["name"])) for c in maker.candidates)
+                      if key in held), None)
+        if found is not None:
+            values["made_by"] = found.made_by  # the organisation held: none is created for the name as written
+    return found
 
 
 def _compare_rag(entry, written, held):
