@@ -77,6 +77,10 @@ def _title(ax, text, style):
     ax.set_title(text, color=style["text"], fontsize=9, loc="left")
 
 
+def _heading(figure, text, style):
+    figure.suptitle(text, color=style["text"], fontsize=10, x=0.01, ha="left")
+
+
 def _ink_on(colour):
     """Black or white text, whichever reads on ``colour`` (a #rrggbb)."""
     r, g, b = (int(colour[i:i + 2], 16) for i in (1, 3, 5))
@@ -149,7 +153,7 @@ def commitments_chart(data, style):
     if not rows:
         by_status.text(0.5, 0.5, "No commitments", ha="center", va="center", color=style["text"],
                        transform=by_status.transAxes)
-    figure.suptitle(title, color=style["text"], fontsize=10, x=0.01, ha="left")
+    _heading(figure, title, style)
     parts = []
     for row in rows:
         statuses_text = ", ".join(f"{vocab.COMMITMENT_STATUSES.get(s, s)} {n}" for s, n in row.by_status.items())
@@ -185,7 +189,7 @@ def history_chart(data, style):
     ax.set_ylim(bottom=0)
     ax.grid(axis="y", color=style["grid"], linewidth=0.5)
     _legend(ax, style, loc="upper left")
-    _title(ax, title, style)
+    _heading(figure, title, style)
     months = "; ".join(f"{m.start:%B %Y}: opened {m.opened}, closed {m.closed}, overdue {m.overdue}"
                        for m in data.months)
     text = (f"{title}{_in(data)}, the last {len(data.months)} months (overdue counted at each month's end, "
@@ -221,7 +225,7 @@ def owners_chart(data, style):
     else:
         ax.text(0.5, 0.5, "No open actions with an owner", ha="center", va="center", color=style["text"],
                 transform=ax.transAxes)
-    _title(ax, title, style)
+    _heading(figure, title, style)
     listed = "; ".join(f"{row.name}: {row.overdue} overdue of {row.open} open" for row in rows)
     text = f"{title}{_in(data)} (top {len(rows)}). " + (listed + "." if rows else "No open actions with an owner.")
     return Chart("owners", title, figure, text, Link("actions", _scoped(data, {"open": True}),
@@ -250,7 +254,7 @@ def upcoming_chart(data, style):
     if not lines:
         ax.text(0, 0.9, "Nothing falls due and no event is planned in the next 30 days.", fontsize=8,
                 color=style["text"], transform=ax.transAxes)
-    _title(ax, title, style)
+    _heading(figure, title, style)
     text = f"{title}{_in(data)}: " + ("; ".join(lines) + "." if lines else "nothing.")
     return Chart("upcoming", title, figure, text, Link("actions", _scoped(data, {"due_within": 30}),
                                                        f"Actions due within 30 days{_in(data)}"))
