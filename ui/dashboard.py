@@ -8,7 +8,7 @@ been painted (about a second cold), so the app's start never waits for it.  It f
 announced changes of the kinds it counts (``ui.following.FollowsChanges``).
 """
 
-from PySide6.QtCore import QEvent, Qt, QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (QComboBox, QGridLayout, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QStackedWidget,
                                QVBoxLayout, QWidget)
@@ -200,29 +200,21 @@ class DashboardPage(FollowsChanges):
             self.upcoming.addItem("Nothing falls due and no event is planned in the next 30 days.")
         self.upcoming.setAccessibleDescription(f"{len(data.upcoming)} entries")
         # The charts once the tiles are on screen: loading matplotlib the first time takes a second.
-        QTimer.singleShot(0, self.draw_charts)
+        if self.pages.currentWidget() is self.board:
+            QTimer.singleShot(0, self.draw_charts)
 
     def draw_charts(self):
         """Draw (again) the charts of the data last read: matplotlib is imported here, on first use."""
-        from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg  # noqa: PLC0415 - loaded late: a second cold
+        from ui.chartcanvas import ChartCanvas  # noqa: PLC0415 - loads matplotlib: a second cold, so late
+        from ui.charts import dashboard_figures  # noqa: PLC0415
 
-        from ui.charts import dashboard_figures  # noqa: PLC0415 - imports matplotlib
-
-        if self.data is None:
+        if self.data is None or self.pages.currentWidget() is not self.board:
             return
         for chart in dashboard_figures(self.data, colours=self.palette_colours()):
             if chart.key not in self.placeholders:
                 continue  # the upcoming list is a list of links here, not a drawing
             old = self.canvases.get(chart.key) or self.placeholders[chart.key]
-            canvas = FigureCanvasQTAgg(chart.figure)
-            canvas.setMinimumSize(280, 180)
-            canvas.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-            canvas.setCursor(Qt.CursorShape.PointingHandCursor)
-            canvas.setAccessibleName(chart.title)
-            canvas.setAccessibleDescription(chart.text)
-            canvas.setToolTip(f"{chart.title}: click a bar or line to open its list")
-            canvas.mpl_connect("button_press_event", lambda event, c=chart: self._clicked(c, event))
-            canvas.installEventFilter(self)  # Enter or Space on a chart opens its list
+            canvas = ChartCanvas(chart, self._open)
             self.grid.replaceWidget(old, canvas)
             canvas.show()
             old.hide()
@@ -245,19 +237,6 @@ class DashboardPage(FollowsChanges):
             self.open_link.emit(link.kind, link.record_id)
         else:
             self.open_list.emit(link.kind, dict(link.filters), link.words)
-
-    def _clicked(self, chart, event):
-        if event.button == 1:
-            self._open(chart.link_at(event))
-
-    def eventFilter(self, watched, event):
-        if event.type() == QEvent.Type.KeyPress and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter,
-                                                                    Qt.Key.Key_Space):
-            for key, canvas in self.canvases.items():
-                if canvas is watched:
-                    self._open(self.charts[key].link)
-                    return True
-        return super().eventFilter(watched, event)
 
     def _activated(self, item):
         target = item.data(LINK_ROLE)
