@@ -98,6 +98,42 @@ def views(db, repeats):
     os._exit(0)
 
 
+def dashboard(db, repeats):
+    """``gui_probe.py dashboard DB REPEATS``: the dashboard painted (tiles, the upcoming list and the
+    three charts) on the main window: the first time in this process (matplotlib imported inside the
+    measurement: cold) and again after a change (warm).  Prints one JSON line of ms."""
+    from PySide6.QtWidgets import QApplication
+
+    from tracker.opening import open_database
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    open_database(db)
+    from ui import settings
+    from ui.mainwindow import MainWindow
+
+    settings.app_settings().setValue("window/view", "stakeholders")
+    window = MainWindow()
+    window.resize(1366, 768)
+    window.show()
+    painted(app, window)
+
+    def paint():
+        start = time.perf_counter()
+        page = window.show_view("home")
+        page.refresh()
+        tiles = time.perf_counter()
+        page.draw_charts()
+        painted(app, window)
+        return (tiles - start) * 1000, (time.perf_counter() - start) * 1000
+
+    cold_tiles, cold = paint()
+    warm = [paint() for _ in range(repeats)]
+    print(json.dumps({"cold_ms": cold, "cold_tiles_ms": cold_tiles, "warm_ms": statistics.median(w[1] for w in warm),
+                      "warm_tiles_ms": statistics.median(w[0] for w in warm)}))
+    sys.stdout.flush()
+    os._exit(0)
+
+
 def cold_start(db):
     from PySide6.QtWidgets import QApplication
 
@@ -117,5 +153,7 @@ def cold_start(db):
 if __name__ == "__main__":
     if sys.argv[1] == "views":
         views(sys.argv[2], int(sys.argv[3]))
+    elif sys.argv[1] == "dashboard":
+        dashboard(sys.argv[2], int(sys.argv[3]))
     else:
         cold_start(sys.argv[2])
