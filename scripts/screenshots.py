@@ -151,6 +151,7 @@ def dashboard_shots(argv):
         page = window.show_view("home")
         page.refresh()
         page.draw_charts()  # what the page does once its tiles are painted (not waiting for it)
+        wait(page.history_job)
         for _ in range(3):
             app.processEvents()
         window.grab().save(str(out / f"{name}.png"))

@@ -3,8 +3,6 @@
 Imported by ``ui.dashboard`` when it first draws its charts (it loads matplotlib's Qt backend).
 """
 
-import warnings
-
 from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
 from PySide6.QtCore import Qt
 
@@ -39,8 +37,5 @@ class ChartCanvas(FigureCanvasQTAgg):
             super().keyPressEvent(event)
 
     def draw(self):
-        # A window made very small leaves no room for the axes; matplotlib then draws them unlaid-out
-        # and warns, which is nothing the user can act on.
-        with warnings.catch_warnings():
-            warnings.filterwarnings("ignore", "constrained_layout not applied", UserWarning)
-            super().draw()
+        self.chart.fit()  # the margins the labels need, at the canvas's present size
+        super().draw()

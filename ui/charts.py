@@ -43,6 +43,16 @@ class Chart:
     text: str
     link: Link
     targets: list = field(default_factory=list)  # [(matplotlib artist, Link)]
+    margins: tuple = (0.5, 0.15, 0.4, 0.4)  # left, right, top, bottom, in inches (labels need the same room at any size)
+
+    def fit(self):
+        """Place the axes for the figure's present size (call after ``set_size_inches``; the window's
+        canvas calls it before each drawing).  Fixed margins in inches rather than matplotlib's
+        constrained layout, which took most of a drawing's time."""
+        width, height = self.figure.get_size_inches()
+        left, right, top, bottom = self.margins
+        self.figure.subplots_adjust(left=min(left / width, 0.6), right=max(1 - right / width, 0.65),
+                                    top=max(1 - top / height, 0.5), bottom=min(bottom / height, 0.45), wspace=0.3)
 
     def link_at(self, mouse_event):
         """The link under a matplotlib mouse event: its bar's or point's, else the chart's own."""
@@ -52,18 +62,20 @@ class Chart:
         return self.link if mouse_event.inaxes is not None else None
 
 
-def dashboard_figures(data, dark=False, colours=None):
-    """The dashboard's four charts for ``data`` (a ``tracker.services.dashboard.Dashboard``).
+def dashboard_figures(data, dark=False, colours=None, keys=None):
+    """The dashboard's four charts for ``data`` (a ``tracker.services.dashboard.Dashboard``), or those of
+    ``keys`` ("commitments", "history", "owners", "upcoming").
 
     ``colours``: {"text", "background", "grid"} (the app passes its palette's); else light or ``dark``."""
     style = dict(colours or (DARK if dark else LIGHT))
-    return [commitments_chart(data, style), history_chart(data, style), owners_chart(data, style),
-            upcoming_chart(data, style)]
+    makers = {"commitments": commitments_chart, "history": history_chart, "owners": owners_chart,
+              "upcoming": upcoming_chart}
+    return [make(data, style) for key, make in makers.items() if keys is None or key in keys]
 
 
-def _figure(style, ncols=1, width_ratios=None):
-    figure = Figure(figsize=FIGSIZE, facecolor=style["background"], layout="constrained")
-    axes = figure.subplots(1, ncols, squeeze=False, gridspec_kw={"width_ratios": width_ratios} if width_ratios else None)[0]
+def _figure(style, ncols=1):
+    figure = Figure(figsize=FIGSIZE, facecolor=style["background"])
+    axes = figure.subplots(1, ncols, squeeze=False)[0]
     for ax in axes:
         ax.set_facecolor(style["background"])
         ax.tick_params(colors=style["text"], labelsize=8)
@@ -160,8 +172,9 @@ def commitments_chart(data, style):
         rags_text = ", ".join(f"{vocab.RAG.get(r, 'not set')} {n}" for r, n in row.by_rag.items())
         parts.append(f"{row.name}: {sum(row.by_status.values())} ({statuses_text}; RAG {rags_text})")
     text = f"{title}{_in(data)}. " + ("; ".join(parts) + "." if parts else "No commitments.")
-    return Chart("commitments", title, figure, text, Link("commitments", _scoped(data, {}), f"Commitments{_in(data)}"),
-                 targets)
+    return _fitted(Chart("commitments", title, figure, text,
+                         Link("commitments", _scoped(data, {}), f"Commitments{_in(data)}"), targets,
+                         margins=(0.45, 0.1, 0.6, 0.1 + 0.16 * ((len(statuses) + 1) // 2))))
 
 
 def history_chart(data, style):
@@ -194,7 +207,7 @@ def history_chart(data, style):
                        for m in data.months)
     text = (f"{title}{_in(data)}, the last {len(data.months)} months (overdue counted at each month's end, "
             f"the last on {format_uk_date(data.today)}). {months}.")
-    return Chart("history", title, figure, text, overdue_link, targets)
+    return _fitted(Chart("history", title, figure, text, overdue_link, targets, margins=(0.45, 0.1, 0.35, 0.55)))
 
 
 def owners_chart(data, style):
@@ -228,8 +241,10 @@ def owners_chart(data, style):
     _heading(figure, title, style)
     listed = "; ".join(f"{row.name}: {row.overdue} overdue of {row.open} open" for row in rows)
     text = f"{title}{_in(data)} (top {len(rows)}). " + (listed + "." if rows else "No open actions with an owner.")
-    return Chart("owners", title, figure, text, Link("actions", _scoped(data, {"open": True}),
-                                                     f"Open actions{_in(data)}"), targets)
+    widest = max((len(line) for name in names for line in name.split("\n")), default=10)
+    return _fitted(Chart("owners", title, figure, text, Link("actions", _scoped(data, {"open": True}),
+                                                             f"Open actions{_in(data)}"), targets,
+                         margins=(0.2 + widest * 7 * 0.55 / 72, 0.1, 0.35, 0.1)))
 
 
 def upcoming_lines(data):
@@ -256,5 +271,11 @@ def upcoming_chart(data, style):
                 color=style["text"], transform=ax.transAxes)
     _heading(figure, title, style)
     text = f"{title}{_in(data)}: " + ("; ".join(lines) + "." if lines else "nothing.")
-    return Chart("upcoming", title, figure, text, Link("actions", _scoped(data, {"due_within": 30}),
-                                                       f"Actions due within 30 days{_in(data)}"))
+    return _fitted(Chart("upcoming", title, figure, text, Link("actions", _scoped(data, {"due_within": 30}),
+                                                               f"Actions due within 30 days{_in(data)}"),
+                         margins=(0.1, 0.1, 0.35, 0.1)))
+
+
+def _fitted(chart):
+    chart.fit()
+    return chart

@@ -8,6 +8,8 @@ been painted (about a second cold), so the app's start never waits for it.  It f
 announced changes of the kinds it counts (``ui.following.FollowsChanges``).
 """
 
+from dataclasses import replace
+
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (QComboBox, QGridLayout, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QStackedWidget,
@@ -23,6 +25,7 @@ from ui.following import LINK_ROLE, FollowsChanges, add_link, link_list
 from ui.resources import icon
 from ui.worker import run_in_background
 
+FIRST_CHARTS_MS = 100  # the charts' first drawing (matplotlib's import) waits this long after the tiles
 CHART_SLOTS = (("commitments", 0, 0), ("history", 0, 1), ("owners", 1, 0))  # the upcoming list sits at (1, 1)
 
 
@@ -103,6 +106,10 @@ class DashboardPage(FollowsChanges):
         self.charts = {}  # key -> ui.charts.Chart, once drawn
         self.canvases = {}  # key -> its FigureCanvas
         self.loading = None  # the demo data being loaded
+        self.history_job = None  # the over-time chart's months being read
+        self.draw_timer = QTimer(self)  # the charts are drawn once the tiles have been painted
+        self.draw_timer.setSingleShot(True)
+        self.draw_timer.timeout.connect(self.draw_charts)
         layout = QVBoxLayout(self)
         top = QHBoxLayout()
         heading = QLabel("Dashboard")
@@ -184,7 +191,7 @@ class DashboardPage(FollowsChanges):
 
     def fill(self):
         try:
-            self.data = data = services.dashboard.dashboard(self.council_id())
+            self.data = data = services.dashboard.dashboard(self.council_id(), history=False)
         except errors.EXPECTED as exc:
             errors.show_exception(self, exc)
             return
@@ -200,20 +207,34 @@ class DashboardPage(FollowsChanges):
             self.upcoming.addItem("Nothing falls due and no event is planned in the next 30 days.")
         self.upcoming.setAccessibleDescription(f"{len(data.upcoming)} entries")
         # The charts once the tiles are on screen: loading matplotlib the first time takes a second.
-        if self.pages.currentWidget() is self.board:
-            QTimer.singleShot(0, self.draw_charts)
+        if self.pages.currentWidget() is self.board:  # the first time, once the window has surely painted
+            self.draw_timer.start(0 if self.charts else FIRST_CHARTS_MS)
+            self._read_history(data)
 
-    def draw_charts(self):
-        """Draw (again) the charts of the data last read: matplotlib is imported here, on first use."""
+    def _read_history(self, data):
+        """The months of the over-time chart, read on a worker (a second at 100k actions)."""
+        scope = {"council": data.council_id} if data.council_id is not None else {}
+
+        def arrived(months):
+            if self.data is data:  # not read again meanwhile
+                self.data = replace(data, months=months)
+                self.draw_charts(("history",))
+
+        self.history_job = run_in_background(self, lambda progress: services.dashboard.months(scope, data.today),
+                                             on_success=arrived, progress_dialog=False, cancellable=False)
+
+    def draw_charts(self, keys=("commitments", "owners")):
+        """Draw (again) the charts ``keys`` of the data last read: matplotlib is imported here, on first
+        use.  (The history chart is drawn when its months have been read: :meth:`_read_history`.)"""
         from ui.chartcanvas import ChartCanvas  # noqa: PLC0415 - loads matplotlib: a second cold, so late
         from ui.charts import dashboard_figures  # noqa: PLC0415
 
+        if keys != ("history",):
+            self.draw_timer.stop()  # drawn now: not again when the timer fires
         if self.data is None or self.pages.currentWidget() is not self.board:
             return
-        for chart in dashboard_figures(self.data, colours=self.palette_colours()):
-            if chart.key not in self.placeholders:
-                continue  # the upcoming list is a list of links here, not a drawing
-            old = self.canvases.get(chart.key) or self.placeholders[chart.key]
+        for chart in dashboard_figures(self.data, colours=self.palette_colours(), keys=keys):
+            old = self.canvases.get(chart.key) or self.placeholders[chart.key]  # the upcoming list is not drawn here
             canvas = ChartCanvas(chart, self._open)
             self.grid.replaceWidget(old, canvas)
             canvas.show()
@@ -221,7 +242,7 @@ class DashboardPage(FollowsChanges):
             old.deleteLater()
             self.charts[chart.key] = chart
             self.canvases[chart.key] = canvas
-        self.placeholders = {key: None for key in self.placeholders}
+            self.placeholders[chart.key] = None
 
     def palette_colours(self):
         palette = self.palette()
