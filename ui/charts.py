@@ -43,7 +43,8 @@ class Chart:
     text: str
     link: Link
     targets: list = field(default_factory=list)  # [(matplotlib artist, Link)]
-    margins: tuple = (0.5, 0.15, 0.4, 0.4)  # left, right, top, bottom, in inches (labels need the same room at any size)
+    # left, right, top, bottom, in inches: labels need the same room at any size
+    margins: tuple = (0.5, 0.15, 0.4, 0.4)
 
     def fit(self):
         """Place the axes for the figure's present size (call after ``set_size_inches``; the window's

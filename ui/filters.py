@@ -133,7 +133,7 @@ class FilterBar(QWidget):
         row.setContentsMargins(0, 0, 0, 0)
         self.extra_label = QLabel()
         self.extra_label.setWordWrap(True)
-        self.extra_clear = QPushButton("Show a&ll")
+        self.extra_clear = QPushButton("Show all")  # reached by Tab: every letter of it is taken on a list page
         self.extra_clear.setToolTip("Take this filter off")
         self.extra_clear.clicked.connect(self.clear_extra)
         row.addWidget(self.extra_label, 1)

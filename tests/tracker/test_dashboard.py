@@ -9,6 +9,7 @@ from tracker import services, vocab
 from tracker.dates import add_months
 from tracker.models import ActionItem, Commitment, Stakeholder
 from tracker.services import dashboard as dash
+from tests.tracker.postgres_helpers import fresh_postgres_database, needs_postgres
 
 TODAY = dt.date.today()
 
@@ -133,3 +134,26 @@ def test_an_empty_database(db):
     data = dash.dashboard()
     assert data.is_empty and all(t.count == 0 for t in data.tiles)
     assert data.owners == [] and data.upcoming == [] and all(m.opened == 0 for m in data.months)
+
+
+@needs_postgres
+def test_the_same_figures_on_postgresql():
+    from tracker.db import close_database
+    from tracker.demo import load_demo
+
+    fresh_postgres_database()
+    try:
+        load_demo()
+        data = dash.dashboard()
+        assert data.totals["actions"] == len(live_actions()) and data.tile("overdue").count == sum(
+            overdue(a) for a in live_actions())
+        for tile in data.tiles:
+            assert getattr(services, tile.link.kind).count(filters=tile.link.filters) == tile.count
+        assert sum(m.opened for m in data.months) == data.totals["actions"]
+        assert data.months[-1].overdue == data.tile("overdue").count
+        assert data.owners[0].open == services.actions.count(
+            filters={"owner_organisation": data.owners[0].organisation_id, "open": True})
+        assert dash.dashboard(council=services.councils.find("Havering")).tile("overdue").count < data.tile(
+            "overdue").count
+    finally:
+        close_database()

@@ -126,7 +126,8 @@ TILES = (  # key, title, list, its filters (the services'), in words
     ("overdue", "Overdue actions", "actions", {"overdue": True}, "Overdue actions"),
     ("attention", "Commitments needing attention", "commitments", {"attention": True},
      f"Commitments overdue, due within {ATTENTION_DAYS} days or red"),
-    ("no_owner", "Open actions with no owner", "actions", {"open": True, "no_owner": True}, "Open actions with no owner"),
+    ("no_owner", "Open actions with no owner", "actions", {"open": True, "no_owner": True},
+     "Open actions with no owner"),
     ("not_engaged", f"Partners not engaged for {NOT_ENGAGED_MONTHS} months", "stakeholders",
      {"not_engaged": NOT_ENGAGED_MONTHS},
      f"Partners (organisations) with no attendance and no update for {NOT_ENGAGED_MONTHS} months"),
@@ -204,7 +205,8 @@ def months(scope, today):
     at_import = ImportRun.select(fn.MIN(ImportRun.at)).where(ImportRun.at >= A.created_at)
     opened = fn.COALESCE(created.c.at, at_import, A.created_at)
     history = (A.select(A.due_date.alias("due"), opened.alias("opened_at"),
-                        Case(None, [(A.status.in_(closed), fn.COALESCE(closing.c.at, opened))], None).alias("closed_at"))
+                        Case(None, [(A.status.in_(closed), fn.COALESCE(closing.c.at, opened))], None)
+                        .alias("closed_at"))
                .join(created, JOIN.LEFT_OUTER, on=(created.c.uuid == A.uuid))
                .join_from(A, closing, JOIN.LEFT_OUTER, on=(closing.c.uuid == A.uuid))
                .where(A.deleted_at.is_null()))
@@ -226,7 +228,8 @@ def months(scope, today):
         for i, end in enumerate(ends):  # outstanding and past due at the month's end
             if opened_key <= keys[i] and due is not None and due < end and (closed_key is None or closed_key > keys[i]):
                 overdue_n[i] += n
-    return [Month(start, end, opened_n[i], closed_n[i], overdue_n[i]) for i, (start, end) in enumerate(zip(starts, ends))]
+    return [Month(start, end, opened_n[i], closed_n[i], overdue_n[i])
+            for i, (start, end) in enumerate(zip(starts, ends))]
 
 
 def owners(scope, today):
