@@ -8,6 +8,7 @@ been painted (about a second cold), so the app's start never waits for it.  It f
 announced changes of the kinds it counts (``ui.following.FollowsChanges``).
 """
 
+import logging
 from dataclasses import replace
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -24,6 +25,8 @@ from ui.filters import council_choices
 from ui.following import LINK_ROLE, FollowsChanges, add_link, link_list
 from ui.resources import icon
 from ui.worker import run_in_background
+
+log = logging.getLogger(__name__)
 
 FIRST_CHARTS_MS = 100  # the charts' first drawing (matplotlib's import) waits this long after the tiles
 CHART_SLOTS = (("commitments", 0, 0), ("history", 0, 1), ("owners", 1, 0))  # the upcoming list sits at (1, 1)
@@ -84,7 +87,8 @@ class EmptyPanel(QWidget):
             row.addWidget(button)
             note = QLabel(hint)
             note.setWordWrap(True)
-            note.setMaximumWidth(420)
+            note.setMinimumWidth(380)
+            note.setMaximumWidth(460)
             row.addWidget(note)
             row.addStretch(1)
             layout.addLayout(row)
@@ -116,13 +120,13 @@ class DashboardPage(FollowsChanges):
         heading.setProperty("role", "heading")
         top.addWidget(heading)
         top.addStretch(1)
-        council_label = QLabel("&Council:")
+        self.council_label = QLabel("&Council:")
         self.council = QComboBox()
         self.council.setAccessibleName("Council shown on the dashboard")
-        council_label.setBuddy(self.council)
+        self.council_label.setBuddy(self.council)
         self._fill_councils()
         self.council.currentIndexChanged.connect(self.refresh)
-        top.addWidget(council_label)
+        top.addWidget(self.council_label)
         top.addWidget(self.council)
         layout.addLayout(top)
 
@@ -195,7 +199,10 @@ class DashboardPage(FollowsChanges):
         except errors.EXPECTED as exc:
             errors.show_exception(self, exc)
             return
-        self.pages.setCurrentWidget(self.empty if data.is_empty and self.council_id() is None else self.board)
+        empty = data.is_empty and self.council_id() is None
+        self.pages.setCurrentWidget(self.empty if empty else self.board)
+        self.council_label.setVisible(not empty)
+        self.council.setVisible(not empty)
         for tile in data.tiles:
             self.tiles[tile.key].show_tile(tile)
         self.totals.setText(" · ".join(f"{n:,} {kind}" for kind, n in data.totals.items())
@@ -220,8 +227,12 @@ class DashboardPage(FollowsChanges):
                 self.data = replace(data, months=months)
                 self.draw_charts(("history",))
 
+        def failed(exc):  # e.g. the database was switched meanwhile: the chart waits for the next reading
+            log.warning("the dashboard's history was not read: %s", exc)
+
         self.history_job = run_in_background(self, lambda progress: services.dashboard.months(scope, data.today),
-                                             on_success=arrived, progress_dialog=False, cancellable=False)
+                                             on_success=arrived, on_failure=failed, progress_dialog=False,
+                                             cancellable=False)
 
     def draw_charts(self, keys=("commitments", "owners")):
         """Draw (again) the charts ``keys`` of the data last read: matplotlib is imported here, on first
