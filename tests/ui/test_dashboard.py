@@ -7,7 +7,7 @@ from PySide6.QtWidgets import QWizard
 
 from tracker import services
 from tracker.services import dashboard as dash
-from ui.mainwindow import MainWindow
+from tests.ui.conftest import shown_window
 
 
 def charts_drawn(qtbot, page):
@@ -138,10 +138,7 @@ def test_upcoming_entries_open_their_record(window, qtbot):
 
 @pytest.fixture
 def empty_window(qtbot, db):
-    w = MainWindow()
-    qtbot.addWidget(w)
-    w.show()
-    return w
+    return shown_window(qtbot)
 
 
 def test_an_empty_database_says_what_to_do_next(empty_window, qtbot):
