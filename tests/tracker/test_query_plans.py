@@ -49,3 +49,24 @@ def test_count_matches_the_list_and_needs_no_join(db):
     assert total < services.actions.count(search="knife")
     assert counter.count == 1 and "JOIN" not in counter.get_queries()[0].msg[0]
     assert services.actions.count(deleted=True) == 0
+
+
+def test_the_dashboards_actions_per_owner_and_rolled_up_rag_read_covering_indexes(db):
+    from tracker.services import dashboard as dash
+
+    org = services.stakeholders.create(name="Org", sector="police")
+    services.actions.create_many([{"title": f"a{i}", "owner": org if i % 2 else None,
+                                   "due_date": dt.date(2026, 1, 1) + dt.timedelta(days=i % 300)} for i in range(3000)])
+    refresh_statistics()
+    with count_queries() as counter:
+        total, counts, owners = dash.action_load({}, dt.date(2026, 6, 1))
+    assert (total, counts["no_owner"], [(o.name, o.open) for o in owners]) == (3000, 1500, [("Org", 1500)])
+    assert counter.count == 1
+    sql, params = counter.get_queries()[0].msg
+    plan = " / ".join(row[-1] for row in database.execute_sql("EXPLAIN QUERY PLAN " + sql, params).fetchall())
+    assert "COVERING INDEX action_item_owner_id_status_due_date_deleted_at_council_id" in plan, plan
+    with count_queries() as counter:
+        dash.commitments_by_council({}, dt.date(2026, 6, 1))
+    sql, params = counter.get_queries()[0].msg
+    plan = " / ".join(row[-1] for row in database.execute_sql("EXPLAIN QUERY PLAN " + sql, params).fetchall())
+    assert "COVERING INDEX action_item_commitment_id_status_due_date_deleted_at" in plan, plan
