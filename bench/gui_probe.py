@@ -125,7 +125,12 @@ def dashboard(db, repeats):
         months read on a worker) painted too."""
         start, start_cpu = time.perf_counter(), time.process_time()
         page = window.show_view("home")
-        page.refresh()
+        page.refresh()  # after the first time, the figures are read on a worker: wait for them
+        job = page.read_job
+        if job is not None and not job.done:
+            loop = QEventLoop()
+            job.finished.connect(loop.quit)
+            loop.exec()
         tiles = time.perf_counter()
         page.draw_charts()
         painted(app, window)

@@ -111,6 +111,8 @@ class DashboardPage(FollowsChanges):
         self.canvases = {}  # key -> its FigureCanvas
         self.loading = None  # the demo data being loaded
         self.history_job = None  # the over-time chart's months being read
+        self.read_job = None  # the figures being read again (after an announced change)
+        self.read_again = False  # a refresh asked for while they were read
         self.draw_timer = QTimer(self)  # the charts are drawn once the tiles have been painted
         self.draw_timer.setSingleShot(True)
         self.draw_timer.timeout.connect(self.draw_charts)
@@ -194,11 +196,40 @@ class DashboardPage(FollowsChanges):
         super().follow(change)
 
     def fill(self):
-        try:
-            self.data = data = services.dashboard.dashboard(self.council_id(), history=False)
-        except errors.EXPECTED as exc:
-            errors.show_exception(self, exc)
+        """The figures read again: the first time here (the page has nothing to show yet), then on a
+        worker (a second at 100k actions), so an announced change never freezes the window; the page
+        keeps the last figures until the new ones arrive.  A refresh asked for meanwhile reads again."""
+        council = self.council_id()
+        if self.data is None:
+            try:
+                self.show_data(services.dashboard.dashboard(council, history=False))
+            except errors.EXPECTED as exc:
+                errors.show_exception(self, exc)
             return
+        if self.read_job is not None and not self.read_job.done:
+            self.read_again = True
+            return
+        self.read_again = False
+
+        def arrived(data):
+            if self.read_again:  # changed meanwhile: these figures are already old
+                self.fill()
+            else:
+                self.show_data(data)
+
+        def failed(exc):
+            if isinstance(exc, errors.EXPECTED):
+                errors.show_exception(self, exc)
+            else:  # e.g. the database was switched meanwhile: the next announced change reads again
+                log.warning("the dashboard's figures were not read: %s", exc)
+
+        self.read_job = run_in_background(self, lambda progress: services.dashboard.dashboard(council, history=False),
+                                          on_success=arrived, on_failure=failed, progress_dialog=False,
+                                          cancellable=False)
+
+    def show_data(self, data):
+        """The tiles, totals and upcoming list of ``data`` shown now; its charts once they are painted."""
+        self.data = data
         empty = data.is_empty and self.council_id() is None
         self.pages.setCurrentWidget(self.empty if empty else self.board)
         self.council_label.setVisible(not empty)
