@@ -93,18 +93,10 @@ def _add_preset_dates(db, migrator):
         migrate(migrator.add_column(table, "dates", TextField(default="{}")))
 
 
-def _add_dashboard_indexes(db, migrator):
-    """v11: covering indexes for the dashboard (actions per owner with their status and due date; a
-    commitment's actions for its rolled-up RAG), so its figures at 100k actions read no table rows."""
-    for index in models.ActionItem._meta.fields_to_index():
-        if len(index._expressions) > 1:
-            db.execute(index.safe())
-
-
 # STEPS[n] upgrades a database at version n to n + 1.
 STEPS = {1: _add_record_versions, 2: _add_exchange_tables, 3: _add_conflict_exported_hash, 4: _add_table_imports,
          5: _add_erased_identities, 6: _add_not_duplicates, 7: _add_merges, 8: _add_date_precisions,
-         9: _add_preset_dates, 10: _add_dashboard_indexes}
+         9: _add_preset_dates}
 LATEST_VERSION = max(STEPS) + 1
 
 SEED_COUNCILS = (
