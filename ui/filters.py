@@ -6,7 +6,8 @@ offers is in ``ui.kinds``; filtering itself happens in SQL (the services), never
 """
 
 from PySide6.QtCore import QSize, Signal
-from PySide6.QtWidgets import QCheckBox, QComboBox, QGridLayout, QLayout, QWidget
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QGridLayout, QHBoxLayout, QLabel, QLayout, QPushButton,
+                               QWidget)
 
 from tracker import services
 from tracker.changes import EVERYTHING
@@ -14,6 +15,7 @@ from tracker.models import Council
 from ui.fields import LoadingCombo
 
 FILTERS_PER_ROW = 4
+EXTRA_ROW = 99  # the grid row of the words for a link's filters: below every row of filters (empty rows take no room)
 DUE_WITHIN = [("Any due date", None), ("Due within 7 days", 7), ("Due within 14 days", 14),
               ("Due within 30 days", 30), ("Due within 90 days", 90)]
 PEOPLE_FILTERS = ("owner", "made_by")  # filters offering every stakeholder
@@ -127,6 +129,22 @@ class FilterBar(QWidget):
                 widget.currentIndexChanged.connect(self.changed)
         self.per_row = 0
         self._place(FILTERS_PER_ROW)
+        # Filters a link set that no widget shows (the dashboard's "open actions with no owner"):
+        # said in words, with a button taking them off.
+        self.extra = {}
+        self.extra_bar = QWidget()
+        row = QHBoxLayout(self.extra_bar)
+        row.setContentsMargins(0, 0, 0, 0)
+        self.extra_label = QLabel()
+        self.extra_label.setWordWrap(True)
+        self.extra_clear = QPushButton("Show all")  # reached by Tab: every letter of it is taken on a list page
+        self.extra_clear.setToolTip("Take this filter off")
+        self.extra_clear.clicked.connect(self.clear_extra)
+        row.addWidget(self.extra_label, 1)
+        row.addWidget(self.extra_clear)
+        self.extra_bar.hide()
+        # below the filters however many rows they take (_place moves only the filters)
+        self.grid.addWidget(self.extra_bar, EXTRA_ROW, 0, 1, FILTERS_PER_ROW + 1)
 
     def _place(self, per_row):
         if per_row == self.per_row:
@@ -151,18 +169,30 @@ class FilterBar(QWidget):
         super().resizeEvent(event)
 
     def current_filters(self):
-        """The services filter dict the widgets are set to."""
-        return {w.key: w.value() for w in self.widgets if w.value() not in (None, False)}
+        """The services filter dict the widgets are set to (and a link's filters no widget shows)."""
+        return {**self.extra, **{w.key: w.value() for w in self.widgets if w.value() not in (None, False)}}
+
+    def clear_extra(self):
+        """Take off the filters no widget shows."""
+        if self.extra:
+            self.extra = {}
+            self.extra_bar.hide()
+            self.changed.emit()
 
     def widget(self, key):
         return next(w for w in self.widgets if w.key == key)
 
-    def show_only(self, filters):
-        """Set every filter to ``filters`` (the others to "any") with one ``changed``, not one each."""
+    def show_only(self, filters, words=""):
+        """Set every filter to ``filters`` (the others to "any") with one ``changed``, not one each.
+        Filters no widget shows are kept and said in ``words`` above the list."""
+        keys = {w.key for w in self.widgets}
         for w in self.widgets:
             w.blockSignals(True)
             w.set_value(filters.get(w.key))
             w.blockSignals(False)
+        self.extra = {k: v for k, v in filters.items() if k not in keys and v not in (None, False)}
+        self.extra_label.setText(f"Showing: {words or ', '.join(self.extra)}")
+        self.extra_bar.setVisible(bool(self.extra))
         self.changed.emit()
 
     def follow(self, change=EVERYTHING):

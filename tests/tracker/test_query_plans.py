@@ -49,3 +49,21 @@ def test_count_matches_the_list_and_needs_no_join(db):
     assert total < services.actions.count(search="knife")
     assert counter.count == 1 and "JOIN" not in counter.get_queries()[0].msg[0]
     assert services.actions.count(deleted=True) == 0
+
+
+def test_the_dashboards_actions_are_read_in_one_pass_grouped_along_the_owner_index(db):
+    from tracker.services import dashboard as dash
+
+    org = services.stakeholders.create(name="Org", sector="police")
+    services.actions.create_many([{"title": f"a{i}", "owner": org if i % 2 else None,
+                                   "due_date": dt.date(2026, 1, 1) + dt.timedelta(days=i % 300)} for i in range(3000)])
+    refresh_statistics()
+    with count_queries() as counter:
+        total, counts, owners = dash.action_load({}, dt.date(2026, 6, 1))
+    overdue = services.actions.count(filters={"overdue": True, "today": dt.date(2026, 6, 1)})
+    assert (total, counts, [(o.name, o.open) for o in owners]) == (3000, {"overdue": overdue, "no_owner": 1500},
+                                                                  [("Org", 1500)])
+    assert counter.count == 1
+    sql, params = counter.get_queries()[0].msg
+    plan = " / ".join(row[-1] for row in database.execute_sql("EXPLAIN QUERY PLAN " + sql, params).fetchall())
+    assert plan.count("t1") == 1 and "action_item_owner_id" in plan, plan  # grouped as read: no sort of 100k rows

@@ -63,6 +63,11 @@ def answers(monkeypatch):
 
 @pytest.fixture
 def window(qtbot, demo_db):
+    return shown_window(qtbot)
+
+
+def shown_window(qtbot):
+    """A main window on the open database, shown, closed with the test."""
     from ui.mainwindow import MainWindow
 
     w = MainWindow()
