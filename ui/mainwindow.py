@@ -10,7 +10,7 @@ from pathlib import Path
 from PySide6.QtCore import QByteArray, QEvent, Qt, QTimer, QUrl
 from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import (QApplication, QFrame, QListWidget, QListWidgetItem, QMainWindow,
-                               QScrollArea, QSplitter, QStackedWidget, QVBoxLayout, QWidget)
+                               QScrollArea, QSplitter, QVBoxLayout, QWidget)
 
 from tracker import APP_NAME, services
 from tracker.changes import EVERYTHING, announce
@@ -27,24 +27,12 @@ from ui.kinds import KINDS
 from ui.listpage import ListPage
 from ui.menus import Menus
 from ui.notices import SharedDatabaseNotice
+from ui.pagestack import PageStack
 from ui.dashboard import DashboardPage
 from ui.powermap_page import PowerMapPage
 from ui.resources import icon
 from ui.safety import SafetyActions
 from ui.worker import run_and_wait, run_in_background
-
-class PageStack(QStackedWidget):
-    """The views, as small as the one shown: a small window (a 1366x768 screen at 200%) scrolls the
-    shown page only as far as it needs, not as far as the widest of them (the overview's tiles)."""
-
-    def __init__(self):
-        super().__init__()
-        self.currentChanged.connect(lambda _: self.updateGeometry())
-
-    def minimumSizeHint(self):
-        page = self.currentWidget()
-        return page.minimumSizeHint() if page is not None else super().minimumSizeHint()
-
 
 VIEWS = [  # key, label, icon: the dashboard, a list of each record kind, the grid, the deleted items
     ("home", "Dashboard", "home"),
