@@ -26,8 +26,8 @@ from PySide6.QtWidgets import QCompleter, QLineEdit
 from tracker import services
 from tracker.services import choices as choice_lists
 from ui import errors
-from ui.changes import notifier
 from ui.accessible import name_action, with_clear_button
+from ui.changes import notifier
 from ui.resources import icon
 
 CHOICE_ROLE = Qt.ItemDataRole.UserRole + 20  # the row's Choice, an Offer to add a record, or More

@@ -176,7 +176,7 @@ def table_import_wizard(qtbot, window, tmp_path):
                 break
             page = wizard.currentPage()
             qtbot.mouseClick(wizard.next_button(), Qt.MouseButton.LeftButton)
-            qtbot.waitUntil(lambda: wizard.currentPage() is not page, timeout=30_000)
+            qtbot.waitUntil(lambda page=page: wizard.currentPage() is not page, timeout=30_000)
     finally:
         QFileDialog.getOpenFileName = original
 
