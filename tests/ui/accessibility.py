@@ -13,7 +13,7 @@ Used by ``tests/ui/test_accessibility.py`` over every page of the main window an
 """
 
 from PySide6.QtGui import QAccessible
-from PySide6.QtWidgets import (QAbstractButton, QAbstractSpinBox, QApplication, QComboBox, QLabel, QLineEdit,
+from PySide6.QtWidgets import (QAbstractButton, QAbstractSpinBox, QComboBox, QLabel, QLineEdit,
                                QPlainTextEdit, QTextEdit, QWidget)
 
 Role = QAccessible.Role
@@ -145,11 +145,6 @@ def _child_path(path, parent, child, index):
         return path_of(obj)
     text = child.text(NAME) or f"#{index}"
     return f"{path}/{child.role().name}({text!r})"
-
-
-def top_level_windows():
-    """The app's windows and dialogs open now (visible top-level widgets, popups left out)."""
-    return [w for w in QApplication.topLevelWidgets() if w.isVisible() and not w.isHidden()]
 
 
 def report(found):

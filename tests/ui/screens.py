@@ -108,26 +108,6 @@ def calendar_popup(qtbot, window, tmp_path):
 
 
 # ---- sharing ----------------------------------------------------------------------------------
-def _edited_export(tmp_path):
-    """An exchange workbook of this database with one action's status changed and one action added."""
-    from tracker.exchange import export_workbook
-
-    path = export_workbook(tmp_path / "share.xlsx").path
-    book = openpyxl.load_workbook(path)
-    sheet = book["Actions"]
-    header = [c.value for c in sheet[1]]
-    status = sheet.cell(row=2, column=header.index("Status") + 1)
-    status.value = "Blocked" if status.value == "Done" else "Done"
-    uuid = sheet.cell(row=2, column=header.index("ID") + 1).value
-    new = [None] * len(header)
-    new[header.index("Title")] = "Book the hall for the next summit"
-    new[header.index("Priority")] = "High"
-    new[header.index("Status")] = "Open"
-    sheet.append(new)
-    book.save(tmp_path / "edited.xlsx")
-    return tmp_path / "edited.xlsx", uuid
-
-
 @screen("export for sharing", covers=("ui.exchange.ExportDialog",))
 def export_dialog(qtbot, window, tmp_path):
     from ui.exchange import ExportDialog
@@ -138,10 +118,11 @@ def export_dialog(qtbot, window, tmp_path):
         covers=("ui.exchange.ImportPreview", "ui.exchange.ConflictDialog", "ui.exchange.UndoImport"))
 def exchange_import(qtbot, window, tmp_path):
     from tracker.exchange import import_workbook
+    from tests.ui.test_exchange_ui import _edited_copy
     from tracker.services import conflicts, imports
     from ui.exchange import ConflictDialog, ImportPreview, UndoImport
 
-    path, uuid = _edited_export(tmp_path)
+    path, uuid, _ = _edited_copy(tmp_path)  # one action's status changed, one action added
     yield "import preview", shown(qtbot, ImportPreview(window, import_workbook(path, dry_run=True)))
     services.actions.update(services.actions.get(uuid), status="cancelled")  # changed here too: a conflict
     import_workbook(path)
@@ -170,7 +151,7 @@ def table_import_wizard(qtbot, window, tmp_path):
         qtbot.addWidget(wizard)
         qtbot.waitUntil(wizard.isVisible)
         wizard.currentPage().browse()
-        for step in range(5):
+        for step in range(10):  # every page, to the last
             yield f"wizard page {step + 1}: {type(wizard.currentPage()).__name__}", wizard
             if wizard.currentPage() is wizard.page(wizard.pageIds()[-1]):
                 break
