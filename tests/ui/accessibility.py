@@ -36,44 +36,36 @@ def offenders(top):
     could not name ("no accessible name") or could not tell the purpose of ("no accessible
     description": nothing on screen labels it).  Empty when all is well."""
     found = []
-    iface = QAccessible.queryAccessibleInterface(top)
-    assert iface is not None and iface.isValid(), f"{path_of(top)} has no accessible interface"
-    _walk(iface, path_of(top), found, 0)
-    return found
-
-
-def walked(top):
-    """Every interactive interface under ``top`` as ``(path, role, name)``: what the walk looked at."""
-    seen = []
-
-    def visit(iface, path, depth):
-        if iface.role() in INTERACTIVE:
-            seen.append((path, iface.role(), name_of(iface)))
-        if iface.role() in ITEM_VIEWS or depth > MAX_DEPTH:
-            return
-        for i in range(iface.childCount()):
-            child = iface.child(i)
-            if child is not None and child.isValid():
-                visit(child, _child_path(path, iface, child, i), depth + 1)
-
-    visit(QAccessible.queryAccessibleInterface(top), path_of(top), 0)
-    return seen
-
-
-def _walk(iface, path, found, depth):
-    role = iface.role()
-    widget = iface.object() if isinstance(iface.object(), QWidget) else None
-    if role in INTERACTIVE and not _qt_internal(widget, path):
+    for iface, path in interactive(top):
+        widget = iface.object() if isinstance(iface.object(), QWidget) else None
+        if _qt_internal(widget):
+            continue
         if not name_of(iface):
             found.append((path, "no accessible name"))
         elif widget is not None and _unlabelled(widget) and not iface.text(DESCRIPTION).strip():
             found.append((path, "no accessible description (nothing on screen labels it)"))
-    if role in ITEM_VIEWS or depth > MAX_DEPTH:
-        return
-    for i in range(iface.childCount()):
-        child = iface.child(i)
-        if child is not None and child.isValid() and not _combo_popup(iface, child):
-            _walk(child, _child_path(path, iface, child, i), found, depth + 1)
+    return found
+
+
+def walked(top):
+    """Every interactive control under ``top`` as ``(path, role, name)``: what the walk looked at."""
+    return [(path, iface.role(), name_of(iface)) for iface, path in interactive(top)]
+
+
+def interactive(top):
+    """``(interface, path)`` of each interactive control in the QAccessible tree under ``top``."""
+    root = QAccessible.queryAccessibleInterface(top)
+    assert root is not None and root.isValid(), f"{path_of(top)} has no accessible interface"
+    todo = [(root, path_of(top), 0)]
+    while todo:
+        iface, path, depth = todo.pop()
+        if iface.role() in INTERACTIVE:
+            yield iface, path
+        if iface.role() in ITEM_VIEWS or depth > MAX_DEPTH:
+            continue
+        children = [(iface.child(i), i) for i in range(iface.childCount())]
+        todo.extend((child, _child_path(path, iface, child, i), depth + 1) for child, i in reversed(children)
+                    if child is not None and child.isValid() and not _combo_popup(iface, child))
 
 
 def name_of(iface):
@@ -91,10 +83,8 @@ def _combo_popup(parent, child):
     return parent.role() == Role.ComboBox and isinstance(obj, QWidget) and obj.window() is not parent.object().window()
 
 
-def _qt_internal(widget, path):
-    if widget is None:
-        return False
-    return any(part in (widget.objectName() or "") for part in QT_INTERNAL)
+def _qt_internal(widget):
+    return widget is not None and any(part in widget.objectName() for part in QT_INTERNAL)
 
 
 def _unlabelled(widget):
