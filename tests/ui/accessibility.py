@@ -102,6 +102,7 @@ def _has_buddy_label(widget):
 
 
 def _buddy_text(widget):
+    """The text of the label pointing at ``widget`` (its buddy), "" when none does."""
     for label in widget.window().findChildren(QLabel):
         if label.buddy() is widget and label.text().replace("&", "").strip():
             return label.text().replace("&", "")
@@ -125,14 +126,14 @@ def _step(widget):
     parent = widget.parentWidget()
     if parent is None or widget.isWindow():
         return cls
-    same = [w for w in parent.findChildren(type(widget)) if w.parentWidget() is parent and type(w) is type(widget)]
+    same = [w for w in parent.children() if type(w) is type(widget)]
     return f"{cls}[{same.index(widget)}]" if len(same) > 1 else cls
 
 
 def _child_path(path, parent, child, index):
     obj = child.object()
     if isinstance(obj, QWidget) and obj is not parent.object():
-        return path_of(obj)
+        return f"{path}/{_step(obj)}" if obj.parentWidget() is parent.object() else path_of(obj)
     text = child.text(NAME) or f"#{index}"
     return f"{path}/{child.role().name}({text!r})"
 
