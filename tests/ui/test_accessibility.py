@@ -2,6 +2,7 @@
 window the app opens (``tests/ui/screens.py``), and one that nothing on screen labels (an icon-only
 button, a search box, a filter) says what it is for.  A failure lists each offender by its path."""
 
+import gc
 import importlib
 import inspect
 import pkgutil
@@ -93,20 +94,49 @@ def ui_window_classes():
     return found
 
 
-def test_every_dialog_class_is_covered(qtbot, window):
-    """A dialog added to ``ui`` is walked too: as it is when it needs only its parent, else it needs a
-    factory in tests/ui/screens.py (listed here until it has one)."""
+def uncovered_dialogs():
+    """The dialog classes of ``ui`` no screen covers: (those made with their parent alone, those that
+    need a factory in tests/ui/screens.py)."""
     from ui.mainwindow import MainWindow
 
     names = covered()
-    uncovered = sorted((c for c in ui_window_classes() if f"{c.__module__}.{c.__qualname__}" not in names
-                        and c is not MainWindow), key=lambda c: c.__qualname__)
-    needs_factory = []
-    for cls in uncovered:
+    alone, needs_factory = [], []
+    for cls in sorted(ui_window_classes(), key=lambda c: c.__qualname__):
+        name = f"{cls.__module__}.{cls.__qualname__}"
+        if name in names or cls is MainWindow:
+            continue
         params = [p for p in inspect.signature(cls.__init__).parameters.values()
                   if p.name != "self" and p.default is p.empty and p.kind is p.POSITIONAL_OR_KEYWORD]
-        if len(params) > 1:
-            needs_factory.append(f"{cls.__module__}.{cls.__qualname__}")
-            continue
+        (alone if len(params) <= 1 else needs_factory).append(cls)
+    return alone, needs_factory
+
+
+def test_every_dialog_class_is_covered(qtbot, window):
+    """A dialog added to ``ui`` is walked too: as it is when it needs only its parent, else it needs a
+    factory in tests/ui/screens.py (listed here until it has one)."""
+    alone, needs_factory = uncovered_dialogs()
+    for cls in alone:
         assert_named(shown(qtbot, cls(window)), f"{cls.__module__}.{cls.__qualname__}")
     assert not needs_factory, f"add a factory to tests/ui/screens.py for: {needs_factory}"
+
+
+def test_a_new_dialog_is_found_without_being_listed():
+    from PySide6.QtWidgets import QLineEdit, QVBoxLayout
+
+    class GuideWindow(QDialog):  # as another part of the app might add one
+        def __init__(self, parent):
+            super().__init__(parent)
+            QVBoxLayout(self).addWidget(QLineEdit())
+
+    class BoardPackDialog(QDialog):
+        def __init__(self, parent, filters):
+            super().__init__(parent)
+
+    GuideWindow.__module__ = BoardPackDialog.__module__ = "ui.example"
+    try:
+        alone, needs_factory = uncovered_dialogs()
+        assert alone == [GuideWindow] and needs_factory == [BoardPackDialog]
+        assert offenders(GuideWindow(None)) == [("GuideWindow/QLineEdit", "no accessible name")]
+    finally:
+        del GuideWindow, BoardPackDialog, alone, needs_factory
+        gc.collect()  # gone from QDialog.__subclasses__() before another test looks
