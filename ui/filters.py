@@ -29,7 +29,7 @@ class FilterCombo(LoadingCombo):
         self.key = key
         words = words or key.replace('_', ' ')
         describe(self, f"Filter by {words}",
-                 description or f"Shows only the records of the {words} chosen; “{any_text}” shows them all")
+                 description or f"Shows only the records with the {words} chosen; “{any_text}” shows them all")
         self.addItem(any_text, None)
         if callable(choices):
             self.defer(lambda: self.fill(choices()))
@@ -106,7 +106,7 @@ def vocabulary_filter(key, any_text, vocabulary):
 
 
 def people_filter(key, any_text):
-    return FilterCombo(key, any_text, people_choices)
+    return FilterCombo(key, any_text, people_choices, words={"made_by": "maker"}.get(key, ""))
 
 
 def due_within_filter():
