@@ -8,6 +8,7 @@
     python scripts/screenshots.py --dialogs [OUTPUT_DIR]  # only the guide, About, import preview/result, conflict
     python scripts/screenshots.py --map [OUTPUT_DIR]      # only the power/interest map (power-map*.png), 1366x768
     python scripts/screenshots.py --dashboard [OUTPUT_DIR]   # only the dashboard (light, dark, empty), 1366x768
+    python scripts/screenshots.py --demo [OUTPUT_DIR]   # only the overview and actions on the demo, at 1366x768
 
 Also renders the Actions view with a dark palette (actions-dark.png), to check both palettes, the
 steps of File → Import a spreadsheet… on a sign-in sheet built from the demo's people, and the
@@ -68,9 +69,10 @@ def main(argv=None):
     argv = sys.argv[1:] if argv is None else argv
     only_entry = "--entry" in argv
     only_import = "--import" in argv
+    only_demo = "--demo" in argv
     if "--dashboard" in argv:
         return dashboard_shots([a for a in argv if a != "--dashboard"])
-    app, window, out, tmp = demo_app([a for a in argv if a not in ("--entry", "--import", "--dialogs", "--map")])
+    app, window, out, tmp = demo_app([a for a in argv if a not in ("--entry", "--import", "--dialogs", "--map", "--demo")])
     if "--dialogs" in argv:  # scripts/dialog_shots.py (issue 15's dialogs)
         from dialog_shots import dialog_shots
 
@@ -91,6 +93,10 @@ def main(argv=None):
         entry_screens(app, window, out)
         window.close()
         return 0
+    if only_demo:
+        demo_screens(app, window, out)
+        window.close()
+        return 0
 
     import_wizard_shots(app, window, tmp, out)
     if only_import:
@@ -104,6 +110,7 @@ def main(argv=None):
         page.table.fit_columns()
         page.table.selectRow(0)
         shot(kind)
+    demo_screens(app, window, out)  # the first look at the demo: overview and actions again, at 1366x768
     page = window.show_view("stakeholders")
     page.open_record(services.stakeholders.find_by_name("Ben Kinsella Trust")[0].id)
     page.editor.tabs.setCurrentIndex(1)
@@ -186,6 +193,30 @@ def dashboard_shots(argv):
     shot(window, "dashboard-empty")
     window.close()
     return 0
+
+
+def demo_screens(app, window, out):
+    """The first look at the demo data on a small laptop (1366x768): the overview and the actions list
+    (names end in -200 under QT_SCALE_FACTOR=2)."""
+    suffix = "-200" if os.environ.get("QT_SCALE_FACTOR") == "2" else ""
+    size = window.size()
+    window.resize(1366, 768)
+    window.show_view("home")
+    app.processEvents()
+    window.grab().save(str(out / f"overview{suffix}.png"))
+    print(out / f"overview{suffix}.png")
+    import datetime as dt
+
+    page = window.show_view("actions")
+    page.table.fit_columns()
+    rows = [page.model.record(r) for r in range(page.model.rowCount())]  # the first action falling due next
+    page.table.selectRow(next((r for r, a in enumerate(rows) if a.due_date and a.due_date >= dt.date.today()
+                               and a.status not in ("done", "cancelled")), 0))
+    page.table.scrollTo(page.table.currentIndex(), page.table.ScrollHint.PositionAtCenter)
+    app.processEvents()
+    window.grab().save(str(out / f"actions{suffix}.png"))
+    print(out / f"actions{suffix}.png")
+    window.resize(size)
 
 
 def entry_screens(app, window, out):

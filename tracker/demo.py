@@ -2,8 +2,17 @@
 
 The organisations are the kinds of partner that were at the table (MOPAC, the Metropolitan
 Police, the NHS, the courts, the Ben Kinsella Trust, schools, faith and community groups); the
-people are invented.  Due dates are set relative to today so that there is always something
-overdue and something due soon.  Every record has a fixed UUID, so loading twice adds nothing.
+people are invented.  The summit and the sessions after it keep their dates; what is still being
+worked on is dated from the day the demo is loaded (``today``), so the partnership reads as alive on
+any day: the latest board met a month ago and the next summit is two months away, open commitments'
+target dates and open actions' due dates are spread around today (most later than a fortnight, some
+within it, a few overdue: :data:`DUE_PATTERN`), and what is done or lapsed fell due in the past.
+An action's title is a task and what it is about (``COMMITMENTS``' short subject), never a
+commitment's title cut short.
+
+The stakeholders (names, emails, organisations) and the events' titles never change: other
+councils' test files refer to them, and ``tests/tracker/test_demo.py`` pins them.  Every record
+has a fixed UUID, so loading twice adds nothing.
 """
 
 import datetime as dt
@@ -91,34 +100,35 @@ EVENTS = [
 ]
 
 COMMITMENTS = [
-    # key, title, made by, event, theme, status, councils, months to target
+    # key, title, what its actions are about (the end of an action's title), made by, event, theme, status,
+    # councils, months from the day the demo is loaded to the target date (before it: achieved, lapsed, or late)
     ("dv_commission", "Establish a Commission to tackle the cultural aspects that may have helped to normalise "
-     "domestic violence in parts of Barking and Dagenham", "lbbd", "summit", "domestic_violence", "in_progress",
-     ["Barking and Dagenham"], 30),
-    ("open_dialogue", "Hold further summits across the tri-borough as an open dialogue with partners", "lbbd",
-     "summit", "community_safety", "agreed", ["Tri-borough"], 48),
-    ("knife_surrender", "Run knife surrender bins and weapons sweeps in every borough", "met_ea", "summit",
-     "knife_crime", "in_progress", ["Tri-borough"], 20),
-    ("safer_schools", "A named Safer Schools Officer for every secondary school", "met_ea", "summit", "schools",
-     "in_progress", ["Tri-borough"], 24),
-    ("ae_navigators", "Youth violence navigators in A&E at Queen's and King George hospitals", "bhrut", "summit",
-     "health", "achieved", ["Havering", "Redbridge"], 12),
-    ("mentoring", "Mentoring for young people at risk of exclusion", "bkt", "summit", "youth", "in_progress",
-     ["Tri-borough"], 30),
-    ("knife_education", "Knife crime education sessions in secondary schools", "bkt", "summit", "knife_crime",
-     "agreed", ["Barking and Dagenham", "Redbridge"], 36),
-    ("exclusions", "Reduce permanent exclusions through a shared inclusion protocol", "heads_bd", "summit",
-     "schools", "proposed", ["Barking and Dagenham"], 40),
-    ("faith_safe_spaces", "Open places of worship as safe spaces for young people after school", "faith_red",
-     "summit", "youth", "agreed", ["Redbridge"], 26),
-    ("vru_funding", "Fund local violence reduction projects through the Violence Reduction Unit", "mopac",
-     "summit", "health", "in_progress", ["Pan-London"], 36),
-    ("court_fast_track", "Fast-track listing of knife possession cases", "hmcts", "summit", "knife_crime",
-     "lapsed", ["Tri-borough"], 18),
-    ("county_lines", "Joint county lines exploitation panel across the three boroughs", "yos_hav", "board1",
-     "exploitation", "in_progress", ["Tri-borough"], 28),
-    ("dv_champions", "Train domestic abuse champions in every GP practice", "nhs_nel", "dv1",
-     "domestic_violence", "agreed", ["Barking and Dagenham"], 34),
+     "domestic violence in parts of Barking and Dagenham", "Domestic Violence Commission", "lbbd", "summit",
+     "domestic_violence", "in_progress", ["Barking and Dagenham"], 9),
+    ("open_dialogue", "Hold further summits across the tri-borough as an open dialogue with partners",
+     "the second tri-borough summit", "lbbd", "summit", "community_safety", "agreed", ["Tri-borough"], 2),
+    ("knife_surrender", "Run knife surrender bins and weapons sweeps in every borough", "knife surrender bins",
+     "met_ea", "summit", "knife_crime", "in_progress", ["Tri-borough"], 4),
+    ("safer_schools", "A named Safer Schools Officer for every secondary school", "Safer Schools Officers",
+     "met_ea", "summit", "schools", "in_progress", ["Tri-borough"], 0.5),
+    ("ae_navigators", "Youth violence navigators in A&E at Queen's and King George hospitals",
+     "A&E youth violence navigators", "bhrut", "summit", "health", "achieved", ["Havering", "Redbridge"], -14),
+    ("mentoring", "Mentoring for young people at risk of exclusion", "mentoring for young people at risk", "bkt",
+     "summit", "youth", "in_progress", ["Tri-borough"], 12),
+    ("knife_education", "Knife crime education sessions in secondary schools", "knife crime sessions in schools",
+     "bkt", "summit", "knife_crime", "agreed", ["Barking and Dagenham", "Redbridge"], 7),
+    ("exclusions", "Reduce permanent exclusions through a shared inclusion protocol", "the inclusion protocol",
+     "heads_bd", "summit", "schools", "proposed", ["Barking and Dagenham"], 18),
+    ("faith_safe_spaces", "Open places of worship as safe spaces for young people after school",
+     "safe spaces in places of worship", "faith_red", "summit", "youth", "agreed", ["Redbridge"], -1),
+    ("vru_funding", "Fund local violence reduction projects through the Violence Reduction Unit",
+     "local violence reduction projects", "mopac", "summit", "health", "in_progress", ["Pan-London"], 24),
+    ("court_fast_track", "Fast-track listing of knife possession cases", "fast-track listing of knife cases",
+     "hmcts", "summit", "knife_crime", "lapsed", ["Tri-borough"], -20),
+    ("county_lines", "Joint county lines exploitation panel across the three boroughs",
+     "the county lines exploitation panel", "yos_hav", "board1", "exploitation", "in_progress", ["Tri-borough"], 6),
+    ("dv_champions", "Train domestic abuse champions in every GP practice", "domestic abuse champions in GP practices",
+     "nhs_nel", "dv1", "domestic_violence", "agreed", ["Barking and Dagenham"], 1),
 ]
 
 ACTION_TEMPLATES = [
@@ -126,6 +136,14 @@ ACTION_TEMPLATES = [
     "Identify funding", "Draft the delivery plan", "Consult young people", "Share data under the ISA",
     "Brief ward councillors", "Evaluate the pilot", "Publish an update for residents", "Train front-line staff",
 ]
+# Where each open action falls due, relative to the day the demo is loaded, taken in turn: most later
+# than a fortnight, some within it, a few overdue, so that a first look is not a wall of red.
+DUE_PATTERN = ("later", "soon", "later", "overdue", "later", "later", "soon", "later", "later", "later",
+               "soon", "later", "overdue", "later", "soon", "later", "later", "later", "overdue", "later")
+DUE_DAYS = {"overdue": (-45, -2), "soon": (1, 14), "later": (15, 180)}  # days from today, both ends included
+STATUSES = {"overdue": ["in_progress", "blocked", "open"], "soon": ["in_progress", "in_progress", "open"],
+            "later": ["open", "in_progress", "in_progress", "open"]}
+DONE_DAYS = (-400, -10)  # a done action fell due in the past
 UPDATE_TEXTS = [
     "Discussed at the partnership board; on track.", "Lead officer appointed and briefed.",
     "Delayed: waiting for the data-sharing agreement to be signed.", "Funding confirmed for this year.",
@@ -206,10 +224,10 @@ def load_demo(today=None):
             owners_by_org = {}
             for person in people:
                 owners_by_org.setdefault(person.organisation_id, []).append(person)
-            n_action = 0
-            for key, title, by, at, theme, status, names, months in COMMITMENTS:
+            n_action = n_open = 0
+            for n_commitment, (key, title, about, by, at, theme, status, names, months) in enumerate(COMMITMENTS):
                 made = evs[at].date
-                target = made + dt.timedelta(days=30 * months)
+                target = max(made, today + dt.timedelta(days=round(30.4 * months)))
                 com, new = _ensure(commitments, f"commitment:{key}", title=title, made_by=orgs[by], made_at=evs[at],
                                    date_made=made, target_date=target, theme=theme, status=status,
                                    councils=[council[n] for n in names])
@@ -219,13 +237,22 @@ def load_demo(today=None):
                     action_council = council[names[j % len(names)]]
                     if action_council.kind != "borough":
                         action_council = council[["Barking and Dagenham", "Havering", "Redbridge"][n_action % 3]]
-                    done = status == "achieved" or j == 0
-                    due = today + dt.timedelta(days=rng.randint(-200, 150))
-                    act_status = "done" if done else rng.choice(["open", "in_progress", "in_progress", "blocked"])
+                    if status == "achieved" or j == 0:
+                        act_status, due = "done", today + dt.timedelta(days=rng.randint(*DONE_DAYS))
+                    elif status == "lapsed":
+                        act_status, due = "cancelled", target
+                    else:
+                        when = DUE_PATTERN[n_open % len(DUE_PATTERN)]
+                        n_open += 1
+                        early, late = DUE_DAYS[when]
+                        if when == "later":  # by the commitment's target date, when that is not soon itself
+                            late = max(early, min(late, (target - today).days))
+                        act_status, due = rng.choice(STATUSES[when]), today + dt.timedelta(days=rng.randint(early, late))
                     owner = rng.choice(owners_by_org.get(orgs[by].id) or people)
-                    act, new = _ensure(actions, f"action:{key}:{j}", title=f"{ACTION_TEMPLATES[(n_action + j) % 12]}: "
-                                       f"{title[:60].rstrip()}", commitment=com, owner=owner, council=action_council,
-                                       due_date=due, priority=rng.choice(["low", "medium", "medium", "high", "critical"]),
+                    template = ACTION_TEMPLATES[(5 * n_commitment + j) % len(ACTION_TEMPLATES)]  # none twice per commitment
+                    act, new = _ensure(actions, f"action:{key}:{j}", title=f"{template}: {about}", commitment=com,
+                                       owner=owner, council=action_council, due_date=due,
+                                       priority=rng.choice(["low", "medium", "medium", "high", "critical"]),
                                        status=act_status)
                     added += new
                     for k in range(rng.randint(0, 3)):
@@ -233,7 +260,7 @@ def load_demo(today=None):
                                          date=min(today, due) - dt.timedelta(days=20 * (3 - k)),
                                          text=UPDATE_TEXTS[(n_action + k) % len(UPDATE_TEXTS)], author="Demo data")
                         added += new
-                _, new = _ensure(updates, f"update:{key}", commitment=com, date=made + dt.timedelta(days=90),
+                _, new = _ensure(updates, f"update:{key}", commitment=com, date=evs["board2"].date,
                                  text="Progress reported to the partnership board.", author="Demo data")
                 added += new
     finally:

@@ -25,6 +25,7 @@ from PySide6.QtCore import QDate, QPoint, QRect, QSize, Qt, Signal
 from PySide6.QtWidgets import QCalendarWidget, QFrame, QLineEdit, QSizePolicy, QStyle, QVBoxLayout
 
 from tracker.dates import EARLIEST, LATEST, DateError, format_uk_date, parse_uk_date
+from ui.accessible import name_action
 from ui.resources import icon
 
 PLACEHOLDER = "dd/mm/yyyy"  # a box that takes periods says so in its tooltip: the form leaves it no more room
@@ -84,8 +85,8 @@ class DateEdit(QLineEdit):
         self.periods = periods
         self.setPlaceholderText(PLACEHOLDER)
         self.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
-        self.calendar_action = self.addAction(icon("events"), QLineEdit.ActionPosition.TrailingPosition)
-        self.calendar_action.setToolTip("Choose from the calendar (Alt+Down or F4)")
+        self.calendar_action = name_action(self.addAction(icon("events"), QLineEdit.ActionPosition.TrailingPosition),
+                                           "Calendar", "Choose from the calendar (Alt+Down or F4)")
         self.calendar_action.triggered.connect(self.show_calendar)
         self.setToolTip("Type a date day first (16/01/2019, 16 Jan 2019 or 2019-01-16)"
                         + (", or a month, quarter or year (Mar 2019, Q2 2019, 2019, FY 2019/20)" if periods else "")

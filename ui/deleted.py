@@ -35,7 +35,9 @@ class DeletedPage(QWidget):
         for kind in KINDS.values():
             self.kind.addItem(kind.title, kind.key)
         self.kind.currentIndexChanged.connect(self._kind_changed)
-        bar.addWidget(QLabel("Deleted"))
+        label = QLabel("Deleted")
+        label.setBuddy(self.kind)  # read out as the list's label
+        bar.addWidget(label)
         bar.addWidget(self.kind)
         self.search = SearchBox("deleted items", with_icon=False)
         self.search.settled.connect(self.apply_query)

@@ -84,7 +84,9 @@ class SettingsDialog(QDialog):
         browse.clicked.connect(self.browse)
         row_layout.addWidget(self.database, 1)
         row_layout.addWidget(browse)
-        form.addRow("&Database file", row)
+        label = QLabel("&Database file")
+        label.setBuddy(self.database)  # Alt+D and a screen reader go to the box, not the row holding it
+        form.addRow(label, row)
         layout.addLayout(form)
         note = QLabel("A database file that does not exist yet is created. Your name and council are "
                       "recorded with every change you make, here and by the tracker command; your council's "

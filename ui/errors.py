@@ -51,6 +51,8 @@ class ErrorDialog(QDialog):
         self.details = QPlainTextEdit(details)
         self.details.setReadOnly(True)
         self.details.setAccessibleName("Error details")
+        self.details.setAccessibleDescription("What went wrong, for whoever looks after the app: Copy details "
+                                              "puts it on the clipboard")
         self.details.setVisible(False)
         layout.addWidget(self.details)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)

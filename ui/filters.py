@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QGridLayout, QHBoxLayout, Q
 from tracker import services
 from tracker.changes import EVERYTHING
 from tracker.models import Council
+from ui.accessible import describe
 from ui.fields import LoadingCombo
 
 FILTERS_PER_ROW = 4
@@ -25,10 +26,12 @@ class FilterCombo(LoadingCombo):
     """A filter choice; the first item, "Any …", means no filter.  ``choices`` may be a function,
     called when the filter is first used (the list of people is long)."""
 
-    def __init__(self, key, any_text, choices):
+    def __init__(self, key, any_text, choices, description="", words=""):
         super().__init__()
         self.key = key
-        self.setAccessibleName(f"Filter by {key.replace('_', ' ')}")
+        words = words or key.replace('_', ' ')
+        describe(self, f"Filter by {words}",
+                 description or f"Shows only the records with the {words} chosen; “{any_text}” shows them all")
         self.addItem(any_text, None)
         if callable(choices):
             self.defer(lambda: self.fill(choices()))
@@ -95,7 +98,9 @@ def council_filter():
 
 def field_filter(field, any_text):
     """A filter on a field of the registry, offering that field's vocabulary."""
-    return FilterCombo(field.name, any_text, [(label, code) for code, label in field.vocabulary.items()])
+    words = field.title if field.title.isupper() else field.title.lower()  # "RAG", "status"
+    return FilterCombo(field.name, any_text, [(label, code) for code, label in field.vocabulary.items()],
+                       words=words)
 
 
 def vocabulary_filter(key, any_text, vocabulary):
@@ -103,11 +108,12 @@ def vocabulary_filter(key, any_text, vocabulary):
 
 
 def people_filter(key, any_text):
-    return FilterCombo(key, any_text, people_choices)
+    return FilterCombo(key, any_text, people_choices, words={"made_by": "maker"}.get(key, ""))
 
 
 def due_within_filter():
-    return FilterCombo("due_within", DUE_WITHIN[0][0], DUE_WITHIN[1:])
+    return FilterCombo("due_within", DUE_WITHIN[0][0], DUE_WITHIN[1:],
+                       "Shows only the records due from today to the number of days chosen")
 
 
 class FilterBar(QWidget):

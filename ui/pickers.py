@@ -26,6 +26,7 @@ from PySide6.QtWidgets import QCompleter, QLineEdit
 from tracker import services
 from tracker.services import choices as choice_lists
 from ui import errors
+from ui.accessible import name_action, with_clear_button
 from ui.changes import notifier
 from ui.resources import icon
 
@@ -114,10 +115,10 @@ class RecordPicker(QLineEdit):
         self.reads = choice_lists.READS.get(load, ())
         self._choices = None
         self._value, self._shown = None, ""
-        self.setClearButtonEnabled(True)
+        with_clear_button(self, "the choice")
         self.setPlaceholderText("Type to search…")
-        self.list_action = self.addAction(icon("find"), QLineEdit.ActionPosition.TrailingPosition)
-        self.list_action.setToolTip("Show the list (Down or F4)")
+        self.list_action = name_action(self.addAction(icon("find"), QLineEdit.ActionPosition.TrailingPosition),
+                                       "Show the list", "Show the list (Down or F4)")
         self.list_action.triggered.connect(lambda: self.open_list(everything=True))
         self.model = ChoiceModel(self)
         self.completer_ = QCompleter(self.model, self)

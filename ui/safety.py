@@ -97,8 +97,10 @@ class RetentionReview(QDialog):
         self.opened = None  # the stakeholder id to show when the dialog closes with Open
         layout = QVBoxLayout(self)
         row = QHBoxLayout()
-        row.addWidget(QLabel("People with no change, update or attendance for"))
+        label = QLabel("People with no change, update or attendance for")
+        row.addWidget(label)
         self.months = QSpinBox()
+        label.setBuddy(self.months)
         self.months.setRange(1, 1200)
         self.months.setSuffix(" months")
         self.months.setAccessibleName("Months without activity")

@@ -7,6 +7,7 @@ typed quickly is one query, not one per letter.  What a search matches is the se
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QLineEdit
 
+from ui.accessible import describe, name_action, with_clear_button
 from ui.resources import icon
 
 SEARCH_DELAY_MS = 150
@@ -18,10 +19,11 @@ class SearchBox(QLineEdit):
     def __init__(self, what, with_icon=True, parent=None):
         super().__init__(parent)
         self.setPlaceholderText(f"Search {what}… (Ctrl+F)")
-        self.setAccessibleName(f"Search {what}")
-        self.setClearButtonEnabled(True)
+        describe(self, f"Search {what}", f"Shows only the {what} whose words contain what you type")
+        with_clear_button(self, "the search")
         if with_icon:
-            self.addAction(icon("find"), QLineEdit.ActionPosition.LeadingPosition)
+            name_action(self.addAction(icon("find"), QLineEdit.ActionPosition.LeadingPosition), "Search",
+                        f"Search {what} (Ctrl+F)")
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)
         self.timer.setInterval(SEARCH_DELAY_MS)

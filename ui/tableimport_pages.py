@@ -295,7 +295,7 @@ class PreviewPage(QWizardPage):
             button.clicked.connect(lambda checked=False, h=how: self.decide(h))
             self.doubtful.addWidget(button)
         layout.addLayout(self.doubtful)
-        self.skip_bad = QCheckBox()
+        self.skip_bad = QCheckBox("&Leave out the rows with problems and import the rest")  # counted when shown
         self.skip_bad.toggled.connect(self._skip_toggled)
         self.report = QPushButton("Save the problem rows for the &partner…")
         self.report.setToolTip("A workbook of the rows with problems, the bad cells highlighted and a reason "
