@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (QHBoxLayout, QLabel, QLineEdit, QListWidget, QLis
                                QPushButton, QSplitter, QTextBrowser, QVBoxLayout, QWidget)
 
 from tracker import APP_NAME
+from ui.accessible import with_clear_button
 from ui.resources import RESOURCES, resource_path
 
 IMAGE_WIDTH = 720  # screenshots are 1366 pixels wide: shown at a width that reads beside the contents
@@ -65,7 +66,7 @@ class GuideWindow(QMainWindow):
         self.find_box = QLineEdit()
         self.find_box.setPlaceholderText("Find in the guide (Ctrl+F)")
         self.find_box.setAccessibleName("Find in the guide")
-        self.find_box.setClearButtonEnabled(True)
+        with_clear_button(self.find_box, "the search")
         self.find_box.returnPressed.connect(self.find_next)
         self.find_box.textEdited.connect(lambda _text: self.find_next(from_top=True))
         previous, following = QPushButton("&Previous"), QPushButton("&Next")

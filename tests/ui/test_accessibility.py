@@ -135,6 +135,7 @@ def test_a_new_dialog_is_found_without_being_listed():
     GuideWindow.__module__ = BoardPackDialog.__module__ = "ui.example"
     try:
         alone, needs_factory = uncovered_dialogs()
+        alone, needs_factory = ([c for c in found if c.__module__ == "ui.example"] for found in (alone, needs_factory))
         assert alone == [GuideWindow] and needs_factory == [BoardPackDialog]
         assert offenders(GuideWindow(None)) == [("GuideWindow/QLineEdit", "no accessible name")]
     finally:
