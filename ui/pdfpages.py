@@ -166,6 +166,7 @@ class Table:
     rows: list  # lists of Cell (or text)
     key_column: int = 0  # names a row in the list of shortened cells
     title: str = ""  # above the table, and "(continued)" on each further page
+    title_first: bool = True  # False: the first page's heading (a section's) says it already
     shortened_title: str = "Shortened in the table above; in full:"
 
 
@@ -254,6 +255,7 @@ class Pages:
         head_height = self._height(head)
         title = self.pt_type(9.5, bold=True) if table.title else None
         title_height = title.line + 2 * self.pt if title else 0.0
+        first_title = table.title_first
         row_room = self.bottom - self.top - head_height - title_height
         max_lines = max(1, int((row_room - 2 * self.pad) / self.cell.line))
         shortened = []
@@ -266,7 +268,7 @@ class Pages:
             if first or height > self.room:
                 if starts_here and not self.at_top:  # a new page: header (and title) again
                     self.new_page()
-                if title:
+                if title and (first_title or not first):
                     words = table.title if first else f"{table.title} (continued)"
                     self.place(title_height, lambda p, y, w=words: self._ink(p, HEADER_FILL) or
                                draw_lines(p, title, [Line(w)], 0, y, self.width))

@@ -49,7 +49,7 @@ ATTENTION_COLUMN = Column("Why it needs attention", "attention", 20, "wrap")
 class BoardPack:
     partnership: str
     council: str | None  # the council's name in full, or None for all of them
-    council_text: str  # the filter in words: "All councils: Barking and Dagenham, ..." or "Havering"
+    council_text: str  # the filter in words: "All councils (Barking and Dagenham, ...)" or "Havering"
     as_of: dt.date
     generated_at: dt.datetime
     generated_by: str
@@ -83,7 +83,7 @@ def council_filter_text(council):
         return council.name
     names = [c.name for c in services.councils.all_councils()]
     listed = ", ".join(names[:-1]) + f" and {names[-1]}" if len(names) > 1 else "".join(names)
-    return f"All councils: {listed}"
+    return f"All councils ({listed})"
 
 
 def board_pack(council=None, as_of=None, progress=None):
