@@ -19,6 +19,7 @@ from tracker.demo import load_demo
 from tracker.logs import log_file
 from tracker.opening import open_database
 from ui import dialogs, duplicates, errors, exchange, reports, settings, tableimport
+from ui import boardpack_menu
 from ui.changes import ElsewhereWatch, notifier
 from ui.deleted import DeletedPage
 from ui.kinds import KINDS
@@ -95,6 +96,7 @@ class MainWindow(QMainWindow):
         tableimport.install(self)
         duplicates.install(self)
         reports.install(self)
+        boardpack_menu.install(self)
         self.safety = SafetyActions(self)
         self.watch = ElsewhereWatch(self)  # another program's changes, noticed while the window is active
         self._update_title()

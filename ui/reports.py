@@ -98,11 +98,15 @@ class ReportActions:
             preview(self.window, report)
             return
         self.window.statusBar().showMessage(f"{report.title} saved: {path}", 8000)
-        choice = ReportDone.ask(self.window, path, report)
-        if choice == OPEN:
-            QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
-        elif choice == FOLDER:
-            QDesktopServices.openUrl(QUrl.fromLocalFile(str(Path(path).parent)))
+        open_or_show(path, ReportDone.ask(self.window, path, report))
+
+
+def open_or_show(path, choice):
+    """Open the file saved (OPEN) or its folder (FOLDER) in the system's programs; None: neither."""
+    if choice == OPEN:
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+    elif choice == FOLDER:
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(Path(path).parent)))
 
 
 # ---- dialogs ---------------------------------------------------------------------------------------
@@ -197,14 +201,18 @@ class ReportDone:
     @classmethod
     def ask(cls, parent, path, report):
         """OPEN, FOLDER or None (close)."""
-        box = QMessageBox(QMessageBox.Icon.Information, report.title,
-                          f"The {report.title.lower()} ({len(report.rows):,} {report.what}) was saved as\n{path}",
-                          QMessageBox.StandardButton.Close, parent)
-        open_button = box.addButton("&Open", QMessageBox.ButtonRole.AcceptRole)
-        folder_button = box.addButton("Show &folder", QMessageBox.ButtonRole.ActionRole)
-        box.setDefaultButton(open_button)
-        box.exec()
-        return {open_button: OPEN, folder_button: FOLDER}.get(box.clickedButton())
+        return ask_open(parent, report.title,
+                        f"The {report.title.lower()} ({len(report.rows):,} {report.what}) was saved as\n{path}")
+
+
+def ask_open(parent, title, message):
+    """``message`` with Open (the default), Show folder and Close: OPEN, FOLDER or None."""
+    box = QMessageBox(QMessageBox.Icon.Information, title, message, QMessageBox.StandardButton.Close, parent)
+    open_button = box.addButton("&Open", QMessageBox.ButtonRole.AcceptRole)
+    folder_button = box.addButton("Show &folder", QMessageBox.ButtonRole.ActionRole)
+    box.setDefaultButton(open_button)
+    box.exec()
+    return {open_button: OPEN, folder_button: FOLDER}.get(box.clickedButton())
 
 
 # ---- printing ---------------------------------------------------------------------------------------
