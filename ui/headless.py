@@ -48,7 +48,7 @@ def board_pack_command(args, target):
     except peewee.DatabaseError as exc:  # locked, read-only, not a database
         print(f"{PROG}: {translate_operational_error(exc, target)}", file=sys.stderr)
         return EXIT_ERROR
-    except Exception as exc:  # never a traceback in front of a user  # noqa: BLE001
+    except Exception as exc:  # the last line of defence: never a traceback in front of a user
         log.exception("unexpected error writing the board pack")
         print(f"{PROG}: unexpected error ({type(exc).__name__}). Details were written to {log_file()}.",
               file=sys.stderr)
