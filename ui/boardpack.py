@@ -24,7 +24,8 @@ from tracker.db import is_live_file
 from tracker.errors import TrackerError
 from tracker.reports import boardpack as data
 from ui import pdfpages
-from ui.pdfpages import HEADER_FILL, MUTED, Line, Table, colour, draw_lines, report_table, wrap
+from ui.pdfpages import HEADER_FILL, MUTED, Line, Table, colour, draw_lines, wrap
+from ui.reports import report_table
 
 CHARTS_PER_ROW = 2
 

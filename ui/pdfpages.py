@@ -12,7 +12,7 @@ page.  Nothing is ever cut without being shown whole somewhere.
 
 Works on any paged device (QPdfWriter for a PDF, the QPrinter of the print preview), on any thread
 (a worker writes the board pack).  Sizes are in points, converted with the device's resolution.
-No data here: :func:`add_report` lays out a ``tracker.reports`` Report.
+No data here: ``ui.reports.add_report`` lays out a ``tracker.reports`` Report with it.
 """
 
 from dataclasses import dataclass, field
@@ -22,7 +22,7 @@ from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPageLayout, QPageSize, 
 
 from tracker import APP_NAME
 from tracker.errors import TrackerError
-from tracker.reports.colours import HEADER_FILL, OVERDUE_FILL, OVERDUE_FONT, RAG_FILLS
+from tracker.reports.colours import HEADER_FILL
 from tracker.spreadsheet import save_atomically
 
 FONT_FAMILY = "Arial"  # Liberation Sans or DejaVu Sans where Arial is not installed
@@ -383,43 +383,6 @@ class Pages:
 
 def _text(cell):
     return cell.text if isinstance(cell, Cell) else str(cell)
-
-
-# ---- a tracker.reports Report as a table -------------------------------------------------------------------
-ALIGN = {"number": "right", "rag": "center"}
-
-
-def report_table(report, title=""):
-    """The :class:`Table` of a ``tracker.reports`` Report: its columns, RAG cells in their colours and
-    overdue dates highlighted as the workbook shows them (the text always says it too)."""
-    columns = [TableColumn(c.header, c.width, wraps=c.kind == "wrap" or c.kind == "text" and c.width > 14,
-                           align=ALIGN.get(c.kind, "left")) for c in report.columns]
-    rows = []
-    for row in report.rows:
-        cells = []
-        for c in report.columns:
-            text = report.cell_text(row, c)
-            if c.kind == "rag" and text in RAG_FILLS:
-                fill, ink = RAG_FILLS[text]
-                cells.append(Cell(text, fill, ink, bold=True))
-            elif report.highlighted(row, c):
-                cells.append(Cell(text, OVERDUE_FILL, OVERDUE_FONT, bold=True))
-            else:
-                cells.append(Cell(text))
-        rows.append(cells)
-    return Table(columns, rows, title=title)
-
-
-def add_report(pages, report, title_points=16, on_row=None):
-    """A report as the app prints it: title, filters, when and by whom, notes, then its table."""
-    pages.heading(report.title, title_points, keep=pages.text.line * 4)
-    for text in (report.filters_text, report.generated_text, report.notes):
-        if text:
-            pages.paragraph(text)
-    pages.space(4)
-    if report.rows:
-        pages.table(report_table(report), on_row)
-    return pages
 
 
 # ---- writing a PDF ---------------------------------------------------------------------------------------

@@ -22,11 +22,12 @@ from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QDialog, QDialogButtonBo
 from tracker import reports
 from tracker.db import is_live_file
 from tracker.errors import TrackerError
+from tracker.reports.colours import OVERDUE_FILL, OVERDUE_FONT, RAG_FILLS
 from tracker.reports.rows import ACTION_LOG, REGISTER
 from ui import errors, kinds, pdfpages
 from ui.fields import DateField
 from ui.filters import FILTERS_PER_ROW
-from ui.pdfpages import Pages, a4_landscape, add_report, pdf_bytes
+from ui.pdfpages import Cell, Pages, Table, TableColumn, a4_landscape, pdf_bytes
 from ui.worker import run_in_background
 
 XLSX, PDF, PRINT = "xlsx", "pdf", "print"
@@ -216,8 +217,33 @@ def ask_open(parent, title, message):
 
 
 # ---- printing ---------------------------------------------------------------------------------------
+ALIGN = {"number": "right", "rag": "center"}
+
+
+def report_table(report, title=""):
+    """The :class:`Table` of a ``tracker.reports`` Report: its columns, RAG cells in their colours and
+    overdue dates highlighted as the workbook shows them (the text always says it too)."""
+    columns = [TableColumn(c.header, c.width, wraps=c.kind == "wrap" or c.kind == "text" and c.width > 14,
+                           align=ALIGN.get(c.kind, "left")) for c in report.columns]
+    rows = []
+    for row in report.rows:
+        cells = []
+        for c in report.columns:
+            text = report.cell_text(row, c)
+            if c.kind == "rag" and text in RAG_FILLS:
+                fill, ink = RAG_FILLS[text]
+                cells.append(Cell(text, fill, ink, bold=True))
+            elif report.highlighted(row, c):
+                cells.append(Cell(text, OVERDUE_FILL, OVERDUE_FONT, bold=True))
+            else:
+                cells.append(Cell(text))
+        rows.append(cells)
+    return Table(columns, rows, title=title)
+
+
 def lay_out_report(report, pages, progress=None):
-    """The report on ``pages`` (ui.pdfpages): title block, then its table, the header on every page."""
+    """The report on ``pages`` (ui.pdfpages): title, filters, when and by whom, notes, then its table
+    with the header on every page."""
     pages.head = f"{report.title} \u00b7 {report.filters_text}"
     pages.foot = f"{report.title} \u00b7 {report.generated_text}"
 
@@ -225,7 +251,13 @@ def lay_out_report(report, pages, progress=None):
         if progress is not None and n % 500 == 0:
             progress(n, len(report.rows))
 
-    add_report(pages, report, on_row=on_row)
+    pages.heading(report.title, 16, keep=pages.text.line * 4)
+    for text in (report.filters_text, report.generated_text, report.notes):
+        if text:
+            pages.paragraph(text)
+    pages.space(4)
+    if report.rows:
+        pages.table(report_table(report), on_row)
     return pages
 
 
