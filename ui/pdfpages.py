@@ -23,7 +23,6 @@ from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPageLayout, QPageSize, 
 from tracker import APP_NAME
 from tracker.errors import TrackerError
 from tracker.reports.colours import HEADER_FILL
-from tracker.spreadsheet import save_atomically
 
 FONT_FAMILY = "Arial"  # Liberation Sans or DejaVu Sans where Arial is not installed
 MIN_WORD_SCALE = 0.6  # a long word is drawn at no less than 60% of the type size, else shortened
@@ -424,4 +423,6 @@ class _Bytes:
 def save_pdf(data, path):
     """Write PDF ``data`` at ``path`` through a temporary file and a rename (never half a file; the
     database's own file refused; a missing folder, no permission, a full disk said in words)."""
+    from tracker.spreadsheet import save_atomically  # loads openpyxl: when a file is saved, not at start-up
+
     return save_atomically(_Bytes(data), path)
