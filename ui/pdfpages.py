@@ -15,6 +15,7 @@ Works on any paged device (QPdfWriter for a PDF, the QPrinter of the print previ
 No data here: ``ui.reports.add_report`` lays out a ``tracker.reports`` Report with it.
 """
 
+import functools
 from dataclasses import dataclass, field
 
 from PySide6.QtCore import QBuffer, QIODevice, QMarginsF, QPointF, QRectF, Qt
@@ -43,6 +44,7 @@ def a4_landscape(device):
     return device
 
 
+@functools.lru_cache(maxsize=64)
 def colour(hex_text):
     return QColor(hex_text if hex_text.startswith("#") else f"#{hex_text}")
 
@@ -90,8 +92,11 @@ def wrap(text, type_, width, max_lines=None, min_scale=MIN_WORD_SCALE):
     """``text`` broken into lines no wider than ``width``, only between words (and at its own line
     breaks).  A word wider than the width has a line of its own, drawn smaller (to ``min_scale``)
     or shortened in the middle.  Past ``max_lines`` the last line kept ends with an ellipsis."""
+    text = str(text)
+    if "\n" not in text and len(text) < 80 and type_.width(text) <= width:  # most cells: one line as it is
+        return Wrapped([Line(" ".join(text.split()))])
     lines, shortened = [], False
-    for paragraph in str(text).splitlines() or [""]:
+    for paragraph in text.splitlines() or [""]:
         current, used = [], 0.0
         for word in paragraph.split():
             w = type_.width(word)
