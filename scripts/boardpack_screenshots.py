@@ -4,7 +4,8 @@
     python scripts/boardpack_screenshots.py [OUTPUT_DIR]     # default docs/screenshots
 
 Writes board-pack-1.png (the cover and the charts), board-pack-2.png (the first page of the overdue
-actions' table) and action-log-pdf.png (the action log's first PDF page), with poppler's pdftoppm.
+actions' table) and action-log-pdf.png (the action log's first PDF page), with poppler's pdftoppm,
+and board-pack-dialog.png (Reports → Board pack…'s dialog).
 Uses a throw-away data folder and database.
 """
 
@@ -54,6 +55,7 @@ def main(argv=None):
     from ui.boardpack import write_board_pack
 
     app = QApplication.instance() or QApplication([])
+    app.setStyle("Fusion")
     open_database(tmp / "demo.db", create=True)
     load_demo()
     services.set_actor("Sam Patel", "Barking and Dagenham")
@@ -63,8 +65,13 @@ def main(argv=None):
     page_png(pack, first_page_with(pack, "Days overdue"), out / "board-pack-2.png")
     log = ui_reports.save_pdf(reports.action_log({}), tmp / "action-log.pdf")
     page_png(log, 1, out / "action-log-pdf.png")
-    del app
-    print(f"board-pack-1.png, board-pack-2.png, action-log-pdf.png written to {out}")
+    from ui.boardpack_menu import BoardPackDialog
+
+    dialog = BoardPackDialog(None)
+    dialog.show()
+    app.processEvents()
+    dialog.grab().save(str(out / "board-pack-dialog.png"))
+    print(f"board-pack-1.png, board-pack-2.png, action-log-pdf.png, board-pack-dialog.png written to {out}")
 
 
 if __name__ == "__main__":
