@@ -98,6 +98,58 @@ def views(db, repeats):
     os._exit(0)
 
 
+def dashboard(db, repeats):
+    """``gui_probe.py dashboard DB REPEATS``: the dashboard painted on the main window (tiles, the
+    upcoming list and the two current charts; then with the over-time chart, read on a worker): the
+    first time in this process (matplotlib's import inside the measurement: cold) and again (warm).
+    Prints one JSON line of ms."""
+    from PySide6.QtWidgets import QApplication
+
+    from tracker.opening import open_database
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    open_database(db)
+    from ui import settings
+    from ui.mainwindow import MainWindow
+
+    settings.app_settings().setValue("window/view", "stakeholders")
+    window = MainWindow()
+    window.resize(1366, 768)
+    window.show()
+    painted(app, window)
+
+    from PySide6.QtCore import QEventLoop
+
+    def paint():
+        """Tiles, the upcoming list and the current charts painted; then the over-time chart (its
+        months read on a worker) painted too."""
+        start, start_cpu = time.perf_counter(), time.process_time()
+        page = window.show_view("home")
+        page.refresh()
+        tiles = time.perf_counter()
+        page.draw_charts()
+        painted(app, window)
+        shown, shown_cpu = time.perf_counter(), time.process_time()
+        job = page.history_job
+        if job is not None and not job.done:
+            loop = QEventLoop()
+            job.finished.connect(loop.quit)
+            loop.exec()
+        painted(app, window)
+        return ((tiles - start) * 1000, (shown - start) * 1000, (time.perf_counter() - start) * 1000,
+                (shown_cpu - start_cpu) * 1000)
+
+    cold = paint()
+    warm = [paint() for _ in range(repeats)]
+    print(json.dumps({"cold_tiles_ms": cold[0], "cold_ms": cold[1], "cold_with_history_ms": cold[2],
+                      "cold_cpu_ms": cold[3], "warm_cpu_ms": statistics.median(w[3] for w in warm),
+                      "warm_tiles_ms": statistics.median(w[0] for w in warm),
+                      "warm_ms": statistics.median(w[1] for w in warm),
+                      "warm_with_history_ms": statistics.median(w[2] for w in warm)}))
+    sys.stdout.flush()
+    os._exit(0)
+
+
 def cold_start(db):
     from PySide6.QtWidgets import QApplication
 
@@ -117,5 +169,7 @@ def cold_start(db):
 if __name__ == "__main__":
     if sys.argv[1] == "views":
         views(sys.argv[2], int(sys.argv[3]))
+    elif sys.argv[1] == "dashboard":
+        dashboard(sys.argv[2], int(sys.argv[3]))
     else:
         cold_start(sys.argv[2])

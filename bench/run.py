@@ -44,6 +44,8 @@ ROWS = (
     ("import_table", "partner's sheet of N/10 rows (30% held by email, 10% other spellings) into the database, "
      "plan + apply, vs calamine read + email dict + raw executemany", "ratio", 3.0),
     ("match_preview", "preview of a 240-row sign-in sheet against N/5 stakeholders (20k at 100k)", "ms", None),
+    ("dashboard_first_paint", "GUI: the dashboard's tiles, list and charts painted, warm (matplotlib loaded; "
+     "cold_ms: the first paint in the process, its import included)", "ms", 300),
 )
 FIND_DUPLICATES = ("find_duplicates", "candidate duplicate groups among 20k stakeholders (planted duplicates of every "
                    "reason) vs raw read + rapidfuzz process.cdist within the same name blocks", "ratio", 2.0)
@@ -228,6 +230,7 @@ class Bench:
             "gui_first_rows": self.gui,  # also the other GUI rows and peak_rss
             "import_table": self.table_import,
             "match_preview": self.match_preview,
+            "dashboard_first_paint": self.dashboard,
         }
         for key, method in rows.items():
             if only and key not in only:
@@ -463,6 +466,21 @@ class Bench:
             row["cpu_ms"] = round(med(f"{probe_key}_cpu_ms"), 1)  # the app's own CPU time: what a busy machine adds shows
             self.put(key, row)
         self.put("peak_rss", absolute_row("mb", max(r["peak_rss_mb"] for r in runs), 300))
+
+
+    def dashboard(self):
+        """``dashboard_first_paint``: bench/gui_probe.py's dashboard mode, warm and cold, in ms."""
+        if not feature("ui.dashboard") or not feature("PySide6"):
+            self.put("dashboard_first_paint", missing(300))
+            return
+        probe = subprocess.run([sys.executable, str(ROOT / "bench" / "gui_probe.py"), "dashboard", str(self.db),
+                                str(max(self.repeats, 2))], capture_output=True, text=True, timeout=900, env=os.environ)
+        if probe.returncode != 0:
+            raise RuntimeError(f"the dashboard probe failed:\n{probe.stderr[-3000:]}")
+        times = json.loads(probe.stdout.strip().splitlines()[-1])
+        row = absolute_row("ms", times["warm_ms"], 300)
+        row.update({k: round(v, 1) for k, v in times.items()})
+        self.put("dashboard_first_paint", row)
 
 
 def report_writer():

@@ -5,6 +5,7 @@
     python scripts/screenshots.py --entry [OUTPUT_DIR]   # only the entry screens (issue 15), at 1366x768
     QT_SCALE_FACTOR=2 python scripts/screenshots.py --entry   # ... and at 200% (names end in -200)
     python scripts/screenshots.py --import [OUTPUT_DIR]   # only the spreadsheet import wizard (import-*.png)
+    python scripts/screenshots.py --dashboard [OUTPUT_DIR]   # only the dashboard (light, dark, empty), 1366x768
 
 Also renders the Actions view with a dark palette (actions-dark.png), to check both palettes, the
 steps of File → Import a spreadsheet… on a sign-in sheet built from the demo's people, and the
@@ -65,6 +66,8 @@ def main(argv=None):
     argv = sys.argv[1:] if argv is None else argv
     only_entry = "--entry" in argv
     only_import = "--import" in argv
+    if "--dashboard" in argv:
+        return dashboard_shots([a for a in argv if a != "--dashboard"])
     app, window, out, tmp = demo_app([a for a in argv if a not in ("--entry", "--import")])
 
     def shot(name):
@@ -133,6 +136,42 @@ def main(argv=None):
     page.save()  # validation messages must read on a dark background too
     shot("actions-dark")
     page.editor.revert()
+    window.close()
+    return 0
+
+
+def dashboard_shots(argv):
+    """The dashboard at 1366x768 on the demo data, in a dark palette, and on an empty database."""
+    from ui.mainwindow import MainWindow
+
+    app, window, out, tmp = demo_app(argv)
+
+    def shot(window, name):
+        window.resize(1366, 768)
+        page = window.show_view("home")
+        page.refresh()
+        page.draw_charts()  # what the page does once its tiles are painted (not waiting for it)
+        wait(page.history_job)
+        for _ in range(3):
+            app.processEvents()
+        window.grab().save(str(out / f"{name}.png"))
+        print(out / f"{name}.png")
+
+    shot(window, "dashboard")
+    window.close()
+    app.setPalette(dark_palette())
+    window = MainWindow()
+    window.show()
+    shot(window, "dashboard-dark")
+    window.close()
+    from ui import dialogs
+
+    app.setPalette(app.style().standardPalette())
+    window = MainWindow()
+    window.show()
+    dialogs.FirstRun.ask = classmethod(lambda cls, parent, path: False)  # no demo data: an empty database
+    window.switch_database(str(tmp / "empty.db"))
+    shot(window, "dashboard-empty")
     window.close()
     return 0
 

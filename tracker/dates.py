@@ -342,3 +342,11 @@ def _read_period(text):
         raise DateError(text, f"is not a financial year (write it as {first}/{(first + 1) % 100:02d} for "
                               f"April {first} to March {first + 1})")
     return None
+
+
+def add_months(day, months):
+    """``day`` moved by whole calendar ``months`` (negative: back), the day clipped to the month's
+    length (31/08 minus 6 months is 28/02 or 29/02): "not engaged for 6 months", a chart's months."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    return dt.date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))

@@ -6,7 +6,7 @@ offers is in ``ui.kinds``; filtering itself happens in SQL (the services), never
 """
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QCheckBox, QComboBox, QGridLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QComboBox, QGridLayout, QHBoxLayout, QLabel, QPushButton, QWidget
 
 from tracker import services
 from tracker.changes import EVERYTHING
@@ -125,20 +125,47 @@ class FilterBar(QWidget):
             else:
                 widget.currentIndexChanged.connect(self.changed)
         grid.setColumnStretch(FILTERS_PER_ROW, 1)
+        # Filters a link set that no widget shows (the dashboard's "open actions with no owner"):
+        # said in words, with a button taking them off.
+        self.extra = {}
+        self.extra_bar = QWidget()
+        row = QHBoxLayout(self.extra_bar)
+        row.setContentsMargins(0, 0, 0, 0)
+        self.extra_label = QLabel()
+        self.extra_label.setWordWrap(True)
+        self.extra_clear = QPushButton("Show all")  # reached by Tab: every letter of it is taken on a list page
+        self.extra_clear.setToolTip("Take this filter off")
+        self.extra_clear.clicked.connect(self.clear_extra)
+        row.addWidget(self.extra_label, 1)
+        row.addWidget(self.extra_clear)
+        self.extra_bar.hide()
+        grid.addWidget(self.extra_bar, (len(widgets) - 1) // FILTERS_PER_ROW + 1, 0, 1, FILTERS_PER_ROW + 1)
 
     def current_filters(self):
-        """The services filter dict the widgets are set to."""
-        return {w.key: w.value() for w in self.widgets if w.value() not in (None, False)}
+        """The services filter dict the widgets are set to (and a link's filters no widget shows)."""
+        return {**self.extra, **{w.key: w.value() for w in self.widgets if w.value() not in (None, False)}}
+
+    def clear_extra(self):
+        """Take off the filters no widget shows."""
+        if self.extra:
+            self.extra = {}
+            self.extra_bar.hide()
+            self.changed.emit()
 
     def widget(self, key):
         return next(w for w in self.widgets if w.key == key)
 
-    def show_only(self, filters):
-        """Set every filter to ``filters`` (the others to "any") with one ``changed``, not one each."""
+    def show_only(self, filters, words=""):
+        """Set every filter to ``filters`` (the others to "any") with one ``changed``, not one each.
+        Filters no widget shows are kept and said in ``words`` above the list."""
+        keys = {w.key for w in self.widgets}
         for w in self.widgets:
             w.blockSignals(True)
             w.set_value(filters.get(w.key))
             w.blockSignals(False)
+        self.extra = {k: v for k, v in filters.items() if k not in keys and v not in (None, False)}
+        self.extra_label.setText(f"Showing: {words or ', '.join(self.extra)}")
+        self.extra_bar.setVisible(bool(self.extra))
         self.changed.emit()
 
     def follow(self, change=EVERYTHING):

@@ -116,9 +116,10 @@ class ListPage(QWidget):
     def filter_widget(self, key):
         return self.filter_bar.widget(key)
 
-    def show_only(self, filters):
-        """Show the records matching ``filters`` (a services filter dict), the other filters cleared."""
-        self.filter_bar.show_only(filters)
+    def show_only(self, filters, words=""):
+        """Show the records matching ``filters`` (a services filter dict), the other filters cleared;
+        ``words`` say those no filter widget shows (a dashboard tile's)."""
+        self.filter_bar.show_only(filters, words)
 
     def apply_query(self):
         self.search.settle()

@@ -26,13 +26,14 @@ from ui.kinds import KINDS
 from ui.listpage import ListPage
 from ui.menus import Menus
 from ui.notices import SharedDatabaseNotice
-from ui.overview import GridPage, HomePage
+from ui.dashboard import DashboardPage
+from ui.overview import GridPage
 from ui.resources import icon
 from ui.safety import SafetyActions
 from ui.worker import run_and_wait, run_in_background
 
-VIEWS = [  # key, label, icon: the overview, a list of each record kind, the grid, the deleted items
-    ("home", "Overview", "home"),
+VIEWS = [  # key, label, icon: the dashboard, a list of each record kind, the grid, the deleted items
+    ("home", "Dashboard", "home"),
     *((kind.key, kind.title, kind.icon) for kind in KINDS.values()),
     ("grid", "Power/interest grid", "grid"),
     ("deleted", "Deleted items", "deleted"),
@@ -47,7 +48,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(APP_NAME)
         self.setWindowIcon(icon("app"))
         self.pages = {
-            "home": HomePage(),
+            "home": DashboardPage(),
             **{key: ListPage(key) for key in LIST_KINDS},
             "grid": GridPage(),
             "deleted": DeletedPage(),
@@ -68,6 +69,7 @@ class MainWindow(QMainWindow):
         for key in LIST_KINDS:
             self.pages[key].editor.dirty_changed.connect(self._dirty_changed)
         self.pages["deleted"].restored.connect(self._restored)
+        self.pages["home"].open_list.connect(self.show_list)  # a dashboard tile or chart: its filtered list
         self.nav.ensurePolished()  # measure with the style sheet's font
         widest = max(self.nav.fontMetrics().horizontalAdvance(label) for _, label, _ in VIEWS)
         self.nav.setMinimumWidth(widest * 6 // 5 + self.nav.iconSize().width()
@@ -174,6 +176,9 @@ class MainWindow(QMainWindow):
         is_list = view in LIST_KINDS
         for key in ("new", "save", "delete", "revert"):
             self.actions[key].setEnabled(is_list)
+        if view == "home":  # New on the dashboard adds a partner (an empty database starts there)
+            self.actions["new"].setEnabled(True)
+            self.actions["new"].setText("&New stakeholder")
         self.actions["find"].setEnabled(is_list or view == "deleted")
         self.actions["restore"].setEnabled(view == "deleted")
         if is_list:
@@ -205,6 +210,8 @@ class MainWindow(QMainWindow):
     def new_record(self):
         if self.current_view() in LIST_KINDS:
             self.current_page().new_record()
+        elif self.current_view() == "home":
+            self.new_linked_record("stakeholders", None)
 
     def save(self):
         if self.current_view() in LIST_KINDS and self.current_page().save():
@@ -237,6 +244,12 @@ class MainWindow(QMainWindow):
             errors.show_exception(self, exc)
         else:
             self.statusBar().showMessage("Refreshed.", 2000)
+
+    def show_list(self, kind, filters, words=""):
+        """The ``kind`` list showing only ``filters`` (a services filter dict; ``words`` say it)."""
+        page = self.show_view(kind)
+        page.show_only(filters, words)
+        return page
 
     def show_overdue_actions(self):
         self.show_view("actions").show_only({"overdue": True})

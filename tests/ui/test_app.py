@@ -144,13 +144,14 @@ def test_a_locked_database_on_save_is_a_clear_message(window, no_blocking_dialog
 
 
 def test_the_app_starts_without_loading_the_spreadsheet_writer():
-    """openpyxl (and numpy, which it loads when installed) is loaded when a file is written, not at every start."""
+    """openpyxl (and numpy, which it loads when installed) is loaded when a file is written, not at every start;
+    matplotlib when the dashboard first draws its charts."""
     import os
     import subprocess
     import sys
 
     code = ("import sys, ui.mainwindow; "
-            "print(sorted(m for m in ('openpyxl', 'numpy', 'python_calamine') if m in sys.modules))")
+            "print(sorted(m for m in ('openpyxl', 'numpy', 'python_calamine', 'matplotlib') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
     assert out.stdout.strip() == "[]"

@@ -8,13 +8,13 @@ from ui.menus import access_key
 SEPARATOR = "---"
 # Every menu as it shows: text (with its access key), shortcut; a separator between groups.
 EXPECTED = {
-    "file": [("&New", "Ctrl+N"), ("&Save", "Ctrl+S"), ("E&xport for sharing…", ""),
+    "file": [("&New stakeholder", "Ctrl+N"), ("&Save", "Ctrl+S"), ("E&xport for sharing…", ""),
              ("&Import from another council…", ""), ("I&mport a spreadsheet…", "Ctrl+Shift+I"), SEPARATOR, ("Se&ttings…", "Ctrl+,"), SEPARATOR,
              ("Restore from &backup…", ""), SEPARATOR, ("&Quit", "Ctrl+Q")],
     "edit": [("&Find…", "Ctrl+F"), ("Re&vert changes", ""), SEPARATOR, ("&Delete", "Del"), ("R&estore", ""),
              ("Review &conflicts…", ""), ("Review &held matches…", ""), ("&Undo import…", ""), ("Undo &merge", ""),
              SEPARATOR, ("Erase &person…", "")],
-    "view": [("Overview", "Ctrl+1"), ("Stakeholders", "Ctrl+2"), ("Events", "Ctrl+3"), ("Commitments", "Ctrl+4"),
+    "view": [("Dashboard", "Ctrl+1"), ("Stakeholders", "Ctrl+2"), ("Events", "Ctrl+3"), ("Commitments", "Ctrl+4"),
              ("Actions", "Ctrl+5"), ("Power/interest grid", "Ctrl+6"), ("Deleted items", "Ctrl+7"), SEPARATOR,
              ("&Refresh", "F5")],
     "stakeholders": [("Find &duplicates…", "Ctrl+Shift+D")],
@@ -36,12 +36,12 @@ def menu_command(window, menu_title, text):
 
 
 def test_the_menus_show_every_command_in_order(window):
-    window.show_view("home")
+    window.show_view("home")  # New on the dashboard adds a stakeholder (a partner)
     assert [a.text() for a in window.menuBar().actions()] == ["&File", "&Edit", "&View", "Stakeholders", "&Reports",
                                                                 "&Help"]
     assert {key: shown(window.menus[key]) for key in EXPECTED} == EXPECTED
     assert [a.text() for a in window.findChild(type(window.addToolBar("x")), "main_toolbar").actions()] == [
-        "&New", "&Save", "&Delete", "&Refresh", "&Find…"]
+        "&New stakeholder", "&Save", "&Delete", "&Refresh", "&Find…"]
 
 
 @pytest.mark.parametrize("view", ["home", "stakeholders", "events", "commitments", "actions", "deleted"])

@@ -55,12 +55,12 @@ class ActionService(RecordService):
 
     def filter_keys(self):
         return ("council", "status", "owner", "commitment", "priority", "overdue", "due_within",
-                "due_before", "due_after", "open")
+                "due_before", "due_after", "open", "no_owner", "owner_organisation", "today")
 
     def apply_filters(self, q, filters):
         q = super().apply_filters(q, filters)
         A = ActionItem
-        today = dt.date.today()
+        today = filters.get("today") or dt.date.today()  # "today" counts overdue as of a date (--as-of)
         closed = sorted(vocab.ACTION_CLOSED)
         if filters.get("council"):
             q = q.where(A.council == filters["council"])
@@ -73,6 +73,12 @@ class ActionService(RecordService):
             q = q.where(A.commitment == filters["commitment"])
         if filters.get("priority"):
             q = q.where(A.priority == filters["priority"])
+        if filters.get("no_owner"):
+            q = q.where(A.owner.is_null())
+        if filters.get("owner_organisation"):  # owned by the organisation or one of its people
+            org = filters["owner_organisation"]
+            q = q.where(A.owner.in_(Stakeholder.select(Stakeholder.id).where(
+                (Stakeholder.id == org) | (Stakeholder.organisation == org))))
         if filters.get("open"):
             q = q.where(A.status.not_in(closed))
         if filters.get("overdue"):

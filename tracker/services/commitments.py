@@ -2,11 +2,14 @@
 
 import datetime as dt
 
-from peewee import JOIN, Query, fn
+from peewee import JOIN, Case, Query, fn
 
 from tracker import records, vocab
 from tracker.models import ActionItem, Commitment, CommitmentCouncil, Council, Event, Stakeholder
 from tracker.services.base import RecordService, with_periods, ids_in
+
+
+ATTENTION_DAYS = 30  # a commitment due within this many days needs attention (the dashboard's tile)
 
 
 class CommitmentService(RecordService):
@@ -30,12 +33,13 @@ class CommitmentService(RecordService):
         return Commitment.select(Commitment, Stakeholder).join(Stakeholder, on=(Commitment.made_by == Stakeholder.id))
 
     def filter_keys(self):
-        return ("council", "status", "theme", "made_by", "event", "overdue", "due_within", "rag", "open")
+        return ("council", "status", "theme", "made_by", "event", "overdue", "due_within", "rag", "open",
+                "attention", "rolled_up_rag", "today")
 
     def apply_filters(self, q, filters):
         q = super().apply_filters(q, filters)
         C = Commitment
-        today = dt.date.today()
+        today = filters.get("today") or dt.date.today()  # "today" counts overdue as of a date (--as-of)
         if filters.get("council"):
             q = q.where(C.id.in_(CommitmentCouncil.select(CommitmentCouncil.commitment)
                                  .where(CommitmentCouncil.council == filters["council"])))
@@ -57,6 +61,12 @@ class CommitmentService(RecordService):
         if filters.get("due_within") is not None:
             q = q.where(C.target_date >= today, C.target_date <= today + dt.timedelta(days=int(filters["due_within"])),
                         C.status.not_in(sorted(vocab.COMMITMENT_CLOSED)))
+        if filters.get("rolled_up_rag"):  # the RAG the list shows (rolled up from the actions)
+            q = q.where(rolled_up_rag_sql(today) == filters["rolled_up_rag"])
+        if filters.get("attention"):  # outstanding and overdue, due within ATTENTION_DAYS, or red (rolled up)
+            soon = today + dt.timedelta(days=ATTENTION_DAYS)
+            q = q.where(C.status.not_in(sorted(vocab.COMMITMENT_CLOSED)),
+                        (C.target_date <= soon) | (rolled_up_rag_sql(today) == "R"))
         return q
 
     def action_counts(self, commitment_ids=None, today=None):
@@ -144,6 +154,18 @@ class CommitmentService(RecordService):
         actions = list(A.select(A.status, A.due_date).where(A.commitment == commitment, A.deleted_at.is_null(),
                                                             A.status != "cancelled"))
         return rag_from_actions(actions, commitment.rag)
+
+
+def rolled_up_rag_sql(today=None):
+    """:meth:`CommitmentService.rolled_up_rag`'s rule as an SQL expression on a commitment row (to
+    filter or count by the RAG the list shows without reading any action into Python)."""
+    today = today or dt.date.today()
+    A, C = ActionItem.alias("rag_action"), Commitment
+    counted = A.select(A.id).where(A.commitment == C.id, A.deleted_at.is_null(), A.status != "cancelled")
+    outstanding = counted.where(A.status.not_in(sorted(vocab.ACTION_CLOSED)))
+    red = counted.where((A.status == "blocked")
+                        | (A.status.not_in(sorted(vocab.ACTION_CLOSED)) & (A.due_date < today)))
+    return Case(None, [(fn.EXISTS(red), "R"), (fn.EXISTS(outstanding), "A"), (fn.EXISTS(counted), "G")], C.rag)
 
 
 def rag_from_actions(actions, fallback=None):

@@ -1,10 +1,13 @@
 """Stakeholders: organisations and people, with their councils and place on the power/interest grid."""
 
+import datetime as dt
+
 from peewee import fn
 
 from tracker import records, vocab
+from tracker.dates import add_months
 from tracker.errors import TrackerError
-from tracker.models import MergeRun, Stakeholder, StakeholderCouncil
+from tracker.models import Attendance, Event, MergeRun, Stakeholder, StakeholderCouncil, Update
 from tracker.services.base import RecordService
 
 GRID_QUADRANTS = vocab.GRID_QUADRANTS  # where the app has always found them
@@ -24,6 +27,21 @@ def quadrant(influence, interest):
     return "monitor"
 
 
+def engaged_partners(since, until=None):
+    """A sub-select of the organisations engaged from ``since`` to ``until`` (today): the organisation
+    or one of its people attended an event, or an update was written about them, in that time."""
+    until = until or dt.date.today()
+    P = Stakeholder.alias("engaged_person")
+    partner = fn.COALESCE(P.organisation, P.id)
+    attended = (Attendance.select(partner).join(P, on=(Attendance.stakeholder == P.id))
+                .join_from(Attendance, Event, on=(Attendance.event == Event.id))
+                .where(Attendance.deleted_at.is_null(), Event.deleted_at.is_null(), Event.date >= since,
+                       Event.date <= until))
+    noted = (Update.select(partner).join(P, on=(Update.stakeholder == P.id))
+             .where(Update.deleted_at.is_null(), Update.date >= since, Update.date <= until))
+    return attended | noted
+
+
 class StakeholderService(RecordService):
     model = Stakeholder
     record = records.STAKEHOLDER
@@ -40,7 +58,7 @@ class StakeholderService(RecordService):
     council_links = StakeholderCouncil
 
     def filter_keys(self):
-        return ("council", "kind", "sector", "organisation", "quadrant", "tag")
+        return ("council", "kind", "sector", "organisation", "quadrant", "tag", "not_engaged", "today")
 
     def apply_filters(self, q, filters):
         q = super().apply_filters(q, filters)
@@ -61,6 +79,10 @@ class StakeholderService(RecordService):
                               "keep_informed": (False, True), "monitor": (False, False)}[filters["quadrant"]]
             q = q.where((S.influence >= 3) if high_p else (S.influence < 3))
             q = q.where((S.interest >= 3) if high_i else (S.interest < 3))
+        if filters.get("not_engaged"):  # months (True: 6)
+            months = 6 if filters["not_engaged"] is True else int(filters["not_engaged"])
+            q = q.where(S.kind == "organisation", S.id.not_in(engaged_partners(
+                add_months(filters.get("today") or dt.date.today(), -months), filters.get("today"))))
         return q
 
     def restore(self, record, expected_version=None, source=""):

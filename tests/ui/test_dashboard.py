@@ -1,0 +1,176 @@
+"""The dashboard, by clicks: tiles and chart bars land on the filtered list; the council filter; an
+empty database's next steps; its charts' text alternatives."""
+
+import pytest
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import QWizard
+
+from tracker import services
+from tracker.services import dashboard as dash
+from ui.mainwindow import MainWindow
+
+
+def charts_drawn(qtbot, page):
+    page.window().resize(1366, 768)
+    qtbot.waitUntil(lambda: len(page.canvases) == 3, timeout=20_000)
+    return page
+
+
+def list_ids(page):
+    model = page.model
+    while model.canFetchMore():
+        model.fetchMore()
+    return [model.record(row).id for row in range(model.rowCount())]
+
+
+def ids_of(kind, filters):
+    service = getattr(services, kind)
+    return [r.id for r in service.query(filters=filters).select(service.model.id)]
+
+
+@pytest.mark.parametrize("key", ["overdue", "attention", "no_owner", "not_engaged"])
+def test_each_tile_opens_its_filtered_list(window, qtbot, key):
+    home = window.show_view("home")
+    tile = home.tiles[key]
+    qtbot.mouseClick(tile, Qt.MouseButton.LeftButton)
+    kind = tile.link.kind
+    assert window.current_view() == kind
+    page = window.pages[kind]
+    assert page.model.total == int(tile.number.text().replace(",", ""))
+    assert sorted(list_ids(page)) == sorted(ids_of(kind, tile.link.filters))
+    if key == "overdue":
+        assert page.filter_widget("overdue").isChecked()
+    else:  # a filter no widget shows is said above the list, and Show all takes it off
+        assert not page.filter_bar.extra_bar.isHidden() and "Showing:" in page.filter_bar.extra_label.text()
+        qtbot.mouseClick(page.filter_bar.extra_clear, Qt.MouseButton.LeftButton)
+        assert page.filter_bar.extra_bar.isHidden()
+        assert page.model.total == getattr(services, kind).count(filters=page.current_filters())
+
+
+def test_the_overdue_tile_shows_the_overdue_actions(window, qtbot):
+    home = window.show_view("home")
+    qtbot.mouseClick(home.tiles["overdue"], Qt.MouseButton.LeftButton)
+    page = window.pages["actions"]
+    records = [page.model.record(row) for row in range(page.model.rowCount())]
+    assert records and all(r.status not in ("done", "cancelled") and r.due_date < dash.dt.date.today()
+                           for r in records)
+
+
+def click_artist(qtbot, canvas, artist):
+    """Press the mouse on ``artist``'s middle, as a user would (display pixels to widget points)."""
+    canvas.draw()
+    box = artist.get_window_extent()
+    ratio = canvas.devicePixelRatioF()
+    x, y = (box.x0 + box.x1) / 2, (box.y0 + box.y1) / 2
+    qtbot.mouseClick(canvas, Qt.MouseButton.LeftButton,
+                     pos=QPoint(round(x / ratio), round((canvas.figure.bbox.height - y) / ratio)))
+
+
+def test_a_bar_opens_its_filtered_list(window, qtbot):
+    home = charts_drawn(qtbot, window.show_view("home"))
+    chart = home.charts["owners"]
+    bar, link = chart.targets[0]
+    click_artist(qtbot, home.canvases["owners"], bar)
+    assert window.current_view() == "actions"
+    page = window.pages["actions"]
+    top = home.data.owners[0]
+    assert page.current_filters() == {"owner_organisation": top.organisation_id, "open": True}
+    assert page.model.total == top.open
+    assert sorted(list_ids(page)) == sorted(ids_of("actions", link.filters))
+
+
+def test_a_commitments_bar_opens_the_council_and_status(window, qtbot):
+    home = charts_drawn(qtbot, window.show_view("home"))
+    chart = home.charts["commitments"]
+    bar, link = next((b, lk) for b, lk in chart.targets if "rolled_up_rag" in lk.filters)
+    click_artist(qtbot, home.canvases["commitments"], bar)
+    assert window.current_view() == "commitments"
+    page = window.pages["commitments"]
+    assert page.filter_widget("council").value().id == link.filters["council"]
+    assert sorted(list_ids(page)) == sorted(ids_of("commitments", link.filters))
+    assert page.model.total == int(bar.get_width())
+
+
+def test_charts_have_text_alternatives(window, qtbot):
+    home = charts_drawn(qtbot, window.show_view("home"))
+    canvas = home.canvases["owners"]
+    assert canvas.accessibleName() == "Open actions by owner organisation, worst overdue first"
+    top = home.data.owners[0]
+    assert f"{top.name}: {top.overdue} overdue of {top.open} open" in canvas.accessibleDescription()
+    canvas.setFocus()
+    qtbot.keyClick(canvas, Qt.Key.Key_Return)  # a chart opens its list from the keyboard too
+    assert window.current_view() == "actions"
+
+
+def test_the_council_filter_changes_every_count(window, qtbot):
+    home = window.show_view("home")
+    everyone = int(home.tiles["overdue"].number.text())
+    home.council.setFocus()
+    qtbot.keyClicks(home.council, "Havering")
+    havering = services.councils.find("Havering")
+    assert home.council_id() == havering.id
+    expected = dash.dashboard(council=havering)
+    assert int(home.tiles["overdue"].number.text()) == expected.tile("overdue").count < everyone
+    assert "in Havering" in home.totals.text()
+    qtbot.mouseClick(home.tiles["overdue"], Qt.MouseButton.LeftButton)
+    page = window.pages["actions"]
+    assert page.filter_widget("council").value().id == havering.id
+    assert page.model.total == expected.tile("overdue").count
+
+
+def test_the_dashboard_follows_changes(window, qtbot):
+    home = window.show_view("home")
+    before = int(home.tiles["overdue"].number.text())
+    services.actions.create(title="Chase the venue", status="open",
+                            due_date=dash.dt.date.today() - dash.dt.timedelta(days=2))
+    assert int(home.tiles["overdue"].number.text()) == before + 1
+
+
+def test_upcoming_entries_open_their_record(window, qtbot):
+    event = services.events.create(title="Havering youth forum", kind="meeting",
+                                   date=dash.dt.date.today() + dash.dt.timedelta(days=3))
+    home = window.show_view("home")
+    items = [home.upcoming.item(i) for i in range(home.upcoming.count())]
+    item = next(i for i in items if "Havering youth forum" in i.text())
+    home.upcoming.itemActivated.emit(item)
+    assert window.current_view() == "events" and window.pages["events"].editor.record.id == event.id
+
+
+@pytest.fixture
+def empty_window(qtbot, db):
+    w = MainWindow()
+    qtbot.addWidget(w)
+    w.show()
+    return w
+
+
+def test_an_empty_database_says_what_to_do_next(empty_window, qtbot):
+    home = empty_window.show_view("home")
+    assert home.pages.currentWidget() is home.empty
+    qtbot.mouseClick(home.empty.add_partner, Qt.MouseButton.LeftButton)
+    assert empty_window.current_view() == "stakeholders"
+    editor = empty_window.pages["stakeholders"].editor
+    assert editor.record is None and editor.isEnabled()
+    qtbot.keyClicks(editor.fields["name"].input, "Havering Mosque Forum")
+    assert empty_window.pages["stakeholders"].save()
+    assert [s.name for s in services.stakeholders.page(0, 10)] == ["Havering Mosque Forum"]
+    assert empty_window.show_view("home").pages.currentWidget() is home.board
+
+
+def test_new_works_from_the_dashboard(empty_window, qtbot):
+    empty_window.show_view("home")
+    assert empty_window.actions["new"].isEnabled()
+    empty_window.actions["new"].trigger()
+    assert empty_window.current_view() == "stakeholders"
+    assert empty_window.pages["stakeholders"].editor.record is None
+
+
+def test_import_and_demo_buttons(empty_window, qtbot):
+    home = empty_window.show_view("home")
+    qtbot.mouseClick(home.empty.import_table, Qt.MouseButton.LeftButton)
+    wizard = next(w for w in empty_window.findChildren(QWizard) if w.isVisible())
+    wizard.reject()
+    qtbot.mouseClick(home.empty.load_demo, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: home.loading.done, timeout=60_000)
+    qtbot.waitUntil(lambda: home.pages.currentWidget() is home.board, timeout=10_000)
+    assert int(home.tiles["overdue"].number.text()) == services.actions.count(filters={"overdue": True}) > 0

@@ -1,0 +1,294 @@
+"""The home page: the dashboard.  Tiles that count what needs attention, three charts and the next 30
+days, for all councils or one; every tile, bar, line and entry opens the list it counts.  On an
+empty database it says what to do next instead (add a partner, import a spreadsheet, load the demo).
+
+Its numbers come from ``tracker.services.dashboard`` (aggregate queries); its charts are
+``ui.charts``'s matplotlib figures in a Qt canvas.  matplotlib is loaded only once the tiles have
+been painted (about a second cold), so the app's start never waits for it.  It follows the
+announced changes of the kinds it counts (``ui.following.FollowsChanges``).
+"""
+
+import logging
+from dataclasses import replace
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QPalette
+from PySide6.QtWidgets import (QComboBox, QGridLayout, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QStackedWidget,
+                               QVBoxLayout, QWidget)
+
+from tracker import services
+from tracker.changes import EVERYTHING
+from tracker.demo import load_demo
+from tracker.models import ActionItem, Attendance, Commitment, Council, Event, Stakeholder, Update
+from ui import errors
+from ui.filters import council_choices
+from ui.following import LINK_ROLE, FollowsChanges, add_link, link_list
+from ui.resources import icon
+from ui.worker import run_in_background
+
+log = logging.getLogger(__name__)
+
+FIRST_CHARTS_MS = 100  # the charts' first drawing (matplotlib's import) waits this long after the tiles
+CHART_SLOTS = (("commitments", 0, 0), ("history", 0, 1), ("owners", 1, 0))  # the upcoming list sits at (1, 1)
+
+
+class Tile(QPushButton):
+    """A count that is a link: its number, what it counts, and a click (or Enter) opens the list."""
+
+    def __init__(self, key):
+        super().__init__()
+        self.key = key
+        self.link = None
+        self.setProperty("role", "tile")
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(10, 4, 10, 6)
+        layout.setSpacing(0)
+        self.number = QLabel("0")
+        self.number.setProperty("role", "tile-number")
+        self.caption = QLabel()
+        self.caption.setWordWrap(True)
+        for label in (self.number, self.caption):
+            label.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+            layout.addWidget(label)
+
+    def show_tile(self, tile):
+        self.link = tile.link
+        self.number.setText(f"{tile.count:,}")
+        self.caption.setText(tile.title)
+        self.setAccessibleName(f"{tile.title}: {tile.count}")
+        self.setAccessibleDescription(f"Opens the list: {tile.link.words}")
+        self.setToolTip(f"Open the list: {tile.link.words}")
+        self.setMinimumHeight(self.layout().sizeHint().height())
+
+
+class EmptyPanel(QWidget):
+    """What an empty database offers: add a partner, import a spreadsheet, load the demo data."""
+
+    def __init__(self):
+        super().__init__()
+        layout = QVBoxLayout(self)
+        layout.addStretch(1)
+        title = QLabel("This database is empty. Where to start:")
+        title.setProperty("role", "heading")
+        layout.addWidget(title, 0, Qt.AlignmentFlag.AlignHCenter)
+        self.add_partner = QPushButton(icon("new"), "&Add a partner")
+        self.import_table = QPushButton(icon("stakeholders"), "&Import a spreadsheet…")
+        self.load_demo = QPushButton(icon("home"), "&Load the demo data")
+        hints = ("A partner organisation or a person (Ctrl+N from here too)",
+                 "A sign-in sheet, a partner's action log or a list of contacts (.xlsx, .ods, .csv)",
+                 "The tri-borough Serious Violence Summit's partners, commitments and actions, to try things out")
+        for button, hint in zip((self.add_partner, self.import_table, self.load_demo), hints):
+            button.setAccessibleDescription(hint)
+            row = QHBoxLayout()
+            row.addStretch(1)
+            button.setMinimumWidth(260)
+            row.addWidget(button)
+            note = QLabel(hint)
+            note.setWordWrap(True)
+            note.setMinimumWidth(380)
+            note.setMaximumWidth(460)
+            row.addWidget(note)
+            row.addStretch(1)
+            layout.addLayout(row)
+        layout.addStretch(2)
+
+
+class DashboardPage(FollowsChanges):
+    """The home page.  ``open_list(kind, filters, words)`` asks for a list shown with a services
+    filter dict; ``open_link(kind, id)`` for a record; ``new_linked(kind, values)`` for a new one."""
+
+    open_list = Signal(str, object, str)
+    open_link = Signal(str, int)
+    new_linked = Signal(str, object)
+    shows = (Stakeholder, Event, Attendance, Commitment, ActionItem, Update, Council)
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.data = None
+        self.charts = {}  # key -> ui.charts.Chart, once drawn
+        self.canvases = {}  # key -> its FigureCanvas
+        self.loading = None  # the demo data being loaded
+        self.history_job = None  # the over-time chart's months being read
+        self.draw_timer = QTimer(self)  # the charts are drawn once the tiles have been painted
+        self.draw_timer.setSingleShot(True)
+        self.draw_timer.timeout.connect(self.draw_charts)
+        layout = QVBoxLayout(self)
+        top = QHBoxLayout()
+        heading = QLabel("Dashboard")
+        heading.setProperty("role", "heading")
+        top.addWidget(heading)
+        top.addStretch(1)
+        self.council_label = QLabel("&Council:")
+        self.council = QComboBox()
+        self.council.setAccessibleName("Council shown on the dashboard")
+        self.council_label.setBuddy(self.council)
+        self._fill_councils()
+        self.council.currentIndexChanged.connect(self.refresh)
+        top.addWidget(self.council_label)
+        top.addWidget(self.council)
+        layout.addLayout(top)
+
+        self.pages = QStackedWidget()
+        self.empty = EmptyPanel()
+        self.empty.add_partner.clicked.connect(lambda: self.new_linked.emit("stakeholders", None))
+        self.empty.import_table.clicked.connect(self._import_table)
+        self.empty.load_demo.clicked.connect(self.load_demo_data)
+        self.board = QWidget()
+        self.pages.addWidget(self.board)
+        self.pages.addWidget(self.empty)
+        layout.addWidget(self.pages, 1)
+
+        column = QVBoxLayout(self.board)
+        column.setContentsMargins(0, 0, 0, 0)
+        tiles = QHBoxLayout()
+        self.tiles = {key: Tile(key) for key in ("overdue", "attention", "no_owner", "not_engaged")}
+        for tile in self.tiles.values():
+            tile.clicked.connect(lambda checked=False, t=tile: self._open(t.link))
+            tiles.addWidget(tile)
+        column.addLayout(tiles)
+        self.totals = QLabel()
+        self.totals.setAccessibleName("Records held")
+        column.addWidget(self.totals)
+        self.grid = QGridLayout()
+        self.grid.setRowStretch(0, 1)
+        self.grid.setRowStretch(1, 1)
+        self.grid.setColumnStretch(0, 1)
+        self.grid.setColumnStretch(1, 1)
+        self.placeholders = {}
+        for key, row, col in CHART_SLOTS:
+            waiting = QLabel("Drawing the chart…")
+            waiting.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            self.placeholders[key] = waiting
+            self.grid.addWidget(waiting, row, col)
+        upcoming = QVBoxLayout()
+        self.upcoming_title = QLabel("Upcoming events and due dates, next 30 days")
+        self.upcoming_title.setProperty("role", "subheading")
+        self.upcoming = link_list("Upcoming events and due dates, next 30 days")
+        self.upcoming.itemActivated.connect(self._activated)
+        self.upcoming.itemClicked.connect(self._activated)
+        upcoming.addWidget(self.upcoming_title)
+        upcoming.addWidget(self.upcoming, 1)
+        self.grid.addLayout(upcoming, 1, 1)
+        column.addLayout(self.grid, 1)
+
+    # ---- reading -------------------------------------------------------------------------
+    def council_id(self):
+        return self.council.currentData()
+
+    def _fill_councils(self):
+        current = self.council.currentData()
+        self.council.blockSignals(True)
+        self.council.clear()
+        self.council.addItem("All councils", None)
+        for name, council in council_choices():
+            self.council.addItem(name, council.id)
+        index = self.council.findData(current)
+        self.council.setCurrentIndex(max(index, 0))
+        self.council.blockSignals(False)
+
+    def follow(self, change=EVERYTHING):
+        if change.touches(Council._meta.table_name):
+            self._fill_councils()
+        super().follow(change)
+
+    def fill(self):
+        try:
+            self.data = data = services.dashboard.dashboard(self.council_id(), history=False)
+        except errors.EXPECTED as exc:
+            errors.show_exception(self, exc)
+            return
+        empty = data.is_empty and self.council_id() is None
+        self.pages.setCurrentWidget(self.empty if empty else self.board)
+        self.council_label.setVisible(not empty)
+        self.council.setVisible(not empty)
+        for tile in data.tiles:
+            self.tiles[tile.key].show_tile(tile)
+        self.totals.setText(" · ".join(f"{n:,} {kind}" for kind, n in data.totals.items())
+                            + ("" if data.council_id is None else f" in {data.council_name}"))
+        self.upcoming.clear()
+        for u in data.upcoming:
+            add_link(self.upcoming, f"{u.date:%a} {u.date:%d/%m/%Y} · {u.what} · {u.text}", u.kind, u.record_id)
+        if not data.upcoming:
+            self.upcoming.addItem("Nothing falls due and no event is planned in the next 30 days.")
+        self.upcoming.setAccessibleDescription(f"{len(data.upcoming)} entries")
+        # The charts once the tiles are on screen: loading matplotlib the first time takes a second.
+        if self.pages.currentWidget() is self.board:  # the first time, once the window has surely painted
+            self.draw_timer.start(0 if self.charts else FIRST_CHARTS_MS)
+            self._read_history(data)
+
+    def _read_history(self, data):
+        """The months of the over-time chart, read on a worker (a second at 100k actions)."""
+        scope = {"council": data.council_id} if data.council_id is not None else {}
+
+        def arrived(months):
+            if self.data is data:  # not read again meanwhile
+                self.data = replace(data, months=months)
+                self.draw_charts(("history",))
+
+        def failed(exc):  # e.g. the database was switched meanwhile: the chart waits for the next reading
+            log.warning("the dashboard's history was not read: %s", exc)
+
+        self.history_job = run_in_background(self, lambda progress: services.dashboard.months(scope, data.today),
+                                             on_success=arrived, on_failure=failed, progress_dialog=False,
+                                             cancellable=False)
+
+    def draw_charts(self, keys=("commitments", "owners")):
+        """Draw (again) the charts ``keys`` of the data last read: matplotlib is imported here, on first
+        use.  (The history chart is drawn when its months have been read: :meth:`_read_history`.)"""
+        from ui.chartcanvas import ChartCanvas  # noqa: PLC0415 - loads matplotlib: a second cold, so late
+        from ui.charts import dashboard_figures  # noqa: PLC0415
+
+        if keys != ("history",):
+            self.draw_timer.stop()  # drawn now: not again when the timer fires
+        if self.data is None or self.pages.currentWidget() is not self.board:
+            return
+        for chart in dashboard_figures(self.data, colours=self.palette_colours(), keys=keys):
+            old = self.canvases.get(chart.key) or self.placeholders[chart.key]  # the upcoming list is not drawn here
+            canvas = ChartCanvas(chart, self._open)
+            self.grid.replaceWidget(old, canvas)
+            canvas.show()
+            old.hide()
+            old.deleteLater()
+            self.charts[chart.key] = chart
+            self.canvases[chart.key] = canvas
+            self.placeholders[chart.key] = None
+
+    def palette_colours(self):
+        palette = self.palette()
+        return {"text": palette.color(QPalette.ColorRole.WindowText).name(),
+                "background": palette.color(QPalette.ColorRole.Window).name(),
+                "grid": palette.color(QPalette.ColorRole.Mid).name()}
+
+    # ---- following a click -----------------------------------------------------------------
+    def _open(self, link):
+        if link is None:
+            return
+        if link.record_id is not None:
+            self.open_link.emit(link.kind, link.record_id)
+        else:
+            self.open_list.emit(link.kind, dict(link.filters), link.words)
+
+    def _activated(self, item):
+        target = item.data(LINK_ROLE)
+        if target:
+            self.open_link.emit(*target)
+
+    # ---- an empty database -------------------------------------------------------------------
+    def _import_table(self):
+        action = getattr(self.window(), "actions", {}).get("import_table")
+        if action is not None:
+            action.trigger()
+
+    def load_demo_data(self):
+        """Load the summit demo data in the background (the page follows as it is announced)."""
+        self.empty.load_demo.setEnabled(False)
+
+        def done(_result=None):
+            self.empty.load_demo.setEnabled(True)
+
+        self.loading = run_in_background(self, lambda progress: load_demo(), on_success=done,
+                                         on_failure=lambda exc: (done(), errors.show_exception(self, exc)),
+                                         label="Loading the demo data…", cancellable=False)
+        return self.loading
