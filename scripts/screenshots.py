@@ -6,6 +6,7 @@
     QT_SCALE_FACTOR=2 python scripts/screenshots.py --entry   # ... and at 200% (names end in -200)
     python scripts/screenshots.py --import [OUTPUT_DIR]   # only the spreadsheet import wizard (import-*.png)
     python scripts/screenshots.py --dashboard [OUTPUT_DIR]   # only the dashboard (light, dark, empty), 1366x768
+    python scripts/screenshots.py --map [OUTPUT_DIR]      # only the power/interest map (power-map*.png), 1366x768
 
 Also renders the Actions view with a dark palette (actions-dark.png), to check both palettes, the
 steps of File → Import a spreadsheet… on a sign-in sheet built from the demo's people, and the
@@ -68,7 +69,11 @@ def main(argv=None):
     only_import = "--import" in argv
     if "--dashboard" in argv:
         return dashboard_shots([a for a in argv if a != "--dashboard"])
-    app, window, out, tmp = demo_app([a for a in argv if a not in ("--entry", "--import")])
+    app, window, out, tmp = demo_app([a for a in argv if a not in ("--entry", "--import", "--map")])
+    if "--map" in argv:
+        power_map_shots(app, window, out)
+        window.close()
+        return 0
 
     def shot(name):
         app.processEvents()
@@ -117,8 +122,8 @@ def main(argv=None):
     page.table.fit_columns()
     page.table.selectRow(0)
     shot("actions-periods")
-    window.show_view("grid")
-    shot("grid")
+    power_map_shots(app, window, out)
+    window.resize(1440, 860)
     entry_screens(app, window, out)  # last: it changes an action, for its history
     window.close()
 
@@ -366,6 +371,68 @@ def import_wizard_shots(app, window, tmp, out):
     review.rows.selectAll()
     grab(review, "import-held-review")
     review.close()
+
+
+def power_map_shots(app, window, out):
+    """The power/interest map at 1366x768: today's organisations (three of them not scored yet), the
+    map as of the summit with arrows to today, and the same in a dark palette.  The demo is loaded
+    today, so a history is made for it: the partners backdated to before the summit, and some scores
+    changed after it, each edit stamped in the audit trail as of a day in 2019."""
+    import datetime as dt
+
+    from tracker import demo, services
+    from tracker.models import AuditEntry, Stakeholder
+    from tracker.services import audit, base
+
+    before = dt.datetime.combine(demo.SUMMIT_DATE - dt.timedelta(days=30), dt.time(9))
+    Stakeholder.update(created_at=before).execute()
+    AuditEntry.update(at=before).where(AuditEntry.operation == "create").execute()
+    moves = {"Ben Kinsella Trust": (4, 5), "St Giles Trust": (3, 5), "Havering Youth Council": (3, 5),
+             "NHS North East London": (4, 5), "Crown Prosecution Service, London North": (3, 4),
+             "Barking and Dagenham College": (3, 4), "London Fire Brigade, East": (1, 3)}
+    clock = audit.utcnow
+    moved_at = dt.datetime.combine(demo.SUMMIT_DATE + dt.timedelta(days=100), dt.time(11))
+    audit.utcnow = base.utcnow = lambda: moved_at
+    try:
+        for name, (influence, interest) in moves.items():
+            services.stakeholders.update(services.stakeholders.find_by_name(name)[0], influence=influence,
+                                         interest=interest)
+    finally:
+        audit.utcnow = base.utcnow = clock
+    for name in ("Transport for London, Community Safety", "Gascoigne Estate Residents' Association (demo)",
+                 "Redbridge Faith Forum"):
+        services.stakeholders.update(services.stakeholders.find_by_name(name)[0], influence=None, interest=None)
+
+    def map_shot(name, target):
+        page = target.show_view("grid")
+        page.filters.show_only({"kind": "organisation"})
+        wait(page.operation)  # the map is read off the UI thread
+        page.view.setFocus()
+        page.view.map.select(services.stakeholders.find_by_name("Metropolitan Police Service")[0].id)
+        app.processEvents()
+        target.grab().save(str(out / f"{name}.png"))
+        print(out / f"{name}.png")
+        return page
+
+    window.resize(1366, 768)
+    page = map_shot("power-map", window)
+    page.show_as_of(demo.SUMMIT_DATE)
+    wait(page.operation)
+    app.processEvents()
+    window.grab().save(str(out / "power-map-history.png"))
+    print(out / "power-map-history.png")
+    page.show_as_of(None)
+
+    from ui.mainwindow import MainWindow
+
+    palette = app.palette()
+    app.setPalette(dark_palette())
+    dark = MainWindow()
+    dark.resize(1366, 768)
+    dark.show()
+    map_shot("power-map-dark", dark)
+    dark.close()
+    app.setPalette(palette)
 
 
 def dark_palette():

@@ -27,7 +27,7 @@ from ui.listpage import ListPage
 from ui.menus import Menus
 from ui.notices import SharedDatabaseNotice
 from ui.dashboard import DashboardPage
-from ui.overview import GridPage
+from ui.powermap_page import PowerMapPage
 from ui.resources import icon
 from ui.safety import SafetyActions
 from ui.worker import run_and_wait, run_in_background
@@ -50,7 +50,7 @@ class MainWindow(QMainWindow):
         self.pages = {
             "home": DashboardPage(),
             **{key: ListPage(key) for key in LIST_KINDS},
-            "grid": GridPage(),
+            "grid": PowerMapPage(),
             "deleted": DeletedPage(),
         }
         self.nav = QListWidget()

@@ -10,7 +10,8 @@ import pytest
 from playhouse.test_utils import count_queries
 
 from tests.tracker.test_robustness import ROOT
-from tests.ui.conftest import activate, select_row
+from tests.ui.conftest import select_row
+from tests.ui.map_driver import click_point, map_read
 from tests.ui.test_editing import fill
 from tests.ui.test_exchange_ui import asked, wait  # noqa: F401 - the fixture, scripted exchange dialogs
 from tracker import backups, services
@@ -88,7 +89,8 @@ def test_an_edit_in_one_list_shows_in_the_other_lists_the_dashboard_and_the_grid
     assert resets == [] and set(owned) <= set(changed)  # those rows changed; the list was not read again
     assert texts(actions.editor.links.sections["Owner"].list) == ["Renamed Officer"]
     grid = window.show_view("grid")
-    assert any(t.startswith("Renamed Officer  (") for w in grid.lists.values() for t in texts(w))
+    map_read(qtbot, grid)
+    assert grid.view.map.items_by_id[owner.id].point.name == "Renamed Officer"
     services.actions.update(action, status="done")  # the dashboard, not on screen, counts it when shown
     assert home.stale
     home = window.show_view("home")
@@ -277,15 +279,18 @@ def test_opening_the_database_at_start_runs_on_a_worker(qtbot, tmp_path, monkeyp
     assert window.pages["stakeholders"].model.total == 0 and window.isVisible()
 
 
-def test_the_overview_and_grid_catch_up_when_shown(window):
+def test_the_overview_and_grid_catch_up_when_shown(window, qtbot):
     grid = window.show_view("grid")
-    scored = sum(w.count() for w in grid.lists.values())
+    map_read(qtbot, grid)
+    scored = len(grid.view.map.items_by_id)
     window.show_view("stakeholders")
-    services.stakeholders.create(name="Dagenham Boxing Club", sector="community", influence=2, interest=5)
+    club = services.stakeholders.create(name="Dagenham Boxing Club", sector="community", influence=2, interest=5)
     assert grid.stale  # not on screen: read when next shown, not now
     window.show_view("grid")
-    assert sum(w.count() for w in grid.lists.values()) == scored + 1
-    activate(grid.lists["keep_informed"], "Dagenham Boxing Club")
+    map_read(qtbot, grid)
+    assert len(grid.view.map.items_by_id) == scored + 1
+    assert grid.view.map.items_by_id[club.id].point.cell == (2, 5)
+    click_point(grid.view, club.id)
     assert window.pages["stakeholders"].editor.record.name == "Dagenham Boxing Club"
 
 

@@ -12,7 +12,7 @@ never a name gathered here, so none needs this file loaded first; and nothing be
 through ``privacy``, is ``tracker.restore``, above this package.
 """
 
-from tracker.services import councils, dashboard, duplicates, merges, privacy
+from tracker.services import councils, dashboard, duplicates, merges, powermap, privacy
 from tracker.services.actions import actions
 from tracker.services.actor import current_actor, set_actor
 from tracker.services.audit import history
@@ -24,5 +24,5 @@ from tracker.services.updates import updates
 
 __all__ = [
     "actions", "attendance", "check", "commitments", "councils", "current_actor", "dashboard", "duplicates", "events",
-    "history", "merges", "privacy", "set_actor", "stakeholders", "stats", "updates",
+    "history", "merges", "powermap", "privacy", "set_actor", "stakeholders", "stats", "updates",
 ]
