@@ -14,8 +14,7 @@ from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QFormLayout,
 from tracker import services
 from tracker.db import is_live_file
 from tracker.reports.boardpack import PARTNERSHIP, SOON_DAYS, TITLE
-from ui import errors
-from ui.boardpack import write_board_pack
+from ui import boardpack, errors
 from ui.fields import DateField
 from ui.reports import PDF, SaveReportAs, ask_open, open_or_show
 from ui.worker import run_in_background
@@ -54,12 +53,14 @@ class BoardPackActions:
                                              f"file name for the board pack.")
             return None
 
+        ready = boardpack.gui_visuals(council, as_of)  # the map is drawn by Qt objects of the GUI thread
+
         def work(progress):
             def step(done, total=None, text=None):
                 progress.check()  # Cancel stops the work here; nothing is written
                 progress.update(done, total, text)
 
-            return write_board_pack(path, council, as_of, step)
+            return boardpack.write_board_pack(path, council, as_of, step, ready=ready)
 
         self.last_operation = run_in_background(self.window, work, on_success=lambda pack: self._done(path, pack),
                                                 label="Preparing the board pack…")
@@ -76,6 +77,7 @@ class BoardPackDialog(QDialog):
     def __init__(self, parent):
         super().__init__(parent)
         self.setWindowTitle(TITLE)
+        self.setMinimumWidth(460)  # the introduction reads in four lines, not six
         layout = QVBoxLayout(self)
         intro = QLabel(f"The board pack of the {PARTNERSHIP}: the dashboard's charts, the power/interest map, "
                        f"overdue actions, commitments needing attention and events in the next {SOON_DAYS} days, "

@@ -7,6 +7,7 @@ import pytest
 from tracker import services
 from tracker.errors import NotFoundError
 from tracker.reports.boardpack import board_pack
+from tracker.services.dashboard import dashboard
 
 TODAY = dt.date.today()
 
@@ -97,3 +98,12 @@ def test_one_council_counts_as_the_action_log_does(partnership):
 def test_an_unknown_council_names_the_known_ones(partnership):
     with pytest.raises(NotFoundError, match="no council called 'Narnia'. Known councils: Barking and Dagenham"):
         board_pack("Narnia")
+
+
+def test_the_covers_figures_are_the_dashboards(partnership):
+    """The board pack's cover and the dashboard's tiles count alike, for all councils or one, on any date."""
+    cases = ((None, TODAY), (partnership["hav"], TODAY), (None, days(15)), (partnership["bd"], days(-20)))
+    for council, as_of in cases:
+        pack, tiles = board_pack(council, as_of), dashboard(council, as_of)
+        assert pack.figures["Overdue actions"] == tiles.tile("overdue").count, (council, as_of)
+        assert pack.figures["Commitments needing attention"] == tiles.tile("attention").count, (council, as_of)

@@ -42,6 +42,7 @@ def overdue_in_order():
 
 
 @needs_poppler
+@pytest.mark.slow
 def test_board_pack_has_its_sections_and_the_databases_figures(qapp, demo_db, tmp_path):
     path = tmp_path / "pack.pdf"
     pack = boardpack.write_board_pack(path)
@@ -62,11 +63,15 @@ def test_board_pack_has_its_sections_and_the_databases_figures(qapp, demo_db, tm
     for ref, title in overdue:
         (page,) = [p for p in pages if re.search(rf"^\s*{ref}\s", p, re.M)]
         assert set(title.split()[:3]) <= words(page), f"{ref}: {title!r} not on its page"
+    for number, page in enumerate(pages, start=1):  # each page of the table has its header row
+        if REF.search(page):
+            assert re.search(r"Reference\s+Action\s+Owner", page), f"no header row on page {number}"
     # council names in full in the tables' text, not only in charts' abbreviations
     assert "Barking and" in text and "Dagenham" in text and "Havering" in text and "Redbridge" in text
 
 
 @needs_poppler
+@pytest.mark.slow
 def test_one_council_as_of_a_later_date(qapp, demo_db, tmp_path):
     later = dt.date.today() + dt.timedelta(days=60)
     havering = services.councils.find("Havering")
@@ -84,6 +89,7 @@ def test_one_council_as_of_a_later_date(qapp, demo_db, tmp_path):
 
 
 @needs_poppler
+@pytest.mark.slow
 def test_pages_render_and_are_not_blank(qapp, demo_db, tmp_path):
     path = tmp_path / "pack.pdf"
     boardpack.write_board_pack(path)
@@ -104,15 +110,33 @@ def test_the_visual_sources_are_one_list_and_each_picture_is_drawn(qapp, demo_db
     """The seam for charts and the map: a source's pictures are drawn under their titles, with their text."""
     drawn = []
 
-    def source(pack):
+    def make(council, as_of):
         return [boardpack.Visual("Test chart", lambda painter, rect: drawn.append(rect.width() > 0),
-                                 f"A text alternative naming {pack.council_text}")]
+                                 f"A text alternative naming {council.name} on {as_of:%d/%m/%Y}")]
 
     path = tmp_path / "pack.pdf"
-    boardpack.write_board_pack(path, sources=[source])
+    boardpack.write_board_pack(path, "Redbridge", dt.date(2027, 1, 16), sources=[boardpack.Source("test", make)])
     assert drawn == [True]
     text = "\n".join(pages_text(path))
-    assert "Test chart" in text and "A text alternative naming All councils" in text
+    assert "Test chart" in text and "A text alternative naming Redbridge on 16/01/2027" in text
+
+
+@needs_poppler
+def test_charts_are_drawn_as_vectors_hatching_included(qapp, demo_db, tmp_path):
+    """A chart's SVG keeps its text as text and its hatching as lines: the PDF holds no image at all."""
+    from matplotlib.figure import Figure
+
+    figure = Figure(figsize=(6, 3))
+    ax = figure.add_subplot()
+    ax.barh(["Barking and Dagenham", "Havering"], [3, 5], hatch="///", color="#56B4E9")
+    ax.barh(["Barking and Dagenham", "Havering"], [2, 1], left=[3, 5], hatch="..", color="#009E73")
+    svg = boardpack.figure_svg(figure)
+    assert b"<pattern" not in svg and b"url(#h" not in svg and b">Barking and Dagenham<" in svg
+    path = tmp_path / "pack.pdf"
+    visual = boardpack.Visual("Hatched bars", boardpack.svg_drawer(svg), "Three and five.")
+    boardpack.write_board_pack(path, sources=[boardpack.Source("test", lambda council, as_of: [visual])])
+    assert b"/Subtype /Image" not in path.read_bytes()
+    assert "Barking and Dagenham" in pages_text(path)[0] and "Hatched bars" in pages_text(path)[0]
 
 
 # ---- Reports → Board pack… ----------------------------------------------------------------------------------
