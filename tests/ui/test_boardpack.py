@@ -52,6 +52,9 @@ def test_board_pack_has_its_sections_and_the_databases_figures(qapp, demo_db, tm
     cover = pages[0]
     assert "Board pack" in cover and PARTNERSHIP in cover and f"{dt.date.today():%d/%m/%Y}" in cover
     assert "All councils (Barking and Dagenham, Havering, Redbridge, Tri-borough and Pan-London)" in cover
+    # the dashboard's charts (their text kept as text) and the map, each with its text alternative
+    assert "Commitments by status and RAG, per council" in text and "Barking and Dagenham: " in text
+    assert "Power/interest map" in text and re.search(r"Manage closely: \d+", text)
     for title in (OVERDUE_TITLE, ATTENTION_TITLE, UPCOMING_TITLE):
         assert re.search(rf"^\s*{title}\s*$", text, re.M), f"no section {title!r}"
     overdue = overdue_in_order()
