@@ -5,6 +5,7 @@ else ``tracker.db`` in the per-user data folder.  A database that does not exist
 and the user is offered the summit demo data; one named by ``--db`` or ``TRACKER_DB`` is created only
 once the user says so (a mistyped path: ``ui.firstrun.MissingDatabase``).  A database that cannot be
 written opens read-only, in view-only mode (``ui.readonly``); ``--read-only`` asks for that mode.
+``--board-pack OUT.pdf`` writes the board pack with no window instead (``ui.headless``).
 """
 
 import argparse
@@ -18,7 +19,7 @@ from tracker.db import is_url
 from tracker.errors import DamagedDatabaseError, TrackerError
 from tracker.logs import setup_logging
 from tracker.opening import announce_presence, default_target, open_database
-from ui import filetypes, firstrun, settings
+from ui import filetypes, firstrun, headless, settings
 from ui.worker import run_and_wait
 
 log = logging.getLogger(__name__)
@@ -30,7 +31,15 @@ def parse_args(argv):
     parser.add_argument("--read-only", action="store_true",
                         help="open the database for reading only (a file that cannot be written is opened so anyway)")
     parser.add_argument("--version", action="version", version=f"{APP_NAME} {__version__}")
-    return parser.parse_args(argv)
+    pack = parser.add_argument_group("board pack, with no window (ui.headless)")
+    pack.add_argument("--board-pack", metavar="OUT.pdf", help="write the board pack as a PDF and exit")
+    pack.add_argument("--council", metavar="NAME", help="the board pack of one council (default: all)")
+    pack.add_argument("--as-of", metavar="DD/MM/YYYY", help="count overdue and due soon from this date "
+                                                             "(default: today)")
+    args = parser.parse_args(argv)
+    if (args.council or args.as_of) and not args.board_pack:
+        parser.error("--council and --as-of go with --board-pack OUT.pdf")
+    return args
 
 
 def choose_database(args):
@@ -115,6 +124,9 @@ def start(argv=None):
 
 
 def main(argv=None):
+    args = parse_args(sys.argv[1:] if argv is None else argv)
+    if args.board_pack:
+        return headless.board_pack_command(args, choose_database(args))
     window = start(argv)
     if window is None:
         return 1

@@ -3,6 +3,9 @@
 Other parts of the app extend it through ``self.menus`` (``menus.add("file", key, text, slot,
 section=…)``: see ``ui.menus``) and ``current_filters(kind)`` (the services filter
 dict of a list view, e.g. to prefill a report).  ``pages`` maps a view key to its widget.
+
+Over 450 lines because every feature meets here (each installs itself from its own module: menus,
+first run, view-only mode, board pack...); what is left is navigation and window state.
 """
 
 from pathlib import Path
@@ -18,7 +21,8 @@ from tracker.db import close_database, current_path, is_read_only
 from tracker.demo import load_demo
 from tracker.logs import log_file
 from tracker.opening import open_database
-from ui import dialogs, duplicates, errors, exchange, firstrun, readonly, reports, settings, tableimport
+from ui import (boardpack_menu, dialogs, duplicates, errors, exchange, firstrun, readonly, reports, settings,
+                tableimport)
 from ui.changes import ElsewhereWatch, notifier
 from ui.about import AboutBox
 from ui.deleted import DeletedPage
@@ -107,6 +111,7 @@ class MainWindow(QMainWindow):
         tableimport.install(self)
         duplicates.install(self)
         reports.install(self)
+        boardpack_menu.install(self)
         self.safety = SafetyActions(self)
         self.watch = ElsewhereWatch(self)  # another program's changes, noticed while the window is active
         self.view_only = readonly.install(self)  # a read-only database: said so, every edit disabled

@@ -6,16 +6,15 @@ Excel workbook (written by ``tracker.reports``), a PDF, or the print preview.  R
 and the workbook written off the UI thread (``ui.worker``) with progress and Cancel; afterwards
 the user may open the file or show its folder.
 
-PDF and paper go through Qt's own printing: the report becomes an HTML table in a QTextDocument
-laid out like the workbook (title block, then the table whose ``<thead>`` row Qt repeats on
-every page; page numbers at the foot of each page).
+PDF and paper are drawn page by page (``ui.pdfpages``, as the board pack is): the title block, then
+the table laid out like the workbook, its header row on every page, no row split across two pages,
+no word broken, and "Page X of N" at the foot of each page.  The PDF is written off the UI thread.
 """
 
-import html
 from pathlib import Path
 
-from PySide6.QtCore import QMarginsF, QUrl
-from PySide6.QtGui import QDesktopServices, QFont, QPageLayout, QPageSize, QTextDocument
+from PySide6.QtCore import QUrl
+from PySide6.QtGui import QDesktopServices, QPainter
 from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog
 from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QDialog, QDialogButtonBox, QFormLayout,
                                QGridLayout, QLabel, QMessageBox, QRadioButton, QVBoxLayout)
@@ -23,12 +22,12 @@ from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QDialog, QDialogButtonBo
 from tracker import reports
 from tracker.db import is_live_file
 from tracker.errors import TrackerError
+from tracker.reports.colours import OVERDUE_FILL, OVERDUE_FONT, RAG_FILLS
 from tracker.reports.rows import ACTION_LOG, REGISTER
-from tracker.reports.colours import HEADER_FILL, OVERDUE_FILL, OVERDUE_FONT, RAG_FILLS
-from ui import errors, filedialogs, settings
+from ui import errors, filedialogs, kinds, pdfpages, settings
 from ui.fields import DateField
 from ui.filters import FILTERS_PER_ROW
-from ui import kinds
+from ui.pdfpages import Cell, Pages, Table, TableColumn, a4_landscape, pdf_bytes
 from ui.worker import run_in_background
 
 XLSX, PDF, PRINT = "xlsx", "pdf", "print"
@@ -88,6 +87,8 @@ class ReportActions:
             progress.check()
             if output == XLSX:
                 reports.write_report(report, path, report_progress)
+            elif output == PDF:
+                save_pdf(report, path, report_progress)
             return report
 
         self.last_operation = run_in_background(self.window, work, on_success=lambda r: self._done(output, path, r),
@@ -98,14 +99,16 @@ class ReportActions:
         if output == PRINT:
             preview(self.window, report)
             return
-        if output == PDF:
-            save_pdf(report, path)
         self.window.statusBar().showMessage(f"{report.title} saved: {path}", 8000)
-        choice = ReportDone.ask(self.window, path, report)
-        if choice == OPEN:
-            QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
-        elif choice == FOLDER:
-            QDesktopServices.openUrl(QUrl.fromLocalFile(str(Path(path).parent)))
+        open_or_show(path, ReportDone.ask(self.window, path, report))
+
+
+def open_or_show(path, choice):
+    """Open the file saved (OPEN) or its folder (FOLDER) in the system's programs; None: neither."""
+    if choice == OPEN:
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+    elif choice == FOLDER:
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(Path(path).parent)))
 
 
 # ---- dialogs ---------------------------------------------------------------------------------------
@@ -202,95 +205,90 @@ class ReportDone:
     @classmethod
     def ask(cls, parent, path, report):
         """OPEN, FOLDER or None (close)."""
-        box = QMessageBox(QMessageBox.Icon.Information, report.title,
-                          f"The {report.title.lower()} ({len(report.rows):,} {report.what}) was saved as\n{path}",
-                          QMessageBox.StandardButton.Close, parent)
-        open_button = box.addButton("&Open", QMessageBox.ButtonRole.AcceptRole)
-        folder_button = box.addButton("Show &folder", QMessageBox.ButtonRole.ActionRole)
-        box.setDefaultButton(open_button)
-        box.exec()
-        return {open_button: OPEN, folder_button: FOLDER}.get(box.clickedButton())
+        return ask_open(parent, report.title,
+                        f"The {report.title.lower()} ({len(report.rows):,} {report.what}) was saved as\n{path}")
+
+
+def ask_open(parent, title, message):
+    """``message`` with Open (the default), Show folder and Close: OPEN, FOLDER or None."""
+    box = QMessageBox(QMessageBox.Icon.Information, title, message, QMessageBox.StandardButton.Close, parent)
+    open_button = box.addButton("&Open", QMessageBox.ButtonRole.AcceptRole)
+    folder_button = box.addButton("Show &folder", QMessageBox.ButtonRole.ActionRole)
+    box.setDefaultButton(open_button)
+    box.exec()
+    return {open_button: OPEN, folder_button: FOLDER}.get(box.clickedButton())
 
 
 # ---- printing ---------------------------------------------------------------------------------------
-def report_html(report):
-    """The report as HTML for QTextDocument: title block, then a table whose header row repeats."""
-    esc = html.escape
-    size = {c.key: f' width="{share:.1f}%"' for c, share in zip(report.columns, column_shares(report))}
-    head = "".join(f'<th{size[c.key]} bgcolor="#{HEADER_FILL}" align="left">'
-                   f'<font color="#FFFFFF">{esc(c.header)}</font></th>' for c in report.columns)
-    body = []
+ALIGN = {"number": "right", "rag": "center"}
+
+
+def report_table(report, title=""):
+    """The :class:`Table` of a ``tracker.reports`` Report: its columns, RAG cells in their colours and
+    overdue dates highlighted as the workbook shows them (the text always says it too)."""
+    columns = [TableColumn(c.header, c.width, wraps=c.kind == "wrap" or c.kind == "text" and c.width > 14,
+                           align=ALIGN.get(c.kind, "left")) for c in report.columns]
+    rows = []
     for row in report.rows:
         cells = []
         for c in report.columns:
-            text = esc(report.cell_text(row, c))
+            text = report.cell_text(row, c)
             if c.kind == "rag" and text in RAG_FILLS:
-                fill, font = RAG_FILLS[text]
-                cells.append(f'<td align="center" bgcolor="#{fill}"><font color="#{font}"><b>{text}</b></font></td>')
+                fill, ink = RAG_FILLS[text]
+                cells.append(Cell(text, fill, ink, bold=True))
             elif report.highlighted(row, c):
-                cells.append(f'<td{size[c.key]} bgcolor="#{OVERDUE_FILL}"><font color="#{OVERDUE_FONT}"><b>{text}</b></font></td>')
+                cells.append(Cell(text, OVERDUE_FILL, OVERDUE_FONT, bold=True))
             else:
-                cells.append(f'<td{size[c.key]}{" align=right" if c.kind == "number" else ""}>{text}</td>')
-        body.append("<tr>" + "".join(cells) + "</tr>")
-    return (f'<h2><font color="#{HEADER_FILL}">{esc(report.title)}</font></h2>'
-            f"<p>{esc(report.filters_text)}<br>{esc(report.generated_text)}<br>{esc(report.notes)}</p>"
-            f'<table border="1" cellspacing="0" cellpadding="2" width="100%">'
-            f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>")
+                cells.append(Cell(text))
+        rows.append(cells)
+    return Table(columns, rows, title=title)
 
 
-PRINT_LINE_CHARS = 190  # characters of 7-point text across a landscape A4 page inside Qt's margins
+def lay_out_report(report, pages, progress=None):
+    """The report on ``pages`` (ui.pdfpages): title, filters, when and by whom, notes, then its table
+    with the header on every page."""
+    pages.head = f"{report.title} \u00b7 {report.filters_text}"
+    pages.foot = f"{report.title} \u00b7 {report.generated_text}"
 
+    def on_row(n):
+        if progress is not None and n % 500 == 0:
+            progress(n, len(report.rows))
 
-def column_shares(report):
-    """Percent of the page width per column: short columns (dates, codes, numbers) get what their
-    longest value or header word needs, so they never break; long-text columns share the rest."""
-    shares = []
-    for c in report.columns:
-        if c.kind == "wrap":
-            shares.append(None)
-            continue
-        longest = max((len(report.cell_text(row, c)) for row in report.rows), default=0)
-        shares.append(max(longest, *(len(word) for word in c.header.split())) * 1.15 + 2)
-    fixed = sum(s for s in shares if s is not None)
-    wrap_width = sum(c.width for c in report.columns if c.kind == "wrap")
-    rest = max(PRINT_LINE_CHARS - fixed, wrap_width / 3)
-    shares = [s if s is not None else rest * c.width / wrap_width for s, c in zip(shares, report.columns)]
-    return [100 * s / sum(shares) for s in shares]
-
-
-def report_document(report):
-    doc = QTextDocument()
-    font = QFont("Arial")
-    font.setPointSizeF(7)  # a landscape A4 page holds the workbook's 13-15 columns at this size
-    doc.setDefaultFont(font)
-    doc.setHtml(report_html(report))
-    return doc
+    pages.heading(report.title, 16, keep=pages.text.line * 4)
+    for text in (report.filters_text, report.generated_text, report.notes):
+        if text:
+            pages.paragraph(text)
+    pages.space(4)
+    if report.rows:
+        pages.table(report_table(report), on_row)
+    return pages
 
 
 def landscape_printer(printer=None):
-    printer = printer or QPrinter(QPrinter.PrinterMode.HighResolution)
-    printer.setPageLayout(QPageLayout(QPageSize(QPageSize.PageSizeId.A4), QPageLayout.Orientation.Landscape,
-                                      QMarginsF(10, 10, 10, 10), QPageLayout.Unit.Millimeter))
-    return printer
+    return a4_landscape(printer or QPrinter(QPrinter.PrinterMode.HighResolution))
 
 
 def print_report(report, printer):
-    """Lay ``report`` out on ``printer``'s pages (Qt numbers the pages at their foot)."""
+    """Lay ``report`` out on ``printer``'s pages and draw them, "Page X of N" at each foot."""
     target = printer.outputFileName()
     if target and is_live_file(target):  # "print to file" from the preview, over the database
         raise TrackerError(f"{Path(target).name} is the database the app has open; print to another file.")
-    report_document(report).print_(printer)
+    pages = lay_out_report(report, Pages(printer))
+    painter = QPainter()
+    if not painter.begin(printer):
+        raise TrackerError("The printer could not be started.")
+    try:
+        pages.paint(painter)
+    finally:
+        painter.end()
 
 
-def save_pdf(report, path):
+def save_pdf(report, path, progress=None):
+    """Write ``report`` as an A4 landscape PDF at ``path`` (may run on a worker thread)."""
     if is_live_file(path):
         raise TrackerError(f"{Path(path).name} is the database the app has open; save the PDF as another file.")
-    printer = landscape_printer()
-    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
-    printer.setOutputFileName(str(path))
-    printer.setDocName(report.title)
-    print_report(report, printer)
-    return Path(path)
+    data = pdf_bytes(report.title, lambda pages: lay_out_report(report, pages, progress))
+    return pdfpages.save_pdf(data, path)
 
 
 def preview(parent, report):

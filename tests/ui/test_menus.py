@@ -19,7 +19,7 @@ EXPECTED = {
              ("&Refresh", "F5")],
     "stakeholders": [("Find &duplicates…", "Ctrl+Shift+D")],
     "reports": [("&Overdue actions", ""), ("Commitments &due in 30 days", ""), SEPARATOR, ("&Action log…", ""),
-                ("&Commitment register…", ""), ("&Retention review…", "")],
+                ("&Commitment register…", ""), ("&Board pack…", ""), ("&Retention review…", "")],
     "help": [("&User guide", "F1"), ("Open the &log folder", ""), ("&About Stakeholder Tracker", "")],
 }
 

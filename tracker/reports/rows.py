@@ -175,7 +175,7 @@ def describe_filters(kind, filters, search=""):
     return f"Filters: {text[0].upper()}{text[1:]}"
 
 
-def _generated_by():
+def generated_by():
     actor = services.current_actor()
     return f"{actor.user} ({actor.council})" if actor.council else actor.user
 
@@ -226,11 +226,11 @@ def action_log(filters=None, search="", sort="due_date", progress=None, today=No
     overdue = sum(r["overdue"] for r in rows)
     return Report(
         title=ACTION_LOG, what="actions", filters_text=describe_filters("actions", filters, search),
-        generated_at=dt.datetime.now().replace(second=0, microsecond=0), generated_by=_generated_by(),
+        generated_at=dt.datetime.now().replace(second=0, microsecond=0), generated_by=generated_by(),
         columns=ACTION_COLUMNS, rows=rows,
         summaries=[("By council", summarise(rows, "Council", lambda r: r["council"], _A["status"].vocabulary)),
                    ("By owner", summarise(rows, "Owner", _owner_label, _A["status"].vocabulary))],
-        notes=f"{_count(len(rows), 'action')}, {overdue} overdue. {RAG_NOTE}",
+        notes=f"{counted(len(rows), 'action')}, {overdue} overdue. {RAG_NOTE}",
     )
 
 
@@ -240,7 +240,7 @@ def _owner_label(row):
     return f"{row['owner']} ({row['organisation']})" if row["organisation"] else row["owner"]
 
 
-def _count(n, noun):
+def counted(n, noun):
     return f"{n} {noun}" if n == 1 else f"{n:,} {noun}s"
 
 
@@ -272,8 +272,8 @@ def commitment_register(filters=None, search="", progress=None, today=None):
     today = today or dt.date.today()
     filters = dict(filters or {})
     ids = services.commitments.ids_matching(search, filters)
-    rags = services.commitments.rolled_up_rags(ids)
-    counts = services.commitments.action_counts(ids)
+    rags = services.commitments.rolled_up_rags(ids, today=today)
+    counts = services.commitments.action_counts(ids, today=today)
     councils = services.commitments.councils_by_commitment(ids)
     evidence = services.updates.latest_for_commitments(ids)
     rows = []
@@ -302,9 +302,9 @@ def commitment_register(filters=None, search="", progress=None, today=None):
     late = sum(r["overdue"] for r in rows)
     return Report(
         title=REGISTER, what="commitments", filters_text=describe_filters("commitments", filters, search),
-        generated_at=dt.datetime.now().replace(second=0, microsecond=0), generated_by=_generated_by(),
+        generated_at=dt.datetime.now().replace(second=0, microsecond=0), generated_by=generated_by(),
         columns=REGISTER_COLUMNS, rows=rows,
         summaries=[("By partner", summarise(rows, "Partner", lambda r: r["partner"], _C["status"].vocabulary)),
                    ("By theme", summarise(rows, "Theme", lambda r: r["theme"], _C["status"].vocabulary))],
-        notes=f"{_count(len(rows), 'commitment')}, {late} past target date. {REGISTER_NOTE}",
+        notes=f"{counted(len(rows), 'commitment')}, {late} past target date. {REGISTER_NOTE}",
     )

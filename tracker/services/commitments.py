@@ -69,9 +69,9 @@ class CommitmentService(RecordService):
                         (C.target_date <= soon) | (rolled_up_rag_sql(today) == "R"))
         return q
 
-    def action_counts(self, commitment_ids=None):
-        """{commitment id: (open, done, overdue)} in one query."""
-        today = dt.date.today()
+    def action_counts(self, commitment_ids=None, today=None):
+        """{commitment id: (open, done, overdue)} in one query; overdue as of ``today`` (default: today)."""
+        today = today or dt.date.today()
         A = ActionItem
         closed = sorted(vocab.ACTION_CLOSED)
         q = (A.select(A.commitment,
@@ -84,14 +84,15 @@ class CommitmentService(RecordService):
             q = q.where(A.commitment.in_(ids_in(commitment_ids)))
         return {cid: (int(o or 0), int(d or 0), int(v or 0)) for cid, o, d, v in q.tuples()}
 
-    def rolled_up_rags(self, commitments):
+    def rolled_up_rags(self, commitments, today=None):
         """{commitment id: RAG} for many commitments in one query, by :meth:`rolled_up_rag`'s rule.
 
         ``commitments``: records (a list page), ids, or a sub-select of ids (a whole report).
+        ``today``: the day an action counts as overdue from (a board pack "as of" a date).
         """
         if not isinstance(commitments, Query):
             commitments = [getattr(c, "id", c) for c in commitments]
-        today = dt.date.today()
+        today = today or dt.date.today()
         A, C = ActionItem, Commitment
         counted = A.deleted_at.is_null() & (A.status != "cancelled")
         outstanding = counted & A.status.not_in(sorted(vocab.ACTION_CLOSED))
