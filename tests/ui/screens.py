@@ -115,7 +115,7 @@ def export_dialog(qtbot, window, tmp_path):
 
 
 @screen("import preview, conflict, undo import",
-        covers=("ui.exchange.ImportPreview", "ui.exchange.ConflictDialog", "ui.exchange.UndoImport"))
+        covers=("ui.importpreview.ImportPreview", "ui.exchange.ConflictDialog", "ui.exchange.UndoImport"))
 def exchange_import(qtbot, window, tmp_path):
     from tracker.exchange import import_workbook
     from tests.ui.test_exchange_ui import _edited_copy
@@ -129,6 +129,13 @@ def exchange_import(qtbot, window, tmp_path):
     [conflict] = conflicts.pending_conflicts()
     yield "conflict", shown(qtbot, ConflictDialog(window, conflict, conflicts.conflict_sides(conflict)))
     yield "undo import", shown(qtbot, UndoImport(window, [r for r in imports.imports() if r.undone_at is None]))
+
+
+@screen("progress box", covers=("ui.worker.ProgressBox",))
+def progress_box(qtbot, window, tmp_path):
+    from ui.worker import ProgressBox
+
+    yield "progress box", shown(qtbot, ProgressBox("Comparing with this database…", True, window))
 
 
 # ---- a partner's table ------------------------------------------------------------------------
