@@ -31,6 +31,13 @@ def painted(app, widget):
     app.processEvents()
 
 
+def drawn(app, page):
+    """Wait until the dashboard's charts are drawn (they are drawn on a worker: ui.chartcanvas)."""
+    while any(c.image is None or c.rendering() for c in page.canvases.values() if c is not None):
+        app.processEvents()
+        time.sleep(0.005)
+
+
 def peak_rss_mb():
     """This process's peak resident memory.  VmHWM, not ru_maxrss: Linux carries ru_maxrss over an
     exec from the forked copy of the parent, so a child of a big benchmark process reports the parent's size."""
@@ -136,6 +143,7 @@ def dashboard(db, repeats):
             loop.exec()
         tiles = time.perf_counter()
         page.draw_charts()
+        drawn(app, page)
         painted(app, window)
         shown, shown_cpu = time.perf_counter(), time.process_time()
         job = page.history_job
@@ -143,6 +151,7 @@ def dashboard(db, repeats):
             loop = QEventLoop()
             job.finished.connect(loop.quit)
             loop.exec()
+        drawn(app, page)
         painted(app, window)
         return ((tiles - start) * 1000, (shown - start) * 1000, (time.perf_counter() - start) * 1000,
                 (shown_cpu - start_cpu) * 1000)

@@ -171,6 +171,8 @@ def dashboard_shots(argv):
         page.refresh()
         page.draw_charts()  # what the page does once its tiles are painted (not waiting for it)
         wait(page.history_job)
+        for canvas in page.canvases.values():  # drawn on workers (ui.chartcanvas): here at once
+            canvas.draw()
         for _ in range(3):
             app.processEvents()
         window.grab().save(str(out / f"{name}.png"))

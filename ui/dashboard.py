@@ -276,13 +276,16 @@ class DashboardPage(FollowsChanges):
         if self.data is None or self.pages.currentWidget() is not self.board:
             return
         for chart in dashboard_figures(self.data, colours=self.palette_colours(), keys=keys):
-            old = self.canvases.get(chart.key) or self.placeholders[chart.key]  # the upcoming list is not drawn here
+            self.charts[chart.key] = chart
+            if self.canvases.get(chart.key) is not None:  # drawn again on a worker, the last drawing shown meanwhile
+                self.canvases[chart.key].set_chart(chart)
+                continue
+            old = self.placeholders[chart.key]  # the upcoming list is not drawn here
             canvas = ChartCanvas(chart, self._open)
             self.grid.replaceWidget(old, canvas)
             canvas.show()
             old.hide()
             old.deleteLater()
-            self.charts[chart.key] = chart
             self.canvases[chart.key] = canvas
             self.placeholders[chart.key] = None
 
