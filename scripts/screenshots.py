@@ -38,11 +38,13 @@ def demo_app(argv):
 
     from PySide6.QtWidgets import QApplication
 
-    from ui import dialogs, settings
+    from ui import dialogs, firstrun, settings
 
     app = QApplication.instance() or QApplication([])
     app.setStyle("Fusion")
     dialogs.FirstRun.ask = classmethod(lambda cls, parent, path: True)
+    # --db names a new file: create it without asking (offscreen, the question would wait for ever)
+    firstrun.MissingDatabase.ask = classmethod(lambda cls, parent, path: firstrun.CREATE)
     settings.app_settings().setValue("user/name", "Sam Patel")
     settings.app_settings().setValue("user/council", "Barking and Dagenham")
     from ui.app import start
@@ -161,22 +163,29 @@ def main(argv=None):
 
 def dashboard_shots(argv):
     """The dashboard at 1366x768 on the demo data, in a dark palette, and on an empty database."""
+    from PySide6.QtTest import QTest
+
     from ui.mainwindow import MainWindow
 
     app, window, out, tmp = demo_app(argv)
 
+    scale = float(os.environ.get("QT_SCALE_FACTOR") or 1)  # at 200%: 683x384 logical, names end in -200
+    suffix = "-200" if scale == 2 else ""
+
     def shot(window, name):
-        window.resize(1366, 768)
+        window.resize(round(1366 / scale), round(768 / scale))
         page = window.show_view("home")
         page.refresh()
         page.draw_charts()  # what the page does once its tiles are painted (not waiting for it)
+        wait(page.read_job)  # the figures (or that the database is empty) have arrived
         wait(page.history_job)
         for canvas in page.canvases.values():  # drawn on workers (ui.chartcanvas): here at once
             canvas.draw()
         for _ in range(3):
             app.processEvents()
-        window.grab().save(str(out / f"{name}.png"))
-        print(out / f"{name}.png")
+        QTest.qWait(300)  # a page that changed its layout for the new width settles (the empty one at 200%)
+        window.grab().save(str(out / f"{name}{suffix}.png"))
+        print(out / f"{name}{suffix}.png")
 
     shot(window, "dashboard")
     window.close()

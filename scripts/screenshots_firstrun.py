@@ -2,6 +2,7 @@
 """Render the first-run screens at 1366x768: the "who are you" strip, Settings, a read-only database.
 
     python scripts/screenshots_firstrun.py [OUTPUT_DIR]      # default docs/screenshots
+    QT_SCALE_FACTOR=2 python scripts/screenshots_firstrun.py # at 200% (683x384 logical): names end in -200
 
 Writes first-run.png (a new, empty database, the strip filled in as a user would), settings.png
 (File → Settings…) and read-only.png (the demo data opened with --read-only, an action shown).  A
@@ -17,7 +18,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-SIZE = (1366, 768)
+SCALE = float(os.environ.get("QT_SCALE_FACTOR") or 1)
+SIZE = (round(1366 / SCALE), round(768 / SCALE))  # a 1366x768 screen in the app's pixels
+SUFFIX = "-200" if SCALE == 2 else ""
 
 
 def main(argv=None):
@@ -44,8 +47,8 @@ def main(argv=None):
 
     def shot(widget, name):
         app.processEvents()
-        widget.grab().save(str(out / f"{name}.png"))
-        print(out / f"{name}.png")
+        widget.grab().save(str(out / f"{name}{SUFFIX}.png"))
+        print(out / f"{name}{SUFFIX}.png")
 
     dialogs.FirstRun.ask = classmethod(lambda cls, parent, path: False)  # an empty database
     firstrun.MissingDatabase.ask = classmethod(lambda cls, parent, path: firstrun.CREATE)

@@ -13,8 +13,8 @@ from dataclasses import replace
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QPalette
-from PySide6.QtWidgets import (QComboBox, QGridLayout, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QStackedWidget,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QBoxLayout, QComboBox, QGridLayout, QHBoxLayout, QLabel, QPushButton, QSizePolicy,
+                               QStackedWidget, QVBoxLayout, QWidget)
 
 from tracker import services
 from tracker.changes import EVERYTHING
@@ -64,7 +64,11 @@ class Tile(QPushButton):
 
 
 class EmptyPanel(QWidget):
-    """What an empty database offers: add a partner, import a spreadsheet, load the demo data."""
+    """What an empty database offers: add a partner, import a spreadsheet, load the demo data.  Each
+    button has its hint beside it, or under it when the page is narrow (200% scaling on a small
+    screen), so the page never scrolls sideways."""
+
+    WIDE = 700  # from this width (the panel's) the hints stand beside their buttons
 
     def __init__(self):
         super().__init__()
@@ -72,27 +76,44 @@ class EmptyPanel(QWidget):
         layout.addStretch(1)
         title = QLabel("This database is empty. Where to start:")
         title.setProperty("role", "heading")
-        layout.addWidget(title, 0, Qt.AlignmentFlag.AlignHCenter)
+        title.setWordWrap(True)
+        title.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+        layout.addWidget(title)
         self.add_partner = QPushButton(icon("new"), "&Add a partner")
         self.import_table = QPushButton(icon("stakeholders"), "&Import a spreadsheet…")
         self.load_demo = QPushButton(icon("home"), "&Load the demo data")
         hints = ("A partner organisation or a person (Ctrl+N from here too)",
                  "A sign-in sheet, a partner's action log or a list of contacts (.xlsx, .ods, .csv)",
                  "The tri-borough Serious Violence Summit's partners, commitments and actions, to try things out")
+        self.rows = []  # (its QBoxLayout, the hint)
         for button, hint in zip((self.add_partner, self.import_table, self.load_demo), hints):
             button.setAccessibleDescription(hint)
-            row = QHBoxLayout()
-            row.addStretch(1)
+            outer = QHBoxLayout()
+            outer.addStretch(1)
+            row = QBoxLayout(QBoxLayout.Direction.LeftToRight)
             button.setMinimumWidth(260)
             row.addWidget(button)
             note = QLabel(hint)
             note.setWordWrap(True)
-            note.setMinimumWidth(380)
             note.setMaximumWidth(460)
             row.addWidget(note)
-            row.addStretch(1)
-            layout.addLayout(row)
+            outer.addLayout(row)
+            outer.addStretch(1)
+            layout.addLayout(outer)
+            self.rows.append((row, note))
         layout.addStretch(2)
+        self._lay_out(wide=True)
+
+    def _lay_out(self, wide):
+        for row, note in self.rows:
+            row.setDirection(QBoxLayout.Direction.LeftToRight if wide else QBoxLayout.Direction.TopToBottom)
+            note.setMinimumWidth(380 if wide else 0)
+
+    def resizeEvent(self, event):
+        super().resizeEvent(event)
+        wide = event.size().width() >= self.WIDE
+        if wide != (self.rows[0][0].direction() == QBoxLayout.Direction.LeftToRight):
+            self._lay_out(wide)
 
 
 class DashboardPage(FollowsChanges):
@@ -232,6 +253,10 @@ class DashboardPage(FollowsChanges):
         self.data = data
         empty = data.is_empty and self.council_id() is None
         self.pages.setCurrentWidget(self.empty if empty else self.board)
+        for page in (self.empty, self.board):  # only the page shown sets how narrow the dashboard can be
+            shown = page is self.pages.currentWidget()
+            page.setSizePolicy(QSizePolicy.Policy.Preferred if shown else QSizePolicy.Policy.Ignored,
+                               QSizePolicy.Policy.Preferred if shown else QSizePolicy.Policy.Ignored)
         self.council_label.setVisible(not empty)
         self.council.setVisible(not empty)
         for tile in data.tiles:

@@ -8,12 +8,13 @@ Each field owns its input widget and the label under it where a validation reaso
 
 import functools
 
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QGridLayout, QLabel, QLineEdit, QPlainTextEdit,
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QLabel, QLineEdit, QPlainTextEdit,
                                QVBoxLayout, QWidget)
 
 from tracker import records, services
 from tracker.services import choices
 from tracker.records import SCORES
+from ui.columnflow import ColumnFlowLayout
 from ui.dateedit import DateEdit
 from ui.pickers import RecordPicker
 from ui.resources import error_colour
@@ -249,7 +250,7 @@ class CouncilsField(Field):
 
     def __init__(self, name, label):
         box = QWidget()
-        self.layout = QGridLayout(box)  # two columns, so five councils do not widen the form
+        self.layout = ColumnFlowLayout(box)  # two columns, one on a narrow form: five councils never widen it
         self.layout.setContentsMargins(0, 0, 0, 0)
         self.boxes = []  # (QCheckBox, Council)
         self._slots = []
@@ -268,13 +269,13 @@ class CouncilsField(Field):
             if item.widget() is not None:
                 item.widget().deleteLater()
         self.boxes = []
-        for n, council in enumerate(councils):
+        for council in councils:
             box = QCheckBox(council.name)
             box.setChecked(council.id in ticked)
             box.setAccessibleName(f"Council: {council.name}")
             for slot in self._slots:
                 box.toggled.connect(slot)
-            self.layout.addWidget(box, n // 2, n % 2)
+            self.layout.addWidget(box)
             self.boxes.append((box, council))
 
     def get(self):

@@ -6,7 +6,7 @@ filtered in Python.  What the kind lists, offers and calls itself is its entry i
 The deleted-items view is ``ui.deleted``.
 """
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Signal
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPoint, Qt, Signal
 from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QMenu, QPushButton, QSplitter,
                                QTableView, QVBoxLayout, QWidget)
 
@@ -21,6 +21,19 @@ from ui.searchbox import SearchBox
 
 FIT_ROWS = 50  # rows measured when fitting columns to their contents (all 200 of a page: 4x as long)
 NARROW_CHARS = 24  # a column beside the title or name column is at most about this many characters wide
+
+
+class ColumnsMenu(QMenu):
+    """The columns menu: Space ticks or unticks the highlighted column and leaves the menu open (for
+    the next one); Enter does so and closes it, as a click does."""
+
+    def keyPressEvent(self, event):
+        action = self.activeAction()
+        if event.key() == Qt.Key.Key_Space and action is not None and action.isEnabled():
+            action.toggle()
+            event.accept()
+            return
+        super().keyPressEvent(event)
 
 
 class RecordTable(QTableView):
@@ -68,7 +81,7 @@ class RecordTable(QTableView):
         """The kind's key columns shown, each as wide as its contents but at most about 24
         characters, and its title or name column taking the rest (elided when narrow), so a
         1366-pixel screen shows them without sideways scrolling; the other columns are hidden,
-        to be shown from the header's menu (right-click)."""
+        to be shown from the header's menu (right-click, the context-menu key, Shift+F10 or View > Columns…)."""
         self._fitting = True
         try:
             self.resizeColumnsToContents()
@@ -77,12 +90,13 @@ class RecordTable(QTableView):
             columns = self.model().columns
             header.setStretchLastSection(not any(c.elastic for c in columns))
             for col, column in enumerate(columns):
-                header.setSectionHidden(col, not column.key)
+                header.setSectionHidden(col, False)  # a hidden section's size reads 0: fitted, it would come back 0 wide
                 if column.elastic:
                     header.setSectionResizeMode(col, QHeaderView.ResizeMode.Stretch)
                 else:
                     header.setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)
                     header.resizeSection(col, min(header.sectionSize(col), cap))
+                header.setSectionHidden(col, not column.key)
         finally:
             self._fitting = False
         self.widths_settled = self.model().rowCount() > 0
@@ -115,10 +129,39 @@ class RecordTable(QTableView):
         if not self.widths_settled and self.model().rowCount() > 0:
             self.fit_columns()
 
-    def _column_menu(self, pos):
-        """The header's menu: every column, ticked when shown."""
+    def keyPressEvent(self, event):
+        """The context-menu key and Shift+F10 open the columns menu (what a right-click on a heading opens)."""
+        key, shift = event.key(), event.modifiers() & Qt.KeyboardModifier.ShiftModifier
+        if key == Qt.Key.Key_Menu or (key == Qt.Key.Key_F10 and shift):
+            self.open_column_menu()
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+    def contextMenuEvent(self, event):
+        if event.reason() == event.Reason.Keyboard:  # the platform's own context-menu key
+            self.open_column_menu()
+            event.accept()
+            return
+        super().contextMenuEvent(event)
+
+    def open_column_menu(self):
+        """The columns menu from the keyboard (or View > Columns…): under the heading of the current
+        column, else of the first one shown."""
         header = self.horizontalHeader()
-        menu = QMenu(self)
+        col = self.currentIndex().column()
+        if col < 0 or header.isSectionHidden(col):
+            col = next((c for c in range(header.count()) if not header.isSectionHidden(header.logicalIndex(c))), 0)
+            col = header.logicalIndex(col)
+        x = max(0, header.sectionViewportPosition(col))
+        self._column_menu(QPoint(x, header.height()), select_first=True)
+
+    def _column_menu(self, pos, select_first=False):
+        """The header's menu: every column, ticked when shown; ``pos`` in the header's pixels."""
+        header = self.horizontalHeader()
+        if getattr(self, "column_menu", None) is not None:
+            self.column_menu.deleteLater()  # the last one, closed by now
+        menu = ColumnsMenu(self)
         menu.setAccessibleName("Columns")
         for col, column in enumerate(self.model().columns):
             action = menu.addAction(column.title)
@@ -127,6 +170,8 @@ class RecordTable(QTableView):
             action.setEnabled(not column.elastic)  # the title or name column stays
             action.toggled.connect(lambda shown, col=col: header.setSectionHidden(col, not shown))
         self.column_menu = menu  # for tests
+        if select_first:  # from the keyboard: the first column that can be changed is highlighted
+            menu.setActiveAction(next((a for a in menu.actions() if a.isEnabled()), None))
         menu.popup(header.mapToGlobal(pos))
 
 

@@ -146,6 +146,8 @@ class MainWindow(QMainWindow):
                 shortcut=f"Ctrl+{n}", icon_name=icon_name)
         add("view", "refresh", "&Refresh", self.refresh, section="refresh", shortcut="F5", icon_name="refresh",
             tip="Read the lists again from the database")
+        add("view", "columns", "Co&lumns…", lambda checked=False: self.current_page().table.open_column_menu(), section="refresh",
+            tip="Show or hide the current list's columns (also the context-menu key or Shift+F10 on the list)")
 
         add("reports", "overdue", "&Overdue actions", self.show_overdue_actions, section="lists", icon_name="actions",
             tip="The Actions list filtered to overdue actions")
@@ -195,6 +197,7 @@ class MainWindow(QMainWindow):
             self.actions["new"].setEnabled(True)
             self.actions["new"].setText("&New stakeholder")
         self.actions["find"].setEnabled(is_list or view == "deleted")
+        self.actions["columns"].setEnabled(is_list)
         self.actions["restore"].setEnabled(view == "deleted")
         if is_list:
             self.actions["new"].setText(f"&New {self.pages[view].editor.service.what}")

@@ -1,9 +1,11 @@
 """A 1366x768 screen, at 100% and at 200% (issue 15, "Lists and screens"): each main list shows its key
 columns without sideways scrolling, and every field of every form, and its Save and Revert buttons, can
-be reached: the window fits the screen and whatever does not fit in it scrolls."""
+be reached: the window fits the screen and whatever does not fit in it scrolls (up and down: no form
+scrolls sideways).  The header's columns menu opens from the keyboard too."""
 
 import pytest
-from PySide6.QtCore import QPoint, QRect
+from PySide6.QtCore import QPoint, QRect, Qt
+from PySide6.QtWidgets import QApplication
 
 from ui.kinds import KINDS
 
@@ -56,6 +58,63 @@ def test_a_hidden_column_comes_back_from_the_headers_menu(qtbot, window):
     menu.close()
 
 
+def press_until_active(qtbot, menu, title):
+    """Arrow down the open ``menu`` until ``title`` is highlighted."""
+    for _ in range(len(menu.actions()) + 1):
+        if menu.activeAction() is not None and menu.activeAction().text() == title:
+            return
+        qtbot.keyClick(menu, Qt.Key.Key_Down)
+    raise AssertionError(f"{title} never highlighted")
+
+
+@pytest.mark.parametrize("key, modifier", [(Qt.Key.Key_Menu, Qt.KeyboardModifier.NoModifier),
+                                           (Qt.Key.Key_F10, Qt.KeyboardModifier.ShiftModifier)],
+                         ids=["menu key", "shift+f10"])
+def test_the_columns_menu_opens_from_the_keyboard(qtbot, window, key, modifier):
+    page = show(qtbot, window, SCREEN, "actions")
+    table, header = page.table, page.table.horizontalHeader()
+    table.fit_columns()
+    priority = [c.title for c in page.model.columns].index("Priority")
+    assert header.isSectionHidden(priority)
+    table.setFocus()
+    qtbot.keyClick(table, key, modifier)
+    menu = table.column_menu
+    qtbot.waitUntil(menu.isVisible)
+    below = header.mapToGlobal(QPoint(0, header.height()))
+    assert abs(menu.pos().y() - below.y()) <= 2  # under the headings, not wherever the mouse is
+    press_until_active(qtbot, menu, "Priority")
+    qtbot.keyClick(menu, Qt.Key.Key_Space)  # ticks Priority, the menu stays for the next
+    qtbot.waitUntil(lambda: not header.isSectionHidden(priority))
+    assert header.sectionSize(priority) > 0 and menu.isVisible()
+    press_until_active(qtbot, menu, "Priority")
+    qtbot.keyClick(menu, Qt.Key.Key_Space)  # and unticks it
+    qtbot.waitUntil(lambda: header.isSectionHidden(priority))
+    qtbot.keyClick(menu, Qt.Key.Key_Return)  # Enter ticks it again and closes the menu
+    qtbot.waitUntil(lambda: not header.isSectionHidden(priority))
+    qtbot.waitUntil(lambda: not menu.isVisible())
+
+
+def test_view_columns_opens_the_menu_for_the_list_shown(qtbot, window):
+    command = window.actions["columns"]
+    window.show_view("home")
+    assert not command.isEnabled()  # no list shown
+    page = show(qtbot, window, SCREEN, "stakeholders")
+    page.table.fit_columns()
+    assert command.isEnabled()
+    header = page.table.horizontalHeader()
+    shown = [not header.isSectionHidden(n) for n in range(header.count())]
+    command.trigger()
+    menu = page.table.column_menu
+    qtbot.waitUntil(menu.isVisible)
+    assert [a.isChecked() for a in menu.actions()] == shown
+    hidden = next(a.text() for a, on in zip(menu.actions(), shown) if not on)
+    press_until_active(qtbot, menu, hidden)
+    qtbot.keyClick(menu, Qt.Key.Key_Return)
+    col = [c.title for c in page.model.columns].index(hidden)
+    qtbot.waitUntil(lambda: not header.isSectionHidden(col))
+    assert QApplication.activePopupWidget() is None
+
+
 def visible_in(widget, area):
     """Whether ``widget``'s top-left corner shows inside ``area`` (a widget), both in window pixels."""
     window = widget.window()
@@ -85,6 +144,22 @@ def test_every_field_and_button_of_a_form_can_be_reached(qtbot, window, kind, si
     except qtbot.TimeoutError:
         pass
     assert outside() == [], f"{kind}: outside the form's scrollable area"
+
+    def sideways():
+        """How far the form scrolls sideways (0: it does not), once its scroll area has caught up."""
+        return max(form.horizontalScrollBar().maximum(), form.widget().width() - form.viewport().width())
+
+    try:
+        qtbot.waitUntil(lambda: sideways() == 0, timeout=3000)
+    except qtbot.TimeoutError:
+        pass
+    assert sideways() == 0, f"{kind}: the form scrolls sideways"
+    if "councils" in editor.fields:  # the tick boxes reflow (one column when narrow), never overlapping
+        boxes = [QRect(b.mapTo(form.widget(), QPoint(0, 0)), b.size()) for b in editor.fields["councils"].focus_widgets()]
+        assert boxes and all(not a.intersects(b) for n, a in enumerate(boxes) for b in boxes[n + 1:])
+        assert all(form.widget().rect().contains(b) for b in boxes), f"{kind}: a council box is cut off"
+        below = [f.widget for f in editor.fields.values()][list(editor.fields).index("councils") + 1:]
+        assert all(w.mapTo(form.widget(), QPoint(0, 0)).y() >= max(b.bottom() for b in boxes) for w in below)
     for name, field in editor.fields.items():
         assert field.widget.isVisible() and not field.widget.rect().isEmpty(), f"{kind}: {name} is not shown"
         form.ensureWidgetVisible(field.widget, 4, 4)
