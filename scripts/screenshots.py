@@ -203,6 +203,9 @@ def dashboard_shots(argv):
     window.switch_database(str(tmp / "empty.db"))
     shot(window, "dashboard-empty")
     window.close()
+    from PySide6.QtCore import QThreadPool
+
+    QThreadPool.globalInstance().waitForDone(30_000)  # charts still being drawn for a closed window
     return 0
 
 

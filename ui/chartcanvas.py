@@ -12,7 +12,7 @@ import threading
 
 from matplotlib.backend_bases import MouseEvent
 from matplotlib.backends.backend_agg import FigureCanvasAgg
-from PySide6.QtCore import QRectF, Qt, QTimer
+from PySide6.QtCore import QEventLoop, QRectF, Qt, QTimer
 from PySide6.QtGui import QImage, QPainter, QPalette
 from PySide6.QtWidgets import QWidget
 
@@ -77,11 +77,15 @@ class ChartCanvas(QWidget):
         return image
 
     def draw(self):
-        """Draw now, on this thread (tests and benchmarks; the window draws on a worker)."""
+        """Draw now, on this thread (tests, screenshots and benchmarks; the window draws on a worker),
+        after a drawing under way."""
         if self.job is not None and not self.job.done:
-            self.again = True
-            return
+            loop = QEventLoop()
+            self.job.finished.connect(loop.quit)
+            if not self.job.done:  # (finished is delivered on this thread, so not missed in between)
+                loop.exec()
         self.timer.stop()
+        self.again = False
         self.image = self._draw_image(self._fit_to_widget())
         self.update()
 
