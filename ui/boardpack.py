@@ -51,8 +51,10 @@ def figure_svg(figure):
     searchable and crisp at any zoom."""
     import matplotlib
 
+    from ui.charts import DRAWING
+
     buffer = io.BytesIO()
-    with matplotlib.rc_context({"svg.fonttype": "none"}):
+    with DRAWING, matplotlib.rc_context({"svg.fonttype": "none"}):
         figure.savefig(buffer, format="svg", bbox_inches="tight", facecolor="white")
     return vector_hatches(buffer.getvalue().decode("utf-8")).encode("utf-8")
 

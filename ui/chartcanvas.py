@@ -8,17 +8,15 @@ at a time (``DRAWING``), into an image this widget paints; a click is turned bac
 mouse event on that drawing, so a bar still knows what it opens.
 """
 
-import threading
-
 from matplotlib.backend_bases import MouseEvent
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from PySide6.QtCore import QEventLoop, QRectF, Qt, QTimer
 from PySide6.QtGui import QImage, QPainter, QPalette
 from PySide6.QtWidgets import QWidget
 
+from ui.charts import DRAWING
 from ui.worker import run_in_background
 
-DRAWING = threading.Lock()  # matplotlib's text and font caches are not made for two drawings at once
 RESIZE_MS = 60  # a window being resized is drawn for once it stops
 
 
@@ -68,11 +66,15 @@ class ChartCanvas(QWidget):
         self.chart.fit()
         return ratio
 
-    def _draw_image(self, ratio):
+    def _draw_image(self, ratio, agg=None):
+        """The figure drawn into a QImage (on any thread: it touches no widget)."""
+        agg = agg or self.agg
         with DRAWING:
-            self.agg.draw()
-            width, height = self.agg.get_width_height(physical=True)
-            image = QImage(bytes(self.agg.buffer_rgba()), width, height, QImage.Format.Format_RGBA8888).copy()
+            agg.draw()
+            width, height = agg.get_width_height(physical=True)
+            pixels = bytes(agg.buffer_rgba())  # kept alive until copied: QImage does not own this buffer
+            image = QImage(pixels, width, height, width * 4, QImage.Format.Format_RGBA8888).copy()
+            del pixels
         image.setDevicePixelRatio(ratio)
         return image
 
@@ -108,7 +110,8 @@ class ChartCanvas(QWidget):
                 self.again = False
                 self._render()
 
-        self.job = run_in_background(self, lambda progress: self._draw_image(ratio), on_success=done,
+        agg = self.agg
+        self.job = run_in_background(self, lambda progress: self._draw_image(ratio, agg), on_success=done,
                                      on_failure=lambda exc: None, progress_dialog=False, cancellable=False,
                                      uses_database=False)
 

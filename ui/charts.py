@@ -13,6 +13,7 @@ text alternative (``Chart.text``) saying every number it shows, for screen reade
 """
 
 import textwrap
+import threading
 from dataclasses import dataclass, field
 
 from matplotlib.figure import Figure
@@ -20,6 +21,11 @@ from matplotlib.figure import Figure
 from tracker import vocab
 from tracker.dates import format_uk_date
 from tracker.services.dashboard import Link
+
+# matplotlib builds and draws figures with one FreeType library and shared caches: one thread at a time
+# (the window draws on workers, ui.chartcanvas; the board pack on its own).  Held while figures are
+# built (dashboard_figures) and drawn.
+DRAWING = threading.RLock()
 
 # Okabe & Ito (2008), "Color Universal Design": orange, sky blue, bluish green, yellow, blue, vermillion,
 # reddish purple, and black (grey here, which reads on either background).
@@ -64,6 +70,11 @@ class Chart:
 
 
 def dashboard_figures(data, dark=False, colours=None, keys=None):
+    with DRAWING:
+        return _dashboard_figures(data, dark, colours, keys)
+
+
+def _dashboard_figures(data, dark=False, colours=None, keys=None):
     """The dashboard's four charts for ``data`` (a ``tracker.services.dashboard.Dashboard``), or those of
     ``keys`` ("commitments", "history", "owners", "upcoming").
 
