@@ -130,6 +130,9 @@ def main(argv=None):
     window = start(argv)
     if window is None:
         return 1
+    from PySide6.QtCore import QThreadPool
     from PySide6.QtWidgets import QApplication
 
-    return QApplication.instance().exec()
+    status = QApplication.instance().exec()
+    QThreadPool.globalInstance().waitForDone(30_000)  # a chart still being drawn must not outlive the app
+    return status

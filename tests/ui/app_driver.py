@@ -153,7 +153,11 @@ def main(argv):
     notifier = QSocketNotifier(sys.stdin.fileno(), QSocketNotifier.Type.Read)
     notifier.activated.connect(ready_to_read)
     print(json.dumps({"ready": True}), flush=True)
-    return app.exec()
+    status = app.exec()
+    from PySide6.QtCore import QThreadPool
+
+    QThreadPool.globalInstance().waitForDone(30_000)  # as ui.app.main: no worker outlives the app
+    return status
 
 
 if __name__ == "__main__":
