@@ -20,7 +20,7 @@ from tracker.errors import DamagedDatabaseError, TrackerError
 from tracker.logs import setup_logging
 from tracker.opening import announce_presence, default_target, open_database
 from ui import filetypes, firstrun, headless, settings
-from ui.worker import run_and_wait
+from ui.worker import run_and_wait, wait_for_workers
 
 log = logging.getLogger(__name__)
 
@@ -130,9 +130,8 @@ def main(argv=None):
     window = start(argv)
     if window is None:
         return 1
-    from PySide6.QtCore import QThreadPool
     from PySide6.QtWidgets import QApplication
 
     status = QApplication.instance().exec()
-    QThreadPool.globalInstance().waitForDone(30_000)  # a chart still being drawn must not outlive the app
+    wait_for_workers()  # a chart still being drawn must not outlive the app
     return status

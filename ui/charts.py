@@ -70,15 +70,15 @@ class Chart:
 
 
 def dashboard_figures(data, dark=False, colours=None, keys=None):
-    with DRAWING:
-        return _dashboard_figures(data, dark, colours, keys)
-
-
-def _dashboard_figures(data, dark=False, colours=None, keys=None):
     """The dashboard's four charts for ``data`` (a ``tracker.services.dashboard.Dashboard``), or those of
     ``keys`` ("commitments", "history", "owners", "upcoming").
 
     ``colours``: {"text", "background", "grid"} (the app passes its palette's); else light or ``dark``."""
+    with DRAWING:  # building lays text out: not beside a drawing on a worker
+        return _build_figures(data, dark, colours, keys)
+
+
+def _build_figures(data, dark, colours, keys):
     style = dict(colours or (DARK if dark else LIGHT))
     makers = {"commitments": commitments_chart, "history": history_chart, "owners": owners_chart,
               "upcoming": upcoming_chart}

@@ -275,6 +275,11 @@ def run_in_background(parent, fn, on_success=None, on_failure=None, on_cancel=No
                                uses_database=uses_database).start()
 
 
+def wait_for_workers(timeout_ms=30_000):
+    """After the event loop ends: let work still running (a chart being drawn) finish before the app goes."""
+    QThreadPool.globalInstance().waitForDone(timeout_ms)
+
+
 def run_and_wait(parent, fn, label, cancellable=True, uses_database=True):
     """Run ``fn(progress)`` off the UI thread and wait for it in a local event loop, the progress dialog
     showing after 400 ms (before any window exists too).  Without ``cancellable``, what the user types

@@ -154,9 +154,9 @@ def main(argv):
     notifier.activated.connect(ready_to_read)
     print(json.dumps({"ready": True}), flush=True)
     status = app.exec()
-    from PySide6.QtCore import QThreadPool
+    from ui.worker import wait_for_workers
 
-    QThreadPool.globalInstance().waitForDone(30_000)  # as ui.app.main: no worker outlives the app
+    wait_for_workers()  # as ui.app.main: no worker outlives the app
     return status
 
 
