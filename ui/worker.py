@@ -59,6 +59,8 @@ own bar (never ``setValue``: nothing runs inside its calls), and the operation d
 and before any callback runs; no later event can bring it back above the dialog that follows.
 """
 
+import functools
+import itertools
 import logging
 import threading
 
@@ -72,8 +74,8 @@ log = logging.getLogger(__name__)
 
 PROGRESS_DIALOG_DELAY_MS = 400  # quick operations finish before any dialog flickers up
 
-# Operations alive until their callbacks ran (a QRunnable's Python wrapper must not be collected).
-_running = set()
+# Operations alive until their callbacks ran, by number (a QRunnable's Python wrapper must not be collected).
+_running = {}
 
 
 class OperationCancelled(Exception):
@@ -131,28 +133,67 @@ class ProgressBox(QProgressDialog):
         self.bar.setValue(min(done, max(total, 1)))
 
 
-class _Signals(QObject):
-    # Lives on the UI thread; emitted from the worker, so connected slots run queued on the UI thread.
-    # No Python object travels through a queued signal (PySide has mis-counted references to such
-    # arguments); the outcome waits on the job and ``ended`` only says it is there.
-    progressed = Signal(int, int, str)
-    ended = Signal()
+class _Dispatcher(QObject):
+    """Carries a worker's progress and its end to the UI thread, naming the operation by number.
+
+    One for the whole app, made on the UI thread and never deleted.  A worker holds no object that
+    belongs to the UI thread: it could otherwise drop the last reference to one (the operation and its
+    signals are released on the UI thread as soon as the callbacks ran, which may be before the worker
+    has returned), and a QObject destroyed on a thread other than its own crashed the app in the main
+    thread's event processing (segfault in the app tests, intermittent).  No Python object travels
+    through a queued signal either (PySide has mis-counted references to such arguments): the outcome
+    waits on the job and ``ended`` only says it is there."""
+
+    progressed = Signal(int, int, int, str)
+    ended = Signal(int)
+
+    def __init__(self):
+        super().__init__()
+        self.progressed.connect(self._progressed, Qt.ConnectionType.QueuedConnection)
+        self.ended.connect(self._ended, Qt.ConnectionType.QueuedConnection)
+
+    @Slot(int, int, int, str)
+    def _progressed(self, number, done, total, text):
+        operation = _running.get(number)
+        if operation is not None:
+            operation._on_progress(done, total, text)
+
+    @Slot(int)
+    def _ended(self, number):
+        operation = _running.get(number)
+        if operation is not None:
+            operation._on_ended()
+
+
+_dispatcher = None
+_numbers = itertools.count(1)
+
+
+def _the_dispatcher():
+    global _dispatcher
+    if _dispatcher is None:  # first use is on the UI thread (run_in_background is called there)
+        _dispatcher = _Dispatcher()
+    return _dispatcher
 
 
 class _Job(QRunnable):
-    def __init__(self, fn, progress, signals, uses_database=True):
+    """The work on the pool thread.  It lets go of the callable before it says it ended, so whatever the
+    callable holds (a widget, through a closure) is released on the UI thread with the operation."""
+
+    def __init__(self, number, fn, progress, uses_database=True):
         super().__init__()
         self.setAutoDelete(False)
-        self.fn, self.progress, self.signals = fn, progress, signals
+        self.number, self.fn, self.progress = number, fn, progress
         self.uses_database = uses_database
         self.outcome = None  # ("success", result) | ("failure", exception) | ("cancelled", None)
 
     def run(self):
         has_db = self.uses_database and database.obj is not None
+        fn, self.fn = self.fn, None  # the operation keeps the callable; this thread's reference goes below
         try:
             if has_db:
                 database.connect(reuse_if_open=True)  # this thread's own connection
-            result = self.fn(self.progress)
+            result = fn(self.progress)
         except OperationCancelled:
             self.outcome = ("cancelled", None)
         except BaseException as exc:  # reported to the UI thread, never lost
@@ -162,7 +203,9 @@ class _Job(QRunnable):
         finally:  # the callable may have opened the database (switching files): its connection too
             if self.uses_database and database.obj is not None and not database.is_closed():
                 database.close()
-            self.signals.ended.emit()
+            del fn
+            result = None
+            _the_dispatcher().ended.emit(self.number)
 
 
 class BackgroundOperation(QObject):
@@ -175,14 +218,13 @@ class BackgroundOperation(QObject):
         super().__init__()
         self.parent_widget = parent
         self.on_success, self.on_failure, self.on_cancel = on_success, on_failure, on_cancel
-        self.signals = _Signals()
-        self.progress = Progress(self.signals.progressed.emit)
+        self.number = next(_numbers)
+        self.fn = fn  # released here, on the UI thread, with the operation (see _Dispatcher)
+        self.progress = Progress(functools.partial(_the_dispatcher().progressed.emit, self.number))
         self.result = None
         self.error = None
         self.was_cancelled = False
         self.done = False
-        self.signals.progressed.connect(self._on_progress, Qt.ConnectionType.QueuedConnection)
-        self.signals.ended.connect(self._on_ended, Qt.ConnectionType.QueuedConnection)
         self.dialog = None
         if progress_dialog:
             self.dialog = ProgressBox(label, cancellable, parent)
@@ -191,10 +233,10 @@ class BackgroundOperation(QObject):
             self._show_timer.setSingleShot(True)
             self._show_timer.timeout.connect(self._show_dialog)
             self._show_timer.start(PROGRESS_DIALOG_DELAY_MS)
-        self._job = _Job(fn, self.progress, self.signals, uses_database)
+        self._job = _Job(self.number, fn, self.progress, uses_database)
 
     def start(self):
-        _running.add(self)
+        _running[self.number] = self
         QThreadPool.globalInstance().start(self._job)
         return self
 
@@ -241,12 +283,13 @@ class BackgroundOperation(QObject):
             elif callback is not None:
                 callback(*args)
         finally:
-            _running.discard(self)
+            _running.pop(self.number, None)
             self.finished.emit()
 
     @Slot()
     def _on_ended(self):
         kind, value = self._job.outcome
+        self._job.outcome = None  # the job may be let go of on its pool thread: it holds nothing of ours then
         if kind == "success":
             self.result = value
             self._finish(self.on_success, value)

@@ -193,3 +193,44 @@ def test_the_dialog_that_follows_is_on_top_and_the_progress_box_is_gone(qtbot, d
     assert QApplication.activeModalWidget() is dialog
     assert not [w for w in QApplication.topLevelWidgets() if isinstance(w, QProgressDialog)]
     dialog.reject()
+
+
+def test_what_the_work_holds_is_let_go_of_on_the_ui_thread(qtbot, db, monkeypatch):
+    """The operation is released on the UI thread as soon as its callbacks ran, possibly before the pool
+    thread has returned.  Nothing of the UI's may be released there: a widget the callable captured, or
+    a QObject of the UI thread destroyed on a pool thread, crashed the app (intermittent segfault)."""
+    import time
+
+    from PySide6.QtCore import QThreadPool
+
+    import ui.worker as worker
+
+    real = worker._the_dispatcher()
+
+    class SlowToReturn:  # the pool thread lingers after saying it ended, while the UI thread lets go
+        class ended:
+            @staticmethod
+            def emit(number):
+                real.ended.emit(number)
+                time.sleep(0.5)
+
+        progressed = real.progressed
+
+    monkeypatch.setattr(worker, "_the_dispatcher", lambda: SlowToReturn)
+    released_on = []
+
+    class Captured:
+        def __del__(self):
+            released_on.append(threading.current_thread())
+
+    def start():
+        captured = Captured()
+        op = run_in_background(None, lambda progress: id(captured), uses_database=False)
+        return op.finished
+
+    finished = start()
+    with qtbot.waitSignal(finished, timeout=10_000):
+        pass
+    qtbot.waitUntil(lambda: bool(released_on), timeout=5_000)
+    QThreadPool.globalInstance().waitForDone(5_000)
+    assert released_on == [threading.main_thread()]
