@@ -60,6 +60,10 @@ def open_wizard(qtbot, window):
     wizard = window.table_import.wizard
     qtbot.addWidget(wizard)
     qtbot.waitUntil(wizard.isVisible)
+    # A user's keystrokes go to the window in front; the offscreen platform may leave no window active
+    # after an earlier test closed its own (then F2, mnemonics and clicks reach nothing).
+    wizard.activateWindow()
+    qtbot.waitUntil(wizard.isActiveWindow)
     return wizard
 
 
