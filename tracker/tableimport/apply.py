@@ -15,6 +15,7 @@ import changed nothing and one that was not cancelled is never reported as cance
 import json
 
 from tracker import services
+from tracker.bulk import gc_paused
 from tracker.errors import ValidationError
 from tracker.services import tableimports
 from tracker.services.base import writing
@@ -29,7 +30,13 @@ TABLES = {"person": "stakeholder", "organisation": "stakeholder", "action": "act
 
 def apply_plan(plan, progress=None):
     """Write ``plan``; returns the import's ID (None when it changes nothing).  ImportRefused (nothing written) when it has bad rows
-    and the person did not choose to leave them out; Cancelled (nothing written) when ``progress`` says stop."""
+    and the person did not choose to leave them out; Cancelled (nothing written) when ``progress`` says stop.
+    The cycle collector waits until it is done, as for the plan (``tracker.bulk.gc_paused``)."""
+    with gc_paused():
+        return _apply_plan(plan, progress)
+
+
+def _apply_plan(plan, progress):
     step(progress, 0, "Saving")
     why = refusal(plan)
     if why:
