@@ -13,7 +13,7 @@ import contextlib
 import functools
 import uuid
 
-from peewee import ForeignKeyField, Query, fn
+from peewee import FieldAccessor, ForeignKeyField, Query, fn
 
 from tracker.bulk import bulk_insert, gc_paused, records_by_id
 from tracker.changes import Change, announce, batch
@@ -372,12 +372,15 @@ class RecordService:
                 wanted = {c.__data__.get(f.name) for c in current.values()} - {None}
                 links[f.name] = self._read_many(wanted, f.rel_model)
         work = []  # (current, diff, changes, councils)
+        plain = self._plain_fields
         for record, changes in items:
             rec = current.get(record.id)
             if rec is None:
                 raise NotFoundError(f"The {self.what} no longer exists.")
             councils = changes.pop("councils", None)
-            before = {n: (links[n].get(rec.__data__.get(n)) if n in links else getattr(rec, n)) for n in self.fields}
+            data = rec.__data__  # (a plain field's attribute is its __data__ entry: read it so, 40k values)
+            before = {n: (links[n].get(data.get(n)) if n in links else data.get(n) if n in plain else getattr(rec, n))
+                      for n in self.fields}
             self._check({**before, **changes}, rec)
             diff = {n: (before[n], new) for n, new in changes.items()
                     if self._stored(rec, n) != (new.id if hasattr(new, "_meta") else new)}
@@ -416,6 +419,12 @@ class RecordService:
                     setattr(rec, name, changes[name])
             rec.version, rec.updated_at = rec.version + 1, now
         return [current[r.id] for r, _ in items]
+
+    @functools.cached_property
+    def _plain_fields(self):
+        """The names of this kind's fields whose attribute is peewee's plain ``FieldAccessor`` (the value in
+        the record's ``__data__``), not a link's or a period's."""
+        return frozenset(n for n in self.fields if type(vars(self.model).get(n)) is FieldAccessor)
 
     # ---- dates that may be periods (tracker.dates.Period): a date column and its precision beside it ----
     @functools.cached_property

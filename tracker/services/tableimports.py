@@ -15,7 +15,7 @@ import json
 
 from peewee import fn
 
-from tracker.bulk import bulk_insert
+from tracker.bulk import bulk_insert, row_reader
 from tracker.db import database
 from tracker.dates import date_from_stored, stored_date
 from tracker.errors import NotFoundError, TrackerError
@@ -103,13 +103,11 @@ def stakeholder_rows(ids, names):
     S = Stakeholder._meta
     fields = ("id", "uuid", "kind", *(n for n in names if n not in ("id", "uuid", "kind")))
     columns = [S.fields["organisation"] if n == "organisation_id" else S.fields[n] for n in fields]
-    row = _stakeholder_row(fields)
-    convert = [c.python_value for c in columns]
+    row, read = _stakeholder_row(fields), row_reader(columns)
     selected = ", ".join(f'"{c.column_name}"' for c in columns)
     sql = (f'SELECT {selected} FROM "{S.table_name}" WHERE "id" IN ({_marks(ids)}) '
            f'AND "{S.fields["deleted_at"].column_name}" IS NULL')
-    return {values[0]: row(*(v if v is None else c(v) for c, v in zip(convert, values)))
-            for values in database.execute_sql(sql, ids).fetchall()}
+    return {values[0]: row(*read(values)) for values in database.execute_sql(sql, ids).fetchall()}
 
 
 def _marks(values):
