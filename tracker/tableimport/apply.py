@@ -20,7 +20,7 @@ from tracker.errors import ValidationError
 from tracker.services import tableimports
 from tracker.services.base import writing
 from tracker.tableimport.people import Organisation
-from tracker.tableimport.plan import ImportRefused, refusal, step
+from tracker.tableimport.plan import CHECKED_PEOPLE, ImportRefused, refusal, step
 
 SERVICES = {"person": services.stakeholders, "organisation": services.stakeholders, "action": services.actions,
             "commitment": services.commitments}
@@ -58,7 +58,9 @@ def _apply_plan(plan, progress):
                 adds = [e for e in live if e.action == "add" and e.kind == kind]
                 if adds:
                     rows = [_service_values(plan, _person_values(plan, e)) for e in adds]
-                    uuids = SERVICES[kind].create_many(rows, source=source)
+                    # new people were checked by the plan (plan._check_new_people), field by field, for the preview
+                    uuids = SERVICES[kind].create_many(rows, source=source,
+                                                       checked=CHECKED_PEOPLE if kind == "person" else ())
                     for entry, uuid in zip(adds, uuids):
                         entry.record_uuid = uuid
                     added[TABLES[kind]] += [(u, 1) for u in uuids]
