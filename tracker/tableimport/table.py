@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from tracker.records import COUNCILS, DATE, FieldError
 from tracker.tableimport import mapping as maps
 from tracker.tableimport.header import find_header, is_empty, row_kind
-from tracker.tableimport.values import date_order, name_of, text_of, value_of
+from tracker.tableimport.values import TRIMMED, date_order, name_of, text_of, value_of
 
 KEY_TARGETS = frozenset({"name", "first_name", "surname", "email", "title", "organisation", "made_by", "contact"})
 # Targets whose values are names or words resolved later against the database (people, councils, events).
@@ -139,15 +139,34 @@ def read_sheet(sheet, kind, told=None, told_values=None, header_row=None, dates=
                 table.undecided.append(header)
     told_values = told_values or {}
     # what is the same for every row of a column, worked out once per column rather than once per cell
-    columns = [(header, target, positions[header], told_values.get(maps.header_key(header)), {})
-               for header, target in targets.items()]
+    # plain: a text column whose text is the value as written (_read_value's first branch, inline below)
+    columns = [(header, target, positions[header], told_values.get(maps.header_key(header)), {},
+                (target in AS_TEXT or target not in record_fields) and target not in ("name", "contact"),
+                maps.joiner(target)) for header, target in targets.items()]
     for number, row in records:
         record = Record(sheet.name, number, {}, {})
-        for header, target, position, told, cache in columns:
+        for header, target, position, told, cache, plain, joiner in columns:
             raw = row[position]
-            if raw is None or (isinstance(raw, str) and not raw.strip()):  # is_empty, inline: 60k cells a sheet
+            if raw is None:  # is_empty and text_of, inline: 60k cells a sheet
                 continue
-            written = record.written[header] = text_of(raw)
+            if raw.__class__ is str:
+                if not raw.strip():
+                    continue
+                written = record.written[header] = raw.strip(TRIMMED)
+                if plain:  # as _read_value does it
+                    text = told[written.casefold()] if told and written.casefold() in told else written
+                    if not text:
+                        continue
+                    if target in record.values:
+                        record.values[target] += joiner + text
+                    else:
+                        record.values[target] = text
+                        record.columns[target] = header
+                    continue
+            elif isinstance(raw, str) and not raw.strip():
+                continue
+            else:
+                written = record.written[header] = text_of(raw)
             _read_value(table, record, record_fields, header, target, raw, told, written, cache)
         if record.values or record.notes:
             table.records.append(record)
