@@ -187,3 +187,40 @@ def test_an_import_and_its_undo_store_what_they_should_on_postgres(tmp_path):
         _import_and_undo(tmp_path)
     finally:
         close_database()
+
+
+AWKWARD = [None, "", "  ", "\u200b", "\u2003", "Officer", " Officer\u00a0", "officer", "x" * 201, "y" * 40_000,
+           "a@b.example", "not an email", "https://x.example", "Ms A, Smith", "Smith, Ann", 7700900123, 12.5, 0, True,
+           "line one\nline two", "Ünïcödé 🙂", "=1+1", "TBC", "Havering", "0207 946 0001", "Chair\u2003"]
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_text_cells_read_inline_are_what_the_general_path_reads(seed, monkeypatch):
+    """read_sheet's inline reading of text cells (tableimport.table._text_mode) against every cell through
+    _read_value: the same values, columns, written text, notes and problems, on awkward cells."""
+    import random
+
+    from tracker.tableimport import table
+    from tracker.tableimport.sources import Sheet
+
+    rng = random.Random(seed)
+    headers = ["Name", "Organisation", "Job title", "Role", "Email", "Website", "Tags", "Address", "Notes",
+               "Telephone", "Sector"]
+    rows = [["Contacts"], headers] + [[rng.choice(AWKWARD) for _ in headers] for _ in range(300)]
+    for row in rows[2:]:
+        row[0] = row[0] or f"Person {rng.random()}"  # a name, so that each row is a record
+    told = {"Job title": "role", "Role": "role", "Address": "address"}
+    values = {"job title": {"officer": "Project officer", "chair\u2003": ""}, "email": {"not an email": "n@x.example"}}
+
+    def read():
+        sheet = Sheet("S", [list(r) for r in rows])
+        return table.read_sheet(sheet, "stakeholders", told, values)
+
+    fast = read()
+    monkeypatch.setattr(table, "_text_mode", lambda record_fields, target: (None, None))
+    slow = read()
+    assert fast.mapping == slow.mapping and fast.mapping["Role"] == "role"
+    assert [(r.row, r.values, r.columns, r.notes, r.written) for r in fast.records] == [
+        (r.row, r.values, r.columns, r.notes, r.written) for r in slow.records]
+    assert fast.problems == slow.problems and fast.skipped == slow.skipped
+    assert any(p.reason.startswith("is too long") for p in fast.problems)
