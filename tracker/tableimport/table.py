@@ -153,26 +153,19 @@ def read_sheet(sheet, kind, told=None, told_values=None, header_row=None, dates=
                 written = record.written[header] = raw.strip(TRIMMED)
                 if mode is not None:  # a text cell in a text column: what _read_value does, inline
                     text = told[written.casefold()] if told and written.casefold() in told else written
-                    if mode == "as written":
-                        if not text:
-                            continue
-                        if target in record.values:
-                            record.values[target] += joiner + text
-                        else:
-                            record.values[target] = text
-                            record.columns[target] = header
+                    if not (text if mode == "as written" else text.strip()):  # (a text field's parse: blank is none)
                         continue
-                    if not text.strip():  # a text field's parse: blank text is no value
-                        continue
-                    if limit and len(text) > limit:
+                    if limit and len(text) > limit:  # (limit: text fields only)
                         table.problems.append(Problem(table.name, number, header, text[:60],
                                                       f"is too long (at most {limit:,} characters)"))
                         continue
-                    if target in record.values:
-                        record.values[target] += joiner + text
-                    else:
+                    if target not in record.values:
                         record.values[target] = text
-                    record.columns[target] = header
+                        record.columns[target] = header
+                    else:  # several columns mapped to one target: joined in column order
+                        record.values[target] += joiner + text
+                        if mode == "text":  # (_read_value names the last column; the text branch the first)
+                            record.columns[target] = header
                     continue
             elif isinstance(raw, str) and not raw.strip():
                 continue
