@@ -1,13 +1,15 @@
 #!/usr/bin/env python
 """Issue 13's ``import_table`` bench row taken apart: ``plan_import`` and ``apply_plan`` timed separately.
 
-    python bench/table_profile.py [--folder DIR] [--runs N] [--steps] [--profile plan|apply] [--dump FILE]
+    python bench/table_profile.py [--folder DIR] [--runs N] [--steps] [--baseline] [--profile plan|apply] [--dump FILE]
     python bench/table_profile.py --compare BEFORE.json AFTER.json
 
 Builds the bench's 100k-action database and partner sheet (``bench/table_rows.py``, the same seed)
 once in ``--folder`` (kept between runs), then for each run copies the database and reports wall
 and CPU seconds of planning and applying and the statements sent (``execute_sql``; an
-``executemany`` counts once); ``--steps`` adds each step's (reading, matching, prefetch, creating,
+``executemany`` counts once); ``--baseline`` also times the bench's baseline (``table_rows.bare_import_table``:
+calamine, the email dict, raw ``executemany``) after each run, in wall and CPU seconds, and gives both ratios
+(on a shared machine the CPU ratio is the steadier one); ``--steps`` adds each step's (reading, matching, prefetch, creating,
 updating...; prepare and prefetch are inside plan_people).  ``--profile`` prints cProfile's top functions of one phase;
 ``--dump`` writes the whole plan (every entry, its candidates and scores, the changes) and every
 row the import wrote, with new UUIDs and the run's own timestamps replaced by stable labels, so two
@@ -116,6 +118,20 @@ def one_run(bench, db, sheet, planted, profile=None, dump=None):
     bench.drop(path)
     return {"plan_s": t1 - t0, "plan_cpu": c1 - c0, "plan_queries": q1, "apply_s": t2 - t1, "apply_cpu": c2 - c1,
             "apply_queries": q2 - q1, **found}
+
+
+def baseline_run(bench, db, sheet):
+    """The bench's baseline on a copy of the same database: (wall, CPU) seconds, in this process."""
+    import table_rows
+
+    path = bench.copy(db)
+    c0 = time.process_time()
+    try:
+        wall = table_rows.bare_import_table(sheet, path)
+    finally:
+        cpu = time.process_time() - c0
+        bench.drop(path)
+    return wall, cpu
 
 
 def time_steps():
@@ -240,6 +256,7 @@ def main():
     parser.add_argument("--profile", choices=("plan", "apply"))
     parser.add_argument("--dump", help="write the plan and the database after it as JSON here (one run)")
     parser.add_argument("--steps", action="store_true", help="also wall and CPU seconds of each step")
+    parser.add_argument("--baseline", action="store_true", help="also the bench's baseline, and the ratios")
     parser.add_argument("--compare", nargs=2, metavar=("BEFORE", "AFTER"), help="compare two --dump files")
     args = parser.parse_args()
     if args.compare:
@@ -256,11 +273,17 @@ def main():
         if steps is not None:
             steps.clear()
         runs.append(one_run(bench, db, sheet, planted))
+        if args.baseline:
+            wall, cpu = baseline_run(bench, db, sheet)
+            ours_s, ours_cpu = runs[-1]["plan_s"] + runs[-1]["apply_s"], runs[-1]["plan_cpu"] + runs[-1]["apply_cpu"]
+            runs[-1].update(ours_s=ours_s, ours_cpu=ours_cpu, baseline_s=wall, baseline_cpu=cpu,
+                            ratio_wall=ours_s / wall, ratio_cpu=ours_cpu / cpu)
         print({k: round(v, 3) if isinstance(v, float) else v for k, v in runs[-1].items()})
         for name, (wall, cpu) in (steps or {}).items():
             print(f"    {name:<20} wall {wall:6.3f} s   cpu {cpu:6.3f} s")
-    print("median:", {k: round(statistics.median(r[k] for r in runs), 3) for k in
-                      ("plan_s", "plan_cpu", "apply_s", "apply_cpu")},
+    keys = ("plan_s", "plan_cpu", "apply_s", "apply_cpu") + (
+        ("ours_s", "ours_cpu", "baseline_s", "baseline_cpu", "ratio_wall", "ratio_cpu") if args.baseline else ())
+    print("median:", {k: round(statistics.median(r[k] for r in runs), 3) for k in keys},
           "queries:", runs[0]["plan_queries"], runs[0]["apply_queries"])
 
 

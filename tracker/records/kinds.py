@@ -74,16 +74,30 @@ class Kind:
     def _checks(self):
         return tuple((f.name, f.problem) for f in self.fields if f.editable and f.type != COUNCILS)
 
-    def validate(self, values, existing=None, taken=None):
+    def _checks_but(self, checked):
+        """:attr:`_checks` without the fields ``checked`` (a frozenset; worked out once per set)."""
+        found = self._checks_without.get(checked)
+        if found is None:
+            found = self._checks_without[checked] = tuple(c for c in self._checks if c[0] not in checked)
+        return found
+
+    @cached_property
+    def _checks_without(self):
+        return {}
+
+    def validate(self, values, existing=None, taken=None, checked=frozenset()):
         """{field: reason} for the complete new state ``values``, in form order; empty when all is well.
 
         Each field's own rule first (:meth:`Field.problem`), then the rules across fields; a rule's
         reason replaces a field's (it is the more particular one), and a rule whose ``needs_valid``
         fields already failed is not applied.  ``existing``: the stored record being changed (None for
-        a new one); ``taken``: for uniqueness rules (see :class:`rules.UniqueTogether`).
+        a new one); ``taken``: for uniqueness rules (see :class:`rules.UniqueTogether`); ``checked``: fields
+        whose own rule the caller has already applied to these very values and found no problem (an
+        import's plan checks each new person before its preview): not applied again, the rules across
+        fields are.
         """
         errors = {}
-        for name, problem in self._checks:
+        for name, problem in (self._checks_but(checked) if checked else self._checks):
             reason = problem(values.get(name))
             if reason is not None:
                 errors[name] = reason

@@ -15,11 +15,12 @@ import changed nothing and one that was not cancelled is never reported as cance
 import json
 
 from tracker import services
+from tracker.bulk import gc_paused
 from tracker.errors import ValidationError
 from tracker.services import tableimports
 from tracker.services.base import writing
 from tracker.tableimport.people import Organisation
-from tracker.tableimport.plan import ImportRefused, refusal, step
+from tracker.tableimport.plan import CHECKED_PEOPLE, ImportRefused, refusal, step
 
 SERVICES = {"person": services.stakeholders, "organisation": services.stakeholders, "action": services.actions,
             "commitment": services.commitments}
@@ -29,7 +30,13 @@ TABLES = {"person": "stakeholder", "organisation": "stakeholder", "action": "act
 
 def apply_plan(plan, progress=None):
     """Write ``plan``; returns the import's ID (None when it changes nothing).  ImportRefused (nothing written) when it has bad rows
-    and the person did not choose to leave them out; Cancelled (nothing written) when ``progress`` says stop."""
+    and the person did not choose to leave them out; Cancelled (nothing written) when ``progress`` says stop.
+    The cycle collector waits until it is done, as for the plan (``tracker.bulk.gc_paused``)."""
+    with gc_paused():
+        return _apply_plan(plan, progress)
+
+
+def _apply_plan(plan, progress):
     step(progress, 0, "Saving")
     why = refusal(plan)
     if why:
@@ -51,7 +58,9 @@ def apply_plan(plan, progress=None):
                 adds = [e for e in live if e.action == "add" and e.kind == kind]
                 if adds:
                     rows = [_service_values(plan, _person_values(plan, e)) for e in adds]
-                    uuids = SERVICES[kind].create_many(rows, source=source)
+                    # new people were checked by the plan (plan._check_new_people), field by field, for the preview
+                    uuids = SERVICES[kind].create_many(rows, source=source,
+                                                       checked=CHECKED_PEOPLE if kind == "person" else ())
                     for entry, uuid in zip(adds, uuids):
                         entry.record_uuid = uuid
                     added[TABLES[kind]] += [(u, 1) for u in uuids]

@@ -27,6 +27,7 @@ from tracker.tableimport.table import Problem
 
 ERASED_NOTE = "erased on request: not imported"
 NOT_ATTENDING = "not attending"  # an attendance row's action: left out, see _leave_out_not_attending
+FIELD_NAMES = frozenset(f.name for f in STAKEHOLDER.fields)  # what ``k in STAKEHOLDER`` asks, as a set
 PERSON_FIELDS = ("role", "email", "phone", "address", "website", "influence", "interest", "tags", "sector")
 
 
@@ -110,7 +111,7 @@ def plan_people(plan, records, matcher, tick=None):
         role_at_event = v.pop("attendance_role", "")
         kind = v.pop("kind", None) or ("person" if name else "organisation")
         notes = "\n".join([*([v.pop("notes")] if v.get("notes") else []), *record.notes])
-        values = {k: val for k, val in v.items() if k in STAKEHOLDER}
+        values = {k: val for k, val in v.items() if k in FIELD_NAMES}
         if notes:
             values["notes"] = notes
         if councils is not None:
@@ -217,6 +218,8 @@ def _people_of(records):
 
 
 def _attending(text):
+    if not text:  # most rows: no registration column
+        return True
     words = text.casefold()
     return not any(w in words for w in ("not attending", "cancel", "refund", "declined", "did not attend", "no show",
                                         "absent", "apolog")) and words not in ("no", "n")

@@ -9,10 +9,10 @@ a service, the words kept for the notes, and the problems (sheet, row, column, t
 import datetime as dt
 from dataclasses import dataclass, field
 
-from tracker.records import COUNCILS, DATE, FieldError
+from tracker.records import COUNCILS, DATE, EMAIL, LONG_TEXT, TEXT, URL, FieldError
 from tracker.tableimport import mapping as maps
 from tracker.tableimport.header import find_header, is_empty, row_kind
-from tracker.tableimport.values import date_order, name_of, text_of, value_of
+from tracker.tableimport.values import TRIMMED, date_order, name_of, text_of, value_of
 
 KEY_TARGETS = frozenset({"name", "first_name", "surname", "email", "title", "organisation", "made_by", "contact"})
 # Targets whose values are names or words resolved later against the database (people, councils, events).
@@ -139,21 +139,57 @@ def read_sheet(sheet, kind, told=None, told_values=None, header_row=None, dates=
                 table.undecided.append(header)
     told_values = told_values or {}
     # what is the same for every row of a column, worked out once per column rather than once per cell
-    columns = [(header, target, positions[header], told_values.get(maps.header_key(header)), {})
-               for header, target in targets.items()]
+    columns = [(header, target, positions[header], told_values.get(maps.header_key(header)), {},
+                *_text_mode(record_fields, target), maps.joiner(target)) for header, target in targets.items()]
     for number, row in records:
         record = Record(sheet.name, number, {}, {})
-        for header, target, position, told, cache in columns:
+        for header, target, position, told, cache, mode, limit, joiner in columns:
             raw = row[position]
-            if raw is None or (isinstance(raw, str) and not raw.strip()):  # is_empty, inline: 60k cells a sheet
+            if raw is None:  # is_empty and text_of, inline: 60k cells a sheet
                 continue
-            written = record.written[header] = text_of(raw)
+            if raw.__class__ is str:
+                if not raw.strip():
+                    continue
+                written = record.written[header] = raw.strip(TRIMMED)
+                if mode is not None:  # a text cell in a text column: what _read_value does, inline
+                    text = told[written.casefold()] if told and written.casefold() in told else written
+                    if not (text if mode == "as written" else text.strip()):  # (a text field's parse: blank is none)
+                        continue
+                    if limit and len(text) > limit:  # (limit: text fields only)
+                        table.problems.append(Problem(table.name, number, header, text[:60],
+                                                      f"is too long (at most {limit:,} characters)"))
+                        continue
+                    if target not in record.values:
+                        record.values[target] = text
+                        record.columns[target] = header
+                    else:  # several columns mapped to one target: joined in column order
+                        record.values[target] += joiner + text
+                        if mode == "text":  # (_read_value names the last column; the text branch the first)
+                            record.columns[target] = header
+                    continue
+            elif isinstance(raw, str) and not raw.strip():
+                continue
+            else:
+                written = record.written[header] = text_of(raw)
             _read_value(table, record, record_fields, header, target, raw, told, written, cache)
         if record.values or record.notes:
             table.records.append(record)
         else:
             table.skipped.append((number, "no value in a mapped column"))
     return table
+
+
+def _text_mode(record_fields, target):
+    """(mode, limit) of a column imported as ``target``, for its text cells: "as written" (the text is the
+    value: names and words resolved later, :data:`AS_TEXT`), "text" (a text field, whose ``parse`` gives
+    the text back: role, email, web address, notes; ``limit``: the length a text or long text field
+    takes, checked here), or None (everything else: :func:`_read_value`)."""
+    if target in AS_TEXT or target not in record_fields:
+        return (None if target in ("name", "contact") else "as written"), None
+    field_ = record_fields[target]
+    if field_.type in (TEXT, LONG_TEXT):
+        return "text", field_.max_length
+    return ("text" if field_.type in (EMAIL, URL) else None), None
 
 
 def _read_value(table, record, record_fields, header, target, raw, told, written, cache=None):

@@ -79,10 +79,13 @@ CONTAINS = {  # phrases separated by commas; the longest phrase found decides ("
 }
 
 
+TRIMMED = " \t\r\n\u00a0\u200b\ufeff"  # what text_of trims at either end of a cell's text
+
+
 def text_of(value):
     """A cell as text: '' for nothing, whole numbers without '.0', dates as dd/mm/yyyy, spaces trimmed."""
     if value.__class__ is str:  # most cells: asked first
-        return value.strip(" \t\r\n\u00a0\u200b\ufeff")
+        return value.strip(TRIMMED)
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -93,7 +96,7 @@ def text_of(value):
         return value.strftime("%d/%m/%Y") if value.time() == dt.time() else value.strftime("%d/%m/%Y %H:%M")
     if isinstance(value, dt.date):
         return value.strftime("%d/%m/%Y")
-    return str(value).strip(" \t\r\n\u00a0\u200b\ufeff")  # inside, the text is kept whole
+    return str(value).strip(TRIMMED)  # inside, the text is kept whole
 
 
 def phone_of(value):
