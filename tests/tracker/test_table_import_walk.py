@@ -1,16 +1,23 @@
 """What the acceptance walk of issue 13 found, on files a real LibreOffice wrote: an .ods keeps its
-merged areas (one organisation over several people), as the .xlsx it was saved from does."""
+merged areas (one organisation over several people), as the .xlsx it was saved from does; a date cell
+holding 0 is no date in any format; an action log's "Commitment" column names the commitment; options
+written wrong are usage errors (exit 2)."""
 
+import datetime as dt
 import shutil
 import subprocess
 
 import pytest
 
-from tracker.models import Stakeholder
+from tracker import services
+from tracker.dates import Period
+from tracker.db import close_database
+from tracker.models import ActionItem, Stakeholder
+from tracker.opening import open_database
 from tracker.tableimport.odsmerged import merged_areas
 from tracker.tableimport.sources import read_source
 
-from tests.tracker.table_import_helpers import corpus_folder, run, workbook
+from tests.tracker.table_import_helpers import corpus_folder, run, tracker, tracker_json, workbook
 
 needs_libreoffice = pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
 
@@ -49,3 +56,61 @@ def test_the_corpus_ods_with_merged_areas_reports_them():
         pytest.skip("the corpus (../shared/corpus/xlsx-real) is not beside this checkout")
     assert merged_areas((folder / "calamine__covered.ods").read_bytes()) == {"sheet1": [((1, 0), (2, 0))]}
     assert merged_areas((folder / "calamine__issue_594_dos.ods").read_bytes()) == {}  # a billion rows: counted
+
+
+@pytest.mark.slow
+def test_a_date_cell_holding_zero_is_no_date_in_every_format(db, tmp_path):
+    """Serial 0 formatted as a date (a formula's empty result): calamine reads midnight from the .xlsx,
+    LibreOffice writes 30/12/1899 in its .ods and CSV; none is a bad row, each is no date.  A date-time
+    a program wrote as text ("2019-01-16 09:30:00") is its day."""
+    rows = [["Action", "Due"], ["Zero", 0], ["Null", dt.datetime(1899, 12, 30)], ["Real", dt.datetime(2019, 1, 16)]]
+    source = workbook(tmp_path / "log.xlsx", {"Log": (rows, {"formats": {"B2": "dd/mm/yyyy", "B3": "dd/mm/yyyy"}})})
+    files = [source]
+    if shutil.which("soffice"):
+        files += [libreoffice(tmp_path, source, "ods"), libreoffice(tmp_path, source, "csv:Text - txt - csv (StarCalc):44,34,76")]
+    for path in files:
+        plan, _ = run(path, kind="actions", dry_run=True)
+        assert plan.problems == [], (path.name, plan.problems)
+        assert {e.values["title"]: e.values.get("due_date") for e in plan.entries} == {
+            "Zero": None, "Null": None, "Real": dt.date(2019, 1, 16)}, path.name
+    exported = tmp_path / "export.csv"
+    exported.write_text("Action,Due\nA,2019-01-16 09:30:00\nB,00/01/1900\nC,16/01/2019 17:05\n", encoding="utf-8")
+    run(exported, kind="actions")
+    assert {a.title: a.due_date for a in ActionItem.select()} == {"A": dt.date(2019, 1, 16), "B": None,
+                                                                  "C": dt.date(2019, 1, 16)}
+
+
+def test_an_action_logs_commitment_column_names_the_commitment(db, tmp_path):
+    met = services.stakeholders.create(name="Metropolitan Police Service", kind="organisation", sector="police")
+    streets = services.commitments.create(title="Safer streets", made_by=met, date_made=dt.date(2019, 1, 16))
+    rows = [["Action", "Lead officer", "Target date", "Commitment"],
+            ["Knife bins at stations", "Met Police", "Mar-19", "Safer streets"],
+            ["Parent workshops", "Gangs Unit", "TBC", "Something else"]]
+    plan, _ = run(workbook(tmp_path / "log.xlsx", {"Log": rows}), kind="actions")
+    assert plan.as_json()["mapping"]["Commitment"] == "commitment"
+    bins = ActionItem.get(ActionItem.title == "Knife bins at stations")
+    assert (bins.commitment_id, bins.owner_id, bins.due_date) == (streets.id, met.id, Period(dt.date(2019, 3, 31),
+                                                                                            "month"))
+    workshops = ActionItem.get(ActionItem.title == "Parent workshops")
+    assert workshops.commitment is None and workshops.owner is None and workshops.due_date is None
+    assert workshops.description.splitlines() == ["Owner (as written): Gangs Unit",
+                                                  "Commitment (as written): Something else", "Target date: TBC"]
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["--map", "Name"], "--map 'Name' should be \"Header=field\""),
+    (["--map", "Name=nonsense"], "'nonsense' is not a field of stakeholders"),
+    (["--map-value", "Status"], "--map-value 'Status' should be \"Header:written=stored\""),
+    (["--encoding", "klingon"], "--encoding 'klingon' is not an encoding name"),
+    (["--as", "attendance"], "--event is needed to import attendance"),
+])
+def test_options_written_wrong_are_usage_errors(db_path, tmp_path, argv, message):
+    open_database(db_path, create=True)
+    close_database()
+    path = tmp_path / "list.csv"
+    path.write_text("Name,Email\nBo Chan,bo@example.org\n", encoding="utf-8")
+    kind = [] if "--as" in argv else ["--as", "stakeholders"]
+    code, out, err = tracker(db_path, "import-table", path, *kind, *argv, "--json")
+    assert code == 2 and out == "" and message in err and len(err.strip().splitlines()) == 1, (code, out, err)
+    code, data = tracker_json(db_path, "import-table", path, "--as", "stakeholders", "--encoding", "cp1252")
+    assert code == 0 and data["added"] == 1

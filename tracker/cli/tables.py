@@ -6,6 +6,7 @@ included) or for a clean dry run, 1 when refused, 2 for a usage error.  ``--json
 (see docs/import-formats.md for its keys).
 """
 
+import codecs
 import json
 import sys
 
@@ -13,7 +14,7 @@ from tracker.cli.common import EXIT_ERROR, EXIT_USAGE, whole_number
 from tracker.errors import TrackerError
 from tracker.services import tableimports
 from tracker.tableimport import AS, Options, apply_plan, plan_import
-from tracker.tableimport.mapping import parse_date_options, parse_value_options
+from tracker.tableimport.mapping import parse_date_options, parse_map_options, parse_value_options
 from tracker.tableimport.plan import refusal
 from tracker.tableimport.report import write_report
 
@@ -77,6 +78,7 @@ def register(sub, common):
 def cmd_import_table(args):
     try:
         dates, column_dates = parse_date_options(args.dates)
+        _check_usage(args)
     except ValueError as exc:
         print(f"tracker import-table: {exc}", file=sys.stderr)
         return EXIT_USAGE
@@ -113,6 +115,22 @@ def cmd_import_table(args):
     else:
         _print_plan(plan, import_id, why)
     return EXIT_ERROR if why else 0
+
+
+def _check_usage(args):
+    """The options written wrong (exit 2, before the file is read): --map and --map-value not of their form
+    or naming no field, an encoding Python does not know, attendance without --event."""
+    for option in args.map:  # each alone: two columns given one field is the mapping's refusal (exit 1), not usage
+        parse_map_options(args.kind, [option])
+    parse_value_options(args.map_value)
+    if args.encoding:
+        try:
+            codecs.lookup(args.encoding)
+        except LookupError:
+            raise ValueError(f"--encoding {args.encoding!r} is not an encoding name (e.g. utf-8, cp1252, "
+                             "latin-1)") from None
+    if args.kind == "attendance" and not args.event:
+        raise ValueError("--event is needed to import attendance: the event, by ID or exact title.")
 
 
 def _print_plan(plan, import_id, why):
