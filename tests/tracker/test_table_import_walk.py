@@ -114,3 +114,43 @@ def test_options_written_wrong_are_usage_errors(db_path, tmp_path, argv, message
     assert code == 2 and out == "" and message in err and len(err.strip().splitlines()) == 1, (code, out, err)
     code, data = tracker_json(db_path, "import-table", path, "--as", "stakeholders", "--encoding", "cp1252")
     assert code == 0 and data["added"] == 1
+
+
+def test_the_report_gives_the_partner_their_whole_row_back(db, db_path, tmp_path):
+    """Columns the import ignores (a form's ID, its completion time) come back in the report as written,
+    beside the bad cell highlighted and the reason."""
+    services.stakeholders.create(name="Dan Smith", kind="person",
+                                 organisation=services.stakeholders.create(name="Barking Faith Forum",
+                                                                           kind="organisation", sector="faith"))
+    rows = [["ID", "Completion time", "Email", "Name", "Organisation", "Commitment"],
+            [7, dt.datetime(2019, 1, 16, 9, 45), "dan@example.org", "Smith, Dan", None, "Open the hall"],
+            [8, dt.datetime(2019, 1, 16, 9, 55), "new@x.example", "Nobody Known", None, "Something"],
+            [9, dt.datetime(2019, 1, 16, 9, 58), "kim@x.example", "Kim Li", "Redbridge Primary", "Reading club"]]
+    path = workbook(tmp_path / "form.xlsx", {"Form1": rows})
+    close_database()
+    code, out, err = tracker(db_path, "import-table", path, "--as", "commitments", "--report", tmp_path / "bad.xlsx")
+    assert code == 1 and "nothing was changed" in err
+    assert "'Dan Smith' names no organisation, and is not certainly one of the people held under a name like it " \
+           "(Dan Smith, ID 2, 100%): give the row their organisation or the email held" in err
+    assert "'Nobody Known' names no organisation, and nobody held is called that" in err
+    import openpyxl
+
+    ws = openpyxl.load_workbook(tmp_path / "bad.xlsx")["Form1"]
+    values = [[c.value for c in row] for row in ws.iter_rows()]
+    assert values[0] == ["Row", "ID", "Completion time", "Email", "Name", "Organisation", "Commitment", "Why"]
+    assert values[1][:7] == [2, "7", "16/01/2019 09:45", "dan@example.org", "Smith, Dan", None, "Open the hall"]
+    assert values[2][:3] == [3, "8", "16/01/2019 09:55"] and len(values) == 3
+    assert [c.coordinate for c in ws[2] if c.fill.fgColor.rgb.endswith("FFC7CE")] == ["E2"]
+
+
+def test_importing_again_says_there_was_nothing_to_import_not_dry_run(db_path, tmp_path):
+    open_database(db_path, create=True)
+    close_database()
+    path = tmp_path / "list.csv"
+    path.write_text("Name,Email\nBo Chan,bo@example.org\n", encoding="utf-8")
+    assert tracker(db_path, "import-table", path, "--as", "stakeholders")[0] == 0
+    code, out, _ = tracker(db_path, "import-table", path, "--as", "stakeholders")
+    assert code == 0 and out.strip().endswith("Nothing to import: 0 added, 1 matched (0 updated, 1 unchanged), "
+                                              "0 held for review, 0 rejected. Nothing was changed.")
+    code, out, _ = tracker(db_path, "import-table", path, "--as", "stakeholders", "--dry-run")
+    assert code == 0 and "Dry run: 0 added, 1 matched" in out

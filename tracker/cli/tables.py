@@ -113,7 +113,7 @@ def cmd_import_table(args):
         print(json.dumps({**plan.as_json(import_id, applied=import_id is not None),
                           **({"refused": why} if why else {})}, ensure_ascii=False, default=str))
     else:
-        _print_plan(plan, import_id, why)
+        _print_plan(plan, import_id, why, args.dry_run)
     return EXIT_ERROR if why else 0
 
 
@@ -133,7 +133,7 @@ def _check_usage(args):
         raise ValueError("--event is needed to import attendance: the event, by ID or exact title.")
 
 
-def _print_plan(plan, import_id, why):
+def _print_plan(plan, import_id, why, dry_run=False):
     out = sys.stderr if why else sys.stdout
     data = plan.as_json(import_id)
     print(data["read_as"], file=out)
@@ -166,8 +166,10 @@ def _print_plan(plan, import_id, why):
               f"unchanged), {len(data['held'])} held for review, {len(data['rejected'])} rejected")
     if why:
         print(f"tracker: {why}", file=out)
-    elif import_id is None:
+    elif dry_run:
         print(f"Dry run: {counts}. Nothing was changed.", file=out)
+    elif import_id is None:  # imported again, or all held already: no import is recorded
+        print(f"Nothing to import: {counts}. Nothing was changed.", file=out)
     else:
         print(f"Import {import_id}: {counts}. Undo with: tracker undo-import {import_id}", file=out)
 
