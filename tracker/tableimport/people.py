@@ -159,6 +159,7 @@ def plan_people(plan, records, matcher, tick=None):
             entry.record_id = match.record.id
         elif match.status == "doubtful" and (before := linked.among(name, org_name, match.candidates)):
             entry.action, entry.how, entry.record_id = "match", "linked before", before.id
+            entry.flags["note"] = f"linked to {before.name} before (ID {before.id}): matched, not held again"
         elif match.status == "doubtful":
             entry.candidates = [{"id": h.id, "name": h.name, "score": s,
                                  "organisation": matcher.organisation_name(h), "email": h.email}
