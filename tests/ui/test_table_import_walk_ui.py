@@ -16,8 +16,9 @@ from ui import tableimport_pages
 
 from tests.tracker.table_import_helpers import doubtful_forum
 
+from .conftest import choose
 from .test_table_import_choices_ui import go_to_preview, row_of
-from .test_table_import_ui import click_next
+from .test_table_import_ui import click_next, open_wizard
 
 SHOTS = os.environ.get("TRACKER_WALK_SHOTS")  # a folder: each step's screenshot is saved there to be looked at
 
@@ -85,4 +86,35 @@ def test_a_libreoffice_ods_with_a_merged_organisation_through_the_wizard(qtbot, 
     [zoe] = services.stakeholders.page(0, 5, search="zoe@mws.example")
     assert zoe.organisation_id == olu.organisation_id
     _shot(wizard, "done-ods")
+    wizard.close()
+
+
+def test_a_csv_encoding_chosen_wrong_is_told_and_can_be_put_back(qtbot, window, chosen_file, tmp_path,
+                                                                  no_blocking_dialogs):
+    """Windows-1252 detected and shown; UTF-8 chosen instead cannot read the file: a sentence, the wizard
+    stays on the step; back to "As detected", the file imports with its accents."""
+    path = tmp_path / "contacts.csv"
+    path.write_bytes("Name;Organisation;Email\r\nZoë Brennan;Café “Mayfield” Club;zoe@cafe.example\r\n"
+                     .encode("cp1252"))
+    chosen_file["path"] = str(path)
+    wizard = open_wizard(qtbot, window)
+    wizard.currentPage().browse()
+    click_next(qtbot, wizard)
+    read = wizard.currentPage()
+    assert isinstance(read, tableimport_pages.ReadPage)
+    assert "Windows-1252" in read.read_as.text() and "semicolon" in read.read_as.text()
+    assert read.encoding.currentText() == "As detected: Windows-1252"
+    _shot(wizard, "read-csv")
+    choose(qtbot, read.encoding, "UTF-8 (with BOM)")
+    qtbot.mouseClick(wizard.next_button(), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bool(no_blocking_dialogs["messages"]), timeout=30_000)
+    assert "cannot be read as utf-8" in no_blocking_dialogs["messages"][-1]
+    assert no_blocking_dialogs["errors"] == [], "no traceback"
+    assert wizard.currentPage() is read
+    choose(qtbot, read.encoding, "As detected: Windows-1252")
+    for _ in range(3):
+        click_next(qtbot, wizard)
+    assert isinstance(wizard.currentPage(), tableimport_pages.DonePage)
+    [zoe] = services.stakeholders.page(0, 5, search="zoe@cafe.example")
+    assert zoe.name == "Zoë Brennan" and zoe.organisation.name == "Café “Mayfield” Club"
     wizard.close()
