@@ -321,7 +321,7 @@ class PreviewPage(QWizardPage):
             entries[(e.sheet, e.row, getattr(e, "name", None))] = e
         fields = KIND_OF[plan.options.kind]
         for r in plan.as_json()["records"]:
-            rows.append((_what(r, doubtful), r["sheet"], r["row"], r["name"], _details(r, entries, fields)))
+            rows.append((_what(r, doubtful), r["sheet"], r["row"], r["name"], _details(r, entries, fields, plan)))
         event = plan.event.title if plan.event is not None else ""
         for visit in plan.attendance:  # attendance is counted in "to add": each row shown, not attending too
             rows.append((VISITS.get(visit.action, visit.action), visit.entry.sheet, visit.entry.row,
@@ -407,7 +407,7 @@ def _what(record, doubtful):
     return WHAT.get(record["action"], record["action"])
 
 
-def _details(record, entries, fields):
+def _details(record, entries, fields, plan=None):
     # a row may name two people: its entries are told apart by name
     entry = entries.get((record["sheet"], record["row"], record["name"])) or entries.get((record["sheet"], record["row"]))
     if record["action"] in ("held", "add") and entry is not None:
@@ -415,7 +415,9 @@ def _details(record, entries, fields):
             return "maybe " + "; ".join(f"{'the organisation ' if c.get('kind') == 'organisation' else ''}{c['name']} "
                                         f"({c['score']}%)" for c in entry.candidates)
         if record["action"] == "add":  # what the new record will hold (columns joined, words read as ours)
-            return "; ".join(([record["note"]] if record.get("note") else []) + [
+            organisation = plan.organisations.get(entry.organisation) if plan is not None and entry.organisation else None
+            return "; ".join(([record["note"]] if record.get("note") else [])
+                             + ([f"Organisation: {organisation.name}"] if organisation is not None else []) + [
                 f"{fields[name].title if name in fields else name}: {_text(fields, name, value)}"
                 for name, value in entry.values.items()
                 if name not in ("name", "title", "kind") and value not in (None, "", [])])[:300]

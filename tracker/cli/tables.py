@@ -6,6 +6,7 @@ included) or for a clean dry run, 1 when refused, 2 for a usage error.  ``--json
 (see docs/import-formats.md for its keys).
 """
 
+import codecs
 import json
 import sys
 
@@ -13,7 +14,7 @@ from tracker.cli.common import EXIT_ERROR, EXIT_USAGE, whole_number
 from tracker.errors import TrackerError
 from tracker.services import tableimports
 from tracker.tableimport import AS, Options, apply_plan, plan_import
-from tracker.tableimport.mapping import parse_date_options, parse_value_options
+from tracker.tableimport.mapping import parse_date_options, parse_map_options, parse_value_options
 from tracker.tableimport.plan import refusal
 from tracker.tableimport.report import write_report
 
@@ -77,6 +78,7 @@ def register(sub, common):
 def cmd_import_table(args):
     try:
         dates, column_dates = parse_date_options(args.dates)
+        _check_usage(args)
     except ValueError as exc:
         print(f"tracker import-table: {exc}", file=sys.stderr)
         return EXIT_USAGE
@@ -111,11 +113,27 @@ def cmd_import_table(args):
         print(json.dumps({**plan.as_json(import_id, applied=import_id is not None),
                           **({"refused": why} if why else {})}, ensure_ascii=False, default=str))
     else:
-        _print_plan(plan, import_id, why)
+        _print_plan(plan, import_id, why, args.dry_run)
     return EXIT_ERROR if why else 0
 
 
-def _print_plan(plan, import_id, why):
+def _check_usage(args):
+    """The options written wrong (exit 2, before the file is read): --map and --map-value not of their form
+    or naming no field, an encoding Python does not know, attendance without --event."""
+    for option in args.map:  # each alone: two columns given one field is the mapping's refusal (exit 1), not usage
+        parse_map_options(args.kind, [option])
+    parse_value_options(args.map_value)
+    if args.encoding:
+        try:
+            codecs.lookup(args.encoding)
+        except LookupError:
+            raise ValueError(f"--encoding {args.encoding!r} is not an encoding name (e.g. utf-8, cp1252, "
+                             "latin-1)") from None
+    if args.kind == "attendance" and not args.event:
+        raise ValueError("--event is needed to import attendance: the event, by ID or exact title.")
+
+
+def _print_plan(plan, import_id, why, dry_run=False):
     out = sys.stderr if why else sys.stdout
     data = plan.as_json(import_id)
     print(data["read_as"], file=out)
@@ -148,8 +166,10 @@ def _print_plan(plan, import_id, why):
               f"unchanged), {len(data['held'])} held for review, {len(data['rejected'])} rejected")
     if why:
         print(f"tracker: {why}", file=out)
-    elif import_id is None:
+    elif dry_run:
         print(f"Dry run: {counts}. Nothing was changed.", file=out)
+    elif import_id is None:  # imported again, or all held already: no import is recorded
+        print(f"Nothing to import: {counts}. Nothing was changed.", file=out)
     else:
         print(f"Import {import_id}: {counts}. Undo with: tracker undo-import {import_id}", file=out)
 

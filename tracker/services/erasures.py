@@ -9,6 +9,10 @@ someone is erased (``meta``: ``erasure_secret``); without the database the hashe
 checked against a list of emails or names, and with it they only answer "was this person erased?"
 for a person one already has the details of.  No hash is linked to its tombstone.
 
+The same secret keys one other remembered decision: a partner's row whose person was only close to a
+held one and was linked to that record by hand (``tableimports.link_key``), kept as a hash so the
+decided row holds no name in the clear.
+
 This module hashes keys it is given; the matcher (``tracker.services.matching``) and the privacy
 service normalise them, so the rule for "the same person" stays in one place.
 """
@@ -32,6 +36,13 @@ def email_digest(secret, email):
 
 def person_digest(secret, name_key, organisation_key):
     return _digest(secret, "person", name_key, organisation_key)
+
+
+def linked_digest(name_key, organisation_key, create=False):
+    """The keyed hash of a person's name and organisation that a row linked by hand is remembered by
+    (``tableimports``), with this database's secret (made when ``create``); None without one."""
+    secret = _secret(create)
+    return _digest(secret, "linked", name_key, organisation_key) if secret is not None and name_key else None
 
 
 def _secret(create=False):

@@ -22,6 +22,7 @@ from tracker.services.actor import current_actor
 from tracker.services import bulk_writer, merge_exchange
 from tracker.services.bulk_writer import Writer, transaction
 from tracker.services.exchange import content_kinds, dashed, load_state, uuid_hex
+from tracker.services.tableimports import PREVIEW_LINK
 
 EDITED_SOURCE = "{}, edited in a spreadsheet after export"  # an import's change made by editing the file
 
@@ -101,7 +102,8 @@ def undo_import(import_id):
         writer.flush_audit()
         writer.set_sync(sync)
         HeldConflict.delete().where(HeldConflict.run == run, HeldConflict.resolved_at.is_null()).execute()
-        HeldRow.delete().where(HeldRow.run == run, HeldRow.resolved_at.is_null()).execute()
+        HeldRow.delete().where(HeldRow.run == run, HeldRow.resolved_at.is_null()
+                               | HeldRow.values.contains(PREVIEW_LINK)).execute()  # its links too
         ImportRun.update(undone_at=utcnow()).where(ImportRun.id == run.id).execute()
         MergeRun.delete().where(MergeRun.import_id == run.id).execute()  # the merges it brought go with it
     announce(EVERYTHING)  # once, after the commit: every view reads again

@@ -180,6 +180,8 @@ def _remember(person, name, email, organisation):
     if name or email:
         erasures.remember(email, person_key(name) if name else "", organisation_key(organisation))
     _scrub_held_rows(person.id, name, email, organisation)
+    # a row linked to them by hand is remembered by a keyed hash of another spelling of their name: it goes
+    HeldRow.delete().where(HeldRow.record_uuid == person.uuid, HeldRow.resolution == "linked").execute()
 
 
 def _scrub_held_rows(person_id, name, email, organisation):

@@ -12,6 +12,7 @@ import collections
 import datetime as dt
 import functools
 import json
+from uuid import UUID
 
 from peewee import fn
 
@@ -21,12 +22,13 @@ from tracker.dates import date_from_stored, stored_date
 from tracker.errors import NotFoundError, TrackerError
 from tracker.models import ActionItem, Commitment, Council, Event, HeldRow, ImportChange, ImportPreset, ImportRun, Stakeholder, StakeholderCouncil, utcnow
 from tracker.services import councils as council_service
+from tracker.services import erasures
 from tracker.services import exchange as store
 from tracker.services.actor import current_actor
 from tracker.services.base import writing
 from tracker.services.commitments import commitments
 from tracker.services.events import attendance
-from tracker.services.matching import StakeholderMatcher, organisation_key
+from tracker.services.matching import StakeholderMatcher, organisation_key, person_key
 from tracker.services.stakeholders import stakeholders
 
 
@@ -119,6 +121,11 @@ def _stakeholder_row(fields):
     return collections.namedtuple("StakeholderRow", fields)
 
 
+LINK_KEY = "linked_as"  # a person's row linked by hand keeps this hash in its values (RememberedLinks)
+IN_PREVIEW = {"decided": "in the preview"}  # ... and this when its import decided it: undoing that import forgets it
+PREVIEW_LINK = json.dumps(IN_PREVIEW)[1:-1]  # how that reads in the stored JSON (services.imports.undo_import)
+
+
 # ---- held rows ------------------------------------------------------------------------------------------
 def not_yet_held(rows):
     """Those of ``rows`` (dicts of HeldRow fields) not already waiting for review: a file imported twice
@@ -189,10 +196,53 @@ def resolve_held(row_id, link=None, create=False, skip=False, source=""):
         event = Event.get_or_none(Event.id == event_id) if event_id else None
         if record is not None and event is not None and not event.is_deleted:
             attendance.attend(event, record, role=role_at_event or "", source=source)
-        # Decided, the row keeps only what was decided: the person's data is in their record, or was left out.
-        HeldRow.update(resolved_at=utcnow(), resolution=resolution, name="", email="", values="{}", candidates="[]",
-                       record_uuid=record.uuid if record is not None else None).where(HeldRow.id == row.id).execute()
+        # Decided, the row keeps only what was decided: the person's data is in their record, or was left out;
+        # a link, by the keyed hash of the name and organisation as written, so the file imported again matches.
+        remembered = (json.dumps({LINK_KEY: link_key(row.name, organisation)})
+                      if resolution == "linked" and record.kind == "person" else "{}")
+        HeldRow.update(resolved_at=utcnow(), resolution=resolution, name="", email="", values=remembered,
+                       candidates="[]", record_uuid=record.uuid if record is not None else None).where(
+            HeldRow.id == row.id).execute()
     return resolution, record
+
+
+def link_key(name, organisation):
+    """The keyed hash (``erasures.linked_digest``) a person's row linked by hand is remembered by: their
+    name and organisation as the matcher compares them."""
+    return erasures.linked_digest(person_key(name), organisation_key(organisation or ""), create=True)
+
+
+class RememberedLinks:
+    """The person rows linked by hand to a held record (``resolve_held``, or decided in the preview),
+    loaded once for an import (one query): a row of the same name and organisation whose match is
+    doubtful again is that record, when it is still among the candidates (as a commitment linked to
+    a close organisation is matched again by its title, ``tableimport.tasks``)."""
+
+    def __init__(self):
+        self.uuids = {}
+        for values, uuid in HeldRow.select(HeldRow.values, HeldRow.record_uuid).where(
+                HeldRow.resolution == "linked", HeldRow.record_uuid.is_null(False)).tuples():
+            key = json.loads(values or "{}").get(LINK_KEY)
+            if key:
+                self.uuids[key] = str(UUID(str(uuid)))  # as the matcher's Held.uuid reads it
+
+    def among(self, name, organisation, candidates):
+        """The candidate (matcher's ``Held``, from ``[(Held, score)]``) the row was linked to before, or None."""
+        if not self.uuids:
+            return None
+        uuid = self.uuids.get(erasures.linked_digest(person_key(name), organisation_key(organisation or "")))
+        return next((held for held, _ in candidates if held.uuid == uuid), None) if uuid else None
+
+
+def remember_links(run_id, kind, links):
+    """Remember rows decided "link" in the preview (``links``: [(sheet, row, name, organisation, record
+    uuid)]) as rows of import ``run_id`` (as ``kind``) decided so, as :func:`resolve_held` remembers one
+    decided later."""
+    now = utcnow()
+    bulk_insert(HeldRow, [{"run": run_id, "kind": kind, "sheet": sheet[:100], "row": row, "name": "",
+                           "email": "", "values": json.dumps({LINK_KEY: link_key(name, organisation), **IN_PREVIEW}),
+                           "candidates": "[]", "resolved_at": now, "resolution": "linked", "record_uuid": uuid}
+                          for sheet, row, name, organisation, uuid in links])
 
 
 def held_commitment_values(values):

@@ -47,8 +47,9 @@ def _apply_plan(plan, progress):
     added = {"stakeholder": [], "action_item": [], "commitment": [], "attendance": []}
     updated = []
     held = tableimports.not_yet_held([_held_row(plan, e) for e in live if e.action == "held"])
+    links = _linked_in_preview(plan, live)
     counts = plan.counts()
-    if not (counts["added"] or counts["updated"] or held):
+    if not (counts["added"] or counts["updated"] or held or links):
         return None  # nothing would change: no import is recorded either (importing twice changes nothing)
     try:
         with writing():
@@ -83,6 +84,7 @@ def _apply_plan(plan, progress):
             step(progress, 90, "Recording the import")
             import_id = tableimports.record_run(name, plan.source.sha256, plan.options.on_match, counts,
                                                 plan.details(), added, updated, held)
+            tableimports.remember_links(import_id, plan.options.kind, links)  # the file imported again matches them, not holds
             step(progress, 99, "Saving")  # the last chance to cancel: after this the transaction commits
     except ValidationError as exc:
         raise ImportRefused(f"{name} was not imported: {exc} Nothing was changed.") from None
@@ -161,3 +163,12 @@ def _held_row(plan, entry):
     return {"kind": plan.options.kind, "sheet": entry.sheet[:100], "row": entry.row, "name": entry.name[:300],
             "email": (entry.email or "")[:254], "values": json.dumps(values, ensure_ascii=False, default=str),
             "candidates": json.dumps(entry.candidates, ensure_ascii=False)}
+
+
+def _linked_in_preview(plan, live):
+    """[(sheet, row, name, organisation, record uuid)] of the people decided "link" in the preview, to be
+    remembered as a link decided later is (``tableimports.RememberedLinks``)."""
+    decisions = plan.options.decisions
+    return [(e.sheet, e.row, e.values.get("name", ""),
+             plan.organisations[e.organisation].name if e.organisation else "", plan.held_record(e.record_id).uuid)
+            for e in live if e.kind == "person" and e.action == "match" and decisions.get((e.sheet, e.row)) == "link"]

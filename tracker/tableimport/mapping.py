@@ -104,7 +104,8 @@ ROLE_HEADERS = frozenset(_HEAD[1:] + _SECOND_WHO[6:])
 KIND_SYNONYMS = {
     "stakeholders": {"title": None, "status": None},
     "attendance": {"title": None, "status": "attending"},
-    "actions": {"action": "title", "notes": "notes", "comments": "notes", "organisation": None},
+    "actions": {"action": "title", "notes": "notes", "comments": "notes", "organisation": None,
+                "commitment": "commitment"},  # an action log's "Commitment" column names the commitment, not the title
     "commitments": {"organisation": "organisation", "partner": "made_by", "name": "contact", "notes": "notes",
                     "commitment": "title"},
 }

@@ -4,9 +4,11 @@ Each record row is a person (a name, or a first name and surname) or, with no pe
 organisation.  A person's organisation column names an organisation matched among those held
 (``tracker.services.matching``: normalised names) or created once for the whole file; a new
 organisation takes the row's sector, else "other".  The person is matched (email, then name and
-organisation), doubtful (held for review, or created with ``--uncertain create``), new, or erased
-on request (left alone); in an attendance list, one whose registration says "Not attending",
-cancelled or refunded is left out (neither created nor changed).  Rows of one person within the file (the same email, or the same name at
+organisation), doubtful (held for review, or created with ``--uncertain create``; unless the same
+name and organisation was linked by hand to one of the candidates before, in the held review or the
+preview: then it is that match again), new, or erased on request (left alone); in an attendance
+list, one whose registration says "Not attending", cancelled or refunded is left out (neither
+created nor changed).  Rows of one person within the file (the same email, or the same name at
 the same organisation: someone who signed in twice) are one person: later rows fill the first.
 A row naming a second contact (a school's deputy or DSL beside its head) is two people
 (``contacts``), each matched on their own.
@@ -21,6 +23,7 @@ from tracker import services
 from tracker.errors import NotFoundError
 from tracker.records import STAKEHOLDER
 from tracker.records.cells import unknown_council
+from tracker.services import tableimports
 from tracker.services.matching import organisation_key, person_key
 from tracker.tableimport import contacts
 from tracker.tableimport.table import Problem
@@ -96,6 +99,7 @@ def plan_people(plan, records, matcher, tick=None):
     """Add an :class:`Entry` to ``plan.entries`` per record (and organisations to ``plan.organisations``);
     ``tick(records done)`` every 500 records (it may raise to stop)."""
     seen = {}
+    linked = tableimports.RememberedLinks()  # rows linked by hand before: matched, not held again
     records = contacts.split(records, plan.problems)  # a row naming a second contact is two people
     matcher.prepare(_people_of(records))  # every row's close-name search in one batch
     for done, record in enumerate(records):
@@ -154,6 +158,9 @@ def plan_people(plan, records, matcher, tick=None):
         elif match.status == "matched":
             entry.action = "match"
             entry.record_id = match.record.id
+        elif match.status == "doubtful" and (before := linked.among(name, org_name, match.candidates)):
+            entry.action, entry.how, entry.record_id = "match", "linked before", before.id
+            entry.flags["note"] = f"linked to {before.name} before (ID {before.id}): matched, not held again"
         elif match.status == "doubtful":
             entry.candidates = [{"id": h.id, "name": h.name, "score": s,
                                  "organisation": matcher.organisation_name(h), "email": h.email}

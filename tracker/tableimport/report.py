@@ -9,6 +9,7 @@ installed) would add a quarter of a second to every start.
 """
 
 from tracker.records import MAX_TEXT
+from tracker.tableimport.values import text_of
 
 BAD_FILL = "FFC7CE"  # a bad cell's fill, Excel's own "bad" colours
 BAD_FONT = "9C0006"
@@ -40,7 +41,7 @@ def write_report(plan, path):
         for row in rows:
             problems = by_row[(table.name, row)]
             bad_columns = {p.column for p in problems}
-            values = written.get((table.name, row), {})
+            values = {**_as_written(plan, table, row), **written.get((table.name, row), {})}
             cells = [row] + [text_cell(ws, _fit(values.get(h, "")), bad if h in bad_columns else None)
                              for h in table.headers]
             cells.append(text_cell(ws, _fit("; ".join(f"{p.column}: {p.value!r} {p.reason}" for p in problems))))
@@ -51,6 +52,17 @@ def write_report(plan, path):
         ws.append([text_cell(ws, "Every row of the file could be read.")])
     save_atomically(wb, path)
     return count
+
+
+def _as_written(plan, table, row):
+    """{header: text} of every column of the sheet's ``row``, ignored ones too (the engine keeps only the
+    mapped columns' text): the partner gets their whole row back."""
+    sheet = next((s for s in plan.source.sheets if s.name == table.name), None)
+    index = row - sheet.first_row if sheet is not None else -1
+    if not 0 <= index < len(sheet.rows if sheet is not None else ()):
+        return {}
+    cells = sheet.rows[index]
+    return {h: text_of(cells[i]) for i, h in enumerate(table.headers) if i < len(cells) and cells[i] not in (None, "")}
 
 
 def _fit(text):

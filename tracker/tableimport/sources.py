@@ -4,7 +4,8 @@
 .csv/.txt.  A workbook passes the exchange's gate first (``tracker.exchange.safety.check_file``:
 size, zip bombs, lying headers, what the parser would allocate), then python-calamine reads the
 checked bytes; formula cells give their saved values, merged areas are filled with their first
-cell's value (one organisation over several people), hidden sheets are listed but never read.
+cell's value (one organisation over several people; an .ods file's areas read by ``odsmerged``,
+calamine gives only an .xlsx's), hidden sheets are listed but never read.
 
 A CSV is read once, bounded (``safety.read_bounded``), and decoded by :func:`decode`: UTF-8 with or
 without a BOM, else Windows-1252, else Latin-1 (every byte is a Latin-1 character, so decoding
@@ -29,6 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from tracker.exchange.safety import FileRefused, check_file, read_bounded, sha256
+from tracker.tableimport import odsmerged
 
 WORKBOOK_SUFFIXES = {".xlsx": "xlsx", ".xlsm": "xlsm", ".ods": "ods"}
 TEXT_SUFFIXES = {".csv", ".txt", ".tsv"}
@@ -94,6 +96,10 @@ def _read_workbook(path):
     kind = "ods" if any(n == "mimetype" for n in checked.members) else (
         "xlsm" if any(n.lower() == "xl/vbaproject.bin" for n in checked.members) else "xlsx")
     sheets, hidden = [], []
+    try:
+        spans = odsmerged.merged_areas(checked.data) if kind == "ods" else {}  # calamine gives none for .ods
+    except Exception as exc:  # broken or hostile XML (defusedxml refuses entities), a missing part
+        refuse(path, f"the file is damaged or not a spreadsheet this app can read ({_short(exc)}).")
     for meta in metadata:
         if meta.visible != SheetVisibleEnum.Visible:  # Hidden and VeryHidden
             hidden.append(meta.name)
@@ -104,7 +110,7 @@ def _read_workbook(path):
             sheet = book.get_sheet_by_name(meta.name)
             rows = sheet.to_python(skip_empty_area=True)
             start = sheet.start or (0, 0)
-            merged = sheet.merged_cell_ranges or []
+            merged = sheet.merged_cell_ranges or spans.get(meta.name, [])
         except Exception as exc:
             refuse(path, f"sheet '{meta.name}' cannot be read ({_short(exc)}).")
         rows = [list(r) for r in rows]

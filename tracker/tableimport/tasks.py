@@ -156,8 +156,12 @@ def _commitment_values(plan, record, v, matcher, notes):
     elif v.get("contact"):
         held = matcher.person(v["contact"], v.get("email", ""))
         if held.status != "matched":
-            plan.problems.append(Problem(record.sheet, record.row, record.columns["contact"], v["contact"],
-                                         "names no organisation, and no person held under that name made it"))
+            why = ("names no organisation, and is not certainly one of the people held under a name like it ("
+                   + "; ".join(f"{h.name}, ID {h.id}, {score}%" for h, score in held.candidates)
+                   + "): give the row their organisation or the email held"
+                   if held.status == "doubtful" else
+                   "names no organisation, and nobody held is called that: add them first, or name their organisation")
+            plan.problems.append(Problem(record.sheet, record.row, record.columns["contact"], v["contact"], why))
             return None
         values["made_by"] = services.stakeholders.get(held.record.id)
     if v.get("contact") and maker_name:

@@ -8,7 +8,9 @@ partner's sheet needs and a form does not:
   without ".0";
 - phone numbers: digits that lost their leading zero to a spreadsheet (7700 900123) regain it;
 - names: "Surname, First" becomes "First Surname";
-- dates: a date cell is its date (a date-time its day); a number is an Excel serial (0 is no date);
+- dates: a date cell is its date (a date-time its day); a number is an Excel serial (0 is no date, and
+  so is a date cell holding 0, 30/12/1899 or 00/01/1900 as programs show it); a time written after a
+  date ("2019-01-16 09:30:00") is left out;
   text is read day first unless its column showed itself month first (:func:`date_order`: any
   first part over 12 settles day-first, any second part over 12 month-first, neither: day-first and
   flagged); a value contradicting its column's order is a bad value, never swapped.  "TBC",
@@ -35,6 +37,13 @@ NO_VALUE = frozenset(["tbc", "tba", "tbd", "ongoing", "asap", "n/a", "na", "n.a"
 _SHAPE = re.compile(r"^\s*([0-9]{1,2})[/.\-]([0-9]{1,2})[/.\-]([0-9]{2}|[0-9]{4})\s*$")
 _WEEK = re.compile(r"^\s*(w/?c|w/b|week commencing|week beginning)\.?\s*", re.IGNORECASE)
 EXCEL_EPOCH = dt.date(1899, 12, 30)
+# Serial 0 in a date cell: calamine reads it as midnight, LibreOffice shows (and saves in a CSV) 30/12/1899,
+# Excel 00/01/1900: a formula's empty result or a cleared date, no date.
+NULL_DATES = frozenset([EXCEL_EPOCH, dt.date(1899, 12, 31)])
+NULL_DATE_TEXT = frozenset(["30/12/1899", "00/01/1900", "0/1/1900", "1899-12-30", "1900-01-00", "12/30/1899"])
+# A time after a date, as exports write date-times ("2019-01-16 09:30:00", "16/01/2019 09:30", "...T09:30Z")
+_TIME = re.compile(r"(?<=\d)(?:T|\s+)\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:\s*[ap]\.?m\.?)?(?:Z|\s*[+-]\d{2}:?\d{2})?$",
+                   re.IGNORECASE)
 
 # A partner's words, by vocabulary: exact words first, then words the value contains (sectors, themes).
 WORDS = {
@@ -124,7 +133,7 @@ def date_order(values):
     day_first = month_first = shaped = False
     for value in values:
         if isinstance(value, str):
-            m = _SHAPE.match(_WEEK.sub("", value))
+            m = _SHAPE.match(_TIME.sub("", _WEEK.sub("", value.strip())))
             if m:
                 shaped = True
                 day_first |= int(m[1]) > 12
@@ -144,9 +153,11 @@ def date_of(value, month_first=False, periods=False):
     if value is None or value == "":
         return None, ""
     if isinstance(value, dt.datetime):
-        return _in_range(value.date(), text_of(value)), ""
+        return (None if value.date() in NULL_DATES else _in_range(value.date(), text_of(value))), ""
     if isinstance(value, dt.date):
-        return _in_range(value, text_of(value)), ""
+        return (None if value in NULL_DATES else _in_range(value, text_of(value))), ""
+    if isinstance(value, dt.time) and value == dt.time(0):  # a date cell holding serial 0, as calamine reads it
+        return None, ""
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         if value == 0:
             return None, ""
@@ -160,7 +171,9 @@ def date_of(value, month_first=False, periods=False):
     text = " ".join(value.replace("\u00a0", " ").split())
     if not text or is_no_value(text):
         return None, text
-    text = _WEEK.sub("", text)
+    text = _TIME.sub("", _WEEK.sub("", text))
+    if text in NULL_DATE_TEXT:
+        return None, ""
     try:
         day = parse_uk_date(text, month_first=month_first, periods=True)
     except ValueError as exc:
