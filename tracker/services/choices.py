@@ -27,7 +27,7 @@ DETAIL_SEPARATOR = " · "
 NAME, DETAIL = itemgetter(1), itemgetter(2)  # a Choice's (or a row's) name; a Choice's detail
 
 
-class Choice(NamedTuple):  # (a tuple: made for each record a search finds)
+class Choice(NamedTuple):  # (a tuple: 20,000 are made at once)
     id: int
     name: str  # what the record is called
     detail: str = ""  # what tells it from a namesake: "Metropolitan Police · Inspector", "16/01/2019"
@@ -38,25 +38,16 @@ class Choice(NamedTuple):  # (a tuple: made for each record a search finds)
         return f"{self.name} — {self.detail}" if self.detail else self.name
 
 
-def _as_choices(rows):
-    """(id, name, detail) rows as Choices, made without a Python call each."""
-    return list(map(tuple.__new__, repeat(Choice), rows))
-
-
 class Choices:
-    """One kind's choices in order, with their folded text, searched in memory.
+    """One kind's choices in order, with their folded text, searched in memory."""
 
-    Held as plain (id, name, detail) tuples and made :class:`Choice` only when found: the garbage
-    collector stops looking at a plain tuple of numbers and strings, never at a tuple's subclass, and
-    20,000 Choices kept made a picker's first use pay for a full collection of the app's objects."""
-
-    def __init__(self, kind, rows):
+    def __init__(self, kind, choices):
         self.kind = kind  # the record kind in users' words: "stakeholder"
-        self._rows = list(rows)
+        self.choices = list(choices)
         # Folded all at once, each distinct detail once (many people share an organisation and a role),
         # and with no Python call per choice: 20,000 are folded on a picker's first use.
-        self._names = plain_all(map(NAME, self._rows))
-        details = list(map(DETAIL, self._rows))
+        self._names = plain_all(map(NAME, self.choices))
+        details = list(map(DETAIL, self.choices))
         distinct = list(dict.fromkeys(details))
         details = map(dict(zip(distinct, plain_all(distinct))).__getitem__, details)
         # The name, its detail, and the name without its spaces ("obrien" finds O'Brien, "mcdonald" Mc Donald).
@@ -65,14 +56,13 @@ class Choices:
         self._by_id = None
 
     def __len__(self):
-        return len(self._rows)
+        return len(self.choices)
 
     def get(self, record_id):
         """The choice of the record with this id, or None."""
         if self._by_id is None:
-            self._by_id = {row[0]: row for row in self._rows}
-        row = self._by_id.get(record_id)
-        return None if row is None else Choice(*row)
+            self._by_id = {c.id: c for c in self.choices}
+        return self._by_id.get(record_id)
 
     def search(self, text):
         """The choices whose name or detail holds every word of ``text`` (in any case, with or without
@@ -81,23 +71,23 @@ class Choices:
         query = plain(text)
         terms = query.split()
         if not terms:
-            return _as_choices(self._rows)
+            return list(self.choices)
         keys = self._keys
         terms.sort(key=len, reverse=True)  # the longest word first: it leaves the fewest to look at
         found = [i for i, key in enumerate(keys) if terms[0] in key]
         for term in terms[1:]:
             found = [i for i in found if term in keys[i]]
-        names, rows = self._names, self._rows
+        names = self._names
         starts, within, other = [], [], []
         for i in found:
             name = names[i]
-            (starts if name.startswith(query) else within if query in name else other).append(rows[i])
-        return _as_choices(starts + within + other)
+            (starts if name.startswith(query) else within if query in name else other).append(self.choices[i])
+        return starts + within + other
 
     def exact(self, text):
         """The choices whose name is ``text`` (folded as :meth:`search` folds)."""
         wanted = plain(text)
-        return _as_choices(row for row, name in zip(self._rows, self._names) if name == wanted) if wanted else []
+        return [c for c, name in zip(self.choices, self._names) if name == wanted] if wanted else []
 
 
 def _rows(query):
@@ -134,6 +124,11 @@ class _Details(dict):
         return detail
 
 
+def _choices(ids, names, details):
+    """Choice rows made without a Python call each (``Choice(...)`` 20,000 times costs ~20 ms)."""
+    return map(tuple.__new__, repeat(Choice), zip(ids, names, details))
+
+
 def stakeholders(kind=None):
     """Live stakeholders (only organisations or only people with ``kind``), by name: a person shown
     with their organisation and role, an organisation with its sector."""
@@ -146,7 +141,7 @@ def stakeholders(kind=None):
     rows = _by_name(_rows(q))
     details = map(_Details().__getitem__, map(itemgetter(2, 3, 4, 5), rows))
     return Choices("organisation" if kind == "organisation" else "stakeholder",
-                   zip(map(itemgetter(0), rows), map(NAME, rows), details))
+                   _choices(map(itemgetter(0), rows), map(NAME, rows), details))
 
 
 def organisations():
@@ -158,7 +153,7 @@ def events():
     show = records.EVENT["date"].show
     q = (Event.select(Event.id, Event.title, Event.date, Event.place).where(Event.deleted_at.is_null())
          .order_by(Event.date.desc(), Event.id.desc()))
-    return Choices("event", ((i, title, _detail(show(day), place)) for i, title, day, place in q.tuples()))
+    return Choices("event", (Choice(i, title, _detail(show(day), place)) for i, title, day, place in q.tuples()))
 
 
 def commitments():
@@ -167,13 +162,13 @@ def commitments():
     C, S = Commitment, Stakeholder
     q = (C.select(C.id, C.title, S.name, C.date_made).join(S, on=(C.made_by == S.id))
          .where(C.deleted_at.is_null()).order_by(C.title, C.id))
-    return Choices("commitment", ((i, title, _detail(f"made by {maker}", show(day)))
+    return Choices("commitment", (Choice(i, title, _detail(f"made by {maker}", show(day)))
                                   for i, title, maker, day in q.tuples()))
 
 
 def councils():
     q = Council.select(Council.id, Council.name).where(Council.active == True).order_by(Council.name)
-    return Choices("council", ((i, name, "") for i, name in q.tuples()))
+    return Choices("council", (Choice(i, name) for i, name in q.tuples()))
 
 
 # What a link field's picker offers, by the kind it links to; a person's organisation is picked from
