@@ -112,8 +112,9 @@ def _detail(*parts):
 
 
 def _stakeholder_detail(kind, organisation, role, sector):
-    parts = (organisation, role) if kind == "person" else ("organisation", vocab.SECTORS.get(sector, ""))
-    return DETAIL_SEPARATOR.join(filter(None, parts))
+    if kind == "person":
+        return _detail(organisation, role)
+    return _detail("organisation", vocab.SECTORS.get(sector, ""))
 
 
 class _Details(dict):
