@@ -119,6 +119,15 @@ class RecordFilter(RecordPicker):
         if getattr(value, "id", None) != before:
             self.value_changed.emit()
 
+    def follow(self, change):
+        """Forget the list when ``change`` touches it, and show the chosen record as it is now: renamed,
+        or gone (deleted, merged, another database open): then every record again."""
+        super().follow(change)
+        kind, chosen = self.reads[0], self._value
+        if chosen is not None and (change.rereads(kind) or chosen.id in change.ids(kind)):
+            now = choice_lists.record(kind, chosen.id)
+            self.set_value(now if now is not None and now.uuid == chosen.uuid else None)
+
     def minimumSizeHint(self):
         """Wide enough for "Made by anyone" beside the box's two buttons."""
         hint = super().minimumSizeHint()

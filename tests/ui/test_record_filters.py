@@ -218,3 +218,19 @@ def test_a_person_added_is_offered_by_the_filter_without_a_refresh(window, qtbot
     assert shown(picker) == ["Adaeze Okonkwo"]
     qtbot.keyClick(picker.popup, Qt.Key.Key_Return)
     assert [page.model.record(r).title for r in range(page.model.rowCount())] == ["Chair the new panel"]
+
+
+def test_the_chosen_owner_renamed_shows_the_new_name_and_deleted_shows_everyone(window, qtbot):
+    page = window.show_view("actions")
+    owner = next(a.owner for a in services.actions.page(0, 200) if a.owner_id and a.owner.kind == "person")
+    picker = page.filter_widget("owner")
+    tab_into(qtbot, page.filter_widget("status"), picker)
+    qtbot.keyClicks(picker, owner.name)
+    choose_row(qtbot, picker, next(r for r in shown(picker) if r.startswith(owner.name)))
+    mine = service_ids(services.actions, {"owner": owner})
+    assert picker.value().id == owner.id and list_ids(page) == mine
+    services.stakeholders.update(services.stakeholders.get(owner.id), name="Renamed Person")
+    assert picker.text().startswith("Renamed Person") and list_ids(page) == mine
+    services.stakeholders.delete(services.stakeholders.get(owner.id))
+    assert picker.value() is None and picker.text() == ""
+    assert list_ids(page) == service_ids(services.actions, {})
