@@ -9,6 +9,7 @@
     python scripts/screenshots.py --map [OUTPUT_DIR]      # only the power/interest map (power-map*.png), 1366x768
     python scripts/screenshots.py --dashboard [OUTPUT_DIR]   # only the dashboard (light, dark, empty), 1366x768
     python scripts/screenshots.py --demo [OUTPUT_DIR]   # only the overview and actions on the demo, at 1366x768
+    python scripts/screenshots.py --filters [OUTPUT_DIR]  # only the owner filter's picker open (filter-owner*.png)
 
 Also renders the Actions view with a dark palette (actions-dark.png), to check both palettes, the
 steps of File → Import a spreadsheet… on a sign-in sheet built from the demo's people, and the
@@ -74,7 +75,8 @@ def main(argv=None):
     only_demo = "--demo" in argv
     if "--dashboard" in argv:
         return dashboard_shots([a for a in argv if a != "--dashboard"])
-    app, window, out, tmp = demo_app([a for a in argv if a not in ("--entry", "--import", "--dialogs", "--map", "--demo")])
+    app, window, out, tmp = demo_app([a for a in argv if a not in ("--entry", "--import", "--dialogs", "--map", "--demo",
+                                                                   "--filters")])
     if "--dialogs" in argv:  # scripts/dialog_shots.py (issue 15's dialogs)
         from dialog_shots import dialog_shots
 
@@ -83,6 +85,10 @@ def main(argv=None):
         return 0
     if "--map" in argv:
         power_map_shots(app, window, out)
+        window.close()
+        return 0
+    if "--filters" in argv:
+        filter_picker_shots(app, window, out)
         window.close()
         return 0
 
@@ -485,6 +491,34 @@ def power_map_shots(app, window, out):
     map_shot("power-map-dark", dark)
     dark.close()
     app.setPalette(palette)
+
+
+def filter_picker_shots(app, window, out):
+    """The Actions list with its owner filter's picker open on "ben pat" (two namesakes), on a 1366x768
+    screen: filter-owner.png, and at 200% under QT_SCALE_FACTOR=2 (683x384 logical) filter-owner-200.png."""
+    from PySide6.QtGui import QPainter
+    from PySide6.QtTest import QTest
+
+    scale = float(os.environ.get("QT_SCALE_FACTOR") or 1)
+    window.resize(round(1366 / scale), round(768 / scale))
+    page = window.show_view("actions")
+    page.table.fit_columns()
+    picker = page.filter_widget("owner")
+    window.activateWindow()
+    picker.setFocus()
+    QTest.keyClicks(picker, "ben pat")
+    app.processEvents()
+    image = window.grab()
+    # The pop-up is a window of its own (the offscreen screen is 800x600): drawn under its box.
+    below = picker.mapTo(window, picker.rect().bottomLeft())
+    below.setX(max(0, min(below.x(), window.width() - picker.popup.width())))
+    painter = QPainter(image)
+    painter.drawPixmap(below, picker.popup.grab())
+    painter.end()
+    path = out / f"filter-owner{'-200' if scale == 2 else ''}.png"
+    image.save(str(path))
+    print(path)
+    picker.popup.hide()
 
 
 def dark_palette():

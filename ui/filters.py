@@ -2,7 +2,9 @@
 
 A filter widget only says what it is set to (``key``, ``value()``); :class:`FilterBar` turns them
 into the services filter dict a list and a report query with.  Which filters each record kind
-offers is in ``ui.kinds``; filtering itself happens in SQL (the services), never here.
+offers is in ``ui.kinds``; filtering itself happens in SQL (the services), never here.  A filter
+choosing one of thousands of records (the owner, the maker) is the app's record picker
+(:class:`RecordFilter`, ``ui.pickers``): typed and searched, not a drop-down.
 """
 
 from PySide6.QtCore import QSize, Signal
@@ -12,14 +14,15 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QGridLayout, QHBoxLayout, Q
 from tracker import services
 from tracker.changes import EVERYTHING
 from tracker.models import Council
+from tracker.services import choices as choice_lists
 from ui.accessible import describe
 from ui.fields import LoadingCombo
+from ui.pickers import RecordPicker
 
 FILTERS_PER_ROW = 4
 EXTRA_ROW = 99  # the grid row of the words for a link's filters: below every row of filters (empty rows take no room)
 DUE_WITHIN = [("Any due date", None), ("Due within 7 days", 7), ("Due within 14 days", 14),
               ("Due within 30 days", 30), ("Due within 90 days", 90)]
-PEOPLE_FILTERS = ("owner", "made_by")  # filters offering every stakeholder
 
 
 class FilterCombo(LoadingCombo):
@@ -84,12 +87,68 @@ class FilterCheck(QCheckBox):
         self.setChecked(bool(value))
 
 
+class RecordFilter(RecordPicker):
+    """A filter choosing one record by typing any part of its name (the owner, the maker): the app's
+    record picker, namesakes told apart, its whole list (Down) beginning with "Any owner", which an
+    emptied box (its clear button) also means.  The list is filtered by a record chosen only: text
+    naming none is put back to the chosen record's name when the user leaves the box.
+    ``value_changed`` when another record (or none) is set, by the user or by ``set_value``, as a
+    drop-down's ``currentIndexChanged``."""
+
+    value_changed = Signal()
+
+    def __init__(self, key, any_text, load, words=""):
+        super().__init__(load, none_text=any_text)
+        self.key = key
+        words = words or key.replace("_", " ")
+        self.setPlaceholderText(any_text)
+        describe(self, f"Filter by {words}",
+                 f"Type any part of a name and choose from the list to show only the records with that "
+                 f"{words}; empty the box (or choose “{any_text}”) to show them all")
+        self.textChanged.connect(self._emptied)
+        self.editingFinished.connect(self._put_back)
+
+    def set_value(self, value):
+        """Show ``value`` chosen: a record, a record's id (a link's filters) or None (any), without ``chosen``."""
+        if isinstance(value, int):
+            value = choice_lists.record(self.reads[0], value)  # the first table a picker reads is its kind's
+        before = getattr(self._value, "id", None)
+        super().set_value(value)
+        if value is None:
+            self.setToolTip(self.accessibleDescription())
+        if getattr(value, "id", None) != before:
+            self.value_changed.emit()
+
+    def follow(self, change):
+        """Forget the list when ``change`` touches it, and show the chosen record as it is now: renamed,
+        or gone (deleted, merged, another database open): then every record again."""
+        super().follow(change)
+        kind, chosen = self.reads[0], self._value
+        if chosen is not None and (change.rereads(kind) or chosen.id in change.ids(kind)):
+            now = choice_lists.record(kind, chosen.id)
+            self.set_value(now if now is not None and now.uuid == chosen.uuid else None)
+
+    def minimumSizeHint(self):
+        """Wide enough for "Made by anyone" beside the box's two buttons."""
+        hint = super().minimumSizeHint()
+        hint.setWidth(max(hint.width(), self.fontMetrics().horizontalAdvance(self.placeholderText())
+                          + 2 * super().sizeHint().height() + 8))
+        return hint
+
+    def _emptied(self, text):
+        """The box emptied (its clear button, or the last letter deleted): every record again, at once."""
+        if not text and self._value is not None:
+            self.popup.hide()
+            self.set_value(None)
+            self.chosen.emit()
+
+    def _put_back(self):
+        if not self.hasFocus() and not self.popup.isVisible() and self.text() != self._shown:
+            self.set_value(self._value)
+
+
 def council_choices():
     return [(c.name, c) for c in services.councils.all_councils()]
-
-
-def people_choices():
-    return [(s.name, s) for s in services.stakeholders.page(0, 5000, sort="name")]
 
 
 def council_filter():
@@ -108,7 +167,8 @@ def vocabulary_filter(key, any_text, vocabulary):
 
 
 def people_filter(key, any_text):
-    return FilterCombo(key, any_text, people_choices, words={"made_by": "maker"}.get(key, ""))
+    """A filter choosing any stakeholder, person or organisation, by typing (up to tens of thousands)."""
+    return RecordFilter(key, any_text, choice_lists.stakeholders, words={"made_by": "maker"}.get(key, ""))
 
 
 def due_within_filter():
@@ -131,6 +191,8 @@ class FilterBar(QWidget):
         for widget in widgets:
             if isinstance(widget, QCheckBox):
                 widget.toggled.connect(self.changed)
+            elif isinstance(widget, RecordFilter):
+                widget.value_changed.connect(self.changed)
             else:
                 widget.currentIndexChanged.connect(self.changed)
         self.per_row = 0
@@ -203,9 +265,9 @@ class FilterBar(QWidget):
 
     def follow(self, change=EVERYTHING):
         """Read again the choices listing records that ``change`` touches (a new stakeholder becomes
-        a choice of owner; the list of people is read when the filter is next used)."""
+        a choice of owner: a record filter reads its list when next used)."""
         for w in self.widgets:
             if w.key == "council" and change.touches(Council._meta.table_name):
                 w.fill(council_choices())
-            elif w.key in PEOPLE_FILTERS and change.touches(services.stakeholders.table):
-                w.defer(lambda w=w: w.fill(people_choices()))
+            elif isinstance(w, RecordFilter):
+                w.follow(change)

@@ -11,6 +11,8 @@ organisation, an event with its date.  When no record has the typed name, the li
 which announce it, and picks it.
 
 A list shows at most :data:`MAX_SHOWN` rows and says how many more match: it is searched, not read.
+A picker that may choose no record by name (a list's filter: "Any owner") begins its whole list
+with that row.
 
 Keys: typing searches (a space is part of the search); Down, F4 or Alt+Down opens the list; Enter
 or a click chooses; Escape closes the list and shows the chosen record again; an emptied box is no
@@ -46,6 +48,14 @@ class Offer:
     @property
     def text(self):
         return f"Add ‘{self.name}’ as a new {self.kind}"
+
+
+@dataclass(frozen=True)
+class NoRecord:
+    """The first row of a list offering no record (a filter's "Any owner")."""
+    text: str
+
+    name = ""
 
 
 @dataclass(frozen=True)
@@ -104,14 +114,15 @@ class RecordPicker(QLineEdit):
     """Choose one record of a kind by typing; ``value()`` is the record (None for none).
 
     ``load`` reads the choices (a function of ``tracker.services.choices``); ``creates`` names the
-    stakeholder kinds it may add ("organisation", "person").  ``chosen`` means the user chose (or
-    cleared) a record; ``set_value`` does not emit it."""
+    stakeholder kinds it may add ("organisation", "person"); ``none_text``, when given, is the first row
+    of the whole list, choosing no record ("Any owner").  ``chosen`` means the user chose (or cleared) a
+    record; ``set_value`` does not emit it."""
 
     chosen = Signal()
 
-    def __init__(self, load, creates=(), parent=None):
+    def __init__(self, load, creates=(), parent=None, none_text=""):
         super().__init__(parent)
-        self.load, self.creates = load, tuple(creates)
+        self.load, self.creates, self.none_text = load, tuple(creates), none_text
         self.reads = choice_lists.READS.get(load, ())
         self._choices = None
         self._value, self._shown = None, ""
@@ -132,7 +143,7 @@ class RecordPicker(QLineEdit):
         self.popup.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         self.textEdited.connect(self._typed)
         self.editingFinished.connect(self._settle)
-        notifier().changed.connect(self._follow)
+        notifier().changed.connect(self.follow)
 
     # ---- the value -----------------------------------------------------------------------------------
     def value(self):
@@ -161,13 +172,15 @@ class RecordPicker(QLineEdit):
             self._choices = self.load()
         return self._choices
 
-    def _follow(self, change):
+    def follow(self, change):
+        """Forget the choices when ``change`` touches what they show (read again when next used)."""
         if self._choices is not None and change.touches(*self.reads):
             self._choices = None  # read again when next used
 
     def matches(self, text):
         """The rows the list shows for ``text``: the choices found (at most MAX_SHOWN, then a row
-        saying how many more; with no text, those around the chosen record), then the offers to add it."""
+        saying how many more; with no text, those around the chosen record, after the row choosing no
+        record if there is one), then the offers to add it."""
         found = self.choices().search(text)
         shown, more = found, []
         if len(found) > MAX_SHOWN:
@@ -181,7 +194,8 @@ class RecordPicker(QLineEdit):
         offers = []
         if name and self.creates and not self.choices().exact(name):
             offers = [Offer(kind, name) for kind in self.creates]
-        return shown + more + offers
+        none = [NoRecord(self.none_text)] if self.none_text and not text.strip() else []
+        return none + shown + more + offers
 
     # ---- the list ---------------------------------------------------------------------------------------
     def _typed(self, text):
@@ -212,7 +226,7 @@ class RecordPicker(QLineEdit):
 
     def _row_of(self, record):
         if record is None:
-            return -1
+            return next((n for n, row in enumerate(self.model.rows) if isinstance(row, NoRecord)), -1)
         return next((n for n, row in enumerate(self.model.rows)
                      if isinstance(row, choice_lists.Choice) and row.id == record.id), -1)
 
@@ -220,11 +234,13 @@ class RecordPicker(QLineEdit):
         self.choose(index.data(CHOICE_ROLE))
 
     def choose(self, row):
-        """Choose a row of the list (a Choice, or an Offer: the record is added first)."""
+        """Choose a row of the list (a Choice, no record, or an Offer: the record is added first)."""
         if isinstance(row, More) or row is None:
             return
         self.popup.hide()
-        if isinstance(row, Offer):
+        if isinstance(row, NoRecord):
+            record = None
+        elif isinstance(row, Offer):
             try:
                 record = services.stakeholders.create(kind=row.kind, name=row.name)
             except errors.EXPECTED as exc:

@@ -88,6 +88,29 @@ def _plain(text):
 
 
 plain = _plain  # a name folded as the matcher compares it: what the record pickers search too (services/choices)
+# plain() of ASCII text in one str.translate: letters to lower case; punctuation and spaces to a space.
+_ASCII_FOLD = {c: " " if not (chr(c).isalnum() or chr(c) in "_&") else chr(c).lower()
+               for c in range(128) if chr(c) != "\n"}
+
+
+def plain_all(texts):
+    """``[plain(t) for t in texts]`` for many texts at once, folded in a few passes over them all joined
+    by line breaks (20,000 names: a few ms rather than 50 ms one by one)."""
+    texts = [t or "" for t in texts]
+    joined, kept = "\n".join(texts), []
+    if not joined.isascii():
+        joined = unicodedata.normalize("NFKD", joined).encode("ascii", "ignore").decode()
+        # plain() keeps a text with nothing ASCII in it as it is ("北京"): those are folded one by one
+        kept = [i for i, line in enumerate(joined.split("\n")) if not line and i < len(texts) and texts[i]]
+    folded = joined.translate(_ASCII_FOLD)
+    while "  " in folded:
+        folded = folded.replace("  ", " ")
+    folded = folded.replace(" \n", "\n").replace("\n ", "\n").strip(" ").split("\n")
+    if len(folded) != len(texts):  # a text with a line break of its own
+        return [_plain(t) for t in texts]
+    for i in kept:
+        folded[i] = _plain(texts[i])
+    return folded
 
 
 @functools.lru_cache(maxsize=1 << 16)
