@@ -68,3 +68,20 @@ def test_the_dashboards_actions_are_read_in_one_pass_along_the_covering_owner_in
     plan = " / ".join(row[-1] for row in database.execute_sql("EXPLAIN QUERY PLAN " + sql, params).fetchall())
     # grouped as read (no sort of 100k rows), every column from the index (no row fetched from the table)
     assert plan.count("t1") == 1 and "COVERING INDEX action_item_owner_id_deleted_at_status_due_date_council_id" in plan, plan
+
+
+def test_the_commitments_rag_is_rolled_up_along_the_covering_commitment_index(db):
+    from tracker.services import dashboard as dash
+
+    council = services.councils.find("Havering")
+    maker = services.stakeholders.create(name="Org", sector="police")
+    commitment = services.commitments.create(title="Open two venues", made_by=maker, councils=[council])
+    services.actions.create_many([{"title": f"a{i}", "commitment": commitment, "status": "open",
+                                   "due_date": dt.date(2026, 1, 1) + dt.timedelta(days=i % 300)} for i in range(3000)])
+    refresh_statistics()
+    with count_queries() as counter:
+        rows = dash.commitments_by_council({}, dt.date(2026, 6, 1))
+    assert [(r.name, r.by_rag) for r in rows] == [("Havering", {"R": 1})]  # open actions past due: red
+    sql, params = counter.get_queries()[0].msg
+    plan = " / ".join(row[-1] for row in database.execute_sql("EXPLAIN QUERY PLAN " + sql, params).fetchall())
+    assert "COVERING INDEX action_item_commitment_id_deleted_at_status_due_date" in plan, plan  # no action row read
