@@ -184,8 +184,10 @@ def dashboard_shots(argv):
         page.refresh()
         page.draw_charts()  # what the page does once its tiles are painted (not waiting for it)
         wait(page.read_job)  # the figures (or that the database is empty) have arrived
-        wait(page.history_job)
         for canvas in page.canvases.values():  # drawn on workers (ui.chartcanvas): here at once
+            canvas.draw()
+        wait(page.history_job)  # read once the current charts are drawn; its chart then drawn here too
+        for canvas in page.canvases.values():
             canvas.draw()
         for _ in range(3):
             app.processEvents()

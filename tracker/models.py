@@ -215,6 +215,10 @@ class CommitmentCouncil(BaseModel):
         indexes = ((("commitment", "council"), True),)
 
 
+DASHBOARD_INDEX_COLUMNS = ("owner", "deleted_at", "status", "due_date", "council")
+RAG_INDEX_COLUMNS = ("commitment", "deleted_at", "status", "due_date")
+
+
 class ActionItem(Record):
     """A concrete task, usually serving a commitment."""
 
@@ -231,6 +235,10 @@ class ActionItem(Record):
 
     class Meta:
         table_name = "action_item"
+        # The dashboard's one pass over the actions (``services.dashboard.action_load``), grouped per
+        # owner along the first, which holds every column that pass reads: no row fetched from the table;
+        # a commitment's RAG rolled up from its actions (``commitments.rolled_up_rag_sql``) along the second.
+        indexes = ((DASHBOARD_INDEX_COLUMNS, False), (RAG_INDEX_COLUMNS, False))
 
     def __str__(self):
         return f"{self.reference} {self.title}"

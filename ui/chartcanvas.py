@@ -10,7 +10,7 @@ mouse event on that drawing, so a bar still knows what it opens.
 
 from matplotlib.backend_bases import MouseEvent
 from matplotlib.backends.backend_agg import FigureCanvasAgg
-from PySide6.QtCore import QEventLoop, QRectF, Qt, QTimer
+from PySide6.QtCore import QEventLoop, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QImage, QPainter, QPalette
 from PySide6.QtWidgets import QWidget
 
@@ -23,7 +23,10 @@ RESIZE_MS = 60  # a window being resized is drawn for once it stops
 class ChartCanvas(QWidget):
     """``chart`` (a ``ui.charts.Chart``) drawn; ``opened(link)`` is called with what a click on a bar
     or line (or Enter on the focused chart: the chart's own list) opens.  Screen readers read its
-    title and text alternative.  ``image`` is the last drawing (None until the first is done)."""
+    title and text alternative.  ``image`` is the last drawing (None until the first is done);
+    ``drawn`` is emitted when a drawing has been shown and none is due."""
+
+    drawn = Signal()
 
     def __init__(self, chart, opened):
         super().__init__()
@@ -90,6 +93,7 @@ class ChartCanvas(QWidget):
         self.again = False
         self.image = self._draw_image(self._fit_to_widget())
         self.update()
+        self.drawn.emit()
 
     def rendering(self):
         """True while a drawing is under way or due."""
@@ -109,10 +113,13 @@ class ChartCanvas(QWidget):
             if self.again:
                 self.again = False
                 self._render()
+            if not self.rendering():
+                self.drawn.emit()
 
         agg = self.agg
         self.job = run_in_background(self, lambda progress: self._draw_image(ratio, agg), on_success=done,
-                                     on_failure=lambda exc: None, progress_dialog=False, cancellable=False,
+                                     on_failure=lambda exc: None if self.rendering() else self.drawn.emit(),
+                                     progress_dialog=False, cancellable=False,
                                      uses_database=False)
 
     def resizeEvent(self, event):

@@ -78,6 +78,18 @@ def dashboard_figures(data, dark=False, colours=None, keys=None):
         return _build_figures(data, dark, colours, keys)
 
 
+SHOWN = {"commitments": ("commitments",), "history": ("months", "today"), "owners": ("owners",),
+         "upcoming": ("upcoming",)}  # the parts of the data each chart draws and links
+
+
+def chart_inputs(data, key, colours=None, dark=False):
+    """Everything chart ``key`` of ``data`` shows and links to, as a value to compare: the window
+    builds and draws a chart again only when this changed (a refresh that changed other figures, or
+    returning to the page, keeps the drawing it has)."""
+    parts = tuple(getattr(data, name) for name in SHOWN[key])
+    return repr((key, data.council_id, data.council_name, parts, sorted((colours or {}).items()), dark))
+
+
 def _build_figures(data, dark, colours, keys):
     style = dict(colours or (DARK if dark else LIGHT))
     makers = {"commitments": commitments_chart, "history": history_chart, "owners": owners_chart,
@@ -112,10 +124,14 @@ def _ink_on(colour):
 
 
 def _numbers(ax, bars, labels, colour):
-    """Each bar segment's number in its middle, on a patch of its own colour (over the hatching)."""
-    for text in ax.bar_label(bars, labels=labels, label_type="center", fontsize=7, color=_ink_on(colour),
-                             bbox={"boxstyle": "round,pad=0.15", "fc": colour, "ec": "none"}):
-        text.set_zorder(5)
+    """Each bar segment's number in its middle, on a patch of its own colour (over the hatching).
+    Plain texts at the bars' middles in data coordinates, not ``bar_label``'s annotations, whose
+    position is worked out again at each drawing (about a tenth of a chart's drawing)."""
+    ink, box = _ink_on(colour), {"boxstyle": "round,pad=0.15", "fc": colour, "ec": "none"}
+    for bar, label in zip(bars, labels):
+        if label:
+            ax.text(bar.get_x() + bar.get_width() / 2, bar.get_y() + bar.get_height() / 2, label, ha="center",
+                    va="center", fontsize=7, color=ink, bbox=box, zorder=5)
 
 
 def _legend(ax, style, **kwargs):

@@ -134,6 +134,8 @@ class DashboardPage(FollowsChanges):
         self.history_job = None  # the over-time chart's months being read
         self.read_job = None  # the figures being read again (after an announced change)
         self.read_again = False  # a refresh asked for while they were read
+        self.history_due = None  # the data whose months are read once the current charts are drawn
+        self.shown_inputs = {}  # key -> what its chart shows (ui.charts.chart_inputs): unchanged, not redrawn
         self.draw_timer = QTimer(self)  # the charts are drawn once the tiles have been painted
         self.draw_timer.setSingleShot(True)
         self.draw_timer.timeout.connect(self.draw_charts)
@@ -272,7 +274,7 @@ class DashboardPage(FollowsChanges):
         # The charts once the tiles are on screen: loading matplotlib the first time takes a second.
         if self.pages.currentWidget() is self.board:  # the first time, once the window has surely painted
             self.draw_timer.start(0 if self.charts else FIRST_CHARTS_MS)
-            self._read_history(data)
+            self.history_due = data  # read once the current charts are drawn: the over-time chart follows
 
     def _read_history(self, data):
         """The months of the over-time chart, read on a worker (a second at 100k actions)."""
@@ -294,25 +296,38 @@ class DashboardPage(FollowsChanges):
         """Draw (again) the charts ``keys`` of the data last read: matplotlib is imported here, on first
         use.  (The history chart is drawn when its months have been read: :meth:`_read_history`.)"""
         from ui.chartcanvas import ChartCanvas  # noqa: PLC0415 - loads matplotlib: a second cold, so late
-        from ui.charts import dashboard_figures  # noqa: PLC0415
+        from ui.charts import chart_inputs, dashboard_figures  # noqa: PLC0415
 
         if keys != ("history",):
             self.draw_timer.stop()  # drawn now: not again when the timer fires
         if self.data is None or self.pages.currentWidget() is not self.board:
             return
-        for chart in dashboard_figures(self.data, colours=self.palette_colours(), keys=keys):
+        colours = self.palette_colours()
+        inputs = {key: chart_inputs(self.data, key, colours) for key in keys}
+        keys = [key for key in keys if self.canvases.get(key) is None or self.shown_inputs.get(key) != inputs[key]]
+        for chart in dashboard_figures(self.data, colours=colours, keys=keys) if keys else ():
+            self.shown_inputs[chart.key] = inputs[chart.key]
             self.charts[chart.key] = chart
             if self.canvases.get(chart.key) is not None:  # drawn again on a worker, the last drawing shown meanwhile
                 self.canvases[chart.key].set_chart(chart)
                 continue
             old = self.placeholders[chart.key]  # the upcoming list is not drawn here
             canvas = ChartCanvas(chart, self._open)
+            canvas.drawn.connect(self._history_after_charts)
             self.grid.replaceWidget(old, canvas)
             canvas.show()
             old.hide()
             old.deleteLater()
             self.canvases[chart.key] = canvas
             self.placeholders[chart.key] = None
+        self._history_after_charts()
+
+    def _history_after_charts(self):
+        """Read the over-time chart's months once the current charts are drawn (not beside them)."""
+        current = [self.canvases.get(key) for key, _, _ in CHART_SLOTS if key != "history"]
+        if self.history_due is not None and all(c is not None and not c.rendering() for c in current):
+            data, self.history_due = self.history_due, None
+            self._read_history(data)
 
     def palette_colours(self):
         palette = self.palette()

@@ -49,6 +49,17 @@ def test_old_database_is_backed_up_then_upgraded_keeping_every_row(v1_path, isol
     assert digest(v1_path) != before
 
 
+def test_an_upgraded_database_has_the_dashboards_covering_indexes_once(v1_path, isolated_environment):
+    open_database(v1_path)
+    db = ActionItem._meta.database.obj
+    wanted = (["owner_id", "deleted_at", "status", "due_date", "council_id"],
+              ["commitment_id", "deleted_at", "status", "due_date"])
+    assert [[i.columns for i in db.get_indexes("action_item")].count(w) for w in wanted] == [1, 1]
+    migrations._add_dashboard_index(db, migrations._migrator(db))  # run again (a renumbered step): no second copy
+    assert [[i.columns for i in db.get_indexes("action_item")].count(w) for w in wanted] == [1, 1]
+    assert ActionItem.get().title == "Open two venues"
+
+
 def test_newer_database_is_refused_and_left_byte_identical(db_path):
     open_database(db_path, create=True)
     close_database()

@@ -175,3 +175,39 @@ def test_import_and_demo_buttons(empty_window, qtbot):
     qtbot.waitUntil(lambda: home.loading.done, timeout=60_000)
     qtbot.waitUntil(lambda: home.pages.currentWidget() is home.board, timeout=10_000)
     assert int(home.tiles["overdue"].number.text()) == services.actions.count(filters={"overdue": True}) > 0
+
+
+def test_a_chart_whose_numbers_did_not_change_keeps_its_drawing(window, qtbot):
+    home = charts_drawn(qtbot, window.show_view("home"))
+    qtbot.waitUntil(lambda: not any(c.rendering() for c in home.canvases.values()), timeout=20_000)
+    commitments, owners = home.charts["commitments"], home.charts["owners"]
+    image = home.canvases["commitments"].image
+    org = services.stakeholders.create(name="Romford Street Pastors", sector="voluntary")
+    services.actions.create(title="Walk the town centre", owner=org, status="open",
+                            due_date=dash.dt.date.today() - dash.dt.timedelta(days=400))
+    qtbot.waitUntil(lambda: home.charts["owners"] is not owners, timeout=20_000)  # read again, its numbers changed
+    assert "Romford Street Pastors: 1 overdue of 1 open" in home.charts["owners"].text
+    qtbot.waitUntil(lambda: "Romford Street Pastors" in home.canvases["owners"].accessibleDescription())
+    # The commitments chart shows the same numbers: neither built nor drawn again.
+    assert home.charts["commitments"] is commitments and home.canvases["commitments"].image is image
+
+
+def test_the_over_time_chart_is_read_once_the_current_charts_are_drawn(window, qtbot, monkeypatch):
+    home = charts_drawn(qtbot, window.show_view("home"))
+    seen = []
+    read = home._read_history
+
+    def reading(data):
+        seen.append({key: home.canvases[key].image is not None and not home.canvases[key].rendering()
+                     for key in ("commitments", "owners")})
+        read(data)
+
+    monkeypatch.setattr(home, "_read_history", reading)
+    org = services.stakeholders.create(name="Havering Street Watch", sector="voluntary")
+    services.actions.create(title="Map the hotspots", owner=org, status="open",  # the owners chart changes
+                            due_date=dash.dt.date.today() - dash.dt.timedelta(days=400))
+    qtbot.waitUntil(lambda: bool(seen), timeout=20_000)
+    assert "Havering Street Watch" in home.charts["owners"].text
+    assert seen == [{"commitments": True, "owners": True}]
+    qtbot.waitUntil(lambda: home.history_job is not None and home.history_job.done, timeout=20_000)
+    assert home.data.months is not None and "history" in home.charts

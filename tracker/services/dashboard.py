@@ -240,7 +240,8 @@ def months(scope, today):
 def action_load(scope, today):
     """The actions' live total, their tile counts (overdue, open with no owner) and the owner
     organisations with the most overdue actions (then the most open), top 10, in 1 query: one pass
-    over the actions grouped per owner (along the owner index: no sort), then the few
+    over the actions grouped per owner (along the covering index
+    ``models.DASHBOARD_INDEX_COLUMNS``: no sort, no row fetched from the table), then the few
     thousand owners summed per organisation.  An action owned by a person counts for the person's
     organisation; the open actions of no owner are the "no owner" tile.
     Returns ``(total, {"overdue": n, "no_owner": n}, [OwnerLoad])``."""
