@@ -40,6 +40,22 @@ def test_the_key_columns_fit_at_1366x768(qtbot, window, kind):
     assert hidden == [c.title for c in columns if not c.key]
 
 
+@pytest.mark.parametrize("kind", list(KINDS))
+def test_at_200_percent_the_title_or_name_heading_shows(qtbot, window, kind):
+    """A list too narrow for its key columns (200% on 1366x768): the title or name column is no wider than
+    what the list shows, so its heading is in view (a long name made it wider and the heading was cut to "Na")."""
+    page = show(qtbot, window, AT_200, kind)
+    page.table.fit_columns()
+    qtbot.wait(1)
+    header, viewport = page.table.horizontalHeader(), page.table.viewport()
+    [elastic] = [n for n, c in enumerate(page.model.columns) if c.elastic]
+    title = page.model.columns[elastic].title
+    middle = header.sectionViewportPosition(elastic) + header.sectionSize(elastic) / 2  # a heading is centred
+    text = header.fontMetrics().horizontalAdvance(title)
+    assert 0 <= middle - text / 2 and middle + text / 2 <= viewport.width(), title
+    assert header.sectionSize(elastic) >= 15 * page.table.fontMetrics().averageCharWidth()
+
+
 def test_a_hidden_column_comes_back_from_the_headers_menu(qtbot, window):
     page = show(qtbot, window, SCREEN, "actions")
     page.table.fit_columns()
