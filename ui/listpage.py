@@ -21,6 +21,9 @@ from ui.searchbox import SearchBox
 
 FIT_ROWS = 50  # rows measured when fitting columns to their contents (all 200 of a page: 4x as long)
 NARROW_CHARS = 24  # a column beside the title or name column is at most about this many characters wide
+# What a list's saved columns were laid out for: 2 since the key columns (1366 pixels wide, the others in the
+# header's menu).  Columns saved for an older layout (every column shown) are fitted again, once.
+COLUMNS_LAYOUT = 2
 
 
 class ColumnsMenu(QMenu):
@@ -134,14 +137,19 @@ class RecordTable(QTableView):
                     self._narrowed or header.sectionResizeMode(col) == QHeaderView.ResizeMode.Stretch):
                 self._fit_elastic(col)
 
-    def restore_widths(self, state, settled=True):
+    def restore_widths(self, state, settled=True, layout=COLUMNS_LAYOUT):
         """Widths (and order and sort column) as saved; ``settled``: they were fitted to rows or set by the
-        user, else they are fitted again once the list has rows."""
+        user, else they are fitted again once the list has rows.  Saved for an older ``layout``, the
+        columns are fitted again (order and sort kept): every column was shown then, too wide for 1366."""
         self._fitting = True
+        self.widths_settled = True  # a sort column restored reads the rows again: not fitted halfway through
         try:
             self.horizontalHeader().restoreState(state)
         finally:
             self._fitting = False
+        if layout < COLUMNS_LAYOUT:
+            self.fit_columns()
+            return
         self.widths_settled = settled
         self._rows_came()
 
