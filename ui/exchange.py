@@ -249,6 +249,7 @@ class ConflictDialog(QDialog):
         self.table.setHorizontalHeaderLabels(["Field", "This database (mine)", "The file (theirs)", "Result"])
         self.table.verticalHeader().setVisible(False)
         self.table.setAccessibleName("The values that differ")
+        self.table.setTabKeyNavigation(False)  # Tab leaves the table; the arrows move within it
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         for r, (_, header, mine, theirs) in enumerate(sides):
             for c, text in enumerate((header, mine, theirs, mine)):

@@ -186,6 +186,7 @@ class LinksPanel(QScrollArea):
         super().__init__()
         self.links = links
         self.setWidgetResizable(True)
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # not a Tab stop of its own: it scrolls to its lists and buttons
         body = QWidget()
         self.layout_ = QVBoxLayout(body)
         self.summary = QLabel()

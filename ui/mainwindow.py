@@ -91,6 +91,7 @@ class MainWindow(QMainWindow):
         self.page_scroll = QScrollArea()
         self.page_scroll.setWidgetResizable(True)
         self.page_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.page_scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # not a Tab stop of its own (it scrolls to the focus)
         self.page_scroll.setWidget(self.stack)
         self.splitter.addWidget(self.page_scroll)
         self.splitter.setStretchFactor(1, 1)
