@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (QCheckBox, QDialog, QDialogButtonBox,
                                QFormLayout, QHBoxLayout, QHeaderView, QLabel, QListWidget, QListWidgetItem,
                                QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout)
 
+from tracker.dates import format_local_time
 from tracker.errors import TrackerError, ValidationError
 from tracker.exchange import export_workbook, import_workbook
 from tracker.services import conflicts, imports
@@ -306,7 +307,7 @@ class UndoImport(QDialog):
         self.list = QListWidget()
         self.list.setAccessibleName("Imports")
         for run in runs:
-            item = QListWidgetItem(f"{run.at:%d/%m/%Y %H:%M}  {run.file_name}  from {run.from_council or '?'}: "
+            item = QListWidgetItem(f"{format_local_time(run.at)}  {run.file_name}  from {run.from_council or '?'}: "
                                    f"{run.added} added, {run.updated} updated")
             item.setData(Qt.ItemDataRole.UserRole, run.id)
             self.list.addItem(item)
