@@ -223,7 +223,8 @@ class ConflictDialog(QDialog):
     def __init__(self, parent, conflict, sides):
         super().__init__(parent)
         self.setWindowTitle("Review a conflict")
-        self.resize(760, 300)
+        # no wider than the window it opens over: on a 1366x768 screen at 200% (683 pixels) it was cut off
+        self.resize(min(760, parent.window().width()) if parent is not None else 760, 300)
         self.sides = sides
         self.conflict = conflict
         self.choice = None
@@ -233,6 +234,7 @@ class ConflictDialog(QDialog):
         self.record_label = QLabel(f"<b>{html.escape(record.kind.capitalize())}: {html.escape(record.name)}</b>"
                                    f" ({html.escape(record.reference)})")
         self.record_label.setObjectName("record")
+        self.record_label.setWordWrap(True)  # a long title over two lines rather than a dialog too wide
         self.record_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.setWindowTitle(f"Review a conflict: {record.kind} {record.name}")
         layout.addWidget(self.record_label)
