@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (QFormLayout, QHBoxLayout, QLabel, QPushButton, QS
 from tracker.errors import StaleEditError, ValidationError
 from ui import dialogs, errors
 from ui.changes import notifier
+from ui.heading import Heading
 from ui.history import HistoryView
 from ui.kinds import KINDS
 from ui.links import LinksPanel, UpdatesPanel
@@ -50,9 +51,8 @@ class RecordEditor(QWidget):
 
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
-        self.heading = QLabel()
+        self.heading = Heading()  # at most two lines, whole in its tooltip
         self.heading.setProperty("role", "heading")
-        self.heading.setWordWrap(True)
         outer.addWidget(self.heading)
         self.tabs = QTabWidget()
         self.tabs.setAccessibleName("Record details")

@@ -196,3 +196,19 @@ def test_every_field_and_button_of_a_form_can_be_reached(qtbot, window, kind, si
         assert visible_in(button, outer.viewport()), f"{kind}: {button.text()} cannot be reached"
     if size == SCREEN:  # at 100% nothing needed scrolling but the form itself
         assert outer.verticalScrollBar().maximum() == 0 and outer.horizontalScrollBar().maximum() == 0
+
+
+@pytest.mark.parametrize("size", [SCREEN, AT_200], ids=["1366x768", "200%"])
+def test_a_long_heading_takes_two_lines_at_most_and_is_whole_in_its_tooltip(qtbot, window, size):
+    from tracker import services
+
+    page = show(qtbot, window, size, "commitments")
+    commitment = max(services.commitments.page(0, 100), key=lambda c: len(c.title))
+    page.open_record(commitment.id)
+    heading = page.editor.heading
+    lines = heading.fontMetrics().lineSpacing()
+    qtbot.waitUntil(lambda: heading.heightForWidth(heading.contentsRect().width()) <= 2 * lines + 2)
+    assert heading.text().endswith("…") and heading.text()[:-1].rstrip() in str(commitment)
+    assert heading.toolTip() == str(commitment)  # whole
+    page.new_record()
+    assert heading.text() == heading.toolTip() == "New commitment"
