@@ -30,7 +30,8 @@ class Heading(QLabel):
     def _fits(self, text, width):
         metrics = self.fontMetrics()
         flags = int(Qt.TextFlag.TextWordWrap)
-        return metrics.boundingRect(QRect(0, 0, width, 100_000), flags, text).height() <= LINES * metrics.lineSpacing()
+        height = metrics.boundingRect(QRect(0, 0, width, 100_000), flags, text).height()
+        return height < (LINES + 0.5) * metrics.lineSpacing()  # (two lines measure a pixel or so over 2 x lineSpacing)
 
     def _fit(self):
         text, width = self._full, self.contentsRect().width()

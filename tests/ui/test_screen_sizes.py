@@ -209,6 +209,7 @@ def test_a_long_heading_takes_two_lines_at_most_and_is_whole_in_its_tooltip(qtbo
     lines = heading.fontMetrics().lineSpacing()
     qtbot.waitUntil(lambda: heading.heightForWidth(heading.contentsRect().width()) <= 2 * lines + 2)
     assert heading.text().endswith("…") and heading.text()[:-1].rstrip() in str(commitment)
+    assert heading.heightForWidth(heading.contentsRect().width()) > 1.5 * lines  # two lines used, not one
     assert heading.toolTip() == str(commitment)  # whole
     page.new_record()
     assert heading.text() == heading.toolTip() == "New commitment"
