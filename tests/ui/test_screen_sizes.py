@@ -213,3 +213,17 @@ def test_a_long_heading_takes_two_lines_at_most_and_is_whole_in_its_tooltip(qtbo
     assert heading.toolTip() == str(commitment)  # whole
     page.new_record()
     assert heading.text() == heading.toolTip() == "New commitment"
+
+
+@pytest.mark.parametrize("size", [SCREEN, AT_200], ids=["1366x768", "200%"])
+def test_a_commitments_links_do_not_scroll_sideways(qtbot, window, size):
+    page = show(qtbot, window, size, "commitments")
+    page.table.setCurrentIndex(page.model.index(0, 0))
+    links = page.editor.links
+    page.editor.tabs.setCurrentWidget(links)
+    section = links.sections["Actions"]
+    qtbot.waitUntil(lambda: links.horizontalScrollBar().maximum() == 0)  # (the button "New action for this
+    button, label = section.new_button, section.label  # commitment" beside its heading made it scroll at 200%)
+    beside = abs(button.mapTo(links, button.rect().topLeft()).y() - label.mapTo(links, label.rect().topLeft()).y()) \
+        < label.height()
+    assert beside == (size == SCREEN)  # under its heading only where the two do not fit side by side
