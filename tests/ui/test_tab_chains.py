@@ -38,6 +38,33 @@ def where(widget, top):
     return QRect(widget.mapTo(top, QPoint(0, 0)), widget.size())
 
 
+def areas_around(widget):
+    """The scroll areas ``widget`` is inside, innermost first."""
+    return [a for a in scroll_areas_of(widget.window()) if a.widget() is not None and a.widget().isAncestorOf(widget)]
+
+
+def scroll_areas_of(window):
+    from PySide6.QtWidgets import QScrollArea
+
+    areas = window.findChildren(QScrollArea)
+    return sorted(areas, key=lambda a: -sum(1 for b in areas if b.widget() is not None and b.widget().isAncestorOf(a)))
+
+
+def pair_places(a, b, top):
+    """Where ``a`` and ``b`` are, however their scroll areas are scrolled: in the content of the innermost scroll
+    area holding both (as laid out); a control inside another scroll area than the other is placed as that area."""
+    around_a, around_b = areas_around(a), areas_around(b)
+    common = next((x for x in around_a if x in around_b), None)
+    frame = common.widget() if common is not None else top
+
+    def place(widget, around):
+        inner = around[:around.index(common)] if common in around else around
+        target = inner[-1] if inner else widget
+        return QRect(target.mapTo(frame, QPoint(0, 0)), target.size())
+
+    return place(a, around_a), place(b, around_b)
+
+
 def name_of(widget):
     text = widget.text() if hasattr(widget, "text") and isinstance(widget.text(), str) else ""
     return f"{type(widget).__name__}:{widget.accessibleName() or widget.objectName() or text}"
@@ -66,7 +93,7 @@ def reading_order_problems(top, walked):
     order = inside[first:] + inside[:first]
     problems = []
     for a, b in itertools.pairwise(order):
-        ra, rb = where(a, top), where(b, top)
+        ra, rb = pair_places(a, b, top)
         if rb.bottom() < ra.top() and rb.left() <= ra.left():
             problems.append(f"{name_of(a)} -> {name_of(b)} (back up)")
     buttons = [b for box in top.findChildren(QDialogButtonBox) if box.isVisibleTo(top) for b in box.buttons()
