@@ -5,8 +5,9 @@ on its demo app."""
 
 import os
 
-SIZE = (1366, 768)
-SUFFIX = "-200" if os.environ.get("QT_SCALE_FACTOR") == "2" else ""
+SCALE = float(os.environ.get("QT_SCALE_FACTOR") or 1)
+SIZE = (round(1366 / SCALE), round(768 / SCALE))  # a 1366x768 screen in the app's pixels (683x384 at 200%)
+SUFFIX = "-200" if SCALE == 2 else ""
 
 
 def over_window(window, dialog, path):
@@ -88,7 +89,7 @@ def dialog_shots(app, window, tmp, out):
 
     path, first = shared_workbook(tmp)
     preview = ImportPreview(window, import_workbook(path, dry_run=True))
-    preview.resize(1000, 600)
+    preview.resize(min(1000, SIZE[0]), min(600, SIZE[1]))
     over_window(window, preview, out / f"import-preview{SUFFIX}.png")
     preview.close()
 

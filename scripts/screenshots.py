@@ -217,12 +217,18 @@ def dashboard_shots(argv):
     return 0
 
 
+def screen_1366():
+    """A 1366x768 screen in the app's pixels: 683x384 at 200% (QT_SCALE_FACTOR=2)."""
+    scale = float(os.environ.get("QT_SCALE_FACTOR") or 1)
+    return round(1366 / scale), round(768 / scale)
+
+
 def demo_screens(app, window, out):
     """The first look at the demo data on a small laptop (1366x768): the overview and the actions list
     (names end in -200 under QT_SCALE_FACTOR=2)."""
     suffix = "-200" if os.environ.get("QT_SCALE_FACTOR") == "2" else ""
     size = window.size()
-    window.resize(1366, 768)
+    window.resize(*screen_1366())
     window.show_view("home")
     app.processEvents()
     window.grab().save(str(out / f"overview{suffix}.png"))
@@ -242,7 +248,7 @@ def demo_screens(app, window, out):
 
 
 def entry_screens(app, window, out):
-    """Issue 15's screens at 1366x768 (names end in -200 under QT_SCALE_FACTOR=2)."""
+    """Issue 15's screens on a 1366x768 screen (at 200% under QT_SCALE_FACTOR=2: names end in -200)."""
     from PySide6.QtCore import Qt
     from PySide6.QtGui import QPainter
     from PySide6.QtTest import QTest
@@ -250,7 +256,7 @@ def entry_screens(app, window, out):
     from tracker import services
 
     suffix = "-200" if os.environ.get("QT_SCALE_FACTOR") == "2" else ""
-    window.resize(1366, 768)
+    window.resize(*screen_1366())
 
     def shot(name, popup=None, under=None):
         app.processEvents()
@@ -267,10 +273,18 @@ def entry_screens(app, window, out):
         image.save(str(path))
         print(path)
 
+    def into_view(widget, editor):
+        """At 200% the page (and a long form) scroll: ``widget`` scrolled into view, as the focus would."""
+        app.processEvents()
+        if editor.form_scroll.isAncestorOf(widget):
+            editor.form_scroll.ensureWidgetVisible(widget)
+        window.page_scroll.ensureWidgetVisible(widget)
+
     page = window.show_view("actions")
     page.table.selectRow(0)
     page.editor.tabs.setCurrentIndex(0)
     picker = page.editor.fields["owner"].input
+    into_view(picker, page.editor)
     window.activateWindow()
     picker.setFocus()
     picker.selectAll()
@@ -283,8 +297,10 @@ def entry_screens(app, window, out):
     commitment = max(services.commitments.page(0, 100), key=lambda c: len(services.actions.of_commitment(c)))
     page.open_record(commitment.id)
     page.editor.tabs.setCurrentWidget(page.editor.links)
+    into_view(page.editor.links.sections["Actions"].list, page.editor)
     shot("commitment-actions")
     page.editor.links.sections["Actions"].new_button.click()
+    into_view(window.pages["actions"].editor.fields["title"].input, window.pages["actions"].editor)
     shot("commitment-new-action")
     window.pages["actions"].editor.revert()
 
@@ -296,6 +312,7 @@ def entry_screens(app, window, out):
     QTest.keyClicks(panel.text, "Met the venue manager; hall booked for 14 March.")
     QTest.keyClick(panel.text, Qt.Key.Key_Return)
     QTest.keyClicks(panel.text, "Deposit to be paid by the council. (Ctrl+Enter adds this update.)")
+    into_view(panel.text, page.editor)
     shot("update-box")
     panel.text.clear()
 
@@ -304,6 +321,7 @@ def entry_screens(app, window, out):
                             owner=services.stakeholders.find_by_name("Ben Kinsella Trust")[0])
     page.open_record(action.id)
     page.editor.tabs.setCurrentWidget(page.editor.history)
+    into_view(page.editor.history, page.editor)
     shot("history")
 
 
@@ -537,5 +555,18 @@ def dark_palette():
     return palette
 
 
+def main_then_wait(argv=None):
+    """main, then the chart workers still drawing for a closed window finish before the app goes."""
+    from PySide6.QtWidgets import QApplication
+
+    code = main(argv)
+    app = QApplication.instance()  # kept until the workers are done
+    from ui.worker import wait_for_workers
+
+    wait_for_workers()
+    del app
+    return code
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main_then_wait())

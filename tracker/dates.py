@@ -155,6 +155,14 @@ def format_uk_date(value):
     return value.text if isinstance(value, Period) else value.strftime("%d/%m/%Y")
 
 
+def format_local_time(stamp):
+    """A stored timestamp (naive UTC, as the database keeps them) as this computer's local dd/mm/yyyy hh:mm
+    (an hour later than stored in British Summer Time), or '' for none."""
+    if stamp is None:
+        return ""
+    return stamp.replace(tzinfo=dt.timezone.utc).astimezone().strftime("%d/%m/%Y %H:%M")
+
+
 # ---- periods: a month, a quarter or a year, as the last day of it -----------------------------------------
 class Period(dt.date):
     """The last day of a month, a quarter or a year that was written as such ("Mar 2019", "Q2 2019",

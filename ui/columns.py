@@ -13,6 +13,7 @@ from typing import Callable
 from PySide6.QtGui import QColor
 
 from tracker import records, services, vocab
+from tracker.dates import format_local_time
 from tracker.services import merges
 
 # Translucent tints read on light and dark palettes alike; the text always says the status too.
@@ -49,11 +50,7 @@ def _shown(field):
     return lambda r: show(getattr(r, name)) if getattr(r, linked_id) is not None else ""
 
 
-def local_time(stamp):
-    """A stored naive-UTC timestamp as local dd/mm/yyyy hh:mm."""
-    if stamp is None:
-        return ""
-    return stamp.replace(tzinfo=dt.timezone.utc).astimezone().strftime("%d/%m/%Y %H:%M")
+local_time = format_local_time  # a stored naive-UTC timestamp as local dd/mm/yyyy hh:mm
 
 
 # The deleted-items view sorts by the last change, which for a deleted record is its deletion.

@@ -14,10 +14,21 @@ from PySide6.QtWidgets import (QFormLayout, QHBoxLayout, QLabel, QPushButton, QS
 from tracker.errors import StaleEditError, ValidationError
 from ui import dialogs, errors
 from ui.changes import notifier
+from ui.heading import Heading
 from ui.history import HistoryView
 from ui.kinds import KINDS
 from ui.links import LinksPanel, UpdatesPanel
 from ui.resources import error_colour, icon
+
+
+def tab_stops_in_chain(page):
+    """``page`` (a list, say) or the controls inside it that take focus from Tab, in the focus chain's order."""
+    found, widget = [page] if page.focusPolicy() & Qt.FocusPolicy.TabFocus else [], page.nextInFocusChain()
+    while widget is not page and widget is not None:
+        if page.isAncestorOf(widget) and widget.focusPolicy() & Qt.FocusPolicy.TabFocus:
+            found.append(widget)
+        widget = widget.nextInFocusChain()
+    return found
 
 
 class RecordEditor(QWidget):
@@ -40,9 +51,8 @@ class RecordEditor(QWidget):
 
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
-        self.heading = QLabel()
+        self.heading = Heading()  # at most two lines, whole in its tooltip
         self.heading.setProperty("role", "heading")
-        self.heading.setWordWrap(True)
         outer.addWidget(self.heading)
         self.tabs = QTabWidget()
         self.tabs.setAccessibleName("Record details")
@@ -68,6 +78,7 @@ class RecordEditor(QWidget):
         form.addRow(self.general_error)
         self.form_scroll = QScrollArea()  # a long form (a stakeholder's) scrolls; Save and Revert stay below it
         self.form_scroll.setWidgetResizable(True)
+        self.form_scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # not a Tab stop of its own: it scrolls to the field
         self.form_scroll.setWidget(form_page)
         self.tabs.addTab(self.form_scroll, "Deta&ils")
 
@@ -132,9 +143,12 @@ class RecordEditor(QWidget):
 
     def _chain_tab_order(self):
         """Tab goes through the form in the registry's order, then Save, Revert and Delete (the
-        councils' tick boxes are made after the buttons: by creation they would come last)."""
+        councils' tick boxes are made after the buttons: by creation they would come last); on the other
+        tabs, through their lists and buttons, then Save, Revert and Delete (they came after Delete)."""
+        if getattr(self, "_other_tabs", None) is None:
+            self._other_tabs = [w for n in range(1, self.tabs.count()) for w in tab_stops_in_chain(self.tabs.widget(n))]
         chain = [self.tabs.tabBar(), *(w for field in self.fields.values() for w in field.focus_widgets()),
-                 self.save_button, self.revert_button, self.delete_button]
+                 *self._other_tabs, self.save_button, self.revert_button, self.delete_button]
         for before, after in zip(chain, chain[1:]):
             QWidget.setTabOrder(before, after)
 

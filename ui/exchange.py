@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (QCheckBox, QDialog, QDialogButtonBox,
                                QFormLayout, QHBoxLayout, QHeaderView, QLabel, QListWidget, QListWidgetItem,
                                QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout)
 
+from tracker.dates import format_local_time
 from tracker.errors import TrackerError, ValidationError
 from tracker.exchange import export_workbook, import_workbook
 from tracker.services import conflicts, imports
@@ -222,7 +223,8 @@ class ConflictDialog(QDialog):
     def __init__(self, parent, conflict, sides):
         super().__init__(parent)
         self.setWindowTitle("Review a conflict")
-        self.resize(760, 300)
+        # no wider than the window it opens over: on a 1366x768 screen at 200% (683 pixels) it was cut off
+        self.resize(min(760, parent.window().width()) if parent is not None else 760, 300)
         self.sides = sides
         self.conflict = conflict
         self.choice = None
@@ -232,6 +234,7 @@ class ConflictDialog(QDialog):
         self.record_label = QLabel(f"<b>{html.escape(record.kind.capitalize())}: {html.escape(record.name)}</b>"
                                    f" ({html.escape(record.reference)})")
         self.record_label.setObjectName("record")
+        self.record_label.setWordWrap(True)  # a long title over two lines rather than a dialog too wide
         self.record_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.setWindowTitle(f"Review a conflict: {record.kind} {record.name}")
         layout.addWidget(self.record_label)
@@ -249,6 +252,7 @@ class ConflictDialog(QDialog):
         self.table.setHorizontalHeaderLabels(["Field", "This database (mine)", "The file (theirs)", "Result"])
         self.table.verticalHeader().setVisible(False)
         self.table.setAccessibleName("The values that differ")
+        self.table.setTabKeyNavigation(False)  # Tab leaves the table; the arrows move within it
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         for r, (_, header, mine, theirs) in enumerate(sides):
             for c, text in enumerate((header, mine, theirs, mine)):
@@ -305,7 +309,7 @@ class UndoImport(QDialog):
         self.list = QListWidget()
         self.list.setAccessibleName("Imports")
         for run in runs:
-            item = QListWidgetItem(f"{run.at:%d/%m/%Y %H:%M}  {run.file_name}  from {run.from_council or '?'}: "
+            item = QListWidgetItem(f"{format_local_time(run.at)}  {run.file_name}  from {run.from_council or '?'}: "
                                    f"{run.added} added, {run.updated} updated")
             item.setData(Qt.ItemDataRole.UserRole, run.id)
             self.list.addItem(item)

@@ -37,6 +37,7 @@ class HeldReview(QDialog):
         self.rows = QTableWidget(0, 5)
         self.rows.setHorizontalHeaderLabels(["Name (or title) in the file", "Organisation", "Email", "Where", "Maybe"])
         self.rows.setAccessibleName("Held rows")
+        self.rows.setTabKeyNavigation(False)  # Tab leaves the table; the arrows move within it
         self.rows.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.rows.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.rows.itemSelectionChanged.connect(self._selection_changed)

@@ -115,8 +115,7 @@ class HistoryView(QTreeWidget):
         for entry in services.history(record.uuid):
             words, tip = describe(entry, linked)
             item = QTreeWidgetItem([local_time(entry.at), entry.user, words])
-            if tip:
-                item.setToolTip(2, tip)
+            item.setToolTip(2, f"{words}\n{tip}" if tip else words)  # whole, when the column cuts it short
             items.append(item)
         self.addTopLevelItems(items)
         for col in range(2):

@@ -70,6 +70,7 @@ class ImportPreview(QDialog):
         layout.addWidget(sides)
         self.table = QTableWidget(len(self.details), 4)
         self.table.setHorizontalHeaderLabels(["What", "Record", "Name", "Changes: this database → the file"])
+        self.table.setTabKeyNavigation(False)  # Tab leaves the table; the arrows move within it
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -97,6 +98,7 @@ class ImportPreview(QDialog):
         self.sides = QTableWidget(0, 3)
         self.sides.setHorizontalHeaderLabels(["Field", THIS_DATABASE, f"The file ({report.file_name})"])
         self.sides.setAccessibleName("The whole change: this database and the file")
+        self.sides.setTabKeyNavigation(False)
         self.sides.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.sides.verticalHeader().setVisible(False)
         self.sides.setWordWrap(True)

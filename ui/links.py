@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (QHBoxLayout, QLabel, QLineEdit, QListWidget, QListWidgetItem,
+from PySide6.QtWidgets import (QBoxLayout, QHBoxLayout, QLabel, QLineEdit, QListWidget, QListWidgetItem,
                                QPlainTextEdit, QPushButton, QScrollArea, QVBoxLayout, QWidget)
 
 from tracker import services, vocab
@@ -83,8 +83,9 @@ class LinkSection(QWidget):
         self.label = QLabel(title)
         self.label.setProperty("role", "subheading")
         self.new_button = None
+        self.heading = None
         if new_text:
-            heading = QHBoxLayout()
+            self.heading = heading = QBoxLayout(QBoxLayout.Direction.LeftToRight)  # its button under it when narrow
             heading.addWidget(self.label)
             heading.addStretch(1)
             self.new_button = QPushButton(new_text)
@@ -99,6 +100,14 @@ class LinkSection(QWidget):
         self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.list.setTextElideMode(Qt.TextElideMode.ElideRight)
         layout.addWidget(self.list)
+
+    def fit_width(self, width):
+        """The button beside the heading, or under it when the two do not fit side by side in ``width``
+        (the panel at 200% on 1366x768 scrolled sideways for it)."""
+        if self.heading is not None:
+            beside = self.label.sizeHint().width() + self.heading.spacing() + self.new_button.sizeHint().width()
+            self.heading.setDirection(QBoxLayout.Direction.LeftToRight if beside <= width
+                                      else QBoxLayout.Direction.TopToBottom)
 
     def set_items(self, kind, records, text=str):
         self.list.clear()
@@ -186,6 +195,7 @@ class LinksPanel(QScrollArea):
         super().__init__()
         self.links = links
         self.setWidgetResizable(True)
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # not a Tab stop of its own: it scrolls to its lists and buttons
         body = QWidget()
         self.layout_ = QVBoxLayout(body)
         self.summary = QLabel()
@@ -208,6 +218,12 @@ class LinksPanel(QScrollArea):
         self.layout_.addStretch(1)
         self.setWidget(body)
         self.record = None
+
+    def resizeEvent(self, event):
+        super().resizeEvent(event)
+        margins = self.widget().layout().contentsMargins()
+        for section in self.sections.values():
+            section.fit_width(self.viewport().width() - margins.left() - margins.right())
 
     def _new_linked(self, spec):
         if self.record is not None:

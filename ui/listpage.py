@@ -21,6 +21,9 @@ from ui.searchbox import SearchBox
 
 FIT_ROWS = 50  # rows measured when fitting columns to their contents (all 200 of a page: 4x as long)
 NARROW_CHARS = 24  # a column beside the title or name column is at most about this many characters wide
+# What a list's saved columns were laid out for: 2 since the key columns (1366 pixels wide, the others in the
+# header's menu).  Columns saved for an older layout (every column shown) are fitted again, once.
+COLUMNS_LAYOUT = 2
 
 
 class ColumnsMenu(QMenu):
@@ -64,6 +67,7 @@ class RecordTable(QTableView):
         # come, and only widths fitted to rows or set by the user are kept (widths_settled).
         self.widths_settled = False
         self._fitting = False
+        self._narrowed = False  # the title or name column given a width of its own, the list being too narrow
         header.sectionResized.connect(self._section_resized)
         for signal in (model.modelReset, model.rowsInserted, model.layoutChanged):
             signal.connect(self._rows_came)
@@ -91,24 +95,61 @@ class RecordTable(QTableView):
             header.setStretchLastSection(not any(c.elastic for c in columns))
             for col, column in enumerate(columns):
                 header.setSectionHidden(col, False)  # a hidden section's size reads 0: fitted, it would come back 0 wide
-                if column.elastic:
-                    header.setSectionResizeMode(col, QHeaderView.ResizeMode.Stretch)
-                else:
+                if not column.elastic:  # the title or name column: once the others have their widths
                     header.setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)
                     header.resizeSection(col, min(header.sectionSize(col), cap))
                 header.setSectionHidden(col, not column.key)
+            for col in (c for c, column in enumerate(columns) if column.elastic):
+                self._fit_elastic(col)
         finally:
             self._fitting = False
         self.widths_settled = self.model().rowCount() > 0
 
-    def restore_widths(self, state, settled=True):
-        """Widths (and order and sort column) as saved; ``settled``: they were fitted to rows or set by the
-        user, else they are fitted again once the list has rows."""
+    def _fit_elastic(self, col):
+        """The title or name column takes the width the others leave; where they leave it less than about
+        15 characters (a narrow list, at 200%), it is as wide as its contents up to what the list shows and
+        the list scrolls sideways to the rest: stretched into that little room it was a few letters wide,
+        and given no room at all it kept its whole contents' width, its heading out of sight ("Na")."""
+        header = self.horizontalHeader()
+        shown = [c for c in range(header.count()) if not header.isSectionHidden(c) and c != col]
+        before = sum(header.sectionSize(c) for c in shown if header.visualIndex(c) < header.visualIndex(col))
+        least = 15 * self.fontMetrics().averageCharWidth()
+        room = self.viewport().width() - sum(header.sectionSize(c) for c in shown)
         self._fitting = True
+        try:
+            if self.isVisible() and room < least:  # a hidden list's width is not its own: fitted when shown
+                header.setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)
+                self.resizeColumnToContents(col)
+                header.resizeSection(col, max(least, min(header.sectionSize(col), self.viewport().width() - before)))
+                self._narrowed = True
+            else:
+                header.setSectionResizeMode(col, QHeaderView.ResizeMode.Stretch)
+                self._narrowed = False
+        finally:
+            self._fitting = False
+
+    def resizeEvent(self, event):
+        """Narrowed or widened (shown at last, the window resized): the title or name column fits again."""
+        super().resizeEvent(event)
+        header = self.horizontalHeader()
+        for col, column in enumerate(self.model().columns):
+            if column.elastic and not header.isSectionHidden(col) and (
+                    self._narrowed or header.sectionResizeMode(col) == QHeaderView.ResizeMode.Stretch):
+                self._fit_elastic(col)
+
+    def restore_widths(self, state, settled=True, layout=COLUMNS_LAYOUT):
+        """Widths (and order and sort column) as saved; ``settled``: they were fitted to rows or set by the
+        user, else they are fitted again once the list has rows.  Saved for an older ``layout``, the
+        columns are fitted again (order and sort kept): every column was shown then, too wide for 1366."""
+        self._fitting = True
+        self.widths_settled = True  # a sort column restored reads the rows again: not fitted halfway through
         try:
             self.horizontalHeader().restoreState(state)
         finally:
             self._fitting = False
+        if layout < COLUMNS_LAYOUT:
+            self.fit_columns()
+            return
         self.widths_settled = settled
         self._rows_came()
 

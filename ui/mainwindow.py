@@ -28,7 +28,7 @@ from ui.about import AboutBox
 from ui.deleted import DeletedPage
 from ui.guide import GuideWindow
 from ui.kinds import KINDS
-from ui.listpage import ListPage
+from ui.listpage import COLUMNS_LAYOUT, ListPage
 from ui.menus import Menus
 from ui.notices import SharedDatabaseNotice
 from ui.pagestack import PageStack
@@ -91,6 +91,7 @@ class MainWindow(QMainWindow):
         self.page_scroll = QScrollArea()
         self.page_scroll.setWidgetResizable(True)
         self.page_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.page_scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # not a Tab stop of its own (it scrolls to the focus)
         self.page_scroll.setWidget(self.stack)
         self.splitter.addWidget(self.page_scroll)
         self.splitter.setStretchFactor(1, 1)
@@ -396,6 +397,7 @@ class MainWindow(QMainWindow):
             if page.table.widths_settled:  # widths fitted to an empty list are fitted again next time
                 s.setValue(f"window/{key}/columns", page.table.horizontalHeader().saveState())
                 s.setValue(f"window/{key}/columns_fitted", True)
+                s.setValue(f"window/{key}/columns_layout", COLUMNS_LAYOUT)
             else:
                 s.remove(f"window/{key}/columns")
                 s.remove(f"window/{key}/columns_fitted")
@@ -451,7 +453,8 @@ class MainWindow(QMainWindow):
             if isinstance(value, QByteArray):  # widths, order and the sort column; saved before columns_fitted
                 # was: kept if the list has rows now, else fitted again when it has
                 page.table.restore_widths(value, settled=bool(s.value(f"window/{key}/columns_fitted"))
-                                          or page.model.rowCount() > 0)
+                                          or page.model.rowCount() > 0,
+                                          layout=int(s.value(f"window/{key}/columns_layout", 1) or 1))
             else:
                 page.table.fit_columns()
         view = str(s.value("window/view", "home") or "home")

@@ -115,6 +115,7 @@ class RetentionReview(QDialog):
         self.table = QTableWidget(0, 2)
         self.table.setHorizontalHeaderLabels(["Name", "Last activity"])
         self.table.setAccessibleName("People to review")
+        self.table.setTabKeyNavigation(False)  # Tab leaves the table; the arrows move within it
         self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.table.horizontalHeader().setStretchLastSection(True)

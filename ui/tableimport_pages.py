@@ -44,6 +44,7 @@ def _table(headers, name):
     table = QTableWidget(0, len(headers))
     table.setHorizontalHeaderLabels(headers)
     table.setAccessibleName(name)
+    table.setTabKeyNavigation(False)  # Tab leaves the table; the arrows move within it
     table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     table.verticalHeader().setVisible(False)
@@ -82,7 +83,7 @@ class FilePage(QWizardPage):
         self.path = QLineEdit()
         self.path.setAccessibleName("Spreadsheet file")
         self.path.textChanged.connect(self.completeChanged)
-        self.browse_button = browse = QPushButton("&Browse…")
+        self.browse_button = browse = QPushButton("Bro&wse…")  # B is the wizard's Back
         browse.clicked.connect(self.browse)
         row = QHBoxLayout()
         row.addWidget(self.path, 1)

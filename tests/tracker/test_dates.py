@@ -123,3 +123,20 @@ def test_any_text_is_a_date_in_range_or_refused(text):
         assert exc.reason and "\n" not in str(exc)
     else:
         assert EARLIEST <= day <= LATEST
+
+
+def test_a_stored_time_is_shown_in_local_time(monkeypatch):
+    """Times are stored in UTC; lists of imports and merges show them as the History tab does: local."""
+    import time
+
+    from tracker.dates import format_local_time
+
+    monkeypatch.setenv("TZ", "Europe/London")
+    time.tzset()
+    try:
+        assert format_local_time(dt.datetime(2026, 7, 1, 9, 30)) == "01/07/2026 10:30"  # British Summer Time
+        assert format_local_time(dt.datetime(2026, 12, 1, 9, 30)) == "01/12/2026 09:30"
+        assert format_local_time(None) == ""
+    finally:
+        monkeypatch.delenv("TZ")
+        time.tzset()

@@ -125,6 +125,14 @@ def test_the_conflict_dialog_names_its_record(qtbot, window, tmp_path):
     headers = [dialog.table.horizontalHeaderItem(c).text() for c in range(4)]
     assert headers[1] == "This database (mine)" and headers[2].startswith("The file (theirs")
 
+    window.resize(683, 384)  # a 1366x768 screen at 200%: the dialog opens no wider than the window
+    qtbot.waitUntil(lambda: window.width() == 683)
+    small = ui_exchange.ConflictDialog(window, conflict, conflicts.conflict_sides(conflict))
+    qtbot.addWidget(small)
+    small.show()
+    qtbot.waitExposed(small)
+    assert small.width() <= 683 and small.minimumSizeHint().width() <= 683
+
 
 def test_the_preview_opens_on_top_with_no_progress_box_left(qtbot, window, asked, tmp_path, monkeypatch):
     """"Comparing with this database 40%" shows while the file is read; then the preview opens: it is the active

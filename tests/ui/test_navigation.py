@@ -240,6 +240,9 @@ def test_history_shows_words_and_uk_dates_not_stored_codes(window, qtbot):
     assert not any("2027-01-15" in c or "done" in c.split(" → ")[-1] for c in changes)
     when = page.editor.history.rows()[-1][0]
     assert when[2] == when[5] == "/" and len(when.split()[0]) == 10  # dd/mm/yyyy hh:mm
+    history = page.editor.history  # a change cut short by a narrow tab is whole in its tooltip
+    assert all(history.topLevelItem(i).toolTip(2).startswith(history.topLevelItem(i).text(2))
+               for i in range(history.topLevelItemCount()))
 
 
 def test_delete_key_deletes_the_record_but_not_text_being_typed(window, qtbot):

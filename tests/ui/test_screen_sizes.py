@@ -40,6 +40,22 @@ def test_the_key_columns_fit_at_1366x768(qtbot, window, kind):
     assert hidden == [c.title for c in columns if not c.key]
 
 
+@pytest.mark.parametrize("kind", list(KINDS))
+def test_at_200_percent_the_title_or_name_heading_shows(qtbot, window, kind):
+    """A list too narrow for its key columns (200% on 1366x768): the title or name column is no wider than
+    what the list shows, so its heading is in view (a long name made it wider and the heading was cut to "Na")."""
+    page = show(qtbot, window, AT_200, kind)
+    page.table.fit_columns()
+    qtbot.wait(1)
+    header, viewport = page.table.horizontalHeader(), page.table.viewport()
+    [elastic] = [n for n, c in enumerate(page.model.columns) if c.elastic]
+    title = page.model.columns[elastic].title
+    middle = header.sectionViewportPosition(elastic) + header.sectionSize(elastic) / 2  # a heading is centred
+    text = header.fontMetrics().horizontalAdvance(title)
+    assert 0 <= middle - text / 2 and middle + text / 2 <= viewport.width(), title
+    assert header.sectionSize(elastic) >= 15 * page.table.fontMetrics().averageCharWidth()
+
+
 def test_a_hidden_column_comes_back_from_the_headers_menu(qtbot, window):
     page = show(qtbot, window, SCREEN, "actions")
     page.table.fit_columns()
@@ -180,3 +196,34 @@ def test_every_field_and_button_of_a_form_can_be_reached(qtbot, window, kind, si
         assert visible_in(button, outer.viewport()), f"{kind}: {button.text()} cannot be reached"
     if size == SCREEN:  # at 100% nothing needed scrolling but the form itself
         assert outer.verticalScrollBar().maximum() == 0 and outer.horizontalScrollBar().maximum() == 0
+
+
+@pytest.mark.parametrize("size", [SCREEN, AT_200], ids=["1366x768", "200%"])
+def test_a_long_heading_takes_two_lines_at_most_and_is_whole_in_its_tooltip(qtbot, window, size):
+    from tracker import services
+
+    page = show(qtbot, window, size, "commitments")
+    commitment = max(services.commitments.page(0, 100), key=lambda c: len(c.title))
+    page.open_record(commitment.id)
+    heading = page.editor.heading
+    lines = heading.fontMetrics().lineSpacing()
+    qtbot.waitUntil(lambda: heading.heightForWidth(heading.contentsRect().width()) <= 2 * lines + 2)
+    assert heading.text().endswith("…") and heading.text()[:-1].rstrip() in str(commitment)
+    assert heading.heightForWidth(heading.contentsRect().width()) > 1.5 * lines  # two lines used, not one
+    assert heading.toolTip() == str(commitment)  # whole
+    page.new_record()
+    assert heading.text() == heading.toolTip() == "New commitment"
+
+
+@pytest.mark.parametrize("size", [SCREEN, AT_200], ids=["1366x768", "200%"])
+def test_a_commitments_links_do_not_scroll_sideways(qtbot, window, size):
+    page = show(qtbot, window, size, "commitments")
+    page.table.setCurrentIndex(page.model.index(0, 0))
+    links = page.editor.links
+    page.editor.tabs.setCurrentWidget(links)
+    section = links.sections["Actions"]
+    qtbot.waitUntil(lambda: links.horizontalScrollBar().maximum() == 0)  # (the button "New action for this
+    button, label = section.new_button, section.label  # commitment" beside its heading made it scroll at 200%)
+    beside = abs(button.mapTo(links, button.rect().topLeft()).y() - label.mapTo(links, label.rect().topLeft()).y()) \
+        < label.height()
+    assert beside == (size == SCREEN)  # under its heading only where the two do not fit side by side

@@ -4,6 +4,7 @@ import json
 import sys
 
 from tracker.cli.common import EXIT_ERROR, parse_date_arg
+from tracker.dates import format_local_time
 from tracker.exchange import export_workbook, import_workbook
 from tracker.exchange.safety import ExchangeError
 from tracker.services import conflicts, imports
@@ -83,9 +84,9 @@ def cmd_undo(args):
 
 def cmd_imports(args):
     for run in imports.imports():
-        state = f"undone {run.undone_at:%d/%m/%Y %H:%M}" if run.undone_at else "applied"
+        state = f"undone {format_local_time(run.undone_at)}" if run.undone_at else "applied"
         origin = run.from_council or ("a partner's table" if run.details else "?")
-        print(f"{run.id:>5}  {run.at:%d/%m/%Y %H:%M}  {run.file_name}  from {origin}: "
+        print(f"{run.id:>5}  {format_local_time(run.at)}  {run.file_name}  from {origin}: "
               f"{run.added} added, {run.updated} updated, {run.conflicts} conflicts ({state})")
     pending = conflicts.pending_conflicts()
     print(f"{len(pending)} conflict(s) held for review." if pending else "No conflicts held for review.")

@@ -7,6 +7,7 @@ Records are named by their exchange ID (the workbook's ID column) or the number 
 import argparse
 
 from tracker import records
+from tracker.dates import format_local_time
 from tracker.services import merges
 
 
@@ -86,11 +87,11 @@ def cmd_undo_merge(args):
 def cmd_merges(args):
     runs = merges.merge_runs()
     for run in runs:
-        state = (f"undone {run.undone_at:%d/%m/%Y %H:%M}" if run.undone_at else
+        state = (f"undone {format_local_time(run.undone_at)}" if run.undone_at else
                  f"from {run.source}" if run.source else
-                 f"exported {run.exported_at:%d/%m/%Y %H:%M}" if run.exported_at else "can be undone")
+                 f"exported {format_local_time(run.exported_at)}" if run.exported_at else "can be undone")
         retired = len(run.retired.split())
-        print(f"{run.id:>5}  {run.at:%d/%m/%Y %H:%M}  {run.user or '?'} ({run.council or '?'}): kept "
+        print(f"{run.id:>5}  {format_local_time(run.at)}  {run.user or '?'} ({run.council or '?'}): kept "
               f"'{merges.kept_name(run)}' ({run.kept_uuid}), {retired} merged into it ({state})")
     if not runs:
         print("No merges yet.")
