@@ -1,12 +1,14 @@
-"""The dashboard on a small screen (issue 16): at 200% on 1366x768 (683x384 logical pixels) its tiles go two by
-two and its charts one under the other, so the page scrolls up and down, never sideways, and every tile and
-chart can be scrolled to and clicked; at 1366x768 the four tiles stand in a row and the charts two by two,
-with nothing to scroll."""
+"""The dashboard and the power/interest map on a small screen (issue 16, ui/reflow.py): at 200% on 1366x768
+(683x384 logical pixels) the dashboard's tiles go two by two and its charts one under the other, so the page
+scrolls up and down, never sideways, and every tile and chart can be scrolled to and clicked; at 1366x768 the
+four tiles stand in a row and the charts two by two, with nothing to scroll.  The map's page at 200% puts its
+"As of" and "Arrows to" boxes one above the other and does not scroll sideways either."""
 
 import pytest
 from PySide6.QtCore import QPoint, QRect, Qt
 
 from tests.ui.test_screen_sizes import AT_200, SCREEN
+from tracker.demo import SUMMIT_DATE
 
 
 def dashboard_at(qtbot, window, size):
@@ -54,13 +56,13 @@ def test_at_1366x768_the_tiles_stand_in_a_row_and_the_charts_two_by_two(window, 
     page = dashboard_at(qtbot, window, SCREEN)  # and back: wide again, the grids widen again
     outer = window.page_scroll
     qtbot.waitUntil(lambda: page.tile_grid.columns == 4 and page.grid.columns == 2)
-    qtbot.waitUntil(lambda: outer.verticalScrollBar().maximum() == 0)
-    assert outer.horizontalScrollBar().maximum() == 0
+    view = outer.viewport()
+    qtbot.waitUntil(lambda: outer.verticalScrollBar().maximum() == outer.horizontalScrollBar().maximum() == 0
+                    and page.width() == view.width() and view.rect().contains(in_viewport(page.upcoming, outer)))
     tiles = [in_viewport(t, outer) for t in page.tiles.values()]
     assert len({t.top() for t in tiles}) == 1 and [t.left() for t in tiles] == sorted(t.left() for t in tiles)
     commitments, history, owners = (in_viewport(page.canvases[k], outer) for k in ("commitments", "history", "owners"))
     assert commitments.top() == history.top() < owners.top() and commitments.left() == owners.left() < history.left()
-    assert outer.viewport().rect().contains(in_viewport(page.upcoming, outer))
 
 
 @pytest.mark.parametrize("width", [700, 760, 900])
@@ -72,3 +74,27 @@ def test_between_the_two_nothing_scrolls_sideways(window, qtbot, width):
     columns = (page.tile_grid.columns, page.grid.columns)
     qtbot.wait(50)
     assert (page.tile_grid.columns, page.grid.columns) == columns and outer.horizontalScrollBar().maximum() == 0
+
+
+def test_the_map_page_at_200_percent_does_not_scroll_sideways(window, qtbot):
+    from tests.ui.map_driver import map_read
+
+    window.resize(*AT_200)
+    page = window.show_view("grid")
+    qtbot.waitUntil(lambda: window.size().toTuple() == AT_200)
+    map_read(qtbot, page)
+    outer = window.page_scroll
+    qtbot.waitUntil(lambda: outer.horizontalScrollBar().maximum() == 0 and page.width() <= outer.viewport().width())
+    view = outer.viewport().rect()
+    for widget in (page.as_of, page.compare, page.view, page.unscored):
+        outer.ensureWidgetVisible(widget, 0, 0)
+        qtbot.wait(1)
+        shown = in_viewport(widget, outer)
+        assert shown.left() >= 0 and shown.right() <= view.right(), f"{widget} is cut off at the side"
+    assert in_viewport(page.compare, outer).top() > in_viewport(page.as_of, outer).top()  # one above the other
+    page.as_of.setFocus()  # and the boxes still work from the keyboard: the summit's map
+    qtbot.keyClick(page.as_of, Qt.Key.Key_End)
+    map_read(qtbot, page)
+    assert page.as_of.currentData() == SUMMIT_DATE and page.compare.isEnabled() and "16/01/2019" in page.summary.text()
+    window.resize(*SCREEN)  # wide again: side by side
+    qtbot.waitUntil(lambda: in_viewport(page.compare, outer).top() == in_viewport(page.as_of, outer).top())
