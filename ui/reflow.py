@@ -73,6 +73,12 @@ class ReflowGrid(QWidget):
         if columns != self.columns:
             self._place(columns)
 
+    def hasHeightForWidth(self):
+        """No: its height is its rows' (``minimumSizeHint``).  A height for each width (the tiles' wrapped
+        words) would reach the window's scroll area through the stack of pages, which asks every page,
+        shown or not, and would make every page as tall as the narrow dashboard."""
+        return False
+
     def minimumSizeHint(self):
         """As narrow as one column (of the fewest ``choices``), as tall as the rows placed now."""
         return QSize(self.needed(self.choices[-1]), self.grid.minimumSize().height())

@@ -98,3 +98,26 @@ def test_the_map_page_at_200_percent_does_not_scroll_sideways(window, qtbot):
     assert page.as_of.currentData() == SUMMIT_DATE and page.compare.isEnabled() and "16/01/2019" in page.summary.text()
     window.resize(*SCREEN)  # wide again: side by side
     qtbot.waitUntil(lambda: in_viewport(page.compare, outer).top() == in_viewport(page.as_of, outer).top())
+
+
+def test_a_short_page_is_not_made_as_tall_as_the_narrow_dashboard(window, qtbot):
+    """The stack of pages asks only the page shown for its height (Deleted items scrolled 800 pixels of nothing)."""
+    dashboard_at(qtbot, window, AT_200)
+    window.show_view("deleted")
+    outer = window.page_scroll
+    qtbot.waitUntil(lambda: window.stack.height() <= max(outer.viewport().height(),
+                                                         window.pages["deleted"].minimumSizeHint().height()))
+    assert outer.verticalScrollBar().maximum() <= window.pages["deleted"].minimumSizeHint().height()
+
+
+def test_the_empty_dashboard_at_200_percent_shows_its_three_buttons_without_scrolling(qtbot, db):
+    from tests.ui.conftest import shown_window
+
+    window = shown_window(qtbot)
+    window.resize(*AT_200)
+    home = window.show_view("home")
+    qtbot.waitUntil(lambda: window.size().toTuple() == AT_200 and home.pages.currentWidget() is home.empty)
+    outer = window.page_scroll
+    buttons = (home.empty.add_partner, home.empty.import_table, home.empty.load_demo)
+    qtbot.waitUntil(lambda: all(outer.viewport().rect().contains(in_viewport(b, outer)) for b in buttons))
+    assert outer.horizontalScrollBar().maximum() == 0
