@@ -17,6 +17,13 @@ def click_at(qtbot, canvas, xy):
                      pos=QPoint(round(x / ratio), round((canvas.figure.bbox.height - y) / ratio)))
 
 
+def settled(qtbot, canvas):
+    """``canvas`` once no drawing is under way or due (its worker's), drawn here at its size."""
+    qtbot.waitUntil(lambda: not canvas.rendering(), timeout=20_000)
+    canvas.draw()
+    return canvas
+
+
 def points(line):
     """A line's points in display pixels."""
     return [tuple(p) for p in line.get_transform().transform(line.get_xydata())]
@@ -40,8 +47,8 @@ def lone_point(line, others):
 def test_the_over_time_chart_opens_overdue_actions_and_all_actions(window, qtbot):
     home = charts_drawn(qtbot, window.show_view("home"))
     qtbot.waitUntil(lambda: home.data.months is not None and "history" in home.canvases, timeout=20_000)
-    chart, canvas = home.charts["history"], home.canvases["history"]
-    canvas.draw()
+    canvas = settled(qtbot, home.canvases["history"])
+    chart = canvas.chart  # the chart drawn (a click while a drawing is under way is not taken)
     lines = {link.words: line for line, link in chart.targets}
     opened, closed, overdue = (line for line, _ in chart.targets)
     assert [m.opened for m in home.data.months].count(0) <= 4  # a year of history to click on, not one month
@@ -60,10 +67,9 @@ def test_the_over_time_chart_opens_overdue_actions_and_all_actions(window, qtbot
 
 def test_a_commitments_bar_by_status_opens_that_status_in_that_council(window, qtbot):
     home = charts_drawn(qtbot, window.show_view("home"))
-    chart = home.charts["commitments"]
-    bar, link = max(((b, lk) for b, lk in chart.targets if "status" in lk.filters), key=lambda t: t[0].get_width())
-    canvas = home.canvases["commitments"]
-    canvas.draw()
+    canvas = settled(qtbot, home.canvases["commitments"])
+    bar, link = max(((b, lk) for b, lk in canvas.chart.targets if "status" in lk.filters),
+                    key=lambda t: t[0].get_width())
     box = bar.get_window_extent()
     click_at(qtbot, canvas, ((box.x0 + box.x1) / 2, (box.y0 + box.y1) / 2))
     assert window.current_view() == "commitments"
