@@ -2,6 +2,7 @@
 """Render the board pack and the action log's PDF on the demo data to PNG, for the docs.
 
     python scripts/boardpack_screenshots.py [OUTPUT_DIR]     # default docs/screenshots
+    QT_SCALE_FACTOR=2 python scripts/boardpack_screenshots.py   # the dialog at 200% (board-pack-dialog-200.png)
 
 Writes board-pack-1.png (the cover and the charts), board-pack-2.png (the first page of the overdue
 actions' table) and action-log-pdf.png (the action log's first PDF page), with poppler's pdftoppm,
@@ -70,8 +71,9 @@ def main(argv=None):
     dialog = BoardPackDialog(None)
     dialog.show()
     app.processEvents()
-    dialog.grab().save(str(out / "board-pack-dialog.png"))
-    print(f"board-pack-1.png, board-pack-2.png, action-log-pdf.png, board-pack-dialog.png written to {out}")
+    suffix = "-200" if os.environ.get("QT_SCALE_FACTOR") == "2" else ""
+    dialog.grab().save(str(out / f"board-pack-dialog{suffix}.png"))
+    print(f"board-pack-1.png, board-pack-2.png, action-log-pdf.png, board-pack-dialog{suffix}.png written to {out}")
 
 
 if __name__ == "__main__":

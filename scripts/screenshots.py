@@ -7,7 +7,9 @@
     python scripts/screenshots.py --import [OUTPUT_DIR]   # only the spreadsheet import wizard (import-*.png)
     python scripts/screenshots.py --dialogs [OUTPUT_DIR]  # only the guide, About, import preview/result, conflict
     python scripts/screenshots.py --map [OUTPUT_DIR]      # only the power/interest map (power-map*.png), 1366x768
+    QT_SCALE_FACTOR=2 python scripts/screenshots.py --map   # ... today's map at 200% (power-map-200.png)
     python scripts/screenshots.py --dashboard [OUTPUT_DIR]   # only the dashboard (light, dark, empty), 1366x768
+    QT_SCALE_FACTOR=2 python scripts/screenshots.py --dashboard   # ... at 200% (names end in -200)
     python scripts/screenshots.py --demo [OUTPUT_DIR]   # only the overview and actions on the demo, at 1366x768
     python scripts/screenshots.py --filters [OUTPUT_DIR]  # only the owner filter's picker open (filter-owner*.png)
 
@@ -453,32 +455,12 @@ def import_wizard_shots(app, window, tmp, out):
 
 def power_map_shots(app, window, out):
     """The power/interest map at 1366x768: today's organisations (three of them not scored yet), the
-    map as of the summit with arrows to today, and the same in a dark palette.  The demo is loaded
-    today, so a history is made for it: the partners backdated to before the summit, and some scores
-    changed after it, each edit stamped in the audit trail as of a day in 2019."""
-    import datetime as dt
-
+    map as of the summit with arrows to today (the demo's own history: tracker.demo.History), and the
+    same in a dark palette; under QT_SCALE_FACTOR=2, today's map at 683x384 (power-map-200.png)."""
     from tracker import demo, services
-    from tracker.models import AuditEntry, Stakeholder
-    from tracker.services import audit, base
 
-    before = dt.datetime.combine(demo.SUMMIT_DATE - dt.timedelta(days=30), dt.time(9))
-    Stakeholder.update(created_at=before).execute()
-    AuditEntry.update(at=before).where(AuditEntry.operation == "create").execute()
-    moves = {"Ben Kinsella Trust": (4, 5), "St Giles Trust": (3, 5), "Havering Youth Council": (3, 5),
-             "NHS North East London": (4, 5), "Crown Prosecution Service, London North": (3, 4),
-             "Barking and Dagenham College": (3, 4), "London Fire Brigade, East": (1, 3)}
-    clock = audit.utcnow
-    moved_at = dt.datetime.combine(demo.SUMMIT_DATE + dt.timedelta(days=100), dt.time(11))
-    audit.utcnow = base.utcnow = lambda: moved_at
-    try:
-        for name, (influence, interest) in moves.items():
-            services.stakeholders.update(services.stakeholders.find_by_name(name)[0], influence=influence,
-                                         interest=interest)
-    finally:
-        audit.utcnow = base.utcnow = clock
-    for name in ("Transport for London, Community Safety", "Gascoigne Estate Residents' Association (demo)",
-                 "Redbridge Faith Forum"):
+    for name in ("London Fire Brigade, East", "Gascoigne Estate Residents' Association (demo)",
+                 "Havering Inter-Faith Forum"):  # none of them moved (tracker.demo.SCORE_MOVES)
         services.stakeholders.update(services.stakeholders.find_by_name(name)[0], influence=None, interest=None)
 
     def map_shot(name, target):
@@ -492,6 +474,10 @@ def power_map_shots(app, window, out):
         print(out / f"{name}.png")
         return page
 
+    if os.environ.get("QT_SCALE_FACTOR") == "2":  # 200% on a 1366x768 screen
+        window.resize(683, 384)
+        map_shot("power-map-200", window)
+        return
     window.resize(1366, 768)
     page = map_shot("power-map", window)
     page.show_as_of(demo.SUMMIT_DATE)

@@ -10,6 +10,13 @@ within it, a few overdue: :data:`DUE_PATTERN`), and what is done or lapsed fell 
 An action's title is a task and what it is about (``COMMITMENTS``' short subject), never a
 commitment's title cut short.
 
+It has a past, as if it had been kept since before the summit (:class:`History`): each record's
+creation is dated in the audit trail when it would have been made (the partners before the summit,
+an action weeks before it falls due, within the last year when still open), closed actions were
+closed in their month, and some partners' influence or interest scores moved between the summits and
+boards (:data:`SCORE_MOVES`), so the dashboard's actions over time and the power/interest map as of
+an event show a partnership at work.  The records' ``updated_at`` stay the day of loading.
+
 The stakeholders (names, emails, organisations) and the events' titles never change: other
 councils' test files refer to them, and ``tests/tracker/test_demo.py`` pins them.  Every record
 has a fixed UUID, so loading twice adds nothing.
@@ -19,6 +26,7 @@ import datetime as dt
 import random
 import uuid
 
+from tracker.models import AuditEntry, utcnow
 from tracker.services import (actions, attendance, commitments, councils, events, set_actor, stakeholders,
                               updates)
 from tracker.services.actor import current_actor
@@ -144,6 +152,16 @@ DUE_DAYS = {"overdue": (-45, -2), "soon": (1, 14), "later": (15, 180)}  # days f
 STATUSES = {"overdue": ["in_progress", "blocked", "open"], "soon": ["in_progress", "in_progress", "open"],
             "later": ["open", "in_progress", "in_progress", "open"]}
 DONE_DAYS = (-400, -10)  # a done action fell due in the past
+# Partners whose place on the power/interest map moved: (organisation key, their scores before (influence,
+# interest), when they changed: days after the summit, or, when negative, days before the demo is loaded).
+# Their scores now are ORGANISATIONS'.
+SCORE_MOVES = [
+    ("parents", (1, 3), 20), ("bkt", (2, 5), 30), ("yos_hav", (2, 4), 70),  # between the summit and the board
+    ("nhs_nel", (3, 2), 100), ("hmcts", (3, 4), -300),
+    ("redthread", (1, 4), -240), ("heads_bd", (3, 2), -200), ("faith_red", (1, 2), -120), ("tfl", (2, 3), -75),
+    ("victim", (2, 2), -20), ("sports", (1, 2), -12),  # since the latest board (30 days ago)
+]
+OPENED_DAYS = (5, 330)  # an open action was opened this many days before the demo is loaded
 UPDATE_TEXTS = [
     "Discussed at the partnership board; on track.", "Lead officer appointed and briefed.",
     "Delayed: waiting for the data-sharing agreement to be signed.", "Funding confirmed for this year.",
@@ -168,22 +186,92 @@ def _ensure(service, key, **data):
     return service.create(identity=demo_uuid(key), source="demo data", **data), True
 
 
+class History:
+    """The demo's past: records made and changes saved on days before the day it is loaded, written as
+    the services write them and then dated in the audit trail (and the records' ``created_at``) on the
+    day they would have happened; one UPDATE per table and day, not per record."""
+
+    def __init__(self):
+        self.started = utcnow()  # entries written from here on are this load's own
+        self.created = {}  # (model, moment) -> [record]
+
+    @staticmethod
+    def moment(day, hour=10):
+        """A time on ``day``, as the trail stores times (UTC, naive)."""
+        return dt.datetime.combine(day, dt.time(hour))
+
+    def made(self, record, day, hour=10):
+        """``record`` (just created) was made on ``day``."""
+        self.created.setdefault((type(record), self.moment(day, hour)), []).append(record)
+
+    def change(self, service, record, day, **values):
+        """``record`` changed to ``values`` on ``day`` (through the service: checked and audited)."""
+        record = service.update(record, **values)
+        A = AuditEntry
+        (A.update(at=self.moment(day, 15))
+         .where(A.record_uuid == record.uuid, A.operation == "update", A.at >= self.started).execute())
+        return record
+
+    def write(self):
+        A = AuditEntry
+        for (model, moment), records in self.created.items():
+            model.update(created_at=moment).where(model.id.in_([r.id for r in records])).execute()
+            (A.update(at=moment).where(A.record_uuid.in_([r.uuid for r in records]), A.operation == "create")
+             .execute())
+
+
+def _score_moves(history, orgs, new, today):
+    """Some partners moved on the map since the summit: created with their scores before, then changed."""
+    for key, (influence, interest), when in SCORE_MOVES:
+        if key not in new:
+            continue
+        day = SUMMIT_DATE + dt.timedelta(days=when) if when > 0 else today + dt.timedelta(days=when)
+        now = next(o for o in ORGANISATIONS if o[0] == key)
+        orgs[key] = history.change(stakeholders, orgs[key], day, influence=now[4], interest=now[5])
+
+
+def _action_history(history, past, action, status, due, made, today):
+    """When ``action`` was opened (weeks before it fell due; an open one within the last year), and, when
+    done or cancelled, closed (about when it fell due)."""
+    if status in ("done", "cancelled"):
+        opened = due - dt.timedelta(days=past.randint(30, 120))
+    else:
+        opened = today - dt.timedelta(days=past.randint(*OPENED_DAYS))
+        if due < today:  # overdue: opened well before it fell due
+            opened = min(opened, due - dt.timedelta(days=past.randint(20, 60)))
+    opened = min(max(opened, made), today)
+    history.made(action, opened, hour=9)
+    if status in ("done", "cancelled"):
+        late = past.randint(-25, 45) if status == "done" else past.randint(10, 60)  # done early, or weeks late
+        closed = due + dt.timedelta(days=late)
+        closed = min(max(closed, opened + dt.timedelta(days=3)), today - dt.timedelta(days=1))
+        history.change(actions, action, closed, status=status)
+
+
 def load_demo(today=None):
     """Load the demo data set; returns the number of records added (0 when already loaded)."""
     today = today or dt.date.today()
     rng = random.Random(20190116)
+    past = random.Random(2019_01_16)  # the history's own draws: the records drawn by ``rng`` stay as they were
+    history = History()
+    moved = {key: (influence, interest) for key, (influence, interest), _ in SCORE_MOVES}
     previous = current_actor()
     set_actor("Demo data", "Barking and Dagenham")
     added = 0
     try:
         with writing():  # all or nothing, announced once
             council = {c.name: c for c in councils.all_councils()}
-            orgs = {}
-            for key, name, sector, names, influence, interest, web in ORGANISATIONS:
+            orgs, new_orgs = {}, set()
+            for n_org, (key, name, sector, names, influence, interest, web) in enumerate(ORGANISATIONS):
+                influence, interest = moved.get(key, (influence, interest))  # where it sat at the summit
                 orgs[key], new = _ensure(stakeholders, f"org:{key}", name=name, kind="organisation", sector=sector,
                                          influence=influence, interest=interest, website=web,
                                          councils=[council[n] for n in names], tags="summit partner")
                 added += new
+                if new:
+                    new_orgs.add(key)
+                    history.made(orgs[key], SUMMIT_DATE - dt.timedelta(days=60 - n_org))
+            _score_moves(history, orgs, new_orgs, today)
             people = []
             org_keys = [o[0] for o in ORGANISATIONS]
             for i in range(236):
@@ -202,6 +290,8 @@ def load_demo(today=None):
                 )
                 added += new
                 people.append(person)
+                if new:  # the summit's delegates, registered the week before it
+                    history.made(person, SUMMIT_DATE - dt.timedelta(days=7))
             evs = {}
             for key, title, kind, offset, place, council_name in EVENTS:
                 date = SUMMIT_DATE + dt.timedelta(days=offset) if key not in ("board2", "summit2") \
@@ -209,17 +299,21 @@ def load_demo(today=None):
                 evs[key], new = _ensure(events, f"event:{key}", title=title, kind=kind, date=date, place=place,
                                         council=council[council_name])
                 added += new
+                if new:  # planned three weeks ahead
+                    history.made(evs[key], min(date, today) - dt.timedelta(days=21))
             # Almost 240 people attended the summit.
             for person in people:
                 if _existing(attendance, f"att:summit:{person.uuid}") is None:
-                    attendance.create(identity=demo_uuid(f"att:summit:{person.uuid}"), event=evs["summit"],
-                                      stakeholder=person, role="delegate", source="demo data")
+                    visit = attendance.create(identity=demo_uuid(f"att:summit:{person.uuid}"), event=evs["summit"],
+                                              stakeholder=person, role="delegate", source="demo data")
+                    history.made(visit, SUMMIT_DATE, hour=17)
                     added += 1
             for key in ("dv1", "dv2", "board1", "schools", "board2"):
                 for person in rng.sample(people, 18):
                     if _existing(attendance, f"att:{key}:{person.uuid}") is None:
-                        attendance.create(identity=demo_uuid(f"att:{key}:{person.uuid}"), event=evs[key],
-                                          stakeholder=person, source="demo data")
+                        visit = attendance.create(identity=demo_uuid(f"att:{key}:{person.uuid}"), event=evs[key],
+                                                  stakeholder=person, source="demo data")
+                        history.made(visit, evs[key].date, hour=17)
                         added += 1
             owners_by_org = {}
             for person in people:
@@ -232,6 +326,8 @@ def load_demo(today=None):
                                    date_made=made, target_date=target, theme=theme, status=status,
                                    councils=[council[n] for n in names])
                 added += new
+                if new:
+                    history.made(com, min(made + dt.timedelta(days=2), today))
                 for j in range(4 if key != "dv_commission" else 8):
                     n_action += 1
                     action_council = council[names[j % len(names)]]
@@ -250,19 +346,27 @@ def load_demo(today=None):
                         act_status, due = rng.choice(STATUSES[when]), today + dt.timedelta(days=rng.randint(early, late))
                     owner = rng.choice(owners_by_org.get(orgs[by].id) or people)
                     template = ACTION_TEMPLATES[(5 * n_commitment + j) % len(ACTION_TEMPLATES)]  # none twice per commitment
+                    closed = act_status in ("done", "cancelled")  # made open, closed later (below)
                     act, new = _ensure(actions, f"action:{key}:{j}", title=f"{template}: {about}", commitment=com,
                                        owner=owner, council=action_council, due_date=due,
                                        priority=rng.choice(["low", "medium", "medium", "high", "critical"]),
-                                       status=act_status)
+                                       status="in_progress" if closed else act_status)
                     added += new
+                    if new:
+                        _action_history(history, past, act, act_status, due, made, today)
                     for k in range(rng.randint(0, 3)):
-                        _, new = _ensure(updates, f"update:{key}:{j}:{k}", action=act,
-                                         date=min(today, due) - dt.timedelta(days=20 * (3 - k)),
-                                         text=UPDATE_TEXTS[(n_action + k) % len(UPDATE_TEXTS)], author="Demo data")
+                        note, new = _ensure(updates, f"update:{key}:{j}:{k}", action=act,
+                                            date=min(today, due) - dt.timedelta(days=20 * (3 - k)),
+                                            text=UPDATE_TEXTS[(n_action + k) % len(UPDATE_TEXTS)], author="Demo data")
                         added += new
-                _, new = _ensure(updates, f"update:{key}", commitment=com, date=evs["board2"].date,
-                                 text="Progress reported to the partnership board.", author="Demo data")
+                        if new:
+                            history.made(note, note.date, hour=16)
+                note, new = _ensure(updates, f"update:{key}", commitment=com, date=evs["board2"].date,
+                                    text="Progress reported to the partnership board.", author="Demo data")
                 added += new
+                if new:
+                    history.made(note, note.date, hour=16)
+            history.write()
     finally:
         set_actor(previous.user, previous.council)
     return added

@@ -11,9 +11,9 @@ announced changes of the kinds it counts (``ui.following.FollowsChanges``).
 import logging
 from dataclasses import replace
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QPalette
-from PySide6.QtWidgets import (QBoxLayout, QComboBox, QGridLayout, QHBoxLayout, QLabel, QPushButton, QSizePolicy,
+from PySide6.QtWidgets import (QBoxLayout, QComboBox, QHBoxLayout, QLabel, QPushButton, QSizePolicy,
                                QStackedWidget, QVBoxLayout, QWidget)
 
 from tracker import services
@@ -23,13 +23,15 @@ from tracker.models import ActionItem, Attendance, Commitment, Council, Event, S
 from ui import errors
 from ui.filters import council_choices
 from ui.following import LINK_ROLE, FollowsChanges, add_link, link_list
+from ui.reflow import ReflowGrid
 from ui.resources import icon
 from ui.worker import run_in_background
 
 log = logging.getLogger(__name__)
 
 FIRST_CHARTS_MS = 100  # the charts' first drawing (matplotlib's import) waits this long after the tiles
-CHART_SLOTS = (("commitments", 0, 0), ("history", 0, 1), ("owners", 1, 0))  # the upcoming list sits at (1, 1)
+CHART_SLOTS = ("commitments", "history", "owners")  # in this order, the upcoming list after them
+CHART_LEAST = QSize(360, 230)  # a chart's least size (ui.chartcanvas), its placeholder's too
 
 
 class Tile(QPushButton):
@@ -61,6 +63,8 @@ class Tile(QPushButton):
         self.setAccessibleDescription(f"Opens the list: {tile.link.words}")
         self.setToolTip(f"Open the list: {tile.link.words}")
         self.setMinimumHeight(self.layout().sizeHint().height())
+        # Its words in two lines at most: narrower than four of these, the tiles go two by two.
+        self.setMinimumWidth(18 * self.caption.fontMetrics().averageCharWidth() + 20)
 
 
 class EmptyPanel(QWidget):
@@ -167,36 +171,37 @@ class DashboardPage(FollowsChanges):
 
         column = QVBoxLayout(self.board)
         column.setContentsMargins(0, 0, 0, 0)
-        tiles = QHBoxLayout()
         self.tiles = {key: Tile(key) for key in ("overdue", "attention", "no_owner", "not_engaged")}
         for tile in self.tiles.values():
             tile.clicked.connect(lambda checked=False, t=tile: self._open(t.link))
-            tiles.addWidget(tile)
-        column.addLayout(tiles)
+        # Four across, two by two or one column, as the page's width allows (200% on a small screen):
+        # the page scrolls up and down, never sideways.
+        self.tile_grid = ReflowGrid(self.tiles.values(), choices=(4, 2, 1))
+        column.addWidget(self.tile_grid)
         self.totals = QLabel()
         self.totals.setAccessibleName("Records held")
         column.addWidget(self.totals)
-        self.grid = QGridLayout()
-        self.grid.setRowStretch(0, 1)
-        self.grid.setRowStretch(1, 1)
-        self.grid.setColumnStretch(0, 1)
-        self.grid.setColumnStretch(1, 1)
         self.placeholders = {}
-        for key, row, col in CHART_SLOTS:
+        for key in CHART_SLOTS:
             waiting = QLabel("Drawing the chart…")
             waiting.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            waiting.setMinimumSize(CHART_LEAST)
             self.placeholders[key] = waiting
-            self.grid.addWidget(waiting, row, col)
-        upcoming = QVBoxLayout()
+        upcoming = QWidget()
+        upcoming.setMinimumHeight(CHART_LEAST.height())
+        box = QVBoxLayout(upcoming)
+        box.setContentsMargins(0, 0, 0, 0)
         self.upcoming_title = QLabel("Upcoming events and due dates, next 30 days")
         self.upcoming_title.setProperty("role", "subheading")
+        self.upcoming_title.setWordWrap(True)
         self.upcoming = link_list("Upcoming events and due dates, next 30 days")
         self.upcoming.itemActivated.connect(self._activated)
         self.upcoming.itemClicked.connect(self._activated)
-        upcoming.addWidget(self.upcoming_title)
-        upcoming.addWidget(self.upcoming, 1)
-        self.grid.addLayout(upcoming, 1, 1)
-        column.addLayout(self.grid, 1)
+        box.addWidget(self.upcoming_title)
+        box.addWidget(self.upcoming, 1)
+        # Two by two, or one column when narrow; the upcoming list last, where it was (bottom right).
+        self.grid = ReflowGrid([*self.placeholders.values(), upcoming], choices=(2, 1))
+        column.addWidget(self.grid, 1)
 
     # ---- reading -------------------------------------------------------------------------
     def council_id(self):
@@ -263,6 +268,9 @@ class DashboardPage(FollowsChanges):
         self.council.setVisible(not empty)
         for tile in data.tiles:
             self.tiles[tile.key].show_tile(tile)
+        least = max(tile.minimumHeight() for tile in self.tiles.values())  # one height, in whatever rows
+        for tile in self.tiles.values():
+            tile.setMinimumHeight(least)
         self.totals.setText(" · ".join(f"{n:,} {kind}" for kind, n in data.totals.items())
                             + ("" if data.council_id is None else f" in {data.council_name}"))
         self.upcoming.clear()

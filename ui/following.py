@@ -1,5 +1,5 @@
 """Pages computed from the database that follow the announced changes (``ui.changes``), and the
-lists of links they show.  The dashboard (``ui.dashboard``) and the power/interest grid use them.
+lists of links they show.  The dashboard (``ui.dashboard``) and the power/interest map use them.
 """
 
 from PySide6.QtCore import Qt

@@ -41,7 +41,7 @@ from ui.worker import run_and_wait, run_in_background
 VIEWS = [  # key, label, icon: the dashboard, a list of each record kind, the grid, the deleted items
     ("home", "Dashboard", "home"),
     *((kind.key, kind.title, kind.icon) for kind in KINDS.values()),
-    ("grid", "Power/interest grid", "grid"),
+    ("grid", "Power/interest map", "grid"),
     ("deleted", "Deleted items", "deleted"),
 ]
 LIST_KINDS = tuple(KINDS)

@@ -14,3 +14,8 @@ class PageStack(QStackedWidget):
     def minimumSizeHint(self):
         page = self.currentWidget()
         return page.minimumSizeHint() if page is not None else super().minimumSizeHint()
+
+    def heightForWidth(self, width):
+        """The shown page's (QStackedLayout asks every page, so one narrow page made all of them as tall)."""
+        page = self.currentWidget()
+        return page.heightForWidth(width) if page is not None else -1

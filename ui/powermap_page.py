@@ -18,6 +18,7 @@ from ui.filters import FilterBar, FilterCombo, council_filter, field_filter
 from ui.following import FollowsChanges
 from ui.powermap import LABEL_LIMIT
 from ui.powermap_view import MIME, MapView
+from ui.reflow import ReflowGrid
 from ui.worker import run_in_background
 
 TODAY = None  # the "as of" choice meaning today's values
@@ -98,20 +99,24 @@ class PowerMapPage(FollowsChanges):
                                   field_filter(S["sector"], "All sectors"), tag_filter()])
         self.filters.changed.connect(self.refresh)
         layout.addWidget(self.filters)
-        when = QHBoxLayout()
         self.as_of = QComboBox()
         self.as_of.setAccessibleName("Show the map as of")
         self.compare = QComboBox()
         self.compare.setAccessibleName("Arrows show moves until")
+        pairs = []
         for text, box in (("&As of:", self.as_of), ("Arrows to:", self.compare)):
             box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
             box.setMinimumContentsLength(28)  # "16/01/2019 · Serious Violence Su…"; the popup shows all
             label = QLabel(text)
             label.setBuddy(box)
-            when.addWidget(label)
-            when.addWidget(box)
-        when.addStretch(1)
-        layout.addLayout(when)
+            pair = QWidget()
+            row = QHBoxLayout(pair)
+            row.setContentsMargins(0, 0, 0, 0)
+            row.addWidget(label)
+            row.addWidget(box)
+            row.addStretch(1)
+            pairs.append(pair)
+        layout.addWidget(ReflowGrid(pairs, choices=(2, 1)))  # one above the other when narrow (200%)
         self.as_of.currentIndexChanged.connect(self._as_of_changed)
         self.compare.currentIndexChanged.connect(self.refresh)
         self.compare.setEnabled(False)  # arrows from a past date

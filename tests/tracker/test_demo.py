@@ -8,7 +8,8 @@ import pytest
 
 from tracker import services, vocab
 from tracker.demo import ACTION_TEMPLATES, COMMITMENTS, SUMMIT_DATE, load_demo
-from tracker.models import ActionItem, Attendance, AuditEntry, Commitment, Event, Stakeholder
+from tracker.models import ActionItem, Attendance, AuditEntry, Commitment, Event, Stakeholder, utcnow
+from tracker.services import dashboard, powermap
 
 
 def test_demo_is_realistic(db):
@@ -115,3 +116,38 @@ def test_titles_are_whole_and_today_is_not_a_wall_of_red(db):
     open_count = services.actions.count(filters={"open": True})
     assert 0 < services.actions.count(filters={"overdue": True}) < open_count / 4
     assert services.actions.count(filters={"due_within": 14}) >= open_count / 10
+
+
+def test_the_demo_has_a_year_of_actions_opened_and_closed(demo_db):
+    """Loaded today, the demo still has a past: the dashboard's actions over time span the year, not one month."""
+    months = dashboard.months({}, dt.date.today())
+    opened, closed = [m.opened for m in months], [m.closed for m in months]
+    assert sum(n > 0 for n in opened) >= 8 and sum(n > 0 for n in closed) >= 5, (opened, closed)
+    assert max(opened) < sum(opened) / 4 and sum(opened) >= 30  # about as many each month, not a spike today
+    assert sum(m.overdue > 0 for m in months[:-1]) >= 3  # some were late before today too
+    assert months[-1].overdue == services.actions.count(filters={"overdue": True})  # and today's five-ish
+    # A closed action was made open and closed later, both before today, as its History tab says.
+    now = utcnow()
+    for action in ActionItem.select().where(ActionItem.status.in_(vocab.ACTION_CLOSED)):
+        trail = list(AuditEntry.select().where(AuditEntry.record_uuid == action.uuid).order_by(AuditEntry.at))
+        made, last = trail[0], trail[-1]
+        assert made.operation == "create" and json.loads(made.new_value)["status"] == "in_progress"
+        assert (last.field, last.old_value, last.new_value) == ("status", "in_progress", action.status)
+        assert made.at < last.at < now and last.at.date() < dt.date.today()
+        assert action.created_at == made.at
+    assert_spread_around(dt.date.today())  # still as of today: a few overdue, most on track
+
+
+def test_the_map_as_of_an_earlier_event_differs_from_today(demo_db):
+    events = powermap.history_events()
+    summit, board = events[0], [e for e in events if e[1] < dt.date.today()][-1]
+    assert summit[1] == SUMMIT_DATE and board[2] == "Tri-borough Community Safety Partnership Board"
+    then, now = powermap.snapshot(as_of=SUMMIT_DATE), powermap.snapshot()
+    assert {p.id for p in then.points} == {p.id for p in now.points}  # everyone was there: made before the summit
+    cells_then, cells_now = ({p.name: p.cell for p in snap.points} for snap in (then, now))
+    assert cells_then != cells_now and then.quadrant_counts() != now.quadrant_counts()
+    assert (cells_then["Ben Kinsella Trust"], cells_now["Ben Kinsella Trust"]) == ((2, 5), (3, 5))
+    assert len(powermap.moves(since=SUMMIT_DATE)) >= 8
+    # Since the latest board (a month ago) two partners moved: the arrows to today show them.
+    assert sorted(m.after.name for m in powermap.moves(since=board[1])) == [
+        "East London Boxing Academy (demo)", "Victim Support, East London"]

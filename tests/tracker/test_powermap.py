@@ -88,6 +88,30 @@ def test_as_of_leaves_out_who_came_later_and_keeps_who_was_deleted_since(db, clo
     assert [p.name for p in powermap.snapshot().points] == ["Early Trust", "Newcomer"]
 
 
+def test_deleted_before_the_date_and_restored_after_it_was_not_on_the_map_then(db, clock):
+    kept = make("Early Trust", 1, 2)
+    away = make("Away Group", 2, 2)
+    back_and_gone = make("Twice Gone Forum", 3, 3)
+    for s in (kept, away, back_and_gone):
+        backdate(s, dt.datetime(2018, 1, 1))
+    clock(dt.datetime(2018, 6, 1))
+    services.stakeholders.delete(away)
+    services.stakeholders.delete(back_and_gone)
+    clock(dt.datetime(2019, 3, 1))
+    away = services.stakeholders.restore(away)
+    back_and_gone = services.stakeholders.restore(back_and_gone)
+    clock(dt.datetime(2019, 4, 1))
+    services.stakeholders.update(away, influence=4)  # a score changed after its return: not a return before it
+    services.stakeholders.delete(back_and_gone)
+    assert [p.name for p in powermap.snapshot(as_of=SUMMIT).points] == ["Early Trust"]
+    assert [p.name for p in powermap.snapshot(as_of=dt.date(2018, 5, 31)).points] == [
+        "Away Group", "Early Trust", "Twice Gone Forum"]
+    assert {p.name: p.cell for p in powermap.snapshot(as_of=dt.date(2019, 3, 15)).points} == {
+        "Away Group": (2, 2), "Early Trust": (1, 2), "Twice Gone Forum": (3, 3)}
+    assert [p.name for p in powermap.snapshot().points] == ["Away Group", "Early Trust"]
+    assert [m.before.name for m in powermap.moves(since=SUMMIT)] == []  # not there then: a return, not a move
+
+
 def test_scored_later_was_unscored_then(db, clock):
     s = make("Havering Faith Forum")
     backdate(s, dt.datetime(2018, 1, 1))

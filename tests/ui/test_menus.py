@@ -15,7 +15,7 @@ EXPECTED = {
              ("Review &conflicts…", ""), ("Review &held matches…", ""), ("&Undo import…", ""), ("Undo &merge", ""),
              SEPARATOR, ("Erase &person…", "")],
     "view": [("Dashboard", "Ctrl+1"), ("Stakeholders", "Ctrl+2"), ("Events", "Ctrl+3"), ("Commitments", "Ctrl+4"),
-             ("Actions", "Ctrl+5"), ("Power/interest grid", "Ctrl+6"), ("Deleted items", "Ctrl+7"), SEPARATOR,
+             ("Actions", "Ctrl+5"), ("Power/interest map", "Ctrl+6"), ("Deleted items", "Ctrl+7"), SEPARATOR,
              ("&Refresh", "F5"), ("Co&lumns…", "")],
     "stakeholders": [("Find &duplicates…", "Ctrl+Shift+D")],
     "reports": [("&Overdue actions", ""), ("Commitments &due in 30 days", ""), SEPARATOR, ("&Action log…", ""),

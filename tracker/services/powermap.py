@@ -4,7 +4,10 @@ A map *as of* a date is rebuilt from the audit trail: a stakeholder's score then
 of the first change to it after that day, or its value now when nothing changed since.  Who was
 not yet there is left out: created here after the day (``created_at``), or added by an import
 after it (the import's list of what it added, ``ImportChange.added``; an imported record's own
-``created_at`` is the exporting council's).  A record deleted after the day was still there.
+``created_at`` is the exporting council's).  Who was deleted by the end of the day is left out too,
+whatever happened since: the first change to ``deleted_at`` after the day says whether the record was deleted
+then (its old value), so one deleted before and restored after is not on the map; one deleted after
+the day was still there.
 Kind, sector, council and tag filter on today's values.
 
 Fast at tens of thousands of stakeholders: today's map is one query; a dated map adds one query
@@ -89,7 +92,11 @@ def snapshot(filters=None, as_of=None):
         rows = _points(q)
     else:
         cutoff = _end_of(as_of)
-        q = q.where(S.deleted_at.is_null() | (S.deleted_at >= cutoff), S.created_at < cutoff)
+        deleted_or_restored_since = (AuditEntry.select(AuditEntry.record_uuid)
+                                     .where(AuditEntry.table == S._meta.table_name, AuditEntry.field == "deleted_at",
+                                            AuditEntry.at >= cutoff))
+        q = q.where(S.deleted_at.is_null() | (S.deleted_at >= cutoff) | S.uuid.in_(deleted_or_restored_since),
+                    S.created_at < cutoff)
         rows = _as_of(_points(q), cutoff)
     return MapSnapshot([p for p in rows if p.scored], [p for p in rows if not p.scored], as_of)
 
@@ -157,7 +164,8 @@ def _as_of(rows, cutoff):
     rows = [p for p in rows if p.uuid not in imported]
     A = AuditEntry
     sql, params = (A.select(A.record_uuid, A.field, A.old_value)
-                   .where(A.table == Stakeholder._meta.table_name, A.field.in_(SCORE_FIELDS), A.at >= cutoff)
+                   .where(A.table == Stakeholder._meta.table_name, A.field.in_((*SCORE_FIELDS, "deleted_at")),
+                          A.at >= cutoff)
                    .order_by(A.at.desc(), A.id.desc()).sql())
     later = database.execute_sql(sql, params).fetchall()
     then = {}
@@ -167,6 +175,8 @@ def _as_of(rows, cutoff):
         return rows
     out = []
     for p in rows:
+        if then.get((p.uuid, "deleted_at"), "") not in (None, ""):  # deleted then (restored since)
+            continue
         changed = {f: _score(then[(p.uuid, f)]) for f in SCORE_FIELDS if (p.uuid, f) in then}
         out.append(p._replace(**changed) if changed else p)
     return out
