@@ -332,7 +332,7 @@ class DashboardPage(FollowsChanges):
 
     def _history_after_charts(self):
         """Read the over-time chart's months once the current charts are drawn (not beside them)."""
-        current = [self.canvases.get(key) for key, _, _ in CHART_SLOTS if key != "history"]
+        current = [self.canvases.get(key) for key in CHART_SLOTS if key != "history"]
         if self.history_due is not None and all(c is not None and not c.rendering() for c in current):
             data, self.history_due = self.history_due, None
             self._read_history(data)

@@ -10,6 +10,7 @@ choosing one of thousands of records (the owner, the maker) is the app's record 
 from PySide6.QtCore import QSize, Signal
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QGridLayout, QHBoxLayout, QLabel, QLayout, QPushButton,
                                QWidget)
+from shiboken6 import isValid
 
 from tracker import services
 from tracker.changes import EVERYTHING
@@ -143,6 +144,8 @@ class RecordFilter(RecordPicker):
             self.chosen.emit()
 
     def _put_back(self):
+        if not isValid(self.popup):  # the window is closing (see RecordPicker._settle)
+            return
         if not self.hasFocus() and not self.popup.isVisible() and self.text() != self._shown:
             self.set_value(self._value)
 

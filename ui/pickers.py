@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QRect, Qt, QTimer, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QCompleter, QLineEdit
+from shiboken6 import isValid
 
 from tracker import services
 from tracker.services import choices as choice_lists
@@ -281,6 +282,8 @@ class RecordPicker(QLineEdit):
     def _settle(self):
         """Leaving the box (or Enter): an emptied box is no record; text naming exactly one record
         chooses it; other text stays, for ``problem()`` to refuse."""
+        if not isValid(self.popup):  # the window is closing and its list went first: nothing to choose
+            return
         if self.popup.isVisible() or self.text() == self._shown:
             return
         text = self.text().strip()

@@ -73,6 +73,10 @@ def shown_window(qtbot):
     w = MainWindow()
     qtbot.addWidget(w)
     w.show()
+    # The window in front, as a user's is: the offscreen platform may leave no window active after an
+    # earlier test closed its own, and then keystrokes and mnemonics reach nothing.
+    w.activateWindow()
+    qtbot.waitUntil(w.isActiveWindow)
     return w
 
 

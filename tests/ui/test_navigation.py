@@ -175,6 +175,7 @@ def test_updates_and_history(window, qtbot):
 
 
 def test_grid_places_and_opens_stakeholders(window, qtbot):
+    window.resize(1366, 768)  # a council laptop's screen: room for every demo point (crowded cells show counts)
     grid = window.show_view("grid")
     map_read(qtbot, grid)
     assert set(grid.view.map.items_by_id) == {s.id for s in services.stakeholders.grid()}
