@@ -328,7 +328,16 @@ class DashboardPage(FollowsChanges):
             old.deleteLater()
             self.canvases[chart.key] = canvas
             self.placeholders[chart.key] = None
+            self._chain_tab_order()
         self._history_after_charts()
+
+    def _chain_tab_order(self):
+        """Tab goes down the page: the tiles, the charts in their places, then the upcoming list (a chart
+        made later would otherwise come last, after the list)."""
+        chain = [list(self.tiles.values())[-1], *(self.canvases[k] for k in CHART_SLOTS if self.canvases.get(k)),
+                 self.upcoming]
+        for before, after in zip(chain, chain[1:]):
+            QWidget.setTabOrder(before, after)
 
     def _history_after_charts(self):
         """Read the over-time chart's months once the current charts are drawn (not beside them)."""

@@ -157,12 +157,7 @@ def test_the_first_run_strip_is_walked_name_council_save_not_now(qtbot, window):
     assert QApplication.focusWidget() is not panel.name or len(walked) == 1
 
 
-DASHBOARD_ORDER = pytest.mark.xfail(strict=True, reason=(
-    "ui/dashboard.py (issue 16, another branch): the charts, made once matplotlib is loaded, come after the "
-    "Upcoming list in the Tab order, back up the page"))
-
-
-@pytest.mark.parametrize("key", [pytest.param("home", marks=DASHBOARD_ORDER), "stakeholders", "events",
+@pytest.mark.parametrize("key", ["home", "stakeholders", "events",
                                  "commitments", "actions", "grid", "deleted"])
 def test_tab_walks_each_view_of_the_main_window(qtbot, window, key):
     page = window.show_view(key)
