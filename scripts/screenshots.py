@@ -10,8 +10,10 @@
     QT_SCALE_FACTOR=2 python scripts/screenshots.py --map   # ... today's map at 200% (power-map-200.png)
     python scripts/screenshots.py --dashboard [OUTPUT_DIR]   # only the dashboard (light, dark, empty), 1366x768
     QT_SCALE_FACTOR=2 python scripts/screenshots.py --dashboard   # ... at 200% (names end in -200)
-    python scripts/screenshots.py --demo [OUTPUT_DIR]   # only the overview and actions on the demo, at 1366x768
+    python scripts/screenshots.py --demo [OUTPUT_DIR]   # only the actions list on the demo, at 1366x768
     python scripts/screenshots.py --filters [OUTPUT_DIR]  # only the owner filter's picker open (filter-owner*.png)
+    QT_SCALE_FACTOR=2 python scripts/screenshots.py [--import]   # at 200% on 1366x768: the import wizard and the
+        screens the other modes do not make at 200% (links, overdue, validation, periods, dark; names end in -200)
 
 Also renders the Actions view with a dark palette (actions-dark.png), to check both palettes, the
 steps of File → Import a spreadsheet… on a sign-in sheet built from the demo's people, and the
@@ -94,10 +96,13 @@ def main(argv=None):
         window.close()
         return 0
 
+    suffix = "-200" if os.environ.get("QT_SCALE_FACTOR") == "2" else ""
+    size = screen_1366()  # a 1366x768 screen (at 200%: 683x384 logical)
+
     def shot(name):
         app.processEvents()
-        window.grab().save(str(out / f"{name}.png"))
-        print(out / f"{name}.png")
+        window.grab().save(str(out / f"{name}{suffix}.png"))
+        print(out / f"{name}{suffix}.png")
 
     if only_entry:
         entry_screens(app, window, out)
@@ -113,14 +118,15 @@ def main(argv=None):
         window.close()
         return 0
 
-    window.show_view("home")
-    shot("overview")
-    for kind in ("stakeholders", "events", "commitments", "actions"):
+    window.resize(*size)
+    for kind in ("stakeholders", "events", "commitments", "actions") if not suffix else ():  # 200%: *-1366-200
         page = window.show_view(kind)
         page.table.fit_columns()
         page.table.selectRow(0)
         shot(kind)
-    demo_screens(app, window, out)  # the first look at the demo: overview and actions again, at 1366x768
+    if not suffix:  # at 200%: --demo
+        demo_screens(app, window, out)  # the first look at the demo: the actions again, at 1366x768
+        window.resize(*size)
     page = window.show_view("stakeholders")
     page.open_record(services.stakeholders.find_by_name("Ben Kinsella Trust")[0].id)
     page.editor.tabs.setCurrentIndex(1)
@@ -140,15 +146,19 @@ def main(argv=None):
     page.editor.revert()
     from tracker import records  # three actions due in a month, a quarter and a year, as partners write them
 
-    for action, text in zip(services.actions.page(0, 3, sort="due_date"), ("Mar 2019", "Q2 2019", "2019")):
-        services.actions.update(action, due_date=records.ACTION["due_date"].parse(text))
     page = window.show_view("actions")
+    listed = [page.model.record(r) for r in range(3)]  # the first three of the overdue list: shown first again
+    for action, text in zip(listed, ("Mar 2019", "Q2 2019", "2019")):
+        services.actions.update(services.actions.get(action.id), due_date=records.ACTION["due_date"].parse(text))
     page.table.fit_columns()
     page.table.selectRow(0)
+    due = next(n for n, column in enumerate(page.model.columns) if column.title.startswith("Due"))
+    page.table.scrollTo(page.model.index(0, due))  # at 200% the list scrolls sideways to its Due column
     shot("actions-periods")
-    power_map_shots(app, window, out)
-    window.resize(1440, 860)
-    entry_screens(app, window, out)  # last: it changes an action, for its history
+    if not suffix:  # at 200%: --map and --entry
+        power_map_shots(app, window, out)
+        window.resize(*size)
+        entry_screens(app, window, out)  # last: it changes an action, for its history
     window.close()
 
     # A system with a dark palette: the palette is in place before any widget is made.
@@ -156,7 +166,7 @@ def main(argv=None):
 
     app.setPalette(dark_palette())
     window = MainWindow()
-    window.resize(1440, 860)
+    window.resize(*size)
     window.show()
     page = window.show_view("actions")
     page.table.fit_columns()
@@ -226,15 +236,11 @@ def screen_1366():
 
 
 def demo_screens(app, window, out):
-    """The first look at the demo data on a small laptop (1366x768): the overview and the actions list
-    (names end in -200 under QT_SCALE_FACTOR=2)."""
+    """The first look at the demo data on a small laptop (1366x768): the actions list (names end in -200 under
+    QT_SCALE_FACTOR=2).  The home page is the dashboard: --dashboard draws it with its charts."""
     suffix = "-200" if os.environ.get("QT_SCALE_FACTOR") == "2" else ""
     size = window.size()
     window.resize(*screen_1366())
-    window.show_view("home")
-    app.processEvents()
-    window.grab().save(str(out / f"overview{suffix}.png"))
-    print(out / f"overview{suffix}.png")
     import datetime as dt
 
     page = window.show_view("actions")
@@ -328,8 +334,8 @@ def entry_screens(app, window, out):
 
 
 def import_wizard_shots(app, window, tmp, out):
-    """The import wizard's steps from "How the file was read" to the preview (the file step would show a
-    temporary path; the done page is kept as it was) on: a sign-in sheet of the demo's people (some spelt
+    """The import wizard's steps, from the file step (before a file is chosen: it would show a temporary
+    path) to the done page (the sign-in sheet imported), on: a sign-in sheet of the demo's people (some spelt
     otherwise: doubtful), an address in two columns and a sector the app does not know; a Windows CSV of
     an event's registrations; partners' pledges with two date columns and status words of their own; a
     list whose header is in French (mapped by hand); and the held matches' review."""
@@ -337,7 +343,6 @@ def import_wizard_shots(app, window, tmp, out):
     from PySide6.QtCore import Qt
 
     from tracker import services
-    from tracker.tableimport import Options, apply_plan, plan_import
     from ui.heldreview import HeldReview
     from ui.tableimport import TableImportWizard
 
@@ -359,13 +364,19 @@ def import_wizard_shots(app, window, tmp, out):
     sign_in = tmp / "summit sign-in.xlsx"
     wb.save(sign_in)
 
+    suffix = "-200" if os.environ.get("QT_SCALE_FACTOR") == "2" else ""
+    screen = screen_1366()
+
     def grab(widget, name):
+        # at most the screen: a dialog bigger than a 1366x768 screen at 200% (683x384) is cut to it
+        widget.resize(min(widget.width(), screen[0]), min(widget.height(), screen[1]))
         app.processEvents()
-        widget.grab().save(str(out / f"{name}.png"))
-        print(out / f"{name}.png")
+        widget.grab().save(str(out / f"{name}{suffix}.png"))
+        print(out / f"{name}{suffix}.png")
 
     wizard = TableImportWizard(window)
     wizard.show()
+    grab(wizard, "import-1-file")
     wizard.currentPage().path.setText(str(sign_in))
     wizard.next()
     grab(wizard, "import-2-read")
@@ -390,6 +401,8 @@ def import_wizard_shots(app, window, tmp, out):
                                            page.table.selectionModel().SelectionFlag.Select
                                            | page.table.selectionModel().SelectionFlag.Rows)
     grab(wizard, "import-4-preview")
+    wizard.next()  # Import: two rows held for review
+    grab(wizard, "import-5-done")
     wizard.close()
 
     windows_csv = tmp / "summit registrations.csv"
@@ -444,9 +457,7 @@ def import_wizard_shots(app, window, tmp, out):
     grab(wizard, "import-3-columns-by-hand")
     wizard.close()
 
-    plan = plan_import(sign_in, Options(kind="stakeholders", maps=("Registered=ignore",), skip_bad_rows=True))
-    apply_plan(plan)
-    review = HeldReview(window)
+    review = HeldReview(window)  # the rows the sign-in sheet's import held
     review.show()
     review.rows.selectAll()
     grab(review, "import-held-review")

@@ -2,6 +2,7 @@
 """Render the duplicates screens on the demo data after a sign-in sheet with people written differently.
 
     python scripts/screenshots_duplicates.py [OUTPUT_DIR]      # default docs/screenshots
+    QT_SCALE_FACTOR=2 python scripts/screenshots_duplicates.py   # at 200% on a 1366x768 screen: names end in -200
 
 The demo data (as the app loads it on first run), then the summit's sign-in sheet imported as
 attendance, with doubtful names created as new records (the wizard's "Create a new record"): a
@@ -46,7 +47,7 @@ def write_sign_in(path):
 
 
 def main(argv=None):
-    from screenshots import demo_app, wait
+    from screenshots import demo_app, screen_1366, wait
     from tracker.services import merges
     from tracker.tableimport import Options, apply_plan, plan_import
     from ui import duplicates, mergereview
@@ -56,13 +57,18 @@ def main(argv=None):
         kind="attendance", event="Tri-borough Serious Violence Summit", uncertain="create"))
     apply_plan(plan)
 
+    suffix = "-200" if os.environ.get("QT_SCALE_FACTOR") == "2" else ""
+    screen = screen_1366()  # at 200%: 683x384 logical
+
     def shot(widget, name):
         app.processEvents()
-        widget.grab().save(str(out / f"duplicates-{name}.png"))
-        print(out / f"duplicates-{name}.png")
+        widget.grab().save(str(out / f"duplicates-{name}{suffix}.png"))
+        print(out / f"duplicates-{name}{suffix}.png")
 
+    if suffix:
+        window.resize(*screen)
     dialog = window.duplicates.find_duplicates()
-    dialog.resize(1180, 700)
+    dialog.resize(min(1180, screen[0]), min(700, screen[1]))
     wait(dialog.operation)
     shot(dialog, "list")
     dialog.open_group(0)
