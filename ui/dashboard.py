@@ -8,7 +8,9 @@ been painted (about a second cold), so the app's start never waits for it.  It f
 announced changes of the kinds it counts (``ui.following.FollowsChanges``).
 """
 
+import importlib
 import logging
+import sys
 from dataclasses import replace
 
 from PySide6.QtCore import QSize, Qt, QTimer, Signal
@@ -31,7 +33,8 @@ log = logging.getLogger(__name__)
 
 FIRST_CHARTS_MS = 100  # the charts' first drawing (matplotlib's import) waits this long after the tiles
 CHART_SLOTS = ("commitments", "history", "owners")  # in this order, the upcoming list after them
-CHART_LEAST = QSize(360, 230)  # a chart's least size (ui.chartcanvas), its placeholder's too
+CHART_LEAST = QSize(360, 230)
+BUSY_RETRY_MS = 40  # a chart being drawn on a worker: the next figures are built this much later  # a chart's least size (ui.chartcanvas), its placeholder's too
 
 
 class Tile(QPushButton):
@@ -140,9 +143,11 @@ class DashboardPage(FollowsChanges):
         self.read_again = False  # a refresh asked for while they were read
         self.history_due = None  # the data whose months are read once the current charts are drawn
         self.shown_inputs = {}  # key -> what its chart shows (ui.charts.chart_inputs): unchanged, not redrawn
+        self.charts_due = False  # figures to build once a worker's drawing ends (draw_charts)
+        self.charting = None  # matplotlib being loaded (show_data)
         self.draw_timer = QTimer(self)  # the charts are drawn once the tiles have been painted
         self.draw_timer.setSingleShot(True)
-        self.draw_timer.timeout.connect(self.draw_charts)
+        self.draw_timer.timeout.connect(lambda: self.draw_charts(waiting=False))
         layout = QVBoxLayout(self)
         top = QHBoxLayout()
         heading = QLabel("Dashboard")
@@ -281,8 +286,14 @@ class DashboardPage(FollowsChanges):
         self.upcoming.setAccessibleDescription(f"{len(data.upcoming)} entries")
         # The charts once the tiles are on screen: loading matplotlib the first time takes a second.
         if self.pages.currentWidget() is self.board:  # the first time, once the window has surely painted
-            self.draw_timer.start(0 if self.charts else FIRST_CHARTS_MS)
             self.history_due = data  # read once the current charts are drawn: the over-time chart follows
+            if "ui.chartcanvas" in sys.modules:
+                self.draw_timer.start(0 if self.charts else FIRST_CHARTS_MS)
+            elif self.charting is None:  # matplotlib loaded on a worker: a second or more the window kept frozen
+                self.charting = run_in_background(
+                    self, lambda progress: importlib.import_module("ui.chartcanvas") and None,
+                    on_success=lambda _: self.draw_timer.start(0), progress_dialog=False, cancellable=False,
+                    uses_database=False)
 
     def _read_history(self, data):
         """The months of the over-time chart, read on a worker (a second at 100k actions)."""
@@ -291,7 +302,7 @@ class DashboardPage(FollowsChanges):
         def arrived(months):
             if self.data is data:  # not read again meanwhile
                 self.data = replace(data, months=months)
-                self.draw_charts(("history",))
+                self.draw_charts(("history",), waiting=False)
 
         def failed(exc):  # e.g. the database was switched meanwhile: the chart waits for the next reading
             log.warning("the dashboard's history was not read: %s", exc)
@@ -300,16 +311,31 @@ class DashboardPage(FollowsChanges):
                                              on_success=arrived, on_failure=failed, progress_dialog=False,
                                              cancellable=False)
 
-    def draw_charts(self, keys=("commitments", "owners")):
+    def draw_charts(self, keys=("commitments", "owners"), waiting=True):
         """Draw (again) the charts ``keys`` of the data last read: matplotlib is imported here, on first
-        use.  (The history chart is drawn when its months have been read: :meth:`_read_history`.)"""
-        from ui.chartcanvas import ChartCanvas  # noqa: PLC0415 - loads matplotlib: a second cold, so late
-        from ui.charts import chart_inputs, dashboard_figures  # noqa: PLC0415
+        use.  (The history chart is drawn when its months have been read: :meth:`_read_history`.)
+        Not ``waiting`` (the page's own calls): while a worker draws a chart, the figures are built a little
+        later instead of the window waiting for that drawing (``ui.charts.DRAWING``)."""
+        from ui.charts import DRAWING  # noqa: PLC0415 - loads matplotlib: a second cold, so late
 
         if keys != ("history",):
             self.draw_timer.stop()  # drawn now: not again when the timer fires
         if self.data is None or self.pages.currentWidget() is not self.board:
             return
+        if not DRAWING.acquire(blocking=waiting):
+            self.charts_due = True  # (the over-time chart waits for these too: _history_after_charts)
+            QTimer.singleShot(BUSY_RETRY_MS, self, lambda: self.draw_charts(keys, waiting=False))
+            return
+        try:
+            self.charts_due = False
+            self._build_charts(keys)
+        finally:
+            DRAWING.release()
+
+    def _build_charts(self, keys):
+        from ui.chartcanvas import ChartCanvas  # noqa: PLC0415 - matplotlib (loaded by draw_charts)
+        from ui.charts import chart_inputs, dashboard_figures  # noqa: PLC0415
+
         colours = self.palette_colours()
         inputs = {key: chart_inputs(self.data, key, colours) for key in keys}
         keys = [key for key in keys if self.canvases.get(key) is None or self.shown_inputs.get(key) != inputs[key]]
@@ -342,7 +368,8 @@ class DashboardPage(FollowsChanges):
     def _history_after_charts(self):
         """Read the over-time chart's months once the current charts are drawn (not beside them)."""
         current = [self.canvases.get(key) for key in CHART_SLOTS if key != "history"]
-        if self.history_due is not None and all(c is not None and not c.rendering() for c in current):
+        drawn = not self.charts_due and not self.draw_timer.isActive()
+        if self.history_due is not None and drawn and all(c is not None and not c.rendering() for c in current):
             data, self.history_due = self.history_due, None
             self._read_history(data)
 
