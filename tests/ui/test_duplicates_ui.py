@@ -363,7 +363,7 @@ def test_at_200_percent_the_window_fits_683x384_with_its_buttons_inside(qtbot, w
         hint = dialog.minimumSizeHint()
         assert hint.width() <= AT_200[0] and hint.height() <= AT_200[1], f"{state}: needs {hint.toTuple()}"
         assert dialog.minimumSize().width() <= AT_200[0] and dialog.minimumSize().height() <= AT_200[1]
-        qtbot.waitUntil(lambda: all(inside(b, dialog) for b in buttons))
+        qtbot.waitUntil(lambda shown=buttons: all(inside(b, dialog) for b in shown))
         assert dialog.size().toTuple() == AT_200  # the window did not grow past the screen to fit them
     dialog.review.back_button.click()
     assert dialog.filter_bar.wrapped  # narrow: Find under the filters, every control in view
