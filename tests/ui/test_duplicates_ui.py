@@ -350,6 +350,7 @@ def test_at_200_percent_the_window_fits_683x384_with_its_buttons_inside(qtbot, w
     qtbot.waitUntil(lambda: dialog.size().toTuple() == (1000, 640))
     assert not dialog.filter_bar.wrapped  # wide: one row, as before
     assert dialog.find_button.mapTo(dialog, QPoint(0, 0)).y() == dialog.kind.mapTo(dialog, QPoint(0, 0)).y()
+    assert dialog.minimumSizeHint().width() <= AT_200[0]  # (over 700 before: the filters and Find in one row)
     dialog.resize(*AT_200)
     qtbot.waitUntil(lambda: dialog.size().toTuple() == AT_200)
     [close] = [b for b in dialog.stack.widget(0).findChildren(QPushButton) if b.text() == "&Close"]
