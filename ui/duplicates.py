@@ -27,6 +27,7 @@ from ui.changes import notifier
 from ui.columns import local_time
 from ui.exchange import reporter
 from ui.mergereview import MergeReview
+from ui.reflow import WrapRow
 from ui.worker import OperationCancelled, run_in_background
 
 DISPLAY = Qt.ItemDataRole.DisplayRole
@@ -241,7 +242,6 @@ class DuplicatesWindow(QDialog):
     def _list_page(self):
         page = QWidget()
         column = QVBoxLayout(page)
-        bar = QHBoxLayout()
         self.kind = QComboBox()
         for text, key in KINDS:
             self.kind.addItem(text, key)
@@ -253,16 +253,22 @@ class DuplicatesWindow(QDialog):
         self.min_score.setRange(1, 100)
         self.min_score.setValue(duplicates.DEFAULT_MIN_SCORE)
         self.min_score.setSuffix(" or more")
-        for text, widget in (("&Kind", self.kind), ("Co&uncil", self.council), ("Minimum &score", self.min_score)):
-            label = QLabel(text)
-            label.setBuddy(widget)
-            bar.addWidget(label)
-            bar.addWidget(widget)
         self.find_button = QPushButton("&Find")
         self.find_button.clicked.connect(lambda: self.find())
-        bar.addWidget(self.find_button)
-        bar.addStretch(1)
-        column.addLayout(bar)
+        groups = []
+        for pairs in ((("&Kind", self.kind), ("Co&uncil", self.council)), (("Minimum &score", self.min_score),)):
+            group = QWidget()
+            row = QHBoxLayout(group)
+            row.setContentsMargins(0, 0, 0, 0)
+            for text, widget in pairs:
+                label = QLabel(text)
+                label.setBuddy(widget)
+                row.addWidget(label)
+                row.addWidget(widget)
+            groups.append(group)
+        row.addWidget(self.find_button)
+        self.filter_bar = WrapRow(groups)  # the score and Find under the kind and council when narrow (200%)
+        column.addWidget(self.filter_bar)
         self.count = QLabel()
         self.count.setObjectName("groups_found")
         self.count.setAccessibleName("Groups found")

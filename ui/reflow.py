@@ -11,8 +11,8 @@ Unlike ``ui.columnflow.ColumnFlowLayout`` (equal cells at their size hint, a hei
 form's council boxes), the cells here stretch to fill the width and the height, as a QGridLayout's do.
 """
 
-from PySide6.QtCore import QSize
-from PySide6.QtWidgets import QGridLayout, QWidget
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtWidgets import QBoxLayout, QGridLayout, QWidget
 
 SLACK = 24  # more than a scroll bar: going back to more columns wants this much over their width, so a
 # scroll bar appearing or going as the rows change never flips the layout back and forth
@@ -82,3 +82,42 @@ class ReflowGrid(QWidget):
     def minimumSizeHint(self):
         """As narrow as one column (of the fewest ``choices``), as tall as the rows placed now."""
         return QSize(self.needed(self.choices[-1]), self.grid.minimumSize().height())
+
+
+class WrapRow(QWidget):
+    """Groups of controls side by side, left-aligned, or one group under the other when they do not fit:
+    the Find duplicates window's filters and Find (about 680 pixels in a row; at 200% on 1366x768 the
+    window has 683 in all).  Unlike ``ReflowGrid`` the groups keep their own widths, so wide, the row reads
+    as one row with the space on its right."""
+
+    def __init__(self, groups=(), parent=None):
+        super().__init__(parent)
+        self.groups = list(groups)
+        self.box = QBoxLayout(QBoxLayout.Direction.LeftToRight, self)
+        self.box.setContentsMargins(0, 0, 0, 0)
+        self.box.setSizeConstraint(QBoxLayout.SizeConstraint.SetNoConstraint)  # our minimumSizeHint: one group
+        for group in self.groups:
+            self.box.addWidget(group, 0, Qt.AlignmentFlag.AlignLeft)
+        self.box.addStretch(1)
+
+    def needed(self):
+        """The width the groups need side by side."""
+        spacing = self.box.spacing() if self.box.spacing() >= 0 else 6
+        return sum(g.minimumSizeHint().width() for g in self.groups) + spacing * (len(self.groups) - 1)
+
+    def resizeEvent(self, event):
+        super().resizeEvent(event)
+        wrapped = event.size().width() < self.needed()
+        direction = QBoxLayout.Direction.TopToBottom if wrapped else QBoxLayout.Direction.LeftToRight
+        if self.box.direction() != direction:
+            self.box.setDirection(direction)
+            self.updateGeometry()
+
+    @property
+    def wrapped(self):
+        return self.box.direction() == QBoxLayout.Direction.TopToBottom
+
+    def minimumSizeHint(self):
+        """As narrow as the widest group, as tall as the groups placed now."""
+        widest = max((g.minimumSizeHint().width() for g in self.groups), default=0)
+        return QSize(widest, self.box.minimumSize().height())

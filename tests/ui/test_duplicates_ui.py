@@ -4,8 +4,8 @@ Deleted items, driven as a user drives them (clicks and keys), on a database wit
 import datetime as dt
 
 import pytest
-from PySide6.QtCore import QPoint, Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QPoint, QRect, Qt
+from PySide6.QtWidgets import QApplication, QPushButton
 
 from tracker import services
 from tracker.models import ActionItem, Attendance, Commitment, Stakeholder
@@ -15,6 +15,7 @@ from ui import duplicates as ui_duplicates
 from ui import mergereview
 
 from .test_menus import menu_command
+from .test_screen_sizes import AT_200
 
 
 @pytest.fixture
@@ -331,3 +332,40 @@ def test_find_at_20k_stays_responsive_and_cancels(qtbot, big_planted):
     assert dialog.operation.was_cancelled
     assert dialog.model.groups == before and "cancelled" in dialog.count.text()
     timer.stop()
+
+
+def inside(widget, window, margin=4):
+    """Whether the whole of ``widget`` shows inside ``window``, ``margin`` pixels clear of its edges."""
+    corner = widget.mapTo(window, QPoint(0, 0))
+    shown = QRect(corner, widget.size())
+    return widget.isVisible() and window.rect().adjusted(margin, margin, -margin, -margin).contains(shown)
+
+
+def test_at_200_percent_the_window_fits_683x384_with_its_buttons_inside(qtbot, window):
+    """Issue 15: at 200% on a 1366x768 screen (683x384 logical pixels) the window asked for 722 pixels of
+    width (the filters and Find in one row), so Find and Close sat at the very edge.  Now the score and Find
+    go under the kind and council when narrow, and both the list and a group side by side fit."""
+    dialog = open_finder(qtbot, window)
+    dialog.resize(1000, 640)
+    qtbot.waitUntil(lambda: dialog.size().toTuple() == (1000, 640))
+    assert not dialog.filter_bar.wrapped  # wide: one row, as before
+    assert dialog.find_button.mapTo(dialog, QPoint(0, 0)).y() == dialog.kind.mapTo(dialog, QPoint(0, 0)).y()
+    assert dialog.minimumSizeHint().width() <= AT_200[0]  # (over 700 before: the filters and Find in one row)
+    dialog.resize(*AT_200)
+    qtbot.waitUntil(lambda: dialog.size().toTuple() == AT_200)
+    [close] = [b for b in dialog.stack.widget(0).findChildren(QPushButton) if b.text() == "&Close"]
+    for state in ("list", "review"):
+        if state == "review":
+            open_group_named(qtbot, dialog, {"Daniel Okafor", "Dan Okafor"})
+            review = dialog.review
+            buttons = (review.merge_button, review.not_duplicate_button, review.next_button, review.back_button)
+        else:
+            buttons = (dialog.find_button, dialog.open_button, close, dialog.kind, dialog.council, dialog.min_score)
+        hint = dialog.minimumSizeHint()
+        assert hint.width() <= AT_200[0] and hint.height() <= AT_200[1], f"{state}: needs {hint.toTuple()}"
+        assert dialog.minimumSize().width() <= AT_200[0] and dialog.minimumSize().height() <= AT_200[1]
+        qtbot.waitUntil(lambda shown=buttons: all(inside(b, dialog) for b in shown))
+        assert dialog.size().toTuple() == AT_200  # the window did not grow past the screen to fit them
+    dialog.review.back_button.click()
+    assert dialog.filter_bar.wrapped  # narrow: Find under the filters, every control in view
+    assert dialog.find_button.mapTo(dialog, QPoint(0, 0)).y() > dialog.kind.mapTo(dialog, QPoint(0, 0)).y()
