@@ -6,9 +6,20 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QScrollArea, QVBoxLayout, QWidget
 
 
+class _Body(QWidget):
+    """A page's contents: as tall as their minimum for the width given, so that a page which fits is not
+    scrolled (a scroll area otherwise asks for the preferred height of contents whose labels wrap, and the
+    tables' preferred heights would make even a 960x640 wizard scroll)."""
+
+    def heightForWidth(self, width):
+        layout = self.layout()
+        least = layout.minimumHeightForWidth(width) if layout is not None else -1
+        return least if least >= 0 else super().heightForWidth(width)
+
+
 def scrolled(page):
     """Give ``page`` one scroll area filling it (``page.scroll``); return the widget its contents go in."""
-    body = QWidget()
+    body = _Body()
     scroll = QScrollArea()
     scroll.setWidgetResizable(True)  # the contents take the page's size when they fit it, and scroll when not
     scroll.setFrameShape(QFrame.Shape.NoFrame)
@@ -19,3 +30,11 @@ def scrolled(page):
     outer.addWidget(scroll)
     page.scroll = scroll
     return body
+
+
+def at_least_rows(table, rows=3):
+    """Keep ``table`` at least its header and ``rows`` rows tall (and its sideways scroll bar): where the
+    page is short the page scrolls rather than the table shrinking to a slit."""
+    height = table.horizontalHeader().sizeHint().height() + rows * table.verticalHeader().defaultSectionSize()
+    height += table.horizontalScrollBar().sizeHint().height()  # a wide table's scroll bar takes a row's room
+    table.setMinimumHeight(height + 2 * table.frameWidth())

@@ -26,7 +26,7 @@ from tracker.tableimport.sources import DELIMITERS, ENCODING_NAMES, describe
 from tracker.tableimport.values import text_of
 from ui import errors, filedialogs
 from ui.heldreview import HeldReview
-from ui.scrollpage import scrolled
+from ui.scrollpage import at_least_rows, scrolled
 
 FILE_FILTER = ("Spreadsheets (*.xlsx *.xlsm *.ods *.csv *.txt);;Excel workbooks (*.xlsx *.xlsm);;"
                "OpenDocument spreadsheets (*.ods);;CSV or text (*.csv *.txt);;All files (*)")
@@ -50,6 +50,7 @@ def _table(headers, name):
     table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     table.verticalHeader().setVisible(False)
     table.setWordWrap(False)
+    at_least_rows(table)
     return table
 
 

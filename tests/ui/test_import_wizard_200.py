@@ -1,10 +1,19 @@
 """The spreadsheet import wizard on a 1366x768 screen at 200% (683x384 of the app's pixels; issue 15):
 on each step (file, how it was read, columns, preview) its minimum size fits the screen, its Back,
-Next and Cancel buttons lie inside it, and every control of the step can be scrolled into view."""
+Next and Cancel buttons lie inside it, and every control of the step can be scrolled into view; at the
+wizard's own size (960x640, for 100%) no step scrolls."""
 
 from PySide6.QtCore import QPoint, QRect
-from PySide6.QtWidgets import (QAbstractButton, QAbstractItemView, QComboBox, QLineEdit, QSpinBox, QTableWidget, QWidget,
-                               QWizard)
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractItemView,
+    QComboBox,
+    QLineEdit,
+    QSpinBox,
+    QTableWidget,
+    QWidget,
+    QWizard,
+)
 
 from .test_screen_sizes import AT_200
 from .test_table_import_ui import click_next, open_wizard, write_csv
@@ -28,6 +37,11 @@ def controls(body):
 def check_fits(qtbot, wizard, step):
     hint = wizard.minimumSizeHint()
     assert hint.width() <= AT_200[0] and hint.height() <= AT_200[1], f"{step}: needs {hint.toTuple()}"
+    page = wizard.currentPage()
+    wizard.resize(960, 640)  # its size at 100%: the page fits it, nothing scrolls
+    qtbot.waitUntil(lambda: wizard.size().toTuple() == (960, 640))
+    qtbot.wait(1)
+    assert page.scroll.verticalScrollBar().maximum() == 0, f"{step}: scrolls at 960x640"
     wizard.resize(*AT_200)
     qtbot.waitUntil(lambda: wizard.size().toTuple() == AT_200)
     for which in BUTTONS:
@@ -35,7 +49,6 @@ def check_fits(qtbot, wizard, step):
         if button.isVisible():
             shown = QRect(button.mapTo(wizard, QPoint(0, 0)), button.size())
             assert wizard.rect().contains(shown), f"{step}: {button.text()} is outside the window"
-    page = wizard.currentPage()
     scroll = page.scroll
     for control in controls(scroll.widget()):
         scroll.ensureWidgetVisible(control, 4, 4)
