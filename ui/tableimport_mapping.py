@@ -19,6 +19,7 @@ from tracker.tableimport.choices import column_values, offered, words_not_unders
 from tracker.tableimport.table import column_order, is_date_column
 from tracker.tableimport.values import text_of
 from ui import errors
+from ui.scrollpage import scrolled
 from ui.tableimport_pages import CHOICE_TEXTS, _fill, _label, _table
 
 IGNORE = "(ignore this column)"
@@ -87,7 +88,7 @@ class MappingPage(QWizardPage):
         self.wiz = wizard
         self.setTitle("Which column is which")
         self.setSubTitle(SUBTITLE)
-        layout = QVBoxLayout(self)
+        layout = QVBoxLayout(scrolled(self))
         self.table = _editable_table(["Column in the spreadsheet", "Sample values", "Imported as", "Dates"],
                                      "Columns")
         self.table.itemChanged.connect(self._item_changed)
@@ -101,6 +102,7 @@ class MappingPage(QWizardPage):
         layout.addWidget(self.words_label)
         layout.addWidget(self.words, 2)
         form = QFormLayout()
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)  # narrow (200%): the label above its field
         self.dates = QComboBox()
         for text, value in (("As each column's values show (day first when they cannot tell)", None),
                             ("Day first, as in the UK (13/04/2019)", "day-first"),

@@ -26,6 +26,7 @@ from tracker.tableimport.sources import DELIMITERS, ENCODING_NAMES, describe
 from tracker.tableimport.values import text_of
 from ui import errors, filedialogs
 from ui.heldreview import HeldReview
+from ui.scrollpage import at_least_rows, scrolled
 
 FILE_FILTER = ("Spreadsheets (*.xlsx *.xlsm *.ods *.csv *.txt);;Excel workbooks (*.xlsx *.xlsm);;"
                "OpenDocument spreadsheets (*.ods);;CSV or text (*.csv *.txt);;All files (*)")
@@ -49,6 +50,7 @@ def _table(headers, name):
     table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     table.verticalHeader().setVisible(False)
     table.setWordWrap(False)
+    at_least_rows(table)
     return table
 
 
@@ -79,7 +81,7 @@ class FilePage(QWizardPage):
         self.wiz = wizard
         self.setTitle("Choose the spreadsheet")
         self.setSubTitle("A sign-in sheet, contact list, action log or form export: .xlsx, .xlsm, .ods or .csv.")
-        form = QFormLayout(self)
+        self.form = form = QFormLayout(scrolled(self))
         self.path = QLineEdit()
         self.path.setAccessibleName("Spreadsheet file")
         self.path.textChanged.connect(self.completeChanged)
@@ -105,7 +107,7 @@ class FilePage(QWizardPage):
     def _kind_changed(self):
         attendance = self.kind.currentData() == "attendance"  # the event is asked only when it is needed
         self.event.setVisible(attendance)
-        self.layout().labelForField(self.event).setVisible(attendance)
+        self.form.labelForField(self.event).setVisible(attendance)
         self.completeChanged.emit()
 
     def browse(self):
@@ -135,7 +137,7 @@ class ReadPage(QWizardPage):
         self.setTitle("How the file was read")
         self.setSubTitle("Check the header row and, for a CSV, its encoding and separator. Change them if the "
                          "columns below look wrong.")
-        layout = QVBoxLayout(self)
+        layout = QVBoxLayout(scrolled(self))
         self.read_as = _label(name="read_as")
         layout.addWidget(self.read_as)
         self.form = form = QFormLayout()
@@ -277,7 +279,7 @@ class PreviewPage(QWizardPage):
         self.setTitle("What the import will do")
         self.setSubTitle("Nothing has been changed yet. Import writes all of this at once, and can be undone.")
         self.setCommitPage(True)
-        layout = QVBoxLayout(self)
+        layout = QVBoxLayout(scrolled(self))
         self.counts = _label(name="counts")
         layout.addWidget(self.counts)
         self.table = _table(["What", "Sheet", "Row", "Name", "Details"], "What the import will do")
@@ -443,7 +445,7 @@ class DonePage(QWizardPage):
         super().__init__()
         self.wiz = wizard
         self.setTitle("Imported")
-        layout = QVBoxLayout(self)
+        layout = QVBoxLayout(scrolled(self))
         self.summary = _label(name="summary")
         layout.addWidget(self.summary)
         self.undo = QPushButton("&Undo this import")
