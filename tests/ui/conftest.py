@@ -108,15 +108,16 @@ def activate(list_widget, text_part):
 
 def choose(qtbot, combo, text):
     """Pick the choice ``text`` in a combo box as a user does on the keyboard: focus it, type its
-    first word (Space would open the popup), then Down until it is the one."""
+    first word (Space would open the popup), then Down (or Up) until it is the one."""
     combo.window().activateWindow()
     combo.setFocus()
     qtbot.waitUntil(combo.hasFocus)
     qtbot.keyClicks(combo, text.split(" ")[0])
-    for _ in range(combo.count()):
-        if combo.currentText() == text:
-            break
-        qtbot.keyClick(combo, Qt.Key.Key_Down)
+    for key in (Qt.Key.Key_Down, Qt.Key.Key_Up):  # then Up: typing may have found nothing, leaving it below
+        for _ in range(combo.count()):
+            if combo.currentText() == text:
+                break
+            qtbot.keyClick(combo, key)
     assert combo.currentText() == text, f"could not choose {text!r}"
 
 
