@@ -205,7 +205,10 @@ class _Job(QRunnable):
                 database.close()
             del fn
             result = None
-            _the_dispatcher().ended.emit(self.number)
+            try:
+                _the_dispatcher().ended.emit(self.number)
+            except RuntimeError:  # the application has gone (a script ended without waiting): nobody to tell
+                log.info("background operation %d ended after the application", self.number)
 
 
 class BackgroundOperation(QObject):
