@@ -191,7 +191,7 @@ def dashboard_shots(argv):
     suffix = "-200" if scale == 2 else ""
 
     def shot(window, name):
-        window.resize(round(1366 / scale), round(768 / scale))
+        window.resize(*screen_1366())
         page = window.show_view("home")
         page.refresh()
         page.draw_charts()  # what the page does once its tiles are painted (not waiting for it)
@@ -517,7 +517,7 @@ def filter_picker_shots(app, window, out):
     from PySide6.QtTest import QTest
 
     scale = float(os.environ.get("QT_SCALE_FACTOR") or 1)
-    window.resize(round(1366 / scale), round(768 / scale))
+    window.resize(*screen_1366())
     page = window.show_view("actions")
     page.table.fit_columns()
     picker = page.filter_widget("owner")

@@ -17,7 +17,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from screenshots import demo_app  # noqa: E402 - after the path is set
+from screenshots import demo_app, screen_1366  # noqa: E402 - after the path is set
 
 
 def main(argv=None):
@@ -30,7 +30,7 @@ def main(argv=None):
     scale = float(os.environ.get("QT_SCALE_FACTOR") or 1)
     suffix = "-200" if scale == 2 else ""
     # A 1366x768 screen: the window fills it (at 200%, 683x384 logical pixels).
-    window.resize(round(1366 / scale), round(768 / scale))
+    window.resize(*screen_1366())
     window.show()
 
     def save(image, name):

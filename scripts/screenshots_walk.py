@@ -17,7 +17,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from screenshots import demo_app  # noqa: E402 - after the path is set
+from screenshots import demo_app, screen_1366  # noqa: E402 - after the path is set
 
 SCALE = float(os.environ.get("QT_SCALE_FACTOR") or 1)
 SUFFIX = "-200" if SCALE == 2 else ""
@@ -34,7 +34,7 @@ def main(argv=None):
     argv = sys.argv[1:] if argv is None else argv
     ask_missing = firstrun.MissingDatabase.ask  # demo_app answers it without asking
     app, window, out, tmp = demo_app(argv)
-    window.resize(round(1366 / SCALE), round(768 / SCALE))
+    window.resize(*screen_1366())
     window.show()
 
     def save(image, name):
