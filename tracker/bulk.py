@@ -89,9 +89,8 @@ def records_by_id(model, ids):
     directly: peewee's cursor wrapper and a ``setattr`` per field cost about three times the query."""
     database, ids, found = model._meta.database, list(ids), {}
     fields = model._meta.sorted_fields
-    names = [f.name for f in fields]
-    read = row_reader(fields)
-    key = names.index(model._meta.primary_key.name)
+    make = record_maker(model, [f.column_name for f in fields])
+    key = fields.index(model._meta.primary_key)
     columns = ", ".join(f'"{f.column_name}"' for f in fields)
     for start in range(0, len(ids), 500):
         chunk = ids[start:start + 500]
@@ -99,11 +98,27 @@ def records_by_id(model, ids):
                                       f'"{model._meta.primary_key.column_name}" IN '
                                       f'({", ".join([database.param] * len(chunk))})', chunk)
         for row in cursor.fetchall():
-            record = model.__new__(model)
-            record.__data__ = dict(zip(names, read(row)))
-            record._dirty, record.__rel__ = set(), {}
-            found[row[key]] = record
+            found[row[key]] = make(row)
     return found
+
+
+def record_maker(model, columns):
+    """A function making the record (a ``model`` instance, as :func:`records_by_id` makes it) of a fetched
+    row whose columns are ``columns`` (column names, every field's among them, in any order; others are
+    left out): a caller reading the rows for another purpose too reads them once."""
+    fields = model._meta.sorted_fields
+    names = [f.name for f in fields]
+    at = [columns.index(f.column_name) for f in fields]
+    read = row_reader(fields)
+    in_order = at == list(range(len(at)))
+
+    def make(row):
+        record = model.__new__(model)
+        record.__data__ = dict(zip(names, read(row if in_order else [row[i] for i in at])))
+        record._dirty, record.__rel__ = set(), {}
+        return record
+
+    return make
 
 
 # Fields whose python_value gives a value of this class back as it is (peewee's adapt: str() of a str, int()

@@ -366,15 +366,16 @@ class RecordService:
             announce(Change.of_updated(self.table, current.id))
         return self.reload(current)
 
-    def update_many(self, items, source=""):
+    def update_many(self, items, source="", current=None):
         """:meth:`update` for many records at once (an import's matched records): ``items`` is
         [(record, changes)]; the same cleaning, rules, audit entries and version bump, but the records
         and what they link to are read a query per 500, the rows written with one ``executemany`` per
         set of changed fields and the audit entries with one.  All or nothing (a ValidationError names
         the record); a record changed since it was read raises StaleEditError.  Returns the records as
-        they now are, in order."""
+        they now are, in order.  ``current``: {id: record} of these records as the caller read them in this
+        transaction (a table import reads them with their undo snapshot), else they are read here."""
         items = [(record, self.clean(changes)) for record, changes in items]
-        current = self._read_many([r.id for r, _ in items])
+        current = self._read_many([r.id for r, _ in items]) if current is None else current
         links = {}
         for f in self.model._meta.sorted_fields:
             if isinstance(f, ForeignKeyField) and f.name in self.fields:

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from typing import NamedTuple
 
+from tracker.bulk import record_maker
 from tracker.dates import as_period, stored_date
 from tracker.db import database
 from tracker.exchange_format import BY_TABLE, SHEETS
@@ -258,14 +259,18 @@ def _columns(table):
     return cols
 
 
-def load_records(table, uuids):
+def load_records(table, uuids, models=None):
     """({hex: Rec}, {hex: sync state}) of just the records ``uuids`` of ``table``, their content as
     :func:`load_state` reads it (the same readers), without loading every table: a query per 500
     records, and the UUIDs of only the records they link to (an import's undo snapshot of 3k records
-    in a 100k-action database)."""
+    in a 100k-action database).  ``models``: a dict to fill with {id: the record as a model instance}
+    (``bulk.record_maker``) from the same rows, for a caller that changes the records it snapshots
+    (a table import's ``update_many``), so they are read once."""
     db, model = database.obj, MODELS[table]
     hexes = list(dict.fromkeys(uuid_hex(u) for u in uuids))
     cols = _columns(table)
+    if models is not None:  # the model's other columns after the snapshot's (whose readers count from the start)
+        cols = cols + [f.column_name for f in model._meta.sorted_fields if f.column_name not in cols]
     select = f"SELECT {', '.join(quote(c) for c in cols)} FROM {quote(model._meta.table_name)} WHERE "
     rows = []
     for start in range(0, len(hexes), 500):
@@ -307,6 +312,9 @@ def load_records(table, uuids):
     readers = _readers(table, content_kinds(table), councils, id_to_hex, council_set)
     records = {uuid_hex(r[1]): Rec(r[0], r[2], readers(r), r[3], r[4], councils.by_id.get(r[5]),
                                    r[6] if table == "action_item" else "") for r in rows}
+    if models is not None:
+        make = record_maker(model, cols)
+        models.update((r[0], make(r)) for r in rows)
     wanted = set(records)
     sync = {}
     for u, b, s in db.execute_sql("SELECT record_uuid, base, seen FROM exchange_sync_state"):

@@ -33,11 +33,12 @@ from tracker.services.stakeholders import stakeholders
 
 
 # ---- the run --------------------------------------------------------------------------------------------
-def snapshot(table, uuids):
-    """{hex: (version, content, sync state)} of records about to change: what undo puts back."""
+def snapshot(table, uuids, models=None):
+    """{hex: (version, content, sync state)} of records about to change: what undo puts back.  ``models``:
+    a dict to fill with {id: record} (model instances) read with them, for ``update_many(current=)``."""
     if not uuids:
         return {}
-    records, sync = store.load_records(table, uuids)  # just these records, not the whole table
+    records, sync = store.load_records(table, uuids, models)  # just these records, not the whole table
     return {h: (records[h].version, records[h].values, sync.get(h)) for h in map(store.uuid_hex, uuids)
             if h in records}
 

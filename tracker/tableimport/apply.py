@@ -73,11 +73,12 @@ def _apply_plan(plan, progress):
                     continue
                 service = SERVICES[kind]
                 records = {e.record_id: _held(plan, service, e.record_id) for e in mine}
-                before = tableimports.snapshot(TABLES[kind], [r.uuid for r in records.values()])
+                current = {}  # the records as they are now, read once for the undo snapshot and the update
+                before = tableimports.snapshot(TABLES[kind], [r.uuid for r in records.values()], current)
                 step(progress, 50, "Updating matched records")
                 changes = [(records[e.record_id], {k: _record_of(plan, new) for k, (_, new) in e.changes.items()})
                            for e in mine]
-                for record in service.update_many(changes, source=source):
+                for record in service.update_many(changes, source=source, current=current):
                     updated.append((TABLES[kind], record.uuid, before[record.uuid.hex], record.version))
             step(progress, 80, "Recording attendance")
             _attend(plan, source, added)
