@@ -48,12 +48,13 @@ def _apply_plan(plan, progress):
     updated = []
     held = tableimports.not_yet_held([_held_row(plan, e) for e in live if e.action == "held"])
     links = _linked_in_preview(plan, live)
-    counts = plan.counts()
+    new_organisations = plan.new_organisations(live)
+    counts = plan.counts(live, new_organisations)
     if not (counts["added"] or counts["updated"] or held or links):
         return None  # nothing would change: no import is recorded either (importing twice changes nothing)
     try:
         with writing():
-            _create_organisations(plan, source, added)
+            _create_organisations(plan, new_organisations, source, added)
             step(progress, 10, "Adding new records")
             for kind in ("person", "action", "commitment"):  # (organisations are made above)
                 adds = [e for e in live if e.action == "add" and e.kind == kind]
@@ -98,8 +99,7 @@ def _held(plan, service, record_id):
     return record if record is not None else service.get(record_id)
 
 
-def _create_organisations(plan, source, added):
-    new = plan.new_organisations()
+def _create_organisations(plan, new, source, added):
     if not new:
         return
     rows = [{"name": o.name, **{k: v for k, v in o.values.items() if v not in (None, "", [])}} for o in new]
@@ -122,7 +122,7 @@ def _record_of(plan, value):
 
 
 def _service_values(plan, values):
-    out = {k: _record_of(plan, v) for k, v in values.items()}
+    out = {k: _record_of(plan, v) if v.__class__ is Organisation else v for k, v in values.items()}
     out.pop("organisation", None) if out.get("kind") == "organisation" else None
     return out
 

@@ -117,18 +117,21 @@ class Plan:
         bad = self.bad_rows
         return [e for e in self.entries if (e.sheet, e.row) not in bad]
 
-    def counts(self):
-        live = self.live()
-        added = (sum(e.action == "add" and e.kind != "organisation" for e in live) + len(self.new_organisations())
+    def counts(self, live=None, new_organisations=None):
+        """``live``, ``new_organisations``: :meth:`live` and :meth:`new_organisations`, when the caller has them."""
+        live = self.live() if live is None else live
+        new_organisations = self.new_organisations(live) if new_organisations is None else new_organisations
+        added = (sum(e.action == "add" and e.kind != "organisation" for e in live) + len(new_organisations)
                  + sum(a.action == "add" for a in self.attendance))
         matched = [e for e in live if e.action == "match"]
         return {"added": added, "matched": len(matched), "updated": sum(bool(e.changes) for e in matched),
                 "unchanged": sum(not e.changes for e in matched), "held": sum(e.action == "held" for e in live)}
 
-    def new_organisations(self):
-        """The organisations the import creates: named by a row it applies, and not held."""
+    def new_organisations(self, live=None):
+        """The organisations the import creates: named by a row it applies (``live``: :meth:`live`, when the
+        caller has it), and not held."""
         wanted = set()
-        for e in self.live():
+        for e in self.live() if live is None else live:
             if e.action not in ("add", "match"):  # a held row's organisation waits with it
                 continue
             wanted.add(e.organisation)
