@@ -60,11 +60,17 @@ def record_run(file_name, sha256, on_match, counts, details, added, updated, hel
                          "added": " ".join(f"{store.uuid_hex(u)}:{v}" for u, v in items)})
     for table, uuid, (version, values, sync), version_after in updated:
         rows.append({**empty, "run": run.id, "table": table, "kind": "update", "record_uuid": store.uuid_hex(uuid),
-                     "before": json.dumps([version, list(values)], ensure_ascii=False), "version_after": version_after,
+                     "before": as_json([version, list(values)]), "version_after": version_after,
                      "sync_before": json.dumps(list(sync)) if sync else None})
     bulk_insert(ImportChange, rows)  # one executemany: a 10k-row import records thousands of updates
     bulk_insert(HeldRow, [{**h, "run": run.id} for h in held_rows])  # one executemany, not peewee's SQL per row
     return run.id
+
+
+# json.dumps(..., ensure_ascii=False) made once: json.dumps makes an encoder per call given any option (thousands of
+# records' snapshots and held rows an import); the same text
+as_json = json.JSONEncoder(ensure_ascii=False).encode
+as_json_or_text = json.JSONEncoder(ensure_ascii=False, default=str).encode  # (a value JSON has not: its str())
 
 
 def stakeholders_by_uuid(uuids):

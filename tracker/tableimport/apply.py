@@ -12,8 +12,6 @@ protocol, see ``plan``) is asked only before the transaction commits, never afte
 import changed nothing and one that was not cancelled is never reported as cancelled.  The services announce what changed once, after the commit.
 """
 
-import json
-
 from tracker import services
 from tracker.bulk import gc_paused
 from tracker.errors import ValidationError
@@ -151,8 +149,8 @@ def _held_row(plan, entry):
     if entry.kind == "commitment":  # held for its maker's name, close to a held organisation's
         values = tableimports.held_commitment_values(entry.values)
         return {"kind": plan.options.kind, "sheet": entry.sheet[:100], "row": entry.row, "name": entry.name[:300],
-                "email": "", "values": json.dumps(values, ensure_ascii=False),
-                "candidates": json.dumps(entry.candidates, ensure_ascii=False)}
+                "email": "", "values": tableimports.as_json(values),
+                "candidates": tableimports.as_json(entry.candidates)}
     values = {k: v for k, v in entry.values.items() if k not in ("councils",)}
     if entry.values.get("councils"):
         values["councils"] = [c.name for c in entry.values["councils"]]
@@ -162,8 +160,8 @@ def _held_row(plan, entry):
         values["_event"] = plan.event.id  # deciding the row records the attendance too
         values["_role_at_event"] = getattr(entry, "role_at_event", "")
     return {"kind": plan.options.kind, "sheet": entry.sheet[:100], "row": entry.row, "name": entry.name[:300],
-            "email": (entry.email or "")[:254], "values": json.dumps(values, ensure_ascii=False, default=str),
-            "candidates": json.dumps(entry.candidates, ensure_ascii=False)}
+            "email": (entry.email or "")[:254], "values": tableimports.as_json_or_text(values),
+            "candidates": tableimports.as_json(entry.candidates)}
 
 
 def _linked_in_preview(plan, live):
