@@ -102,11 +102,11 @@ def creation_text(values, councils=None, linked_cache=None):
     """
     texts = {}
     for key, value in values.items():
-        if value is None or key == "uuid":
-            continue
-        if value.__class__ is str:
-            if value:
+        if value.__class__ is str:  # (most values: tested first)
+            if value and key != "uuid":
                 texts[key] = value
+        elif value is None or key == "uuid":
+            continue
         elif linked_cache is not None and isinstance(value, Model):
             ref = (value.__class__, value.__data__.get("id"))
             text = linked_cache.get(ref)

@@ -72,6 +72,9 @@ def row_kind(row, width, key_columns=()):
     filled = [v for v in row if v is not None and (not isinstance(v, str) or v.strip())]  # not is_empty(v)
     if not filled:
         return "blank"
+    if len(filled) > 2 and len(filled) > width // 2:  # most rows: too many values for a footer's words or a section
+        return "footer" if width > 2 and all(isinstance(v, (int, float)) and not isinstance(v, bool)
+                                             for v in filled) else "record"
     first_text = next((v for v in filled if isinstance(v, str)), None)
     if first_text is not None and _FOOTER.match(first_text) and len(filled) <= max(2, width // 2):
         return "footer"
