@@ -14,19 +14,17 @@ _FOOTER = re.compile(r"^\s*(grand\s+)?(total|totals|count|sum|number of)\b", re.
 
 
 def by_the_rules(row, width, key_columns=()):
-    """The rules of the module's docstring, every one of them tried in turn (no shortcut)."""
-    filled = [v for v in row if not is_empty(v)]
-    if not filled:
+    """The rules of the module's docstring, each worked out for every row (no shortcut)."""
+    values = [(i, v) for i, v in enumerate(row) if not is_empty(v)]
+    texts = [v for _, v in values if isinstance(v, str)]
+    numbers_only = all(isinstance(v, (int, float)) and not isinstance(v, bool) for _, v in values)
+    few = len(values) <= max(2, width // 2)
+    if not values:
         return "blank"
-    first_text = next((v for v in filled if isinstance(v, str)), None)
-    if first_text is not None and _FOOTER.match(first_text) and len(filled) <= max(2, width // 2):
+    if (texts and few and _FOOTER.match(texts[0])) or (numbers_only and width > 2):
         return "footer"
-    if all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in filled) and width > 2:
-        return "footer"
-    if len(filled) == 1 and width >= 3 and isinstance(filled[0], str):
-        column = next(i for i, v in enumerate(row) if not is_empty(v))
-        if column not in key_columns or _DECORATED.match(filled[0]):
-            return "section"
+    if len(values) == 1 and texts and width >= 3 and (values[0][0] not in key_columns or _DECORATED.match(texts[0])):
+        return "section"
     return "record"
 
 
