@@ -17,7 +17,7 @@ from tracker.bulk import gc_paused
 from tracker.errors import ValidationError
 from tracker.services import tableimports
 from tracker.services.base import writing
-from tracker.tableimport.people import Organisation
+from tracker.tableimport.people import Entry, Organisation
 from tracker.tableimport.plan import CHECKED_PEOPLE, ImportRefused, refusal, step
 
 SERVICES = {"person": services.stakeholders, "organisation": services.stakeholders, "action": services.actions,
@@ -119,8 +119,11 @@ def _record_of(plan, value):
     return value
 
 
+PLANNED = (Organisation, Entry)  # the values _record_of turns into records (an Entry: a person the import makes)
+
+
 def _service_values(plan, values):
-    out = {k: _record_of(plan, v) if v.__class__ is Organisation else v for k, v in values.items()}
+    out = {k: _record_of(plan, v) if isinstance(v, PLANNED) else v for k, v in values.items()}
     out.pop("organisation", None) if out.get("kind") == "organisation" else None
     return out
 
