@@ -322,6 +322,10 @@ class DashboardPage(FollowsChanges):
             self.draw_timer.stop()  # drawn now: not again when the timer fires
         if self.data is None or self.pages.currentWidget() is not self.board:
             return
+        if self.data.months is None:  # read again since (a retry): the over-time chart follows its new months
+            keys = tuple(key for key in keys if key != "history")
+            if not keys:
+                return
         if not DRAWING.acquire(blocking=waiting):
             self.charts_due = True  # (the over-time chart waits for these too: _history_after_charts)
             QTimer.singleShot(BUSY_RETRY_MS, self, lambda: self.draw_charts(keys, waiting=False))
