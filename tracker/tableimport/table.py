@@ -191,7 +191,7 @@ UNSAVED = ("is a formula saved without its result (the file was written by a pro
 
 def _unsaved_formulas(table, sheet, numbers, columns):
     """A bad value for each mapped cell holding a formula saved without its result (``formulas``): its row is
-    not read as empty, blank or short of that value."""
+    not read as empty, blank or short of that value, nor planned."""
     bad = set()
     for number in numbers:
         for header, column in columns.items():
@@ -200,6 +200,7 @@ def _unsaved_formulas(table, sheet, numbers, columns):
                 table.problems.append(Problem(table.name, number, header, formula, UNSAVED))
                 bad.add(number)
     table.skipped = [(row, why) for row, why in table.skipped if row not in bad]
+    table.records = [r for r in table.records if r.row not in bad]  # a bad row: not checked further ("required")
 
 
 def _text_mode(record_fields, target):
