@@ -104,7 +104,7 @@ def test_end_of_march_in_a_target_column_is_the_coming_march_flagged(db_path, tm
     assert (stored.due_date, stored.due_date.last_day, stored.due_date_precision) == (march, march.last_day, MONTH)
     assert stored.description.startswith("Target date: end of March (no year written")
     assert ActionItem.get(ActionItem.title == "Train stewards").due_date == next_month_end(9, dt.date.today())
-    code, out, err = tracker(db_path, "import-table", path, "--as", "actions", "--dry-run")
+    code, out, _ = tracker(db_path, "import-table", path, "--as", "actions", "--dry-run")
     assert code == 0 and "0 added, 2 matched (0 updated, 2 unchanged)" in out  # importing again changes nothing
 
 
@@ -181,7 +181,7 @@ def test_a_commitment_made_by_a_person_not_held_creates_them_once(db_path, tmp_p
     close_database()
     code, data = tracker_json(db_path, "import-table", path, "--as", "commitments")
     assert code == 0 and data["added"] == 0 and data["import_id"] is None  # importing again changes nothing
-    code, out, err = tracker(db_path, "undo-import", "1")
+    code, _, err = tracker(db_path, "undo-import", "1")
     assert code == 0, err
     _reopen(db_path)
     assert Commitment.select().count() == 0
@@ -194,7 +194,7 @@ def test_a_new_maker_with_a_bad_email_is_a_bad_row(db_path, tmp_path):
     _fresh(db_path)
     path = tmp_path / "form.csv"
     path.write_text("Commitment,Name,Email\nMentoring,Ama Mensah,not an email\n", encoding="utf-8")
-    code, out, err = tracker(db_path, "import-table", path, "--as", "commitments")
+    code, _, err = tracker(db_path, "import-table", path, "--as", "commitments")
     assert code == 1 and "form row 2, column 'Email': 'not an email'" in err and "nothing was changed" in err
     _reopen(db_path)
     assert Stakeholder.select().where(Stakeholder.kind == "person").count() == 0
