@@ -12,7 +12,10 @@
   named (matched, or created; one whose name is only close to a held one's holds the row for review,
   like the stakeholders import, rather than making a near-duplicate, unless a commitment of that title
   is held made by one of those close organisations: the row linked before, matched again) or, with none, by the person (the contact who answered a form is the
-  contact, their organisation made it); date made defaults to today.
+  contact, their organisation made it): one held, else created once for the file (never one erased on
+  request: that row is left out); date made defaults to today; its own RAG read as a RAG.
+- the preview points out (an entry's ``note``) a status or RAG read as no value (a new record takes the
+  default) and a date whose year was assumed ("end of March").
 """
 
 from dataclasses import dataclass

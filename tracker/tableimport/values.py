@@ -20,6 +20,10 @@ partner's sheet needs and a form does not:
   target date), and its last day with the words kept in the notes in one that does not (a date
   made); a whole number 1990-2100 in a due or target date column is a year, not a serial;
   "w/c 06/05/19" is that day;
+- a month without a year ("end of March") is the next end of that month on or after the day of the
+  import (``tracker.dates.next_month_end``), the words kept as an :class:`Assumption` the preview flags;
+- a status, RAG or priority written as a no-value word ("TBC", "ASAP", "N/A": :data:`NO_VALUE`) that is
+  none of the list's words is no value, the words kept in the notes (a new record takes the default);
 - a partner's words for status, priority, RAG, sector and theme ("Complete", "On track", "Red")
   become ours (:data:`WORDS`; for sectors and themes the longest phrase a value contains, so "Youth club"
   is community and "Youth Offending Team" justice), after the person's own ``--map-value``.
