@@ -24,6 +24,15 @@ def _fresh(db_path):
     close_database()
 
 
+def _imported_actions(db_path, path, text, *options):
+    """A new database, ``text`` written to the CSV ``path`` and imported as actions by the command: its JSON."""
+    _fresh(db_path)
+    path.write_text(text, encoding="utf-8")
+    code, data = tracker_json(db_path, "import-table", path, "--as", "actions", *options)
+    assert code == 0 and data["rejected"] == [], data
+    return data
+
+
 def _reopen(db_path):
     close_database()
     open_database(db_path)
@@ -31,12 +40,8 @@ def _reopen(db_path):
 
 # ---- 1. no-value words in a status or RAG column --------------------------------------------------------------
 def test_no_value_words_in_status_and_rag_are_no_value_with_the_words_kept(db_path, tmp_path):
-    _fresh(db_path)
-    path = tmp_path / "log.csv"
-    path.write_text("Action,Status,RAG,Priority\nBook the hall,ASAP,N/A,TBC\nWrite to schools,N/A,Ongoing,High\n"
-                    "Train stewards,Complete,Red,\n", encoding="utf-8")
-    code, data = tracker_json(db_path, "import-table", path, "--as", "actions")
-    assert code == 0 and data["rejected"] == [], data
+    data = _imported_actions(db_path, tmp_path / "log.csv", "Action,Status,RAG,Priority\nBook the hall,ASAP,N/A,TBC\n"
+                             "Write to schools,N/A,Ongoing,High\nTrain stewards,Complete,Red,\n")
     notes = {r["row"]: r.get("note") for r in data["records"]}
     assert notes[2].startswith("status 'ASAP' is no status: the new action takes the default, Open")
     assert notes[3].startswith("status 'N/A' is no status: the new action takes the default, Open")
@@ -90,11 +95,8 @@ def test_a_month_without_a_year_is_the_next_end_of_it(reference, expected):
 
 
 def test_end_of_march_in_a_target_column_is_the_coming_march_flagged(db_path, tmp_path):
-    _fresh(db_path)
     path = tmp_path / "log.csv"
-    path.write_text("Action,Target date\nBook the hall,end of March\nTrain stewards,end of Sept\n", encoding="utf-8")
-    code, data = tracker_json(db_path, "import-table", path, "--as", "actions")
-    assert code == 0 and data["rejected"] == [], data
+    data = _imported_actions(db_path, path, "Action,Target date\nBook the hall,end of March\nTrain stewards,end of Sept\n")
     march = next_month_end(3, dt.date.today())
     notes = {r["row"]: r["note"] for r in data["records"]}
     assert notes[2] == (f"Target date: end of March (no year written: read as Mar {march.year}, the next end of "
@@ -131,12 +133,8 @@ def test_an_alias_two_councils_share_names_neither(db):
 
 
 def test_borough_columns_written_as_partners_write_them_are_stored(db_path, tmp_path):
-    _fresh(db_path)
-    path = tmp_path / "log.csv"
-    path.write_text("Action,Borough\nOne,LBBD\nTwo,B&D\nThree,Havering Council\nFour,London Borough of Redbridge\n"
-                    "Five,LBH\n", encoding="utf-8")
-    code, data = tracker_json(db_path, "import-table", path, "--as", "actions")
-    assert code == 0 and data["rejected"] == [], data
+    _imported_actions(db_path, tmp_path / "log.csv", "Action,Borough\nOne,LBBD\nTwo,B&D\nThree,Havering Council\n"
+                      "Four,London Borough of Redbridge\nFive,LBH\n")
     rows = [["Commitment", "Organisation", "Councils"], ["Open the hall", "Barking Faith Forum", "B&D;LBR"]]
     code, data = tracker_json(db_path, "import-table", workbook(tmp_path / "c.xlsx", {"C": rows}), "--as", "commitments")
     assert code == 0 and data["rejected"] == [], data
