@@ -98,6 +98,7 @@ def test_end_of_march_in_a_target_column_is_the_coming_march_flagged(db_path, tm
     path = tmp_path / "log.csv"
     data = _imported_actions(db_path, path, "Action,Target date\nBook the hall,end of March\nTrain stewards,end of Sept\n")
     march = next_month_end(3, dt.date.today())
+    assert data["years_assumed"] == {"Target date": 2}  # flagged for the column too, as an undecided order is
     notes = {r["row"]: r["note"] for r in data["records"]}
     assert notes[2] == (f"Target date: end of March (no year written: read as Mar {march.year}, the next end of "
                         "March from the day of the import)")
@@ -108,6 +109,8 @@ def test_end_of_march_in_a_target_column_is_the_coming_march_flagged(db_path, tm
     assert ActionItem.get(ActionItem.title == "Train stewards").due_date == next_month_end(9, dt.date.today())
     code, out, _ = tracker(db_path, "import-table", path, "--as", "actions", "--dry-run")
     assert code == 0 and "0 added, 2 matched (0 updated, 2 unchanged)" in out  # importing again changes nothing
+    assert ("dates in 'Target date': 2 written without a year (\"end of March\"), read as the next such month from "
+            "today: flagged on their rows") in out
 
 
 # ---- 3. the ways a council's name is written ---------------------------------------------------------------

@@ -74,6 +74,7 @@ class SheetTable:
     problems: list = field(default_factory=list)
     refused: str = None  # why this sheet is not imported
     column_of: dict = field(default_factory=dict)  # header -> column letter
+    years_assumed: dict = field(default_factory=dict)  # date header -> how many values had no year ("end of March")
 
 
 def headers_of(sheet, kind, header_row=None):
@@ -245,6 +246,7 @@ def _read_value(table, record, record_fields, header, target, raw, told, written
         record.notes.append(f"{header}: {kept}")
         if isinstance(kept, Assumption):
             record.assumptions.append(f"{header}: {kept}")
+            table.years_assumed[header] = table.years_assumed.get(header, 0) + 1
         elif value is None and field_.type == CHOICE:
             record.no_value[target] = kept
     if value is None or value == "":
