@@ -69,7 +69,8 @@ def test_a_commitments_own_rag_is_read_and_its_no_value_words_kept(db_path, tmp_
     stored = {c.title: (c.status, c.rag) for c in Commitment.select()}
     assert stored == {"Open the hall": ("proposed", "R"), "Mentoring": ("proposed", None),
                       "Reading club": ("in_progress", "A")}
-    assert "Status: ASAP" in Commitment.get(Commitment.title == "Mentoring").description
+    assert Commitment.get(Commitment.title == "Mentoring").description == "Status: ASAP\nRAG: N/A"
+    assert Commitment.get(Commitment.title == "Open the hall").description == ""  # its RAG is its own, not a note
 
 
 def test_a_matched_action_keeps_its_status_when_the_sheet_says_tbc(db_path, tmp_path):

@@ -62,9 +62,8 @@ def plan_tasks(plan, records, matcher):
         notes = [*record.notes]
         if v.get("notes"):
             notes.insert(0, v.pop("notes"))
-        if v.get("rag"):
-            notes.append(f"Partner's RAG: {v.pop('rag') if kind == 'actions' else v['rag']}")
-        v.pop("rag", None) if kind == "actions" else None
+        if v.get("rag") and kind == "actions":  # ours is computed: theirs kept in the notes (a commitment has its own)
+            notes.append(f"Partner's RAG: {v.pop('rag')}")
         if kind == "actions":
             values = _action_values(plan, record, v, owners, notes)
             found = held.get(("ref", v.get("reference", "").casefold())) or held.get(("title", values["title"].casefold()))
@@ -183,6 +182,7 @@ def _commitment_values(plan, record, v, matcher, notes, new_makers):
                 plan.problems.append(Problem(record.sheet, record.row, record.columns["rag"], v["rag"], exc.reason))
                 return None
             record.no_value["rag"] = v["rag"]
+            notes.append(f"{record.columns['rag']}: {v['rag']}")  # the words kept, as a no-value date's are
     councils = councils_of(record, plan.problems)
     if councils:
         values["councils"] = councils
