@@ -19,7 +19,7 @@ from tracker.bulk import gc_paused
 from tracker.errors import ValidationError
 from tracker.services import tableimports
 from tracker.services.base import writing
-from tracker.tableimport.people import Organisation
+from tracker.tableimport.people import Entry, Organisation
 from tracker.tableimport.plan import CHECKED_PEOPLE, ImportRefused, refusal, step
 
 SERVICES = {"person": services.stakeholders, "organisation": services.stakeholders, "action": services.actions,
@@ -117,6 +117,8 @@ def _record_of(plan, value):
         if value.key not in plan.records_of:
             plan.records_of[value.key] = services.stakeholders.get(value.record_id or value.created_id)
         return plan.records_of[value.key]
+    if isinstance(value, Entry):  # a person the import makes, a commitment's maker (tasks._person_maker)
+        return services.stakeholders.get(value.record_uuid)
     return value
 
 
