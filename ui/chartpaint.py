@@ -58,6 +58,8 @@ class Ink:
         self.pt = painter.device().logicalDpiY() / 72.0
         self.family = family or painter.font().family()
         self._fonts = {}
+        self.cut = []  # (whole, shown): the texts cut with an ellipsis to fit
+        self.numbers = []  # (text, QRectF): the numbers written on or beside bars
 
     def font(self, points, bold=False):
         key = (points, bold)
@@ -74,22 +76,22 @@ class Ink:
     def line(self, points, bold=False):
         return self.font(points, bold)[1].height()
 
-    def elided(self, text, points, width, bold=False):
-        return self.font(points, bold)[1].elidedText(text, Qt.TextElideMode.ElideRight, max(width, 0.0))
-
     def text(self, rect, text, points, colour=None, align=Qt.AlignmentFlag.AlignLeft, bold=False):
         """``text`` in ``rect``, vertically centred, cut with an ellipsis to the rectangle's width."""
         font, metrics = self.font(points, bold)
         self.painter.setFont(font)
         self.painter.setPen(QColor(colour) if colour is not None else self.style["text"])
         shown = metrics.elidedText(text, Qt.TextElideMode.ElideRight, max(rect.width(), 0.0))
+        if shown != text:
+            self.cut.append((text, shown))
         self.painter.drawText(rect, int(align | Qt.AlignmentFlag.AlignVCenter), shown)
         return shown
 
     def heading(self, rect, title):
         """The chart's title along the top of ``rect``; returns the rectangle left under it."""
-        height = self.line(TITLE_PT) + 4 * self.pt
-        self.text(QRectF(rect.x() + 2 * self.pt, rect.y(), rect.width() - 4 * self.pt, height), title, TITLE_PT)
+        height = self.line(TITLE_PT, bold=True) + 4 * self.pt
+        self.text(QRectF(rect.x() + 2 * self.pt, rect.y(), rect.width() - 4 * self.pt, height), title, TITLE_PT,
+                  bold=True)
         return rect.adjusted(0, height, 0, 0)
 
     def bar(self, rect, colour, hatch=""):
@@ -139,9 +141,12 @@ class Ink:
             self.painter.drawRoundedRect(patch, 2 * self.pt, 2 * self.pt)
             self.painter.setBrush(Qt.BrushStyle.NoBrush)
             self.text(patch, text, NUMBER_PT, ink_on(colour), Qt.AlignmentFlag.AlignHCenter)
+            self.numbers.append((text, patch))
             return True
         if after is not None:
-            self.text(QRectF(after + 2 * self.pt, segment.y(), width + 2 * self.pt, segment.height()), text, NUMBER_PT)
+            beside = QRectF(after + 2 * self.pt, segment.center().y() - height / 2, width, height)
+            self.text(beside, text, NUMBER_PT)
+            self.numbers.append((text, beside))
             return True
         return False
 

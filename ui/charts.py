@@ -40,6 +40,8 @@ class Chart:
     body: Callable
     targets: list = field(default_factory=list)  # of the last painting, in its painter's coordinates
     area: QRectF = None  # where it was last painted
+    cut: list = field(default_factory=list)  # (whole, shown): its texts cut to fit, at the last painting
+    numbers: list = field(default_factory=list)  # (text, QRectF): the numbers on its bars, at the last painting
     reach: float = 6.0  # how near a line a click counts as on it (device units of the last painting)
 
     def paint(self, painter, rect, style=None, family=None):
@@ -50,6 +52,7 @@ class Chart:
         ink = Ink(painter, style or LIGHT, family)
         self.area, self.reach = QRectF(rect), 4.5 * ink.pt
         self.targets = self.body(ink, ink.heading(rect, self.title)) or []
+        self.cut, self.numbers = ink.cut, ink.numbers
         painter.restore()
 
     def target_at(self, pos):
@@ -90,14 +93,14 @@ def _empty(ink, rect, words):
 
 
 # ---- stacked bars ------------------------------------------------------------------------------------------
-def stacked_bars(ink, rect, labels, rows, legend, label_width=None):
+def stacked_bars(ink, rect, labels, rows, legend, label_width=None, label_pt=LABEL_PT):
     """Horizontal stacked bars in ``rect``, one per entry of ``rows`` (a list of segments: (value, colour,
     hatch, number text, Target or None)), with ``labels`` at their left and ``legend`` (legend items)
     under them.  The numbers that do not fit their segment are left out (a row's last goes after its
     bar).  Returns the targets, their rectangles set."""
     pt = ink.pt
     legend_height = _legend_lines(ink, rect.width(), legend) * ink.line(NUMBER_PT)
-    widest = max((ink.width(text, LABEL_PT) for text in labels), default=0)
+    widest = max((ink.width(text, label_pt) for text in labels), default=0)
     label_width = min(label_width if label_width is not None else widest + 6 * pt, rect.width() * 0.45)
     room = ink.width("000", NUMBER_PT) + 5 * pt  # for a last number written after its bar
     plot = QRectF(rect.x() + label_width, rect.y() + 2 * pt, rect.width() - label_width - room,
@@ -110,7 +113,7 @@ def stacked_bars(ink, rect, labels, rows, legend, label_width=None):
     ink.painter.drawLine(QPointF(plot.left(), plot.top()), QPointF(plot.left(), plot.bottom()))
     for n, (label, segments) in enumerate(zip(labels, rows)):
         y = plot.top() + n * step + (step - thickness) / 2
-        ink.text(QRectF(rect.x(), y, label_width - 4 * pt, thickness), label, LABEL_PT, align=ALIGN_RIGHT)
+        ink.text(QRectF(rect.x(), y, label_width - 4 * pt, thickness), label, label_pt, align=ALIGN_RIGHT)
         x = plot.left()
         shown = [s for s in segments if s[0]]
         for k, (value, colour, hatch, number, target) in enumerate(shown):
@@ -215,16 +218,16 @@ def owners_chart(data):
         pt = ink.pt
         legend_height = ink.legend(QRectF(rect.x() + 4 * pt, rect.y(), rect.width() - 8 * pt, 0), legend)
         area = rect.adjusted(0, legend_height + 2 * pt, 0, -2 * pt)
-        widest = max(ink.width(row.name, NUMBER_PT + 0.5) for row in rows) + 8 * pt
-        label_width = min(widest, area.width() * 0.4)
-        names = [ink.elided(row.name, NUMBER_PT + 0.5, label_width - 6 * pt) for row in rows]
+        widest = max(ink.width(row.name, NUMBER_PT + 0.5) for row in rows) + 6 * pt
+        label_width = min(widest, area.width() * 0.42)
+        names = [row.name for row in rows]  # cut to label_width by stacked_bars
         segments = []
         for row in rows:
             whole = link(row)
             tip = f"{row.name}: {row.overdue} overdue of {row.open} open. Click to open its open actions."
             segments.append([(row.overdue, RAG_COLOURS["R"], "/", str(row.overdue), Target(whole, tip)),
                              (row.open - row.overdue, OKABE_ITO[1], "", str(row.open - row.overdue), Target(whole, tip))])
-        targets = stacked_bars(ink, area, names, segments, [], label_width)
+        targets = stacked_bars(ink, area, names, segments, [], label_width, NUMBER_PT + 0.5)
         step = (area.height() - 6 * pt) / len(rows)
         for n, row in enumerate(rows):  # the name opens the same list, and says itself whole
             name = QRectF(area.x(), area.y() + 2 * pt + n * step, label_width, step)
