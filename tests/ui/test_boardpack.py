@@ -135,10 +135,10 @@ def test_charts_are_drawn_as_vectors_hatching_included(qapp, demo_db, tmp_path):
     boardpack.write_board_pack(path, sources=[boardpack.Source("charts", boardpack.chart_visuals)])
     assert b"/Subtype /Image" not in path.read_bytes()
     page = "\n".join(pages_text(path))
-    for words in ("Commitments by status and RAG, per council", "By RAG (rolled up from actions)", "In progress",
-                  "Open actions by owner organisation, worst overdue first", "Open, not overdue",
-                  "Actions opened and closed per month, and overdue"):
-        assert words in page, words
+    for said in ("Commitments by status and RAG, per council", "By RAG (rolled up from actions)", "In progress",
+                 "Open actions by owner organisation, worst overdue first", "Open, not overdue",
+                 "Actions opened and closed per month, and overdue"):
+        assert said in page, said
     data = services.dashboard.dashboard()
     assert re.search(rf"Overdue {data.months[-1].overdue}\b", page)  # the over-time lines labelled at their ends
     assert all(re.search(rf"^\s*{row.code}\b", page, re.M) for row in data.commitments)

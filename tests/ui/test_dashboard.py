@@ -2,7 +2,7 @@
 empty database's next steps; its charts' text alternatives."""
 
 import pytest
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWizard
 
 from tracker import services
