@@ -187,7 +187,8 @@ def commitments_chart(data):
                  [(vocab.RAG.get(r, "Not set"), RAG_COLOURS[r], "") for r in rags]))):
             panel = QRectF(rect.x() + n * (half + gap), rect.y(), half, rect.height())
             line = ink.line(SUBTITLE_PT)
-            ink.text(QRectF(panel.x() + label_width, panel.y(), panel.width() - label_width, line), heading, SUBTITLE_PT)
+            ink.text(QRectF(panel.x() + label_width, panel.y(), panel.width() - label_width, line), heading,
+                     SUBTITLE_PT)
             targets += stacked_bars(ink, panel.adjusted(0, line + pt, 0, -2 * pt), codes, [make(r) for r in rows],
                                     legend, label_width)
         return targets
@@ -225,8 +226,9 @@ def owners_chart(data):
         for row in rows:
             whole = link(row)
             tip = f"{row.name}: {row.overdue} overdue of {row.open} open. Click to open its open actions."
+            others = row.open - row.overdue
             segments.append([(row.overdue, RAG_COLOURS["R"], "/", str(row.overdue), Target(whole, tip)),
-                             (row.open - row.overdue, OKABE_ITO[1], "", str(row.open - row.overdue), Target(whole, tip))])
+                             (others, OKABE_ITO[1], "", str(others), Target(whole, tip))])
         targets = stacked_bars(ink, area, names, segments, [], label_width, NUMBER_PT + 0.5)
         step = (area.height() - 6 * pt) / len(rows)
         for n, row in enumerate(rows):  # the name opens the same list, and says itself whole
@@ -237,7 +239,8 @@ def owners_chart(data):
 
     listed = "; ".join(f"{row.name}: {row.overdue} overdue of {row.open} open" for row in rows)
     text = f"{title}{_in(data)} (top {len(rows)}). " + (listed + "." if rows else "No open actions with an owner.")
-    return Chart("owners", title, text, Link("actions", _scoped(data, {"open": True}), f"Open actions{_in(data)}"), body)
+    return Chart("owners", title, text, Link("actions", _scoped(data, {"open": True}), f"Open actions{_in(data)}"),
+                 body)
 
 
 def history_chart(data):
