@@ -194,7 +194,8 @@ def dashboard_shots(argv):
         window.resize(*screen_1366())
         page = window.show_view("home")
         page.refresh()
-        wait(page.read_job)  # the figures (or that the database is empty) have arrived
+        while page.read_job is not None and not page.read_job.done:  # a change meanwhile reads them again
+            wait(page.read_job)  # the figures (or that the database is empty) have arrived
         window.repaint()  # the current charts painted: the over-time chart's months are read then
         wait(page.history_job)
         for _ in range(3):

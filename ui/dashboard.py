@@ -11,7 +11,7 @@ follows the announced changes of the kinds it counts (``ui.following.FollowsChan
 import logging
 from dataclasses import replace
 
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtWidgets import (QBoxLayout, QComboBox, QHBoxLayout, QLabel, QPushButton, QSizePolicy,
                                QStackedWidget, QVBoxLayout, QWidget)
 
@@ -304,13 +304,18 @@ class DashboardPage(FollowsChanges):
         for chart in dashboard_charts(self.data, keys=keys):
             self.charts[chart.key] = chart
             self.canvases[chart.key].set_chart(chart)
+        if self.history_due is not None:  # once painted (ChartView.painted), or at once if none is on screen
+            QTimer.singleShot(0, self, self._history_after_charts)
 
     def _history_after_charts(self):
-        """Read the over-time chart's months once the current charts are painted (not beside them)."""
-        current = [key for key in CHART_SLOTS if key != "history"]
-        if self.history_due is not None and all(self.charts.get(key) is not None
-                                                and self.canvases[key].painted_chart is self.charts[key]
-                                                for key in current):
+        """Read the over-time chart's months once the current charts are painted (not beside them): those
+        on screen, that is; one scrolled out of sight (200% on a small screen) or a page not shown is
+        not waited for."""
+        def waited_for(key):
+            canvas = self.canvases[key]
+            return canvas.painted_chart is not self.charts.get(key) and not canvas.visibleRegion().isEmpty()
+
+        if self.history_due is not None and not any(waited_for(key) for key in CHART_SLOTS if key != "history"):
             data, self.history_due = self.history_due, None
             self._read_history(data)
 

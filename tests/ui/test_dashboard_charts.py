@@ -115,3 +115,14 @@ def test_a_chart_paints_in_light_and_dark(qapp, db):
     assert all(len(t.points) == 12 for t in lines)
     opened = lines[0].points
     assert opened[0].y() > opened[-1].y()  # 1 opened in January is lower than 12 in December
+
+
+def test_the_over_time_chart_comes_though_the_owners_chart_is_out_of_sight(window, qtbot):
+    """At 200% (683x384) the owners chart is below the fold, never painted until scrolled to: the over-time
+    chart's months are read all the same (only the charts on screen are waited for)."""
+    window.resize(683, 384)
+    home = window.show_view("home")
+    qtbot.waitUntil(lambda: home.canvases["owners"].chart is not None, timeout=20_000)
+    assert home.canvases["owners"].visibleRegion().isEmpty()
+    qtbot.waitUntil(lambda: "history" in home.charts, timeout=20_000)
+    assert home.canvases["history"].chart is home.charts["history"] and home.data.months
