@@ -150,21 +150,25 @@ class Ink:
             return True
         return False
 
+    def legend_rows(self, width, items):
+        """``items`` flowed into rows ``width`` wide: [([(item, its width)], the row's width)]."""
+        pt, swatch, gap = self.pt, 14 * self.pt, 9 * self.pt
+        rows, row, used = [], [], 0.0
+        for item in items:
+            item_width = swatch + 3 * pt + self.width(item[0], NUMBER_PT)
+            if row and used + gap + item_width > width:
+                rows.append((row, used))
+                row, used = [], 0.0
+            row.append((item, item_width))
+            used += (gap if len(row) > 1 else 0) + item_width
+        return rows + [(row, used)] if row else rows
+
     def legend(self, rect, items, centred=False):
         """Swatches and their words flowing in rows across ``rect``'s width from its top; ``items`` are
         (words, colour, hatch) or (words, colour, (dash, marker)) for a line.  Returns the height used."""
         pt, line = self.pt, self.line(NUMBER_PT)
         swatch, gap = 14 * pt, 9 * pt
-        rows, row, used = [], [], 0.0
-        for item in items:
-            width = swatch + 3 * pt + self.width(item[0], NUMBER_PT)
-            if row and used + gap + width > rect.width():
-                rows.append((row, used))
-                row, used = [], 0.0
-            row.append((item, width))
-            used += (gap if len(row) > 1 else 0) + width
-        if row:
-            rows.append((row, used))
+        rows = self.legend_rows(rect.width(), items)
         for n, (row, used) in enumerate(rows):
             x = rect.x() + ((rect.width() - used) / 2 if centred else 0)
             y = rect.y() + n * line

@@ -99,7 +99,7 @@ def stacked_bars(ink, rect, labels, rows, legend, label_width=None, label_pt=LAB
     under them.  The numbers that do not fit their segment are left out (a row's last goes after its
     bar).  Returns the targets, their rectangles set."""
     pt = ink.pt
-    legend_height = _legend_lines(ink, rect.width(), legend) * ink.line(NUMBER_PT)
+    legend_height = len(ink.legend_rows(rect.width(), legend)) * ink.line(NUMBER_PT)
     widest = max((ink.width(text, label_pt) for text in labels), default=0)
     label_width = min(label_width if label_width is not None else widest + 6 * pt, rect.width() * 0.45)
     room = ink.width("000", NUMBER_PT) + 5 * pt  # for a last number written after its bar
@@ -126,16 +126,6 @@ def stacked_bars(ink, rect, labels, rows, legend, label_width=None, label_pt=LAB
             x = segment.right()
     ink.legend(QRectF(rect.x(), rect.bottom() - legend_height, rect.width(), legend_height), legend, centred=True)
     return targets
-
-
-def _legend_lines(ink, width, items):
-    pt, lines, used = ink.pt, 1 if items else 0, 0.0
-    for item in items:
-        item_width = 17 * pt + ink.width(item[0], NUMBER_PT)
-        if used and used + 9 * pt + item_width > width:
-            lines, used = lines + 1, 0.0
-        used += (9 * pt if used else 0) + item_width
-    return lines
 
 
 def _tip(link, value):
