@@ -52,7 +52,7 @@ def test_benchmark_smallest_configuration_prints_every_row(tmp_path):
     assert set(duplicates["recall"]) == {"names swapped", "in capitals", "initials", "nicknames", "email case",
                                          "organisation abbreviations", "same phone", "organisation records abbreviated"}
     assert "ours_s" in results["create_many_150"]  # the services are always there
-    dashboard = results["dashboard_first_paint_150"]  # issue 16: warm, and cold with matplotlib's import inside
+    dashboard = results["dashboard_first_paint_150"]  # issue 16: warm, and cold (the first paint in the process)
     assert "status" in dashboard or dashboard["cold_ms"] >= dashboard["cold_tiles_ms"] > 0 < dashboard["warm_ms"]
     # Nothing was left in the data folder the app would use: the benchmark works in its own temp folder.
     assert not data_dir.exists() or not any(data_dir.iterdir())
