@@ -301,8 +301,6 @@ class DashboardPage(FollowsChanges):
         :meth:`_read_history`.)"""
         if self.data is None or self.pages.currentWidget() is not self.board:
             return
-        if self.data.months is None:  # not read yet (or read again since): the over-time chart waits for them
-            keys = tuple(key for key in keys if key != "history")
         for chart in dashboard_charts(self.data, keys=keys):
             self.charts[chart.key] = chart
             self.canvases[chart.key].set_chart(chart)
