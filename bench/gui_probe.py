@@ -31,13 +31,6 @@ def painted(app, widget):
     app.processEvents()
 
 
-def drawn(app, page):
-    """Wait until the dashboard's charts are drawn (they are drawn on a worker: ui.chartcanvas)."""
-    while any(c.image is None or c.rendering() for c in page.canvases.values() if c is not None):
-        app.processEvents()
-        time.sleep(0.005)
-
-
 def peak_rss_mb():
     """This process's peak resident memory.  VmHWM, not ru_maxrss: Linux carries ru_maxrss over an
     exec from the forked copy of the parent, so a child of a big benchmark process reports the parent's size."""
@@ -110,9 +103,9 @@ def views(db, repeats):
 
 def dashboard(db, repeats):
     """``gui_probe.py dashboard DB REPEATS``: the dashboard painted on the main window (tiles, the
-    upcoming list and the two current charts; then with the over-time chart, read on a worker): the
-    first time in this process (matplotlib's import inside the measurement: cold) and again (warm).
-    Prints one JSON line of ms."""
+    upcoming list and the two current charts, painted by their widgets on the UI thread; then with the
+    over-time chart, its months read on a worker): the first time in this process (cold: the first
+    reading on the UI thread, fonts and Qt's first paint inside) and again (warm).  Prints one JSON line of ms."""
     from PySide6.QtWidgets import QApplication
 
     from tracker.opening import open_database
@@ -132,12 +125,9 @@ def dashboard(db, repeats):
 
     def paint(redrawn=True):
         """Tiles, the upcoming list and the current charts painted; then the over-time chart (its
-        months read on a worker) painted too.  ``redrawn``: every chart built and drawn again, as when
-        its numbers changed; else a chart whose numbers did not change keeps its drawing (the page's
-        ``shown_inputs``), as when the page is shown again on the same data."""
-        page = window.pages.get("home") if hasattr(window, "pages") else None
-        if redrawn and page is not None and hasattr(page, "shown_inputs"):
-            page.shown_inputs.clear()
+        months read on a worker) painted too.  The figures are read again each time; ``redrawn`` is
+        kept for the row's ``unchanged_ms`` (it once measured charts keeping their drawing): a chart is
+        laid out and painted at each painting, whether its numbers changed or not."""
         start, start_cpu = time.perf_counter(), time.process_time()
         page = window.show_view("home")
         page.refresh()  # after the first time, the figures are read on a worker: wait for them
@@ -147,8 +137,6 @@ def dashboard(db, repeats):
             job.finished.connect(loop.quit)
             loop.exec()
         tiles = time.perf_counter()
-        page.draw_charts()
-        drawn(app, page)
         painted(app, window)
         shown, shown_cpu = time.perf_counter(), time.process_time()
         job = page.history_job
@@ -156,7 +144,6 @@ def dashboard(db, repeats):
             loop = QEventLoop()
             job.finished.connect(loop.quit)
             loop.exec()
-        drawn(app, page)
         painted(app, window)
         return ((tiles - start) * 1000, (shown - start) * 1000, (time.perf_counter() - start) * 1000,
                 (shown_cpu - start_cpu) * 1000)

@@ -44,9 +44,9 @@ ROWS = (
     ("import_table", "partner's sheet of N/10 rows (30% held by email, 10% other spellings) into the database, "
      "plan + apply, vs calamine read + email dict + raw executemany", "ratio", 3.0),
     ("match_preview", "preview of a 240-row sign-in sheet against N/5 stakeholders (20k at 100k)", "ms", None),
-    ("dashboard_first_paint", "GUI: the dashboard's tiles, list and charts painted, warm (matplotlib loaded; "
-     "every chart built and drawn again; unchanged_ms: shown again on the same numbers, the drawings kept; "
-     "cold_ms: the first paint in the process, its import included)", "ms", 300),
+    ("dashboard_first_paint", "GUI: the dashboard's tiles, list and charts painted, warm (figures read again, "
+     "every chart laid out and painted on the UI thread; unchanged_ms: painted again on the same figures; "
+     "cold_ms: the first paint in the process)", "ms", 300),
 )
 FIND_DUPLICATES = ("find_duplicates", "candidate duplicate groups among 20k stakeholders (planted duplicates of every "
                    "reason) vs raw read + rapidfuzz process.cdist within the same name blocks", "ratio", 2.0)

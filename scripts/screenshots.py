@@ -194,13 +194,10 @@ def dashboard_shots(argv):
         window.resize(*screen_1366())
         page = window.show_view("home")
         page.refresh()
-        page.draw_charts()  # what the page does once its tiles are painted (not waiting for it)
-        wait(page.read_job)  # the figures (or that the database is empty) have arrived
-        for canvas in page.canvases.values():  # drawn on workers (ui.chartcanvas): here at once
-            canvas.draw()
-        wait(page.history_job)  # read once the current charts are drawn; its chart then drawn here too
-        for canvas in page.canvases.values():
-            canvas.draw()
+        while page.read_job is not None and not page.read_job.done:  # a change meanwhile reads them again
+            wait(page.read_job)  # the figures (or that the database is empty) have arrived
+        window.repaint()  # the current charts painted: the over-time chart's months are read then
+        wait(page.history_job)
         for _ in range(3):
             app.processEvents()
         QTest.qWait(300)  # a page that changed its layout for the new width settles (the empty one at 200%)
@@ -225,7 +222,7 @@ def dashboard_shots(argv):
     window.close()
     from PySide6.QtCore import QThreadPool
 
-    QThreadPool.globalInstance().waitForDone(30_000)  # charts still being drawn for a closed window
+    QThreadPool.globalInstance().waitForDone(30_000)  # figures still being read for a closed window
     return 0
 
 

@@ -23,7 +23,8 @@ A field that may hold a period (an action's due date, a commitment's target date
   March 2020).
 
 A month without a year (``end of March``) is refused rather than given one: which March is meant
-depends on when it was written, which a sheet does not say.  A quarter of a financial year
+depends on when it was written, which a typed date can say.  A partner's table, written without
+one, reads it as the next end of that month (:func:`next_month_end`) and flags the assumption.  A quarter of a financial year
 (``Q2 2019/20``) is refused too, naming the calendar quarter or month to write instead.
 
 Six bare digits (``160119``) are refused rather than guessed: ``240116`` could as well be
@@ -350,6 +351,21 @@ def _read_period(text):
         raise DateError(text, f"is not a financial year (write it as {first}/{(first + 1) % 100:02d} for "
                               f"April {first} to March {first + 1})")
     return None
+
+
+def month_alone(text):
+    """The month ``text`` names as its end without a year ("end of March", "end of Mar"), or None."""
+    m = _MONTH_ALONE.fullmatch(" ".join(str(text).split()))
+    return MONTHS.get(m[1].lower()) if m else None
+
+
+def next_month_end(month, reference):
+    """The Period of the end of ``month`` on or after the day ``reference``: "end of March" in a sheet
+    read on 2 December 2026 is 31/03/2027, read on 31 March 2027 that day, read on 1 April 2027 the March
+    of 2028 (a target is written ahead of its day).  Only a partner's table reads a month without a year
+    (the import says which year it took); a date typed in the app names its year."""
+    year = reference.year if reference <= _period(month, reference.year, MONTH) else reference.year + 1
+    return check_range(_period(month, year, MONTH), f"end of {calendar.month_name[month]}")
 
 
 def add_months(day, months):

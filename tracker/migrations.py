@@ -107,10 +107,22 @@ def _add_dashboard_index(db, migrator):
             migrate(migrator.add_index(table, columns, False))
 
 
+def _add_engagement_index(db, migrator):
+    """v12: the dashboard's "partners not engaged for 6 months" (and the stakeholder list's filter of the
+    same name) reads the updates written about stakeholders in the last six months along an index
+    (stakeholder, date, deleted): at 100k actions and 20k stakeholders it scanned every update, most of
+    them about actions, for about half its time.  Nothing else changes."""
+    table = models.Update._meta.table_name
+    fields = models.Update._meta.fields
+    columns = [fields[name].column_name for name in models.ENGAGEMENT_INDEX_COLUMNS]
+    if columns not in [index.columns for index in db.get_indexes(table)]:
+        migrate(migrator.add_index(table, columns, False))
+
+
 # STEPS[n] upgrades a database at version n to n + 1.
 STEPS = {1: _add_record_versions, 2: _add_exchange_tables, 3: _add_conflict_exported_hash, 4: _add_table_imports,
          5: _add_erased_identities, 6: _add_not_duplicates, 7: _add_merges, 8: _add_date_precisions,
-         9: _add_preset_dates, 10: _add_dashboard_index}
+         9: _add_preset_dates, 10: _add_dashboard_index, 11: _add_engagement_index}
 LATEST_VERSION = max(STEPS) + 1
 
 SEED_COUNCILS = (

@@ -217,6 +217,7 @@ class CommitmentCouncil(BaseModel):
 
 DASHBOARD_INDEX_COLUMNS = ("owner", "deleted_at", "status", "due_date", "council")
 RAG_INDEX_COLUMNS = ("commitment", "deleted_at", "status", "due_date")
+ENGAGEMENT_INDEX_COLUMNS = ("stakeholder", "date", "deleted_at")  # on Update (record_update)
 
 
 class ActionItem(Record):
@@ -256,6 +257,9 @@ class Update(Record):
 
     class Meta:
         table_name = "record_update"
+        # "Not engaged for 6 months" (services.stakeholders.engaged_partners) reads the updates about a
+        # stakeholder in a date range along this one, not the whole table (most updates are on actions).
+        indexes = ((ENGAGEMENT_INDEX_COLUMNS, False),)
 
     @property
     def target(self):

@@ -4,8 +4,8 @@ The data is ``tracker.reports.boardpack``'s (Qt-free); this module draws it with
 (two passes: laid out, then painted with "Page X of N").  Pictures are :class:`Visual` objects: a
 title, a function drawing into a rectangle of the page's painter, and a text alternative printed under
 it (council names in full, for a reader and for a search of the PDF).  Where they come from is one
-list, :data:`VISUAL_SOURCES` (the seam): the dashboard's charts (``ui.charts``' matplotlib figures
-saved as SVG, text kept as text, drawn as vectors by QSvgRenderer) and the power/interest map
+list, :data:`VISUAL_SOURCES` (the seam): the dashboard's charts (``ui.charts``, painted straight into
+the page's painter: vectors, text kept as text) and the power/interest map
 (``ui.powermap.render_map``).  Add a source there and the pack draws its pictures.
 
 Writing runs on a worker thread (the menu command) or in the headless command (``ui.headless``) and
@@ -13,15 +13,12 @@ touches no widget.  The map is a QGraphicsScene, which belongs to the GUI thread
 there first (:func:`gui_visuals`, a QPicture) and the worker replays it.
 """
 
-import io
-import math
-import re
-from dataclasses import dataclass
+import functools
 from collections.abc import Callable
+from dataclasses import dataclass
 
-from PySide6.QtCore import QByteArray, QRectF, QSizeF, Qt
+from PySide6.QtCore import QRectF
 from PySide6.QtGui import QPainter, QPicture
-from PySide6.QtSvg import QSvgRenderer
 
 from tracker import services
 from tracker.dates import format_uk_date
@@ -29,6 +26,8 @@ from tracker.db import is_live_file
 from tracker.errors import TrackerError
 from tracker.reports import boardpack as data
 from ui import pdfpages
+from ui.chartpaint import LIGHT
+from ui.charts import dashboard_charts
 from ui.pdfpages import HEADER_FILL, MUTED, Line, Table, colour, draw_lines, wrap
 from ui.powermap import render_map
 from ui.reports import report_table
@@ -46,123 +45,6 @@ class Visual:
 
 
 # ---- pictures ----------------------------------------------------------------------------------------
-def figure_svg(figure):
-    """A matplotlib figure as SVG whose text stays text (``svg.fonttype: none``): the PDF keeps it
-    searchable and crisp at any zoom."""
-    import matplotlib
-
-    from ui.charts import DRAWING
-
-    buffer = io.BytesIO()
-    with DRAWING, matplotlib.rc_context({"svg.fonttype": "none"}):
-        figure.savefig(buffer, format="svg", bbox_inches="tight", facecolor="white")
-    return vector_hatches(buffer.getvalue().decode("utf-8")).encode("utf-8")
-
-
-_PATTERN = re.compile(r'<pattern id="(?P<id>[\w-]+)" patternUnits="userSpaceOnUse" x="0" y="0" '
-                      r'width="(?P<w>[\d.]+)" height="(?P<h>[\d.]+)">\s*<rect [^>]*fill="(?P<fill>[^"]+)"/>\s*'
-                      r'<path d="(?P<d>[^"]*)" style="(?P<style>[^"]*)"/>\s*</pattern>')
-_HATCHED = re.compile(r'<path d="(?P<d>[^"]*)"(?P<clip> clip-path="url\(#[\w-]+\)")? '
-                      r'style="fill: url\(#(?P<id>[\w-]+)\);?(?P<rest>[^"]*)"/>')
-
-
-def vector_hatches(svg):
-    """``svg`` (text) with matplotlib's hatching of rectangles (bars) drawn as vector lines and dots.
-    QtSvg turns an SVG ``<pattern>`` into a bitmap brush, which a PDF then holds as an image per use
-    (blurred when zoomed, megabytes) and it draws no ``clip-path``: so each hatch tile is cut to the bar
-    here (lines clipped, dots kept when inside).  Hatching is the charts' second cue beside colour, so it
-    stays.  Anything else filled with a pattern is left as it was."""
-    patterns = {m["id"]: m for m in _PATTERN.finditer(svg)}
-    if not patterns:
-        return svg
-
-    def hatched(m):
-        pattern = patterns.get(m["id"])
-        box = _rectangle(m["d"])
-        if pattern is None or box is None:
-            return m[0]
-        w, h = float(pattern["w"]), float(pattern["h"])
-        pieces = [piece for x in _steps(box[0], box[2], w) for y in _steps(box[1], box[3], h)
-                  for piece in _tile(pattern["d"], x, y, box)]
-        fill = f'<path d="{m["d"]}"{m["clip"] or ""} style="fill: {pattern["fill"]};{m["rest"]}"/>'
-        return fill + (f'<path d="{" ".join(pieces)}" style="{pattern["style"]}"/>' if pieces else "")
-
-    out = _HATCHED.sub(hatched, svg)
-    used = set(re.findall(r"url\(#([\w-]+)\)", out))
-    return _PATTERN.sub(lambda m: m[0] if m["id"] in used else "", out)
-
-
-def _numbers(text):
-    return [float(n) for n in re.findall(r"-?\d+(?:\.\d+)?(?:e-?\d+)?", text)]
-
-
-def _rectangle(d):
-    """(x0, y0, x1, y1) of a path that is an axis-aligned rectangle (a bar), else None."""
-    if re.sub(r"[\s\d.eMLz-]", "", d):
-        return None
-    numbers = _numbers(d)
-    xs, ys = numbers[0::2], numbers[1::2]
-    if len(set(xs)) > 2 or len(set(ys)) > 2 or len(xs) != len(ys):
-        return None
-    return min(xs), min(ys), max(xs), max(ys)
-
-
-def _tile(d, dx, dy, box):
-    """The pattern path ``d`` moved by (dx, dy) and cut to ``box``: segments clipped, closed shapes kept
-    whole when inside (hatch dots and rings), as path text pieces."""
-    x0, y0, x1, y1 = box
-    for sub in re.findall(r"M[^M]*", d):
-        numbers = _numbers(sub)
-        points = [(numbers[k] + dx, numbers[k + 1] + dy) for k in range(0, len(numbers) - 1, 2)]
-        if re.fullmatch(r"M[\s\d.e-]+L[\s\d.e-]+", sub.strip()) and len(points) == 2:
-            segment = _clip(*points[0], *points[1], box)
-            if segment and abs(segment[2] - segment[0]) + abs(segment[3] - segment[1]) > 1e-3:  # not a point
-                yield "M {:.3f} {:.3f} L {:.3f} {:.3f}".format(*segment)
-        elif points and all(x0 <= x <= x1 and y0 <= y <= y1 for x, y in points):
-            moved = iter(points)
-            yield re.sub(r"-?\d+(?:\.\d+)?(?:e-?\d+)?\s+-?\d+(?:\.\d+)?(?:e-?\d+)?",
-                         lambda _: "{:.3f} {:.3f}".format(*next(moved)), sub.strip())
-
-
-def _steps(low, high, step):
-    start = math.floor(low / step) * step
-    return [start + k * step for k in range(int((high - start) // step) + 1)]
-
-
-def _clip(ax, ay, bx, by, box):
-    """The segment a-b cut to the rectangle ``box`` (Liang-Barsky), or None when it lies outside."""
-    x0, y0, x1, y1 = box
-    t0, t1, dx, dy = 0.0, 1.0, bx - ax, by - ay
-    for p, q in ((-dx, ax - x0), (dx, x1 - ax), (-dy, ay - y0), (dy, y1 - ay)):
-        if p == 0:
-            if q < 0:
-                return None
-            continue
-        t = q / p
-        if p < 0:
-            t0 = max(t0, t)
-        else:
-            t1 = min(t1, t)
-        if t0 > t1:
-            return None
-    return ax + t0 * dx, ay + t0 * dy, ax + t1 * dx, ay + t1 * dy
-
-
-def svg_drawer(svg):
-    """draw(painter, rect) rendering ``svg`` (bytes) as vectors, as large as fits, centred."""
-    renderer = QSvgRenderer(QByteArray(svg))
-    if not renderer.isValid():
-        raise TrackerError("A chart of the board pack could not be drawn (its SVG was not valid).")
-    size = QSizeF(renderer.defaultSize())
-
-    def draw(painter, rect):
-        fitted = size.scaled(rect.size(), Qt.AspectRatioMode.KeepAspectRatio)
-        target = QRectF(rect.x() + (rect.width() - fitted.width()) / 2, rect.y(), fitted.width(), fitted.height())
-        renderer.render(painter, target)
-
-    return draw
-
-
 @dataclass
 class Source:
     """Where some of the pack's pictures come from: ``make(council, as_of)`` (a Council or None for all,
@@ -176,11 +58,10 @@ class Source:
 
 def chart_visuals(council, as_of):
     """The dashboard's charts (``ui.charts`` over ``tracker.services.dashboard``, counted as of ``as_of``),
-    each saved as SVG and drawn as vectors, its text alternative under it."""
-    from ui.charts import dashboard_figures  # loads matplotlib (a second cold): only when a pack is drawn
-
-    charts = dashboard_figures(services.dashboard.dashboard(council, as_of), dark=False)
-    return [Visual(chart.title, svg_drawer(figure_svg(chart.figure)), chart.text, titled=False) for chart in charts]
+    each painted straight into the page's painter (vectors, text kept as text), its text alternative under it."""
+    charts = dashboard_charts(services.dashboard.dashboard(council, as_of))
+    return [Visual(chart.title, functools.partial(chart.paint, style=LIGHT, family=pdfpages.FONT_FAMILY), chart.text,
+                   titled=False) for chart in charts]
 
 
 MAP_SIZE = QRectF(0, 0, 1200, 640)  # the map's recorded size (its own units), scaled to the page

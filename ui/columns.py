@@ -54,7 +54,7 @@ local_time = format_local_time  # a stored naive-UTC timestamp as local dd/mm/yy
 
 
 # The deleted-items view sorts by the last change, which for a deleted record is its deletion.
-DELETED_COLUMN = Column("Deleted", lambda r: local_time(r.deleted_at), "updated")
+DELETED_COLUMN = Column("Deleted on", lambda r: local_time(r.deleted_at), "updated")
 
 
 def is_overdue_action(a):
@@ -97,12 +97,12 @@ class ListContext:
         self._merged.update({(s.id, s.version): found.get(s.id) for s in stakeholders})
 
     def merged_into(self, stakeholder):
-        """“merged into X” for a stakeholder a merge retired, else "" (asked once per record version)."""
+        """The record a merge retired a stakeholder into, "X (ID n)", else "" (asked once per record version)."""
         key = (stakeholder.id, stakeholder.version)
         if key not in self._merged:
             self.load_merges([stakeholder])
         into = self._merged[key]
-        return f"merged into {into[2]} (ID {into[1]})" if into else ""
+        return f"{into[2]} (ID {into[1]})" if into else ""
 
     def looked_up(self, record):
         """What was looked up for ``record`` (compared before and after reading the lookups again)."""

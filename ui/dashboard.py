@@ -3,18 +3,15 @@ days, for all councils or one; every tile, bar, line and entry opens the list it
 empty database it says what to do next instead (add a partner, import a spreadsheet, load the demo).
 
 Its numbers come from ``tracker.services.dashboard`` (aggregate queries); its charts are
-``ui.charts``'s matplotlib figures in a Qt canvas.  matplotlib is loaded only once the tiles have
-been painted (about a second cold), so the app's start never waits for it.  It follows the
-announced changes of the kinds it counts (``ui.following.FollowsChanges``).
+``ui.charts``'s, painted by their widgets (``ui.chartview``) on the UI thread in a few milliseconds.
+The over-time chart's months are read on a worker once the current charts have been painted.  It
+follows the announced changes of the kinds it counts (``ui.following.FollowsChanges``).
 """
 
-import importlib
 import logging
-import sys
 from dataclasses import replace
 
 from PySide6.QtCore import QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (QBoxLayout, QComboBox, QHBoxLayout, QLabel, QPushButton, QSizePolicy,
                                QStackedWidget, QVBoxLayout, QWidget)
 
@@ -23,6 +20,8 @@ from tracker.changes import EVERYTHING
 from tracker.demo import load_demo
 from tracker.models import ActionItem, Attendance, Commitment, Council, Event, Stakeholder, Update
 from ui import errors
+from ui.charts import dashboard_charts
+from ui.chartview import ChartView
 from ui.filters import council_choices
 from ui.following import LINK_ROLE, FollowsChanges, add_link, link_list
 from ui.reflow import ReflowGrid
@@ -31,10 +30,8 @@ from ui.worker import run_in_background
 
 log = logging.getLogger(__name__)
 
-FIRST_CHARTS_MS = 100  # the charts' first drawing (matplotlib's import) waits this long after the tiles
 CHART_SLOTS = ("commitments", "history", "owners")  # in this order, the upcoming list after them
-CHART_LEAST = QSize(360, 230)
-BUSY_RETRY_MS = 40  # a chart being drawn on a worker: the next figures are built this much later  # a chart's least size (ui.chartcanvas), its placeholder's too
+CHART_LEAST = QSize(360, 230)  # a chart's least size, the upcoming list's too
 
 
 class Tile(QPushButton):
@@ -135,19 +132,12 @@ class DashboardPage(FollowsChanges):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.data = None
-        self.charts = {}  # key -> ui.charts.Chart, once drawn
-        self.canvases = {}  # key -> its FigureCanvas
+        self.charts = {}  # key -> ui.charts.Chart shown
         self.loading = None  # the demo data being loaded
         self.history_job = None  # the over-time chart's months being read
         self.read_job = None  # the figures being read again (after an announced change)
         self.read_again = False  # a refresh asked for while they were read
-        self.history_due = None  # the data whose months are read once the current charts are drawn
-        self.shown_inputs = {}  # key -> what its chart shows (ui.charts.chart_inputs): unchanged, not redrawn
-        self.charts_due = False  # figures to build once a worker's drawing ends (draw_charts)
-        self.charting = None  # matplotlib being loaded (show_data)
-        self.draw_timer = QTimer(self)  # the charts are drawn once the tiles have been painted
-        self.draw_timer.setSingleShot(True)
-        self.draw_timer.timeout.connect(lambda: self.draw_charts(waiting=False))
+        self.history_due = None  # the data whose months are read once the current charts are painted
         layout = QVBoxLayout(self)
         top = QHBoxLayout()
         heading = QLabel("Dashboard")
@@ -186,12 +176,13 @@ class DashboardPage(FollowsChanges):
         self.totals = QLabel()
         self.totals.setAccessibleName("Records held")
         column.addWidget(self.totals)
-        self.placeholders = {}
-        for key in CHART_SLOTS:
-            waiting = QLabel("Drawing the chart…")
-            waiting.setAlignment(Qt.AlignmentFlag.AlignCenter)
-            waiting.setMinimumSize(CHART_LEAST)
-            self.placeholders[key] = waiting
+        titles = {"commitments": "Commitments by status and RAG, per council",
+                  "history": "Actions opened and closed per month, and overdue",
+                  "owners": "Open actions by owner organisation, worst overdue first"}
+        self.canvases = {key: ChartView(titles[key], self._open) for key in CHART_SLOTS}  # key -> its ChartView
+        for canvas in self.canvases.values():
+            canvas.setMinimumSize(CHART_LEAST)
+            canvas.painted.connect(self._history_after_charts)
         upcoming = QWidget()
         upcoming.setMinimumHeight(CHART_LEAST.height())
         box = QVBoxLayout(upcoming)
@@ -205,7 +196,7 @@ class DashboardPage(FollowsChanges):
         box.addWidget(self.upcoming_title)
         box.addWidget(self.upcoming, 1)
         # Two by two, or one column when narrow; the upcoming list last, where it was (bottom right).
-        self.grid = ReflowGrid([*self.placeholders.values(), upcoming], choices=(2, 1))
+        self.grid = ReflowGrid([*self.canvases.values(), upcoming], choices=(2, 1))
         column.addWidget(self.grid, 1)
 
     # ---- reading -------------------------------------------------------------------------
@@ -284,16 +275,9 @@ class DashboardPage(FollowsChanges):
         if not data.upcoming:
             self.upcoming.addItem("Nothing falls due and no event is planned in the next 30 days.")
         self.upcoming.setAccessibleDescription(f"{len(data.upcoming)} entries")
-        # The charts once the tiles are on screen: loading matplotlib the first time takes a second.
-        if self.pages.currentWidget() is self.board:  # the first time, once the window has surely painted
-            self.history_due = data  # read once the current charts are drawn: the over-time chart follows
-            if "ui.chartcanvas" in sys.modules:
-                self.draw_timer.start(0 if self.charts else FIRST_CHARTS_MS)
-            elif self.charting is None:  # matplotlib loaded on a worker: a second or more the window kept frozen
-                self.charting = run_in_background(
-                    self, lambda progress: importlib.import_module("ui.chartcanvas") and None,
-                    on_success=lambda _: self.draw_timer.start(0), progress_dialog=False, cancellable=False,
-                    uses_database=False)
+        if self.pages.currentWidget() is self.board:
+            self.history_due = data  # read once the current charts are painted: the over-time chart follows
+            self.draw_charts()
 
     def _read_history(self, data):
         """The months of the over-time chart, read on a worker (a second at 100k actions)."""
@@ -302,7 +286,7 @@ class DashboardPage(FollowsChanges):
         def arrived(months):
             if self.data is data:  # not read again meanwhile
                 self.data = replace(data, months=months)
-                self.draw_charts(("history",), waiting=False)
+                self.draw_charts(("history",))
 
         def failed(exc):  # e.g. the database was switched meanwhile: the chart waits for the next reading
             log.warning("the dashboard's history was not read: %s", exc)
@@ -311,73 +295,29 @@ class DashboardPage(FollowsChanges):
                                              on_success=arrived, on_failure=failed, progress_dialog=False,
                                              cancellable=False)
 
-    def draw_charts(self, keys=("commitments", "owners"), waiting=True):
-        """Draw (again) the charts ``keys`` of the data last read: matplotlib is imported here, on first
-        use.  (The history chart is drawn when its months have been read: :meth:`_read_history`.)
-        Not ``waiting`` (the page's own calls): while a worker draws a chart, the figures are built a little
-        later instead of the window waiting for that drawing (``ui.charts.DRAWING``)."""
-        from ui.charts import DRAWING  # noqa: PLC0415 - loads matplotlib: a second cold, so late
-
-        if keys != ("history",):
-            self.draw_timer.stop()  # drawn now: not again when the timer fires
+    def draw_charts(self, keys=("commitments", "owners")):
+        """Show the charts ``keys`` of the data last read: each is laid out and painted in its widget's
+        next paintEvent (milliseconds).  (The history chart is shown when its months have been read:
+        :meth:`_read_history`.)"""
         if self.data is None or self.pages.currentWidget() is not self.board:
             return
-        if not DRAWING.acquire(blocking=waiting):
-            self.charts_due = True  # (the over-time chart waits for these too: _history_after_charts)
-            QTimer.singleShot(BUSY_RETRY_MS, self, lambda: self.draw_charts(keys, waiting=False))
-            return
-        try:
-            self.charts_due = False
-            self._build_charts(keys)
-        finally:
-            DRAWING.release()
-
-    def _build_charts(self, keys):
-        from ui.chartcanvas import ChartCanvas  # noqa: PLC0415 - matplotlib (loaded by draw_charts)
-        from ui.charts import chart_inputs, dashboard_figures  # noqa: PLC0415
-
-        colours = self.palette_colours()
-        inputs = {key: chart_inputs(self.data, key, colours) for key in keys}
-        keys = [key for key in keys if self.canvases.get(key) is None or self.shown_inputs.get(key) != inputs[key]]
-        for chart in dashboard_figures(self.data, colours=colours, keys=keys) if keys else ():
-            self.shown_inputs[chart.key] = inputs[chart.key]
+        for chart in dashboard_charts(self.data, keys=keys):
             self.charts[chart.key] = chart
-            if self.canvases.get(chart.key) is not None:  # drawn again on a worker, the last drawing shown meanwhile
-                self.canvases[chart.key].set_chart(chart)
-                continue
-            old = self.placeholders[chart.key]  # the upcoming list is not drawn here
-            canvas = ChartCanvas(chart, self._open)
-            canvas.drawn.connect(self._history_after_charts)
-            self.grid.replaceWidget(old, canvas)
-            canvas.show()
-            old.hide()
-            old.deleteLater()
-            self.canvases[chart.key] = canvas
-            self.placeholders[chart.key] = None
-            self._chain_tab_order()
-        self._history_after_charts()
-
-    def _chain_tab_order(self):
-        """Tab goes down the page: the tiles, the charts in their places, then the upcoming list (a chart
-        made later would otherwise come last, after the list)."""
-        chain = [list(self.tiles.values())[-1], *(self.canvases[k] for k in CHART_SLOTS if self.canvases.get(k)),
-                 self.upcoming]
-        for before, after in zip(chain, chain[1:]):
-            QWidget.setTabOrder(before, after)
+            self.canvases[chart.key].set_chart(chart)
+        if self.history_due is not None:  # once painted (ChartView.painted), or at once if none is on screen
+            QTimer.singleShot(0, self, self._history_after_charts)
 
     def _history_after_charts(self):
-        """Read the over-time chart's months once the current charts are drawn (not beside them)."""
-        current = [self.canvases.get(key) for key in CHART_SLOTS if key != "history"]
-        drawn = not self.charts_due and not self.draw_timer.isActive()
-        if self.history_due is not None and drawn and all(c is not None and not c.rendering() for c in current):
+        """Read the over-time chart's months once the current charts are painted (not beside them): those
+        on screen, that is; one scrolled out of sight (200% on a small screen) or a page not shown is
+        not waited for."""
+        def waited_for(key):
+            canvas = self.canvases[key]
+            return canvas.painted_chart is not self.charts.get(key) and not canvas.visibleRegion().isEmpty()
+
+        if self.history_due is not None and not any(waited_for(key) for key in CHART_SLOTS if key != "history"):
             data, self.history_due = self.history_due, None
             self._read_history(data)
-
-    def palette_colours(self):
-        palette = self.palette()
-        return {"text": palette.color(QPalette.ColorRole.WindowText).name(),
-                "background": palette.color(QPalette.ColorRole.Window).name(),
-                "grid": palette.color(QPalette.ColorRole.Mid).name()}
 
     # ---- following a click -----------------------------------------------------------------
     def _open(self, link):

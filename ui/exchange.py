@@ -309,8 +309,7 @@ class UndoImport(QDialog):
         self.list = QListWidget()
         self.list.setAccessibleName("Imports")
         for run in runs:
-            item = QListWidgetItem(f"{format_local_time(run.at)}  {run.file_name}  from {run.from_council or '?'}: "
-                                   f"{run.added} added, {run.updated} updated")
+            item = QListWidgetItem(f"{format_local_time(run.at)}  {imports.summary(run)}")
             item.setData(Qt.ItemDataRole.UserRole, run.id)
             self.list.addItem(item)
         self.list.setCurrentRow(0)

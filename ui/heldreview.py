@@ -2,23 +2,25 @@
 several at once.
 
 Each held row (``tracker.services.tableimports.held_rows``) shows its name, email, where it came from
-and its candidates with their scores; Link (to the chosen candidate), Create new or Skip decides it
+and its candidates with their scores, and every field it would set beside the chosen candidate's
+(``ui.heldcompare``: role, phone, sector, councils...; bold where they differ); Link (to the chosen candidate), Create new or Skip decides it
 through ``tableimports.resolve_held``, which writes, audits and announces.  Several rows selected
 (Shift or Ctrl with the arrows or clicks, Ctrl+A): Link links each to its best candidate, Create new
 and Skip decide each.  Keyboard: the rows and candidates are lists (arrows), Alt+L / Alt+N / Alt+S
-decide, Alt+C goes to the candidates, Esc closes.
+decide, Alt+C goes to the candidates, Alt+D to the comparison, Esc closes.
 """
 
 import json
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (QAbstractItemView, QDialog, QDialogButtonBox, QHBoxLayout, QLabel, QListWidget,
-                               QListWidgetItem, QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout)
+from PySide6.QtWidgets import (QAbstractItemView, QDialog, QDialogButtonBox, QGridLayout, QHBoxLayout, QLabel,
+                               QListWidget, QListWidgetItem, QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout)
 
 from tracker import services
 from tracker.errors import TrackerError
 from tracker.services import tableimports
 from ui import errors
+from ui.heldcompare import HeldComparison
 
 ROW_ID = Qt.ItemDataRole.UserRole
 
@@ -27,7 +29,7 @@ class HeldReview(QDialog):
     def __init__(self, parent):
         super().__init__(parent)
         self.setWindowTitle("Review held matches")
-        self.resize(820, 520)
+        self.resize(1000, 620)
         layout = QVBoxLayout(self)
         note = QLabel("These imported rows look like someone already held, but not surely. Choose the right "
                       "person and Link, or Create a new record, or Skip the row. Select several rows (Shift or "
@@ -46,12 +48,27 @@ class HeldReview(QDialog):
         self.rows.horizontalHeader().setStretchLastSection(True)
         self.rows.currentCellChanged.connect(lambda *_: self._show_candidates())
         layout.addWidget(self.rows, 2)
+        self.values = {}  # held row ID -> the values the row would set (as the import kept them)
         candidates_label = QLabel("&Candidates held (best first), with their organisation and email:")
         self.candidates = QListWidget()
         self.candidates.setAccessibleName("Candidates")
+        self.candidates.setWordWrap(True)
+        self.candidates.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.candidates.currentRowChanged.connect(lambda *_: self._compare())
         candidates_label.setBuddy(self.candidates)
-        layout.addWidget(candidates_label)
-        layout.addWidget(self.candidates, 1)
+        compare_label = QLabel("Every field the row would set, beside the candidate's (bold: they &differ):")
+        for label in (candidates_label, compare_label):
+            label.setWordWrap(True)  # side by side: the dialog still fits a 1366x768 screen at 200%
+        self.compare = HeldComparison()
+        compare_label.setBuddy(self.compare)
+        beside = QGridLayout()
+        beside.addWidget(candidates_label, 0, 0)
+        beside.addWidget(self.candidates, 1, 0)
+        beside.addWidget(compare_label, 0, 1)
+        beside.addWidget(self.compare, 1, 1)
+        beside.setColumnStretch(0, 1)
+        beside.setColumnStretch(1, 2)
+        layout.addLayout(beside, 3)
         buttons = QHBoxLayout()
         self.link = QPushButton("&Link to this person")
         self.create = QPushButton("Create &new")
@@ -70,10 +87,15 @@ class HeldReview(QDialog):
     def load(self):
         held = tableimports.held_rows()
         self.rows.setRowCount(len(held))
+        self.values = {}
         for r, row in enumerate(held):
             candidates = json.loads(row.candidates)
             maybe = "; ".join(f"{c['name']} ({c['score']}%)" for c in candidates)
-            organisation = json.loads(row.values).get("organisation") or ""
+            values = {k: v for k, v in json.loads(row.values).items() if k != "kind"}
+            if row.kind != "commitments":  # a person: known by the name and email the row gave
+                values = {"name": row.name, "email": row.email, **values}
+            self.values[row.id] = values
+            organisation = values.get("organisation") or ""
             for c, text in enumerate((row.name, organisation, row.email, f"{row.sheet} row {row.row}", maybe)):
                 item = QTableWidgetItem(text)
                 item.setData(ROW_ID, (row.id, candidates))
@@ -120,11 +142,20 @@ class HeldReview(QDialog):
             self.candidates.addItem(item)
         if candidates:
             self.candidates.setCurrentRow(0)
+        self._compare()
         organisations = bool(candidates) and all(c.get("kind") == "organisation" for c in candidates)
         self.link.setText("&Link to this organisation" if organisations else "&Link to this person")
         for button in (self.link, self.create, self.skip):
             button.setEnabled(row_id is not None)
         self.link.setEnabled(bool(candidates))
+
+    def _compare(self):
+        """The current row's values beside the chosen candidate's (:mod:`ui.heldcompare`)."""
+        row_id, _ = self.current()
+        item = self.candidates.currentItem()
+        chosen = item.data(ROW_ID) if item is not None else None
+        name = item.text().split(" — ")[0].split("  (ID")[0] if item is not None else ""
+        self.compare.show_row(self.values.get(row_id), chosen, name)
 
     def decide(self, how):
         """Link the current row to the chosen candidate, create it, or skip it; then the next row.  With several

@@ -76,9 +76,9 @@ def _stakeholder_columns(context):
         field_column(S["kind"], sort=True),
         field_column(S["sector"], sort=True),
         field_column(S["role"], key=False),
-        field_column(S["influence"], sort=True, key=False),  # the grid column sums them up
+        field_column(S["influence"], sort=True, key=False),  # the quadrant column sums them up
         field_column(S["interest"], sort=True, key=False),
-        Column("Grid", lambda s: vocab.GRID_QUADRANTS.get(quadrant(s.influence, s.interest), "")),
+        Column("Quadrant", lambda s: vocab.GRID_QUADRANTS.get(quadrant(s.influence, s.interest), "")),
     ]
 
 
@@ -98,7 +98,7 @@ STAKEHOLDERS = RecordKind(
                 event_text),
     ), follows=(services.stakeholders.table, services.commitments.table, services.actions.table,
                 services.attendance.table, services.events.table)),
-    deleted_columns=lambda context: [Column("Note", context.merged_into)],
+    deleted_columns=lambda context: [Column("Merged into", context.merged_into)],
     prefetch=lambda context, rows: context.load_merges(rows),  # Deleted items' "merged into": once a batch
 )
 

@@ -7,8 +7,8 @@ announced, so every view (this one too) follows it.  A map as of an earlier date
 """
 
 from PySide6.QtCore import QAbstractListModel, QMimeData, Qt, QTimer, Signal
-from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QLabel, QListView, QSplitter, QVBoxLayout,
-                               QWidget)
+from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QLabel, QListView, QSizePolicy, QSplitter,
+                               QVBoxLayout, QWidget)
 
 from tracker import records, services, vocab
 from tracker.dates import format_uk_date
@@ -107,14 +107,16 @@ class PowerMapPage(FollowsChanges):
         for text, box in (("&As of:", self.as_of), ("Arrows to:", self.compare)):
             box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
             box.setMinimumContentsLength(28)  # "16/01/2019 · Serious Violence Su…"; the popup shows all
+            # The rest of its half of the row too (at 1366x768 about 460 px: a summit's whole name), not
+            # only those 28 characters with a gap after them.
+            box.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
             label = QLabel(text)
             label.setBuddy(box)
             pair = QWidget()
             row = QHBoxLayout(pair)
             row.setContentsMargins(0, 0, 0, 0)
             row.addWidget(label)
-            row.addWidget(box)
-            row.addStretch(1)
+            row.addWidget(box, 1)
             pairs.append(pair)
         layout.addWidget(ReflowGrid(pairs, choices=(2, 1)))  # one above the other when narrow (200%)
         self.as_of.currentIndexChanged.connect(self._as_of_changed)

@@ -5,6 +5,7 @@ the full run, see docs/performance.md).
 """
 
 import json
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -52,7 +53,29 @@ def test_benchmark_smallest_configuration_prints_every_row(tmp_path):
     assert set(duplicates["recall"]) == {"names swapped", "in capitals", "initials", "nicknames", "email case",
                                          "organisation abbreviations", "same phone", "organisation records abbreviated"}
     assert "ours_s" in results["create_many_150"]  # the services are always there
-    dashboard = results["dashboard_first_paint_150"]  # issue 16: warm, and cold with matplotlib's import inside
+    dashboard = results["dashboard_first_paint_150"]  # issue 16: warm, and cold (the first paint in the process)
     assert "status" in dashboard or dashboard["cold_ms"] >= dashboard["cold_tiles_ms"] > 0 < dashboard["warm_ms"]
     # Nothing was left in the data folder the app would use: the benchmark works in its own temp folder.
     assert not data_dir.exists() or not any(data_dir.iterdir())
+
+
+@pytest.mark.slow
+def test_the_dashboards_sql_timing_runs_on_a_small_database_with_an_audit_trail(tmp_path):
+    """bench/dashboard_sql.py (the figures' SQL alone, no Qt) builds its database with a trail and times
+    both reads: the shape it prints, and that the trail it adds is what months() reads."""
+    env = {"PATH": "/usr/bin:/bin:/usr/local/bin", "HOME": str(tmp_path), "TRACKER_DATA_DIR": str(tmp_path / "data"),
+           "PYTHONPATH": str(ROOT)}  # this checkout's tracker
+    db = tmp_path / "dash.db"
+    done = subprocess.run([sys.executable, str(ROOT / "bench" / "dashboard_sql.py"), "--actions", "300", "--repeats",
+                           "1", "--db", str(db), "--json"], capture_output=True, text=True, timeout=300, env=env,
+                          cwd=tmp_path, check=False)
+    assert done.returncode == 0, done.stderr[-3000:]
+    result = json.loads(done.stdout)
+    assert set(result) == {"dashboard_ms", "months_ms"}
+    assert result["dashboard_ms"]["queries"] == 8 and result["months_ms"]["queries"] == 1
+    assert all(row["ms"] > 0 and row["cpu_ms"] >= 0 for row in result.values())
+    con = sqlite3.connect(db)
+    creations, imported = con.execute("SELECT (SELECT COUNT(*) FROM audit_entry WHERE \"table\" = 'action_item' "
+                                      "AND operation = 'create'), (SELECT COUNT(*) FROM exchange_import)").fetchone()
+    con.close()
+    assert 0 < creations < 300 and imported > 0  # some created in the app, the rest added by imports

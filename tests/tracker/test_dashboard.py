@@ -100,6 +100,47 @@ def test_owner_organisations_worst_overdue_first(demo_db):
     assert top.open == services.actions.count(filters={"owner_organisation": top.organisation_id, "open": True})
 
 
+def test_the_top_ten_owners_keep_ties_at_the_tenth_place_in_name_order(db):
+    """The organisations are ranked in SQL and only the top ones read: a tie across the tenth place must
+    still come out as a full sort would have it (overdue, then open, then name)."""
+    today = dt.date(2026, 6, 1)
+    orgs = [services.stakeholders.create(name=f"Partner {chr(90 - i)}", sector="police") for i in range(14)]
+    person = services.stakeholders.create(name="Pat Person", kind="person", sector="police", organisation=orgs[0])
+    rows = []
+    for i, org in enumerate(orgs):  # overdue 14, 13, ... 6, then five organisations tied on 5 overdue, 6 open
+        late = max(14 - i, 5)
+        rows += [{"title": f"o{i}-{n}", "owner": org, "status": "open", "due_date": today - dt.timedelta(days=1)}
+                 for n in range(late)]
+        rows += [{"title": f"d{i}", "owner": org, "status": "done", "due_date": today - dt.timedelta(days=1)}]
+        rows += [{"title": f"f{i}", "owner": org, "status": "open", "due_date": today + dt.timedelta(days=5)}]
+    rows += [{"title": "person's", "owner": person, "status": "blocked", "due_date": today - dt.timedelta(days=3)},
+             {"title": "nobody's", "status": "open"}, {"title": "nobody's, closed", "status": "cancelled"}]
+    # The actions of no owner rank first (they are no organisation): the tied five share the eleventh rank.
+    rows += [{"title": f"n{n}", "status": "open", "due_date": today - dt.timedelta(days=9)} for n in range(20)]
+    services.actions.create_many(rows)
+    owners = dash.dashboard(today=today, history=False).owners
+    acts = live_actions()
+    expected = []
+    for org in orgs:
+        mine = [a for a in acts if a.owner_id in (org.id, person.id if org is orgs[0] else org.id)]
+        expected.append((org.name, sum(overdue(a, today) for a in mine),
+                         sum(a.status not in vocab.ACTION_CLOSED for a in mine)))
+    expected.sort(key=lambda row: (-row[1], -row[2], row[0]))
+    assert [(o.name, o.overdue, o.open) for o in owners] == expected[:10]
+    assert owners[0].overdue == 15  # the first organisation's 14 and its person's blocked one
+    # One of the five tied across the tenth place: the first by name, though created last.
+    assert [(o.name, o.overdue) for o in owners[-3:]] == [("Partner S", 7), ("Partner R", 6), ("Partner M", 5)]
+    data = dash.dashboard(today=today, history=False)
+    assert data.tile("no_owner").count == 21 and data.totals["actions"] == len(acts)
+    assert data.tile("overdue").count == sum(overdue(a, today) for a in acts)
+
+
+def test_the_live_total_when_no_action_is_open(db):
+    services.actions.create_many([{"title": "Done", "status": "done"}, {"title": "Dropped", "status": "cancelled"}])
+    data = dash.dashboard(history=False)
+    assert data.totals["actions"] == 2 and data.owners == [] and data.tile("overdue").count == 0
+
+
 def test_history_from_the_audit_trail(demo_db):
     before = dash.dashboard().months[-1]
     action = services.actions.create(title="Book the venue", status="open", due_date=TODAY - dt.timedelta(days=3))

@@ -60,6 +60,20 @@ def test_an_upgraded_database_has_the_dashboards_covering_indexes_once(v1_path, 
     assert ActionItem.get().title == "Open two venues"
 
 
+def test_an_upgraded_database_reads_stakeholder_updates_along_the_engagement_index_once(v1_path, isolated_environment):
+    open_database(v1_path)
+    db = ActionItem._meta.database.obj
+    wanted = ["stakeholder_id", "date", "deleted_at"]
+    assert [i.columns for i in db.get_indexes("record_update")].count(wanted) == 1
+    migrations._add_engagement_index(db, migrations._migrator(db))  # run again (a renumbered step): no second copy
+    assert [i.columns for i in db.get_indexes("record_update")].count(wanted) == 1
+    assert sorted(u.text for u in Update.select()) == ["First venue open", "Reported to board"]  # kept
+    # The not-engaged count reads the updates about stakeholders along it, not the whole table.
+    plan = " ".join(str(row) for row in db.execute_sql(
+        "EXPLAIN QUERY PLAN SELECT 1 FROM record_update WHERE stakeholder_id = 1 AND date >= '2026-01-01'"))
+    assert "record_update_stakeholder_id_date_deleted_at" in plan
+
+
 def test_newer_database_is_refused_and_left_byte_identical(db_path):
     open_database(db_path, create=True)
     close_database()

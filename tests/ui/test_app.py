@@ -148,7 +148,8 @@ def test_a_locked_database_on_save_is_a_clear_message(window, no_blocking_dialog
 
 def test_the_app_starts_without_loading_the_spreadsheet_writer():
     """openpyxl (and numpy, which it loads when installed) is loaded when a file is written, not at every start;
-    matplotlib when the dashboard first draws its charts."""
+    rapidfuzz's numpy when names are matched.  (The dashboard's charts are painted with QPainter: no charting
+    library; matplotlib, no longer a dependency, is listed so that it is never brought back into the start.)"""
     import os
     import subprocess
     import sys

@@ -129,20 +129,19 @@ def test_the_visual_sources_are_one_list_and_each_picture_is_drawn(qapp, demo_db
 
 @needs_poppler
 def test_charts_are_drawn_as_vectors_hatching_included(qapp, demo_db, tmp_path):
-    """A chart's SVG keeps its text as text and its hatching as lines: the PDF holds no image at all."""
-    from matplotlib.figure import Figure
-
-    figure = Figure(figsize=(6, 3))
-    ax = figure.add_subplot()
-    ax.barh(["Barking and Dagenham", "Havering"], [3, 5], hatch="///", color="#56B4E9")
-    ax.barh(["Barking and Dagenham", "Havering"], [2, 1], left=[3, 5], hatch="..", color="#009E73")
-    svg = boardpack.figure_svg(figure)
-    assert b"<pattern" not in svg and b"url(#h" not in svg and b">Barking and Dagenham<" in svg
+    """The dashboard's charts are painted straight into the page: their text is text, their hatching lines and
+    dots (Qt's pattern brushes would be bitmaps), so the PDF holds no image at all."""
     path = tmp_path / "pack.pdf"
-    visual = boardpack.Visual("Hatched bars", boardpack.svg_drawer(svg), "Three and five.")
-    boardpack.write_board_pack(path, sources=[boardpack.Source("test", lambda council, as_of: [visual])])
+    boardpack.write_board_pack(path, sources=[boardpack.Source("charts", boardpack.chart_visuals)])
     assert b"/Subtype /Image" not in path.read_bytes()
-    assert "Barking and Dagenham" in pages_text(path)[0] and "Hatched bars" in pages_text(path)[0]
+    page = "\n".join(pages_text(path))
+    for said in ("Commitments by status and RAG, per council", "By RAG (rolled up from actions)", "In progress",
+                 "Open actions by owner organisation, worst overdue first", "Open, not overdue",
+                 "Actions opened and closed per month, and overdue"):
+        assert said in page, said
+    data = services.dashboard.dashboard()
+    assert re.search(rf"Overdue {data.months[-1].overdue}\b", page)  # the over-time lines labelled at their ends
+    assert all(re.search(rf"^\s*{row.code}\b", page, re.M) for row in data.commitments)
 
 
 # ---- Reports → Board pack… ----------------------------------------------------------------------------------

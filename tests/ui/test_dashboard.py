@@ -1,8 +1,10 @@
 """The dashboard, by clicks: tiles and chart bars land on the filtered list; the council filter; an
 empty database's next steps; its charts' text alternatives."""
 
+from dataclasses import replace
+
 import pytest
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWizard
 
 from tracker import services
@@ -11,8 +13,10 @@ from tests.ui.conftest import shown_window
 
 
 def charts_drawn(qtbot, page):
+    """``page`` at 1366x768 once its current charts have been painted (in their widgets' paintEvent)."""
     page.window().resize(1366, 768)
-    qtbot.waitUntil(lambda: len(page.canvases) == 3, timeout=20_000)
+    qtbot.waitUntil(lambda: all(page.canvases[k].painted_chart is not None for k in ("commitments", "owners")),
+                    timeout=20_000)
     return page
 
 
@@ -54,21 +58,18 @@ def test_the_overdue_tile_shows_the_overdue_actions(window, qtbot):
                            for r in records)
 
 
-def click_artist(qtbot, canvas, artist):
-    """Press the mouse on ``artist``'s middle, as a user would (display pixels to widget points)."""
-    canvas.draw()
-    box = artist.get_window_extent()
-    ratio = canvas.devicePixelRatioF()
-    x, y = (box.x0 + box.x1) / 2, (box.y0 + box.y1) / 2
-    qtbot.mouseClick(canvas, Qt.MouseButton.LeftButton,
-                     pos=QPoint(round(x / ratio), round((canvas.figure.bbox.height - y) / ratio)))
+def click_target(qtbot, canvas, target):
+    """Press the mouse on ``target``'s middle (where the chart's layout put its bar), as a user would."""
+    canvas.repaint()  # laid out at the widget's present size
+    qtbot.mouseClick(canvas, Qt.MouseButton.LeftButton, pos=target.rect.center().toPoint())
 
 
 def test_a_bar_opens_its_filtered_list(window, qtbot):
     home = charts_drawn(qtbot, window.show_view("home"))
     chart = home.charts["owners"]
-    bar, link = chart.targets[0]
-    click_artist(qtbot, home.canvases["owners"], bar)
+    target = chart.targets[0]
+    link = target.link
+    click_target(qtbot, home.canvases["owners"], target)
     assert window.current_view() == "actions"
     page = window.pages["actions"]
     top = home.data.owners[0]
@@ -80,13 +81,14 @@ def test_a_bar_opens_its_filtered_list(window, qtbot):
 def test_a_commitments_bar_opens_the_council_and_status(window, qtbot):
     home = charts_drawn(qtbot, window.show_view("home"))
     chart = home.charts["commitments"]
-    bar, link = next((b, lk) for b, lk in chart.targets if "rolled_up_rag" in lk.filters)
-    click_artist(qtbot, home.canvases["commitments"], bar)
+    bar = next(t for t in chart.targets if "rolled_up_rag" in t.link.filters)
+    link = bar.link
+    click_target(qtbot, home.canvases["commitments"], bar)
     assert window.current_view() == "commitments"
     page = window.pages["commitments"]
     assert page.filter_widget("council").value().id == link.filters["council"]
     assert sorted(list_ids(page)) == sorted(ids_of("commitments", link.filters))
-    assert page.model.total == int(bar.get_width())
+    assert page.model.total == bar.value > 0
 
 
 def test_charts_have_text_alternatives(window, qtbot):
@@ -177,29 +179,28 @@ def test_import_and_demo_buttons(empty_window, qtbot):
     assert int(home.tiles["overdue"].number.text()) == services.actions.count(filters={"overdue": True}) > 0
 
 
-def test_a_chart_whose_numbers_did_not_change_keeps_its_drawing(window, qtbot):
+def test_a_chart_follows_a_change_of_its_numbers(window, qtbot):
     home = charts_drawn(qtbot, window.show_view("home"))
-    qtbot.waitUntil(lambda: not any(c.rendering() for c in home.canvases.values()), timeout=20_000)
-    commitments, owners = home.charts["commitments"], home.charts["owners"]
-    image = home.canvases["commitments"].image
+    commitments = home.charts["commitments"].text
     org = services.stakeholders.create(name="Romford Street Pastors", sector="voluntary")
     services.actions.create(title="Walk the town centre", owner=org, status="open",
                             due_date=dash.dt.date.today() - dash.dt.timedelta(days=400))
-    qtbot.waitUntil(lambda: home.charts["owners"] is not owners, timeout=20_000)  # read again, its numbers changed
+    qtbot.waitUntil(lambda: "Romford Street Pastors" in home.canvases["owners"].accessibleDescription(),
+                    timeout=20_000)  # read again on a worker
     assert "Romford Street Pastors: 1 overdue of 1 open" in home.charts["owners"].text
-    qtbot.waitUntil(lambda: "Romford Street Pastors" in home.canvases["owners"].accessibleDescription())
-    # The commitments chart shows the same numbers: neither built nor drawn again.
-    assert home.charts["commitments"] is commitments and home.canvases["commitments"].image is image
+    qtbot.waitUntil(lambda: home.canvases["owners"].painted_chart is home.charts["owners"])
+    tips = [t.tip for t in home.charts["owners"].targets]  # painted: its bar is there to click
+    assert any(tip.startswith("Romford Street Pastors: 1 overdue of 1 open") for tip in tips)
+    assert home.charts["commitments"].text == commitments  # its numbers did not change
 
 
-def test_the_over_time_chart_is_read_once_the_current_charts_are_drawn(window, qtbot, monkeypatch):
+def test_the_over_time_chart_is_read_once_the_current_charts_are_painted(window, qtbot, monkeypatch):
     home = charts_drawn(qtbot, window.show_view("home"))
     seen = []
     read = home._read_history
 
     def reading(data):
-        seen.append({key: home.canvases[key].image is not None and not home.canvases[key].rendering()
-                     for key in ("commitments", "owners")})
+        seen.append({key: home.canvases[key].painted_chart is home.charts[key] for key in ("commitments", "owners")})
         read(data)
 
     monkeypatch.setattr(home, "_read_history", reading)
@@ -211,3 +212,16 @@ def test_the_over_time_chart_is_read_once_the_current_charts_are_drawn(window, q
     assert seen == [{"commitments": True, "owners": True}]
     qtbot.waitUntil(lambda: home.history_job is not None and home.history_job.done, timeout=20_000)
     assert home.data.months is not None and "history" in home.charts
+
+
+def test_the_over_time_chart_is_not_shown_from_figures_whose_months_are_not_read(window, qtbot):
+    """Figures read again (their months not read yet) keep the over-time chart as it was until its months
+    arrive, rather than showing a chart of no months (a late call raised in the event loop: seen in CI)."""
+    home = charts_drawn(qtbot, window.show_view("home"))
+    qtbot.waitUntil(lambda: home.history_job is not None and home.history_job.done, timeout=20_000)
+    history = home.charts.get("history")
+    assert history is not None
+    home.data = replace(home.data, months=None)  # read again, the months to follow
+    home.draw_charts(("history",))
+    qtbot.wait(100)
+    assert home.charts.get("history") is history

@@ -170,8 +170,8 @@ def test_merge_with_chosen_values_then_undo_merge(qtbot, qtmodeltester, window, 
     page = window.show_view("deleted")
     qtbot.waitUntil(lambda: page.model.row_of(dan.id) >= 0)
     row = page.model.row_of(dan.id)
-    note = [c.title for c in page.model.columns].index("Note")
-    assert page.model.index(row, note).data() == f"merged into Daniel Okafor (ID {daniel.id})"
+    into = [c.title for c in page.model.columns].index("Merged into")
+    assert page.model.index(row, into).data() == f"Daniel Okafor (ID {daniel.id})"
 
     # Edit → Undo merge: everything back as it was.
     menu_command(window, "Edit", "Undo merge").trigger()

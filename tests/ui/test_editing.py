@@ -58,13 +58,29 @@ def test_create_edit_delete_restore_a_stakeholder(window, qtbot):
     deleted = window.show_view("deleted")
     deleted.search.setText("Boxing Club")
     qtbot.waitUntil(lambda: deleted.model.search == "Boxing Club" and deleted.model.total == 1)
-    assert deleted.model.headerData(len(deleted.model.columns) - 1, Qt.Orientation.Horizontal) == "Deleted"
+    assert deleted.model.headerData(len(deleted.model.columns) - 1, Qt.Orientation.Horizontal) == "Deleted on"
     assert deleted.model.data(deleted.model.index(0, len(deleted.model.columns) - 1)).count("/") == 2
     deleted.table.setCurrentIndex(deleted.model.index(0, 0))
     window.actions["restore"].trigger()
     assert not services.stakeholders.get(club.id).is_deleted
     assert deleted.model.total == 0
     assert page.model.total == services.stakeholders.count()
+
+
+def test_deleted_items_headers_say_what_each_column_holds(window, qtbot):
+    trust = services.stakeholders.create(kind="organisation", name="Quiet Partner Trust", sector="voluntary",
+                                         influence=4, interest=2)
+    services.stakeholders.delete(trust)
+    deleted = window.show_view("deleted")
+    deleted.search.setText("Quiet Partner")
+    qtbot.waitUntil(lambda: deleted.model.search == "Quiet Partner" and deleted.model.total == 1)
+    model = deleted.model
+    headers = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())]
+    # Not "Grid" (it holds the power/interest quadrant) nor "Note" (it holds the record a merge kept).
+    assert headers == ["Name", "Kind", "Sector", "Role", "Influence", "Interest", "Quadrant", "Merged into",
+                       "Deleted on"]
+    cells = dict(zip(headers, (model.data(model.index(0, c)) for c in range(model.columnCount()))))
+    assert (cells["Name"], cells["Quadrant"], cells["Merged into"]) == ("Quiet Partner Trust", "Keep satisfied", "")
 
 
 def test_create_edit_delete_restore_an_event(window):

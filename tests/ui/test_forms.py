@@ -76,7 +76,7 @@ CHOICES = {
 
 COLUMNS = {
     "stakeholders": [("Name", "name"), ("Kind", "kind"), ("Sector", "sector"), ("Role", None),
-                     ("Influence", "influence"), ("Interest", "interest"), ("Grid", None)],
+                     ("Influence", "influence"), ("Interest", "interest"), ("Quadrant", None)],
     "events": [("Date", "date"), ("Title", "title"), ("Kind", "kind"), ("Place", None), ("Council", None)],
     "commitments": [("Title", "title"), ("Status", "status"), ("RAG", None), ("Target", "target_date"),
                     ("Made by", "made_by"), ("Made", "date_made"), ("Theme", "theme")],

@@ -171,8 +171,9 @@ def test_the_first_run_strip_is_walked_name_council_save_not_now(qtbot, window):
                                  "commitments", "actions", "grid", "deleted"])
 def test_tab_walks_each_view_of_the_main_window(qtbot, window, key):
     page = window.show_view(key)
-    if key == "home":  # its charts are made once the tiles are painted: walked with them
-        qtbot.waitUntil(lambda: bool(page.canvases), timeout=30_000)
+    if key == "home":  # its charts, walked once they show their numbers
+        qtbot.waitUntil(lambda: all(c.chart is not None for k, c in page.canvases.items() if k != "history"),
+                        timeout=30_000)
     table = getattr(page, "table", None)
     if table is not None and table.model() is not None and table.model().rowCount():
         table.selectRow(0)  # a record shown: its form is filled in

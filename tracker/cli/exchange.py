@@ -7,7 +7,7 @@ from tracker.cli.common import EXIT_ERROR, parse_date_arg
 from tracker.dates import format_local_time
 from tracker.exchange import export_workbook, import_workbook
 from tracker.exchange.safety import ExchangeError
-from tracker.services import conflicts, imports
+from tracker.services import conflicts, imports, tableimports
 
 
 def register(sub, common):
@@ -38,7 +38,7 @@ def register(sub, common):
     p.add_argument("import_id", type=int, metavar="IMPORT_ID")
     p.set_defaults(func=cmd_undo, db_mode="open")
 
-    p = sub.add_parser("imports", parents=[common], help="list recent imports and held conflicts")
+    p = sub.add_parser("imports", parents=[common], help="list recent imports, held conflicts and rows held for review")
     p.set_defaults(func=cmd_imports, db_mode="open", writes=False)
 
 
@@ -85,9 +85,10 @@ def cmd_undo(args):
 def cmd_imports(args):
     for run in imports.imports():
         state = f"undone {format_local_time(run.undone_at)}" if run.undone_at else "applied"
-        origin = run.from_council or ("a partner's table" if run.details else "?")
-        print(f"{run.id:>5}  {format_local_time(run.at)}  {run.file_name}  from {origin}: "
-              f"{run.added} added, {run.updated} updated, {run.conflicts} conflicts ({state})")
+        print(f"{run.id:>5}  {format_local_time(run.at)}  {imports.summary(run)} ({state})")
     pending = conflicts.pending_conflicts()
     print(f"{len(pending)} conflict(s) held for review." if pending else "No conflicts held for review.")
+    held = tableimports.held_rows()
+    if held:
+        print(f"{len(held)} row(s) of partners' tables held for review: see them with tracker held.")
     return 0

@@ -110,11 +110,20 @@ def cmd_import_table(args):
             tableimports.save_preset(args.save_preset, args.kind, table.headers, table.mapping, words,
                                      {**plan.preset_dates, **column_dates})  # a preset's orders are kept
     if args.json:
-        print(json.dumps({**plan.as_json(import_id, applied=import_id is not None),
+        print(json.dumps({**plan.as_json(import_id, applied=import_id is not None), "years_assumed": _years_assumed(plan),
                           **({"refused": why} if why else {})}, ensure_ascii=False, default=str))
     else:
         _print_plan(plan, import_id, why, args.dry_run)
     return EXIT_ERROR if why else 0
+
+
+def _years_assumed(plan):
+    """{date column: how many of its values had no year} (an assumption, as an undecided order is)."""
+    found = {}
+    for table in plan.used:
+        for header, count in table.years_assumed.items():
+            found[header] = found.get(header, 0) + count
+    return found
 
 
 def _check_usage(args):
@@ -149,6 +158,9 @@ def _print_plan(plan, import_id, why, dry_run=False):
         print(f"  column '{header}' -> {target or '(ignored)'}", file=out)
     for header, order in data["dates"].items():
         print(f"  dates in '{header}': {order}", file=out)
+    for header, count in _years_assumed(plan).items():
+        print(f"  dates in '{header}': {count} written without a year (\"end of March\"), read as the next such "
+              "month from today: flagged on their rows", file=out)
     for r in data["records"]:
         if r.get("note"):  # erased on request, a partner's RAG unlike ours, a doubtful organisation
             print(f"  {r['sheet']} row {r['row']} {r['name']!r}: {r['note']}", file=out)

@@ -20,9 +20,19 @@ from peewee import JOIN, SQL, Case, fn
 
 from tracker import vocab
 from tracker.dates import add_months
-from tracker.models import ActionItem, AuditEntry, Commitment, CommitmentCouncil, Council, Event, ImportRun, Stakeholder
+from tracker.models import (
+    ActionItem,
+    AuditEntry,
+    Commitment,
+    CommitmentCouncil,
+    Council,
+    Event,
+    ImportRun,
+    Stakeholder,
+)
 from tracker.services.actions import actions as action_service
-from tracker.services.commitments import ATTENTION_DAYS, commitments as commitment_service, rolled_up_rag_sql
+from tracker.services.commitments import ATTENTION_DAYS, rolled_up_rag_sql
+from tracker.services.commitments import commitments as commitment_service
 from tracker.services.events import events as event_service
 from tracker.services.stakeholders import stakeholders as stakeholder_service
 
@@ -170,17 +180,21 @@ def tiles_and_totals(scope, today, council_name, load=None):
 
 def commitments_by_council(scope, today):
     """Per council: its live commitments by status and by RAG (rolled up from the actions, as the list
-    shows it) (1 query); a commitment linked to two councils counts under each."""
+    shows it) (1 query: the commitments counted per council link, status and RAG, then the few groups
+    named from the councils); a commitment linked to two councils counts under each."""
     C, L = Commitment, CommitmentCouncil
-    rag = rolled_up_rag_sql(today)
-    q = (C.select(Council.id, Council.name, Council.code, C.status, rag.alias("rolled_rag"), fn.COUNT(C.id))
-         .join(L, JOIN.LEFT_OUTER, on=(L.commitment == C.id))
-         .join(Council, JOIN.LEFT_OUTER, on=(L.council == Council.id))
-         .where(C.deleted_at.is_null()))
-    q = commitment_service.apply_filters(q, scope)
+    counted = (C.select(L.council.alias("council_id"), C.status.alias("status"),
+                        rolled_up_rag_sql(today).alias("rolled_rag"), fn.COUNT(C.id).alias("n"))
+               .join(L, JOIN.LEFT_OUTER, on=(L.commitment == C.id))
+               .where(C.deleted_at.is_null()))
+    counted = commitment_service.apply_filters(counted, scope)
     if scope.get("council"):
-        q = q.where(Council.id == scope["council"])
-    q = q.group_by(Council.id, Council.name, Council.code, C.status, SQL('"rolled_rag"')).order_by(Council.id)
+        counted = counted.where(L.council == scope["council"])
+    counted = counted.group_by(L.council, C.status, SQL('"rolled_rag"')).alias("counted")
+    c = counted.c
+    q = (Council.select(c.council_id, Council.name, Council.code, c.status, c.rolled_rag, c.n).from_(counted)
+         .join(Council, JOIN.LEFT_OUTER, on=(Council.id == c.council_id))
+         .order_by(c.council_id, c.status, c.rolled_rag))
     per = {}
     for cid, name, code, status, rag, n in q.tuples():
         entry = per.setdefault(cid, (name or "No council", code or "—", {}, {}))
@@ -198,40 +212,37 @@ def _month_ends(today):
 
 def months(scope, today):
     """The last 12 months of actions: opened, closed, and outstanding-and-overdue at each month's end
-    (1 query: each action's opening and closing read once, in a materialised CTE, from the audit trail)."""
+    (1 query).  Each action's opening and last closing come from one pass over the trail's creation and
+    closing entries (grouped per record, joined once); the actions are then counted per month opened,
+    month closed and the first month whose end their due date falls before, some hundreds of groups
+    whatever the size, which say every month's counts."""
     A, E = ActionItem, AuditEntry
     closed = sorted(vocab.ACTION_CLOSED)
-    table = A._meta.table_name
-    created = (E.select(E.record_uuid.alias("uuid"), fn.MIN(E.at).alias("at"))
-               .where(E.table == table, E.operation == "create").group_by(E.record_uuid).alias("created_entry"))
-    closing = (E.select(E.record_uuid.alias("uuid"), fn.MAX(E.at).alias("at"))
-               .where(E.table == table, E.field == "status", E.new_value.in_(closed))
-               .group_by(E.record_uuid).alias("closing_entry"))
+    is_creation, is_closing = E.operation == "create", (E.field == "status") & E.new_value.in_(closed)
+    trail = (E.select(E.record_uuid.alias("uuid"), fn.MIN(Case(None, [(is_creation, E.at)])).alias("created"),
+                      fn.MAX(Case(None, [(is_closing, E.at)])).alias("closing"))
+             .where(E.table == A._meta.table_name, is_creation | is_closing)
+             .group_by(E.record_uuid).alias("action_trail"))
     at_import = ImportRun.select(fn.MIN(ImportRun.at)).where(ImportRun.at >= A.created_at)
-    opened = fn.COALESCE(created.c.at, at_import, A.created_at)
-    history = (A.select(A.due_date.alias("due"), opened.alias("opened_at"),
-                        Case(None, [(A.status.in_(closed), fn.COALESCE(closing.c.at, opened))], None)
-                        .alias("closed_at"))
-               .join(created, JOIN.LEFT_OUTER, on=(created.c.uuid == A.uuid))
-               .join_from(A, closing, JOIN.LEFT_OUTER, on=(closing.c.uuid == A.uuid))
-               .where(A.deleted_at.is_null()))
-    history = action_service.apply_filters(history, scope).alias("action_history")
-    month = lambda column: fn.SUBSTR(column.cast("TEXT"), 1, 7)  # noqa: E731 - "2026-11" on SQLite and PostgreSQL
-    # Grouped by the month each action opened and closed in and its due date: some thousands of rows
-    # at 100k actions, which say every month's counts (the 36 comparisons per action cost seconds).
-    q = (A.select(month(history.c.opened_at), month(history.c.closed_at), history.c.due, fn.COUNT(SQL("*")))
-         .from_(history).group_by(SQL("1"), SQL("2"), SQL("3")))
+    opened = fn.COALESCE(trail.c.created, at_import, A.created_at)
+    closed_at = Case(None, [(A.status.in_(closed), fn.COALESCE(trail.c.closing, opened))], None)
+    month = lambda column: fn.SUBSTR(column.cast("TEXT"), 1, 7)  # "2026-11" on SQLite and PostgreSQL
     starts, ends = _month_ends(today)
+    # The first month at whose end the action is past due (due before that day); MONTHS: none (or no due date).
+    past_due_from = Case(None, [(A.due_date < end, i) for i, end in enumerate(ends)], MONTHS)
+    q = (A.select(month(opened), month(closed_at), past_due_from, fn.COUNT(A.id))
+         .join(trail, JOIN.LEFT_OUTER, on=(trail.c.uuid == A.uuid))
+         .where(A.deleted_at.is_null()))
+    q = action_service.apply_filters(q, scope).group_by(SQL("1"), SQL("2"), SQL("3"))
     keys = [f"{start:%Y-%m}" for start in starts]
     opened_n, closed_n, overdue_n = [0] * MONTHS, [0] * MONTHS, [0] * MONTHS
-    for opened_key, closed_key, due, n in q.tuples():
+    for opened_key, closed_key, first_past_due, n in q.tuples():
         if opened_key in keys:
             opened_n[keys.index(opened_key)] += n
         if closed_key in keys:
             closed_n[keys.index(closed_key)] += n
-        due = _day(due)
-        for i, end in enumerate(ends):  # outstanding and past due at the month's end
-            if opened_key <= keys[i] and due is not None and due < end and (closed_key is None or closed_key > keys[i]):
+        for i in range(int(first_past_due), MONTHS):  # outstanding and past due at the month's end
+            if opened_key <= keys[i] and (closed_key is None or closed_key > keys[i]):
                 overdue_n[i] += n
     return [Month(start, end, opened_n[i], closed_n[i], overdue_n[i])
             for i, (start, end) in enumerate(zip(starts, ends))]
@@ -239,36 +250,46 @@ def months(scope, today):
 
 def action_load(scope, today):
     """The actions' live total, their tile counts (overdue, open with no owner) and the owner
-    organisations with the most overdue actions (then the most open), top 10, in 1 query: one pass
-    over the actions grouped per owner (along the covering index
-    ``models.DASHBOARD_INDEX_COLUMNS``: no sort, no row fetched from the table), then the few
-    thousand owners summed per organisation.  An action owned by a person counts for the person's
-    organisation; the open actions of no owner are the "no owner" tile.
-    Returns ``(total, {"overdue": n, "no_owner": n}, [OwnerLoad])``."""
+    organisations with the most overdue actions (then the most open), top 10, in 1 query (+1 when no
+    action is open): one pass over the open actions grouped per owner (along the covering index
+    ``models.DASHBOARD_INDEX_COLUMNS``: no sort, no row fetched from the table; a closed action is
+    passed over on the index's status before anything is summed), then the few thousand owners summed
+    per organisation and ranked, so that only the top ones (ties included) and the actions of no owner
+    are read: the overdue of all is a window sum beside them, the live total a sub-select.  An action
+    owned by a person counts for the person's organisation; the open actions of no owner are the "no
+    owner" tile.  Returns ``(total, {"overdue": n, "no_owner": n}, [OwnerLoad])``."""
     A, P, O = ActionItem, Stakeholder.alias("owner_person"), Stakeholder.alias("owner_organisation")
-    is_open = _rule(action_service, {"open": True})
     is_overdue = _rule(action_service, {"overdue": True, "today": today})
-    per_owner = (A.select(A.owner.alias("owner_id"), fn.COUNT(A.id).alias("n"),
-                          fn.SUM(Case(None, [(is_overdue, 1)], 0)).alias("n_overdue"),
-                          fn.SUM(Case(None, [(is_open, 1)], 0)).alias("n_open"))
+    live = action_service.apply_filters(A.select(fn.COUNT(A.id)).where(A.deleted_at.is_null()), scope)
+    per_owner = (A.select(A.owner.alias("owner_id"), fn.COUNT(A.id).alias("n_open"),
+                          fn.SUM(Case(None, [(is_overdue, 1)], 0)).alias("n_overdue"))
                  .where(A.deleted_at.is_null()))
-    per_owner = action_service.apply_filters(per_owner, scope).group_by(A.owner).alias("per_owner")
+    per_owner = action_service.apply_filters(per_owner, {**scope, "open": True}).group_by(A.owner).alias("per_owner")
     c, organisation = per_owner.c, fn.COALESCE(P.organisation, P.id)
-    q = (P.select(organisation, O.name, fn.SUM(c.n), fn.SUM(c.n_overdue), fn.SUM(c.n_open)).from_(per_owner)
-         .join(P, JOIN.LEFT_OUTER, on=(P.id == c.owner_id))
-         .join(O, JOIN.LEFT_OUTER, on=(O.id == organisation))
-         .group_by(organisation, O.name))
-    total, counts, loads = 0, {"overdue": 0, "no_owner": 0}, []
-    for organisation_id, name, n, n_overdue, n_open in q.tuples():
-        n, n_overdue, n_open = int(n or 0), int(n_overdue or 0), int(n_open or 0)
-        total += n
-        counts["overdue"] += n_overdue
+    per_organisation = (P.select(organisation.alias("organisation_id"), fn.SUM(c.n_overdue).alias("n_overdue"),
+                                 fn.SUM(c.n_open).alias("n_open"))
+                        .from_(per_owner).join(P, JOIN.LEFT_OUTER, on=(P.id == c.owner_id)).group_by(organisation))
+    g = per_organisation.c
+    ranked = per_organisation.select_from(
+        g.organisation_id, g.n_overdue, g.n_open, fn.SUM(g.n_overdue).over().alias("all_overdue"),
+        live.alias("live_total"), fn.RANK().over(order_by=[g.n_overdue.desc(), g.n_open.desc()]).alias("place")
+    ).alias("ranked")
+    # Only the top ones are named; the no-owner row takes at most one place: the top ten rank within eleven.
+    r = ranked.c
+    q = (O.select(r.organisation_id, O.name, r.n_overdue, r.n_open, r.all_overdue, r.live_total).from_(ranked)
+         .join(O, JOIN.LEFT_OUTER, on=(O.id == r.organisation_id))
+         .where((r.place <= TOP_OWNERS + 1) | r.organisation_id.is_null()))
+    total, counts, loads = None, {"overdue": 0, "no_owner": 0}, []
+    for organisation_id, name, n_overdue, n_open, all_overdue, total in q.tuples():
+        counts["overdue"] = int(all_overdue or 0)
         if organisation_id is None:  # the actions of no owner
-            counts["no_owner"] = n_open
-        elif n_open:
-            loads.append(OwnerLoad(organisation_id, name, n_overdue, n_open))
+            counts["no_owner"] = int(n_open or 0)
+        else:
+            loads.append(OwnerLoad(organisation_id, name, int(n_overdue or 0), int(n_open or 0)))
+    if total is None:  # no action is open: no row carried the total
+        total = action_service.apply_filters(A.select().where(A.deleted_at.is_null()), scope).count()
     loads.sort(key=lambda load: (-load.overdue, -load.open, load.name or ""))
-    return total, counts, loads[:TOP_OWNERS]
+    return int(total), counts, loads[:TOP_OWNERS]
 
 
 def owners(scope, today):

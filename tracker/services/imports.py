@@ -36,6 +36,16 @@ def imports(limit=50):
     return list(ImportRun.select().order_by(ImportRun.id.desc()).limit(limit))
 
 
+def summary(run):
+    """An import in a list's words: where it came from and what it did.  A partner's table holds doubtful
+    rows for review (``tracker held``); only a council's workbook holds conflicts."""
+    if run.details:
+        return (f"{run.file_name}  from a partner's table: {run.added} added, {run.updated} updated, "
+                f"{run.conflicts} held for review")
+    return (f"{run.file_name}  from {run.from_council or '?'}: {run.added} added, {run.updated} updated, "
+            f"{run.conflicts} conflicts")
+
+
 def get_import(import_id):
     run = ImportRun.get_or_none(ImportRun.id == import_id)
     if run is None:

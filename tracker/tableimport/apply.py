@@ -116,6 +116,8 @@ def _record_of(plan, value):
         if value.key not in plan.records_of:
             plan.records_of[value.key] = services.stakeholders.get(value.record_id or value.created_id)
         return plan.records_of[value.key]
+    if isinstance(value, Entry):  # a person the import makes, a commitment's maker (tasks._person_maker)
+        return services.stakeholders.get(value.record_uuid)
     return value
 
 

@@ -1,6 +1,7 @@
 """What the wizard asks about a mapped column before planning again: its values as written, and for a
 choice column (status, RAG, priority, kind, sector, theme) the words of the file that are not
-understood, with our values to map each to (what ``--map-value "Header:written=stored"`` says).
+understood, with our values to map each to (what ``--map-value "Header:written=stored"`` says); a
+status's, RAG's or priority's no-value words ("TBC", "ASAP", "N/A") are understood: no value.
 
 The reading itself is ``values.choice_of`` (ours by code or label, then a partner's usual words);
 nothing here decides a value.  No Qt: the wizard (``ui.tableimport_mapping``) shows these.
@@ -10,7 +11,7 @@ from tracker.records import CHOICE, FieldError
 from tracker.tableimport import mapping as maps
 from tracker.tableimport.header import is_empty
 from tracker.tableimport.table import AS_TEXT
-from tracker.tableimport.values import choice_of, text_of
+from tracker.tableimport.values import NO_VALUE_CHOICES, choice_of, is_no_value, text_of
 
 
 def column_values(sheet, table, header, limit=None):
@@ -60,6 +61,8 @@ def words_not_understood(kind, target, values, limit=50):
         try:
             choice_of(found, text)
         except FieldError:
+            if found.name in NO_VALUE_CHOICES and is_no_value(text):  # "ASAP" in a status: no value, understood
+                continue
             out.append(text)
             if len(out) == limit:
                 break

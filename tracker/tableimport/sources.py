@@ -3,7 +3,8 @@
 :func:`read_source` takes .xlsx, .xlsm (macros are data to python-calamine: never run), .ods and
 .csv/.txt.  A workbook passes the exchange's gate first (``tracker.exchange.safety.check_file``:
 size, zip bombs, lying headers, what the parser would allocate), then python-calamine reads the
-checked bytes; formula cells give their saved values, merged areas are filled with their first
+checked bytes; formula cells give their saved values (those saved without one are listed,
+``formulas``), merged areas are filled with their first
 cell's value (one organisation over several people; an .ods file's areas read by ``odsmerged``,
 calamine gives only an .xlsx's), hidden sheets are listed but never read.
 
@@ -31,6 +32,7 @@ from pathlib import Path
 
 from tracker.exchange.safety import FileRefused, check_file, read_bounded, sha256
 from tracker.tableimport import odsmerged
+from tracker.tableimport.formulas import unsaved_formulas
 
 WORKBOOK_SUFFIXES = {".xlsx": "xlsx", ".xlsm": "xlsm", ".ods": "ods"}
 TEXT_SUFFIXES = {".csv", ".txt", ".tsv"}
@@ -46,6 +48,7 @@ class Sheet:
     rows: list  # lists of cell values (str, float, int, bool, date, datetime or None)
     first_row: int = 1  # the row number the program shows for rows[0]
     first_column: int = 0  # the column index (0 = A) of each row's first value
+    unsaved: dict = field(default_factory=dict)  # (row number, column index) -> "=formula" saved without its result
 
 
 @dataclass
@@ -98,6 +101,7 @@ def _read_workbook(path):
     sheets, hidden = [], []
     try:
         spans = odsmerged.merged_areas(checked.data) if kind == "ods" else {}  # calamine gives none for .ods
+        unsaved = unsaved_formulas(checked.data) if kind != "ods" else {}  # LibreOffice saves every result
     except Exception as exc:  # broken or hostile XML (defusedxml refuses entities), a missing part
         refuse(path, f"the file is damaged or not a spreadsheet this app can read ({_short(exc)}).")
     for meta in metadata:
@@ -115,7 +119,8 @@ def _read_workbook(path):
             refuse(path, f"sheet '{meta.name}' cannot be read ({_short(exc)}).")
         rows = [list(r) for r in rows]
         _fill_merged(rows, merged, start)
-        sheets.append(Sheet(meta.name, rows, first_row=start[0] + 1, first_column=start[1]))
+        sheets.append(Sheet(meta.name, rows, first_row=start[0] + 1, first_column=start[1],
+                            unsaved=unsaved.get(meta.name, {})))
     return Source(path, kind, sha256(checked.data), sheets, hidden)
 
 

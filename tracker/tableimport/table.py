@@ -9,10 +9,10 @@ a service, the words kept for the notes, and the problems (sheet, row, column, t
 import datetime as dt
 from dataclasses import dataclass, field
 
-from tracker.records import COUNCILS, DATE, EMAIL, LONG_TEXT, TEXT, URL, FieldError
+from tracker.records import CHOICE, COUNCILS, DATE, EMAIL, LONG_TEXT, TEXT, URL, FieldError
 from tracker.tableimport import mapping as maps
 from tracker.tableimport.header import find_header, is_empty, row_kind
-from tracker.tableimport.values import TRIMMED, date_order, name_of, text_of, value_of
+from tracker.tableimport.values import TRIMMED, Assumption, date_order, name_of, text_of, value_of
 
 KEY_TARGETS = frozenset({"name", "first_name", "surname", "email", "title", "organisation", "made_by", "contact"})
 # Targets whose values are names or words resolved later against the database (people, councils, events).
@@ -57,6 +57,8 @@ class Record:
     columns: dict  # target -> header (where each value came from, for messages)
     notes: list = field(default_factory=list)  # "Header: words" kept for the record's notes
     written: dict = field(default_factory=dict)  # header -> text as written (held rows, the report)
+    assumptions: list = field(default_factory=list)  # "Header: what was assumed" ("end of March": which one)
+    no_value: dict = field(default_factory=dict)  # target -> words read as no value of a choice ("Status": "TBC")
 
 
 @dataclass
@@ -72,6 +74,7 @@ class SheetTable:
     problems: list = field(default_factory=list)
     refused: str = None  # why this sheet is not imported
     column_of: dict = field(default_factory=dict)  # header -> column letter
+    years_assumed: dict = field(default_factory=dict)  # date header -> how many values had no year ("end of March")
 
 
 def headers_of(sheet, kind, header_row=None):
@@ -150,6 +153,8 @@ def read_sheet(sheet, kind, told=None, told_values=None, header_row=None, dates=
             if raw.__class__ is str:
                 if not raw.strip():
                     continue
+                if "\r" in raw:  # a line break in a cell as Windows writes it (CRLF, or a lone CR): stored as "\n"
+                    raw = raw.replace("\r\n", "\n").replace("\r", "\n")
                 written = record.written[header] = raw.strip(TRIMMED)
                 if mode is not None:  # a text cell in a text column: what _read_value does, inline
                     text = told[written.casefold()] if told and written.casefold() in told else written
@@ -176,7 +181,27 @@ def read_sheet(sheet, kind, told=None, told_values=None, header_row=None, dates=
             table.records.append(record)
         else:
             table.skipped.append((number, "no value in a mapped column"))
+    if sheet.unsaved:
+        _unsaved_formulas(table, sheet, [n for n, _ in body], {h: sheet.first_column + positions[h] for h in targets})
     return table
+
+
+UNSAVED = ("is a formula saved without its result (the file was written by a program that does not calculate): "
+           "open it in Excel or LibreOffice, save it, and import it again")
+
+
+def _unsaved_formulas(table, sheet, numbers, columns):
+    """A bad value for each mapped cell holding a formula saved without its result (``formulas``): its row is
+    not read as empty, blank or short of that value, nor planned."""
+    bad = set()
+    for number in numbers:
+        for header, column in columns.items():
+            formula = sheet.unsaved.get((number, column))
+            if formula is not None:
+                table.problems.append(Problem(table.name, number, header, formula, UNSAVED))
+                bad.add(number)
+    table.skipped = [(row, why) for row, why in table.skipped if row not in bad]
+    table.records = [r for r in table.records if r.row not in bad]  # a bad row: not checked further ("required")
 
 
 def _text_mode(record_fields, target):
@@ -219,6 +244,11 @@ def _read_value(table, record, record_fields, header, target, raw, told, written
         return
     if kept:
         record.notes.append(f"{header}: {kept}")
+        if isinstance(kept, Assumption):
+            record.assumptions.append(f"{header}: {kept}")
+            table.years_assumed[header] = table.years_assumed.get(header, 0) + 1
+        elif value is None and field_.type == CHOICE:
+            record.no_value[target] = kept
     if value is None or value == "":
         return
     if field_.type == "text" or field_.type == "long text":

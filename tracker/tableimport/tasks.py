@@ -12,19 +12,23 @@
   named (matched, or created; one whose name is only close to a held one's holds the row for review,
   like the stakeholders import, rather than making a near-duplicate, unless a commitment of that title
   is held made by one of those close organisations: the row linked before, matched again) or, with none, by the person (the contact who answered a form is the
-  contact, their organisation made it); date made defaults to today.
+  contact, their organisation made it): one held, else created once for the file (never one erased on
+  request: that row is left out); date made defaults to today; its own RAG read as a RAG.
+- the preview points out (an entry's ``note``) a status or RAG read as no value (a new record takes the
+  default) and a date whose year was assumed ("end of March").
 """
 
 from dataclasses import dataclass
 
 from tracker import services, vocab
-from tracker.records import ACTION, COMMITMENT, FieldError
+from tracker.records import ACTION, COMMITMENT, STAKEHOLDER, FieldError
 from tracker.services import tableimports
 from tracker.services.actions import action_rag
 from tracker.services.matching import organisation_key, person_key
-from tracker.tableimport.people import Entry, Organisation, _organisation, close_note, council_named, councils_of
+from tracker.tableimport.people import (ERASED_NOTE, Entry, Organisation, _organisation, close_note, council_named,
+                                        councils_of)
 from tracker.tableimport.table import Problem
-from tracker.tableimport.values import choice_of
+from tracker.tableimport.values import choice_of, is_no_value
 
 ACTION_FIELDS = ("description", "due_date", "priority", "status", "owner", "council", "commitment")
 COMMITMENT_FIELDS = ("description", "target_date", "theme", "status", "rag", "made_at")
@@ -51,20 +55,20 @@ def plan_tasks(plan, records, matcher):
     kind = plan.options.kind
     owners = _OwnerFinder(matcher)
     held = tableimports.held_by_title(kind)
+    new_makers = {}  # the people made makers of commitments, by email or name: one person however many rows
     for record in records:
         v = dict(record.values)
         partner_rag = v.get("rag", "") if kind == "actions" else ""
         notes = [*record.notes]
         if v.get("notes"):
             notes.insert(0, v.pop("notes"))
-        if v.get("rag"):
-            notes.append(f"Partner's RAG: {v.pop('rag') if kind == 'actions' else v['rag']}")
-        v.pop("rag", None) if kind == "actions" else None
+        if v.get("rag") and kind == "actions":  # ours is computed: theirs kept in the notes (a commitment has its own)
+            notes.append(f"Partner's RAG: {v.pop('rag')}")
         if kind == "actions":
             values = _action_values(plan, record, v, owners, notes)
             found = held.get(("ref", v.get("reference", "").casefold())) or held.get(("title", values["title"].casefold()))
         else:
-            values = _commitment_values(plan, record, v, matcher, notes)
+            values = _commitment_values(plan, record, v, matcher, notes, new_makers)
             if values is None:
                 continue
             found = _held_commitment(held, values)
@@ -79,7 +83,30 @@ def plan_tasks(plan, records, matcher):
                 entry.action, entry.candidates, entry.flags["note"] = "held", list(maker.candidates), close_note(maker)
         if partner_rag:
             _compare_rag(entry, partner_rag, found)
+        _flag_read_values(entry, record, found)
         plan.entries.append(entry)
+
+
+def _flag(entry, text):
+    entry.flags["note"] = "; ".join(n for n in (entry.flags.get("note"), text) if n)
+
+
+def _flag_read_values(entry, record, found):
+    """Point out in the preview what the import decided for the row: a choice's no-value words ("Status:
+    TBC": a new record takes the default, a matched one keeps its own) and a date's assumed year."""
+    fields = ACTION if entry.kind == "action" else COMMITMENT
+    for target, words in record.no_value.items():
+        field_ = fields[target]
+        label = field_.heading if field_.heading.isupper() else field_.heading.lower()  # "status", "RAG"
+        if found is not None:
+            _flag(entry, f"{label} {words!r} is no {label}: the {entry.kind} held keeps its own")
+        elif field_.new_value() is not None:
+            _flag(entry, f"{label} {words!r} is no {label}: the new {entry.kind} takes the default, "
+                         f"{field_.vocabulary[field_.new_value()]}")
+        else:
+            _flag(entry, f"{label} {words!r} is no {label}: none is set")
+    for assumed in record.assumptions:
+        _flag(entry, assumed)
 
 
 def _held_commitment(held, values):
@@ -105,7 +132,7 @@ def _compare_rag(entry, written, held):
         return  # a word we cannot read as a RAG ("On track") is kept as written, not compared
     if held is None:
         state = {"due_date": entry.values.get("due_date"),
-                 "status": entry.values.get("status") or ACTION["status"].new_value}
+                 "status": entry.values.get("status") or ACTION["status"].new_value()}
     else:
         state = {"due_date": held.due_date, "status": held.status}
     state.update({k: new for k, (_, new) in entry.changes.items() if k in state})
@@ -144,9 +171,18 @@ def _action_values(plan, record, v, owners, notes):
     return values
 
 
-def _commitment_values(plan, record, v, matcher, notes):
-    values = {k: v[k] for k in ("title", "date_made", "target_date", "theme", "status", "rag") if k in v}
+def _commitment_values(plan, record, v, matcher, notes, new_makers):
+    values = {k: v[k] for k in ("title", "date_made", "target_date", "theme", "status") if k in v}
     values.setdefault("title", "")
+    if v.get("rag"):  # read as text (an action keeps a partner's RAG in its notes); a commitment has its own
+        try:
+            values["rag"] = choice_of(COMMITMENT["rag"], v["rag"])
+        except FieldError as exc:
+            if not is_no_value(v["rag"]):
+                plan.problems.append(Problem(record.sheet, record.row, record.columns["rag"], v["rag"], exc.reason))
+                return None
+            record.no_value["rag"] = v["rag"]
+            notes.append(f"{record.columns['rag']}: {v['rag']}")  # the words kept, as a no-value date's are
     councils = councils_of(record, plan.problems)
     if councils:
         values["councils"] = councils
@@ -154,16 +190,10 @@ def _commitment_values(plan, record, v, matcher, notes):
     if maker_name:
         values["made_by"] = _organisation(plan, matcher, maker_name, {}, record)
     elif v.get("contact"):
-        held = matcher.person(v["contact"], v.get("email", ""))
-        if held.status != "matched":
-            why = ("names no organisation, and is not certainly one of the people held under a name like it ("
-                   + "; ".join(f"{h.name}, ID {h.id}, {score}%" for h, score in held.candidates)
-                   + "): give the row their organisation or the email held"
-                   if held.status == "doubtful" else
-                   "names no organisation, and nobody held is called that: add them first, or name their organisation")
-            plan.problems.append(Problem(record.sheet, record.row, record.columns["contact"], v["contact"], why))
+        maker = _person_maker(plan, record, v, matcher, new_makers)
+        if maker is None:
             return None
-        values["made_by"] = services.stakeholders.get(held.record.id)
+        values["made_by"] = maker
     if v.get("contact") and maker_name:
         notes.append(f"Contact: {v['contact']}" + (f" ({v['email']})" if v.get("email") else ""))
     if v.get("made_at"):
@@ -176,6 +206,41 @@ def _commitment_values(plan, record, v, matcher, notes):
     if description:
         values["description"] = "\n".join(description)
     return values
+
+
+def _person_maker(plan, record, v, matcher, new_makers):
+    """The person who made a commitment that names no organisation: the one held (email, then name), else a
+    new person (an :class:`Entry` added to the plan once for the file, made before the commitments); None,
+    the row left out, for one only close to people held (a problem: which of them?) or erased on request."""
+    name, email = v["contact"], v.get("email", "")
+    held = matcher.person(name, email)
+    if held.status == "matched":
+        return services.stakeholders.get(held.record.id)
+    if held.status == "erased":
+        plan.entries.append(Entry(record.sheet, record.row, "erased", {"title": v.get("title", "")},
+                                  kind="commitment", written=record.written,
+                                  flags={"note": f"made by a person {ERASED_NOTE}"}))
+        return None
+    if held.status == "doubtful":
+        why = ("names no organisation, and is not certainly one of the people held under a name like it ("
+               + "; ".join(f"{h.name}, ID {h.id}, {score}%" for h, score in held.candidates)
+               + "): give the row their organisation or the email held")
+        plan.problems.append(Problem(record.sheet, record.row, record.columns["contact"], name, why))
+        return None
+    keys = [k for k in (("email", email.strip().casefold()), ("name", person_key(name))) if k[1]]
+    maker = next((new_makers[k] for k in keys if k in new_makers), None)
+    if maker is None:
+        values = {"name": name, "kind": "person", **({"email": email} if email else {})}
+        for field_name, reason in STAKEHOLDER.validate({**STAKEHOLDER.defaults(), **values}).items():
+            column = record.columns.get("email" if field_name == "email" else "contact", "Contact")
+            plan.problems.append(Problem(record.sheet, record.row, column, str(values.get(field_name, "")), reason))
+            return None
+        maker = Entry(record.sheet, record.row, "add", values, written=record.written,
+                      flags={"note": "nobody held is called that: a new person, the commitment's maker"})
+        plan.entries.append(maker)
+    for key in keys:
+        new_makers.setdefault(key, maker)
+    return maker
 
 
 class _OwnerFinder:

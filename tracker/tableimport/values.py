@@ -20,6 +20,10 @@ partner's sheet needs and a form does not:
   target date), and its last day with the words kept in the notes in one that does not (a date
   made); a whole number 1990-2100 in a due or target date column is a year, not a serial;
   "w/c 06/05/19" is that day;
+- a month without a year ("end of March") is the next end of that month on or after the day of the
+  import (``tracker.dates.next_month_end``), the words kept as an :class:`Assumption` the preview flags;
+- a status, RAG or priority written as a no-value word ("TBC", "ASAP", "N/A": :data:`NO_VALUE`) that is
+  none of the list's words is no value, the words kept in the notes (a new record takes the default);
 - a partner's words for status, priority, RAG, sector and theme ("Complete", "On track", "Red")
   become ours (:data:`WORDS`; for sectors and themes the longest phrase a value contains, so "Youth club"
   is community and "Youth Offending Team" justice), after the person's own ``--map-value``.
@@ -29,7 +33,7 @@ import datetime as dt
 import re
 
 from tracker import vocab
-from tracker.dates import Period, check_range, parse_uk_date
+from tracker.dates import Period, check_range, format_uk_date, month_alone, next_month_end, parse_uk_date
 from tracker.records import CHOICE, DATE, PHONE, FieldError
 
 NO_VALUE = frozenset(["tbc", "tba", "tbd", "ongoing", "asap", "n/a", "na", "n.a", "-", "--", "none", "unknown", "?",
@@ -89,6 +93,14 @@ CONTAINS = {  # phrases separated by commas; the longest phrase found decides ("
 
 
 TRIMMED = " \t\r\n\u00a0\u200b\ufeff"  # what text_of trims at either end of a cell's text
+# Choice fields for which a no-value word ("TBC", "ASAP", "N/A") is no value, the words kept in the notes: a
+# new record takes the field's default (an action is Open, a commitment Proposed) and a matched one keeps its own.
+NO_VALUE_CHOICES = frozenset({"status", "rag", "priority"})
+
+
+class Assumption(str):
+    """Words kept in the notes that also say what the import assumed ("end of March" read as the next one):
+    the preview flags the row (``table.Record.assumptions``)."""
 
 
 def text_of(value):
@@ -147,9 +159,11 @@ def is_no_value(text):
     return text.strip().casefold().rstrip(".") in NO_VALUE
 
 
-def date_of(value, month_first=False, periods=False):
+def date_of(value, month_first=False, periods=False, reference=None):
     """(date or None, words kept in the notes or ''); FieldError for a value that is no date.  With
-    ``periods`` (the field takes them) a month, quarter or year is a Period, else its last day."""
+    ``periods`` (the field takes them) a month, quarter or year is a Period, else its last day.  A month
+    without a year ("end of March") is the next end of it on or after ``reference`` (today), the words
+    kept as an :class:`Assumption`."""
     if value is None or value == "":
         return None, ""
     if isinstance(value, dt.datetime):
@@ -174,6 +188,15 @@ def date_of(value, month_first=False, periods=False):
     text = _TIME.sub("", _WEEK.sub("", text))
     if text in NULL_DATE_TEXT:
         return None, ""
+    month = month_alone(text)
+    if month is not None:  # "end of March": the next one (a sheet's targets are ahead of it), flagged
+        try:
+            day = next_month_end(month, reference or dt.date.today())
+        except ValueError as exc:
+            raise FieldError(exc.reason) from None
+        return (day if periods else day.last_day), Assumption(
+            f"{text} (no year written: read as {format_uk_date(day if periods else day.last_day)}, the next "
+            f"end of {dt.date(2000, month, 1):%B} from the day of the import)")
     try:
         day = parse_uk_date(text, month_first=month_first, periods=True)
     except ValueError as exc:
@@ -241,7 +264,13 @@ def value_of(field, value, told=None, month_first=False):
     if kind == DATE:
         return date_of(value, month_first, field.periods)
     if kind == CHOICE:
-        return choice_of(field, value, told), ""
+        try:
+            return choice_of(field, value, told), ""
+        except FieldError:
+            text = " ".join(text_of(value).split())
+            if field.name in NO_VALUE_CHOICES and is_no_value(text):
+                return None, text
+            raise
     if kind == PHONE:
         return phone_of(value), ""
     text = text_of(value)
