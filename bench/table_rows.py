@@ -123,10 +123,23 @@ def partner_sheet(path, held, n_rows, seed=SEED, shares=(0.3, 0.1)):
     ws.append(["Collected by the partner"])
     ws.append(HEADER)
     for n, (what, rid, surname, first, org, email) in enumerate(rows, start=4):
-        ws.append([surname, first, org, "Officer", email, f"0770090{n:04d}"])
+        ws.append([_text_cell(ws, v) for v in (surname, first, org, "Officer", email, f"0770090{n:04d}")])
         planted[n] = (what, rid)
     wb.save(str(path))
     return planted
+
+
+def _text_cell(ws, value):
+    """``value`` as the text cell a person typing it makes: openpyxl writes a text starting with "=" (the
+    held organisations' "=SUM(A1:A2) is not a formula ..." names, bench/data.py's awkward names) as a formula
+    without a saved result, which the import rightly refuses (tracker.tableimport.formulas)."""
+    if isinstance(value, str) and value.startswith("="):
+        from openpyxl.cell import WriteOnlyCell
+
+        cell = WriteOnlyCell(ws, value=value)
+        cell.data_type = "s"
+        return cell
+    return value
 
 
 def recall_precision(plan, planted):
