@@ -159,10 +159,9 @@ class RecordTable(QTableView):
         not a width."""
         header = self.horizontalHeader()
         columns = self.model().columns
-        if any(c.elastic for c in columns):
-            stretching = logical < len(columns) and columns[logical].elastic
-        else:
-            stretching = logical == max(range(header.count()), key=header.visualIndex, default=-1)
+        last = max(range(header.count()), key=header.visualIndex, default=-1)
+        stretching = ((logical < len(columns) and columns[logical].elastic)
+                      or (header.stretchLastSection() and logical == last))  # (before the first fitting too)
         if not self._fitting and not stretching and old and new:
             self.widths_settled = True
 

@@ -83,6 +83,21 @@ def test_deleted_items_headers_say_what_each_column_holds(window, qtbot):
     assert (cells["Name"], cells["Quadrant"], cells["Merged into"]) == ("Quiet Partner Trust", "Keep satisfied", "")
 
 
+
+def test_deleted_items_fit_their_columns_when_their_rows_come(window, qtbot):
+    """The list's stretched last column, before the first fitting, is not a width the user chose: the
+    Deleted items list is fitted like the others (it kept Qt's 100-pixel columns, Role and scores shown)."""
+    window.resize(1366, 768)
+    services.stakeholders.delete(services.stakeholders.create(name="Quiet Partner Trust", kind="organisation"))
+    deleted = window.show_view("deleted")
+    qtbot.waitUntil(lambda: deleted.model.total >= 1)
+    header = deleted.table.horizontalHeader()
+    headers = [deleted.model.headerData(c, Qt.Orientation.Horizontal) for c in range(header.count())]
+    qtbot.waitUntil(lambda: header.isSectionHidden(headers.index("Role")))
+    shown = [h for c, h in enumerate(headers) if not header.isSectionHidden(c)]
+    assert shown == ["Name", "Kind", "Sector", "Quadrant", "Merged into", "Deleted on"]
+    assert header.sectionSize(headers.index("Name")) > 3 * header.sectionSize(headers.index("Kind"))
+
 def test_create_edit_delete_restore_an_event(window):
     page = window.show_view("events")
     page.new_button.click()
