@@ -37,3 +37,29 @@ def test_a_refused_import_leaves_the_collector_on(db, tmp_path):
     with pytest.raises(FileRefused):
         import_workbook(bad)
     assert gc.isenabled()
+
+
+def test_rows_inserted_by_column_are_stored_as_the_same_rows_given_as_dicts(db):
+    """``insert_columns`` (the audit entries' and an import run's form) stores what ``bulk_insert`` of the same
+    rows as dicts stores: values converted alike (a UUID object as its hex), a missing column its default
+    (a callable default called per row), constants in every row."""
+    import datetime as dt
+    import uuid
+
+    from tracker.bulk import bulk_insert, insert_columns
+    from tracker.models import AuditEntry
+
+    ids = [uuid.UUID(int=1), uuid.UUID(int=2).hex]
+    at = dt.datetime(2026, 12, 2, 5, 30)
+    constants = {"at": at, "user": "amira", "operation": "update", "source": "sheet.xlsx"}
+    bulk_insert(AuditEntry, [{"table": "stakeholder", "record_uuid": u, "field": "role", "old_value": None,
+                              "new_value": f"Chair {n}"} for n, u in enumerate(ids)], constants=constants)
+    insert_columns(AuditEntry, 2, {"table": ("stakeholder",) * 2, "record_uuid": ids, "field": ["role", "role"],
+                                   "old_value": [None, None], "new_value": ["Chair 0", "Chair 1"]}, constants=constants)
+    insert_columns(AuditEntry, 0, {})  # nothing to write: no statement
+
+    rows = [(e.at, e.user, e.council, e.operation, e.table, e.record_uuid.hex, e.field, e.old_value, e.new_value,
+             e.source) for e in AuditEntry.select().where(AuditEntry.source == "sheet.xlsx").order_by(AuditEntry.id)]
+    expected = [(at, "amira", "", "update", "stakeholder", uuid.UUID(int=n + 1).hex, "role", None, f"Chair {n}",
+                 "sheet.xlsx") for n in range(2)]
+    assert rows == expected * 2

@@ -13,7 +13,7 @@ import uuid
 
 from peewee import Model
 
-from tracker.bulk import bulk_insert
+from tracker.bulk import insert_columns
 from tracker.dates import stored_date
 from tracker.models import AuditEntry, ImportChange, ImportRun, utcnow
 from tracker.services.actor import current_actor
@@ -80,16 +80,21 @@ def note_entry(at, actor, operation, table, record_uuid, note, source=""):
 
 def write_entries(rows):
     """Entries made by :func:`change_entry` or :func:`note_entry`, in one executemany."""
-    bulk_insert(AuditEntry, [dict(zip(ENTRY_COLUMNS, row)) for row in rows])
+    rows = list(rows)
+    insert_columns(AuditEntry, len(rows), dict(zip(ENTRY_COLUMNS, zip(*rows))))  # (no dict per entry)
 
 
 def write_changes(changed, operation, source=""):
     """:func:`write` for many records' changes (``changed``: [(record, {field: (old, new)})]), one executemany."""
     actor = current_actor()
-    rows = [{"table": rec._meta.table_name, "record_uuid": rec.uuid, "field": field, "old_value": as_text(old),
-             "new_value": as_text(new)} for rec, changes in changed for field, (old, new) in changes.items()]
-    bulk_insert(AuditEntry, rows, constants={"at": utcnow(), "user": actor.user, "council": actor.council,
-                                             "operation": operation, "source": source})
+    entries = [(rec._meta.table_name, rec.uuid, field, old, new)
+               for rec, changes in changed for field, (old, new) in changes.items()]
+    tables, uuids, fields, olds, news = zip(*entries) if entries else ((),) * 5
+    insert_columns(AuditEntry, len(entries), {"table": tables, "record_uuid": uuids, "field": fields,
+                                              "old_value": [as_text(v) for v in olds],
+                                              "new_value": [as_text(v) for v in news]},
+                   constants={"at": utcnow(), "user": actor.user, "council": actor.council,
+                              "operation": operation, "source": source})
 
 
 _encode_snapshot = json.JSONEncoder(ensure_ascii=False, sort_keys=True).encode
@@ -123,9 +128,9 @@ def creation_text(values, councils=None, linked_cache=None):
 def write_creations(model, uuids, texts, source=""):
     """The creation entries (``texts`` from :func:`creation_text`) of a batch of new records, in one executemany."""
     actor = current_actor()
-    bulk_insert(AuditEntry, [{"record_uuid": u, "new_value": text} for u, text in zip(uuids, texts)],
-                constants={"at": utcnow(), "user": actor.user, "council": actor.council, "operation": "create",
-                           "table": model._meta.table_name, "field": "", "old_value": None, "source": source})
+    insert_columns(AuditEntry, len(uuids), {"record_uuid": uuids, "new_value": texts},
+                   constants={"at": utcnow(), "user": actor.user, "council": actor.council, "operation": "create",
+                              "table": model._meta.table_name, "field": "", "old_value": None, "source": source})
 
 
 def history(record_uuid):

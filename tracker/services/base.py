@@ -267,14 +267,22 @@ class RecordService:
 
     def _create_many(self, rows, source, checked):
         defaults = self.defaults()
+        allowed = self._field_names() | {"identity"}
+        validate = self.record.validate
         states, link_sets, identities = [], [], []
         for number, data in enumerate(rows, start=1):
-            data = dict(data)
-            identities.append(data.pop("identity", None))
-            data, trimmed = self._clean(data)
-            link_sets.append(data.pop("councils", None))
-            state = {**defaults, **data}
-            errors = self.validate(state, checked=frozenset() if trimmed else checked)
+            # :meth:`_clean`'s work inline, on the one copy each row needs (the state): three copies of 6k rows cost more
+            if not allowed.issuperset(data):
+                raise ValueError(f"{self.what} has no field {next(k for k in data if k not in allowed)!r}")
+            state, trimmed = {**defaults, **data}, False
+            for key, value in data.items():
+                if isinstance(value, str):
+                    text = value.strip()
+                    if len(text) != len(value) and key != "identity":  # (a UUID given elsewhere is kept as given)
+                        state[key], trimmed = text, True
+            identities.append(state.pop("identity", None))
+            link_sets.append(state.pop("councils", None))
+            errors = validate(state, None, self._taken, frozenset() if trimmed else checked)
             if errors:
                 raise ValidationError(errors, self.what).in_row(number, len(rows))
             states.append(state)

@@ -16,7 +16,7 @@ from uuid import UUID
 
 from peewee import fn
 
-from tracker.bulk import bulk_insert, row_reader
+from tracker.bulk import bulk_insert, insert_columns, row_reader
 from tracker.db import database
 from tracker.dates import date_from_stored, stored_date
 from tracker.errors import NotFoundError, TrackerError
@@ -52,18 +52,19 @@ def record_run(file_name, sha256, on_match, counts, details, added, updated, hel
     run = ImportRun.create(user=actor.user, council=actor.council, file_name=file_name[:500], file_sha256=sha256,
                            on_conflict=on_match, added=counts["added"], updated=counts["updated"],
                            unchanged=counts["unchanged"], conflicts=counts["held"], details=details)
-    rows = []  # every row with every column: insert_many takes the columns from the first
-    empty = {"record_uuid": None, "added": None, "before": None, "version_after": None, "sync_before": None}
-    for table, items in added.items():
-        if items:
-            rows.append({**empty, "run": run.id, "table": table, "kind": "add",
-                         "added": " ".join(f"{store.uuid_hex(u)}:{v}" for u, v in items)})
-    for table, uuid, (version, values, sync), version_after in updated:
-        rows.append({**empty, "run": run.id, "table": table, "kind": "update", "record_uuid": store.uuid_hex(uuid),
-                     "before": as_json([version, list(values)]), "version_after": version_after,
-                     "sync_before": json.dumps(list(sync)) if sync else None})
-    bulk_insert(ImportChange, rows)  # one executemany: a 10k-row import records thousands of updates
-    bulk_insert(HeldRow, [{**h, "run": run.id} for h in held_rows])  # one executemany, not peewee's SQL per row
+    # a column at a time (bulk.insert_columns): the adds first (a row per table), then one row per updated record
+    adds = [(table, " ".join(f"{store.uuid_hex(u)}:{v}" for u, v in items)) for table, items in added.items() if items]
+    n, none = len(adds) + len(updated), [None] * len(adds)
+    insert_columns(ImportChange, n, {
+        "table": [t for t, _ in adds] + [u[0] for u in updated],
+        "kind": ["add"] * len(adds) + ["update"] * len(updated),
+        "record_uuid": none + [store.uuid_hex(u[1]) for u in updated],
+        "added": [a for _, a in adds] + [None] * len(updated),
+        "before": none + [as_json([version, list(values)]) for _, _, (version, values, _), _ in updated],
+        "version_after": none + [u[3] for u in updated],
+        "sync_before": none + [json.dumps(list(sync)) if sync else None for _, _, (_, _, sync), _ in updated]},
+        constants={"run": run.id})  # one executemany: a 10k-row import records thousands of updates
+    bulk_insert(HeldRow, held_rows, constants={"run": run.id})  # one executemany, not peewee's SQL per row
     return run.id
 
 

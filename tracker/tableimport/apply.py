@@ -57,7 +57,7 @@ def _apply_plan(plan, progress):
             for kind in ("person", "action", "commitment"):  # (organisations are made above)
                 adds = [e for e in live if e.action == "add" and e.kind == kind]
                 if adds:
-                    rows = [_service_values(plan, _person_values(plan, e)) for e in adds]
+                    rows = [_person_values(plan, e) for e in adds]
                     # new people were checked by the plan (plan._check_new_people), field by field, for the preview
                     uuids = SERVICES[kind].create_many(rows, source=source,
                                                        checked=CHECKED_PEOPLE if kind == "person" else ())
@@ -121,21 +121,22 @@ def _record_of(plan, value):
     return value
 
 
-PLANNED = (Organisation, Entry)  # the values _record_of turns into records (an Entry: a person the import makes)
+PLANNED = {Organisation, Entry}  # the values _record_of turns into records (an Entry: a person the import makes)
 
 
 def _service_values(plan, values):
-    out = {k: _record_of(plan, v) if isinstance(v, PLANNED) else v for k, v in values.items()}
+    out = {k: _record_of(plan, v) if v.__class__ in PLANNED else v for k, v in values.items()}  # (no subclasses)
     out.pop("organisation", None) if out.get("kind") == "organisation" else None
     return out
 
 
 def _person_values(plan, entry):
-    values = dict(entry.values)
+    """:func:`_service_values` of an entry to add: its values and its organisation (as the record it now is)."""
+    out = _service_values(plan, entry.values)
     if entry.organisation:
-        org = plan.organisations[entry.organisation]
-        values["organisation"] = org
-    return values
+        out["organisation"] = _record_of(plan, plan.organisations[entry.organisation])
+        out.pop("organisation", None) if out.get("kind") == "organisation" else None
+    return out
 
 
 def _attend(plan, source, added):
