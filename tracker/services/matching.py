@@ -124,6 +124,7 @@ def person_key(name):
     return " ".join(NICKNAMES.get(w, w) for w in words)
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def _sorted_words(key):
     return " ".join(sorted(key.split()))
 
