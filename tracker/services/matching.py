@@ -181,10 +181,16 @@ def close_names(queries, keys, index, cutoff=DOUBT_SCORE, limit=MAX_CANDIDATES *
     queries = list(dict.fromkeys(queries))
     found = {q: [] for q in queries}
     texts, firsts, seconds = list(keys), [], []
+    nothing = ()
     for query in queries:
-        near = set()
-        for block in name_blocks(query, BLOCK_PREFIX):
-            near.update(index.get(block, ()))
+        first, _, second = query.partition(" ")
+        if len(first) > 1 and len(second) > 1 and " " not in second:  # most names: name_blocks, inline
+            near = set(index.get(f"{first[:BLOCK_PREFIX]} {second[0]}", nothing))
+            near.update(index.get(f"{second[:BLOCK_PREFIX]} {first[0]}", nothing))
+        else:
+            near = set()
+            for block in name_blocks(query, BLOCK_PREFIX):
+                near.update(index.get(block, nothing))
         if near:
             texts.append(query)
             firsts += [len(texts) - 1] * len(near)
