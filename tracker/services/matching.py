@@ -250,7 +250,7 @@ class StakeholderMatcher:
         # the driver's values as they are (peewee's conversions per value cost more than the rest of this)
         rows = S._meta.database.execute_sql(*query.sql())
         self.by_id, self.by_email, self.people, self.organisations = {}, {}, {}, {}
-        for rid, kind, name, email, org, erased, uuid in rows:
+        for rid, kind, name, email, org, erased, uuid in rows.fetchall():  # (not a Python call per row)
             held = Held(rid, kind, name, email or "", org, erased is not None, _dashed(uuid))
             self.by_id[rid] = held
             if email:
