@@ -124,6 +124,7 @@ def person_key(name):
     return " ".join(NICKNAMES.get(w, w) for w in words)
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def _sorted_words(key):
     return " ".join(sorted(key.split()))
 
@@ -180,10 +181,16 @@ def close_names(queries, keys, index, cutoff=DOUBT_SCORE, limit=MAX_CANDIDATES *
     queries = list(dict.fromkeys(queries))
     found = {q: [] for q in queries}
     texts, firsts, seconds = list(keys), [], []
+    nothing = ()
     for query in queries:
-        near = set()
-        for block in name_blocks(query, BLOCK_PREFIX):
-            near.update(index.get(block, ()))
+        first, _, second = query.partition(" ")
+        if len(first) > 1 and len(second) > 1 and " " not in second:  # most names: name_blocks, inline
+            near = set(index.get(f"{first[:BLOCK_PREFIX]} {second[0]}", nothing))
+            near.update(index.get(f"{second[:BLOCK_PREFIX]} {first[0]}", nothing))
+        else:
+            near = set()
+            for block in name_blocks(query, BLOCK_PREFIX):
+                near.update(index.get(block, nothing))
         if near:
             texts.append(query)
             firsts += [len(texts) - 1] * len(near)
@@ -243,7 +250,7 @@ class StakeholderMatcher:
         # the driver's values as they are (peewee's conversions per value cost more than the rest of this)
         rows = S._meta.database.execute_sql(*query.sql())
         self.by_id, self.by_email, self.people, self.organisations = {}, {}, {}, {}
-        for rid, kind, name, email, org, erased, uuid in rows:
+        for rid, kind, name, email, org, erased, uuid in rows.fetchall():  # (not a Python call per row)
             held = Held(rid, kind, name, email or "", org, erased is not None, _dashed(uuid))
             self.by_id[rid] = held
             if email:

@@ -30,7 +30,12 @@ def split(records, problems):
     """``records`` with each row naming a second person followed by a record of that person (the same
     sheet and row); bad second-contact values are added to ``problems``."""
     out = []
+    second = frozenset(SECOND)
     for record in records:
+        if second.isdisjoint(record.values) and second.isdisjoint(record.columns):  # most rows: one person
+            _role_from_header(record.values, record.columns.get("name"))
+            out.append(record)
+            continue
         given = {t[len("contact2_"):]: record.values.pop(t) for t in SECOND if t in record.values}
         columns = {t[len("contact2_"):]: record.columns.pop(t) for t in SECOND if t in record.columns}
         _role_from_header(record.values, record.columns.get("name"))

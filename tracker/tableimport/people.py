@@ -134,7 +134,7 @@ def plan_people(plan, records, matcher, tick=None):
         entry = Entry(record.sheet, record.row, "add", values, attending=attending, written=record.written)
         entry.role_at_event, entry.registration = role_at_event, registration
         if org_name:
-            entry.organisation = _organisation(plan, matcher, org_name, {"sector": values.get("sector")}, record).key
+            entry.organisation = _organisation(plan, matcher, org_name, values, record).key  # (reads only its sector)
         key_email = (values.get("email") or "").casefold()
         key_name = (person_key(name), organisation_key(org_name))
         first = seen.get(("email", key_email)) if key_email else None

@@ -9,10 +9,10 @@ a service, the words kept for the notes, and the problems (sheet, row, column, t
 import datetime as dt
 from dataclasses import dataclass, field
 
-from tracker.records import CHOICE, COUNCILS, DATE, EMAIL, LONG_TEXT, TEXT, URL, FieldError
+from tracker.records import CHOICE, COUNCILS, DATE, EMAIL, LONG_TEXT, PHONE, TEXT, URL, FieldError
 from tracker.tableimport import mapping as maps
 from tracker.tableimport.header import find_header, is_empty, row_kind
-from tracker.tableimport.values import TRIMMED, Assumption, date_order, name_of, text_of, value_of
+from tracker.tableimport.values import TRIMMED, Assumption, date_order, name_of, phone_of, text_of, value_of
 
 KEY_TARGETS = frozenset({"name", "first_name", "surname", "email", "title", "organisation", "made_by", "contact"})
 # Targets whose values are names or words resolved later against the database (people, councils, events).
@@ -143,10 +143,11 @@ def read_sheet(sheet, kind, told=None, told_values=None, header_row=None, dates=
     told_values = told_values or {}
     # what is the same for every row of a column, worked out once per column rather than once per cell
     columns = [(header, target, positions[header], told_values.get(maps.header_key(header)), {},
-                *_text_mode(record_fields, target), maps.joiner(target)) for header, target in targets.items()]
+                *_text_mode(record_fields, target), maps.joiner(target), _is_phone(record_fields, target))
+               for header, target in targets.items()]
     for number, row in records:
         record = Record(sheet.name, number, {}, {})
-        for header, target, position, told, cache, mode, limit, joiner in columns:
+        for header, target, position, told, cache, mode, limit, joiner, phone in columns:
             raw = row[position]
             if raw is None:  # is_empty and text_of, inline: 60k cells a sheet
                 continue
@@ -176,6 +177,15 @@ def read_sheet(sheet, kind, told=None, told_values=None, header_row=None, dates=
                 continue
             else:
                 written = record.written[header] = text_of(raw)
+            if phone:  # what _read_value does for a phone, inline (phone_of of the cell's text; numbers seldom repeat)
+                value = phone_of(written)
+                if value:
+                    if target in record.values:
+                        record.values[target] += joiner + value
+                    else:
+                        record.values[target] = value
+                    record.columns[target] = header
+                continue
             _read_value(table, record, record_fields, header, target, raw, told, written, cache)
         if record.values or record.notes:
             table.records.append(record)
@@ -215,6 +225,11 @@ def _text_mode(record_fields, target):
     if field_.type in (TEXT, LONG_TEXT):
         return "text", field_.max_length
     return ("text" if field_.type in (EMAIL, URL) else None), None
+
+
+def _is_phone(record_fields, target):
+    """A column imported as a phone field: its value is ``phone_of`` the cell's text (``values.value_of``)."""
+    return target not in AS_TEXT and target in record_fields and record_fields[target].type == PHONE
 
 
 def _read_value(table, record, record_fields, header, target, raw, told, written, cache=None):

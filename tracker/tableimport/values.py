@@ -120,9 +120,12 @@ def text_of(value):
     return str(value).strip(TRIMMED)  # inside, the text is kept whole
 
 
+_PHONE_MARKS = re.compile(r"[\s\-()]")
+
+
 def phone_of(value):
     text = text_of(value)
-    digits = re.sub(r"[\s\-()]", "", text)
+    digits = _PHONE_MARKS.sub("", text)
     if digits.isdigit() and len(digits) == 10 and digits[0] in "1237":
         return "0" + text if text.isdigit() else "0" + text.lstrip()
     return text
