@@ -88,11 +88,13 @@ class RecordTable(QTableView):
         to be shown from the header's menu (right-click, the context-menu key, Shift+F10 or View > Columns…)."""
         self._fitting = True
         try:
-            self.resizeColumnsToContents()
-            cap = self.fontMetrics().averageCharWidth() * NARROW_CHARS
             header = self.horizontalHeader()
             columns = self.model().columns
+            # Before fitting: a stretched last section is not resized to its contents, and when the stretch
+            # is then turned off it falls back to the default 100 pixels (a date-time cut to "02/12/2026 0…").
             header.setStretchLastSection(not any(c.elastic for c in columns))
+            self.resizeColumnsToContents()
+            cap = self.fontMetrics().averageCharWidth() * NARROW_CHARS
             for col, column in enumerate(columns):
                 header.setSectionHidden(col, False)  # a hidden section's size reads 0: fitted, it would come back 0 wide
                 if not column.elastic:  # the title or name column: once the others have their widths

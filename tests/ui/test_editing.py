@@ -97,6 +97,9 @@ def test_deleted_items_fit_their_columns_when_their_rows_come(window, qtbot):
     shown = [h for c, h in enumerate(headers) if not header.isSectionHidden(c)]
     assert shown == ["Name", "Kind", "Sector", "Quadrant", "Merged into", "Deleted on"]
     assert header.sectionSize(headers.index("Name")) > 3 * header.sectionSize(headers.index("Kind"))
+    # The last column fitted to its date and time too (it fell back to 100 pixels: "02/12/2026 0…").
+    last = headers.index("Deleted on")
+    assert header.sectionSize(last) >= deleted.table.sizeHintForColumn(last) > 100
 
 def test_create_edit_delete_restore_an_event(window):
     page = window.show_view("events")
