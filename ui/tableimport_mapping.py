@@ -184,8 +184,12 @@ class MappingPage(QWizardPage):
 
     def _date_cell(self, r, order, decided):
         """Row ``r``'s Dates cell: the order its values show (or the one chosen), and the list to change it."""
-        chosen = self._chosen_dates().get(maps.header_key(self.table.item(r, 0).text()), "")
+        header = self.table.item(r, 0).text()
+        chosen = self._chosen_dates().get(maps.header_key(header), "")
         shown = date_text(order, decided, bool(chosen), bool(self.wiz.options.dates))
+        years = sum(t.years_assumed.get(header, 0) for t in self.tables())
+        if years:  # "end of March": the next one from today, flagged here as well as on each row of the preview
+            shown += f"; {years} without a year: the next such month"
         _choosable(self.table, r, 3, DATE_CHOICES, chosen, shown)
 
     def _show_dates_column(self):

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QApplication, QComboBox, QProgressDialog
 from shiboken6 import isValid
 
 from tracker import services
-from tracker.dates import format_uk_date
+from tracker.dates import MONTH, Period, format_uk_date
 from tracker.services import tableimports
 from tracker.tableimport import Options, apply_plan, plan_import
 from ui import heldreview, tableimport_mapping, tableimport_pages
@@ -114,6 +114,23 @@ def test_each_date_column_shows_its_order_and_takes_its_own(qtbot, window, chose
     due_dates = {a.title: a.due_date for a in services.actions.query() if a.title in ("First", "Second")}
     assert due_dates == {"First": dt.date(2019, 3, 4), "Second": dt.date(2019, 5, 6)}
 
+
+
+def test_a_date_column_with_months_written_without_a_year_says_so(qtbot, window, chosen_file, tmp_path):
+    """"end of March" is read as the next end of March: the columns step says so for its column (it was
+    only on each row of the preview)."""
+    path = tmp_path / "actions.csv"
+    path.write_text("Action,Due date\nFirst,end of March\nSecond,13/04/2027\n", encoding="utf-8")
+    wizard = go_to_columns(qtbot, window, chosen_file, path, kind="Actions")
+    page = wizard.currentPage()
+    due = row_of(page.table, "Due date")
+    assert page.table.item(due, 3).text() == "day first (decided by its values); 1 without a year: the next such month"
+    click_next(qtbot, wizard)
+    click_next(qtbot, wizard)
+    today = dt.date.today()
+    march = Period(dt.date(today.year if today <= dt.date(today.year, 3, 31) else today.year + 1, 3, 31), MONTH)
+    assert {a.title: a.due_date for a in services.actions.query() if a.title in ("First", "Second")} == \
+        {"First": march, "Second": dt.date(2027, 4, 13)}
 
 def test_a_column_mapped_to_a_date_shows_its_order_at_once(qtbot, window, chosen_file, tmp_path):
     """Mapped by keystrokes to a date field, a column's Dates cell appears straight away (not after Next and
