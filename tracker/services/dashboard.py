@@ -287,7 +287,7 @@ def action_load(scope, today):
         else:
             loads.append(OwnerLoad(organisation_id, name, int(n_overdue or 0), int(n_open or 0)))
     if total is None:  # no action is open: no row carried the total
-        total = action_service.apply_filters(A.select().where(A.deleted_at.is_null()), scope).count()
+        total = live.scalar()
     loads.sort(key=lambda load: (-load.overdue, -load.open, load.name or ""))
     return int(total), counts, loads[:TOP_OWNERS]
 
