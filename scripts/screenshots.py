@@ -232,6 +232,25 @@ def screen_1366():
     return round(1366 / scale), round(768 / scale)
 
 
+def scale_suffix():
+    """The end of a screenshot's name: "-200" at 200% (QT_SCALE_FACTOR=2), else nothing."""
+    return "-200" if float(os.environ.get("QT_SCALE_FACTOR") or 1) == 2 else ""
+
+
+def saver(out, prefix=""):
+    """``save(image, name)``: an image or a widget's grab saved as OUT/<prefix><name>[-200].png, its path
+    printed (and returned)."""
+    suffix = scale_suffix()
+
+    def save(image, name):
+        path = out / f"{prefix}{name}{suffix}.png"
+        image.save(str(path))
+        print(path)
+        return path
+
+    return save
+
+
 def demo_screens(app, window, out):
     """The first look at the demo data on a small laptop (1366x768): the actions list (names end in -200 under
     QT_SCALE_FACTOR=2).  The home page is the dashboard: --dashboard draws it with its charts."""

@@ -47,7 +47,7 @@ def write_sign_in(path):
 
 
 def main(argv=None):
-    from screenshots import demo_app, screen_1366, wait
+    from screenshots import demo_app, saver, scale_suffix, screen_1366, wait
     from tracker.services import merges
     from tracker.tableimport import Options, apply_plan, plan_import
     from ui import duplicates, mergereview
@@ -57,13 +57,14 @@ def main(argv=None):
         kind="attendance", event="Tri-borough Serious Violence Summit", uncertain="create"))
     apply_plan(plan)
 
-    suffix = "-200" if os.environ.get("QT_SCALE_FACTOR") == "2" else ""
+    suffix = scale_suffix()
     screen = screen_1366()  # at 200%: 683x384 logical
+
+    save = saver(out, "duplicates-")
 
     def shot(widget, name):
         app.processEvents()
-        widget.grab().save(str(out / f"duplicates-{name}{suffix}.png"))
-        print(out / f"duplicates-{name}{suffix}.png")
+        save(widget.grab(), name)
 
     if suffix:
         window.resize(*screen)

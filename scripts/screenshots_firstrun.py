@@ -18,9 +18,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-SCALE = float(os.environ.get("QT_SCALE_FACTOR") or 1)
-SIZE = (round(1366 / SCALE), round(768 / SCALE))  # a 1366x768 screen in the app's pixels
-SUFFIX = "-200" if SCALE == 2 else ""
+from screenshots import saver, screen_1366  # noqa: E402 - (this folder is on the path: the script's own)
+
+SIZE = screen_1366()  # a 1366x768 screen in the app's pixels
 
 
 def main(argv=None):
@@ -45,10 +45,11 @@ def main(argv=None):
     app = QApplication.instance() or QApplication([])
     app.setStyle("Fusion")
 
+    save = saver(out)
+
     def shot(widget, name):
         app.processEvents()
-        widget.grab().save(str(out / f"{name}{SUFFIX}.png"))
-        print(out / f"{name}{SUFFIX}.png")
+        save(widget.grab(), name)
 
     dialogs.FirstRun.ask = classmethod(lambda cls, parent, path: False)  # an empty database
     firstrun.MissingDatabase.ask = classmethod(lambda cls, parent, path: firstrun.CREATE)

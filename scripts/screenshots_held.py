@@ -7,13 +7,12 @@ The demo data, then a partner's contact list naming three of its people spelt ot
 phone, sector and councils each: the import holds them; the review shows the first beside its candidate.
 """
 
-import os
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from screenshots import demo_app, screen_1366  # noqa: E402  (the path above first)
+from screenshots import demo_app, saver, screen_1366  # noqa: E402  (the path above first)
 
 
 def main(argv=None):
@@ -37,16 +36,13 @@ def main(argv=None):
     wb.save(path)
     import_table(path, Options(kind="stakeholders"))
 
-    suffix = "-200" if os.environ.get("QT_SCALE_FACTOR") == "2" else ""
     review = HeldReview(window)
     width, height = screen_1366()
     review.resize(min(1000, width), min(620, height))
     review.show()
     review.rows.setCurrentCell(0, 0)
     app.processEvents()
-    target = out / f"held-review{suffix}.png"
-    review.grab().save(str(target))
-    print(target)
+    saver(out)(review.grab(), "held-review")
     review.close()
     window.close()
     return 0

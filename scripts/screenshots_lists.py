@@ -10,14 +10,13 @@ scrolled to its Save and Revert buttons (at 200% the 1366x768 screen is 683x384 
 Uses a throw-away data folder and the demo data (scripts/screenshots.py's ``demo_app``).
 """
 
-import os
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from screenshots import demo_app, screen_1366  # noqa: E402 - after the path is set
+from screenshots import demo_app, saver, scale_suffix, screen_1366  # noqa: E402 - after the path is set
 
 
 def main(argv=None):
@@ -27,16 +26,12 @@ def main(argv=None):
 
     argv = sys.argv[1:] if argv is None else argv
     app, window, out, _tmp = demo_app(argv)
-    scale = float(os.environ.get("QT_SCALE_FACTOR") or 1)
-    suffix = "-200" if scale == 2 else ""
+    suffix = scale_suffix()
     # A 1366x768 screen: the window fills it (at 200%, 683x384 logical pixels).
     window.resize(*screen_1366())
     window.show()
 
-    def save(image, name):
-        path = out / f"{name}{suffix}.png"
-        image.save(str(path))
-        print(path)
+    save = saver(out)
 
     lists = []
     for key in KINDS:

@@ -10,17 +10,13 @@ missing-database.png (the question, as it opens before the window).  Uses a thro
 the demo data (scripts/screenshots.py's ``demo_app``).
 """
 
-import os
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from screenshots import demo_app, screen_1366  # noqa: E402 - after the path is set
-
-SCALE = float(os.environ.get("QT_SCALE_FACTOR") or 1)
-SUFFIX = "-200" if SCALE == 2 else ""
+from screenshots import demo_app, saver, screen_1366  # noqa: E402 - after the path is set
 
 
 def main(argv=None):
@@ -37,10 +33,7 @@ def main(argv=None):
     window.resize(*screen_1366())
     window.show()
 
-    def save(image, name):
-        path = out / f"{name}{SUFFIX}.png"
-        image.save(str(path))
-        print(path)
+    save = saver(out)
 
     page = window.show_view("actions")
     page.table.fit_columns()
