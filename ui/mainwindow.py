@@ -62,9 +62,10 @@ class MainWindow(QMainWindow):
         self.nav.setObjectName("navigation")
         self.nav.setAccessibleName("Views")
         self.stack = PageStack()
-        for key, label, icon_name in VIEWS:
+        for n, (key, label, icon_name) in enumerate(VIEWS, start=1):
             item = QListWidgetItem(icon(icon_name), label)
             item.setData(Qt.ItemDataRole.UserRole, key)
+            item.setToolTip(f"{label} (Ctrl+{n})")  # whole, where a narrow window cuts the label short
             self.nav.addItem(item)
             self.stack.addWidget(self.pages[key])
             if hasattr(self.pages[key], "open_link"):

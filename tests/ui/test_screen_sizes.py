@@ -227,3 +227,15 @@ def test_a_commitments_links_do_not_scroll_sideways(qtbot, window, size):
     beside = abs(button.mapTo(links, button.rect().topLeft()).y() - label.mapTo(links, label.rect().topLeft()).y()) \
         < label.height()
     assert beside == (size == SCREEN)  # under its heading only where the two do not fit side by side
+
+
+def test_a_navigation_label_cut_short_at_200_percent_is_whole_in_its_tooltip(qtbot, window):
+    show(qtbot, window, AT_200, "actions")
+    nav = window.nav
+    qtbot.waitUntil(lambda: window.nav_narrowed)  # the narrow window narrowed it: its labels may be cut short
+    for row in range(nav.count()):
+        item = nav.item(row)
+        assert item.toolTip() == f"{item.text()} (Ctrl+{row + 1})"
+    # the shortcut the tip names opens that view
+    qtbot.keyClick(window, Qt.Key.Key_6, Qt.KeyboardModifier.ControlModifier)
+    assert nav.currentItem().text() == "Power/interest map"
