@@ -175,18 +175,21 @@ def block_index(keys):
 def close_names(queries, keys, index, cutoff=DOUBT_SCORE, limit=MAX_CANDIDATES * 4):
     """{query: [(key, score, position)]}: the ``keys`` sharing a name block with each query (``index``, from
     :func:`block_index`) whose ``fuzz.ratio`` to it is at least ``cutoff``, best first (ties in list order),
-    at most ``limit``.  Every pair is scored in one batch (:func:`close_pairs`)."""
+    at most ``limit`` (an empty tuple for a query with none).  Every pair is scored in one batch
+    (:func:`close_pairs`)."""
     import numpy
 
     queries = list(dict.fromkeys(queries))
-    found = {q: [] for q in queries}
+    found = dict.fromkeys(queries, ())
     texts, firsts, seconds = list(keys), [], []
     nothing = ()
     for query in queries:
         first, _, second = query.partition(" ")
         if len(first) > 1 and len(second) > 1 and " " not in second:  # most names: name_blocks, inline
-            near = set(index.get(f"{first[:BLOCK_PREFIX]} {second[0]}", nothing))
-            near.update(index.get(f"{second[:BLOCK_PREFIX]} {first[0]}", nothing))
+            one = index.get(f"{first[:BLOCK_PREFIX]} {second[0]}")
+            two = index.get(f"{second[:BLOCK_PREFIX]} {first[0]}")
+            # (a block holds a position once: only two blocks together need a set)
+            near = (set(one).union(two) if two else one) if one else two
         else:
             near = set()
             for block in name_blocks(query, BLOCK_PREFIX):
@@ -197,14 +200,18 @@ def close_names(queries, keys, index, cutoff=DOUBT_SCORE, limit=MAX_CANDIDATES *
             seconds += near
     if not firsts:
         return found
-    firsts, seconds = numpy.array(firsts, dtype=numpy.int64), numpy.array(seconds, dtype=numpy.int64)
     scores = close_pairs(texts, firsts, seconds, cutoff)
-    for k in numpy.flatnonzero(scores).tolist():
-        position = int(seconds[k])
-        found[texts[firsts[k]]].append((keys[position], float(scores[k]), position))
+    kept = numpy.flatnonzero(scores)
+    for k, score in zip(kept.tolist(), scores[kept].tolist()):
+        position = seconds[k]
+        hits = found[texts[firsts[k]]]
+        if not hits:
+            hits = found[texts[firsts[k]]] = []
+        hits.append((keys[position], score, position))
     for hits in found.values():
-        hits.sort(key=lambda f: (-f[1], f[2]))
-        del hits[limit:]
+        if len(hits) > 1:
+            hits.sort(key=lambda f: (-f[1], f[2]))
+            del hits[limit:]
     return found
 
 
@@ -427,11 +434,14 @@ def name_blocks(key, prefix=None):
 
 
 def close_pairs(keys, firsts, seconds, cutoff=DOUBT_SCORE):
-    """The ``fuzz.ratio`` of each pair ``keys[firsts[k]]``, ``keys[seconds[k]]`` (numpy arrays of positions), 0 below
-    ``cutoff``: one batch in rapidfuzz's ``process.cpdist`` (each pair once, SIMD, every core), a float32 array."""
+    """The ``fuzz.ratio`` of each pair ``keys[firsts[k]]``, ``keys[seconds[k]]`` (positions: numpy arrays, or lists),
+    0 below ``cutoff``: one batch in rapidfuzz's ``process.cpdist`` (each pair once, SIMD, every core), a float32
+    array."""
     import numpy  # cpdist's answer is a numpy array; imported here, not at start-up
 
     if not len(firsts):
         return numpy.zeros(0, dtype=numpy.float32)
-    return process.cpdist([keys[i] for i in firsts.tolist()], [keys[j] for j in seconds.tolist()], scorer=fuzz.ratio,
+    if isinstance(firsts, numpy.ndarray):
+        firsts, seconds = firsts.tolist(), seconds.tolist()
+    return process.cpdist([keys[i] for i in firsts], [keys[j] for j in seconds], scorer=fuzz.ratio,
                           processor=None, score_cutoff=cutoff, dtype=numpy.float32, workers=-1)
