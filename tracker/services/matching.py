@@ -238,7 +238,12 @@ class Held:
     email: str
     organisation_id: int
     erased: bool
-    uuid: str
+    stored_uuid: object  # as the database gives it (hex text in SQLite, a UUID in PostgreSQL)
+
+    @property
+    def uuid(self):
+        """The record's UUID as ``str(UUID)`` writes it, worked out when asked (for few of the thousands loaded)."""
+        return _dashed(self.stored_uuid)
 
 
 @dataclass
@@ -256,19 +261,19 @@ class StakeholderMatcher:
             S.deleted_at.is_null())
         # the driver's values as they are (peewee's conversions per value cost more than the rest of this)
         rows = S._meta.database.execute_sql(*query.sql())
-        self.by_id, self.by_email, self.people, self.organisations = {}, {}, {}, {}
+        self.by_id, self.by_email, self.people, self.organisations = by_id, by_email, people, organisations = {}, {}, {}, {}
         for rid, kind, name, email, org, erased, uuid in rows.fetchall():  # (not a Python call per row)
-            held = Held(rid, kind, name, email or "", org, erased is not None, _dashed(uuid))
-            self.by_id[rid] = held
+            held = by_id[rid] = Held(rid, kind, name, email or "", org, erased is not None, uuid)
             if email:
-                self.by_email.setdefault(email.strip().casefold(), held)
+                by_email.setdefault(email.strip().casefold(), held)
             if kind == "organisation":
-                self.organisations.setdefault(organisation_key(name), held)
+                organisations.setdefault(organisation_key(name), held)
             else:
-                self.people.setdefault(person_key(name), []).append(held)
+                people.setdefault(person_key(name), []).append(held)
         # token_sort_ratio is ratio() over the words sorted: sort them once here rather than per comparison
-        self._ids = [rid for rid, h in self.by_id.items() if h.kind == "person"]
-        self._keys = [_sorted_words(person_key(self.by_id[rid].name)) for rid in self._ids]
+        persons = [h for h in by_id.values() if h.kind == "person"]
+        self._ids = [h.id for h in persons]
+        self._keys = [_sorted_words(person_key(h.name)) for h in persons]
         self._blocks = None  # name block -> positions in _keys, built for the first close-name search
         self._close = {}  # sorted-words key -> close_names' answer, from prepare()
         self.erased = ErasedKeys()
