@@ -49,7 +49,9 @@ helpers at the end of this module: :func:`email_key`, :func:`is_generic_email` (
 
 import functools
 import re
+import sys
 import unicodedata
+from array import array
 from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz, process
@@ -61,6 +63,7 @@ DOUBT_SCORE = 85  # token_sort_ratio (0-100) from which a different-looking name
 ORGANISATION_DOUBT_SCORE = 80  # the same for organisations' names ("Havering Sixth Form" / "... College": 83)
 MAX_CANDIDATES = 5
 BLOCK_PREFIX = 3  # the import's close-name blocks: each word's first three letters (see name_blocks)
+FEW_PAIRS = 20_000  # close_names scores this many pairs one by one rather than import numpy (see there)
 TITLES = frozenset("mr mrs ms miss mx dr prof professor rev revd sir dame lord lady cllr councillor insp inspector "
                    "ch supt superintendent chief sgt sergeant pc dc ds di dci dcs det cmdr commander".split())
 NICKNAMES = {
@@ -176,9 +179,8 @@ def close_names(queries, keys, index, cutoff=DOUBT_SCORE, limit=MAX_CANDIDATES *
     """{query: [(key, score, position)]}: the ``keys`` sharing a name block with each query (``index``, from
     :func:`block_index`) whose ``fuzz.ratio`` to it is at least ``cutoff``, best first (ties in list order),
     at most ``limit`` (an empty tuple for a query with none).  Every pair is scored in one batch
-    (:func:`close_pairs`)."""
-    import numpy
-
+    (:func:`close_pairs`), or, up to :data:`FEW_PAIRS` of them while numpy is not loaded, one by one: importing
+    numpy, which the batch answers in, costs more (0.15-0.4 s) than scoring that many pairs (about 0.5 µs each)."""
     queries = list(dict.fromkeys(queries))
     found = dict.fromkeys(queries, ())
     texts, firsts, seconds = list(keys), [], []
@@ -200,9 +202,14 @@ def close_names(queries, keys, index, cutoff=DOUBT_SCORE, limit=MAX_CANDIDATES *
             seconds += near
     if not firsts:
         return found
-    scores = close_pairs(texts, firsts, seconds, cutoff)
-    kept = numpy.flatnonzero(scores)
-    for k, score in zip(kept.tolist(), scores[kept].tolist()):
+    if _one_by_one(len(firsts)):  # (the same scores, float32 as cpdist's)
+        scores = array("f", map(fuzz.ratio, [texts[i] for i in firsts], [texts[j] for j in seconds])).tolist()
+        scored = [(k, score) for k, score in enumerate(scores) if score >= cutoff]
+    else:
+        scores = close_pairs(texts, firsts, seconds, cutoff)
+        kept = scores.nonzero()[0]
+        scored = zip(kept.tolist(), scores[kept].tolist())
+    for k, score in scored:
         position = seconds[k]
         hits = found[texts[firsts[k]]]
         if not hits:
@@ -213,6 +220,11 @@ def close_names(queries, keys, index, cutoff=DOUBT_SCORE, limit=MAX_CANDIDATES *
             hits.sort(key=lambda f: (-f[1], f[2]))
             del hits[limit:]
     return found
+
+
+def _one_by_one(pairs):
+    """Whether :func:`close_names` scores ``pairs`` pairs one by one rather than in a numpy batch."""
+    return pairs <= FEW_PAIRS and "numpy" not in sys.modules
 
 
 def different_people(organisation_a, organisation_b, email_a, email_b):
