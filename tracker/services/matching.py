@@ -324,8 +324,7 @@ class StakeholderMatcher:
         if not key:
             return Match("new")
         wanted_org = organisation_key(organisation) if organisation else ""
-        same_name = self.people.get(key, [])
-        for held in same_name:
+        for held in self.people.get(key, ()):
             if organisation_key(self.organisation_name(held)) == wanted_org:  # both none counts too
                 return Match("erased" if held.erased else "matched", held, how="name and organisation")
         if self.erased.person(key, wanted_org):

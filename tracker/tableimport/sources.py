@@ -118,7 +118,7 @@ def _read_workbook(path):
             merged = sheet.merged_cell_ranges or spans.get(meta.name, [])
         except Exception as exc:
             refuse(path, f"sheet '{meta.name}' cannot be read ({_short(exc)}).")
-        rows = [list(r) for r in rows]
+        rows = [r if r.__class__ is list else list(r) for r in rows]  # (calamine's rows are new lists already)
         _fill_merged(rows, merged, start)
         sheets.append(Sheet(meta.name, rows, first_row=start[0] + 1, first_column=start[1],
                             unsaved=unsaved.get(meta.name, {})))
