@@ -5,8 +5,6 @@ reports; a short row (fewer cells than the header) and a phone column read as be
 
 import zipfile
 
-import openpyxl
-
 from tracker.exchange.safety import check_file
 from tracker.records import STAKEHOLDER
 from tracker.tableimport import Options, plan_import
@@ -19,15 +17,11 @@ from tests.tracker.table_import_helpers import workbook
 
 
 def _with_formulas(path):
-    wb = openpyxl.Workbook()  # openpyxl writes formulas and never calculates them
-    ws = wb.active
-    ws.title = "Contacts"
-    ws.append(["First name", "Surname", "Name", "Email"])
-    ws.append(["Grace", "Okafor", '=A2&" "&B2', '=LOWER(A2)&"@met.example"'])
-    ws.append(["Ravi", "Patel", '=A3&" "&B3', "ravi@ryt.example"])
-    wb.create_sheet("Second").append(["Name", '=1+1'])
-    wb.save(path)
-    return path
+    """A workbook as openpyxl writes it: formulas without their results."""
+    return workbook(path, {"Contacts": [["First name", "Surname", "Name", "Email"],
+                                        ["Grace", "Okafor", '=A2&" "&B2', '=LOWER(A2)&"@met.example"'],
+                                        ["Ravi", "Patel", '=A3&" "&B3', "ravi@ryt.example"]],
+                           "Second": [["Name", "=1+1"]]})
 
 
 def test_the_gate_hands_back_the_worksheets_as_the_zip_holds_them(tmp_path):
