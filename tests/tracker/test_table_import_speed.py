@@ -11,6 +11,7 @@ from rapidfuzz import fuzz, process
 from tracker import services
 from tracker.errors import ValidationError
 from tracker.models import AuditEntry
+from tracker.services import matching
 from tracker.services.matching import (
     BLOCK_PREFIX,
     DOUBT_SCORE,
@@ -67,6 +68,21 @@ def test_blocked_close_names_are_what_extract_finds_among_the_names_sharing_a_bl
         assert [round(s, 3) for _, s, _ in got] == [round(s, 3) for _, s, _ in expected[:MAX_CANDIDATES * 4]]
         found_some += bool(plain)
     assert found_some > 150  # the planted near-duplicates (up to three letters changed) were there to be found
+
+
+def test_close_names_scored_one_by_one_are_the_batchs(monkeypatch):
+    """Few pairs are scored without numpy (matching._one_by_one): the same names, scores (float32, as cpdist's),
+    order and cut."""
+    rng = random.Random(7)
+    held = [" ".join(sorted(_name(rng).split())) for _ in range(2000)]
+    held = [k for k in held if k] + [" ".join(sorted(_near(rng, k).split())) for k in held[:500] if k.strip()]
+    queries = [" ".join(sorted(_near(rng, rng.choice(held)).split())) for _ in range(400)]
+    answers = []
+    for one_by_one in (False, True):
+        monkeypatch.setattr(matching, "_one_by_one", lambda pairs, answer=one_by_one: answer)
+        answers.append(close_names(queries, held, block_index(held)))
+    assert answers[0] == answers[1]
+    assert sum(len(hits) for hits in answers[0].values()) > 200
 
 
 def test_close_names_are_found_within_their_blocks():

@@ -15,7 +15,7 @@ import hashlib
 import io
 import zipfile
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from tracker import xlsx_scan
@@ -31,6 +31,7 @@ RATIO_FLOOR = 10 * 1024 * 1024
 ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 CHUNK = 1024 * 1024
+MAX_KEPT = 256 * 1024 * 1024  # what check_file(keep=) hands back at most, all parts together
 
 
 class ExchangeError(TrackerError):
@@ -47,6 +48,7 @@ class CheckedFile:
     size: int
     members: tuple  # names of the zip's parts
     data: bytes  # the file's bytes, read once: what was checked is what the reader parses
+    parts: dict = field(default_factory=dict)  # name -> decompressed bytes of the parts the caller asked to keep
 
 
 def _refuse(path, reason):
@@ -82,12 +84,15 @@ def read_bounded(path):
     return data
 
 
-def check_file(path, formats=("xlsx",)):
+def check_file(path, formats=("xlsx",), keep=None):
     """Check ``path`` is a sane .xlsx before a parser opens it; returns a :class:`CheckedFile`.
 
     ``formats``: what else is welcome besides a plain .xlsx: ``"xlsm"`` (a workbook with macros,
     read as data: python-calamine never runs them) and ``"ods"`` (an OpenDocument spreadsheet).
     The exchange takes only .xlsx; a partner's table (``tracker.tableimport``) any of them.
+    ``keep(part name)``: whether to hand back a part's bytes as the check decompressed them
+    (``CheckedFile.parts``, at most :data:`MAX_KEPT` bytes in all), so that a caller reading it too
+    does not decompress it again.
     """
     path = Path(path)
     data = read_bounded(path)
@@ -120,20 +125,24 @@ def check_file(path, formats=("xlsx",)):
             if "xlsm" not in formats and any(n.lower() == "xl/vbaproject.bin" for n in names):
                 _refuse(path, "it contains macros (.xlsm). Save it as an Excel Workbook (.xlsx) without macros.")
             measured = 0
+            kept, room = {}, MAX_KEPT
             for info in infos:
-                measured += _measure(zf, info, path)
+                wanted = keep is not None and info.file_size <= room and keep(info.filename)
+                room -= info.file_size if wanted else 0
+                measured += _measure(zf, info, path, kept if wanted else None)
                 if measured > MAX_TOTAL_UNCOMPRESSED:
                     _refuse(path, "it expands to more than 1 GB; it looks like a zip bomb, not a workbook.")
     except zipfile.BadZipFile:
         _refuse(path, "the file is damaged (it is not a complete zip archive). Ask for it to be sent again.")
     except (zlib.error, EOFError, NotImplementedError, ValueError, OSError) as exc:
         _refuse(path, f"the file is damaged ({exc}). Ask for it to be sent again.")
-    return CheckedFile(path, size, names, data)
+    return CheckedFile(path, size, names, data, kept)
 
 
-def _measure(zf, info, path):
+def _measure(zf, info, path, kept=None):
     """The real uncompressed size of one part, read with caps (a lying header cannot make us read more),
-    and, for XML parts, what a reader would allocate for it (see ``tracker.xlsx_scan``)."""
+    and, for XML parts, what a reader would allocate for it (see ``tracker.xlsx_scan``).  ``kept``: a dict
+    given the part's bytes (name -> bytes) when they were read whole."""
     if info.flag_bits & 0x1:
         _refuse(path, "it is encrypted. Remove the password and save it again as .xlsx.")
     limit = min(MAX_MEMBER_UNCOMPRESSED, max(RATIO_FLOOR, info.compress_size * MAX_RATIO))
@@ -141,21 +150,27 @@ def _measure(zf, info, path):
         _refuse(path, f"its part {info.filename} would expand {info.file_size // max(info.compress_size, 1)} "
                       "times; it looks like a zip bomb, not a workbook.")
     measured = [0]
+    read = []  # the blocks of the last reading, when kept
 
     def blocks():
         # zipfile stops at the declared size and checks the CRC, so a lying header ends in an error, not
         # in unbounded output; the cap also bounds what we decompress before finding out.  Every part
         # is read, small ones too: python-calamine's own zip reader is not trusted to stop.
         measured[0] = 0
+        read.clear()
         with zf.open(info) as part:
             while True:
                 block = part.read(CHUNK)
                 if not block:
+                    if kept is not None:  # read to its end (and its CRC checked): the whole part
+                        kept[info.filename] = b"".join(read)
                     return
                 measured[0] += len(block)
                 if measured[0] > limit:
                     _refuse(path, f"its part {info.filename} expands far beyond its stated size; it looks like "
                                   "a zip bomb, not a workbook.")
+                if kept is not None:
+                    read.append(block)
                 yield block
 
     name = info.filename

@@ -45,11 +45,16 @@ same keys and rules: ``person_key``, ``organisation_key``, :func:`different_peop
 helpers at the end of this module: :func:`email_key`, :func:`is_generic_email` (shared inboxes),
 :func:`phone_key` (UK numbers), :func:`initials_agree`, :func:`name_blocks` (its blocking) and
 :func:`close_pairs` (``process.cpdist`` over chosen pairs).
+
+(A little over 450 lines because this is the one matcher: the import's matching, its batch search and the keys
+and blocking the duplicates review shares live together, so the rules are written once.)
 """
 
 import functools
 import re
+import sys
 import unicodedata
+from array import array
 from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz, process
@@ -61,6 +66,7 @@ DOUBT_SCORE = 85  # token_sort_ratio (0-100) from which a different-looking name
 ORGANISATION_DOUBT_SCORE = 80  # the same for organisations' names ("Havering Sixth Form" / "... College": 83)
 MAX_CANDIDATES = 5
 BLOCK_PREFIX = 3  # the import's close-name blocks: each word's first three letters (see name_blocks)
+FEW_PAIRS = 20_000  # close_names scores this many pairs one by one rather than import numpy (see there)
 TITLES = frozenset("mr mrs ms miss mx dr prof professor rev revd sir dame lord lady cllr councillor insp inspector "
                    "ch supt superintendent chief sgt sergeant pc dc ds di dci dcs det cmdr commander".split())
 NICKNAMES = {
@@ -175,18 +181,20 @@ def block_index(keys):
 def close_names(queries, keys, index, cutoff=DOUBT_SCORE, limit=MAX_CANDIDATES * 4):
     """{query: [(key, score, position)]}: the ``keys`` sharing a name block with each query (``index``, from
     :func:`block_index`) whose ``fuzz.ratio`` to it is at least ``cutoff``, best first (ties in list order),
-    at most ``limit``.  Every pair is scored in one batch (:func:`close_pairs`)."""
-    import numpy
-
+    at most ``limit`` (an empty tuple for a query with none).  Every pair is scored in one batch
+    (:func:`close_pairs`), or, up to :data:`FEW_PAIRS` of them while numpy is not loaded, one by one: importing
+    numpy, which the batch answers in, costs more (0.15-0.4 s) than scoring that many pairs (about 0.5 µs each)."""
     queries = list(dict.fromkeys(queries))
-    found = {q: [] for q in queries}
+    found = dict.fromkeys(queries, ())
     texts, firsts, seconds = list(keys), [], []
     nothing = ()
     for query in queries:
         first, _, second = query.partition(" ")
         if len(first) > 1 and len(second) > 1 and " " not in second:  # most names: name_blocks, inline
-            near = set(index.get(f"{first[:BLOCK_PREFIX]} {second[0]}", nothing))
-            near.update(index.get(f"{second[:BLOCK_PREFIX]} {first[0]}", nothing))
+            one = index.get(f"{first[:BLOCK_PREFIX]} {second[0]}")
+            two = index.get(f"{second[:BLOCK_PREFIX]} {first[0]}")
+            # (a block holds a position once: only two blocks together need a set)
+            near = (set(one).union(two) if two else one) if one else two
         else:
             near = set()
             for block in name_blocks(query, BLOCK_PREFIX):
@@ -197,15 +205,29 @@ def close_names(queries, keys, index, cutoff=DOUBT_SCORE, limit=MAX_CANDIDATES *
             seconds += near
     if not firsts:
         return found
-    firsts, seconds = numpy.array(firsts, dtype=numpy.int64), numpy.array(seconds, dtype=numpy.int64)
-    scores = close_pairs(texts, firsts, seconds, cutoff)
-    for k in numpy.flatnonzero(scores).tolist():
-        position = int(seconds[k])
-        found[texts[firsts[k]]].append((keys[position], float(scores[k]), position))
+    if _one_by_one(len(firsts)):  # (the same scores, float32 as cpdist's)
+        scores = array("f", map(fuzz.ratio, [texts[i] for i in firsts], [texts[j] for j in seconds])).tolist()
+        scored = [(k, score) for k, score in enumerate(scores) if score >= cutoff]
+    else:
+        scores = close_pairs(texts, firsts, seconds, cutoff)
+        kept = scores.nonzero()[0]
+        scored = zip(kept.tolist(), scores[kept].tolist())
+    for k, score in scored:
+        position = seconds[k]
+        hits = found[texts[firsts[k]]]
+        if not hits:
+            hits = found[texts[firsts[k]]] = []
+        hits.append((keys[position], score, position))
     for hits in found.values():
-        hits.sort(key=lambda f: (-f[1], f[2]))
-        del hits[limit:]
+        if len(hits) > 1:
+            hits.sort(key=lambda f: (-f[1], f[2]))
+            del hits[limit:]
     return found
+
+
+def _one_by_one(pairs):
+    """Whether :func:`close_names` scores ``pairs`` pairs one by one rather than in a numpy batch."""
+    return pairs <= FEW_PAIRS and "numpy" not in sys.modules
 
 
 def different_people(organisation_a, organisation_b, email_a, email_b):
@@ -231,7 +253,12 @@ class Held:
     email: str
     organisation_id: int
     erased: bool
-    uuid: str
+    stored_uuid: object  # as the database gives it (hex text in SQLite, a UUID in PostgreSQL)
+
+    @property
+    def uuid(self):
+        """The record's UUID as ``str(UUID)`` writes it, worked out when asked (for few of the thousands loaded)."""
+        return _dashed(self.stored_uuid)
 
 
 @dataclass
@@ -249,19 +276,19 @@ class StakeholderMatcher:
             S.deleted_at.is_null())
         # the driver's values as they are (peewee's conversions per value cost more than the rest of this)
         rows = S._meta.database.execute_sql(*query.sql())
-        self.by_id, self.by_email, self.people, self.organisations = {}, {}, {}, {}
+        self.by_id, self.by_email, self.people, self.organisations = by_id, by_email, people, organisations = {}, {}, {}, {}
         for rid, kind, name, email, org, erased, uuid in rows.fetchall():  # (not a Python call per row)
-            held = Held(rid, kind, name, email or "", org, erased is not None, _dashed(uuid))
-            self.by_id[rid] = held
+            held = by_id[rid] = Held(rid, kind, name, email or "", org, erased is not None, uuid)
             if email:
-                self.by_email.setdefault(email.strip().casefold(), held)
+                by_email.setdefault(email.strip().casefold(), held)
             if kind == "organisation":
-                self.organisations.setdefault(organisation_key(name), held)
+                organisations.setdefault(organisation_key(name), held)
             else:
-                self.people.setdefault(person_key(name), []).append(held)
+                people.setdefault(person_key(name), []).append(held)
         # token_sort_ratio is ratio() over the words sorted: sort them once here rather than per comparison
-        self._ids = [rid for rid, h in self.by_id.items() if h.kind == "person"]
-        self._keys = [_sorted_words(person_key(self.by_id[rid].name)) for rid in self._ids]
+        persons = [h for h in by_id.values() if h.kind == "person"]
+        self._ids = [h.id for h in persons]
+        self._keys = [_sorted_words(person_key(h.name)) for h in persons]
         self._blocks = None  # name block -> positions in _keys, built for the first close-name search
         self._close = {}  # sorted-words key -> close_names' answer, from prepare()
         self.erased = ErasedKeys()
@@ -300,8 +327,7 @@ class StakeholderMatcher:
         if not key:
             return Match("new")
         wanted_org = organisation_key(organisation) if organisation else ""
-        same_name = self.people.get(key, [])
-        for held in same_name:
+        for held in self.people.get(key, ()):
             if organisation_key(self.organisation_name(held)) == wanted_org:  # both none counts too
                 return Match("erased" if held.erased else "matched", held, how="name and organisation")
         if self.erased.person(key, wanted_org):
@@ -427,11 +453,14 @@ def name_blocks(key, prefix=None):
 
 
 def close_pairs(keys, firsts, seconds, cutoff=DOUBT_SCORE):
-    """The ``fuzz.ratio`` of each pair ``keys[firsts[k]]``, ``keys[seconds[k]]`` (numpy arrays of positions), 0 below
-    ``cutoff``: one batch in rapidfuzz's ``process.cpdist`` (each pair once, SIMD, every core), a float32 array."""
+    """The ``fuzz.ratio`` of each pair ``keys[firsts[k]]``, ``keys[seconds[k]]`` (positions: numpy arrays, or lists),
+    0 below ``cutoff``: one batch in rapidfuzz's ``process.cpdist`` (each pair once, SIMD, every core), a float32
+    array."""
     import numpy  # cpdist's answer is a numpy array; imported here, not at start-up
 
     if not len(firsts):
         return numpy.zeros(0, dtype=numpy.float32)
-    return process.cpdist([keys[i] for i in firsts.tolist()], [keys[j] for j in seconds.tolist()], scorer=fuzz.ratio,
+    if isinstance(firsts, numpy.ndarray):
+        firsts, seconds = firsts.tolist(), seconds.tolist()
+    return process.cpdist([keys[i] for i in firsts], [keys[j] for j in seconds], scorer=fuzz.ratio,
                           processor=None, score_cutoff=cutoff, dtype=numpy.float32, workers=-1)

@@ -33,7 +33,9 @@ def split(records, problems):
     second = frozenset(SECOND)
     for record in records:
         if second.isdisjoint(record.values) and second.isdisjoint(record.columns):  # most rows: one person
-            _role_from_header(record.values, record.columns.get("name"))
+            header = record.columns.get("name")
+            if header:  # (a sheet of first names and surnames has no name column)
+                _role_from_header(record.values, header)
             out.append(record)
             continue
         given = {t[len("contact2_"):]: record.values.pop(t) for t in SECOND if t in record.values}

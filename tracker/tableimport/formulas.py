@@ -8,7 +8,8 @@ that the import names them (``table.read_sheet``: the partner opens and saves th
 LibreOffice first) instead of dropping their values without a word.
 
 A formula whose saved result is an empty text (``t="str"`` with an empty ``<v>``) is a saved result.
-The workbook has passed the exchange's gate (``tracker.exchange.safety``) before this reads it.
+The workbook has passed the exchange's gate (``tracker.exchange.safety``) before this reads it; the worksheets
+the gate decompressed to measure them are handed over rather than decompressed again.
 """
 
 import io
@@ -32,14 +33,17 @@ _VALUE = re.compile(rb"<(?:\w+:)?v\b[^>]*?>([^<]+)</(?:\w+:)?v>")
 _ENTITIES = {b"&lt;": b"<", b"&gt;": b">", b"&quot;": b'"', b"&apos;": b"'", b"&amp;": b"&"}  # &amp; last
 
 
-def unsaved_formulas(data):
+def unsaved_formulas(data, parts=None):
     """{sheet name: {(row number, column index from 0): "=formula"}} of the formula cells without a saved
-    result in the .xlsx/.xlsm ``data`` (a shared formula's following cells as "=(shared formula)")."""
+    result in the .xlsx/.xlsm ``data`` (a shared formula's following cells as "=(shared formula)").
+    ``parts``: {part name: bytes} of parts already decompressed (the gate's, ``check_file(keep=)``): not read again."""
     found = {}
+    parts = parts or {}
     with zipfile.ZipFile(io.BytesIO(data)) as book:
         for name, part in _sheet_parts(book).items():
+            xml = parts.get(part)
             try:
-                xml = book.read(part)
+                xml = book.read(part) if xml is None else xml
             except KeyError:
                 continue
             if b"<f" not in xml and b":f" not in xml:

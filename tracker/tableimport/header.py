@@ -69,12 +69,14 @@ def row_kind(row, width, key_columns=()):
     """``blank``, ``section``, ``footer`` or ``record`` (see the module's docstring).  ``key_columns``:
     the columns naming a record (its name, email or title); a lone value there is a record unless it
     is set between dashes ("— Havering —")."""
-    filled = [v for v in row if v is not None and (not isinstance(v, str) or v.strip())]  # not is_empty(v)
+    # not is_empty(v); a str's class tested first (cells are mostly text)
+    filled = [v for v in row if v is not None and (v.__class__ is not str and not isinstance(v, str) or v.strip())]
     if not filled:
         return "blank"
     if len(filled) > 2 and len(filled) > width // 2:  # most rows: too many values for a footer's words or a section
-        return "footer" if width > 2 and all(isinstance(v, (int, float)) and not isinstance(v, bool)
-                                             for v in filled) else "record"
+        if width <= 2 or filled[0].__class__ is str:  # (text first: not numbers only, without a generator)
+            return "record"
+        return "footer" if all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in filled) else "record"
     first_text = next((v for v in filled if isinstance(v, str)), None)
     if first_text is not None and _FOOTER.match(first_text) and len(filled) <= max(2, width // 2):
         return "footer"

@@ -98,24 +98,31 @@ def councils_of(record, problems):
 def plan_people(plan, records, matcher, tick=None):
     """Add an :class:`Entry` to ``plan.entries`` per record (and organisations to ``plan.organisations``);
     ``tick(records done)`` every 500 records (it may raise to stop)."""
-    seen = {}
+    seen_email, seen_name = {}, {}  # the first entry of each person within the file, by email and by name
     linked = tableimports.RememberedLinks()  # rows linked by hand before: matched, not held again
     records = contacts.split(records, plan.problems)  # a row naming a second contact is two people
     matcher.prepare(_people_of(records))  # every row's close-name search in one batch
+    problems, entries, organisations = plan.problems, plan.entries, plan.organisations
+    hold = plan.options.uncertain == "hold"
     for done, record in enumerate(records):
         if tick is not None and done % 500 == 0:
             tick(done)
         v = dict(record.values)
-        councils = councils_of(record, plan.problems)
-        name = v.pop("name", "") or " ".join(p for p in (v.pop("first_name", ""), v.pop("surname", "")) if p)
+        councils = councils_of(record, problems) if "councils" in v else None  # (None without: councils_of's answer)
+        name = v.pop("name", "") or _joined(v.pop("first_name", ""), v.pop("surname", ""))
         v.pop("first_name", None), v.pop("surname", None)
         org_name = v.pop("organisation", "")
         registration = v.pop("attending", "")
-        attending = _attending(registration)
+        attending = _attending(registration) if registration else True
         role_at_event = v.pop("attendance_role", "")
         kind = v.pop("kind", None) or ("person" if name else "organisation")
-        notes = "\n".join([*([v.pop("notes")] if v.get("notes") else []), *record.notes])
-        values = {k: val for k, val in v.items() if k in FIELD_NAMES}
+        notes = v.get("notes")
+        if notes:  # the notes column's words first, then the words kept from other columns
+            del v["notes"]
+            notes = "\n".join([notes, *record.notes]) if record.notes else notes
+        else:
+            notes = "\n".join(record.notes) if record.notes else ""
+        values = v if FIELD_NAMES.issuperset(v) else {k: val for k, val in v.items() if k in FIELD_NAMES}
         if notes:
             values["notes"] = notes
         if councils is not None:
@@ -128,17 +135,23 @@ def plan_people(plan, records, matcher, tick=None):
                           record_id=org.record_id, written=record.written, organisation=org.key)
             if org.record_id:
                 entry.changes = _changes(plan, org.record_id, entry.values)
-            plan.entries.append(entry)
+            entries.append(entry)
             continue
         values["name"], values["kind"] = name, "person"
         entry = Entry(record.sheet, record.row, "add", values, attending=attending, written=record.written)
         entry.role_at_event, entry.registration = role_at_event, registration
+        org_key = organisation_key(org_name)
         if org_name:
-            entry.organisation = _organisation(plan, matcher, org_name, values, record).key  # (reads only its sector)
-        key_email = (values.get("email") or "").casefold()
-        key_name = (person_key(name), organisation_key(org_name))
-        first = seen.get(("email", key_email)) if key_email else None
-        first = first or seen.get(("name", key_name))
+            org = organisations.get(org_key)
+            if org is None:
+                org = _organisation(plan, matcher, org_name, values, record)  # (reads only its sector)
+            else:
+                org.rows.append(record.row)
+            entry.organisation = org.key
+        email = values.get("email") or ""
+        key_email = email.casefold()
+        key_name = (person_key(name), org_key)
+        first = (key_email and seen_email.get(key_email)) or seen_name.get(key_name)
         if first is not None:
             entry.action, entry.same_as = "same", first
             if attending and not first.attending:  # registered twice, one of them cancelled: they attend
@@ -146,27 +159,30 @@ def plan_people(plan, records, matcher, tick=None):
             if first.action == "erased":
                 entry.action, entry.flags["note"] = "erased", ERASED_NOTE
             _fill(first.values, values)
-            plan.entries.append(entry)
+            entries.append(entry)
             continue
-        seen[("name", key_name)] = entry
+        seen_name[key_name] = entry
         if key_email:
-            seen[("email", key_email)] = entry
+            seen_email[key_email] = entry
         match = matcher.person(name, values.get("email", ""), org_name)
         entry.how = match.how
-        if match.status == "erased":  # said so, and nothing more: not which record, nor how it was known
-            entry.action, entry.how, entry.flags["note"] = "erased", "", ERASED_NOTE
-        elif match.status == "matched":
+        status = match.status
+        if status == "new":
+            pass
+        elif status == "matched":
             entry.action = "match"
             entry.record_id = match.record.id
-        elif match.status == "doubtful" and (before := linked.among(name, org_name, match.candidates)):
+        elif status == "erased":  # said so, and nothing more: not which record, nor how it was known
+            entry.action, entry.how, entry.flags["note"] = "erased", "", ERASED_NOTE
+        elif status == "doubtful" and (before := linked.among(name, org_name, match.candidates)):
             entry.action, entry.how, entry.record_id = "match", "linked before", before.id
             entry.flags["note"] = f"linked to {before.name} before (ID {before.id}): matched, not held again"
-        elif match.status == "doubtful":
+        elif status == "doubtful":
             entry.candidates = [{"id": h.id, "name": h.name, "score": s,
                                  "organisation": matcher.organisation_name(h), "email": h.email}
                                 for h, s in match.candidates]
-            entry.action = "held" if plan.options.uncertain == "hold" else "add"
-        plan.entries.append(entry)
+            entry.action = "held" if hold else "add"
+        entries.append(entry)
     if plan.options.kind == "attendance":
         _leave_out_not_attending(plan)
     _hold_doubtful_organisations(plan)
@@ -216,12 +232,19 @@ def _close(org):
 
 
 def _people_of(records):
-    """(name, email) of the records that are people, as plan_people reads them."""
+    """[(name, email)] of the records that are people, as plan_people reads them."""
+    people = []
     for record in records:
         v = record.values
-        name = v.get("name") or " ".join(p for p in (v.get("first_name", ""), v.get("surname", "")) if p)
+        name = v.get("name") or _joined(v.get("first_name", ""), v.get("surname", ""))
         if name and (v.get("kind") or "person") == "person":
-            yield name, v.get("email") or ""
+            people.append((name, v.get("email") or ""))
+    return people
+
+
+def _joined(first_name, surname):
+    """A first name and a surname as one name (either alone when the other is blank)."""
+    return f"{first_name} {surname}" if first_name and surname else first_name or surname
 
 
 def _attending(text):

@@ -289,14 +289,26 @@ CHECKED_PEOPLE = frozenset(STAKEHOLDER.own_fields) - {"organisation"}
 
 
 def _check_new_people(plan):
-    """Each record the import adds, checked by the registry's rules before anything is written."""
-    defaults = STAKEHOLDER.defaults()
+    """Each record the import adds, checked by the registry's rules before anything is written.
+
+    A field a row does not give holds the same value in every such row (its default, or none): its own rule is
+    applied to that value once, and passed to ``validate`` as ``checked`` when it holds (worked out once for each
+    set of fields rows give), so each row's own values are checked, and the rules across fields, as before."""
+    defaults = STAKEHOLDER.defaults()  # (no "councils" nor "organisation" among them: both have no default)
+    validate = STAKEHOLDER.validate
+    passing = frozenset(name for name in STAKEHOLDER.own_fields if STAKEHOLDER[name].problem(defaults.get(name)) is None)
+    checked_for = {}  # the fields an entry gives (in order) -> the fields not given whose value passes
     for entry in plan.entries:
-        if entry.action not in ("add", "held"):
+        if entry.action != "add" and entry.action != "held":
             continue
-        state = {**defaults, **{k: v for k, v in entry.values.items() if k != "councils"}}
+        given = tuple(entry.values)
+        checked = checked_for.get(given)
+        if checked is None:  # ("organisation" is left out of the state below: none, whatever the row gives)
+            checked = checked_for[given] = passing - (set(given) - {"organisation"})
+        state = {**defaults, **entry.values}
+        state.pop("councils", None)
         state.pop("organisation", None)
-        for name, reason in STAKEHOLDER.validate(state).items():
+        for name, reason in validate(state, checked=checked).items():
             column = next((h for h, t in _mapping_of(plan, entry.sheet).items() if t == name), STAKEHOLDER[name].title)
             plan.problems.append(Problem(entry.sheet, entry.row, column, str(state.get(name) or ""), reason))
 

@@ -84,7 +84,7 @@ def read_source(path, encoding=None, delimiter=None):
 
 # ---- workbooks ----------------------------------------------------------------------------------------
 def _read_workbook(path):
-    checked = check_file(path, formats=("xlsm", "ods"))
+    checked = check_file(path, formats=("xlsm", "ods"), keep=_is_worksheet)
     if "META-INF/manifest.xml" in checked.members and _encrypted_ods(checked.data):
         refuse(path, "it is password-protected. Open it in LibreOffice with its password and save a copy without "
                      "one (File > Save As, 'Save with password' unticked), then try again.")
@@ -101,7 +101,8 @@ def _read_workbook(path):
     sheets, hidden = [], []
     try:
         spans = odsmerged.merged_areas(checked.data) if kind == "ods" else {}  # calamine gives none for .ods
-        unsaved = unsaved_formulas(checked.data) if kind != "ods" else {}  # LibreOffice saves every result
+        # (LibreOffice saves every result; the worksheets the gate decompressed are not decompressed again)
+        unsaved = unsaved_formulas(checked.data, checked.parts) if kind != "ods" else {}
     except Exception as exc:  # broken or hostile XML (defusedxml refuses entities), a missing part
         refuse(path, f"the file is damaged or not a spreadsheet this app can read ({_short(exc)}).")
     for meta in metadata:
@@ -117,11 +118,16 @@ def _read_workbook(path):
             merged = sheet.merged_cell_ranges or spans.get(meta.name, [])
         except Exception as exc:
             refuse(path, f"sheet '{meta.name}' cannot be read ({_short(exc)}).")
-        rows = [list(r) for r in rows]
+        rows = [r if r.__class__ is list else list(r) for r in rows]  # (calamine's rows are new lists already)
         _fill_merged(rows, merged, start)
         sheets.append(Sheet(meta.name, rows, first_row=start[0] + 1, first_column=start[1],
                             unsaved=unsaved.get(meta.name, {})))
     return Source(path, kind, sha256(checked.data), sheets, hidden)
+
+
+def _is_worksheet(name):
+    """A part holding an .xlsx worksheet (as ``formulas`` finds them: xl/worksheets/sheet1.xml)."""
+    return name.startswith("xl/worksheets/") and name.endswith(".xml")
 
 
 def _encrypted_ods(data):

@@ -120,11 +120,13 @@ def read_sheet(sheet, kind, told=None, told_values=None, header_row=None, dates=
     targets = {h: t for h, t in table.mapping.items() if t}
     positions = {h: i for i, h in enumerate(table.headers)}
     key_columns = {positions[h] for h, t in targets.items() if t in KEY_TARGETS}
-    body = [(sheet.first_row + index + 1 + n, list(r) + [None] * (width - len(r))) for n, r in
-            enumerate(rows[index + 1:])]
+    # a row as long as the header's columns (calamine's rows all are: used as they are, never changed); the
+    # columns past ``width`` are empty in every row below the header, so row_kind reads the row whole
+    body = [(number, r if len(r) >= width else list(r) + [None] * (width - len(r)))
+            for number, r in enumerate(rows[index + 1:], sheet.first_row + index + 1)]
     records = []
     for number, row in body:
-        what = row_kind(row[:width], width, key_columns)
+        what = row_kind(row, width, key_columns)
         if what != "record":
             if what != "blank":
                 table.skipped.append((number, f"a {what} row ({text_of(next(v for v in row if not is_empty(v)))!r})"))
@@ -145,8 +147,10 @@ def read_sheet(sheet, kind, told=None, told_values=None, header_row=None, dates=
     columns = [(header, target, positions[header], told_values.get(maps.header_key(header)), {},
                 *_text_mode(record_fields, target), maps.joiner(target), _is_phone(record_fields, target))
                for header, target in targets.items()]
+    name, problems, kept, skipped = sheet.name, table.problems, table.records, table.skipped
     for number, row in records:
-        record = Record(sheet.name, number, {}, {})
+        values, columns_of, written_of = {}, {}, {}
+        record = Record(name, number, values, columns_of, written=written_of)
         for header, target, position, told, cache, mode, limit, joiner, phone in columns:
             raw = row[position]
             if raw is None:  # is_empty and text_of, inline: 60k cells a sheet
@@ -156,41 +160,43 @@ def read_sheet(sheet, kind, told=None, told_values=None, header_row=None, dates=
                     continue
                 if "\r" in raw:  # a line break in a cell as Windows writes it (CRLF, or a lone CR): stored as "\n"
                     raw = raw.replace("\r\n", "\n").replace("\r", "\n")
-                written = record.written[header] = raw.strip(TRIMMED)
+                written = written_of[header] = raw.strip(TRIMMED)
                 if mode is not None:  # a text cell in a text column: what _read_value does, inline
                     text = told[written.casefold()] if told and written.casefold() in told else written
                     if not (text if mode == "as written" else text.strip()):  # (a text field's parse: blank is none)
                         continue
                     if limit and len(text) > limit:  # (limit: text fields only)
-                        table.problems.append(Problem(table.name, number, header, text[:60],
-                                                      f"is too long (at most {limit:,} characters)"))
+                        problems.append(Problem(name, number, header, text[:60],
+                                                f"is too long (at most {limit:,} characters)"))
                         continue
-                    if target not in record.values:
-                        record.values[target] = text
-                        record.columns[target] = header
+                    if target not in values:
+                        values[target] = text
+                        columns_of[target] = header
                     else:  # several columns mapped to one target: joined in column order
-                        record.values[target] += joiner + text
+                        values[target] += joiner + text
                         if mode == "text":  # (_read_value names the last column; the text branch the first)
-                            record.columns[target] = header
+                            columns_of[target] = header
                     continue
             elif isinstance(raw, str) and not raw.strip():
                 continue
             else:
-                written = record.written[header] = text_of(raw)
+                written = written_of[header] = text_of(raw)
             if phone:  # what _read_value does for a phone, inline (phone_of of the cell's text; numbers seldom repeat)
-                value = phone_of(written)
+                # phone_of, for the digits-only text most phone cells hold: no marks to take out (text_of(written) is written)
+                value = (("0" + written if len(written) == 10 and written[0] in "1237" else written)
+                         if written.isdigit() else phone_of(written))
                 if value:
-                    if target in record.values:
-                        record.values[target] += joiner + value
+                    if target in values:
+                        values[target] += joiner + value
                     else:
-                        record.values[target] = value
-                    record.columns[target] = header
+                        values[target] = value
+                    columns_of[target] = header
                 continue
             _read_value(table, record, record_fields, header, target, raw, told, written, cache)
-        if record.values or record.notes:
-            table.records.append(record)
+        if values or record.notes:
+            kept.append(record)
         else:
-            table.skipped.append((number, "no value in a mapped column"))
+            skipped.append((number, "no value in a mapped column"))
     if sheet.unsaved:
         _unsaved_formulas(table, sheet, [n for n, _ in body], {h: sheet.first_column + positions[h] for h in targets})
     return table
