@@ -15,7 +15,7 @@ import uuid
 
 from peewee import FieldAccessor, ForeignKeyField, Query, fn
 
-from tracker.bulk import bulk_insert, gc_paused, records_by_id
+from tracker.bulk import bulk_insert, gc_paused, records_by_id, uuid4s
 from tracker.changes import Change, announce, batch
 from tracker.db import database, is_read_only, refresh_statistics
 from tracker.errors import NotFoundError, ReadOnlyDatabaseError, StaleEditError, ValidationError
@@ -291,13 +291,13 @@ class RecordService:
         with writing():
             extras = self.before_create_many(states)
             now = utcnow()
-            created, uuids, texts, linked = [], [], [], {}
-            for state, extra, identity, councils in zip(states, extras, identities, link_sets):
+            fresh = iter(uuid4s(identities.count(None)))  # (one os.urandom for the batch)
+            created = [next(fresh) if identity is None else uuid.UUID(str(identity)) for identity in identities]
+            uuids = [u.hex for u in created]
+            for state, extra, hex_ in zip(states, extras, uuids):
                 state.update(extra)
-                created.append(uuid.uuid4() if identity is None else uuid.UUID(str(identity)))
-                state["uuid"] = created[-1].hex
-                uuids.append(state["uuid"])
-                texts.append(audit.creation_text(state, councils, linked))
+                state["uuid"] = hex_
+            texts = audit.creation_texts(states, link_sets)
             for name, f in self._periods.items():  # a period's precision goes in the column beside it
                 for state in states:
                     state[f.precision] = precision_of(state.get(name))

@@ -1,0 +1,81 @@
+"""The applying half of a table import, made faster, gives what it gave: the creation entries' JSON is what
+``json.dumps`` of the texts wrote, the batch of new UUIDs is what ``uuid.uuid4`` makes."""
+
+import datetime as dt
+import json
+import uuid
+
+from tracker import services
+from tracker.bulk import uuid4s
+from tracker.dates import Period
+from tracker.models import AuditEntry, Council, Stakeholder
+from tracker.services import audit
+
+
+def _creation_text_as_it_was(values, councils=None):
+    """The creation entry's JSON as it was written before: a dict of texts, ``json.dumps``'d."""
+    texts = {}
+    for key, value in values.items():
+        if isinstance(value, str):
+            if value and key != "uuid":
+                texts[key] = value
+        elif value is None or key == "uuid":
+            continue
+        else:
+            texts[key] = audit.as_text(value)
+    if councils:
+        texts["councils"] = audit.as_text(sorted(c.name for c in councils))
+    return json.dumps(texts, ensure_ascii=False, sort_keys=True)
+
+
+def test_creation_texts_are_what_json_dumps_of_the_texts_wrote(db):
+    org = services.stakeholders.create(name='Barking "Community" Trust', kind="organisation", sector="health")
+    havering, redbridge = Council.get(Council.code == "HAV"), Council.get(Council.code == "RED")
+    states = [
+        {"kind": "person", "name": "Zoë O'Brien 🎉", "organisation": org, "sector": "other", "role": "",
+         "email": "zoe@example.org", "notes": 'a "quote", a \\ backslash,\na line break\tand a tab \x01 \x7f',
+         "uuid": uuid.uuid4().hex, "influence": 3, "interest": None},
+        {"kind": "organisation", "name": "Trust ⟨Ω⟩ \u2028 \ud800", "sector": "voluntary", "uuid": uuid.uuid4(),
+         "tags": "a, b", "website": "https://example.org/?q=1&r=2"},
+        {"title": "Due", "due_date": dt.date(2026, 12, 2), "target_date": Period(dt.date(2019, 6, 30), "quarter"),
+         "made_by": org, "list": ["x", 2], "zero": 0, "flag": False},
+        {},
+        {"uuid": "only a uuid"},
+        {"name": "Councils", "kind": "organisation"},
+    ]
+    link_sets = [None, [redbridge, havering], None, None, [havering], []]
+    expected = [_creation_text_as_it_was(s, c) for s, c in zip(states, link_sets)]
+    assert audit.creation_texts(states, link_sets) == expected
+    assert audit.creation_texts(states) == [_creation_text_as_it_was(s) for s in states]
+    assert [audit.creation_text(s, c) for s, c in zip(states, link_sets)] == expected
+    assert audit.creation_texts([]) == [] and audit.creation_texts([{}, {"uuid": "x"}]) == ["{}", "{}"]
+    assert json.loads(expected[0])["organisation"] == str(org.uuid)  # a linked record by its UUID
+
+
+def test_new_people_are_audited_with_the_same_texts_as_one_by_one(db):
+    org = services.stakeholders.create(name="Havering Trust", kind="organisation", sector="health")
+    rows = [{"name": f"Person {n} ü", "kind": "person", "organisation": org, "email": f"p{n}@example.org",
+             "councils": [Council.get(Council.code == "HAV")] if n % 2 else None} for n in range(5)]
+    made = services.stakeholders.create_many(rows, source="sheet.xlsx")
+    texts = {e.record_uuid: e.new_value for e in AuditEntry.select().where(AuditEntry.source == "sheet.xlsx")}
+    for row, made_uuid in zip(rows, made):
+        state = {**services.stakeholders.defaults(), **{k: v for k, v in row.items() if k != "councils"}}
+        assert texts[made_uuid] == _creation_text_as_it_was(state, row["councils"])
+        assert Stakeholder.get(Stakeholder.uuid == made_uuid).name == row["name"]
+
+
+def test_a_batch_of_uuids_is_what_uuid4_makes():
+    made = uuid4s(2000)
+    assert len(set(made)) == 2000 and uuid4s(0) == []
+    for one in made:
+        again = uuid.UUID(one.hex)
+        assert isinstance(one, uuid.UUID) and one.version == 4 and one.variant == uuid.RFC_4122
+        assert (one == again and hash(one) == hash(again) and str(one) == str(again) and one.int == again.int
+                and one.is_safe is again.is_safe is uuid.SafeUUID.unknown)
+    # every bit but the version's and the variant's is random: each is set in some UUID and clear in another
+    fixed = (0xf000 << 64) | (0xc000 << 48)
+    ones = [0] * 128
+    for one in made:
+        for bit in range(128):
+            ones[bit] += one.int >> bit & 1
+    assert all(0 < ones[bit] < len(made) for bit in range(128) if not fixed >> bit & 1)
