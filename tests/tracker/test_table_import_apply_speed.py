@@ -6,7 +6,7 @@ import json
 import uuid
 
 from tracker import services
-from tracker.bulk import uuid4s
+from tracker.bulk import record_maker, row_reader, uuid4s
 from tracker.dates import Period
 from tracker.models import AuditEntry, Council, Stakeholder
 from tracker.services import audit
@@ -79,3 +79,39 @@ def test_a_batch_of_uuids_is_what_uuid4_makes():
         for bit in range(128):
             ones[bit] += one.int >> bit & 1
     assert all(0 < ones[bit] < len(made) for bit in range(128) if not fixed >> bit & 1)
+
+
+def _outcome(function, value):
+    try:
+        result = function(value)
+    except Exception as exc:  # noqa: BLE001 - the same exception, or the same value, is the point
+        return "raised", type(exc), str(exc)
+    return result, type(result), getattr(result, "is_safe", None)
+
+
+def test_a_stored_uuid_is_read_as_python_value_reads_it():
+    field = Stakeholder._meta.fields["uuid"]
+    one = uuid.uuid4()
+    values = [one.hex, one.hex.upper(), str(one), "{" + one.hex + "}", f"urn:uuid:{one}", one, None, "g" * 32,
+              "x", "", "٣" * 32, "1" * 31 + "_", " " + one.hex[1:], one.hex[:31], b"0123456789abcdef"]
+    read = row_reader([field])
+    for value in values:
+        assert _outcome(lambda v: read([v])[0], value) == _outcome(field.python_value, value), value
+
+
+def test_records_made_from_rows_in_any_column_order_are_what_select_gives(demo_db):
+    from tracker.models import ActionItem
+
+    for model in (Stakeholder, ActionItem):
+        columns = [f.column_name for f in model._meta.sorted_fields]
+        columns = ["extra", *reversed(columns)]
+        make = record_maker(model, columns)
+        sql = f'SELECT 1, {", ".join(chr(34) + c + chr(34) for c in columns[1:])} FROM "{model._meta.table_name}"'
+        made = [make(row) for row in demo_db.execute_sql(sql).fetchall()]
+        selected = {r.id: r for r in model.select()}
+        assert len(made) == len(selected) > 20
+        for record in made:
+            assert record.__data__ == selected[record.id].__data__
+            assert [type(v) for v in record.__data__.values()] == [type(v) for v in selected[record.id].__data__.values()]
+            assert list(record.__data__) == list(selected[record.id].__data__)
+            assert not record._dirty and record.__rel__ == {}
