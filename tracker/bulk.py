@@ -52,10 +52,11 @@ def bulk_insert(model, rows, constants=None):
 
 
 def _columns_of(model, rows, constants):
-    """{field name: [its value in each row]} of the fields not in ``constants`` (a missing value: the default)."""
-    out = {}
+    """{field name: [its value in each row]} of the fields not in ``constants`` (a missing value: the default), but
+    those no row has (:func:`insert_columns` gives them their default)."""
+    out, given = {}, set().union(*rows)
     for f in model._meta.sorted_fields:
-        if f is model._meta.primary_key or f.name in constants:
+        if f is model._meta.primary_key or f.name in constants or f.name not in given:
             continue
         name, default = f.name, f.default
         if callable(default):
@@ -84,11 +85,14 @@ def insert_columns(model, count, columns, constants=None):
             params.append(itertools.repeat(value, count))
             continue
         values = columns.get(f.name)
-        if values is None:
-            default = f.default
-            values = [default() for _ in range(count)] if callable(default) else [default] * count
         convert = _linked_id(f) if isinstance(f, ForeignKeyField) else f.db_value
         native = () if isinstance(f, UUIDField) else _NATIVE.get(f.field_type, ())
+        if values is None and not callable(f.default):  # the default of every row, converted once
+            value = f.default
+            params.append([value if value is None or value.__class__ in native else convert(value)] * count)
+            continue
+        if values is None:
+            values = [f.default() for _ in range(count)]
         params.append([v if v is None or v.__class__ in native else convert(v) for v in values])
     names = ", ".join(f'"{f.column_name}"' for f in fields)
     marks = ", ".join([database.param] * len(fields))

@@ -388,19 +388,17 @@ class RecordService:
             if isinstance(f, ForeignKeyField) and f.name in self.fields:
                 wanted = {c.__data__.get(f.name) for c in current.values()} - {None}
                 links[f.name] = self._read_many(wanted, f.rel_model)
-        work = []  # (current, diff, changes, councils)
-        plain = self._plain_fields
+        work, periods, before_of = [], self._periods, self._before_of  # work: (current, diff, changes, councils)
         for record, changes in items:
             rec = current.get(record.id)
             if rec is None:
                 raise NotFoundError(f"The {self.what} no longer exists.")
             councils = changes.pop("councils", None)
-            data = rec.__data__  # (a plain field's attribute is its __data__ entry: read it so, 40k values)
-            before = {n: (links[n].get(data.get(n)) if n in links else data.get(n) if n in plain else getattr(rec, n))
-                      for n in self.fields}
-            self._check({**before, **changes}, rec)
-            diff = {n: (before[n], new) for n, new in changes.items()
-                    if self._stored(rec, n) != (new.id if hasattr(new, "_meta") else new)}
+            data = rec.__data__
+            before = before_of(data, rec, links)
+            self._check({**before, **changes}, rec)  # ``update``'s check of the whole new state
+            diff = {n: (before[n], new) for n, new in changes.items()  # (``_stored`` inline)
+                    if (getattr(rec, n) if n in periods else data.get(n)) != (new.id if hasattr(new, "_meta") else new)}
             if councils is not None:
                 old_names = sorted(c.name for c in self.councils_of(rec))
                 if old_names != sorted(c.name for c in councils):
@@ -436,6 +434,16 @@ class RecordService:
                     setattr(rec, name, changes[name])
             rec.version, rec.updated_at = rec.version + 1, now
         return [current[r.id] for r, _ in items]
+
+    @functools.cached_property
+    def _before_of(self):
+        """A function of a record's ``__data__``, the record and {link field: {id: record}} giving {field: value}
+        of its own fields as ``getattr`` reads them (a link as the record read with it), compiled once."""
+        plain, links = self._plain_fields, {f.name for f in self.model._meta.sorted_fields
+                                            if isinstance(f, ForeignKeyField) and f.name in self.fields}
+        values = [f"{n!r}: links[{n!r}].get(data.get({n!r}))" if n in links else f"{n!r}: data.get({n!r})"
+                  if n in plain else f"{n!r}: getattr(record, {n!r})" for n in self.fields]
+        return eval(f"lambda data, record, links: {{{', '.join(values)}}}")  # noqa: S307 - our own field names
 
     @functools.cached_property
     def _plain_fields(self):

@@ -125,7 +125,10 @@ PLANNED = {Organisation, Entry}  # the values _record_of turns into records (an 
 
 
 def _service_values(plan, values):
-    out = {k: _record_of(plan, v) if v.__class__ in PLANNED else v for k, v in values.items()}  # (no subclasses)
+    if PLANNED.isdisjoint(map(type, values.values())):  # (a new person's values: nothing to turn into a record)
+        out = dict(values)
+    else:
+        out = {k: _record_of(plan, v) if v.__class__ in PLANNED else v for k, v in values.items()}  # (no subclasses)
     out.pop("organisation", None) if out.get("kind") == "organisation" else None
     return out
 
