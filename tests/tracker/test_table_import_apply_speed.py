@@ -8,8 +8,11 @@ import uuid
 from tracker import services
 from tracker.bulk import record_maker, row_reader, uuid4s
 from tracker.dates import Period
+from tracker.db import close_database
 from tracker.models import AuditEntry, Council, Stakeholder
 from tracker.services import audit
+
+from tests.tracker.postgres_helpers import fresh_postgres_database, needs_postgres
 
 
 def _creation_text_as_it_was(values, councils=None):
@@ -115,3 +118,38 @@ def test_records_made_from_rows_in_any_column_order_are_what_select_gives(demo_d
             assert [type(v) for v in record.__data__.values()] == [type(v) for v in selected[record.id].__data__.values()]
             assert list(record.__data__) == list(selected[record.id].__data__)
             assert not record._dirty and record.__rel__ == {}
+
+
+def test_the_undo_snapshot_read_by_ids_is_the_one_read_by_uuids_with_the_records_sync_states(db):
+    _snapshots_by_ids_and_uuids()
+
+
+@needs_postgres
+def test_the_undo_snapshot_read_by_ids_is_the_one_read_by_uuids_on_postgres():
+    fresh_postgres_database()
+    try:
+        _snapshots_by_ids_and_uuids()
+    finally:
+        close_database()
+
+
+def _snapshots_by_ids_and_uuids():
+    from tracker.models import SyncState
+    from tracker.services import exchange, tableimports
+
+    s = services.stakeholders
+    org = s.create(name="Havering Primary", kind="organisation", sector="education")
+    people = [s.create(name=f"Person {i}", kind="person", organisation=org, councils=[Council.get(Council.code == "HAV")]
+                       if i % 2 else None) for i in range(5)]
+    for n, p in enumerate([org, *people[:3]]):  # some were exchanged: their sync states go in the snapshot
+        SyncState.create(record_uuid=p.uuid, base=f"base{n}", seen=f"old{n}")
+    wanted = [*people[1:], org]
+    by_uuid, by_id = {}, {}
+    expected = tableimports.snapshot("stakeholder", [p.uuid for p in wanted], by_uuid)
+    got = tableimports.snapshot("stakeholder", models=by_id, ids=[p.id for p in wanted] + [p.id for p in wanted[:2]])
+    assert got == expected and list(got.values()) != [] and set(got) == {p.uuid.hex for p in wanted}
+    assert {k: r.__data__ for k, r in by_id.items()} == {k: r.__data__ for k, r in by_uuid.items()}
+    state = exchange.load_state(["stakeholder"])
+    assert {h: sync for h, (_, _, sync) in got.items()} == {p.uuid.hex: state.sync.get(p.uuid.hex) for p in wanted}
+    assert got[org.uuid.hex][2] == ("base0", "old0") and got[people[3].uuid.hex][2] is None
+    assert tableimports.snapshot("stakeholder", ids=[]) == {} == tableimports.snapshot("stakeholder", [])

@@ -33,14 +33,14 @@ from tracker.services.stakeholders import stakeholders
 
 
 # ---- the run --------------------------------------------------------------------------------------------
-def snapshot(table, uuids, models=None):
+def snapshot(table, uuids=(), models=None, ids=None):
     """{hex: (version, content, sync state)} of records about to change: what undo puts back.  ``models``:
-    a dict to fill with {id: record} (model instances) read with them, for ``update_many(current=)``."""
-    if not uuids:
+    a dict to fill with {id: record} (model instances) read with them, for ``update_many(current=)``; ``ids``:
+    the records by id instead of ``uuids``."""
+    if not (uuids or ids):
         return {}
-    records, sync = store.load_records(table, uuids, models)  # just these records, not the whole table
-    return {h: (records[h].version, records[h].values, sync.get(h)) for h in map(store.uuid_hex, uuids)
-            if h in records}
+    records, sync = store.load_records(table, uuids, models, ids)  # just these records, not the whole table
+    return {h: (record.version, record.values, sync.get(h)) for h, record in records.items()}
 
 
 def record_run(file_name, sha256, on_match, counts, details, added, updated, held_rows):

@@ -73,7 +73,7 @@ def _apply_plan(plan, progress):
                 service = SERVICES[kind]
                 records = {e.record_id: _held(plan, service, e.record_id) for e in mine}
                 current = {}  # the records as they are now, read once for the undo snapshot and the update
-                before = tableimports.snapshot(TABLES[kind], [r.uuid for r in records.values()], current)
+                before = tableimports.snapshot(TABLES[kind], models=current, ids=list(records))
                 step(progress, 50, "Updating matched records")
                 changes = [(records[e.record_id], {k: _record_of(plan, new) for k, (_, new) in e.changes.items()})
                            for e in mine]
