@@ -153,3 +153,12 @@ def _snapshots_by_ids_and_uuids():
     assert {h: sync for h, (_, _, sync) in got.items()} == {p.uuid.hex: state.sync.get(p.uuid.hex) for p in wanted}
     assert got[org.uuid.hex][2] == ("base0", "old0") and got[people[3].uuid.hex][2] is None
     assert tableimports.snapshot("stakeholder", ids=[]) == {} == tableimports.snapshot("stakeholder", [])
+
+
+def test_a_state_before_an_import_is_written_as_json_wrote_it():
+    from tracker.services.tableimports import as_json, before_json
+
+    for version, values in [(1, ("Ann", "", None, 3, "ü 🙂 \"q\" \\ \n\x00 \ud800", "2019-Q2")), (12, ()),
+                            (2, ("x", 1.5, True, False, [1, "a"], {"k": None})), (True, ("a",)), (3, (-7, 10**30))]:
+        assert before_json(version, values) == as_json([version, list(values)])
+        assert json.loads(before_json(version, values)) == json.loads(as_json([version, list(values)]))

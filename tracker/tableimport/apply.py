@@ -78,7 +78,8 @@ def _apply_plan(plan, progress):
                 changes = [(records[e.record_id], {k: _record_of(plan, new) for k, (_, new) in e.changes.items()})
                            for e in mine]
                 for record in service.update_many(changes, source=source, current=current):
-                    updated.append((TABLES[kind], record.uuid, before[record.uuid.hex], record.version))
+                    hex_ = record.uuid.hex
+                    updated.append((TABLES[kind], hex_, before[hex_], record.version))
             step(progress, 80, "Recording attendance")
             _attend(plan, source, added)
             step(progress, 90, "Recording the import")
