@@ -93,6 +93,9 @@ def insert_columns(model, count, columns, constants=None):
             continue
         if values is None:
             values = [f.default() for _ in range(count)]
+        if type(f) is UUIDField:  # a text of 32 characters is what its db_value gives back as it is
+            params.append([v if v is None or v.__class__ is str and len(v) == 32 else convert(v) for v in values])
+            continue
         params.append([v if v is None or v.__class__ in native else convert(v) for v in values])
     names = ", ".join(f'"{f.column_name}"' for f in fields)
     marks = ", ".join([database.param] * len(fields))

@@ -162,3 +162,17 @@ def test_a_state_before_an_import_is_written_as_json_wrote_it():
                             (2, ("x", 1.5, True, False, [1, "a"], {"k": None})), (True, ("a",)), (3, (-7, 10**30))]:
         assert before_json(version, values) == as_json([version, list(values)])
         assert json.loads(before_json(version, values)) == json.loads(as_json([version, list(values)]))
+
+
+def test_uuids_in_any_form_are_inserted_as_their_field_converts_them(db):
+    from tracker.bulk import insert_columns
+
+    one = uuid.uuid4()
+    given = [one.hex, one.hex.upper(), str(one), one, "{" + str(one) + "}"]
+    insert_columns(AuditEntry, len(given), {"record_uuid": given, "table": ["t"] * len(given)},
+                   constants={"operation": "test", "source": "forms", "user": "amira"})
+    field = AuditEntry._meta.fields["record_uuid"]
+    stored = [u for (u,) in db.execute_sql('SELECT "record_uuid" FROM "audit_entry" WHERE "source" = ? ORDER BY "id"',
+                                           ("forms",)).fetchall()]
+    assert stored == [field.db_value(v) for v in given]
+    assert stored[:4] == [one.hex, one.hex.upper(), one.hex, one.hex]
