@@ -79,10 +79,7 @@ def insert_columns(model, count, columns, constants=None):
     for f in fields:
         if f.name in constants:
             value = constants[f.name]
-            value = None if value is None else f.db_value(value)
-            if isinstance(value, dt.date) and isinstance(database.obj, SqliteDatabase):
-                value = str(value)  # what sqlite3's adapter would make of it, once rather than per row
-            params.append(itertools.repeat(value, count))
+            params.append(itertools.repeat(stored_form(database, None if value is None else f.db_value(value)), count))
             continue
         values = columns.get(f.name)
         convert = _linked_id(f) if isinstance(f, ForeignKeyField) else f.db_value
@@ -119,6 +116,12 @@ def uuid4s(count):
         put(one, "is_safe", unknown)
         out.append(one)
     return out
+
+
+def stored_form(database, value):
+    """A parameter as ``database``'s driver (the models' proxy) stores it, worked out once for many rows: sqlite3's
+    adapter of a date or timestamp is a Python call per row, giving its ``str()``; anything else as it is."""
+    return str(value) if isinstance(value, dt.date) and isinstance(database.obj, SqliteDatabase) else value
 
 
 def _linked_id(field):

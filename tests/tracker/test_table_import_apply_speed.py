@@ -176,3 +176,17 @@ def test_uuids_in_any_form_are_inserted_as_their_field_converts_them(db):
                                            ("forms",)).fetchall()]
     assert stored == [field.db_value(v) for v in given]
     assert stored[:4] == [one.hex, one.hex.upper(), one.hex, one.hex]
+
+
+def test_update_many_stores_its_timestamp_as_update_does(db):
+    import re
+
+    s = services.stakeholders
+    ann, bob = s.create(name="Ann Oke", kind="person"), s.create(name="Bob Lee", kind="person")
+    s.update(ann, role="Chair")
+    [bob_now] = s.update_many([(bob, {"role": "Clerk"})], source="sheet.xlsx")
+    raw = dict(db.execute_sql('SELECT "name", "updated_at" FROM "stakeholder"').fetchall())
+    kinds = dict(db.execute_sql('SELECT "name", typeof("updated_at") FROM "stakeholder"').fetchall())
+    stamp = re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d{6})?")
+    assert stamp.fullmatch(raw["Ann Oke"]) and stamp.fullmatch(raw["Bob Lee"]) and kinds["Bob Lee"] == kinds["Ann Oke"] == "text"
+    assert raw["Bob Lee"] == str(bob_now.updated_at) and s.get(bob.id).updated_at == bob_now.updated_at

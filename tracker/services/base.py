@@ -15,7 +15,7 @@ import uuid
 
 from peewee import FieldAccessor, ForeignKeyField, Query, fn
 
-from tracker.bulk import bulk_insert, gc_paused, records_by_id, uuid4s
+from tracker.bulk import bulk_insert, gc_paused, records_by_id, stored_form, uuid4s
 from tracker.changes import Change, announce, batch
 from tracker.db import database, is_read_only, refresh_statistics
 from tracker.errors import NotFoundError, ReadOnlyDatabaseError, StaleEditError, ValidationError
@@ -414,7 +414,8 @@ class RecordService:
             for names, group in groups.items():
                 fields = [self.model._meta.fields[n] for n in self._with_precisions(names)]
                 sets = "".join(f'"{f.column_name}" = {database.param}, ' for f in fields)
-                params = [[*(self._column_value(f, changes) for f in fields), now, rec.id, rec.version]
+                column_value, stamp = self._column_value, stored_form(database, now)  # (its text once)
+                params = [[*[column_value(f, changes) for f in fields], stamp, rec.id, rec.version]
                           for rec, changes in group]
                 cursor = database.cursor()
                 cursor.executemany(f'UPDATE "{table}" SET {sets}"version" = "version" + 1, "updated_at" = '
