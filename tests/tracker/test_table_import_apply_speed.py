@@ -190,3 +190,37 @@ def test_update_many_stores_its_timestamp_as_update_does(db):
     stamp = re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d{6})?")
     assert stamp.fullmatch(raw["Ann Oke"]) and stamp.fullmatch(raw["Bob Lee"]) and kinds["Bob Lee"] == kinds["Ann Oke"] == "text"
     assert raw["Bob Lee"] == str(bob_now.updated_at) and s.get(bob.id).updated_at == bob_now.updated_at
+
+
+def test_records_got_at_once_are_what_get_gives_but_the_deleted_and_missing(db):
+    s = services.stakeholders
+    org, gone = s.create(name="Havering Primary", kind="organisation"), s.create(name="Old Trust", kind="organisation")
+    s.delete(gone)
+    got = s.get_many([org.id, gone.id, 999_999, org.id])
+    assert list(got) == [org.id] and got[org.id].__data__ == s.get(org.id).__data__ and not got[org.id]._dirty
+    assert s.get_many([]) == {}
+
+
+def test_new_people_of_an_organisation_deleted_after_the_preview_are_refused_as_before(db, tmp_path):
+    import pytest
+
+    from tests.tracker.table_import_helpers import workbook
+    from tracker.errors import NotFoundError
+    from tracker.tableimport import Options, apply_plan, plan_import
+
+    s = services.stakeholders
+    org = s.create(name="Havering Primary", kind="organisation", sector="education")
+    kept = s.create(name="Redbridge Trust", kind="organisation", sector="health")
+    path = tmp_path / "people.xlsx"
+    workbook(path, {"People": [["Name", "Email", "Organisation"], ["Ann Oke", "ann@x.example", "Redbridge Trust"],
+                               ["Bob Lee", "bob@x.example", "Havering Primary"]]})
+    plan = plan_import(path, Options())
+    assert {o.record_id for o in plan.organisations.values()} == {org.id, kept.id}
+    s.delete(org)  # after the preview, before the import
+    with pytest.raises(NotFoundError):
+        apply_plan(plan)
+    assert Stakeholder.select().where(Stakeholder.kind == "person").count() == 0  # nothing was written
+    s.restore(s.get(org.id, include_deleted=True))
+    assert apply_plan(plan_import(path, Options())) is not None
+    people = {p.name: p.organisation.name for p in Stakeholder.select().where(Stakeholder.kind == "person")}
+    assert people == {"Ann Oke": "Redbridge Trust", "Bob Lee": "Havering Primary"}
