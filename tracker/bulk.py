@@ -9,6 +9,8 @@ import contextlib
 import datetime as dt
 import gc
 import itertools
+import os
+import uuid
 
 from peewee import (AutoField, BigIntegerField, CharField, DateTimeField, ForeignKeyField, IntegerField, SqliteDatabase,
                     TextField, UUIDField)
@@ -50,10 +52,11 @@ def bulk_insert(model, rows, constants=None):
 
 
 def _columns_of(model, rows, constants):
-    """{field name: [its value in each row]} of the fields not in ``constants`` (a missing value: the default)."""
-    out = {}
+    """{field name: [its value in each row]} of the fields not in ``constants`` (a missing value: the default), but
+    those no row has (:func:`insert_columns` gives them their default)."""
+    out, given = {}, set().union(*rows)
     for f in model._meta.sorted_fields:
-        if f is model._meta.primary_key or f.name in constants:
+        if f is model._meta.primary_key or f.name in constants or f.name not in given:
             continue
         name, default = f.name, f.default
         if callable(default):
@@ -76,22 +79,49 @@ def insert_columns(model, count, columns, constants=None):
     for f in fields:
         if f.name in constants:
             value = constants[f.name]
-            value = None if value is None else f.db_value(value)
-            if isinstance(value, dt.date) and isinstance(database.obj, SqliteDatabase):
-                value = str(value)  # what sqlite3's adapter would make of it, once rather than per row
-            params.append(itertools.repeat(value, count))
+            params.append(itertools.repeat(stored_form(database, None if value is None else f.db_value(value)), count))
             continue
         values = columns.get(f.name)
-        if values is None:
-            default = f.default
-            values = [default() for _ in range(count)] if callable(default) else [default] * count
         convert = _linked_id(f) if isinstance(f, ForeignKeyField) else f.db_value
         native = () if isinstance(f, UUIDField) else _NATIVE.get(f.field_type, ())
+        if values is None and not callable(f.default):  # the default of every row, converted once
+            value = f.default
+            params.append([value if value is None or value.__class__ in native else convert(value)] * count)
+            continue
+        if values is None:
+            values = [f.default() for _ in range(count)]
+        if type(f) is UUIDField:  # a text of 32 characters is what its db_value gives back as it is
+            params.append([v if v is None or v.__class__ is str and len(v) == 32 else convert(v) for v in values])
+            continue
         params.append([v if v is None or v.__class__ in native else convert(v) for v in values])
     names = ", ".join(f'"{f.column_name}"' for f in fields)
     marks = ", ".join([database.param] * len(fields))
     database.cursor().executemany(f'INSERT INTO "{model._meta.table_name}" ({names}) VALUES ({marks})',
                                   zip(*params))
+
+
+_VERSION_4_CLEAR = ~((0xc000 << 48) | (0xf000 << 64))  # uuid.UUID(..., version=4)'s variant and version bits
+_VERSION_4_SET = (0x8000 << 48) | (4 << 76)
+
+
+def uuid4s(count):
+    """``count`` random UUIDs, each as ``uuid.uuid4()`` makes it (16 bytes of ``os.urandom`` with the RFC 4122 variant
+    and version 4 set), from one ``os.urandom`` call, each made as ``UUID.__init__`` ends (its two slots set) without
+    its checks of what it was given: a batch of 6k new records spent a tenth of its Python on ``uuid4``."""
+    raw, make, put, unknown = os.urandom(16 * count), object.__new__, object.__setattr__, uuid.SafeUUID.unknown
+    out = []
+    for i in range(0, 16 * count, 16):
+        one = make(uuid.UUID)
+        put(one, "int", int.from_bytes(raw[i:i + 16], "big") & _VERSION_4_CLEAR | _VERSION_4_SET)
+        put(one, "is_safe", unknown)
+        out.append(one)
+    return out
+
+
+def stored_form(database, value):
+    """A parameter as ``database``'s driver (the models' proxy) stores it, worked out once for many rows: sqlite3's
+    adapter of a date or timestamp is a Python call per row, giving its ``str()``; anything else as it is."""
+    return str(value) if isinstance(value, dt.date) and isinstance(database.obj, SqliteDatabase) else value
 
 
 def _linked_id(field):
@@ -125,20 +155,21 @@ def records_by_id(model, ids):
 def record_maker(model, columns):
     """A function making the record (a ``model`` instance, as :func:`records_by_id` makes it) of a fetched
     row whose columns are ``columns`` (column names, every field's among them, in any order; others are
-    left out): a caller reading the rows for another purpose too reads them once."""
+    left out): a caller reading the rows for another purpose too reads them once.  The function is compiled
+    for these columns (a dict display of each field's value, converted as :func:`row_reader` converts it):
+    a 3k-record read made a list, a reordered list and a ``zip`` per record."""
     fields = model._meta.sorted_fields
-    names = [f.name for f in fields]
-    at = [columns.index(f.column_name) for f in fields]
-    read = row_reader(fields)
-    in_order = at == list(range(len(at)))
-
-    def make(row):
-        record = model.__new__(model)
-        record.__data__ = dict(zip(names, read(row if in_order else [row[i] for i in at])))
-        record._dirty, record.__rel__ = set(), {}
-        return record
-
-    return make
+    names = {"new": model.__new__, "model": model}
+    values = []
+    for k, (f, (as_is, convert)) in enumerate(zip(fields, _reading_steps(fields))):
+        v = f"r[{columns.index(f.column_name)}]"
+        names[f"convert{k}"], names[f"as_is{k}"] = convert, as_is
+        values.append(f"{f.name!r}: {v} if {v} is None or {v}.__class__ is as_is{k} else convert{k}({v})")
+    code = ("def make(r):\n    record = new(model)\n"
+            f"    record.__data__ = {{{', '.join(values)}}}\n"
+            "    record._dirty, record.__rel__ = set(), {}\n    return record\n")
+    exec(code, names)  # noqa: S102 - built from the model's own fields
+    return names["make"]
 
 
 # Fields whose python_value gives a value of this class back as it is (peewee's adapt: str() of a str, int()
@@ -148,18 +179,47 @@ _READ_AS_IS = {CharField: str, TextField: str, IntegerField: int, BigIntegerFiel
 
 def row_reader(fields):
     """A function turning a fetched row of ``fields``' columns into the list of what each field's
-    ``python_value`` makes of its value (stored timestamps read as :func:`_stored_datetime` reads them),
-    calling it only where it could change the value: a 3k-row read is 50k values, most of them text."""
-    steps = []
-    for f in fields:
-        target = f.rel_field if isinstance(f, ForeignKeyField) else f
-        convert = _stored_datetime(f.python_value) if isinstance(f, DateTimeField) else f.python_value
-        steps.append((_READ_AS_IS.get(type(target)), convert))
+    ``python_value`` makes of its value (stored timestamps read as :func:`_stored_datetime` reads them, stored
+    UUIDs as :func:`_stored_uuid`), calling it only where it could change the value: a 3k-row read is 50k
+    values, most of them text."""
+    steps = _reading_steps(fields)
 
     def read(row):
         return [v if v is None or v.__class__ is as_is else convert(v) for (as_is, convert), v in zip(steps, row)]
 
     return read
+
+
+def _reading_steps(fields):
+    """(the class of a value read as it is or None, the function converting any other) of each of ``fields``."""
+    steps = []
+    for f in fields:
+        target = f.rel_field if isinstance(f, ForeignKeyField) else f
+        convert = (_stored_datetime(f.python_value) if isinstance(f, DateTimeField) else
+                   _stored_uuid(f.python_value) if type(f) is UUIDField else f.python_value)
+        steps.append((_READ_AS_IS.get(type(target)), convert))
+    return steps
+
+
+def _stored_uuid(python_value):
+    """``python_value`` of a UUIDField (``uuid.UUID(value)``), with the form SQLite stores (32 hex digits) made as
+    ``UUID.__init__`` makes it of them (``int(hex, 16)``, then its two slots set) without its clean-up of braces,
+    dashes and "urn:uuid:", which a text of 32 letters and digits cannot hold: a third of the cost."""
+    make, put, unknown = object.__new__, object.__setattr__, uuid.SafeUUID.unknown
+
+    def convert(value):
+        if value.__class__ is str and len(value) == 32 and value.isalnum():
+            try:
+                number = int(value, 16)
+            except ValueError:
+                return python_value(value)  # (raises as it would have)
+            one = make(uuid.UUID)
+            put(one, "int", number)
+            put(one, "is_safe", unknown)
+            return one
+        return python_value(value)
+
+    return convert
 
 
 def _stored_datetime(python_value):

@@ -15,7 +15,7 @@ import uuid
 
 from peewee import FieldAccessor, ForeignKeyField, Query, fn
 
-from tracker.bulk import bulk_insert, gc_paused, records_by_id
+from tracker.bulk import bulk_insert, gc_paused, records_by_id, stored_form, uuid4s
 from tracker.changes import Change, announce, batch
 from tracker.db import database, is_read_only, refresh_statistics
 from tracker.errors import NotFoundError, ReadOnlyDatabaseError, StaleEditError, ValidationError
@@ -85,6 +85,11 @@ class RecordService:
         if rec is None or (rec.is_deleted and not include_deleted):
             raise NotFoundError(f"No {self.what} with ID {key}.")
         return rec
+
+    def get_many(self, ids):
+        """{id: record} of the live records among ``ids`` (database ids), each as :meth:`get` gives it, a query per
+        500; an id :meth:`get` refuses (no such record, or deleted) is left out."""
+        return {i: r for i, r in self._read_many(ids).items() if not r.is_deleted}
 
     def query(self, search="", filters=None, sort=None, descending=False, deleted=False):
         """A select of records matching the search text and filters, sorted in SQL.
@@ -291,13 +296,13 @@ class RecordService:
         with writing():
             extras = self.before_create_many(states)
             now = utcnow()
-            created, uuids, texts, linked = [], [], [], {}
-            for state, extra, identity, councils in zip(states, extras, identities, link_sets):
+            fresh = iter(uuid4s(identities.count(None)))  # (one os.urandom for the batch)
+            created = [next(fresh) if identity is None else uuid.UUID(str(identity)) for identity in identities]
+            uuids = [u.hex for u in created]
+            for state, extra, hex_ in zip(states, extras, uuids):
                 state.update(extra)
-                created.append(uuid.uuid4() if identity is None else uuid.UUID(str(identity)))
-                state["uuid"] = created[-1].hex
-                uuids.append(state["uuid"])
-                texts.append(audit.creation_text(state, councils, linked))
+                state["uuid"] = hex_
+            texts = audit.creation_texts(states, link_sets)
             for name, f in self._periods.items():  # a period's precision goes in the column beside it
                 for state in states:
                     state[f.precision] = precision_of(state.get(name))
@@ -388,19 +393,17 @@ class RecordService:
             if isinstance(f, ForeignKeyField) and f.name in self.fields:
                 wanted = {c.__data__.get(f.name) for c in current.values()} - {None}
                 links[f.name] = self._read_many(wanted, f.rel_model)
-        work = []  # (current, diff, changes, councils)
-        plain = self._plain_fields
+        work, periods, before_of = [], self._periods, self._before_of  # work: (current, diff, changes, councils)
         for record, changes in items:
             rec = current.get(record.id)
             if rec is None:
                 raise NotFoundError(f"The {self.what} no longer exists.")
             councils = changes.pop("councils", None)
-            data = rec.__data__  # (a plain field's attribute is its __data__ entry: read it so, 40k values)
-            before = {n: (links[n].get(data.get(n)) if n in links else data.get(n) if n in plain else getattr(rec, n))
-                      for n in self.fields}
-            self._check({**before, **changes}, rec)
-            diff = {n: (before[n], new) for n, new in changes.items()
-                    if self._stored(rec, n) != (new.id if hasattr(new, "_meta") else new)}
+            data = rec.__data__
+            before = before_of(data, rec, links)
+            self._check({**before, **changes}, rec)  # ``update``'s check of the whole new state
+            diff = {n: (before[n], new) for n, new in changes.items()  # (``_stored`` inline)
+                    if (getattr(rec, n) if n in periods else data.get(n)) != (new.id if hasattr(new, "_meta") else new)}
             if councils is not None:
                 old_names = sorted(c.name for c in self.councils_of(rec))
                 if old_names != sorted(c.name for c in councils):
@@ -416,7 +419,8 @@ class RecordService:
             for names, group in groups.items():
                 fields = [self.model._meta.fields[n] for n in self._with_precisions(names)]
                 sets = "".join(f'"{f.column_name}" = {database.param}, ' for f in fields)
-                params = [[*(self._column_value(f, changes) for f in fields), now, rec.id, rec.version]
+                column_value, stamp = self._column_value, stored_form(database, now)  # (its text once)
+                params = [[*[column_value(f, changes) for f in fields], stamp, rec.id, rec.version]
                           for rec, changes in group]
                 cursor = database.cursor()
                 cursor.executemany(f'UPDATE "{table}" SET {sets}"version" = "version" + 1, "updated_at" = '
@@ -436,6 +440,16 @@ class RecordService:
                     setattr(rec, name, changes[name])
             rec.version, rec.updated_at = rec.version + 1, now
         return [current[r.id] for r, _ in items]
+
+    @functools.cached_property
+    def _before_of(self):
+        """A function of a record's ``__data__``, the record and {link field: {id: record}} giving {field: value}
+        of its own fields as ``getattr`` reads them (a link as the record read with it), compiled once."""
+        plain, links = self._plain_fields, {f.name for f in self.model._meta.sorted_fields
+                                            if isinstance(f, ForeignKeyField) and f.name in self.fields}
+        values = [f"{n!r}: links[{n!r}].get(data.get({n!r}))" if n in links else f"{n!r}: data.get({n!r})"
+                  if n in plain else f"{n!r}: getattr(record, {n!r})" for n in self.fields]
+        return eval(f"lambda data, record, links: {{{', '.join(values)}}}")  # noqa: S307 - our own field names
 
     @functools.cached_property
     def _plain_fields(self):

@@ -31,7 +31,7 @@ from tracker.dates import as_period, stored_date
 from tracker.db import database
 from tracker.exchange_format import BY_TABLE, SHEETS
 from tracker.models import (ActionItem, Attendance, Commitment, CommitmentCouncil, Event, Stakeholder,
-                            StakeholderCouncil, Update, period_fields)
+                            StakeholderCouncil, SyncState, Update, period_fields)
 
 MODELS = {m._meta.table_name: m for m in (Stakeholder, Event, Attendance, Commitment, ActionItem, Update)}
 COUNCIL_LINKS = {"stakeholder": (StakeholderCouncil, "stakeholder_id"), "commitment": (CommitmentCouncil, "commitment_id")}
@@ -259,25 +259,27 @@ def _columns(table):
     return cols
 
 
-def load_records(table, uuids, models=None):
+def load_records(table, uuids=(), models=None, ids=None):
     """({hex: Rec}, {hex: sync state}) of just the records ``uuids`` of ``table``, their content as
     :func:`load_state` reads it (the same readers), without loading every table: a query per 500
     records, and the UUIDs of only the records they link to (an import's undo snapshot of 3k records
     in a 100k-action database).  ``models``: a dict to fill with {id: the record as a model instance}
     (``bulk.record_maker``) from the same rows, for a caller that changes the records it snapshots
-    (a table import's ``update_many``), so they are read once."""
+    (a table import's ``update_many``), so they are read once.  ``ids``: the records by their ids instead
+    (a caller holding them: the primary key is found faster than the UUID's index)."""
     db, model = database.obj, MODELS[table]
-    hexes = list(dict.fromkeys(uuid_hex(u) for u in uuids))
+    if ids is not None:
+        column, keys = "id", list(dict.fromkeys(ids))
+    else:  # stored as hex in SQLite, as a uuid in PostgreSQL: the driver's own form of each
+        column, keys = "uuid", [model.uuid.db_value(h) for h in dict.fromkeys(uuid_hex(u) for u in uuids)]
     cols = _columns(table)
     if models is not None:  # the model's other columns after the snapshot's (whose readers count from the start)
         cols = cols + [f.column_name for f in model._meta.sorted_fields if f.column_name not in cols]
-    select = f"SELECT {', '.join(quote(c) for c in cols)} FROM {quote(model._meta.table_name)} WHERE "
+    select = f"SELECT {', '.join(quote(c) for c in cols)} FROM {quote(model._meta.table_name)} WHERE {quote(column)} IN "
     rows = []
-    for start in range(0, len(hexes), 500):
-        chunk = hexes[start:start + 500]
-        # stored as hex in SQLite, as a uuid in PostgreSQL: the driver's own form of each
-        params = [model.uuid.db_value(h) for h in chunk]
-        rows += db.execute_sql(f"{select}{quote('uuid')} IN ({', '.join([db.param] * len(chunk))})", params).fetchall()
+    for start in range(0, len(keys), 500):
+        chunk = keys[start:start + 500]
+        rows += db.execute_sql(f"{select}({', '.join([db.param] * len(chunk))})", chunk).fetchall()
     linked = {}  # table -> the ids the rows link to, by the positions the readers read
     pos, periods = (7 if table == "action_item" else 6), period_fields(model)
     for name, kind, target in content_kinds(table):
@@ -315,10 +317,11 @@ def load_records(table, uuids, models=None):
     if models is not None:
         make = record_maker(model, cols)
         models.update((r[0], make(r)) for r in rows)
-    wanted = set(records)
-    sync = {}
-    for u, b, s in db.execute_sql("SELECT record_uuid, base, seen FROM exchange_sync_state"):
-        if uuid_hex(u) in wanted:
+    sync, wanted = {}, [SyncState.record_uuid.db_value(h) for h in records]
+    for start in range(0, len(wanted), 500):  # the sync states of just these records (a table holds 100k)
+        chunk = wanted[start:start + 500]
+        for u, b, s in db.execute_sql("SELECT record_uuid, base, seen FROM exchange_sync_state WHERE record_uuid IN "
+                                      f"({', '.join([db.param] * len(chunk))})", chunk).fetchall():
             sync[uuid_hex(u)] = (b, s)
     return records, sync
 

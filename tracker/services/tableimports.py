@@ -33,20 +33,20 @@ from tracker.services.stakeholders import stakeholders
 
 
 # ---- the run --------------------------------------------------------------------------------------------
-def snapshot(table, uuids, models=None):
+def snapshot(table, uuids=(), models=None, ids=None):
     """{hex: (version, content, sync state)} of records about to change: what undo puts back.  ``models``:
-    a dict to fill with {id: record} (model instances) read with them, for ``update_many(current=)``."""
-    if not uuids:
+    a dict to fill with {id: record} (model instances) read with them, for ``update_many(current=)``; ``ids``:
+    the records by id instead of ``uuids``."""
+    if not (uuids or ids):
         return {}
-    records, sync = store.load_records(table, uuids, models)  # just these records, not the whole table
-    return {h: (records[h].version, records[h].values, sync.get(h)) for h in map(store.uuid_hex, uuids)
-            if h in records}
+    records, sync = store.load_records(table, uuids, models, ids)  # just these records, not the whole table
+    return {h: (record.version, record.values, sync.get(h)) for h, record in records.items()}
 
 
 def record_run(file_name, sha256, on_match, counts, details, added, updated, held_rows):
     """Write the import's run inside the caller's transaction; returns its ID.
 
-    ``added``: {table: [(uuid, version)]}; ``updated``: [(table, uuid, before snapshot, version after)];
+    ``added``: {table: [(uuid, version)]}; ``updated``: [(table, uuid (or its hex), before snapshot, version after)];
     ``held_rows``: dicts of :class:`HeldRow` fields."""
     actor = current_actor()
     run = ImportRun.create(user=actor.user, council=actor.council, file_name=file_name[:500], file_sha256=sha256,
@@ -60,7 +60,7 @@ def record_run(file_name, sha256, on_match, counts, details, added, updated, hel
         "kind": ["add"] * len(adds) + ["update"] * len(updated),
         "record_uuid": none + [store.uuid_hex(u[1]) for u in updated],
         "added": [a for _, a in adds] + [None] * len(updated),
-        "before": none + [as_json([version, list(values)]) for _, _, (version, values, _), _ in updated],
+        "before": none + [before_json(version, values) for _, _, (version, values, _), _ in updated],
         "version_after": none + [u[3] for u in updated],
         "sync_before": none + [json.dumps(list(sync)) if sync else None for _, _, (_, _, sync), _ in updated]},
         constants={"run": run.id})  # one executemany: a 10k-row import records thousands of updates
@@ -72,6 +72,27 @@ def record_run(file_name, sha256, on_match, counts, details, added, updated, hel
 # records' snapshots and held rows an import); the same text
 as_json = json.JSONEncoder(ensure_ascii=False).encode
 as_json_or_text = json.JSONEncoder(ensure_ascii=False, default=str).encode  # (a value JSON has not: its str())
+
+
+def before_json(version, values):
+    """``as_json([version, list(values)])``: a record's state before an import changed it, as undo reads it back.
+    A state of texts, numbers and nothing (every record's, from ``exchange.load_records``) is joined from its
+    values' JSON, as the encoder writes them; any other as the encoder writes it."""
+    parts = []
+    for value in values:
+        kind = value.__class__
+        if kind is str:
+            parts.append(_encode_text(value))
+        elif value is None:
+            parts.append("null")
+        elif kind is int:
+            parts.append(int.__repr__(value))
+        else:
+            return as_json([version, list(values)])
+    return f"[{int.__repr__(version)}, [{', '.join(parts)}]]" if version.__class__ is int else as_json([version, list(values)])
+
+
+_encode_text = json.encoder.encode_basestring  # a text as as_json writes it (ensure_ascii=False)
 
 
 def stakeholders_by_uuid(uuids):

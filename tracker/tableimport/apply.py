@@ -57,6 +57,7 @@ def _apply_plan(plan, progress):
             for kind in ("person", "action", "commitment"):  # (organisations are made above)
                 adds = [e for e in live if e.action == "add" and e.kind == kind]
                 if adds:
+                    _read_organisations(plan, [plan.organisations[e.organisation] for e in adds if e.organisation])
                     rows = [_person_values(plan, e) for e in adds]
                     # new people were checked by the plan (plan._check_new_people), field by field, for the preview
                     uuids = SERVICES[kind].create_many(rows, source=source,
@@ -73,12 +74,14 @@ def _apply_plan(plan, progress):
                 service = SERVICES[kind]
                 records = {e.record_id: _held(plan, service, e.record_id) for e in mine}
                 current = {}  # the records as they are now, read once for the undo snapshot and the update
-                before = tableimports.snapshot(TABLES[kind], [r.uuid for r in records.values()], current)
+                before = tableimports.snapshot(TABLES[kind], models=current, ids=list(records))
                 step(progress, 50, "Updating matched records")
+                _read_organisations(plan, [new for e in mine for _, new in e.changes.values() if isinstance(new, Organisation)])
                 changes = [(records[e.record_id], {k: _record_of(plan, new) for k, (_, new) in e.changes.items()})
                            for e in mine]
                 for record in service.update_many(changes, source=source, current=current):
-                    updated.append((TABLES[kind], record.uuid, before[record.uuid.hex], record.version))
+                    hex_ = record.uuid.hex
+                    updated.append((TABLES[kind], hex_, before[hex_], record.version))
             step(progress, 80, "Recording attendance")
             _attend(plan, source, added)
             step(progress, 90, "Recording the import")
@@ -110,6 +113,19 @@ def _create_organisations(plan, new, source, added):
     added["stakeholder"] += [(u, 1) for u in uuids]
 
 
+def _read_organisations(plan, organisations):
+    """The records of the held or just created ``organisations`` that :func:`_record_of` will want, read at once
+    (``get_many``) rather than a ``get`` each (0.8 ms apiece); one missing or deleted is left to ``_record_of``'s
+    ``get``, which refuses it as before."""
+    wanted = {}  # id -> the keys of the organisations held as it
+    for o in organisations:
+        if o.key not in plan.records_of and (o.record_id or o.created_id) is not None:
+            wanted.setdefault(o.record_id or o.created_id, set()).add(o.key)
+    for record_id, record in services.stakeholders.get_many(wanted).items():
+        for key in wanted[record_id]:
+            plan.records_of[key] = record
+
+
 def _record_of(plan, value):
     """A planned organisation as the record it now is (read once per organisation)."""
     if isinstance(value, Organisation):
@@ -125,7 +141,10 @@ PLANNED = {Organisation, Entry}  # the values _record_of turns into records (an 
 
 
 def _service_values(plan, values):
-    out = {k: _record_of(plan, v) if v.__class__ in PLANNED else v for k, v in values.items()}  # (no subclasses)
+    if PLANNED.isdisjoint(map(type, values.values())):  # (a new person's values: nothing to turn into a record)
+        out = dict(values)
+    else:
+        out = {k: _record_of(plan, v) if v.__class__ in PLANNED else v for k, v in values.items()}  # (no subclasses)
     out.pop("organisation", None) if out.get("kind") == "organisation" else None
     return out
 
