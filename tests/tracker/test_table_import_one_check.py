@@ -141,6 +141,12 @@ def test_new_people_are_stored_and_audited_as_create_would(db, tmp_path):
     entry = AuditEntry.get(AuditEntry.record_uuid == ann.uuid, AuditEntry.operation == "create")
     hand = AuditEntry.get(AuditEntry.record_uuid == by_hand.uuid, AuditEntry.operation == "create")
     assert entry.new_value == hand.new_value and entry.source == "table import of people.xlsx"
+    # its history shows that one creation (who, when, the file), not a second one made from the import's run
+    trail = services.history(ann.uuid)
+    assert [(e.operation, e.source) for e in trail] == [("create", "table import of people.xlsx")]
+    assert trail[0].id == entry.id
+    for record in (org, ann):  # the organisation the row named, made by the import, too
+        assert [e.operation for e in services.history(record.uuid)] == ["create"]
 
 
 def _import_and_undo(tmp_path):

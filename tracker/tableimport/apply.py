@@ -15,7 +15,7 @@ import changed nothing and one that was not cancelled is never reported as cance
 from tracker import services
 from tracker.bulk import gc_paused
 from tracker.errors import ValidationError
-from tracker.services import tableimports
+from tracker.services import audit, tableimports
 from tracker.services.base import writing
 from tracker.tableimport.people import Entry, Organisation
 from tracker.tableimport.plan import CHECKED_PEOPLE, ImportRefused, refusal, step
@@ -40,7 +40,7 @@ def _apply_plan(plan, progress):
     if why:
         raise ImportRefused(why)
     name = plan.source.path.name
-    source = f"table import of {name}"
+    source = audit.TABLE_IMPORT_SOURCE.format(name)  # (the trail shows these entries, not the run, as their creation)
     live = plan.live()
     added = {"stakeholder": [], "action_item": [], "commitment": [], "attendance": []}
     updated = []
