@@ -296,7 +296,7 @@ def big_planted(db):
 
 
 @pytest.mark.slow
-def test_find_at_20k_stays_responsive_and_cancels(qtbot, big_planted):
+def test_find_at_20k_stays_responsive_and_cancels(qtbot, big_planted, monkeypatch):
     import time
 
     from PySide6.QtCore import QTimer
@@ -322,12 +322,20 @@ def test_find_at_20k_stays_responsive_and_cancels(qtbot, big_planted):
           f"longest UI pause {max(gaps, default=0) * 1000:.0f} ms")
     assert max(gaps, default=0) < 0.5  # the window kept answering while the search ran
 
-    # Find again and press Cancel in the progress dialog (it shows after 400 ms): the last list stays.
+    # Find again and press Cancel in the progress dialog (it shows after 400 ms): the last list stays.  The
+    # search waits until Cancel is pressed (a second search at 20k may end before the box would show).
+    import threading
+
+    from tracker.services import duplicates
+
+    pressed, search = threading.Event(), duplicates.find_duplicates
+    monkeypatch.setattr(duplicates, "find_duplicates", lambda **kw: pressed.wait(20) and search(**kw))
     before = list(dialog.model.groups)
     qtbot.mouseClick(dialog.find_button, Qt.MouseButton.LeftButton)
     progress = dialog.operation.dialog
     qtbot.waitUntil(lambda: progress.isVisible(), timeout=10_000)
     qtbot.mouseClick(progress.findChild(QPushButton), Qt.MouseButton.LeftButton)
+    pressed.set()
     qtbot.waitUntil(lambda: dialog.operation.done, timeout=20_000)
     assert dialog.operation.was_cancelled
     assert dialog.model.groups == before and "cancelled" in dialog.count.text()
