@@ -112,6 +112,8 @@ def test_deep_nesting_is_refused_even_split_between_blocks():
     b"<a>" * 100 + b"</a>" + b"<a>" * 200, b"<a ><!----><b/>text" * 256, b"<x:a>" * 257, b"<a/>" * 500,
     b"<a>" * 255 + b"<!-- x --><c/>" + b"<d>", b"<r>" + b"<c><v>1</v></c>" * 400 + b"</r>",
     b"</a>" + b"<a>" * 256 + b"</a>", b"<a>" * 256,
+    # long runs of text between start tags (a file of repeated entities): a nest is still one when deep enough
+    b"<a>" + b"&a;" * 5000 + b"<b>" * 255, b"<a>" + b"&a;" * 5000 + b"<b>" * 254, b"<v>" + b"&a;" * 40_000 + b"</v>",
 ])
 def test_the_nesting_check_finds_exactly_what_the_full_search_finds(text):
     """too_deep only searches stretches between end tags (outside comments); the answer must not change."""
