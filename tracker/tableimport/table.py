@@ -182,9 +182,7 @@ def read_sheet(sheet, kind, told=None, told_values=None, header_row=None, dates=
             else:
                 written = written_of[header] = text_of(raw)
             if phone:  # what _read_value does for a phone, inline (phone_of of the cell's text; numbers seldom repeat)
-                # phone_of, for the digits-only text most phone cells hold: no marks to take out (text_of(written) is written)
-                value = (("0" + written if len(written) == 10 and written[0] in "1237" else written)
-                         if written.isdigit() else phone_of(written))
+                value = phone_of(written)
                 if value:
                     if target in values:
                         values[target] += joiner + value

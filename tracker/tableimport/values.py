@@ -124,7 +124,10 @@ _PHONE_MARKS = re.compile(r"[\s\-()]")
 
 
 def phone_of(value):
+    """A UK phone number as written, its leading zero put back when a spreadsheet dropped it (10 digits)."""
     text = text_of(value)
+    if text.isdigit():  # most phone cells: no marks to take out
+        return "0" + text if len(text) == 10 and text[0] in "1237" else text
     digits = _PHONE_MARKS.sub("", text)
     if digits.isdigit() and len(digits) == 10 and digits[0] in "1237":
         return "0" + text if text.isdigit() else "0" + text.lstrip()
