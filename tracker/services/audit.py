@@ -164,26 +164,24 @@ def history(record_uuid):
     is, with its values; that import's row is not shown as a second creation.
     """
     entries = list(AuditEntry.select().where(AuditEntry.record_uuid == record_uuid))
-    written = {e.source for e in entries if e.operation == "create"}
-    entries += [e for e in _imported_creations(record_uuid) if TABLE_IMPORT_SOURCE.format(e.file_name) not in written]
+    entries += _imported_creations(record_uuid, {e.source for e in entries if e.operation == "create"})
     return sorted(entries, key=lambda e: (e.at, e.id is not None, e.id or 0))
 
 
 TABLE_IMPORT_SOURCE = "table import of {}"  # how a table import names its file in the entries it writes
 
 
-def _imported_creations(record_uuid):
+def _imported_creations(record_uuid, written):
+    """The creations read from the imports that added the record, but a table import's that wrote the record's own
+    creation entry (``written``: the sources of its stored creation entries)."""
     hex_ = uuid.UUID(str(record_uuid)).hex
     added = (ImportChange.select(ImportChange, ImportRun).join(ImportRun)
              .where(ImportChange.kind == "add", ImportChange.added.contains(f"{hex_}:")))
-    out = []
-    for change in added:  # (an ID is 32 hex digits and a colon: it matches only at an item's start)
-        entry = AuditEntry(at=change.run.at, user=change.run.user, council=change.run.council, operation="create",
-                           table=change.table, record_uuid=record_uuid, new_value=None,
-                           source=import_source(change.run.file_name, change.run.from_council))
-        entry.file_name = change.run.file_name
-        out.append(entry)
-    return out
+    return [AuditEntry(at=change.run.at, user=change.run.user, council=change.run.council, operation="create",
+                       table=change.table, record_uuid=record_uuid, new_value=None,
+                       source=import_source(change.run.file_name, change.run.from_council))
+            for change in added  # (an ID is 32 hex digits and a colon: it matches only at an item's start)
+            if TABLE_IMPORT_SOURCE.format(change.run.file_name) not in written]
 
 
 def import_source(file_name, from_council):
