@@ -13,7 +13,7 @@ from tracker import models, services
 from tracker.bulk import records_by_id, row_reader
 from tracker.db import close_database
 from tracker.errors import ValidationError
-from tracker.models import AuditEntry, Stakeholder
+from tracker.models import AuditEntry, ImportRun, Stakeholder
 from tracker.records import STAKEHOLDER
 from tracker.services import tableimports
 from tracker.tableimport.plan import CHECKED_PEOPLE
@@ -122,8 +122,9 @@ def test_a_new_persons_text_that_cleaning_trims_is_stored_trimmed(db, tmp_path):
     assert (ann.name, ann.email) == ("Ann Oke", "ann@x.example")
 
 
-def test_new_people_are_stored_and_audited_as_create_would(db, tmp_path):
-    """The same values and the same creation entry as one create() of the same row."""
+def test_new_people_are_stored_as_create_would_and_their_creation_is_the_import(db, tmp_path):
+    """The same values as one create() of the same row; no creation entry per record (the import's run and its
+    list of additions are the trail, as for the exchange import), and the history shows one creation: the import."""
     s = services.stakeholders
     havering = services.councils.find("Havering")
     path = workbook(tmp_path / "people.xlsx", {"S": [
@@ -138,15 +139,24 @@ def test_new_people_are_stored_and_audited_as_create_would(db, tmp_path):
     fields = [n for n in STAKEHOLDER.own_fields if n != "organisation"]
     assert [getattr(ann, n) for n in fields] == [getattr(by_hand, n) for n in fields]
     assert [c.name for c in s.councils_of(ann)] == ["Havering"]
-    entry = AuditEntry.get(AuditEntry.record_uuid == ann.uuid, AuditEntry.operation == "create")
-    hand = AuditEntry.get(AuditEntry.record_uuid == by_hand.uuid, AuditEntry.operation == "create")
-    assert entry.new_value == hand.new_value and entry.source == "table import of people.xlsx"
-    # its history shows that one creation (who, when, the file), not a second one made from the import's run
-    trail = services.history(ann.uuid)
-    assert [(e.operation, e.source) for e in trail] == [("create", "table import of people.xlsx")]
-    assert trail[0].id == entry.id
-    for record in (org, ann):  # the organisation the row named, made by the import, too
-        assert [e.operation for e in services.history(record.uuid)] == ["create"]
+    assert not AuditEntry.select().where(AuditEntry.record_uuid.in_([ann.uuid, org.uuid])).exists()
+    assert AuditEntry.select().where(AuditEntry.record_uuid == by_hand.uuid, AuditEntry.operation == "create").exists()
+    run_row = ImportRun.get_by_id(import_id)
+    for record in (ann, org):  # the person and the organisation the row named, made by the import
+        [created] = services.history(record.uuid)
+        assert (created.operation, created.source, created.user, created.at, created.id) == (
+            "create", "table import of people.xlsx", run_row.user, run_row.at, None)
+
+
+def test_a_table_import_of_yesterdays_app_shows_its_own_creation_entry_once(db, tmp_path):
+    """A table import before 3 December 2026 wrote each new record's creation entry: History shows that entry,
+    not a second creation made from the run."""
+    path = workbook(tmp_path / "people.xlsx", {"S": [["Name", "Email"], ["Ann Oke", "ann@x.example"]]})
+    _, import_id = run(path)
+    [ann] = services.stakeholders.find_by_name("Ann Oke")
+    kept = AuditEntry.create(user="officer", council="", operation="create", table="stakeholder",
+                             record_uuid=ann.uuid, new_value='{"name": "Ann Oke"}', source="table import of people.xlsx")
+    assert [e.id for e in services.history(ann.uuid)] == [kept.id]
 
 
 def _import_and_undo(tmp_path):

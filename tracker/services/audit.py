@@ -159,9 +159,10 @@ def history(record_uuid):
 
     A record an import added has no entry of its own (an import of 100k records writes one import
     row and the list of what it added, not 100k snapshots): its creation is shown as an unsaved
-    entry made from that import's row (who, when, the file and the council it came from).
-    A table import (``tracker.tableimport``) writes each new record's creation entry as a hand-made one
-    is, with its values; that import's row is not shown as a second creation.
+    entry made from that import's row (who, when, the file and the council it came from; a partner's table
+    import (``tracker.tableimport``) as ``table import of FILE``, the source of the changes it made).
+    A table import of the app before 3 December 2026 wrote each new record's creation entry too: for those
+    records that entry is shown, not a second creation from the run.
     """
     entries = list(AuditEntry.select().where(AuditEntry.record_uuid == record_uuid))
     entries += _imported_creations(record_uuid, {e.source for e in entries if e.operation == "create"})
@@ -177,11 +178,15 @@ def _imported_creations(record_uuid, written):
     hex_ = uuid.UUID(str(record_uuid)).hex
     added = (ImportChange.select(ImportChange, ImportRun).join(ImportRun)
              .where(ImportChange.kind == "add", ImportChange.added.contains(f"{hex_}:")))
-    return [AuditEntry(at=change.run.at, user=change.run.user, council=change.run.council, operation="create",
-                       table=change.table, record_uuid=record_uuid, new_value=None,
-                       source=import_source(change.run.file_name, change.run.from_council))
-            for change in added  # (an ID is 32 hex digits and a colon: it matches only at an item's start)
-            if TABLE_IMPORT_SOURCE.format(change.run.file_name) not in written]
+    made = []
+    for change in added:  # (an ID is 32 hex digits and a colon: it matches only at an item's start)
+        run = change.run
+        source = (TABLE_IMPORT_SOURCE.format(run.file_name) if run.details  # (a table import's run: its details)
+                  else import_source(run.file_name, run.from_council))
+        if source not in written:
+            made.append(AuditEntry(at=run.at, user=run.user, council=run.council, operation="create",
+                                   table=change.table, record_uuid=record_uuid, new_value=None, source=source))
+    return made
 
 
 def import_source(file_name, from_council):

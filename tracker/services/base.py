@@ -255,7 +255,7 @@ class RecordService:
             announce(Change.of_created(self.table, rec.id))
         return rec
 
-    def create_many(self, rows, source="", checked=frozenset()):
+    def create_many(self, rows, source="", checked=frozenset(), creation_entries=True):
         """Create many records in one transaction: all of them, or none when any row is invalid.
 
         Each row is a dict of what :meth:`create` takes as keywords (fields, ``councils``, and
@@ -266,11 +266,13 @@ class RecordService:
         UUIDs in row order.  ``checked``: fields whose own rules the caller has applied to these very
         rows with the defaults (an import's plan checks every new person for its preview), not applied
         again, unless cleaning trimmed a value of the row; the rules across fields always are.
+        ``creation_entries=False``: no creation entry per record; the caller records the creations itself, as an
+        import does (its run and the list of what it added, which ``audit.history`` shows as each one's creation).
         """
         with gc_paused():  # 100k rows of dicts, states and parameters: see tracker.bulk
-            return self._create_many(list(rows), source, frozenset(checked))
+            return self._create_many(list(rows), source, frozenset(checked), creation_entries)
 
-    def _create_many(self, rows, source, checked):
+    def _create_many(self, rows, source, checked, creation_entries):
         defaults = self.defaults()
         allowed = self._field_names() | {"identity"}
         validate = self.record.validate
@@ -302,7 +304,7 @@ class RecordService:
             for state, extra, hex_ in zip(states, extras, uuids):
                 state.update(extra)
                 state["uuid"] = hex_
-            texts = audit.creation_texts(states, link_sets)
+            texts = audit.creation_texts(states, link_sets) if creation_entries else None
             for name, f in self._periods.items():  # a period's precision goes in the column beside it
                 for state in states:
                     state[f.precision] = precision_of(state.get(name))
@@ -310,7 +312,8 @@ class RecordService:
                                                        "updated_at": now, "version": 1, "deleted_at": None})
             if any(link_sets):
                 self._link_councils_many(uuids, link_sets)
-            audit.write_creations(self.model, uuids, texts, source=source)
+            if creation_entries:
+                audit.write_creations(self.model, uuids, texts, source=source)
             announce(Change.of_whole(self.table))  # the new ids are not at hand: read the kind again
         refresh_statistics()
         return created

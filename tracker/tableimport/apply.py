@@ -2,7 +2,9 @@
 as an import that ``tracker undo-import`` reverses.
 
 Organisations the file names and the database lacks are created first (``create_many``), then the
-new people, actions or commitments (``create_many``: validation, audit entries, action references),
+new people, actions or commitments (``create_many``: validation, action references; no creation entry per
+record: as for the exchange import, the run and its list of what it added are the trail, and
+``audit.history`` shows each added record's creation from them, naming the file),
 then each matched record's changes (``update_many``: ``update``'s rules, optimistic locking and
 an audit entry per field, the file named as the source, written in bulk), then attendance.  Before any update the records' states are taken
 (``services.tableimports.snapshot``) so an undo puts them back; the run, what it added and the rows
@@ -40,7 +42,7 @@ def _apply_plan(plan, progress):
     if why:
         raise ImportRefused(why)
     name = plan.source.path.name
-    source = audit.TABLE_IMPORT_SOURCE.format(name)  # (the trail shows these entries, not the run, as their creation)
+    source = audit.TABLE_IMPORT_SOURCE.format(name)  # (the source of the update entries; the run names it alike)
     live = plan.live()
     added = {"stakeholder": [], "action_item": [], "commitment": [], "attendance": []}
     updated = []
@@ -60,7 +62,7 @@ def _apply_plan(plan, progress):
                     _read_organisations(plan, [plan.organisations[e.organisation] for e in adds if e.organisation])
                     rows = [_person_values(plan, e) for e in adds]
                     # new people were checked by the plan (plan._check_new_people), field by field, for the preview
-                    uuids = SERVICES[kind].create_many(rows, source=source,
+                    uuids = SERVICES[kind].create_many(rows, source=source, creation_entries=False,
                                                        checked=CHECKED_PEOPLE if kind == "person" else ())
                     for entry, uuid in zip(adds, uuids):
                         entry.record_uuid = uuid
@@ -105,7 +107,7 @@ def _create_organisations(plan, new, source, added):
         return
     rows = [{"name": o.name, **{k: v for k, v in o.values.items() if v not in (None, "", [])}} for o in new]
     rows = [_service_values(plan, {**r, "kind": "organisation", "sector": r.get("sector") or "other"}) for r in rows]
-    uuids = services.stakeholders.create_many(rows, source=source)
+    uuids = services.stakeholders.create_many(rows, source=source, creation_entries=False)
     made = tableimports.stakeholders_by_uuid(uuids)
     for org, uuid in zip(new, uuids):
         org.created_id = made[uuid.hex].id
