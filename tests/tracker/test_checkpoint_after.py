@@ -68,7 +68,7 @@ def checkpoints(monkeypatch):
 
     def held(path):
         state["threads"].append(threading.current_thread().name)
-        assert state["release"].wait(30)
+        assert state["release"].wait(10)
         answer = real(path)
         state["done"].append(tuple(answer))
         return answer
