@@ -19,9 +19,11 @@ import pytest
 
 from tracker import db as tracker_db
 from tracker import filelocks, netfs, services
+from tracker.services import privacy
 from tracker.db import close_database, database, wait_for_checkpoint
 from tracker.errors import Cancelled
 from tracker.exchange import export_workbook, import_workbook
+from tracker.models import Stakeholder
 from tracker.opening import open_database
 from tracker.tableimport import Options, apply_plan, plan_import
 
@@ -153,6 +155,15 @@ def test_opening_another_database_waits_for_the_checkpoint_too(db, db_path, tmp_
     threading.Timer(0.3, checkpoints["release"].set).start()
     open_database(tmp_path / "other.db", create=True)
     assert len(checkpoints["done"]) == 1
+
+
+def test_an_erasure_waits_for_the_checkpoint_so_its_own_empties_the_wal(db, db_path, tmp_path, checkpoints):
+    import_people(people_sheet(tmp_path / "people.csv"))
+    person = services.stakeholders.query().where(Stakeholder.kind == "person").first()
+    threading.Timer(0.3, checkpoints["release"].set).start()
+    privacy.erase(person)
+    assert len(checkpoints["done"]) == 1  # else the import's could hold the checkpoint lock as it ran: refused
+    assert os.stat(f"{db_path}-wal").st_size == 0  # the erased values are not left in the WAL
 
 
 def test_a_failed_background_checkpoint_is_only_logged(db, db_path, tmp_path, monkeypatch, caplog):
