@@ -197,6 +197,7 @@ STATISTICS_MIN_ROWS = 1000  # below this a full scan is instant whatever the pla
 
 CHECKPOINT_BUSY_MS = 100  # the background checkpoint's connection: never waits long for anyone
 _checkpoint = {"thread": None}  # the latest background checkpoint (each one waits for the one before)
+_checkpoint_lock = threading.Lock()
 
 
 @contextlib.contextmanager
@@ -234,11 +235,11 @@ def checkpoint_after():
         except Exception:  # never hides the transaction's own error, nor fails a committed import
             log.warning("could not turn the automatic checkpoint on again", exc_info=True)
     if db.damage is None:
-        previous = _checkpoint["thread"]
-        thread = threading.Thread(target=_checkpoint_in_background, args=(db, path, previous),
-                                  name="tracker-checkpoint")
-        _checkpoint["thread"] = thread
-        thread.start()
+        with _checkpoint_lock:  # (published once started: joining a thread not yet started fails)
+            thread = threading.Thread(target=_checkpoint_in_background, args=(db, path, _checkpoint["thread"]),
+                                      name="tracker-checkpoint")
+            thread.start()
+            _checkpoint["thread"] = thread
 
 
 def _wal_file(db):
@@ -267,7 +268,7 @@ def checkpoint_wal(path):
     """A PASSIVE checkpoint of the SQLite file at ``path`` on a connection of its own, closed after;
     SQLite's answer: (1 when it could not start, frames in the WAL, frames now in the file)."""
     # mode=rw: never creates a file where the database was.
-    conn = sqlite3.connect(Path(path).as_uri() + "?mode=rw", uri=True, isolation_level=None, check_same_thread=False)
+    conn = sqlite3.connect(Path(path).as_uri() + "?mode=rw", uri=True, isolation_level=None)
     try:
         conn.execute(f"PRAGMA busy_timeout = {CHECKPOINT_BUSY_MS}")
         return conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
@@ -277,11 +278,13 @@ def checkpoint_wal(path):
 
 def wait_for_checkpoint():
     """Return once the background checkpoints started so far (:func:`checkpoint_after`) have ended."""
-    thread = _checkpoint["thread"]
+    with _checkpoint_lock:
+        thread = _checkpoint["thread"]
     if thread is not None:
         thread.join()  # (it joined the ones before it)
-        if _checkpoint["thread"] is thread:
-            _checkpoint["thread"] = None
+        with _checkpoint_lock:
+            if _checkpoint["thread"] is thread:
+                _checkpoint["thread"] = None
 
 
 def close_database():

@@ -120,6 +120,15 @@ def test_the_import_commits_without_checkpointing_and_a_thread_checkpoints_after
     assert code == 0 and seen["stakeholders"] == expected
 
 
+def test_checkpoints_run_one_after_the_other(db, tmp_path, checkpoints):
+    import_people(people_sheet(tmp_path / "people.csv"))
+    import_people(people_sheet(tmp_path / "more.csv", start=PEOPLE))
+    checkpoints["release"].set()
+    wait_for_checkpoint()
+    assert len(checkpoints["done"]) == 2
+    assert all(busy == 0 for busy, _, _ in checkpoints["done"])  # the second did not find the first at work
+
+
 def test_a_cancelled_import_puts_the_automatic_checkpoint_back_and_starts_none(db, tmp_path, checkpoints):
     database.execute_sql(f"PRAGMA wal_autocheckpoint = {LOW_THRESHOLD}")
     with pytest.raises(Cancelled):
