@@ -6,8 +6,8 @@ imports nothing that knows about them.  Here live: the SQLite database class
 (:class:`TrackerSqliteDatabase`, with the damage funnel of ``tracker.sqlite_damage``) and its
 pragmas (WAL or a rollback journal is chosen per file when it is opened; foreign keys on,
 ``synchronous=NORMAL``, a busy timeout), SQLite's terse errors in words an officer can act on,
-which file is open (:func:`current_path`, :func:`is_live_file`), the planner's statistics, and
-closing.
+which file is open (:func:`current_path`, :func:`is_live_file`), the planner's statistics, the
+checkpoint after a big import (:func:`checkpoint_after`), and closing.
 
 Not here: opening a file (its checks, the journal, the locks, the upgrade: ``tracker.opening``),
 backups (``tracker.backups``), restoring one (``tracker.restore``), what to do about a damaged
@@ -15,14 +15,18 @@ file (``tracker.damage``).
 """
 
 import contextlib
+import logging
 import os
 import sqlite3
+import threading
 from pathlib import Path
 
 from peewee import DatabaseProxy, OperationalError, SqliteDatabase
 
 from tracker.errors import DamagedDatabaseError, DatabaseBusyError, DatabaseError
 from tracker.sqlite_damage import RefusesWhenDamaged, describe_damage, is_damage
+
+log = logging.getLogger(__name__)
 
 database = DatabaseProxy()
 
@@ -191,6 +195,98 @@ def refresh_statistics():
 STATISTICS_MIN_ROWS = 1000  # below this a full scan is instant whatever the plan
 
 
+CHECKPOINT_BUSY_MS = 100  # the background checkpoint's connection: never waits long for anyone
+_checkpoint = {"thread": None}  # the latest background checkpoint (each one waits for the one before)
+_checkpoint_lock = threading.Lock()
+
+
+@contextlib.contextmanager
+def checkpoint_after():
+    """Around a big write transaction (an import): its COMMIT leaves the WAL's checkpoint to a thread.
+
+    SQLite checkpoints on the commit that takes the WAL past ``wal_autocheckpoint`` pages (1000):
+    it copies the WAL into the database file and syncs it, in the committing thread, ~50 ms of an
+    import's 65 ms COMMIT.  Here the automatic checkpoint is off for this connection until the
+    transaction ends (then put back as it was, whether it committed or not), and after a commit a
+    PASSIVE checkpoint runs on a thread of its own, on a short-lived connection of its own, as
+    SQLite's documentation suggests (wal.html, "Application-Initiated Checkpoints").  PASSIVE
+    waits for no reader or writer; a failed one is only logged (the next checkpoint catches up).
+    :func:`close_database` waits for it before its own TRUNCATE checkpoint.
+
+    SQLite's locks in this process are shared by its connections (os_unix.c: a connection closing
+    while another holds a lock on the file keeps its descriptor open), so that connection leaves
+    the process's locks, the WAL guard and the presence mark (``tracker.filelocks``) as they were.
+    Nothing changes for anything but a writable SQLite file in WAL mode, nor inside a transaction
+    already open (its commit is not this one).
+    """
+    db = database.obj
+    path = _wal_file(db)
+    if path is None:
+        yield
+        return
+    before = db.execute_sql("PRAGMA wal_autocheckpoint").fetchone()[0]
+    db.execute_sql("PRAGMA wal_autocheckpoint = 0")
+    try:
+        yield
+    finally:
+        try:  # (a connection closed by the damage funnel: a new one has SQLite's default)
+            if not db.is_closed():
+                db.execute_sql(f"PRAGMA wal_autocheckpoint = {int(before)}")
+        except Exception:  # never hides the transaction's own error, nor fails a committed import
+            log.warning("could not turn the automatic checkpoint on again", exc_info=True)
+    if db.damage is None:
+        with _checkpoint_lock:  # (published once started: joining a thread not yet started fails)
+            thread = threading.Thread(target=_checkpoint_in_background, args=(db, path, _checkpoint["thread"]),
+                                      name="tracker-checkpoint")
+            thread.start()
+            _checkpoint["thread"] = thread
+
+
+def _wal_file(db):
+    """The absolute path of ``db`` when it is a writable SQLite file in WAL mode outside a transaction."""
+    if not isinstance(db, TrackerSqliteDatabase) or db.read_only or db.network or db.damage is not None:
+        return None
+    if db.database == ":memory:" or db.in_transaction():
+        return None
+    if db.execute_sql("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+        return None
+    return os.path.abspath(db.database)
+
+
+def _checkpoint_in_background(db, path, previous):
+    if previous is not None:
+        previous.join()  # one at a time: a second would find the checkpoint lock taken and do nothing
+    if db.damage is not None:  # a damaged file is written no more, not even by a checkpoint
+        return
+    try:
+        checkpoint_wal(path)
+    except Exception:
+        log.warning("the background checkpoint after an import failed; the next one catches up", exc_info=True)
+
+
+def checkpoint_wal(path):
+    """A PASSIVE checkpoint of the SQLite file at ``path`` on a connection of its own, closed after;
+    SQLite's answer: (1 when it could not start, frames in the WAL, frames now in the file)."""
+    # mode=rw: never creates a file where the database was.
+    conn = sqlite3.connect(Path(path).as_uri() + "?mode=rw", uri=True, isolation_level=None)
+    try:
+        conn.execute(f"PRAGMA busy_timeout = {CHECKPOINT_BUSY_MS}")
+        return conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+    finally:
+        conn.close()
+
+
+def wait_for_checkpoint():
+    """Return once the background checkpoints started so far (:func:`checkpoint_after`) have ended."""
+    with _checkpoint_lock:
+        thread = _checkpoint["thread"]
+    if thread is not None:
+        thread.join()  # (it joined the ones before it)
+        with _checkpoint_lock:
+            if _checkpoint["thread"] is thread:
+                _checkpoint["thread"] = None
+
+
 def close_database():
     """Close this thread's connection, then drop the process's extra locks on the file.
 
@@ -199,8 +295,9 @@ def close_database():
     WAL is checkpointed and emptied here first, without waiting for other programs' readers: the
     database file on its own holds every change (someone may copy it once the app is closed), and
     the WAL keeps no old pages.  The empty ``-wal`` and ``-shm`` files stay until the next program
-    that closes it last.
+    that closes it last.  A background checkpoint after an import (:func:`checkpoint_after`) ends first.
     """
+    wait_for_checkpoint()
     db = database.obj
     if db is not None and not db.is_closed():
         if getattr(db, "guard", None) is not None and db.guard.held:

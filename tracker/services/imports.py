@@ -14,7 +14,7 @@ import json
 from peewee import SqliteDatabase
 
 from tracker.changes import EVERYTHING, announce
-from tracker.db import database
+from tracker.db import checkpoint_after, database
 from tracker.errors import NotFoundError, TrackerError
 from tracker.exchange_format import BY_TABLE, SHEETS
 from tracker.models import HeldConflict, HeldRow, ImportChange, ImportRun, MergeRun, utcnow
@@ -136,7 +136,7 @@ def apply_import(state, plan, run, source):
     writer = Writer(state, source)
     adding = sum(map(len, plan.creates.values()))
     bulk = adding >= bulk_writer.BULK_ROWS and adding >= sum(len(ts.ids) for ts in state.tables.values())
-    with _links_checked_at_the_end(bulk) as check_links, transaction():
+    with checkpoint_after(), _links_checked_at_the_end(bulk) as check_links, transaction():
         run_row = ImportRun.create(user=actor.user, council=actor.council, **run)
         changes, added = [], []
         for sheet in SHEETS:

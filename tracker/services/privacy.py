@@ -25,7 +25,7 @@ import json
 
 from peewee import SqliteDatabase, fn
 
-from tracker.db import database
+from tracker.db import database, wait_for_checkpoint
 from tracker.errors import TrackerError
 from tracker.models import Attendance, AuditEntry, Event, HeldRow, ImportChange, Meta, Stakeholder, Update, utcnow
 from tracker.changes import Change, announce
@@ -74,6 +74,7 @@ def _overwriting_freed_space():
         if sqlite:
             db.execute_sql("PRAGMA secure_delete = OFF")
     if sqlite:
+        wait_for_checkpoint()  # an import's, still running, would make this one give up (the checkpoint lock)
         db.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")
 
 

@@ -16,6 +16,7 @@ import changed nothing and one that was not cancelled is never reported as cance
 
 from tracker import services
 from tracker.bulk import gc_paused
+from tracker.db import checkpoint_after
 from tracker.errors import ValidationError
 from tracker.services import audit, tableimports
 from tracker.services.base import writing
@@ -53,7 +54,7 @@ def _apply_plan(plan, progress):
     if not (counts["added"] or counts["updated"] or held or links):
         return None  # nothing would change: no import is recorded either (importing twice changes nothing)
     try:
-        with writing():
+        with checkpoint_after(), writing():  # (the WAL's checkpoint then runs on a thread of its own)
             _create_organisations(plan, new_organisations, source, added)
             step(progress, 10, "Adding new records")
             for kind in ("person", "action", "commitment"):  # (organisations are made above)
