@@ -315,31 +315,40 @@ class StakeholderMatcher:
         org = self.by_id.get(held.organisation_id) if held.organisation_id else None
         return org.name if org else ""
 
-    def person(self, name, email="", organisation=""):
-        """The :class:`Match` for an incoming person."""
+    def person(self, name, email="", organisation="", keys=None):
+        """The :class:`Match` for an incoming person.  ``keys``: ``(person_key(name), organisation_key(organisation))``
+        when the caller has worked them out already (the import's pass over its rows has)."""
+        erased = self.erased.digests  # (nobody erased, most databases: neither hash is worked out)
         if email:
             held = self.by_email.get(email.strip().casefold())
             if held is not None:
                 return Match("erased" if held.erased else "matched", held, how="email")
-            if self.erased.email(email):
+            if erased and self.erased.email(email):
                 return Match("erased")
-        key = person_key(name)
+        if keys is None:
+            key = person_key(name)
+            wanted_org = organisation_key(organisation) if organisation and key else ""
+        else:
+            key, wanted_org = keys
         if not key:
             return Match("new")
-        wanted_org = organisation_key(organisation) if organisation else ""
         for held in self.people.get(key, ()):
             if organisation_key(self.organisation_name(held)) == wanted_org:  # both none counts too
                 return Match("erased" if held.erased else "matched", held, how="name and organisation")
-        if self.erased.person(key, wanted_org):
+        if erased and self.erased.person(key, wanted_org):
             return Match("erased")
-        candidates = []
         query = _sorted_words(key)
         found = self._close.get(query)
         if found is None:
             found = close_names([query], self._keys, self._block_index())[query]
+        if not found:
+            return Match("new")
+        candidates = []
+        by_id, ids = self.by_id, self._ids
         for _, score, index in found:
-            held = self.by_id[self._ids[index]]
-            if self._someone_else(held, email, wanted_org):
+            held = by_id[ids[index]]
+            # (the same name at another organisation with another email: _someone_else, its cheap tests first)
+            if email and held.email and wanted_org and self._someone_else(held, email, wanted_org):
                 continue
             candidates.append((held, round(score)))
         candidates = candidates[:MAX_CANDIDATES]

@@ -101,7 +101,8 @@ def plan_people(plan, records, matcher, tick=None):
     seen_email, seen_name = {}, {}  # the first entry of each person within the file, by email and by name
     linked = tableimports.RememberedLinks()  # rows linked by hand before: matched, not held again
     records = contacts.split(records, plan.problems)  # a row naming a second contact is two people
-    matcher.prepare(_people_of(records))  # every row's close-name search in one batch
+    names = _names_of(records)
+    matcher.prepare(_people_of(records, names))  # every row's close-name search in one batch
     problems, entries, organisations = plan.problems, plan.entries, plan.organisations
     hold = plan.options.uncertain == "hold"
     for done, record in enumerate(records):
@@ -109,8 +110,8 @@ def plan_people(plan, records, matcher, tick=None):
             tick(done)
         v = dict(record.values)
         councils = councils_of(record, problems) if "councils" in v else None  # (None without: councils_of's answer)
-        name = v.pop("name", "") or _joined(v.pop("first_name", ""), v.pop("surname", ""))
-        v.pop("first_name", None), v.pop("surname", None)
+        name = names[done]
+        v.pop("name", None), v.pop("first_name", None), v.pop("surname", None)
         org_name = v.pop("organisation", "")
         registration = v.pop("attending", "")
         attending = _attending(registration) if registration else True
@@ -150,7 +151,7 @@ def plan_people(plan, records, matcher, tick=None):
             entry.organisation = org.key
         email = values.get("email") or ""
         key_email = email.casefold()
-        key_name = (person_key(name), org_key)
+        key_name = (person_key(name), org_key)  # (also the matcher's keys: worked out once)
         first = (key_email and seen_email.get(key_email)) or seen_name.get(key_name)
         if first is not None:
             entry.action, entry.same_as = "same", first
@@ -164,7 +165,7 @@ def plan_people(plan, records, matcher, tick=None):
         seen_name[key_name] = entry
         if key_email:
             seen_email[key_email] = entry
-        match = matcher.person(name, values.get("email", ""), org_name)
+        match = matcher.person(name, values.get("email", ""), org_name, key_name)
         entry.how = match.how
         status = match.status
         if status == "new":
@@ -231,15 +232,19 @@ def _close(org):
     return "; ".join(f"{c['name']} ({c['score']}%)" for c in org.candidates)
 
 
-def _people_of(records):
-    """[(name, email)] of the records that are people, as plan_people reads them."""
-    people = []
+def _names_of(records):
+    """Each record's name, as plan_people reads it: its name, else its first name and surname."""
+    names = []
     for record in records:
         v = record.values
-        name = v.get("name") or _joined(v.get("first_name", ""), v.get("surname", ""))
-        if name and (v.get("kind") or "person") == "person":
-            people.append((name, v.get("email") or ""))
-    return people
+        names.append(v.get("name") or _joined(v.get("first_name", ""), v.get("surname", "")))
+    return names
+
+
+def _people_of(records, names):
+    """[(name, email)] of the records that are people (``names``: :func:`_names_of`)."""
+    return [(name, record.values.get("email") or "") for record, name in zip(records, names)
+            if name and (record.values.get("kind") or "person") == "person"]
 
 
 def _joined(first_name, surname):
