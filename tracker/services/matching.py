@@ -186,7 +186,7 @@ def close_names(queries, keys, index, cutoff=DOUBT_SCORE, limit=MAX_CANDIDATES *
     numpy, which the batch answers in, costs more (0.15-0.4 s) than scoring that many pairs (about 0.5 µs each)."""
     queries = list(dict.fromkeys(queries))
     found = dict.fromkeys(queries, ())
-    texts, firsts, seconds = list(keys), [], []
+    lefts, seconds = [], []  # each pair: its query, and the position of its key (the texts scored: no positions)
     nothing = ()
     for query in queries:
         first, _, second = query.partition(" ")
@@ -194,29 +194,29 @@ def close_names(queries, keys, index, cutoff=DOUBT_SCORE, limit=MAX_CANDIDATES *
             one = index.get(f"{first[:BLOCK_PREFIX]} {second[0]}")
             two = index.get(f"{second[:BLOCK_PREFIX]} {first[0]}")
             # (a block holds a position once: only two blocks together need a set)
-            near = (set(one).union(two) if two else one) if one else two
+            near = ({*one, *two} if two else one) if one else two
         else:
             near = set()
             for block in name_blocks(query, BLOCK_PREFIX):
                 near.update(index.get(block, nothing))
         if near:
-            texts.append(query)
-            firsts += [len(texts) - 1] * len(near)
+            lefts += [query] * len(near)
             seconds += near
-    if not firsts:
+    if not seconds:
         return found
-    if _one_by_one(len(firsts)):  # (the same scores, float32 as cpdist's)
-        scores = array("f", map(fuzz.ratio, [texts[i] for i in firsts], [texts[j] for j in seconds])).tolist()
+    rights = [keys[j] for j in seconds]
+    if _one_by_one(len(seconds)):  # (the same scores, float32 as cpdist's)
+        scores = array("f", map(fuzz.ratio, lefts, rights)).tolist()
         scored = [(k, score) for k, score in enumerate(scores) if score >= cutoff]
     else:
-        scores = close_pairs(texts, firsts, seconds, cutoff)
+        scores = _scores(lefts, rights, cutoff)
         kept = scores.nonzero()[0]
         scored = zip(kept.tolist(), scores[kept].tolist())
     for k, score in scored:
         position = seconds[k]
-        hits = found[texts[firsts[k]]]
+        hits = found[lefts[k]]
         if not hits:
-            hits = found[texts[firsts[k]]] = []
+            hits = found[lefts[k]] = []
         hits.append((keys[position], score, position))
     for hits in found.values():
         if len(hits) > 1:
@@ -471,5 +471,12 @@ def close_pairs(keys, firsts, seconds, cutoff=DOUBT_SCORE):
         return numpy.zeros(0, dtype=numpy.float32)
     if isinstance(firsts, numpy.ndarray):
         firsts, seconds = firsts.tolist(), seconds.tolist()
-    return process.cpdist([keys[i] for i in firsts], [keys[j] for j in seconds], scorer=fuzz.ratio,
-                          processor=None, score_cutoff=cutoff, dtype=numpy.float32, workers=-1)
+    return _scores([keys[i] for i in firsts], [keys[j] for j in seconds], cutoff)
+
+
+def _scores(lefts, rights, cutoff):
+    """:func:`close_pairs` of the texts themselves: ``fuzz.ratio(lefts[k], rights[k])`` for each k (two lists)."""
+    import numpy
+
+    return process.cpdist(lefts, rights, scorer=fuzz.ratio, processor=None, score_cutoff=cutoff,
+                          dtype=numpy.float32, workers=-1)
