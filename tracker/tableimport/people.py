@@ -51,6 +51,7 @@ class Entry:
     written: dict = field(default_factory=dict)
     how: str = ""
     flags: dict = field(default_factory=dict)  # what the preview points out about the row (plan.as_json's records)
+    role_at_event: str = ""  # an attendance row's role at the event (a field: set on 10k entries, not added to each)
 
     @property
     def name(self):
@@ -101,8 +102,8 @@ def plan_people(plan, records, matcher, tick=None):
     seen_email, seen_name = {}, {}  # the first entry of each person within the file, by email and by name
     linked = tableimports.RememberedLinks()  # rows linked by hand before: matched, not held again
     records = contacts.split(records, plan.problems)  # a row naming a second contact is two people
-    names = _names_of(records)
-    matcher.prepare(_people_of(records, names))  # every row's close-name search in one batch
+    names, people = _names_of(records)
+    matcher.prepare(people)  # every row's close-name search in one batch
     problems, entries, organisations = plan.problems, plan.entries, plan.organisations
     hold = plan.options.uncertain == "hold"
     for done, record in enumerate(records):
@@ -139,8 +140,8 @@ def plan_people(plan, records, matcher, tick=None):
             entries.append(entry)
             continue
         values["name"], values["kind"] = name, "person"
-        entry = Entry(record.sheet, record.row, "add", values, attending=attending, written=record.written)
-        entry.role_at_event, entry.registration = role_at_event, registration
+        entry = Entry(record.sheet, record.row, "add", values, attending=attending, written=record.written,
+                      registration=registration, role_at_event=role_at_event)
         org_key = organisation_key(org_name)
         if org_name:
             org = organisations.get(org_key)
@@ -233,18 +234,19 @@ def _close(org):
 
 
 def _names_of(records):
-    """Each record's name, as plan_people reads it: its name, else its first name and surname."""
-    names = []
+    """(each record's name, as plan_people reads it: its name, else its first name and surname; [(name, email)]
+    of the records that are people)."""
+    names, people = [], []
     for record in records:
         v = record.values
-        names.append(v.get("name") or _joined(v.get("first_name", ""), v.get("surname", "")))
-    return names
-
-
-def _people_of(records, names):
-    """[(name, email)] of the records that are people (``names``: :func:`_names_of`)."""
-    return [(name, record.values.get("email") or "") for record, name in zip(records, names)
-            if name and (record.values.get("kind") or "person") == "person"]
+        name = v.get("name")
+        if not name:  # (_joined, inline)
+            first_name, surname = v.get("first_name", ""), v.get("surname", "")
+            name = f"{first_name} {surname}" if first_name and surname else first_name or surname
+        names.append(name)
+        if name and (v.get("kind") or "person") == "person":
+            people.append((name, v.get("email") or ""))
+    return names, people
 
 
 def _joined(first_name, surname):
