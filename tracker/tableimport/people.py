@@ -209,9 +209,12 @@ def _hold_doubtful_organisations(plan):
     """A row that would create an organisation whose name is close to a held one's waits for review
     (held, with those organisations as candidates) rather than making a near-duplicate.  A matched
     person keeps their record and is not linked to it (the preview says why)."""
+    doubtful = {key: org for key, org in plan.organisations.items() if org.candidates}
+    if not doubtful:  # (most imports: no entry to look at)
+        return
     for entry in plan.entries:
-        org = plan.organisations.get(entry.organisation) if entry.organisation else None
-        if org is None or not org.candidates:
+        org = doubtful.get(entry.organisation) if entry.organisation else None
+        if org is None:
             continue
         if entry.action in ("add", "held"):
             entry.action, entry.how = "held", entry.how or "close organisation name"
