@@ -32,6 +32,7 @@ ERASED_NOTE = "erased on request: not imported"
 NOT_ATTENDING = "not attending"  # an attendance row's action: left out, see _leave_out_not_attending
 FIELD_NAMES = frozenset(f.name for f in STAKEHOLDER.fields)  # what ``k in STAKEHOLDER`` asks, as a set
 PERSON_FIELDS = ("role", "email", "phone", "address", "website", "influence", "interest", "tags", "sector")
+CHANGEABLE = (*PERSON_FIELDS, "notes")  # what a match may change in the held record (_changes), in this order
 
 
 @dataclass
@@ -294,8 +295,10 @@ def _changes(plan, record_id, values, organisation_key_=""):
         return {}
     held = plan.held_record(record_id)
     changes = {}
-    for name in (*PERSON_FIELDS, "notes"):
-        new = values.get(name)
+    for name in CHANGEABLE:
+        if name not in values:  # (a row gives a few of them)
+            continue
+        new = values[name]
         if new in (None, "", []):
             continue
         old = getattr(held, name)
