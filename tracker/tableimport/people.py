@@ -244,18 +244,13 @@ def _names_of(records):
     for record in records:
         v = record.values
         name = v.get("name")
-        if not name:  # (_joined, inline)
+        if not name:  # a first name and a surname as one name (either alone when the other is blank)
             first_name, surname = v.get("first_name", ""), v.get("surname", "")
             name = f"{first_name} {surname}" if first_name and surname else first_name or surname
         names.append(name)
         if name and (v.get("kind") or "person") == "person":
             people.append((name, v.get("email") or ""))
     return names, people
-
-
-def _joined(first_name, surname):
-    """A first name and a surname as one name (either alone when the other is blank)."""
-    return f"{first_name} {surname}" if first_name and surname else first_name or surname
 
 
 def _attending(text):
