@@ -186,7 +186,7 @@ def close_names(queries, keys, index, cutoff=DOUBT_SCORE, limit=MAX_CANDIDATES *
     numpy, which the batch answers in, costs more (0.15-0.4 s) than scoring that many pairs (about 0.5 µs each)."""
     queries = list(dict.fromkeys(queries))
     found = dict.fromkeys(queries, ())
-    texts, firsts, seconds = list(keys), [], []
+    lefts, seconds = [], []  # each pair: its query, and the position of its key (the texts scored: no positions)
     nothing = ()
     for query in queries:
         first, _, second = query.partition(" ")
@@ -194,29 +194,29 @@ def close_names(queries, keys, index, cutoff=DOUBT_SCORE, limit=MAX_CANDIDATES *
             one = index.get(f"{first[:BLOCK_PREFIX]} {second[0]}")
             two = index.get(f"{second[:BLOCK_PREFIX]} {first[0]}")
             # (a block holds a position once: only two blocks together need a set)
-            near = (set(one).union(two) if two else one) if one else two
+            near = ({*one, *two} if two else one) if one else two
         else:
             near = set()
             for block in name_blocks(query, BLOCK_PREFIX):
                 near.update(index.get(block, nothing))
         if near:
-            texts.append(query)
-            firsts += [len(texts) - 1] * len(near)
+            lefts += [query] * len(near)
             seconds += near
-    if not firsts:
+    if not seconds:
         return found
-    if _one_by_one(len(firsts)):  # (the same scores, float32 as cpdist's)
-        scores = array("f", map(fuzz.ratio, [texts[i] for i in firsts], [texts[j] for j in seconds])).tolist()
+    rights = [keys[j] for j in seconds]
+    if _one_by_one(len(seconds)):  # (the same scores, float32 as cpdist's)
+        scores = array("f", map(fuzz.ratio, lefts, rights)).tolist()
         scored = [(k, score) for k, score in enumerate(scores) if score >= cutoff]
     else:
-        scores = close_pairs(texts, firsts, seconds, cutoff)
+        scores = _scores(lefts, rights, cutoff)
         kept = scores.nonzero()[0]
         scored = zip(kept.tolist(), scores[kept].tolist())
     for k, score in scored:
         position = seconds[k]
-        hits = found[texts[firsts[k]]]
+        hits = found[lefts[k]]
         if not hits:
-            hits = found[texts[firsts[k]]] = []
+            hits = found[lefts[k]] = []
         hits.append((keys[position], score, position))
     for hits in found.values():
         if len(hits) > 1:
@@ -315,31 +315,40 @@ class StakeholderMatcher:
         org = self.by_id.get(held.organisation_id) if held.organisation_id else None
         return org.name if org else ""
 
-    def person(self, name, email="", organisation=""):
-        """The :class:`Match` for an incoming person."""
+    def person(self, name, email="", organisation="", keys=None):
+        """The :class:`Match` for an incoming person.  ``keys``: ``(person_key(name), organisation_key(organisation))``
+        when the caller has worked them out already (the import's pass over its rows has)."""
+        erased = self.erased.digests  # (nobody erased, most databases: neither hash is worked out)
         if email:
             held = self.by_email.get(email.strip().casefold())
             if held is not None:
                 return Match("erased" if held.erased else "matched", held, how="email")
-            if self.erased.email(email):
+            if erased and self.erased.email(email):
                 return Match("erased")
-        key = person_key(name)
+        if keys is None:
+            key = person_key(name)
+            wanted_org = organisation_key(organisation) if organisation and key else ""
+        else:
+            key, wanted_org = keys
         if not key:
             return Match("new")
-        wanted_org = organisation_key(organisation) if organisation else ""
         for held in self.people.get(key, ()):
             if organisation_key(self.organisation_name(held)) == wanted_org:  # both none counts too
                 return Match("erased" if held.erased else "matched", held, how="name and organisation")
-        if self.erased.person(key, wanted_org):
+        if erased and self.erased.person(key, wanted_org):
             return Match("erased")
-        candidates = []
         query = _sorted_words(key)
         found = self._close.get(query)
         if found is None:
             found = close_names([query], self._keys, self._block_index())[query]
+        if not found:
+            return Match("new")
+        candidates = []
+        by_id, ids = self.by_id, self._ids
         for _, score, index in found:
-            held = self.by_id[self._ids[index]]
-            if self._someone_else(held, email, wanted_org):
+            held = by_id[ids[index]]
+            # (the same name at another organisation with another email: _someone_else, its cheap tests first)
+            if email and held.email and wanted_org and self._someone_else(held, email, wanted_org):
                 continue
             candidates.append((held, round(score)))
         candidates = candidates[:MAX_CANDIDATES]
@@ -462,5 +471,12 @@ def close_pairs(keys, firsts, seconds, cutoff=DOUBT_SCORE):
         return numpy.zeros(0, dtype=numpy.float32)
     if isinstance(firsts, numpy.ndarray):
         firsts, seconds = firsts.tolist(), seconds.tolist()
-    return process.cpdist([keys[i] for i in firsts], [keys[j] for j in seconds], scorer=fuzz.ratio,
-                          processor=None, score_cutoff=cutoff, dtype=numpy.float32, workers=-1)
+    return _scores([keys[i] for i in firsts], [keys[j] for j in seconds], cutoff)
+
+
+def _scores(lefts, rights, cutoff):
+    """:func:`close_pairs` of the texts themselves: ``fuzz.ratio(lefts[k], rights[k])`` for each k (two lists)."""
+    import numpy
+
+    return process.cpdist(lefts, rights, scorer=fuzz.ratio, processor=None, score_cutoff=cutoff,
+                          dtype=numpy.float32, workers=-1)

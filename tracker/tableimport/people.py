@@ -32,6 +32,7 @@ ERASED_NOTE = "erased on request: not imported"
 NOT_ATTENDING = "not attending"  # an attendance row's action: left out, see _leave_out_not_attending
 FIELD_NAMES = frozenset(f.name for f in STAKEHOLDER.fields)  # what ``k in STAKEHOLDER`` asks, as a set
 PERSON_FIELDS = ("role", "email", "phone", "address", "website", "influence", "interest", "tags", "sector")
+CHANGEABLE = (*PERSON_FIELDS, "notes")  # what a match may change in the held record (_changes), in this order
 
 
 @dataclass
@@ -51,6 +52,7 @@ class Entry:
     written: dict = field(default_factory=dict)
     how: str = ""
     flags: dict = field(default_factory=dict)  # what the preview points out about the row (plan.as_json's records)
+    role_at_event: str = ""  # an attendance row's role at the event (a field: set on 10k entries, not added to each)
 
     @property
     def name(self):
@@ -101,7 +103,8 @@ def plan_people(plan, records, matcher, tick=None):
     seen_email, seen_name = {}, {}  # the first entry of each person within the file, by email and by name
     linked = tableimports.RememberedLinks()  # rows linked by hand before: matched, not held again
     records = contacts.split(records, plan.problems)  # a row naming a second contact is two people
-    matcher.prepare(_people_of(records))  # every row's close-name search in one batch
+    names, people = _names_of(records)
+    matcher.prepare(people)  # every row's close-name search in one batch
     problems, entries, organisations = plan.problems, plan.entries, plan.organisations
     hold = plan.options.uncertain == "hold"
     for done, record in enumerate(records):
@@ -109,8 +112,8 @@ def plan_people(plan, records, matcher, tick=None):
             tick(done)
         v = dict(record.values)
         councils = councils_of(record, problems) if "councils" in v else None  # (None without: councils_of's answer)
-        name = v.pop("name", "") or _joined(v.pop("first_name", ""), v.pop("surname", ""))
-        v.pop("first_name", None), v.pop("surname", None)
+        name = names[done]
+        v.pop("name", None), v.pop("first_name", None), v.pop("surname", None)
         org_name = v.pop("organisation", "")
         registration = v.pop("attending", "")
         attending = _attending(registration) if registration else True
@@ -138,8 +141,8 @@ def plan_people(plan, records, matcher, tick=None):
             entries.append(entry)
             continue
         values["name"], values["kind"] = name, "person"
-        entry = Entry(record.sheet, record.row, "add", values, attending=attending, written=record.written)
-        entry.role_at_event, entry.registration = role_at_event, registration
+        entry = Entry(record.sheet, record.row, "add", values, attending=attending, written=record.written,
+                      registration=registration, role_at_event=role_at_event)
         org_key = organisation_key(org_name)
         if org_name:
             org = organisations.get(org_key)
@@ -150,7 +153,7 @@ def plan_people(plan, records, matcher, tick=None):
             entry.organisation = org.key
         email = values.get("email") or ""
         key_email = email.casefold()
-        key_name = (person_key(name), org_key)
+        key_name = (person_key(name), org_key)  # (also the matcher's keys: worked out once)
         first = (key_email and seen_email.get(key_email)) or seen_name.get(key_name)
         if first is not None:
             entry.action, entry.same_as = "same", first
@@ -164,7 +167,7 @@ def plan_people(plan, records, matcher, tick=None):
         seen_name[key_name] = entry
         if key_email:
             seen_email[key_email] = entry
-        match = matcher.person(name, values.get("email", ""), org_name)
+        match = matcher.person(name, values.get("email", ""), org_name, key_name)
         entry.how = match.how
         status = match.status
         if status == "new":
@@ -207,9 +210,12 @@ def _hold_doubtful_organisations(plan):
     """A row that would create an organisation whose name is close to a held one's waits for review
     (held, with those organisations as candidates) rather than making a near-duplicate.  A matched
     person keeps their record and is not linked to it (the preview says why)."""
+    doubtful = {key: org for key, org in plan.organisations.items() if org.candidates}
+    if not doubtful:  # (most imports: no entry to look at)
+        return
     for entry in plan.entries:
-        org = plan.organisations.get(entry.organisation) if entry.organisation else None
-        if org is None or not org.candidates:
+        org = doubtful.get(entry.organisation) if entry.organisation else None
+        if org is None:
             continue
         if entry.action in ("add", "held"):
             entry.action, entry.how = "held", entry.how or "close organisation name"
@@ -231,20 +237,20 @@ def _close(org):
     return "; ".join(f"{c['name']} ({c['score']}%)" for c in org.candidates)
 
 
-def _people_of(records):
-    """[(name, email)] of the records that are people, as plan_people reads them."""
-    people = []
+def _names_of(records):
+    """(each record's name, as plan_people reads it: its name, else its first name and surname; [(name, email)]
+    of the records that are people)."""
+    names, people = [], []
     for record in records:
         v = record.values
-        name = v.get("name") or _joined(v.get("first_name", ""), v.get("surname", ""))
+        name = v.get("name")
+        if not name:  # a first name and a surname as one name (either alone when the other is blank)
+            first_name, surname = v.get("first_name", ""), v.get("surname", "")
+            name = f"{first_name} {surname}" if first_name and surname else first_name or surname
+        names.append(name)
         if name and (v.get("kind") or "person") == "person":
             people.append((name, v.get("email") or ""))
-    return people
-
-
-def _joined(first_name, surname):
-    """A first name and a surname as one name (either alone when the other is blank)."""
-    return f"{first_name} {surname}" if first_name and surname else first_name or surname
+    return names, people
 
 
 def _attending(text):
@@ -284,8 +290,10 @@ def _changes(plan, record_id, values, organisation_key_=""):
         return {}
     held = plan.held_record(record_id)
     changes = {}
-    for name in (*PERSON_FIELDS, "notes"):
-        new = values.get(name)
+    for name in CHANGEABLE:
+        if name not in values:  # (a row gives a few of them)
+            continue
+        new = values[name]
         if new in (None, "", []):
             continue
         old = getattr(held, name)

@@ -293,24 +293,57 @@ def _check_new_people(plan):
 
     A field a row does not give holds the same value in every such row (its default, or none): its own rule is
     applied to that value once, and passed to ``validate`` as ``checked`` when it holds (worked out once for each
-    set of fields rows give), so each row's own values are checked, and the rules across fields, as before."""
+    set of fields rows give), so each row's own values are checked, and the rules across fields, as before.
+    Most rows are found sound without ``validate``: when the rules across fields read none of the fields a set
+    gives (their answer is then the same for every row of the set, worked out once, :func:`_sound_rows`), and
+    every field not given passes, a row whose given values each pass their field's rule has no problem; any
+    other row goes through ``validate`` as before, which words its problems."""
     defaults = STAKEHOLDER.defaults()  # (no "councils" nor "organisation" among them: both have no default)
     validate = STAKEHOLDER.validate
     passing = frozenset(name for name in STAKEHOLDER.own_fields if STAKEHOLDER[name].problem(defaults.get(name)) is None)
-    checked_for = {}  # the fields an entry gives (in order) -> the fields not given whose value passes
+    checked_for = {}  # the fields an entry gives (in order) -> (the fields not given whose value passes, checks)
     for entry in plan.entries:
         if entry.action != "add" and entry.action != "held":
             continue
-        given = tuple(entry.values)
-        checked = checked_for.get(given)
-        if checked is None:  # ("organisation" is left out of the state below: none, whatever the row gives)
-            checked = checked_for[given] = passing - (set(given) - {"organisation"})
-        state = {**defaults, **entry.values}
+        values = entry.values
+        given = tuple(values)
+        found = checked_for.get(given)
+        if found is None:  # ("organisation" is left out of the state below: none, whatever the row gives)
+            found = checked_for[given] = (passing - (set(given) - {"organisation"}),
+                                          _sound_rows(given, defaults, passing))
+        checked, checks = found
+        if checks is not None:
+            for name, problem in checks:
+                if problem(values[name]) is not None:
+                    break
+            else:
+                continue
+        state = {**defaults, **values}
         state.pop("councils", None)
         state.pop("organisation", None)
         for name, reason in validate(state, checked=checked).items():
             column = next((h for h, t in _mapping_of(plan, entry.sheet).items() if t == name), STAKEHOLDER[name].title)
             plan.problems.append(Problem(entry.sheet, entry.row, column, str(state.get(name) or ""), reason))
+
+
+def _sound_rows(given, defaults, passing):
+    """((field, its rule), ...) of the fields ``given`` whose values, each passing its rule, make a row giving
+    ``given`` sound as ``validate`` judges it (its state: the defaults, then the row's values, without councils
+    or organisation); None when that cannot be told without ``validate``: a field not given fails its rule on the
+    value it then holds, or a rule across fields reads a field given, or fails on the values every such row
+    holds (a rule reads only its ``reads``)."""
+    gives = set(given) - {"councils", "organisation"}
+    own = STAKEHOLDER.own_fields
+    if not set(own) - gives <= passing:
+        return None
+    for rule in STAKEHOLDER.rules:
+        if gives.intersection(rule.reads):
+            return None
+        state = {name: defaults[name] for name in rule.reads
+                 if name in defaults and name not in ("councils", "organisation")}
+        if rule.reason(state, None, None) is not None:
+            return None
+    return tuple((name, STAKEHOLDER[name].problem) for name in given if name in gives and name in own)
 
 
 def _mapping_of(plan, sheet):
