@@ -148,8 +148,8 @@ def test_new_people_are_stored_as_create_would_and_their_creation_is_the_import(
             "create", "table import of people.xlsx", run_row.user, run_row.at, None)
 
 
-def test_a_table_import_of_yesterdays_app_shows_its_own_creation_entry_once(db, tmp_path):
-    """A table import before 3 December 2026 wrote each new record's creation entry: History shows that entry,
+def test_a_table_import_by_an_earlier_version_shows_its_own_creation_entry_once(db, tmp_path):
+    """A table import until 2 December 2026 wrote each new record's creation entry: History shows that entry,
     not a second creation made from the run."""
     path = workbook(tmp_path / "people.xlsx", {"S": [["Name", "Email"], ["Ann Oke", "ann@x.example"]]})
     _, import_id = run(path)

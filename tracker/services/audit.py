@@ -161,7 +161,7 @@ def history(record_uuid):
     row and the list of what it added, not 100k snapshots): its creation is shown as an unsaved
     entry made from that import's row (who, when, the file and the council it came from; a partner's table
     import (``tracker.tableimport``) as ``table import of FILE``, the source of the changes it made).
-    A table import of the app before 3 December 2026 wrote each new record's creation entry too: for those
+    A table import by the app until 2 December 2026 wrote each new record's creation entry too: for those
     records that entry is shown, not a second creation from the run.
     """
     entries = list(AuditEntry.select().where(AuditEntry.record_uuid == record_uuid))
