@@ -15,7 +15,7 @@ import uuid
 
 from peewee import FieldAccessor, ForeignKeyField, Query, fn
 
-from tracker.bulk import bulk_insert, gc_paused, records_by_id, stored_form, uuid4s
+from tracker.bulk import bulk_insert, db_values, gc_paused, records_by_id, stored_form, uuid4s
 from tracker.changes import Change, announce, batch
 from tracker.db import database, is_read_only, refresh_statistics
 from tracker.errors import NotFoundError, ReadOnlyDatabaseError, StaleEditError, ValidationError
@@ -438,9 +438,9 @@ class RecordService:
             for names, group in groups.items():
                 fields = [self.model._meta.fields[n] for n in self._with_precisions(names)]
                 sets = "".join(f'"{f.column_name}" = {database.param}, ' for f in fields)
-                column_value, stamp = self._column_value, stored_form(database, now)  # (its text once)
-                params = [[*[column_value(f, changes) for f in fields], stamp, rec.id, rec.version]
-                          for rec, changes in group]
+                stamp, changed = stored_form(database, now), [changes for _, changes in group]  # (its text once)
+                params = [[*values, stamp, rec.id, rec.version]  # (a column at a time: bulk.db_values)
+                          for values, (rec, _) in zip(zip(*[self._column_values(f, changed) for f in fields]), group)]
                 cursor = database.cursor()
                 cursor.executemany(f'UPDATE "{table}" SET {sets}"version" = "version" + 1, "updated_at" = '
                                    f'{database.param} WHERE "id" = {database.param} AND "version" = {database.param}',
@@ -496,12 +496,16 @@ class RecordService:
                 out.append(self._periods[name].precision)
         return out
 
-    def _column_value(self, field, changes):
-        """What an UPDATE writes in ``field``'s column for ``changes`` (a precision from its date)."""
-        if field.name in changes:
-            return _db_value(field, changes[field.name])
-        date_name = next(n for n, f in self._periods.items() if f.precision == field.name)
-        return precision_of(changes[date_name])
+    def _column_values(self, field, changed):
+        """What an UPDATE writes in ``field``'s column for each of ``changed`` (changes, each of ``field`` or of the
+        date whose precision it holds)."""
+        name = field.name
+        if name not in changed[0]:
+            date_name = next(n for n, f in self._periods.items() if f.precision == name)
+            return [precision_of(changes[date_name]) for changes in changed]
+        if isinstance(field, ForeignKeyField):
+            return [_db_value(field, changes[name]) for changes in changed]
+        return db_values(field, [changes[name] for changes in changed])  # (``_db_value``'s, a column at a time)
 
     def _read_many(self, ids, model=None):
         """{id: record} of ``model`` (this service's) for ``ids``, a query per 500."""
