@@ -142,3 +142,21 @@ def test_first_invalid_finds_the_record_validate_refuses_first(kind):
         expected = next((i for i, s in enumerate(states)
                          if kind.validate(s, None, None, frozenset() if i in unchecked else checked)), None)
         assert kind.first_invalid(states, None, None, checked, unchecked) == expected, (trial, states)
+
+
+def test_update_many_writes_each_column_as_update_does(db):
+    """The parameters are built a column at a time (``bulk.db_values``): a text, a period and its precision, a day,
+    a linked record, a link removed and a choice are stored as ``update`` stores them."""
+    s = services.actions
+    owner = services.stakeholders.create(name="Havering Primary", kind="organisation", sector="education")
+    one, two = (s.create(title="Same", owner=owner, due_date=dt.date(2026, 1, 5)) for _ in range(2))
+    changes = [{"title": "Changed", "due_date": Period(dt.date(2019, 3, 31), MONTH), "owner": None, "priority": "high"},
+               {"due_date": dt.date(2027, 2, 1), "owner": owner, "council": services.councils.find("Redbridge")}]
+    for change in changes:
+        s.update(one, **change)
+        s.update_many([(two, change)])
+        columns = ("title", "due_date", "due_date_precision", "owner_id", "council_id", "priority", "version")
+        stored = [db_row for db_row in s.model.select(*(getattr(s.model, c) for c in columns))
+                  .where(s.model.id.in_([one.id, two.id])).order_by(s.model.id).tuples()]
+        assert stored[0] == stored[1]
+    assert stored[0][:3] == ("Changed", dt.date(2027, 2, 1), None)
