@@ -73,10 +73,11 @@ def _columns_of(model, rows, constants):
             continue
         name, default, (convert, native, hexes) = f.name, f.default, _conversion(f)
         if callable(default):
-            out[name] = _stored_column(convert, native, hexes, [row[name] if name in row else default() for row in rows])
+            out[name] = _stored_column(convert, native, hexes,
+                                       [row[name] if name in row else default() for row in rows])
         elif hexes:
-            out[name] = [v if (v := row.get(name, default)) is None or v.__class__ is str and len(v) == 32 else convert(v)
-                         for row in rows]
+            out[name] = [v if (v := row.get(name, default)) is None or v.__class__ is str and len(v) == 32
+                         else convert(v) for row in rows]
         else:
             out[name] = [v if (v := row.get(name, default)) is None or v.__class__ in native else convert(v)
                          for row in rows]

@@ -1,4 +1,4 @@
-"""The batch forms check a field at a time (``Kind.first_invalid``) yet refuse exactly what ``validate`` refuses,
+"""The batch forms check in bulk (``Kind.first_invalid``) yet refuse exactly what ``validate`` refuses,
 record by record: the same first record or row, the same reasons, a stored value that breaks today's rules
 included, a value cleaning changed checked again, and the rules across fields for every record."""
 
@@ -55,6 +55,9 @@ def test_the_first_record_refused_is_the_one_worded(db):
     batch = _refusal(lambda: s.update_many(items[2:]))
     assert str(batch) == str(_refusal(lambda: s.update(people[2], organisation=people[3])))
     assert "must be an organisation (Person 3 is a person)" in str(batch)
+    itself = _refusal(lambda: s.update_many([(people[0], {"role": "Chair"}), (org, {"organisation": org})]))
+    assert str(itself) == str(_refusal(lambda: s.update(org, organisation=org)))  # (the rule reads the stored record)
+    assert itself.errors == {"organisation": "cannot be the stakeholder itself"}
     batch = _refusal(lambda: s.update_many(items[3:]))
     assert batch.errors == {"role": "is too long (at most 200 characters)"}
     assert s.update_many(items[:1])[0].role == "Chair"

@@ -292,7 +292,7 @@ class RecordService:
             identities.append(state.pop("identity", None))
             link_sets.append(state.pop("councils", None))
             states.append(state)
-        first = self.record.first_invalid(states, None, self._taken, checked, trimmed)  # (validate's rules, a field at a time)
+        first = self.record.first_invalid(states, None, self._taken, checked, trimmed)  # (validate's rules, in bulk)
         if first is not None:
             errors = self.validate(states[first], checked=frozenset() if first in trimmed else checked)
             raise ValidationError(errors, self.what).in_row(first + 1, len(rows))
@@ -411,7 +411,7 @@ class RecordService:
             recs.append(rec)
             befores.append(before)
             states.append({**before, **changes})
-        # ``update``'s check of each whole new state, a field at a time; the first refused is worded by ``_check``
+        # ``update``'s check of each whole new state, in bulk (Kind.first_invalid); the first refused is worded by ``_check``
         first = self.record.first_invalid(states, recs, self._taken)
         if first is not None:
             self._check(states[first], recs[first])
