@@ -163,3 +163,14 @@ def test_update_many_writes_each_column_as_update_does(db):
                   .where(s.model.id.in_([one.id, two.id])).order_by(s.model.id).tuples()]
         assert stored[0] == stored[1]
     assert stored[0][:3] == ("Changed", dt.date(2027, 2, 1), None)
+
+
+def test_update_many_with_only_councils_changed_bumps_the_version_as_update_does(db):
+    s = services.commitments
+    maker = services.stakeholders.create(name="Havering Primary", kind="organisation", sector="education")
+    one, two = (s.create(title="Same", made_by=maker, date_made=dt.date(2026, 1, 5)) for _ in range(2))
+    redbridge = [services.councils.find("Redbridge")]
+    s.update(one, councils=redbridge)
+    [done] = s.update_many([(two, {"councils": redbridge, "title": "Same"})])
+    assert done.version == s.get(two.id).version == s.get(one.id).version == 2
+    assert [c.name for c in s.councils_of(s.get(two.id))] == ["Redbridge"]

@@ -439,8 +439,9 @@ class RecordService:
                 fields = [self.model._meta.fields[n] for n in self._with_precisions(names)]
                 sets = "".join(f'"{f.column_name}" = {database.param}, ' for f in fields)
                 stamp, changed = stored_form(database, now), [changes for _, changes in group]  # (its text once)
-                params = [[*values, stamp, rec.id, rec.version]  # (a column at a time: bulk.db_values)
-                          for values, (rec, _) in zip(zip(*[self._column_values(f, changed) for f in fields]), group)]
+                columns = [self._column_values(f, changed) for f in fields]  # (a column at a time: bulk.db_values)
+                params = [[*values, stamp, rec.id, rec.version]  # (no columns: only councils changed, a version bump)
+                          for values, (rec, _) in zip(zip(*columns) if columns else [()] * len(group), group)]
                 cursor = database.cursor()
                 cursor.executemany(f'UPDATE "{table}" SET {sets}"version" = "version" + 1, "updated_at" = '
                                    f'{database.param} WHERE "id" = {database.param} AND "version" = {database.param}',
