@@ -43,6 +43,39 @@ def snapshot(table, uuids=(), models=None, ids=None):
     return {h: (record.version, record.values, sync.get(h)) for h, record in records.items()}
 
 
+def read_as_previewed(ids):
+    """{id: (record, hex, Rec)} of the live stakeholders ``ids`` (a read per 500): the record as a model instance
+    (what the preview compares, and ``update_many(current=)`` writes from) and its content and version as
+    ``exchange.load_records`` reads them (the undo snapshot, :func:`snapshot_as_previewed`), in one read.  A
+    table import's apply writes the matched records as its preview read them: one changed since is refused."""
+    ids = list(ids)
+    if not ids:
+        return {}
+    models = {}
+    records, _ = store.load_records("stakeholder", models=models, ids=ids, sync=False)
+    return {rec.id: (models[rec.id], h, rec) for h, rec in records.items() if models[rec.id].deleted_at is None}
+
+
+def snapshot_as_previewed(read):
+    """:func:`snapshot`'s answer for records read before (``read``: [(hex, Rec)], :func:`read_as_previewed`), their
+    sync states read now (an export changes them without a new version)."""
+    sync = store.load_sync([h for h, _ in read])
+    return {h: (rec.version, rec.values, sync.get(h)) for h, rec in read}
+
+
+def changed_since(table, versions):
+    """[(id, deleted)] of the records among ``versions`` ({id: version read before}, in order) now at another
+    version, deleted (``deleted``: True) or gone (a query of versions per 500)."""
+    ids, now, meta = list(versions), {}, store.MODELS[table]._meta
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        sql = (f'SELECT "id", "version", "{meta.fields["deleted_at"].column_name}" FROM "{meta.table_name}" '
+               f'WHERE "id" IN ({_marks(chunk)})')
+        now.update((i, (v, d)) for i, v, d in database.execute_sql(sql, chunk).fetchall())
+    return [(i, i not in now or now[i][1] is not None) for i in ids
+            if i not in now or now[i][1] is not None or now[i][0] != versions[i]]
+
+
 def record_run(file_name, sha256, on_match, counts, details, added, updated, held_rows):
     """Write the import's run inside the caller's transaction; returns its ID.
 
