@@ -6,10 +6,12 @@ snapshot the preview's read gives is what reading the records in the transaction
 import pytest
 
 from tracker import services
+from tracker.db import close_database
 from tracker.models import AuditEntry, ImportChange, ImportRun, Stakeholder, SyncState
 from tracker.services import exchange, imports, tableimports
 from tracker.tableimport import Cancelled, ImportRefused, Options, apply_plan, plan_import
 
+from tests.tracker.postgres_helpers import fresh_postgres_database, needs_postgres
 from tests.tracker.table_import_helpers import tracker
 
 REFUSED = "by someone else after the preview; nothing was imported. Preview the file again."
@@ -17,6 +19,10 @@ REFUSED = "by someone else after the preview; nothing was imported. Preview the 
 
 @pytest.fixture
 def held(db):
+    return _people()
+
+
+def _people():
     s = services.stakeholders
     school = s.create(name="Havering Primary", kind="organisation", sector="education")
     ann = s.create(name="Ann Oke", kind="person", email="ann@x.example", organisation=school)
@@ -48,6 +54,10 @@ def _refused(plan, what):
 
 
 def test_a_match_changed_after_the_preview_refuses_the_import(held, tmp_path):
+    _changed_after_the_preview(held, tmp_path)
+
+
+def _changed_after_the_preview(held, tmp_path):
     _, ann, _ = held
     plan = plan_import(_file(tmp_path), Options())
     assert plan.counts()["updated"] == 2  # Ann's empty phone, Bob's empty role
@@ -88,7 +98,7 @@ def test_a_matched_organisation_changed_after_the_preview_refuses_the_import(hel
 
 
 def test_an_export_after_the_preview_is_no_change_and_its_sync_state_is_what_undo_puts_back(held, tmp_path):
-    _, ann, bob = held
+    _, ann, _ = held
     plan = plan_import(_file(tmp_path), Options())
     SyncState.create(record_uuid=ann.uuid, base="0" * 24, seen="")  # as an export marks it: no new version
     apply_plan(plan)
@@ -97,6 +107,24 @@ def test_an_export_after_the_preview_is_no_change_and_its_sync_state_is_what_und
 
 
 def test_nothing_changed_the_import_and_its_undo_are_as_before(held, tmp_path):
+    _nothing_changed(held, tmp_path)
+
+
+@needs_postgres
+def test_on_postgres_a_match_changed_refuses_and_nothing_changed_is_as_before(tmp_path):
+    fresh_postgres_database()
+    try:
+        _changed_after_the_preview(_people(), tmp_path)
+    finally:
+        close_database()
+    fresh_postgres_database()
+    try:
+        _nothing_changed(_people(), tmp_path)
+    finally:
+        close_database()
+
+
+def _nothing_changed(held, tmp_path):
     _, ann, bob = held
     SyncState.create(record_uuid=bob.uuid, base="1" * 24, seen="2" * 24)
     plan = plan_import(_file(tmp_path), Options())

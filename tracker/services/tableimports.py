@@ -8,19 +8,18 @@ and ``exchange_import_change``: what was added, each changed record's state befo
 workbook (``tracker.services.imports.undo_import``).  Deciding a held row is :func:`resolve_held`.
 """
 
-import collections
 import datetime as dt
-import functools
 import json
 from uuid import UUID
 
 from peewee import fn
 
-from tracker.bulk import bulk_insert, insert_columns, row_reader
+from tracker.bulk import bulk_insert, insert_columns
 from tracker.db import database
 from tracker.dates import date_from_stored, stored_date
 from tracker.errors import NotFoundError, TrackerError
-from tracker.models import ActionItem, Commitment, Council, Event, HeldRow, ImportChange, ImportPreset, ImportRun, Stakeholder, StakeholderCouncil, utcnow
+from tracker.models import (ActionItem, Commitment, Council, Event, HeldRow, ImportChange, ImportPreset, ImportRun, Stakeholder,
+                            StakeholderCouncil, SyncState, utcnow)
 from tracker.services import councils as council_service
 from tracker.services import erasures
 from tracker.services import exchange as store
@@ -56,24 +55,26 @@ def read_as_previewed(ids):
     return {rec.id: (models[rec.id], h, rec) for h, rec in records.items() if models[rec.id].deleted_at is None}
 
 
-def snapshot_as_previewed(read):
-    """:func:`snapshot`'s answer for records read before (``read``: [(hex, Rec)], :func:`read_as_previewed`), their
-    sync states read now (an export changes them without a new version)."""
-    sync = store.load_sync([h for h, _ in read])
-    return {h: (rec.version, rec.values, sync.get(h)) for h, rec in read}
-
-
-def changed_since(table, versions):
-    """[(id, deleted)] of the records among ``versions`` ({id: version read before}, in order) now at another
-    version, deleted (``deleted``: True) or gone (a query of versions per 500)."""
-    ids, now, meta = list(versions), {}, store.MODELS[table]._meta
+def snapshot_as_previewed(table, read):
+    """(:func:`snapshot`'s answer, [(id, deleted)] of those changed since) for records read before (``read``: [(hex,
+    Rec)], :func:`read_as_previewed`): their sync states read now (an export changes them without a new version),
+    with their versions, in a query per 500; a record now at another version, deleted (``deleted``: True) or gone
+    is among those changed, in the order of ``read``."""
+    meta, now = store.MODELS[table]._meta, {}
+    ids = [rec.id for _, rec in read]
     for start in range(0, len(ids), 500):
         chunk = ids[start:start + 500]
-        sql = (f'SELECT "id", "version", "{meta.fields["deleted_at"].column_name}" FROM "{meta.table_name}" '
-               f'WHERE "id" IN ({_marks(chunk)})')
-        now.update((i, (v, d)) for i, v, d in database.execute_sql(sql, chunk).fetchall())
-    return [(i, i not in now or now[i][1] is not None) for i in ids
-            if i not in now or now[i][1] is not None or now[i][0] != versions[i]]
+        sql = (f'SELECT r."id", r."version", r."{meta.fields["deleted_at"].column_name}", s."base", s."seen" '
+               f'FROM "{meta.table_name}" r LEFT JOIN "{SyncState._meta.table_name}" s ON s."record_uuid" = r."uuid" '
+               f'WHERE r."id" IN ({_marks(chunk)})')
+        now.update((row[0], row[1:]) for row in database.execute_sql(sql, chunk).fetchall())
+    before, changed = {}, []
+    for h, rec in read:
+        found = now.get(rec.id)
+        if found is None or found[1] is not None or found[0] != rec.version:
+            changed.append((rec.id, found is None or found[1] is not None))
+        before[h] = (rec.version, rec.values, found[2:] if found is not None and found[2] is not None else None)
+    return before, changed
 
 
 def record_run(file_name, sha256, on_match, counts, details, added, updated, held_rows):
@@ -155,32 +156,8 @@ def councils_of_stakeholders(ids):
     return found
 
 
-def stakeholder_rows(ids, names):
-    """{id: row} of the live stakeholders ``ids``, each row a named tuple of ``id``, ``uuid``, ``kind``,
-    ``organisation_id`` and the fields ``names``, as the records' attributes read (a query; named
-    tuples, not model instances: an import compares thousands of matched records).  The SQL is written
-    here, the values read through each field's ``python_value``: peewee building a query of 500 ids cost
-    more than running it."""
-    ids = list(ids)
-    if not ids:
-        return {}
-    S = Stakeholder._meta
-    fields = ("id", "uuid", "kind", *(n for n in names if n not in ("id", "uuid", "kind")))
-    columns = [S.fields["organisation"] if n == "organisation_id" else S.fields[n] for n in fields]
-    row, read = _stakeholder_row(fields), row_reader(columns)
-    selected = ", ".join(f'"{c.column_name}"' for c in columns)
-    sql = (f'SELECT {selected} FROM "{S.table_name}" WHERE "id" IN ({_marks(ids)}) '
-           f'AND "{S.fields["deleted_at"].column_name}" IS NULL')
-    return {values[0]: row(*read(values)) for values in database.execute_sql(sql, ids).fetchall()}
-
-
 def _marks(values):
     return ", ".join([database.param] * len(values))
-
-
-@functools.lru_cache(maxsize=8)
-def _stakeholder_row(fields):
-    return collections.namedtuple("StakeholderRow", fields)
 
 
 LINK_KEY = "linked_as"  # a person's row linked by hand keeps this hash in its values (RememberedLinks)

@@ -78,13 +78,16 @@ def _apply_plan(plan, progress):
                 records = {e.record_id: _held(plan, service, e.record_id) for e in mine}
                 previewed = plan.previewed(records) if kind == "person" else None
                 if previewed is not None:  # as the preview read them: written only if still so (the version)
-                    before = tableimports.snapshot_as_previewed(previewed)
+                    before, changed = tableimports.snapshot_as_previewed(TABLES[kind], previewed)
                     current = {i: _copy(r) for i, r in records.items()}  # (update_many changes them: the plan's stay)
                 else:  # the records as they are now, read once for the undo snapshot and the update
                     current = {}
                     before = tableimports.snapshot(TABLES[kind], models=current, ids=list(records))
-                if service is services.stakeholders:  # (an action's or commitment's record is read at apply)
-                    _refuse_changed(plan, kind, mine, records)
+                    changed = [(i, i not in current or current[i].deleted_at is not None) for i, r in records.items()
+                               if i not in current or current[i].deleted_at is not None or current[i].version != r.version]
+                if changed:  # (an action's or commitment's record is read at apply: the same)
+                    record_id, deleted = changed[0]
+                    raise ImportRefused(_changed_after_preview(plan, mine, records, record_id, deleted, len(changed) - 1))
                 step(progress, 50, "Updating matched records")
                 _read_organisations(plan, [new for e in mine for _, new in e.changes.values() if isinstance(new, Organisation)])
                 changes = [(records[e.record_id], {k: _record_of(plan, new) for k, (_, new) in e.changes.items()})
@@ -92,7 +95,7 @@ def _apply_plan(plan, progress):
                 try:
                     written = service.update_many(changes, source=source, current=current)
                 except StaleEditError as exc:  # changed between the check and the write (another connection)
-                    if service is not services.stakeholders or exc.current is None:
+                    if exc.current is None or exc.current.id not in records:
                         raise
                     raise ImportRefused(_changed_after_preview(plan, mine, records, exc.current.id, False)) from None
                 for record in written:
@@ -124,16 +127,9 @@ def _copy(record):
     return copy
 
 
-def _refuse_changed(plan, kind, mine, records):
-    """ImportRefused, naming the first, when any of the matched ``records`` (as the preview read them) has been
-    changed or deleted since: what the preview showed (a field empty, to be filled) may no longer be so."""
-    changed = tableimports.changed_since(TABLES[kind], {i: r.version for i, r in records.items()})
-    if changed:
-        record_id, deleted = changed[0]
-        raise ImportRefused(_changed_after_preview(plan, mine, records, record_id, deleted, len(changed) - 1))
-
-
 def _changed_after_preview(plan, mine, records, record_id, deleted, more=0):
+    """The refusal of an import one of whose matched ``records`` (as the preview read them) was changed or deleted
+    since: what the preview showed (a field empty, to be filled) may no longer be so."""
     entry = next(e for e in mine if e.record_id == record_id)
     others = f" (and {more} more matched record{'s' if more > 1 else ''})" if more else ""
     return (f"{records[record_id].name} (ID {record_id}), matched by row {entry.row} of sheet '{entry.sheet}' of "
