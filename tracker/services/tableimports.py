@@ -18,8 +18,9 @@ from tracker.bulk import bulk_insert, insert_columns
 from tracker.db import database
 from tracker.dates import date_from_stored, stored_date
 from tracker.errors import NotFoundError, TrackerError
+from tracker.exchange_format import BY_TABLE
 from tracker.models import (ActionItem, Commitment, Council, Event, HeldRow, ImportChange, ImportPreset, ImportRun, Stakeholder,
-                            StakeholderCouncil, SyncState, utcnow)
+                            SyncState, utcnow)
 from tracker.services import councils as council_service
 from tracker.services import erasures
 from tracker.services import exchange as store
@@ -43,16 +44,28 @@ def snapshot(table, uuids=(), models=None, ids=None):
 
 
 def read_as_previewed(ids):
-    """{id: (record, hex, Rec)} of the live stakeholders ``ids`` (a read per 500): the record as a model instance
-    (what the preview compares, and ``update_many(current=)`` writes from) and its content and version as
-    ``exchange.load_records`` reads them (the undo snapshot, :func:`snapshot_as_previewed`), in one read.  A
-    table import's apply writes the matched records as its preview read them: one changed since is refused."""
+    """{id: (record, hex, Rec, [Council])} of the live stakeholders ``ids`` (a read per 500): the record as a model
+    instance (what the preview compares, and ``update_many(current=)`` writes from), its content and version as
+    ``exchange.load_records`` reads them (the undo snapshot, :func:`snapshot_as_previewed`) and its councils by
+    name (what ``councils_of`` gives, from the content's), in one read.  A table import's apply writes
+    the matched records as its preview read them: one changed since is refused."""
     ids = list(ids)
     if not ids:
         return {}
     models = {}
     records, _ = store.load_records("stakeholder", models=models, ids=ids, sync=False)
-    return {rec.id: (models[rec.id], h, rec) for h, rec in records.items() if models[rec.id].deleted_at is None}
+    at, by_hex = BY_TABLE["stakeholder"].at["councils"], None
+    found = {}
+    for h, rec in records.items():
+        record = models[rec.id]
+        if record.deleted_at is not None:
+            continue
+        councils = rec.values[at]  # their UUIDs, ";"-joined
+        if councils:
+            by_hex = by_hex or {c.uuid.hex: c for c in Council.select()}  # a handful
+            councils = sorted((by_hex[c] for c in councils.split(";")), key=lambda c: c.name)
+        found[rec.id] = (record, h, rec, councils or [])
+    return found
 
 
 def snapshot_as_previewed(table, read):
@@ -136,23 +149,6 @@ def stakeholders_by_uuid(uuids):
     for start in range(0, len(hexes), 500):
         for rec in Stakeholder.select().where(Stakeholder.uuid.in_(hexes[start:start + 500])):
             found[rec.uuid.hex] = rec
-    return found
-
-
-def councils_of_stakeholders(ids):
-    """{stakeholder id: [Council]} for ``ids`` (a query of the links' ids, one of the councils), every id present."""
-    ids = list(ids)
-    found = {i: [] for i in ids}
-    if not ids:
-        return found
-    councils = {c.id: c for c in Council.select()}  # a handful
-    link = StakeholderCouncil._meta
-    sql = (f'SELECT "{link.fields["stakeholder"].column_name}", "{link.fields["council"].column_name}" '
-           f'FROM "{link.table_name}" WHERE "{link.fields["stakeholder"].column_name}" IN ({_marks(ids)})')
-    for stakeholder_id, council_id in database.execute_sql(sql, ids).fetchall():
-        found[stakeholder_id].append(councils[council_id])
-    for held in found.values():
-        held.sort(key=lambda c: c.name)
     return found
 
 

@@ -85,14 +85,12 @@ class Plan:
 
     # ---- what the database holds, read once per record ----
     def prefetch(self, ids):
-        """Read the held people ``ids`` and their councils, a few queries per 500 (not two per record): each
+        """Read the held people ``ids`` and their councils, a few queries per 500 (not any per record): each
         as a record (what ``people._changes`` compares) with its content and version as the preview saw them,
         which ``apply`` writes against (:meth:`previewed`)."""
         wanted = [i for i in set(ids) if i not in self._held]
-        for i, (record, hex_, content) in tableimports.read_as_previewed(wanted).items():
-            self._held[i], self._previewed[i] = record, (hex_, content)
-        for start in range(0, len(wanted), 500):
-            self._held_councils.update(tableimports.councils_of_stakeholders(wanted[start:start + 500]))
+        for i, (record, hex_, content, councils) in tableimports.read_as_previewed(wanted).items():
+            self._held[i], self._previewed[i], self._held_councils[i] = record, (hex_, content), councils
 
     def previewed(self, ids):
         """[(hex, exchange.Rec)] of the records ``ids`` as the preview read them; None unless it read them all so
