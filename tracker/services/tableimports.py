@@ -54,17 +54,19 @@ def read_as_previewed(ids):
         return {}
     models = {}
     records, _ = store.load_records("stakeholder", models=models, ids=ids, sync=False)
-    at, by_hex = BY_TABLE["stakeholder"].at["councils"], None
-    found = {}
+    at = BY_TABLE["stakeholder"].at
+    deleted, linked = at["deleted_at"], at["councils"]  # (councils: their UUIDs, ";"-joined)
+    sets, by_hex, found = {"": ()}, None, {}  # each set of councils worked out once (a few sets among 3k people)
     for h, rec in records.items():
-        record = models[rec.id]
-        if record.deleted_at is not None:
+        values = rec.values
+        if values[deleted] is not None:
             continue
-        councils = rec.values[at]  # their UUIDs, ";"-joined
-        if councils:
+        councils = sets.get(values[linked])
+        if councils is None:
             by_hex = by_hex or {c.uuid.hex: c for c in Council.select()}  # a handful
-            councils = sorted((by_hex[c] for c in councils.split(";")), key=lambda c: c.name)
-        found[rec.id] = (record, h, rec, councils or [])
+            councils = sets[values[linked]] = tuple(sorted((by_hex[c] for c in values[linked].split(";")),
+                                                           key=lambda c: c.name))
+        found[rec.id] = (models[rec.id], h, rec, list(councils))
     return found
 
 
