@@ -155,3 +155,16 @@ def test_an_import_cancelled_after_the_updates_can_be_applied_again_from_the_sam
     assert _state() == state
     apply_plan(plan)  # the plan still holds the records as previewed: not refused as changed
     assert services.stakeholders.get(ann.id).phone == "020 7946 0001"
+
+
+def test_a_record_matched_by_rows_of_two_kinds_is_not_refused_for_the_import_s_own_change(held, tmp_path):
+    school, _, _ = held
+    path = tmp_path / "both.csv"
+    path.write_text("Name,Organisation,Website,Role\n,Havering Primary,https://hp.example,\nZed Row,,,Chair\n",
+                    encoding="utf-8")
+    plan = plan_import(path, Options())
+    person = next(e for e in plan.entries if e.kind == "person")  # as a row linked in the preview to the school
+    person.action, person.record_id, person.changes = "match", school.id, {"role": ("", "Chair")}
+    apply_plan(plan)  # the school written as the person's match, then as the organisation's: the import's own
+    got = services.stakeholders.get(school.id)
+    assert (got.role, got.website, got.version) == ("Chair", "https://hp.example", 3)

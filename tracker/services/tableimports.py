@@ -19,8 +19,8 @@ from tracker.db import database
 from tracker.dates import date_from_stored, stored_date
 from tracker.errors import NotFoundError, TrackerError
 from tracker.exchange_format import BY_TABLE
-from tracker.models import (ActionItem, Commitment, Council, Event, HeldRow, ImportChange, ImportPreset, ImportRun, Stakeholder,
-                            SyncState, utcnow)
+from tracker.models import (ActionItem, Commitment, Council, Event, HeldRow, ImportChange, ImportPreset, ImportRun,
+                            Stakeholder, SyncState, utcnow)
 from tracker.services import councils as council_service
 from tracker.services import erasures
 from tracker.services import exchange as store

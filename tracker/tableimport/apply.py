@@ -70,24 +70,29 @@ def _apply_plan(plan, progress):
                     added[TABLES[kind]] += [(u, 1) for u in uuids]
             step(progress, 40, "Updating matched records")
             changing = [e for e in live if e.action == "match" and e.changes]
+            wrote = {}  # (table, id) -> version of the records written here (a record matched as two kinds)
             for kind in ("person", "organisation", "action", "commitment"):
                 mine = [e for e in changing if e.kind == kind]
                 if not mine:
                     continue
                 service = SERVICES[kind]
                 records = {e.record_id: _held(plan, service, e.record_id) for e in mine}
-                previewed = plan.previewed(records) if kind == "person" else None
+                table = TABLES[kind]
+                previewed = (plan.previewed(records) if kind == "person" and wrote.keys().isdisjoint(
+                    (table, i) for i in records) else None)
                 if previewed is not None:  # as the preview read them: written only if still so (the version)
-                    before, changed = tableimports.snapshot_as_previewed(TABLES[kind], previewed)
+                    before, changed = tableimports.snapshot_as_previewed(table, previewed)
                     current = {i: _copy(r) for i, r in records.items()}  # (update_many changes them: the plan's stay)
                 else:  # the records as they are now, read once for the undo snapshot and the update
                     current = {}
-                    before = tableimports.snapshot(TABLES[kind], models=current, ids=list(records))
+                    before = tableimports.snapshot(table, models=current, ids=list(records))
                     changed = [(i, i not in current or current[i].deleted_at is not None) for i, r in records.items()
-                               if i not in current or current[i].deleted_at is not None or current[i].version != r.version]
+                               if i not in current or current[i].deleted_at is not None
+                               or current[i].version != wrote.get((table, i), r.version)]
                 if changed:  # (an action's or commitment's record is read at apply: the same)
                     record_id, deleted = changed[0]
-                    raise ImportRefused(_changed_after_preview(plan, mine, records, record_id, deleted, len(changed) - 1))
+                    raise ImportRefused(_changed_after_preview(plan, mine, records, record_id, deleted,
+                                                               len(changed) - 1))
                 step(progress, 50, "Updating matched records")
                 _read_organisations(plan, [new for e in mine for _, new in e.changes.values() if isinstance(new, Organisation)])
                 changes = [(records[e.record_id], {k: _record_of(plan, new) for k, (_, new) in e.changes.items()})
@@ -99,8 +104,8 @@ def _apply_plan(plan, progress):
                         raise
                     raise ImportRefused(_changed_after_preview(plan, mine, records, exc.current.id, False)) from None
                 for record in written:
-                    hex_ = record.uuid.hex
-                    updated.append((TABLES[kind], hex_, before[hex_], record.version))
+                    hex_, wrote[table, record.id] = record.uuid.hex, record.version
+                    updated.append((table, hex_, before[hex_], record.version))
             step(progress, 80, "Recording attendance")
             _attend(plan, source, added)
             step(progress, 90, "Recording the import")
