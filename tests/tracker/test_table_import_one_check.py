@@ -15,7 +15,7 @@ from tracker.db import close_database
 from tracker.errors import ValidationError
 from tracker.models import AuditEntry, ImportRun, Stakeholder
 from tracker.records import STAKEHOLDER
-from tracker.services import tableimports
+from tracker.services import exchange, tableimports
 from tracker.tableimport.plan import CHECKED_PEOPLE
 
 from tests.tracker.postgres_helpers import fresh_postgres_database, needs_postgres
@@ -66,19 +66,19 @@ def test_the_prefetch_of_matched_people_is_what_their_records_say(db):
     bob = s.create(name="Bob Lee", kind="person", sector="health", phone="020 7946 0001")
     gone = s.create(name="Gone Person", kind="person")
     s.delete(gone)
-    names = ("organisation_id", "role", "email", "phone", "influence", "interest", "sector", "notes")
-    rows = tableimports.stakeholder_rows([ann.id, bob.id, gone.id, org.id, 99999], names)
-    assert set(rows) == {ann.id, bob.id, org.id}  # deleted and unknown ones left out
+    read = tableimports.read_as_previewed([ann.id, bob.id, gone.id, org.id, 99999])
+    assert set(read) == {ann.id, bob.id, org.id}  # deleted and unknown ones left out
+    contents, _ = exchange.load_records("stakeholder", ids=[ann.id, bob.id, org.id])
     for record in (ann, bob, org):
-        row, held = rows[record.id], s.get(record.id)
-        assert row.uuid == held.uuid and isinstance(row.uuid, uuid.UUID)
+        (row, hex_, content, _), held = read[record.id], s.get(record.id)
+        assert type(row) is Stakeholder and row.__data__ == held.__data__ and isinstance(row.uuid, uuid.UUID)
+        assert hex_ == held.uuid.hex and content == contents[hex_] and content.version == held.version
         assert row.kind == held.kind and row.organisation_id == held.organisation_id
-        assert [getattr(row, n) for n in names[1:]] == [getattr(held, n) for n in names[1:]]
-    assert rows[ann.id].influence == 4 and rows[ann.id].interest is None and rows[ann.id].organisation_id == org.id
-    councils = tableimports.councils_of_stakeholders([ann.id, bob.id, org.id])
-    assert {i: [c.name for c in cs] for i, cs in councils.items()} == {
+    assert read[ann.id][0].influence == 4 and read[ann.id][0].interest is None
+    assert {i: [c.name for c in found[3]] for i, found in read.items()} == {
         ann.id: ["Havering", "Redbridge"], bob.id: [], org.id: ["Havering"]}  # by name, every id present
-    assert tableimports.councils_of_stakeholders([]) == {} and tableimports.stakeholder_rows([], names) == {}
+    assert all(found[3] == s.councils_of(found[0]) for found in read.values())
+    assert tableimports.read_as_previewed([]) == {}
 
 
 def test_fields_checked_by_the_caller_are_not_checked_again_but_the_rules_across_fields_are(db):

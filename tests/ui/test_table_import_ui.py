@@ -301,3 +301,33 @@ def test_sheets_are_chosen_and_attendance_recorded_for_the_event(qtbot, window, 
     click_next(qtbot, wizard)
     attending = {a.stakeholder.name for a in services.attendance.attendees(event)}
     assert {"Ruth Ellis", "Sam Cole"} <= attending and "Ada Byrne" not in attending
+
+
+def test_a_match_changed_after_the_preview_refuses_the_import_in_a_sentence(qtbot, window, chosen_file, held_person,
+                                                                            tmp_path, no_blocking_dialogs):
+    """Someone fills Grace's role (here in a second process, the `tracker` command on the same file) while the
+    officer looks at the preview: Import changes nothing and says which record and what to do."""
+    import subprocess
+    import sys
+
+    from tracker.db import current_path
+
+    chosen_file["path"] = str(write_xlsx(tmp_path / "sign-in.xlsx"))
+    before = services.stakeholders.count()
+    wizard = open_wizard(qtbot, window)
+    wizard.currentPage().browse()
+    for _ in range(3):  # the file, how it was read, the mapping
+        click_next(qtbot, wizard)
+    assert isinstance(wizard.currentPage(), tableimport_pages.PreviewPage)
+    other = tmp_path / "other.csv"
+    other.write_text("Name,Email,Job title\nGrace Adeyemi,grace.adeyemi@example.org,Deputy head\n", encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "tracker", "--db", str(current_path()), "import-table", str(other),
+                           "--as", "stakeholders"], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    qtbot.mouseClick(wizard.next_button(), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bool(no_blocking_dialogs["messages"]), timeout=30_000)
+    message = no_blocking_dialogs["messages"][-1]
+    assert "Grace Adeyemi" in message and "changed by someone else after the preview" in message
+    assert "Preview the file again" in message and no_blocking_dialogs["errors"] == []
+    assert wizard.import_id is None and services.stakeholders.count() == before
+    assert services.stakeholders.get(held_person.id).role == "Deputy head"  # theirs, not overwritten

@@ -259,14 +259,15 @@ def _columns(table):
     return cols
 
 
-def load_records(table, uuids=(), models=None, ids=None):
+def load_records(table, uuids=(), models=None, ids=None, sync=True):
     """({hex: Rec}, {hex: sync state}) of just the records ``uuids`` of ``table``, their content as
     :func:`load_state` reads it (the same readers), without loading every table: a query per 500
     records, and the UUIDs of only the records they link to (an import's undo snapshot of 3k records
     in a 100k-action database).  ``models``: a dict to fill with {id: the record as a model instance}
     (``bulk.record_maker``) from the same rows, for a caller that changes the records it snapshots
     (a table import's ``update_many``), so they are read once.  ``ids``: the records by their ids instead
-    (a caller holding them: the primary key is found faster than the UUID's index)."""
+    (a caller holding them: the primary key is found faster than the UUID's index).  ``sync=False``: no sync
+    states ({}): a caller reading them later (a table import's preview, whose apply reads them: :func:`load_sync`)."""
     db, model = database.obj, MODELS[table]
     if ids is not None:
         column, keys = "id", list(dict.fromkeys(ids))
@@ -317,13 +318,18 @@ def load_records(table, uuids=(), models=None, ids=None):
     if models is not None:
         make = record_maker(model, cols)
         models.update((r[0], make(r)) for r in rows)
-    sync, wanted = {}, [SyncState.record_uuid.db_value(h) for h in records]
-    for start in range(0, len(wanted), 500):  # the sync states of just these records (a table holds 100k)
+    return records, (load_sync(records) if sync else {})
+
+
+def load_sync(hexes):
+    """{hex: (base, seen)} of the records ``hexes`` that have a sync state (a query per 500: a table holds 100k)."""
+    db, sync, wanted = database.obj, {}, [SyncState.record_uuid.db_value(h) for h in hexes]
+    for start in range(0, len(wanted), 500):
         chunk = wanted[start:start + 500]
         for u, b, s in db.execute_sql("SELECT record_uuid, base, seen FROM exchange_sync_state WHERE record_uuid IN "
                                       f"({', '.join([db.param] * len(chunk))})", chunk).fetchall():
             sync[uuid_hex(u)] = (b, s)
-    return records, sync
+    return sync
 
 
 def _readers(table, kinds, councils, id_to_hex, council_set):

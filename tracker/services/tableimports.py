@@ -8,19 +8,19 @@ and ``exchange_import_change``: what was added, each changed record's state befo
 workbook (``tracker.services.imports.undo_import``).  Deciding a held row is :func:`resolve_held`.
 """
 
-import collections
 import datetime as dt
-import functools
 import json
 from uuid import UUID
 
 from peewee import fn
 
-from tracker.bulk import bulk_insert, insert_columns, row_reader
+from tracker.bulk import bulk_insert, insert_columns
 from tracker.db import database
 from tracker.dates import date_from_stored, stored_date
 from tracker.errors import NotFoundError, TrackerError
-from tracker.models import ActionItem, Commitment, Council, Event, HeldRow, ImportChange, ImportPreset, ImportRun, Stakeholder, StakeholderCouncil, utcnow
+from tracker.exchange_format import BY_TABLE
+from tracker.models import (ActionItem, Commitment, Council, Event, HeldRow, ImportChange, ImportPreset, ImportRun,
+                            Stakeholder, SyncState, utcnow)
 from tracker.services import councils as council_service
 from tracker.services import erasures
 from tracker.services import exchange as store
@@ -41,6 +41,55 @@ def snapshot(table, uuids=(), models=None, ids=None):
         return {}
     records, sync = store.load_records(table, uuids, models, ids)  # just these records, not the whole table
     return {h: (record.version, record.values, sync.get(h)) for h, record in records.items()}
+
+
+def read_as_previewed(ids):
+    """{id: (record, hex, Rec, [Council])} of the live stakeholders ``ids`` (a read per 500): the record as a model
+    instance (what the preview compares, and ``update_many(current=)`` writes from), its content and version as
+    ``exchange.load_records`` reads them (the undo snapshot, :func:`snapshot_as_previewed`) and its councils by
+    name (what ``councils_of`` gives, from the content's), in one read.  A table import's apply writes
+    the matched records as its preview read them: one changed since is refused."""
+    ids = list(ids)
+    if not ids:
+        return {}
+    models = {}
+    records, _ = store.load_records("stakeholder", models=models, ids=ids, sync=False)
+    at = BY_TABLE["stakeholder"].at
+    deleted, linked = at["deleted_at"], at["councils"]  # (councils: their UUIDs, ";"-joined)
+    sets, by_hex, found = {"": ()}, None, {}  # each set of councils worked out once (a few sets among 3k people)
+    for h, rec in records.items():
+        values = rec.values
+        if values[deleted] is not None:
+            continue
+        councils = sets.get(values[linked])
+        if councils is None:
+            by_hex = by_hex or {c.uuid.hex: c for c in Council.select()}  # a handful
+            councils = sets[values[linked]] = tuple(sorted((by_hex[c] for c in values[linked].split(";")),
+                                                           key=lambda c: c.name))
+        found[rec.id] = (models[rec.id], h, rec, list(councils))
+    return found
+
+
+def snapshot_as_previewed(table, read):
+    """(:func:`snapshot`'s answer, [(id, deleted)] of those changed since) for records read before (``read``: [(hex,
+    Rec)], :func:`read_as_previewed`): their sync states read now (an export changes them without a new version),
+    with their versions, in a query per 500; a record now at another version, deleted (``deleted``: True) or gone
+    is among those changed, in the order of ``read``."""
+    meta, now = store.MODELS[table]._meta, {}
+    ids = [rec.id for _, rec in read]
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        sql = (f'SELECT r."id", r."version", r."{meta.fields["deleted_at"].column_name}", s."base", s."seen" '
+               f'FROM "{meta.table_name}" r LEFT JOIN "{SyncState._meta.table_name}" s ON s."record_uuid" = r."uuid" '
+               f'WHERE r."id" IN ({_marks(chunk)})')
+        now.update((row[0], row[1:]) for row in database.execute_sql(sql, chunk).fetchall())
+    before, changed = {}, []
+    for h, rec in read:
+        found = now.get(rec.id)
+        if found is None or found[1] is not None or found[0] != rec.version:
+            changed.append((rec.id, found is None or found[1] is not None))
+        before[h] = (rec.version, rec.values, found[2:] if found is not None and found[2] is not None else None)
+    return before, changed
 
 
 def record_run(file_name, sha256, on_match, counts, details, added, updated, held_rows):
@@ -105,49 +154,8 @@ def stakeholders_by_uuid(uuids):
     return found
 
 
-def councils_of_stakeholders(ids):
-    """{stakeholder id: [Council]} for ``ids`` (a query of the links' ids, one of the councils), every id present."""
-    ids = list(ids)
-    found = {i: [] for i in ids}
-    if not ids:
-        return found
-    councils = {c.id: c for c in Council.select()}  # a handful
-    link = StakeholderCouncil._meta
-    sql = (f'SELECT "{link.fields["stakeholder"].column_name}", "{link.fields["council"].column_name}" '
-           f'FROM "{link.table_name}" WHERE "{link.fields["stakeholder"].column_name}" IN ({_marks(ids)})')
-    for stakeholder_id, council_id in database.execute_sql(sql, ids).fetchall():
-        found[stakeholder_id].append(councils[council_id])
-    for held in found.values():
-        held.sort(key=lambda c: c.name)
-    return found
-
-
-def stakeholder_rows(ids, names):
-    """{id: row} of the live stakeholders ``ids``, each row a named tuple of ``id``, ``uuid``, ``kind``,
-    ``organisation_id`` and the fields ``names``, as the records' attributes read (a query; named
-    tuples, not model instances: an import compares thousands of matched records).  The SQL is written
-    here, the values read through each field's ``python_value``: peewee building a query of 500 ids cost
-    more than running it."""
-    ids = list(ids)
-    if not ids:
-        return {}
-    S = Stakeholder._meta
-    fields = ("id", "uuid", "kind", *(n for n in names if n not in ("id", "uuid", "kind")))
-    columns = [S.fields["organisation"] if n == "organisation_id" else S.fields[n] for n in fields]
-    row, read = _stakeholder_row(fields), row_reader(columns)
-    selected = ", ".join(f'"{c.column_name}"' for c in columns)
-    sql = (f'SELECT {selected} FROM "{S.table_name}" WHERE "id" IN ({_marks(ids)}) '
-           f'AND "{S.fields["deleted_at"].column_name}" IS NULL')
-    return {values[0]: row(*read(values)) for values in database.execute_sql(sql, ids).fetchall()}
-
-
 def _marks(values):
     return ", ".join([database.param] * len(values))
-
-
-@functools.lru_cache(maxsize=8)
-def _stakeholder_row(fields):
-    return collections.namedtuple("StakeholderRow", fields)
 
 
 LINK_KEY = "linked_as"  # a person's row linked by hand keeps this hash in its values (RememberedLinks)

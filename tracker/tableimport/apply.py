@@ -17,7 +17,7 @@ import changed nothing and one that was not cancelled is never reported as cance
 from tracker import services
 from tracker.bulk import gc_paused
 from tracker.db import checkpoint_after
-from tracker.errors import ValidationError
+from tracker.errors import StaleEditError, ValidationError
 from tracker.services import audit, tableimports
 from tracker.services.base import writing
 from tracker.tableimport.people import Entry, Organisation
@@ -73,21 +73,42 @@ def _apply_plan(plan, progress):
                     added[TABLES[kind]] += [(u, 1) for u in uuids]
             step(progress, 40, "Updating matched records")
             changing = [e for e in live if e.action == "match" and e.changes]
+            wrote = {}  # (table, id) -> version of the records written here (a record matched as two kinds)
             for kind in ("person", "organisation", "action", "commitment"):
                 mine = [e for e in changing if e.kind == kind]
                 if not mine:
                     continue
                 service = SERVICES[kind]
                 records = {e.record_id: _held(plan, service, e.record_id) for e in mine}
-                current = {}  # the records as they are now, read once for the undo snapshot and the update
-                before = tableimports.snapshot(TABLES[kind], models=current, ids=list(records))
+                table = TABLES[kind]
+                previewed = (plan.previewed(records) if kind == "person" and wrote.keys().isdisjoint(
+                    (table, i) for i in records) else None)
+                if previewed is not None:  # as the preview read them: written only if still so (the version)
+                    before, changed = tableimports.snapshot_as_previewed(table, previewed)
+                    current = {i: _copy(r) for i, r in records.items()}  # (update_many changes them: the plan's stay)
+                else:  # the records as they are now, read once for the undo snapshot and the update
+                    current = {}
+                    before = tableimports.snapshot(table, models=current, ids=list(records))
+                    changed = [(i, i not in current or current[i].deleted_at is not None) for i, r in records.items()
+                               if i not in current or current[i].deleted_at is not None
+                               or current[i].version != wrote.get((table, i), r.version)]
+                if changed:  # (an action's or commitment's record is read at apply: the same)
+                    record_id, deleted = changed[0]
+                    raise ImportRefused(_changed_after_preview(plan, mine, records, record_id, deleted,
+                                                               len(changed) - 1))
                 step(progress, 50, "Updating matched records")
                 _read_organisations(plan, [new for e in mine for _, new in e.changes.values() if isinstance(new, Organisation)])
                 changes = [(records[e.record_id], {k: _record_of(plan, new) for k, (_, new) in e.changes.items()})
                            for e in mine]
-                for record in service.update_many(changes, source=source, current=current):
-                    hex_ = record.uuid.hex
-                    updated.append((TABLES[kind], hex_, before[hex_], record.version))
+                try:
+                    written = service.update_many(changes, source=source, current=current)
+                except StaleEditError as exc:  # changed between the check and the write (another connection)
+                    if exc.current is None or exc.current.id not in records:
+                        raise
+                    raise ImportRefused(_changed_after_preview(plan, mine, records, exc.current.id, False)) from None
+                for record in written:
+                    hex_, wrote[table, record.id] = record.uuid.hex, record.version
+                    updated.append((table, hex_, before[hex_], record.version))
             step(progress, 80, "Recording attendance")
             _attend(plan, source, added)
             step(progress, 90, "Recording the import")
@@ -104,6 +125,24 @@ def _held(plan, service, record_id):
     """The matched record as the plan read it (prefetched for people), else from its service."""
     record = plan._held.get(record_id) if service is services.stakeholders else None
     return record if record is not None else service.get(record_id)
+
+
+def _copy(record):
+    """A record the preview read, as a record of its own (``bulk.record_maker``'s form) for ``update_many``, which
+    sets the values it writes on it: the plan keeps what it previewed, should the transaction roll back."""
+    copy = record.__class__.__new__(record.__class__)
+    copy.__data__, copy._dirty, copy.__rel__ = dict(record.__data__), set(), {}
+    return copy
+
+
+def _changed_after_preview(plan, mine, records, record_id, deleted, more=0):
+    """The refusal of an import one of whose matched ``records`` (as the preview read them) was changed or deleted
+    since: what the preview showed (a field empty, to be filled) may no longer be so."""
+    entry = next(e for e in mine if e.record_id == record_id)
+    others = f" (and {more} more matched record{'s' if more > 1 else ''})" if more else ""
+    return (f"{records[record_id].name} (ID {record_id}), matched by row {entry.row} of sheet '{entry.sheet}' of "
+            f"{plan.source.path.name}, was {'deleted' if deleted else 'changed'} by someone else after the "
+            f"preview{others}; nothing was imported. Preview the file again.")
 
 
 def _create_organisations(plan, new, source, added):

@@ -27,14 +27,12 @@ from tracker.services import tableimports
 from tracker.services.matching import StakeholderMatcher
 from tracker.tableimport import mapping as maps
 from tracker.tableimport.decisions import decide_held
-from tracker.tableimport.people import PERSON_FIELDS, Organisation, plan_people
+from tracker.tableimport.people import Organisation, plan_people
 from tracker.tableimport.sources import describe, read_source
 from tracker.tableimport.table import Problem, headers_of, read_sheet
 from tracker.tableimport.tasks import plan_attendance, plan_tasks
 
 AS = ("stakeholders", "actions", "commitments", "attendance")
-# what a matched record's changes are worked out from (people._changes); apply's update_many reads the records
-HELD_FIELDS = ("organisation_id", *PERSON_FIELDS, "notes")
 __all__ = ["AS", "Cancelled", "ImportRefused", "Options", "Plan", "plan_import", "refusal", "step"]
 
 
@@ -83,15 +81,22 @@ class Plan:
     records_of: dict = field(default_factory=dict)  # organisation key -> its record, once applied
     _held: dict = field(default_factory=dict)
     _held_councils: dict = field(default_factory=dict)
+    _previewed: dict = field(default_factory=dict)  # id -> (hex, exchange.Rec) of a person prefetched
 
     # ---- what the database holds, read once per record ----
     def prefetch(self, ids):
-        """Read the held records ``ids`` and their councils in two queries (not two per record)."""
+        """Read the held people ``ids`` and their councils, a few queries per 500 (not any per record): each
+        as a record (what ``people._changes`` compares) with its content and version as the preview saw them,
+        which ``apply`` writes against (:meth:`previewed`)."""
         wanted = [i for i in set(ids) if i not in self._held]
-        for start in range(0, len(wanted), 500):
-            chunk = wanted[start:start + 500]
-            self._held.update(tableimports.stakeholder_rows(chunk, HELD_FIELDS))
-            self._held_councils.update(tableimports.councils_of_stakeholders(chunk))
+        for i, (record, hex_, content, councils) in tableimports.read_as_previewed(wanted).items():
+            self._held[i], self._previewed[i], self._held_councils[i] = record, (hex_, content), councils
+
+    def previewed(self, ids):
+        """[(hex, exchange.Rec)] of the records ``ids`` as the preview read them; None unless it read them all so
+        (a record read by ``held_record`` alone has no content)."""
+        found = [self._previewed.get(i) for i in ids]
+        return None if None in found else found
 
     def held_record(self, record_id):
         if record_id not in self._held:
