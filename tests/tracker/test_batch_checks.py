@@ -1,6 +1,7 @@
-"""The batch forms check in bulk (``Kind.first_invalid``) yet refuse exactly what ``validate`` refuses,
-record by record: the same first record or row, the same reasons, a stored value that breaks today's rules
-included, a value cleaning changed checked again, and the rules across fields for every record."""
+"""The batch forms refuse exactly what ``validate`` refuses, record by record, ``create_many`` checking its rows in
+bulk (``Kind.first_invalid``): the same first record or row, the same reasons, a stored value that breaks today's
+rules included, a value cleaning changed checked again, and the rules across fields for every record; and
+``update_many``, writing a column at a time, stores what ``update`` stores."""
 
 import datetime as dt
 import random
