@@ -195,19 +195,11 @@ def _service_values(plan, values):
 
 
 def _person_values(plan, entry):
-    """:func:`_service_values` of an entry to add: its values and its organisation (as the record it now is), in one
-    copy of its values (an organisation's record read as :func:`_record_of` reads it, from ``plan.records_of``)."""
-    values = entry.values
-    if PLANNED.isdisjoint(map(type, values.values())):  # (a new person's values: nothing to turn into a record)
-        out = dict(values)
-    else:
-        out = {k: _record_of(plan, v) if v.__class__ in PLANNED else v for k, v in values.items()}  # (no subclasses)
+    """:func:`_service_values` of an entry to add: its values and its organisation (as the record it now is)."""
+    out = _service_values(plan, entry.values)
     if entry.organisation:
-        organisation = plan.organisations[entry.organisation]
-        found = plan.records_of.get(organisation.key)
-        out["organisation"] = _record_of(plan, organisation) if found is None else found
-    if out.get("kind") == "organisation":
-        out.pop("organisation", None)
+        out["organisation"] = _record_of(plan, plan.organisations[entry.organisation])
+        out.pop("organisation", None) if out.get("kind") == "organisation" else None
     return out
 
 
