@@ -56,30 +56,60 @@ def bulk_insert(model, rows, constants=None):
     ``constants`` holds values shared by every row (converted once); a field in neither takes its
     default.  Values are converted as peewee would (``db_value``: a linked record becomes its id, a
     UUID its hex), skipping the call for values already of a type the driver stores as they are.
-    Parameters are built a column at a time: a comprehension per column costs a third of a loop per cell.
+    Parameters are built a column at a time: a comprehension per column costs a third of a loop per cell
+    (each value read from its row and converted in one pass: a column built, then converted, cost half again).
     """
-    insert_columns(model, len(rows), _columns_of(model, rows, constants or {}), constants)
+    constants = constants or {}
+    insert_columns(model, len(rows), _columns_of(model, rows, constants), constants, stored=True)
 
 
 def _columns_of(model, rows, constants):
-    """{field name: [its value in each row]} of the fields not in ``constants`` (a missing value: the default), but
-    those no row has (:func:`insert_columns` gives them their default)."""
+    """{field name: [its value in each row, converted as :func:`insert_columns` converts it]} of the fields not in
+    ``constants`` (a missing value: the default), but those no row has (:func:`insert_columns` gives them their
+    default)."""
     out, given = {}, set().union(*rows)
     for f in model._meta.sorted_fields:
         if f is model._meta.primary_key or f.name in constants or f.name not in given:
             continue
-        name, default = f.name, f.default
+        name, default, (convert, native, hexes) = f.name, f.default, _conversion(f)
         if callable(default):
-            out[name] = [row[name] if name in row else default() for row in rows]
+            out[name] = _stored_column(convert, native, hexes,
+                                       [row[name] if name in row else default() for row in rows])
+        elif hexes:
+            out[name] = [v if (v := row.get(name, default)) is None or v.__class__ is str and len(v) == 32
+                         else convert(v) for row in rows]
         else:
-            out[name] = [row.get(name, default) for row in rows]
+            out[name] = [v if (v := row.get(name, default)) is None or v.__class__ in native else convert(v)
+                         for row in rows]
     return out
 
 
-def insert_columns(model, count, columns, constants=None):
+def _conversion(field):
+    """(the function converting a value of ``field`` for the driver, the classes it stores as they are, whether a
+    text of 32 characters is stored as it is: a UUID's hex) as :func:`insert_columns` converts a column."""
+    convert = _linked_id(field) if isinstance(field, ForeignKeyField) else field.db_value
+    native = () if isinstance(field, UUIDField) else _NATIVE.get(field.field_type, ())
+    return convert, native, type(field) is UUIDField
+
+
+def _stored_column(convert, native, hexes, values):
+    if hexes:  # a text of 32 characters is what its db_value gives back as it is
+        return [v if v is None or v.__class__ is str and len(v) == 32 else convert(v) for v in values]
+    return [v if v is None or v.__class__ in native else convert(v) for v in values]
+
+
+def db_values(field, values):
+    """``field.db_value`` of each of ``values`` (None kept), the call skipped for a value of a class the driver stores
+    as it is (:func:`insert_columns`' rule), for a column that is not a link."""
+    convert, native, hexes = _conversion(field)
+    return _stored_column(convert, native, hexes, values)
+
+
+def insert_columns(model, count, columns, constants=None, stored=False):
     """:func:`bulk_insert` of ``count`` rows given a column at a time: ``columns`` is {field name: list of
     ``count`` values}, ``constants`` {field name: the value of every row}; a field in neither takes its default.
-    A batch made a column at a time (the audit entries of an import) builds no dict per row."""
+    A batch made a column at a time (the audit entries of an import) builds no dict per row.  ``stored``: the
+    columns' values are already converted (:func:`bulk_insert`'s)."""
     if not count:
         return
     database = model._meta.database  # the proxy every model is bound to (tracker.db.database)
@@ -92,18 +122,17 @@ def insert_columns(model, count, columns, constants=None):
             params.append(itertools.repeat(stored_form(database, None if value is None else f.db_value(value)), count))
             continue
         values = columns.get(f.name)
-        convert = _linked_id(f) if isinstance(f, ForeignKeyField) else f.db_value
-        native = () if isinstance(f, UUIDField) else _NATIVE.get(f.field_type, ())
+        if values is not None and stored:
+            params.append(values)
+            continue
+        convert, native, hexes = _conversion(f)
         if values is None and not callable(f.default):  # the default of every row, converted once
             value = f.default
             params.append([value if value is None or value.__class__ in native else convert(value)] * count)
             continue
         if values is None:
             values = [f.default() for _ in range(count)]
-        if type(f) is UUIDField:  # a text of 32 characters is what its db_value gives back as it is
-            params.append([v if v is None or v.__class__ is str and len(v) == 32 else convert(v) for v in values])
-            continue
-        params.append([v if v is None or v.__class__ in native else convert(v) for v in values])
+        params.append(_stored_column(convert, native, hexes, values))
     names = ", ".join(f'"{f.column_name}"' for f in fields)
     marks = ", ".join([database.param] * len(fields))
     database.cursor().executemany(f'INSERT INTO "{model._meta.table_name}" ({names}) VALUES ({marks})',

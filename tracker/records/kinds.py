@@ -109,6 +109,42 @@ class Kind:
                 errors[rule.field] = reason
         return errors
 
+    def first_invalid(self, states, existing=None, taken=None, checked=frozenset(), unchecked=()):
+        """The index of the first of ``states`` in which :meth:`validate` finds a problem, None when it finds none:
+        what ``validate(states[i], existing[i], taken, checked)`` of each in turn tells (``existing``: a list beside
+        ``states``, or None for new records; the rows whose index is in ``unchecked`` with no field ``checked``), but
+        each record's fields tested by one compiled expression (:meth:`_all_pass`), then the rules across fields as
+        :meth:`validate` applies them to a record whose fields all passed.  The caller words that record's problems
+        with :meth:`validate` itself, so the reasons are always its own.  (A field at a time over the columns was
+        tried: as fast on hot data, slower in an import, where 13 passes over 3k records' dicts miss the cache.)
+        """
+        passes, whole = self._all_pass(checked), self._all_pass(frozenset())
+        unchecked, rules = set(unchecked), self.rules
+        for i, values in enumerate(states):
+            if not (whole if i in unchecked else passes)(values.get):
+                return i
+            if rules:
+                record = None if existing is None else existing[i]
+                for rule in rules:
+                    if rule.reason(values, record, taken) is not None:
+                        return i
+        return None
+
+    def _all_pass(self, checked):
+        """A function of a record's ``values.get`` telling whether each field but those ``checked`` passes its own
+        rule (:meth:`validate`'s first loop finding nothing), compiled once per set of fields into one expression."""
+        found = self._passing.get(checked)
+        if found is None:
+            checks = self._checks_but(checked) if checked else self._checks
+            test = " and ".join(f"rule{k}(get({name!r})) is None" for k, (name, _) in enumerate(checks)) or "True"
+            rules = {f"rule{k}": problem for k, (_, problem) in enumerate(checks)}
+            found = self._passing[checked] = eval(f"lambda get: {test}", rules)  # noqa: S307 - our own field names
+        return found
+
+    @cached_property
+    def _passing(self):
+        return {}
+
 
 def _words(heading):
     return " ".join(str(heading).replace("_", " ").split()).casefold()

@@ -57,8 +57,11 @@ def _apply_plan(plan, progress):
         with checkpoint_after(), writing():  # (the WAL's checkpoint then runs on a thread of its own)
             _create_organisations(plan, new_organisations, source, added)
             step(progress, 10, "Adding new records")
-            for kind in ("person", "action", "commitment"):  # (organisations are made above)
-                adds = [e for e in live if e.action == "add" and e.kind == kind]
+            adding = {"person": [], "action": [], "commitment": []}  # (organisations are made above)
+            for e in live:  # (one pass over the entries, not one per kind)
+                if e.action == "add" and e.kind in adding:
+                    adding[e.kind].append(e)
+            for kind, adds in adding.items():
                 if adds:
                     _read_organisations(plan, [plan.organisations[e.organisation] for e in adds if e.organisation])
                     rows = [_person_values(plan, e) for e in adds]
@@ -235,6 +238,8 @@ def _linked_in_preview(plan, live):
     """[(sheet, row, name, organisation, record uuid)] of the people decided "link" in the preview, to be
     remembered as a link decided later is (``tableimports.RememberedLinks``)."""
     decisions = plan.options.decisions
+    if not decisions:  # (no row decided in the preview: none to look up)
+        return []
     return [(e.sheet, e.row, e.values.get("name", ""),
              plan.organisations[e.organisation].name if e.organisation else "", plan.held_record(e.record_id).uuid)
             for e in live if e.kind == "person" and e.action == "match" and decisions.get((e.sheet, e.row)) == "link"]
