@@ -390,10 +390,11 @@ class RecordService:
         """:meth:`update` for many records at once (an import's matched records): ``items`` is
         [(record, changes)]; the same cleaning, rules, audit entries and version bump, but the records
         and what they link to are read a query per 500, the rows written with one ``executemany`` per
-        set of changed fields and the audit entries with one.  All or nothing (a ValidationError names
-        the record); a record changed since it was read raises StaleEditError.  Returns the records as
-        they now are, in order.  ``current``: {id: record} of these records as the caller read them in this
-        transaction (a table import reads them with their undo snapshot), else they are read here."""
+        set of changed fields and the audit entries with one.  All or nothing (a ValidationError says the
+        field and why, as ``update``'s); a record changed since it was read raises StaleEditError.  Returns the
+        records as they now are, in order.  ``current``: {id: record} of these records as the caller read them
+        (a table import: at its preview), the UPDATE checking each one's version is still that one's; else they
+        are read here."""
         items = [(record, self.clean(changes)) for record, changes in items]
         current = self._read_many([r.id for r, _ in items]) if current is None else current
         links = {}

@@ -6,8 +6,12 @@ new people, actions or commitments (``create_many``: validation, action referenc
 record: as for the exchange import, the run and its list of what it added are the trail, and
 ``audit.history`` shows each added record's creation from them, naming the file),
 then each matched record's changes (``update_many``: ``update``'s rules, optimistic locking and
-an audit entry per field, the file named as the source, written in bulk), then attendance.  Before any update the records' states are taken
-(``services.tableimports.snapshot``) so an undo puts them back; the run, what it added and the rows
+an audit entry per field, the file named as the source, written in bulk), then attendance.  The matched
+people are written against the records the preview read (``tableimports.read_as_previewed``): their versions
+are checked in the transaction and one changed or deleted since the preview refuses the whole import
+(``snapshot_as_previewed``; the UPDATE's version check is the backstop); what the preview read is the undo's
+snapshot.  Other matched records are read in the transaction (``tableimports.snapshot``), their versions
+compared with the preview's where it read them.  The run, what it added and the rows
 held for review are recorded in the same transaction (``services.tableimports.record_run``).  Any
 failure rolls everything back, and so does Cancel: ``progress(percent, text)`` (the exchange's
 protocol, see ``plan``) is asked only before the transaction commits, never after, so a cancelled
