@@ -97,3 +97,22 @@ def tracker_json(db, *argv):
 
 def today():
     return dt.date.today()
+
+
+def validated_the_long_way(plan):
+    """[(row, column, value, reason)]: what ``validate`` of each new person's whole state reports, the column named as
+    the plan's problems name it (to compare the plan's own check of new people with)."""
+    from tracker.records import STAKEHOLDER
+    from tracker.tableimport.plan import _mapping_of
+
+    defaults = STAKEHOLDER.defaults()
+    found = []
+    for entry in plan.entries:
+        if entry.action not in ("add", "held"):
+            continue
+        state = {**defaults, **{k: v for k, v in entry.values.items() if k != "councils"}}
+        state.pop("organisation", None)
+        for name, reason in STAKEHOLDER.validate(state).items():
+            column = next((h for h, t in _mapping_of(plan, entry.sheet).items() if t == name), STAKEHOLDER[name].title)
+            found.append((entry.row, column, str(state.get(name) or ""), reason))
+    return found

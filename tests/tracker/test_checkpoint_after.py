@@ -150,13 +150,7 @@ def test_closing_waits_for_the_checkpoint_and_leaves_the_file_holding_everything
     assert len(checkpoints["done"]) == 1  # it ran to its end before the database was closed
     wal = Path(f"{db_path}-wal")
     assert not wal.exists() or wal.stat().st_size == 0  # close's own checkpoint was not refused
-    copy = tmp_path / "copy.db"
-    copy.write_bytes(db_path.read_bytes())
-    con = sqlite3.connect(copy)
-    try:
-        assert con.execute("SELECT COUNT(*) FROM stakeholder").fetchone()[0] == expected
-    finally:
-        con.close()
+    assert rows_in_the_file_alone(db_path, tmp_path) == expected
 
 
 def test_opening_another_database_waits_for_the_checkpoint_too(db, db_path, tmp_path, checkpoints):
@@ -190,13 +184,7 @@ def test_a_failed_background_checkpoint_is_only_logged(db, db_path, tmp_path, mo
     close_database()
     wal = Path(f"{db_path}-wal")
     assert not wal.exists() or wal.stat().st_size == 0
-    copy = tmp_path / "copy.db"
-    copy.write_bytes(db_path.read_bytes())
-    con = sqlite3.connect(copy)
-    try:
-        assert con.execute("SELECT COUNT(*) FROM stakeholder").fetchone()[0] == expected
-    finally:
-        con.close()
+    assert rows_in_the_file_alone(db_path, tmp_path) == expected
 
 
 def _posix_locks(path):

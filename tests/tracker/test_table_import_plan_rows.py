@@ -12,9 +12,9 @@ from tracker.records.rules import Rule
 from tracker.services import privacy
 from tracker.services.matching import StakeholderMatcher, organisation_key, person_key
 from tracker.tableimport import Options, plan_import
-from tracker.tableimport.plan import _check_new_people, _mapping_of, _sound_rows
+from tracker.tableimport.plan import _check_new_people, _sound_rows
 
-from tests.tracker.table_import_helpers import workbook
+from tests.tracker.table_import_helpers import validated_the_long_way, workbook
 
 
 def _people():
@@ -86,21 +86,6 @@ def _mixed_sheet(tmp_path):
     ]})
 
 
-def _validated(plan):
-    """What validate of each new record's whole state reports (the long way)."""
-    defaults = STAKEHOLDER.defaults()
-    found = []
-    for entry in plan.entries:
-        if entry.action not in ("add", "held"):
-            continue
-        state = {**defaults, **{k: v for k, v in entry.values.items() if k != "councils"}}
-        state.pop("organisation", None)
-        for name, reason in STAKEHOLDER.validate(state).items():
-            column = next((h for h, t in _mapping_of(plan, entry.sheet).items() if t == name), STAKEHOLDER[name].title)
-            found.append((entry.row, column, str(state.get(name) or ""), reason))
-    return found
-
-
 def _checked(plan):
     plan.problems = []
     _check_new_people(plan)
@@ -128,7 +113,7 @@ def _with_rules(rules, check):
 
 def test_the_new_peoples_check_finds_what_validate_of_each_row_finds(db, tmp_path):
     plan = plan_import(_mixed_sheet(tmp_path), Options())
-    expected = _validated(plan)
+    expected = validated_the_long_way(plan)
     assert len({tuple(e.values) for e in plan.entries}) >= 5  # rows giving different fields
     assert {r[1] for r in expected} == {"Email", "Website"}
     assert _checked(plan) == expected
@@ -136,14 +121,14 @@ def test_the_new_peoples_check_finds_what_validate_of_each_row_finds(db, tmp_pat
 
 def test_a_rule_across_fields_reading_a_field_given_is_applied_to_each_row(db, tmp_path):
     plan = plan_import(_mixed_sheet(tmp_path), Options())
-    expected = _with_rules((_Refusing("role", value="Bad role"),), lambda: _validated(plan))
+    expected = _with_rules((_Refusing("role", value="Bad role"),), lambda: validated_the_long_way(plan))
     assert [r[:3] for r in expected if r[1] == "Role"] == [(8, "Role", "Bad role")]
     assert _with_rules((_Refusing("role", value="Bad role"),), lambda: _checked(plan)) == expected
 
 
 def test_a_rule_across_fields_failing_on_what_no_row_gives_is_reported_for_each_row(db, tmp_path):
     plan = plan_import(_mixed_sheet(tmp_path), Options())
-    expected = _with_rules((_Refusing("address"),), lambda: _validated(plan))
+    expected = _with_rules((_Refusing("address"),), lambda: validated_the_long_way(plan))
     assert len([r for r in expected if r[1] == "Address"]) == len([e for e in plan.entries if e.action == "add"])
     assert _with_rules((_Refusing("address"),), lambda: _checked(plan)) == expected
 

@@ -6,14 +6,13 @@ reports; a short row (fewer cells than the header) and a phone column read as be
 import zipfile
 
 from tracker.exchange.safety import check_file
-from tracker.records import STAKEHOLDER
 from tracker.tableimport import Options, plan_import
 from tracker.tableimport.formulas import unsaved_formulas
-from tracker.tableimport.plan import _check_new_people, _mapping_of
+from tracker.tableimport.plan import _check_new_people
 from tracker.tableimport.sources import Sheet, read_source
 from tracker.tableimport.table import read_sheet
 
-from tests.tracker.table_import_helpers import workbook
+from tests.tracker.table_import_helpers import validated_the_long_way, workbook
 
 
 def _with_formulas(path):
@@ -51,16 +50,7 @@ def test_the_new_peoples_check_reports_what_validate_of_each_whole_state_reports
     ]})
     plan = plan_import(path, Options())
     problems = [(p.row, p.column, p.value, p.reason) for p in plan.problems]
-    defaults = STAKEHOLDER.defaults()
-    expected = []
-    for entry in plan.entries:
-        if entry.action not in ("add", "held"):
-            continue
-        state = {**defaults, **{k: v for k, v in entry.values.items() if k != "councils"}}
-        state.pop("organisation", None)
-        for name, reason in STAKEHOLDER.validate(state).items():
-            column = next((h for h, t in _mapping_of(plan, entry.sheet).items() if t == name), STAKEHOLDER[name].title)
-            expected.append((entry.row, column, str(state.get(name) or ""), reason))
+    expected = validated_the_long_way(plan)
     assert len(expected) == 2  # (the read finds the others: a score of 9, a role too long)
     for row in expected:
         assert row in problems
