@@ -98,7 +98,10 @@ def added_action(db, data, csv, title, **env):
     con = sqlite3.connect(db)
     try:
         reference, uuid = con.execute("SELECT reference, uuid FROM action_item WHERE title = ?", (title,)).fetchone()
-        audit = con.execute("SELECT user, council FROM audit_entry WHERE record_uuid = ?", (uuid,)).fetchall()
+        # who made it, as History tells: the run of the import that added it (no creation entry of its own)
+        audit = con.execute("SELECT r.user, r.council FROM exchange_import r JOIN exchange_import_change c "
+                            "ON c.import_id = r.id WHERE c.kind = 'add' AND c.added LIKE ?", (f"%{uuid}:%",)).fetchall()
+        audit += con.execute("SELECT user, council FROM audit_entry WHERE record_uuid = ?", (uuid,)).fetchall()
     finally:
         con.close()
     return reference, audit
