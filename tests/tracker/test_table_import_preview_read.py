@@ -168,3 +168,29 @@ def test_a_record_matched_by_rows_of_two_kinds_is_not_refused_for_the_import_s_o
     apply_plan(plan)  # the school written as the person's match, then as the organisation's: the import's own
     got = services.stakeholders.get(school.id)
     assert (got.role, got.website, got.version) == ("Chair", "https://hp.example", 3)
+
+
+def test_a_matched_action_or_commitment_changed_after_the_preview_refuses_the_import(db, tmp_path):
+    """An action log's row matched by title fills the action's empty due date; the action's description edited
+    by someone after the preview refuses the import (before, actions and commitments were read again at Import and
+    a change since the preview went unseen); the same for a commitment matched by title and maker."""
+    trust = services.stakeholders.create(name="Ben Kinsella Trust", kind="organisation", sector="voluntary")
+    action = services.actions.create(title="Open two youth venues", description="")
+    log = tmp_path / "log.csv"
+    log.write_text("Action,Target date\nOpen two youth venues,31/03/2027\n", encoding="utf-8")
+    plan = plan_import(log, Options(kind="actions"))
+    assert [e.action for e in plan.entries] == ["match"] and "due_date" in plan.entries[0].changes
+    services.actions.update(action, description="Agreed at the March board")
+    message = _refused(plan, "Open two youth venues (ID")
+    assert "row 2" in message and services.actions.get(action.id).due_date is None
+
+    made = services.commitments.create(title="Run knife crime workshops in schools", made_by=trust)
+    sheet = tmp_path / "commitments.csv"
+    sheet.write_text("Partner,Commitment,Target date\nBen Kinsella Trust,Run knife crime workshops in schools,"
+                     "30/09/2027\n", encoding="utf-8")
+    plan = plan_import(sheet, Options(kind="commitments"))
+    assert [e.action for e in plan.entries] == ["match"] and plan.entries[0].changes
+    services.commitments.update(made, theme="knife_crime")
+    _refused(plan, "Run knife crime workshops in schools (ID")
+    apply_plan(plan_import(sheet, Options(kind="commitments")))  # previewed again: imported
+    assert services.commitments.get(made.id).target_date is not None

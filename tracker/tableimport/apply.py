@@ -83,7 +83,7 @@ def _apply_plan(plan, progress):
                 if not mine:
                     continue
                 service = SERVICES[kind]
-                records = {e.record_id: _held(plan, service, e.record_id) for e in mine}
+                records = {e.record_id: _held(plan, service, kind, e.record_id) for e in mine}
                 table = TABLES[kind]
                 previewed = (plan.previewed(records) if kind == "person" and wrote.keys().isdisjoint(
                     (table, i) for i in records) else None)
@@ -96,7 +96,7 @@ def _apply_plan(plan, progress):
                     changed = [(i, i not in current or current[i].deleted_at is not None) for i, r in records.items()
                                if i not in current or current[i].deleted_at is not None
                                or current[i].version != wrote.get((table, i), r.version)]
-                if changed:  # (an action's or commitment's record is read at apply: the same)
+                if changed:
                     record_id, deleted = changed[0]
                     raise ImportRefused(_changed_after_preview(plan, mine, records, record_id, deleted,
                                                                len(changed) - 1))
@@ -125,9 +125,10 @@ def _apply_plan(plan, progress):
     return import_id
 
 
-def _held(plan, service, record_id):
-    """The matched record as the plan read it (prefetched for people), else from its service."""
-    record = plan._held.get(record_id) if service is services.stakeholders else None
+def _held(plan, service, kind, record_id):
+    """The matched record as the plan read it (people prefetched, actions and commitments as matched), else from its
+    service; the apply compares its version with the record's in the transaction."""
+    record = plan._held.get(record_id) if service is services.stakeholders else plan.held_tasks.get((kind, record_id))
     return record if record is not None else service.get(record_id)
 
 
@@ -144,7 +145,9 @@ def _changed_after_preview(plan, mine, records, record_id, deleted, more=0):
     since: what the preview showed (a field empty, to be filled) may no longer be so."""
     entry = next(e for e in mine if e.record_id == record_id)
     others = f" (and {more} more matched record{'s' if more > 1 else ''})" if more else ""
-    return (f"{records[record_id].name} (ID {record_id}), matched by row {entry.row} of sheet '{entry.sheet}' of "
+    record = records[record_id]
+    named = getattr(record, "name", None) or getattr(record, "title", "")  # (a person or organisation; an action or commitment)
+    return (f"{named} (ID {record_id}), matched by row {entry.row} of sheet '{entry.sheet}' of "
             f"{plan.source.path.name}, was {'deleted' if deleted else 'changed'} by someone else after the "
             f"preview{others}; nothing was imported. Preview the file again.")
 

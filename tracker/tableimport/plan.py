@@ -82,6 +82,7 @@ class Plan:
     _held: dict = field(default_factory=dict)
     _held_councils: dict = field(default_factory=dict)
     _previewed: dict = field(default_factory=dict)  # id -> (hex, exchange.Rec) of a person prefetched
+    held_tasks: dict = field(default_factory=dict)  # (kind, id) -> the action or commitment matched, as previewed
 
     # ---- what the database holds, read once per record ----
     def prefetch(self, ids):

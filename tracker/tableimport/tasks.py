@@ -76,6 +76,7 @@ def plan_tasks(plan, records, matcher):
                       record_id=found.id if found else None, written=record.written)
         if found:
             entry.changes = _changes(plan, found, values)
+            plan.held_tasks[entry.kind, found.id] = found  # (its version: the apply refuses it if changed since)
         else:
             _check_new(plan, entry)
             maker = values.get("made_by")
