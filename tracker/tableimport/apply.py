@@ -93,9 +93,9 @@ def _apply_plan(plan, progress):
                 else:  # the records as they are now, read once for the undo snapshot and the update
                     current = {}
                     before = tableimports.snapshot(table, models=current, ids=list(records))
-                    changed = [(i, i not in current or current[i].deleted_at is not None) for i, r in records.items()
-                               if i not in current or current[i].deleted_at is not None
-                               or current[i].version != wrote.get((table, i), r.version)]
+                    gone = {i for i in records if i not in current or current[i].deleted_at is not None}
+                    changed = [(i, i in gone) for i, r in records.items()
+                               if i in gone or current[i].version != wrote.get((table, i), r.version)]
                 if changed:
                     record_id, deleted = changed[0]
                     raise ImportRefused(_changed_after_preview(plan, mine, records, record_id, deleted,
