@@ -302,6 +302,12 @@ class StakeholderMatcher:
                    if not (email and email.strip().casefold() in self.by_email)) if key]
         self._close.update(close_names(queries, self._keys, self._block_index()))
 
+    def warmed(self):
+        """This matcher with its index of name blocks built now rather than at the first close-name search (an
+        import builds it while its file is parsed on another thread); returns itself."""
+        self._block_index()
+        return self
+
     def _block_index(self):
         if self._blocks is None:
             self._blocks = block_index(self._keys)

@@ -217,7 +217,9 @@ def _plan_import(path, options, progress):
         told_values = maps.parse_value_options(options.map_values)
     except ValueError as exc:
         raise ImportRefused(str(exc)) from None
-    source = read_source(path, options.encoding, options.delimiter)
+    loaded = []  # the held stakeholders, loaded for matching while the parser reads the sheets
+    source = read_source(path, options.encoding, options.delimiter,
+                         meanwhile=lambda: loaded.append(StakeholderMatcher().warmed()))
     plan = Plan(options, source)
     if options.kind == "attendance":
         plan.event = _event(options.event)
@@ -261,7 +263,7 @@ def _plan_import(path, options, progress):
         plan.problems += t.problems
         records += t.records
     step(progress, 40, "Comparing with the records held")
-    matcher = StakeholderMatcher()
+    matcher, = loaded  # (loaded as the file was read: read_source does it for every file it does not refuse)
     if options.kind in ("stakeholders", "attendance"):
         plan_people(plan, records, matcher, lambda done: step(progress, 40 + 50 * done // max(len(records), 1),
                                                               "Comparing with the records held"))

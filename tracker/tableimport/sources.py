@@ -3,10 +3,12 @@
 :func:`read_source` takes .xlsx, .xlsm (macros are data to python-calamine: never run), .ods and
 .csv/.txt.  A workbook passes the exchange's gate first (``tracker.exchange.safety.check_file``:
 size, zip bombs, lying headers, what the parser would allocate), then python-calamine reads the
-checked bytes; formula cells give their saved values (those saved without one are listed,
-``formulas``), merged areas are filled with their first
-cell's value (one organisation over several people; an .ods file's areas read by ``odsmerged``,
-calamine gives only an .xlsx's), hidden sheets are listed but never read.
+checked bytes on a thread of its own (it lets go of the GIL while it parses), so that work of the
+caller's that needs no cell (an import loads the held stakeholders for matching) is done meanwhile;
+formula cells give their saved values (those saved without one are listed, ``formulas``), merged
+areas are filled with their first cell's value (one organisation over several people; an .ods
+file's areas read by ``odsmerged``, calamine gives only an .xlsx's), hidden sheets are listed but
+never read.
 
 A CSV is read once, bounded (``safety.read_bounded``), and decoded by :func:`decode`: UTF-8 with or
 without a BOM, else Windows-1252, else Latin-1 (every byte is a Latin-1 character, so decoding
@@ -26,6 +28,7 @@ number, the first record being 1 (a quoted line break does not start a new recor
 import csv
 import datetime as dt
 import io
+import threading
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -70,59 +73,101 @@ def refuse(path, reason):
     raise FileRefused(f"{Path(path).name} was not imported: {reason}")
 
 
-def read_source(path, encoding=None, delimiter=None):
-    """The file at ``path`` as a :class:`Source`, or FileRefused naming the file and why."""
+def read_source(path, encoding=None, delimiter=None, meanwhile=None):
+    """The file at ``path`` as a :class:`Source`, or FileRefused naming the file and why.  ``meanwhile()``: work of
+    the caller's done on this thread while python-calamine parses a workbook's sheets on another (it lets go of
+    the GIL while it parses: a 10k-row sheet is 50-70 ms), then its answer is waited for; called after a CSV is
+    read, and never once the file is refused (the gate's checks come first)."""
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix in TEXT_SUFFIXES:
-        return _read_csv(path, encoding, delimiter)
+        source = _read_csv(path, encoding, delimiter)
+        if meanwhile is not None:
+            meanwhile()
+        return source
     if suffix == ".fods":
         refuse(path, "it is a flat OpenDocument spreadsheet (.fods). Open it in LibreOffice and save it as an "
                      "OpenDocument Spreadsheet (.ods) or Excel Workbook (.xlsx), then try again.")
-    return _read_workbook(path)  # the gate tells an .xls, a CSV under another name, or a non-spreadsheet
+    return _read_workbook(path, meanwhile)  # the gate tells an .xls, a CSV under another name, or a non-spreadsheet
 
 
 # ---- workbooks ----------------------------------------------------------------------------------------
-def _read_workbook(path):
+def _read_workbook(path, meanwhile=None):
     checked = check_file(path, formats=("xlsm", "ods"), keep=_is_worksheet)
     if "META-INF/manifest.xml" in checked.members and _encrypted_ods(checked.data):
         refuse(path, "it is password-protected. Open it in LibreOffice with its password and save a copy without "
                      "one (File > Save As, 'Save with password' unticked), then try again.")
-    from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum  # only when a workbook is read
-
-    try:
-        book = CalamineWorkbook.from_filelike(io.BytesIO(checked.data))
-        metadata = book.sheets_metadata
-    except Exception as exc:  # calamine's errors are plain exceptions with terse texts
-        refuse(path, f"the file is damaged or not a spreadsheet this app can read ({_short(exc)}). If it opens "
-                     f"in Excel or LibreOffice, save it from there as an Excel Workbook (.xlsx).")
     kind = "ods" if any(n == "mimetype" for n in checked.members) else (
         "xlsm" if any(n.lower() == "xl/vbaproject.bin" for n in checked.members) else "xlsx")
-    sheets, hidden = [], []
+    parsing = _Parsing(path, checked.data)  # (the gate has passed: now the parser may open it)
     try:
-        spans = odsmerged.merged_areas(checked.data) if kind == "ods" else {}  # calamine gives none for .ods
-        # (LibreOffice saves every result; the worksheets the gate decompressed are not decompressed again)
-        unsaved = unsaved_formulas(checked.data, checked.parts) if kind != "ods" else {}
-    except Exception as exc:  # broken or hostile XML (defusedxml refuses entities), a missing part
-        refuse(path, f"the file is damaged or not a spreadsheet this app can read ({_short(exc)}).")
-    for meta in metadata:
-        if meta.visible != SheetVisibleEnum.Visible:  # Hidden and VeryHidden
-            hidden.append(meta.name)
-            continue
-        if meta.typ != SheetTypeEnum.WorkSheet:  # chart sheets, dialog sheets, macro sheets hold no table
-            continue
         try:
-            sheet = book.get_sheet_by_name(meta.name)
-            rows = sheet.to_python(skip_empty_area=True)
-            start = sheet.start or (0, 0)
-            merged = sheet.merged_cell_ranges or spans.get(meta.name, [])
-        except Exception as exc:
-            refuse(path, f"sheet '{meta.name}' cannot be read ({_short(exc)}).")
-        rows = [r if r.__class__ is list else list(r) for r in rows]  # (calamine's rows are new lists already)
-        _fill_merged(rows, merged, start)
-        sheets.append(Sheet(meta.name, rows, first_row=start[0] + 1, first_column=start[1],
-                            unsaved=unsaved.get(meta.name, {})))
+            spans = odsmerged.merged_areas(checked.data) if kind == "ods" else {}  # calamine gives none for .ods
+            # (LibreOffice saves every result; the worksheets the gate decompressed are not decompressed again)
+            unsaved = unsaved_formulas(checked.data, checked.parts) if kind != "ods" else {}
+            broken = None
+        except Exception as exc:  # broken or hostile XML (defusedxml refuses entities), a missing part
+            broken = exc
+        if meanwhile is not None and broken is None:
+            meanwhile()
+    finally:
+        parsed, hidden = parsing.result()  # (refuses a file calamine cannot read: that sentence first)
+    if broken is not None:
+        refuse(path, f"the file is damaged or not a spreadsheet this app can read ({_short(broken)}).")
+    sheets = []
+    for name, rows, start, merged in parsed:
+        _fill_merged(rows, merged or spans.get(name, []), start)
+        sheets.append(Sheet(name, rows, first_row=start[0] + 1, first_column=start[1], unsaved=unsaved.get(name, {})))
     return Source(path, kind, sha256(checked.data), sheets, hidden)
+
+
+class _Parsing:
+    """python-calamine reading a checked workbook's visible worksheets on a thread of its own: the book opened,
+    each sheet parsed (the GIL let go) and made rows of values (:meth:`result` waits for them)."""
+
+    def __init__(self, path, data):
+        self.path, self.data, self.done, self.failed = path, data, None, None
+        self.thread = threading.Thread(target=self._run, name="calamine", daemon=True)
+        self.thread.start()
+
+    def _run(self):
+        try:
+            self.done = self._parse()
+        except BaseException as exc:  # (FileRefused, or anything unforeseen: raised again by result())
+            self.failed = exc
+
+    def _parse(self):
+        from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum  # only when a workbook is read
+
+        try:
+            book = CalamineWorkbook.from_filelike(io.BytesIO(self.data))
+            metadata = book.sheets_metadata
+        except Exception as exc:  # calamine's errors are plain exceptions with terse texts
+            refuse(self.path, f"the file is damaged or not a spreadsheet this app can read ({_short(exc)}). If it "
+                              f"opens in Excel or LibreOffice, save it from there as an Excel Workbook (.xlsx).")
+        sheets, hidden = [], []
+        for meta in metadata:
+            if meta.visible != SheetVisibleEnum.Visible:  # Hidden and VeryHidden
+                hidden.append(meta.name)
+                continue
+            if meta.typ != SheetTypeEnum.WorkSheet:  # chart sheets, dialog sheets, macro sheets hold no table
+                continue
+            try:
+                sheet = book.get_sheet_by_name(meta.name)
+                rows = sheet.to_python(skip_empty_area=True)
+                start = sheet.start or (0, 0)
+                merged = sheet.merged_cell_ranges
+            except Exception as exc:
+                refuse(self.path, f"sheet '{meta.name}' cannot be read ({_short(exc)}).")
+            rows = [r if r.__class__ is list else list(r) for r in rows]  # (calamine's rows are new lists already)
+            sheets.append((meta.name, rows, start, merged))
+        return sheets, hidden
+
+    def result(self):
+        self.thread.join()
+        if self.failed is not None:
+            raise self.failed
+        return self.done
 
 
 def _is_worksheet(name):
