@@ -122,11 +122,20 @@ def _read_workbook(path, meanwhile=None):
 
 
 class _Parsing:
-    """python-calamine reading a checked workbook's visible worksheets on a thread of its own: the book opened,
-    each sheet parsed (the GIL let go) and made rows of values (:meth:`result` waits for them)."""
+    """python-calamine reading a checked workbook: the book opened here (it reads the bytes through Python calls, 16
+    for a 0.5 MB file, each of which would wait for the GIL on a thread of its own), then each visible worksheet
+    parsed on a thread of its own (the GIL let go) and made rows of values (:meth:`result` waits for them)."""
 
     def __init__(self, path, data):
-        self.path, self.data, self.done, self.failed = path, data, None, None
+        from python_calamine import CalamineWorkbook  # only when a workbook is read
+
+        self.path, self.done, self.failed = path, None, None
+        try:
+            self.book = CalamineWorkbook.from_filelike(io.BytesIO(data))
+            self.metadata = self.book.sheets_metadata
+        except Exception as exc:  # calamine's errors are plain exceptions with terse texts
+            refuse(path, f"the file is damaged or not a spreadsheet this app can read ({_short(exc)}). If it opens "
+                         f"in Excel or LibreOffice, save it from there as an Excel Workbook (.xlsx).")
         self.thread = threading.Thread(target=self._run, name="calamine", daemon=True)
         self.thread.start()
 
@@ -137,23 +146,17 @@ class _Parsing:
             self.failed = exc
 
     def _parse(self):
-        from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum  # only when a workbook is read
+        from python_calamine import SheetTypeEnum, SheetVisibleEnum
 
-        try:
-            book = CalamineWorkbook.from_filelike(io.BytesIO(self.data))
-            metadata = book.sheets_metadata
-        except Exception as exc:  # calamine's errors are plain exceptions with terse texts
-            refuse(self.path, f"the file is damaged or not a spreadsheet this app can read ({_short(exc)}). If it "
-                              f"opens in Excel or LibreOffice, save it from there as an Excel Workbook (.xlsx).")
         sheets, hidden = [], []
-        for meta in metadata:
+        for meta in self.metadata:
             if meta.visible != SheetVisibleEnum.Visible:  # Hidden and VeryHidden
                 hidden.append(meta.name)
                 continue
             if meta.typ != SheetTypeEnum.WorkSheet:  # chart sheets, dialog sheets, macro sheets hold no table
                 continue
             try:
-                sheet = book.get_sheet_by_name(meta.name)
+                sheet = self.book.get_sheet_by_name(meta.name)
                 rows = sheet.to_python(skip_empty_area=True)
                 start = sheet.start or (0, 0)
                 merged = sheet.merged_cell_ranges
