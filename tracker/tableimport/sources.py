@@ -74,16 +74,17 @@ def refuse(path, reason):
 
 
 def read_source(path, encoding=None, delimiter=None, meanwhile=None):
-    """The file at ``path`` as a :class:`Source`, or FileRefused naming the file and why.  ``meanwhile()``: work of
-    the caller's done on this thread while python-calamine parses a workbook's sheets on another (it lets go of
-    the GIL while it parses: a 10k-row sheet is 50-70 ms), then its answer is waited for; called after a CSV is
-    read, and never once the file is refused (the gate's checks come first)."""
+    """The file at ``path`` as a :class:`Source`, or FileRefused naming the file and why.  ``meanwhile(busy)``: work
+    of the caller's done on this thread while python-calamine parses a workbook's sheets on another (it lets go of
+    the GIL while it parses: a 10k-row sheet is 50-70 ms), then the parse is waited for; ``busy()`` tells whether it
+    is still going on (for work only worth doing meanwhile).  Called after a CSV is read (``busy()`` False), and
+    never for a file the gate refuses (its checks come first)."""
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix in TEXT_SUFFIXES:
         source = _read_csv(path, encoding, delimiter)
         if meanwhile is not None:
-            meanwhile()
+            meanwhile(lambda: False)
         return source
     if suffix == ".fods":
         refuse(path, "it is a flat OpenDocument spreadsheet (.fods). Open it in LibreOffice and save it as an "
@@ -109,7 +110,7 @@ def _read_workbook(path, meanwhile=None):
         except Exception as exc:  # broken or hostile XML (defusedxml refuses entities), a missing part
             broken = exc
         if meanwhile is not None and broken is None:
-            meanwhile()
+            meanwhile(parsing.busy)
     finally:
         parsed, hidden = parsing.result()  # (refuses a file calamine cannot read: that sentence first)
     if broken is not None:
@@ -165,6 +166,10 @@ class _Parsing:
             rows = [r if r.__class__ is list else list(r) for r in rows]  # (calamine's rows are new lists already)
             sheets.append((meta.name, rows, start, merged))
         return sheets, hidden
+
+    def busy(self):
+        """Whether the sheets are still being parsed."""
+        return self.thread.is_alive()
 
     def result(self):
         self.thread.join()
