@@ -100,3 +100,129 @@ def test_rows_inserted_by_column_are_stored_as_the_same_rows_given_as_dicts(db):
     expected = [(at, "amira", "", "update", "stakeholder", uuid.UUID(int=n + 1).hex, "role", None, f"Chair {n}",
                  "sheet.xlsx") for n in range(2)]
     assert rows == expected * 2
+
+
+def _written(monkeypatch):
+    """The INSERT statements ``insert_columns`` sends, as (SQL, its rows)."""
+    from tracker.db import database
+
+    sent, real_db = [], database.obj
+    cursor = real_db.cursor
+
+    class Spy:
+        def __init__(self, real):
+            self.real = real
+
+        def __getattr__(self, name):
+            return getattr(self.real, name)
+
+        def executemany(self, sql, rows):
+            rows = list(rows)
+            sent.append((sql, rows))
+            return self.real.executemany(sql, rows)
+
+    monkeypatch.setattr(real_db, "cursor", lambda *a, **k: Spy(cursor(*a, **k)))
+    return sent
+
+
+AWKWARD = ["O'Brien", "back\\slash", "50% off", "née Müller", "two\nlines", "x" * 101, "'); DROP TABLE audit_entry; --"]
+
+
+def _store_and_read(monkeypatch, rows, constants):
+    """Rows of AuditEntry written through ``bulk_insert``; (the statements sent, the rows as read back with
+    SQLite's storage class of each value, when SQLite)."""
+    from tracker.bulk import bulk_insert
+    from tracker.db import database
+    from tracker.models import AuditEntry
+
+    sent = _written(monkeypatch)
+    bulk_insert(AuditEntry, rows, constants=constants)
+    columns = ("at", "user", "council", "operation", "table", "field", "old_value", "new_value", "source")
+    if database.param == "?":
+        select = ", ".join(f'"{c}", typeof("{c}")' for c in columns)
+    else:
+        select = ", ".join(f'"{c}"' for c in columns)
+    stored = database.execute_sql(f'SELECT {select} FROM "audit_entry" ORDER BY "id"').fetchall()
+    return sent, stored
+
+
+def test_values_every_row_shares_are_written_into_the_statement_and_stored_as_bound_ones_are(db, monkeypatch):
+    """A constant, a default and a column of one value (NULL, a number, a plain text, a timestamp) go into the
+    statement itself; what is stored, and as which SQLite type, is what binding them stored."""
+    import datetime as dt
+    import uuid
+
+    from tracker import bulk
+
+    at = dt.datetime(2026, 12, 2, 13, 5, 1, 250000)
+    rows = [{"table": "stakeholder", "record_uuid": uuid.uuid4(), "field": "phone", "old_value": None,
+             "new_value": f"07700 900{n:03d}"} for n in range(3)]
+    constants = {"at": at, "user": "amira", "operation": "update", "source": "table import of sign-in.xlsx"}
+    sent, inlined = _store_and_read(monkeypatch, rows, constants)
+    sql, params = sent[-1]
+    for literal in ("'amira'", "'update'", "'stakeholder'", "'phone'", "NULL", f"'{at}'",
+                    "'table import of sign-in.xlsx'"):
+        assert literal in sql
+    assert all(len(p) == 2 for p in params)  # only the UUID and the new value vary
+
+    monkeypatch.setattr(bulk, "_literal", lambda value: None)  # everything bound, as before
+    from tracker.models import AuditEntry
+    AuditEntry.delete().execute()
+    sent, bound = _store_and_read(monkeypatch, rows, constants)
+    assert "'amira'" not in sent[-1][0] and len(sent[-1][1][0]) == 10
+    assert inlined == bound  # the same values, stored as the same SQLite types
+
+
+def test_a_text_that_is_not_plain_is_always_bound(db, monkeypatch):
+    """Quotes, backslashes, %, NUL-free non-ASCII, line breaks, long texts and SQL itself are bound as parameters
+    even when every row shares them, and stored as given."""
+    import uuid
+
+    from tracker.models import AuditEntry
+
+    for text in AWKWARD:
+        sent, _ = _store_and_read(monkeypatch, [{"table": "stakeholder", "record_uuid": uuid.UUID(int=7),
+                                                 "field": "notes", "old_value": text, "new_value": text}] * 2,
+                                  {"user": text, "operation": "update", "source": text})
+        sql, params = sent[-1]
+        assert text not in sql and text.replace("'", "''") not in sql
+        assert all(p.count(text) == 4 for p in params)  # user, old, new and source: bound
+        stored = AuditEntry.select().order_by(AuditEntry.id.desc()).limit(2)
+        assert {(e.user, e.old_value, e.new_value, e.source) for e in stored} == {(text,) * 4}
+    assert AuditEntry.select().count() == 2 * len(AWKWARD)
+
+
+def test_a_bool_is_bound_not_written_as_a_number():
+    from tracker.bulk import _literal
+
+    assert _literal(True) is None and _literal(False) is None
+    assert _literal(0) == "0" and _literal(-12) == "-12" and _literal(None) == "NULL"
+    assert _literal("") == "''" and _literal("2026-12-02 13:05:01.250000") == "'2026-12-02 13:05:01.250000'"
+    assert _literal(1.5) is None and _literal(b"x") is None and _literal("a\x00b") is None
+
+
+@pytest.mark.skipif(not __import__("os").environ.get("TRACKER_TEST_POSTGRES"),
+                    reason="TRACKER_TEST_POSTGRES is not set (scripts/run-tests sets it)")
+def test_on_postgres_shared_values_in_the_statement_are_stored_as_bound_ones_are(monkeypatch):
+    import datetime as dt
+    import uuid
+
+    from tests.tracker.postgres_helpers import fresh_postgres_database
+    from tracker import bulk
+    from tracker.db import close_database
+    from tracker.models import AuditEntry
+
+    fresh_postgres_database()
+    try:
+        at = dt.datetime(2026, 12, 2, 13, 5, 1)
+        rows = [{"table": "stakeholder", "record_uuid": uuid.UUID(int=n), "field": "phone", "old_value": None,
+                 "new_value": text} for n, text in enumerate(("07700 900001", "50% off", "O'Brien"))]
+        constants = {"at": at, "user": "amira", "operation": "update", "source": "sheet.xlsx"}
+        sent, inlined = _store_and_read(monkeypatch, rows, constants)
+        assert "'amira'" in sent[-1][0] and "%" not in sent[-1][0].replace("%s", "")
+        AuditEntry.delete().execute()
+        monkeypatch.setattr(bulk, "_literal", lambda value: None)
+        _, bound = _store_and_read(monkeypatch, rows, constants)
+        assert inlined == bound and [r[7] for r in bound] == ["07700 900001", "50% off", "O'Brien"]
+    finally:
+        close_database()
