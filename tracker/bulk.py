@@ -161,12 +161,13 @@ _PLAIN_TEXT = re.compile(r"[0-9A-Za-z :._+-]*")
 
 def _literal(value):
     """``value`` (as the driver would store it) as an SQL literal, or None when it is to be bound as a parameter:
-    nothing (NULL), a whole number (not a bool), or a plain text (:data:`_PLAIN_TEXT`: an empty text, a timestamp as
-    sqlite3 stores it, a word) in quotes; any other value is bound."""
+    nothing (NULL), a whole number (not a bool) a 64-bit column holds (a larger one SQLite would read as a real, where
+    binding it fails), or a plain text (:data:`_PLAIN_TEXT`: an empty text, a timestamp as sqlite3 stores it, a word)
+    in quotes; any other value is bound."""
     if value is None:
         return "NULL"
     if value.__class__ is int:
-        return int.__repr__(value)
+        return int.__repr__(value) if -(1 << 63) <= value < (1 << 63) else None
     if value.__class__ is str and len(value) <= 100 and _PLAIN_TEXT.fullmatch(value):
         return f"'{value}'"
     return None

@@ -199,6 +199,7 @@ def test_a_bool_is_bound_not_written_as_a_number():
     assert _literal(0) == "0" and _literal(-12) == "-12" and _literal(None) == "NULL"
     assert _literal("") == "''" and _literal("2026-12-02 13:05:01.250000") == "'2026-12-02 13:05:01.250000'"
     assert _literal(1.5) is None and _literal(b"x") is None and _literal("a\x00b") is None
+    assert _literal(2 ** 63 - 1) == str(2 ** 63 - 1) and _literal(2 ** 63) is None and _literal(-2 ** 63 - 1) is None
 
 
 @pytest.mark.skipif(not __import__("os").environ.get("TRACKER_TEST_POSTGRES"),
