@@ -293,7 +293,7 @@ def _while_parsing(plan, loaded, busy):
     sheet: 25-65 ms after the matcher's load); a small file's parse ends before a batch is read."""
     matcher = StakeholderMatcher().warmed()
     loaded.append(matcher)
-    if plan.options.kind not in ("stakeholders", "attendance"):
+    if plan.options.kind not in ("stakeholders", "attendance") or not busy():  # (a small file: parsed already)
         return
     people = sorted((h for h in matcher.by_id.values() if h.kind == "person" and not h.erased),
                     key=lambda h: not h.email)
