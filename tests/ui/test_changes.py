@@ -90,6 +90,9 @@ def test_an_edit_in_one_list_shows_in_the_other_lists_the_dashboard_and_the_grid
     assert texts(actions.editor.links.sections["Owner"].list) == ["Renamed Officer"]
     grid = window.show_view("grid")
     map_read(qtbot, grid)
+    # (the reading on screen; the page may still lay the map out again for its final size, and a cell laid out
+    # without room shows a count instead of its points: a CI run once found the owner's point missing here)
+    qtbot.waitUntil(lambda: owner.id in grid.view.map.items_by_id)
     assert grid.view.map.items_by_id[owner.id].point.name == "Renamed Officer"
     services.actions.update(action, status="done")  # the dashboard, not on screen, counts it when shown
     assert home.stale
