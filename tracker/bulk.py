@@ -121,34 +121,27 @@ def insert_columns(model, count, columns, constants=None, stored=False):
     fields = [f for f in model._meta.sorted_fields if f is not model._meta.primary_key]
     params, marks = [], []
     for f in fields:
-        if f.name in constants or (columns.get(f.name) is None and not callable(f.default)):
-            if f.name in constants:
-                value = constants[f.name]
-                value = stored_form(database, None if value is None else f.db_value(value))
-            else:  # the default of every row, converted once
-                convert, native, _ = _conversion(f)
-                value = f.default
-                value = value if value is None or value.__class__ in native else convert(value)
-            literal = _literal(value)
-            if literal is not None:
-                marks.append(literal)
-            else:
-                marks.append(database.param)
-                params.append(itertools.repeat(value, count))
-            continue
         values = columns.get(f.name)
-        if values is None or not stored:
-            convert, native, hexes = _conversion(f)
-            values = _stored_column(convert, native, hexes, [f.default() for _ in range(count)] if values is None
-                                    else values)
-        literal = _literal(values[0])
-        if literal is not None and values.count(values[0]) != count:  # (a C loop: a column of "" or None is common)
-            literal = None
+        if f.name in constants or (values is None and not callable(f.default)):  # one value for every row
+            if f.name in constants:
+                value = stored_form(database, None if constants[f.name] is None else f.db_value(constants[f.name]))
+            else:  # the default, converted once
+                convert, native, _ = _conversion(f)
+                value = f.default if f.default is None or f.default.__class__ in native else convert(f.default)
+            literal, column = _literal(value), itertools.repeat(value, count)
+        else:
+            if values is None or not stored:
+                convert, native, hexes = _conversion(f)
+                values = _stored_column(convert, native, hexes, [f.default() for _ in range(count)] if values is None
+                                        else values)
+            literal, column = _literal(values[0]), values
+            if literal is not None and values.count(values[0]) != count:  # (a C loop: a column of "" or None is common)
+                literal = None
         if literal is not None:
             marks.append(literal)
         else:
             marks.append(database.param)
-            params.append(values)
+            params.append(column)
     names = ", ".join(f'"{f.column_name}"' for f in fields)
     database.cursor().executemany(f'INSERT INTO "{model._meta.table_name}" ({names}) VALUES ({", ".join(marks)})',
                                   zip(*params) if params else itertools.repeat((), count))

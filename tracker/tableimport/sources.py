@@ -101,15 +101,15 @@ def _read_workbook(path, meanwhile=None):
     kind = "ods" if any(n == "mimetype" for n in checked.members) else (
         "xlsm" if any(n.lower() == "xl/vbaproject.bin" for n in checked.members) else "xlsx")
     parsing = _Parsing(path, checked.data)  # (the gate has passed: now the parser may open it)
+    broken = None
     try:
-        try:
-            spans = odsmerged.merged_areas(checked.data) if kind == "ods" else {}  # calamine gives none for .ods
-            # (LibreOffice saves every result; the worksheets the gate decompressed are not decompressed again)
-            unsaved = unsaved_formulas(checked.data, checked.parts) if kind != "ods" else {}
-            broken = None
-        except Exception as exc:  # broken or hostile XML (defusedxml refuses entities), a missing part
-            broken = exc
-        if meanwhile is not None and broken is None:
+        spans = odsmerged.merged_areas(checked.data) if kind == "ods" else {}  # calamine gives none for .ods
+        # (LibreOffice saves every result; the worksheets the gate decompressed are not decompressed again)
+        unsaved = unsaved_formulas(checked.data, checked.parts) if kind != "ods" else {}
+    except Exception as exc:  # broken or hostile XML (defusedxml refuses entities), a missing part
+        broken = exc
+    else:
+        if meanwhile is not None:
             meanwhile(parsing.busy)
     finally:
         parsed, hidden = parsing.result()  # (refuses a file calamine cannot read: that sentence first)
