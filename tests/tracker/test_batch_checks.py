@@ -1,7 +1,9 @@
-"""The batch forms refuse exactly what ``validate`` refuses, record by record, ``create_many`` checking its rows in
-bulk (``Kind.first_invalid``): the same first record or row, the same reasons, a stored value that breaks today's
-rules included, a value cleaning changed checked again, and the rules across fields for every record; and
-``update_many``, writing a column at a time, stores what ``update`` stores."""
+"""The batch forms refuse what ``validate`` refuses: ``create_many``, checking its rows in bulk
+(``Kind.first_invalid``), the same first row, the same reasons, a value cleaning changed checked again, and the
+rules across fields for every record; ``update_many`` (an import's matched records) what each change touches
+(``Kind.validate_change``: the fields it writes and the rules reading them, the first record refused worded as
+``update`` words it; a stored value that breaks today's rules refused only when the change writes it), and, writing
+a column at a time, it stores what ``update`` stores."""
 
 import datetime as dt
 import random
@@ -32,17 +34,23 @@ def _store(record, **values):
     Stakeholder.update(values).where(Stakeholder.id == record.id).execute()
 
 
-def test_a_stored_value_that_breaks_the_rules_refuses_as_update_does(db):
+def test_a_stored_value_that_breaks_the_rules_is_judged_only_when_a_change_touches_it(db):
+    """``update`` judges the whole state it is given (a form shows every field); ``update_many`` (an import's
+    matched records) judges what each change touches: a field it leaves alone is not refused, one it writes is."""
     _, people = _people()
     _store(people[2], sector="not-a-sector", influence=9)
     s = services.stakeholders
     single = _refusal(lambda: s.update(people[2], role="Chair"))
-    batch = _refusal(lambda: s.update_many([(p, {"role": "Chair"}) for p in people]))
-    assert batch.errors == single.errors == {"sector": STAKEHOLDER["sector"].problem("not-a-sector"),
-                                             "influence": STAKEHOLDER["influence"].problem(9)}
-    assert str(batch) == str(single)
-    assert AuditEntry.select().where(AuditEntry.operation == "update").count() == 0
-    assert [s.get(p.id).role for p in people] == [""] * 4  # nothing written
+    assert single.errors == {"sector": STAKEHOLDER["sector"].problem("not-a-sector"),
+                             "influence": STAKEHOLDER["influence"].problem(9)}
+    written = s.update_many([(p, {"role": "Chair"}) for p in people])
+    assert [(r.role, r.version) for r in written] == [("Chair", 2)] * 4
+    assert (s.get(people[2].id).sector, s.get(people[2].id).influence) == ("not-a-sector", 9)  # left as it was
+    batch = _refusal(lambda: s.update_many([(people[1], {"role": "Vice"}), (people[2], {"influence": 7})]))
+    assert batch.errors == {"influence": STAKEHOLDER["influence"].problem(7)}
+    assert str(batch) == str(_refusal(lambda: s.update(people[1], influence=7)))
+    assert AuditEntry.select().where(AuditEntry.operation == "update", AuditEntry.field == "influence").count() == 0
+    assert [s.get(p.id).role for p in people] == ["Chair"] * 4  # the refused batch wrote nothing
 
 
 def test_the_first_record_refused_is_the_one_worded(db):
@@ -175,3 +183,34 @@ def test_update_many_with_only_councils_changed_bumps_the_version_as_update_does
     [done] = s.update_many([(two, {"councils": redbridge, "title": "Same"})])
     assert done.version == s.get(two.id).version == s.get(one.id).version == 2
     assert [c.name for c in s.councils_of(s.get(two.id))] == ["Redbridge"]
+
+
+def test_a_rule_reading_a_changed_field_reads_the_stored_ones_beside_it(db):
+    """A commitment's target date may not be before the date it was made: a change of the target is judged against
+    the stored date made (the whole new state); a change leaving both alone is not judged by that rule."""
+    s = services.commitments
+    maker = services.stakeholders.create(name="Havering Primary", kind="organisation", sector="education")
+    one, two = (s.create(title="Same", made_by=maker, date_made=dt.date(2026, 1, 5)) for _ in range(2))
+    early = {"target_date": dt.date(2025, 12, 31)}
+    batch = _refusal(lambda: s.update_many([(one, {"title": "Fine"}), (two, early)]))
+    assert str(batch) == str(_refusal(lambda: s.update(two, **early)))
+    assert batch.errors == {"target_date": "is before the date the commitment was made"}
+    s.model.update(target_date=dt.date(2020, 1, 1)).where(s.model.id == one.id).execute()  # past the rules
+    [done] = s.update_many([(one, {"title": "Renamed"})])
+    assert (done.title, s.get(one.id).target_date) == ("Renamed", dt.date(2020, 1, 1))
+
+
+def test_a_rule_needing_a_stored_field_valid_is_not_applied_when_it_is_not():
+    """As ``validate`` applies no rule whose ``needs_valid`` fields failed, ``validate_change`` applies none whose
+    field left alone holds a value its own rule refuses (the rule cannot judge it; the change did not make it)."""
+    from tracker.records import COMMITMENT
+
+    stored = {"title": "Same", "date_made": "not a date", "target_date": dt.date(2019, 1, 1)}
+    change = {"target_date": dt.date(2018, 1, 1)}
+    assert COMMITMENT.validate_change(change, lambda: {**stored, **change}, None) == {}
+    sound = {**stored, "date_made": dt.date(2019, 6, 1)}
+    assert COMMITMENT.validate_change(change, lambda: {**sound, **change}, None) == {
+        "target_date": "is before the date the commitment was made"}
+    asked = []
+    assert COMMITMENT.validate_change({"title": "x" * 301}, lambda: asked.append(1), None) == {
+        "title": "is too long (at most 300 characters)"} and asked == []  # no rule reads the title: no state

@@ -92,6 +92,31 @@ def test_on_match_fill_update_and_skip(db, tmp_path):
     assert ("role", "Old role", "New role") in history
 
 
+def test_a_stored_value_the_import_leaves_alone_does_not_refuse_it(db, tmp_path):
+    """A matched record holding a value today's rules refuse (saved by an older version or another program) is
+    filled all the same: the file cannot change that field, and the refusal could name no row of it.  What the
+    import writes is still judged, with the rule across fields that reads it."""
+    s = services.stakeholders
+    ann = s.create(name="Ann Lee", kind="person", sector="other", email="ann@example.org")
+    s.model.update(sector="not-a-sector", influence=9).where(s.model.id == ann.id).execute()  # past the rules
+    rows = [["Name", "Email", "Phone", "Role"], ["Ann Lee", "ann@example.org", "020 7946 0000", "Chair"]]
+    plan, import_id = run(workbook(tmp_path / "a.xlsx", {"S": rows}))
+    assert plan.as_json(import_id)["updated"] == 1
+    stored = s.get(ann.id)
+    assert (stored.phone, stored.role, stored.sector, stored.influence) == ("020 7946 0000", "Chair", "not-a-sector", 9)
+    imports.undo_import(import_id)
+    assert (s.get(ann.id).phone, s.get(ann.id).sector) == ("", "not-a-sector")
+
+
+def test_a_held_row_linked_later_is_judged_as_its_import_judges_a_match(held_people, tmp_path):
+    run(workbook(tmp_path / "signin.xlsx", {"Sign-in": SIGN_IN}))
+    target = by_name()["Ravi Patell"]
+    services.stakeholders.model.update(influence=9).where(services.stakeholders.model.id == target.id).execute()
+    resolution, record = tableimports.resolve_held(tableimports.held_rows()[0].id, link=target.id)
+    assert (resolution, record.role, record.phone) == ("linked", "Youth worker", "020 7946 0001")
+    assert services.stakeholders.get(target.id).influence == 9
+
+
 def test_a_bad_row_refuses_the_whole_import_unless_left_out(db, db_path, tmp_path):
     rows = [["Name", "Email", "Borough"], ["Ann Lee", "ann@example.org", "Havering"],
             ["Bo Chan", "not an email", "Havering"], ["Cy Dee", "cy@example.org", "Atlantis"]]

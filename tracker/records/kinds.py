@@ -109,6 +109,43 @@ class Kind:
                 errors[rule.field] = reason
         return errors
 
+    def validate_change(self, changes, state_of, existing, taken=None):
+        """:meth:`validate` of a change to the stored record ``existing``, judging only what the change touches: the
+        own rules of the fields ``changes`` gives, then the rules across fields that read one of them, applied to the
+        whole new state (``state_of()``: asked for only when such a rule applies).  A field the change leaves alone
+        keeps the value it had, which is not the change's to judge: a record holding a value saved before a rule
+        existed may still be filled (an import's matched records, ``update_many``); a rule needing such a field valid
+        (``needs_valid``) is not applied, as :meth:`validate` applies none whose fields failed."""
+        changed = frozenset(changes)
+        found = self._change_checks.get(changed)
+        if found is None:
+            found = self._change_checks[changed] = (tuple(c for c in self._checks if c[0] in changed),
+                                                    tuple(r for r in self.rules if changed.intersection(r.reads)))
+        checks, rules = found
+        errors = {}
+        for name, problem in checks:
+            reason = problem(changes[name])
+            if reason is not None:
+                errors[name] = reason
+        if rules:
+            values, problem_of = state_of(), self._problem_of
+            for rule in rules:
+                if any(name in errors or (name not in changed and name in problem_of and
+                                          problem_of[name](values.get(name)) is not None) for name in rule.needs_valid):
+                    continue
+                reason = rule.reason(values, existing, taken)
+                if reason is not None:
+                    errors[rule.field] = reason
+        return errors
+
+    @cached_property
+    def _change_checks(self):
+        return {}
+
+    @cached_property
+    def _problem_of(self):
+        return dict(self._checks)
+
     def first_invalid(self, states, existing=None, taken=None, checked=frozenset(), unchecked=()):
         """The index of the first of ``states`` in which :meth:`validate` finds a problem, None when it finds none:
         what ``validate(states[i], existing[i], taken, checked)`` of each in turn tells (``existing``: a list beside

@@ -387,33 +387,37 @@ class RecordService:
         return self.reload(current)
 
     def update_many(self, items, source="", current=None):
-        """:meth:`update` for many records at once (an import's matched records): ``items`` is
-        [(record, changes)]; the same cleaning, rules, audit entries and version bump, but the records
-        and what they link to are read a query per 500, the rows written with one ``executemany`` per
-        set of changed fields and the audit entries with one.  All or nothing (a ValidationError says the
-        field and why, as ``update``'s); a record changed since it was read raises StaleEditError.  Returns the
-        records as they now are, in order.  ``current``: {id: record} of these records as the caller read them
-        (a table import: at its preview), the UPDATE checking each one's version is still that one's; else they
-        are read here."""
+        """:meth:`update` for many records at once (an import's matched records): ``items`` is [(record, changes)];
+        the same cleaning, audit entries and version bump, the rules applied to what each change touches
+        (``Kind.validate_change``: a field left alone is not judged), the records (and what they link to, when a
+        rule or a changed link needs them) read a query per 500, the rows written with one ``executemany`` per set
+        of changed fields and the audit entries with one.  All or nothing (a ValidationError says the field and
+        why, as ``update``'s); a record changed since it was read raises StaleEditError.  Returns the records as they
+        now are, in order.  ``current``: {id: record} of these records as the caller read them (a table import: at
+        its preview), the UPDATE checking each one's version is still that one's; else they are read here."""
         items = [(record, self.clean(changes)) for record, changes in items]
         current = self._read_many([r.id for r, _ in items]) if current is None else current
-        links = {}
-        for f in self.model._meta.sorted_fields:
-            if isinstance(f, ForeignKeyField) and f.name in self.fields:
-                wanted = {c.__data__.get(f.name) for c in current.values()} - {None}
-                links[f.name] = self._read_many(wanted, f.rel_model)
-        work, periods, before_of = [], self._periods, self._before_of  # work: (current, diff, changes, councils)
+        links = []  # [{link field: {id: record}}] of what the records link to, read once if a check or diff needs it
+
+        def linked():
+            if not links:
+                links.append({n: self._read_many({c.__data__.get(n) for c in current.values()} - {None}, model)
+                              for n, model in self._links.items()})
+            return links[0]
+
+        work, periods, before_of, validate = [], self._periods, self._before_of, self.record.validate_change
         for record, changes in items:
             rec = current.get(record.id)
             if rec is None:
                 raise NotFoundError(f"The {self.what} no longer exists.")
             councils = changes.pop("councils", None)
             data = rec.__data__
-            before = before_of(data, rec, links)
-            # ``update``'s check of the whole new state, record by record, while it is in the cache (3k new states
-            # kept for a check a field at a time, or for Kind.first_invalid, made update_many a tenth slower)
-            self._check({**before, **changes}, rec)
-            diff = {n: (before[n], new) for n, new in changes.items()  # (``_stored`` inline)
+            # what the change touches, record by record (the whole new state only for a rule reading a changed field)
+            errors = validate(changes, lambda: {**before_of(data, rec, linked()), **changes}, rec, self._taken)
+            if errors:
+                raise ValidationError(errors, self.what)
+            diff = {n: (linked()[n].get(data.get(n)) if n in self._links else getattr(rec, n), new)
+                    for n, new in changes.items()  # (``_stored`` inline)
                     if (getattr(rec, n) if n in periods else data.get(n)) != (new.id if hasattr(new, "_meta") else new)}
             if councils is not None:
                 old_names = sorted(c.name for c in self.councils_of(rec))
@@ -454,11 +458,16 @@ class RecordService:
         return [current[r.id] for r, _ in items]
 
     @functools.cached_property
+    def _links(self):
+        """{field name: the model it links to} of this kind's links."""
+        return {f.name: f.rel_model for f in self.model._meta.sorted_fields
+                if isinstance(f, ForeignKeyField) and f.name in self.fields}
+
+    @functools.cached_property
     def _before_of(self):
         """A function of a record's ``__data__``, the record and {link field: {id: record}} giving {field: value}
         of its own fields as ``getattr`` reads them (a link as the record read with it), compiled once."""
-        plain, links = self._plain_fields, {f.name for f in self.model._meta.sorted_fields
-                                            if isinstance(f, ForeignKeyField) and f.name in self.fields}
+        plain, links = self._plain_fields, self._links
         values = [f"{n!r}: links[{n!r}].get(data.get({n!r}))" if n in links else f"{n!r}: data.get({n!r})"
                   if n in plain else f"{n!r}: getattr(record, {n!r})" for n in self.fields]
         return eval(f"lambda data, record, links: {{{', '.join(values)}}}")  # noqa: S307 - our own field names
