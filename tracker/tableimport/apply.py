@@ -102,8 +102,8 @@ def _apply_plan(plan, progress):
                                                                len(changed) - 1))
                 step(progress, 50, "Updating matched records")
                 _read_organisations(plan, [new for e in mine for _, new in e.changes.values() if isinstance(new, Organisation)])
-                changes = [(records[e.record_id], {k: _record_of(plan, new) for k, (_, new) in e.changes.items()})
-                           for e in mine]
+                changes = [(records[e.record_id], {k: _record_of(plan, new) if new.__class__ in PLANNED else new
+                                                   for k, (_, new) in e.changes.items()}) for e in mine]
                 try:
                     written = service.update_many(changes, source=source, current=current)
                 except StaleEditError as exc:  # changed between the check and the write (another connection)
