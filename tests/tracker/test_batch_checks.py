@@ -207,10 +207,42 @@ def test_a_rule_needing_a_stored_field_valid_is_not_applied_when_it_is_not():
 
     stored = {"title": "Same", "date_made": "not a date", "target_date": dt.date(2019, 1, 1)}
     change = {"target_date": dt.date(2018, 1, 1)}
-    assert COMMITMENT.validate_change(change, lambda: {**stored, **change}, None) == {}
-    sound = {**stored, "date_made": dt.date(2019, 6, 1)}
-    assert COMMITMENT.validate_change(change, lambda: {**sound, **change}, None) == {
-        "target_date": "is before the date the commitment was made"}
     asked = []
-    assert COMMITMENT.validate_change({"title": "x" * 301}, lambda: asked.append(1), None) == {
+
+    def state(values):
+        def state_of(names):
+            asked.append(tuple(names))
+            return {n: values[n] for n in names}
+        return state_of
+
+    assert COMMITMENT.validate_change(change, state({**stored, **change}), None) == {}
+    assert asked == [("date_made", "target_date")]  # the rule's fields alone (the title is not read)
+    sound = {**stored, "date_made": dt.date(2019, 6, 1)}
+    assert COMMITMENT.validate_change(change, state({**sound, **change}), None) == {
+        "target_date": "is before the date the commitment was made"}
+    asked.clear()
+    assert COMMITMENT.validate_change({"title": "x" * 301}, state(stored), None) == {
         "title": "is too long (at most 300 characters)"} and asked == []  # no rule reads the title: no state
+
+
+def test_update_many_reads_linked_records_only_for_a_stored_link_it_needs(db, monkeypatch):
+    """The records linked to are read (one query per 500, for all the records at once) only when a rule reads a link
+    the change leaves alone, or a changed link had a record before (its audit entry names it): filling the
+    organisation of people who had none reads none, and the rule still judges the new one."""
+    org, people = _people(3)
+    s = services.stakeholders
+    reads = []
+    read_many = s._read_many
+    monkeypatch.setattr(s, "_read_many", lambda ids, model=None: reads.append(model) or read_many(ids, model))
+    current = {p.id: s.get(p.id) for p in people}
+    s.update_many([(people[0], {"role": "Chair"}), (people[1], {"organisation": org})], current=current)
+    assert reads == [] and s.get(people[1].id).organisation_id == org.id
+    assert str(_refusal(lambda: s.update_many([(people[2], {"organisation": people[0]})]))) == str(
+        _refusal(lambda: s.update(people[2], organisation=people[0])))
+    other = s.create(name="Redbridge CVS", kind="organisation", sector="voluntary")
+    reads.clear()
+    [moved] = s.update_many([(people[1], {"organisation": other})])
+    assert reads == [None, Stakeholder] and moved.organisation_id == other.id  # (its own read, then the links)
+    entries = AuditEntry.select().where(AuditEntry.record_uuid == people[1].uuid.hex,
+                                        AuditEntry.field == "organisation")
+    assert [e.old_value for e in entries.order_by(AuditEntry.id)][-1] == str(org.uuid)  # (linked records by UUID)

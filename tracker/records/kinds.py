@@ -111,24 +111,26 @@ class Kind:
 
     def validate_change(self, changes, state_of, existing, taken=None):
         """:meth:`validate` of a change to the stored record ``existing``, judging only what the change touches: the
-        own rules of the fields ``changes`` gives, then the rules across fields that read one of them, applied to the
-        whole new state (``state_of()``: asked for only when such a rule applies).  A field the change leaves alone
-        keeps the value it had, which is not the change's to judge: a record holding a value saved before a rule
-        existed may still be filled (an import's matched records, ``update_many``); a rule needing such a field valid
-        (``needs_valid``) is not applied, as :meth:`validate` applies none whose fields failed."""
+        own rules of the fields ``changes`` gives, then the rules across fields that read one of them, each given the
+        fields it reads (its ``reads``, as a bulk path hands them: ``state_of(names)`` gives {name: value} of the new
+        state, asked for only when such a rule applies).  A field the change leaves alone keeps the value it had,
+        which is not the change's to judge: a record holding a value saved before a rule existed may still be filled
+        (an import's matched records, ``update_many``); a rule needing such a field valid (``needs_valid``) is not
+        applied, as :meth:`validate` applies none whose fields failed."""
         changed = frozenset(changes)
         found = self._change_checks.get(changed)
         if found is None:
-            found = self._change_checks[changed] = (tuple(c for c in self._checks if c[0] in changed),
-                                                    tuple(r for r in self.rules if changed.intersection(r.reads)))
-        checks, rules = found
+            rules = tuple(r for r in self.rules if changed.intersection(r.reads))
+            found = self._change_checks[changed] = (tuple(c for c in self._checks if c[0] in changed), rules, tuple(
+                dict.fromkeys(name for r in rules for name in (*r.reads, *r.needs_valid))))
+        checks, rules, read = found
         errors = {}
         for name, problem in checks:
             reason = problem(changes[name])
             if reason is not None:
                 errors[name] = reason
         if rules:
-            values, problem_of = state_of(), self._problem_of
+            values, problem_of = state_of(read), self._problem_of
             for rule in rules:
                 if any(name in errors or (name not in changed and name in problem_of and
                                           problem_of[name](values.get(name)) is not None) for name in rule.needs_valid):

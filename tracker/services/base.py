@@ -13,7 +13,7 @@ import contextlib
 import functools
 import uuid
 
-from peewee import FieldAccessor, ForeignKeyField, Query, fn
+from peewee import ForeignKeyField, Query, fn
 
 from tracker.bulk import bulk_insert, db_values, gc_paused, records_by_id, stored_form, uuid4s
 from tracker.changes import Change, announce, batch
@@ -405,19 +405,19 @@ class RecordService:
                               for n, model in self._links.items()})
             return links[0]
 
-        work, periods, before_of, validate = [], self._periods, self._before_of, self.record.validate_change
+        work, periods, validate, before = [], self._periods, self.record.validate_change, self._value_before
         for record, changes in items:
             rec = current.get(record.id)
             if rec is None:
                 raise NotFoundError(f"The {self.what} no longer exists.")
             councils = changes.pop("councils", None)
             data = rec.__data__
-            # what the change touches, record by record (the whole new state only for a rule reading a changed field)
-            errors = validate(changes, lambda: {**before_of(data, rec, linked()), **changes}, rec, self._taken)
+            # what the change touches: a rule across fields is given the fields it reads, new or as stored
+            errors = validate(changes, lambda names: {n: changes[n] if n in changes else before(rec, n, linked)
+                                                      for n in names}, rec, self._taken)
             if errors:
                 raise ValidationError(errors, self.what)
-            diff = {n: (linked()[n].get(data.get(n)) if n in self._links else getattr(rec, n), new)
-                    for n, new in changes.items()  # (``_stored`` inline)
+            diff = {n: (before(rec, n, linked), new) for n, new in changes.items()  # (``_stored`` inline)
                     if (getattr(rec, n) if n in periods else data.get(n)) != (new.id if hasattr(new, "_meta") else new)}
             if councils is not None:
                 old_names = sorted(c.name for c in self.councils_of(rec))
@@ -463,20 +463,13 @@ class RecordService:
         return {f.name: f.rel_model for f in self.model._meta.sorted_fields
                 if isinstance(f, ForeignKeyField) and f.name in self.fields}
 
-    @functools.cached_property
-    def _before_of(self):
-        """A function of a record's ``__data__``, the record and {link field: {id: record}} giving {field: value}
-        of its own fields as ``getattr`` reads them (a link as the record read with it), compiled once."""
-        plain, links = self._plain_fields, self._links
-        values = [f"{n!r}: links[{n!r}].get(data.get({n!r}))" if n in links else f"{n!r}: data.get({n!r})"
-                  if n in plain else f"{n!r}: getattr(record, {n!r})" for n in self.fields]
-        return eval(f"lambda data, record, links: {{{', '.join(values)}}}")  # noqa: S307 - our own field names
-
-    @functools.cached_property
-    def _plain_fields(self):
-        """The names of this kind's fields whose attribute is peewee's plain ``FieldAccessor`` (the value in
-        the record's ``__data__``), not a link's or a period's."""
-        return frozenset(n for n in self.fields if type(vars(self.model).get(n)) is FieldAccessor)
+    def _value_before(self, record, name, linked):
+        """A field's value before a change, as ``getattr`` reads it (a link: the record ``linked()`` read with the
+        others' links, not a query per record)."""
+        if name not in self._links:
+            return getattr(record, name)
+        stored = record.__data__.get(name)
+        return None if stored is None else linked()[name].get(stored)
 
     # ---- dates that may be periods (tracker.dates.Period): a date column and its precision beside it ----
     @functools.cached_property
