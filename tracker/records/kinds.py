@@ -101,8 +101,14 @@ class Kind:
             reason = problem(values.get(name))
             if reason is not None:
                 errors[name] = reason
-        for rule in self.rules:
-            if errors and any(name in errors for name in rule.needs_valid):
+        return self._apply_rules(self.rules, values, existing, taken, errors)
+
+    @staticmethod
+    def _apply_rules(rules, values, existing, taken, errors, failed=()):
+        """``errors`` with the reasons of ``rules`` (across fields), each replacing its field's; a rule is not applied
+        when a field it needs valid (``needs_valid``) already failed: among ``errors``, or ``failed``."""
+        for rule in rules:
+            if (errors or failed) and any(name in errors or name in failed for name in rule.needs_valid):
                 continue
             reason = rule.reason(values, existing, taken)
             if reason is not None:
@@ -131,13 +137,10 @@ class Kind:
                 errors[name] = reason
         if rules:
             values, problem_of = state_of(read), self._problem_of
-            for rule in rules:
-                if any(name in errors or (name not in changed and name in problem_of and
-                                          problem_of[name](values.get(name)) is not None) for name in rule.needs_valid):
-                    continue
-                reason = rule.reason(values, existing, taken)
-                if reason is not None:
-                    errors[rule.field] = reason
+            # a field a rule needs valid, left alone, whose stored value fails its own rule
+            failed = {name for rule in rules for name in rule.needs_valid
+                      if name not in changed and name in problem_of and problem_of[name](values.get(name)) is not None}
+            self._apply_rules(rules, values, existing, taken, errors, failed)
         return errors
 
     @cached_property

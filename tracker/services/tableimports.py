@@ -219,7 +219,7 @@ def resolve_held(row_id, link=None, create=False, skip=False, source=""):
             if organisation and record.organisation_id is None:
                 changes["organisation"] = _organisation(organisation, values.get("sector"), source)
             if changes and mode != "skip":  # (judged as the import judges its matches: what the change touches)
-                record = stakeholders.update_many([(record, changes)], source=source)[0]
+                record = stakeholders.update_many([(record, changes)], source=source, current={record.id: record})[0]
             resolution = "linked"
         elif create:
             if organisation:
