@@ -119,10 +119,18 @@ def _add_engagement_index(db, migrator):
         migrate(migrator.add_index(table, columns, False))
 
 
+def _undo_keeps_changed_fields(db, migrator):
+    """v13: a partner's table import keeps, to undo its change to a record, only the fields it wrote and their
+    values before (``exchange_import_change.before`` as ``[version, {field: value}]``), not the whole record
+    (``tracker.services.undo_snapshots``).  No table changes and the snapshots already kept stay as they are (both
+    forms are read); the version is raised because an older app reads only the whole form, and would undo a newer
+    import by emptying every field it did not write: it now refuses the database instead."""
+
+
 # STEPS[n] upgrades a database at version n to n + 1.
 STEPS = {1: _add_record_versions, 2: _add_exchange_tables, 3: _add_conflict_exported_hash, 4: _add_table_imports,
          5: _add_erased_identities, 6: _add_not_duplicates, 7: _add_merges, 8: _add_date_precisions,
-         9: _add_preset_dates, 10: _add_dashboard_index, 11: _add_engagement_index}
+         9: _add_preset_dates, 10: _add_dashboard_index, 11: _add_engagement_index, 12: _undo_keeps_changed_fields}
 LATEST_VERSION = max(STEPS) + 1
 
 SEED_COUNCILS = (

@@ -155,15 +155,6 @@ def _snapshots_by_ids_and_uuids():
     assert tableimports.snapshot("stakeholder", ids=[]) == {} == tableimports.snapshot("stakeholder", [])
 
 
-def test_a_state_before_an_import_is_written_as_json_wrote_it():
-    from tracker.services.tableimports import as_json, before_json
-
-    for version, values in [(1, ("Ann", "", None, 3, "ü 🙂 \"q\" \\ \n\x00 \ud800", "2019-Q2")), (12, ()),
-                            (2, ("x", 1.5, True, False, [1, "a"], {"k": None})), (True, ("a",)), (3, (-7, 10**30))]:
-        assert before_json(version, values) == as_json([version, list(values)])
-        assert json.loads(before_json(version, values)) == json.loads(as_json([version, list(values)]))
-
-
 def test_uuids_in_any_form_are_inserted_as_their_field_converts_them(db):
     from tracker.bulk import insert_columns
 

@@ -19,7 +19,7 @@ from tracker.errors import NotFoundError, TrackerError
 from tracker.exchange_format import BY_TABLE, SHEETS
 from tracker.models import HeldConflict, HeldRow, ImportChange, ImportRun, MergeRun, utcnow
 from tracker.services.actor import current_actor
-from tracker.services import bulk_writer, merge_exchange
+from tracker.services import bulk_writer, merge_exchange, undo_snapshots
 from tracker.services.bulk_writer import Writer, transaction
 from tracker.services.exchange import content_kinds, dashed, load_state, uuid_hex
 from tracker.services.tableimports import PREVIEW_LINK
@@ -102,8 +102,7 @@ def undo_import(import_id):
                     writer.audit_note(t, h, "delete", "removed: undo of the import that added it")
                 else:
                     # the version goes back too: a later import of the same file then applies again
-                    old_version, before = json.loads(before)
-                    before = tuple(before)
+                    old_version, before = undo_snapshots.restore(t, before, rec.values)  # (either form)
                     ups.append((rec, before, old_version))
                     writer.audit_update(t, h, rec.values, before)
                 sync[h] = tuple(json.loads(sync_before)) if sync_before else (None, "")
@@ -165,7 +164,7 @@ def apply_import(state, plan, run, source):
                         writer.audit_update(t, h, rec.values, new, source=EDITED_SOURCE.format(source)
                                             if h in plan.edited else None)
                     old_sync = state.sync.get(h)
-                    changes.append((run_row.id, t, "update", h, json.dumps([rec.version, list(rec.values)], ensure_ascii=False),
+                    changes.append((run_row.id, t, "update", h, undo_snapshots.whole(rec.version, rec.values),
                                     version, json.dumps(list(old_sync)) if old_sync else None))
                 ups = rest
         writer.flush_audit()

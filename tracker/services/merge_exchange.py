@@ -21,7 +21,7 @@ import json
 from dataclasses import dataclass
 
 from tracker.models import ImportChange, MergeRun, Stakeholder, utcnow
-from tracker.services import merging
+from tracker.services import merging, undo_snapshots
 from tracker.services.bulk_writer import Writer
 from tracker.services.exchange import dashed, load_state, uuid_hex
 
@@ -87,7 +87,7 @@ def _keep_with_import(import_id, changes, sync):
             continue
         old_sync = sync.get(hex_)
         ImportChange.create(run=import_id, table=table, kind="update", record_uuid=hex_,
-                            before=json.dumps([version_before, before], ensure_ascii=False),
+                            before=undo_snapshots.whole(version_before, before),
                             version_after=version_after, sync_before=json.dumps(list(old_sync)) if old_sync else None)
 
 

@@ -29,9 +29,8 @@ from tracker.db import database, wait_for_checkpoint
 from tracker.errors import TrackerError
 from tracker.models import Attendance, AuditEntry, Event, HeldRow, ImportChange, Meta, Stakeholder, Update, utcnow
 from tracker.changes import Change, announce
-from tracker.services import audit, erasures
+from tracker.services import audit, erasures, undo_snapshots
 from tracker.services.base import writing
-from tracker.services.exchange import content_kinds
 from tracker.services.matching import organisation_key, person_key
 
 ERASED_NAME = "Erased person"
@@ -116,22 +115,17 @@ def _scrub_import_history(person):
                                    .where(Attendance.stakeholder == person.id)], {"notes": ""})
 
 
-def _import_befores(table, identities):
-    names = [name for name, _, _ in content_kinds(table)]
+def _import_befores(identities):
+    """The states imports kept to undo their changes to these records (``undo_snapshots``: either form)."""
     if not identities:
-        return names, []
-    return names, list(ImportChange.select().where(ImportChange.record_uuid.in_(identities),
-                                                   ImportChange.before.is_null(False)))
+        return []
+    return list(ImportChange.select().where(ImportChange.record_uuid.in_(identities),
+                                            ImportChange.before.is_null(False)))
 
 
 def _rewrite_before(table, identities, replacements):
-    names, changes = _import_befores(table, identities)
-    for change in changes:
-        version, values = json.loads(change.before)
-        for i, name in enumerate(names):
-            if name in replacements:
-                values[i] = replacements[name]
-        change.before = json.dumps([version, values], ensure_ascii=False)
+    for change in _import_befores(identities):
+        change.before = undo_snapshots.rewrite(table, change.before, replacements)
         change.save()
 
 
@@ -145,10 +139,9 @@ def _has_traces(person):
         return True
     if Attendance.select().where(Attendance.stakeholder == person.id, Attendance.notes != "").exists():
         return True
-    names, changes = _import_befores("stakeholder", [person.uuid])
-    for change in changes:
-        values = json.loads(change.before)[1]
-        if any(name in ERASED_VALUES and values[i] != ERASED_VALUES[name] for i, name in enumerate(names)):
+    for change in _import_befores([person.uuid]):
+        _, values = undo_snapshots.read("stakeholder", change.before)
+        if any(name in values and values[name] != value for name, value in ERASED_VALUES.items()):
             return True
     return False
 
@@ -207,9 +200,8 @@ def _identity_before_erasure(person):
     if person.name != ERASED_NAME or person.email:
         org = Stakeholder.get_or_none(Stakeholder.id == person.organisation_id) if person.organisation_id else None
         return person.name, person.email, org.name if org else ""
-    names, changes = _import_befores("stakeholder", [person.uuid])
-    for change in sorted(changes, key=lambda c: -c.id):
-        values = dict(zip(names, json.loads(change.before)[1]))
+    for change in sorted(_import_befores([person.uuid]), key=lambda c: -c.id):
+        _, values = undo_snapshots.read("stakeholder", change.before)
         if values.get("name") not in (None, "", ERASED_NAME) or values.get("email"):
             org = values.get("organisation")
             org = Stakeholder.get_or_none(Stakeholder.uuid == org) if org else None

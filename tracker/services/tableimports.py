@@ -22,7 +22,7 @@ from tracker.exchange_format import BY_TABLE
 from tracker.models import (ActionItem, Commitment, Council, Event, HeldRow, ImportChange, ImportPreset, ImportRun,
                             Stakeholder, SyncState, utcnow)
 from tracker.services import councils as council_service
-from tracker.services import erasures
+from tracker.services import erasures, undo_snapshots
 from tracker.services import exchange as store
 from tracker.services.actor import current_actor
 from tracker.services.base import writing
@@ -95,7 +95,9 @@ def snapshot_as_previewed(table, read):
 def record_run(file_name, sha256, on_match, counts, details, added, updated, held_rows):
     """Write the import's run inside the caller's transaction; returns its ID.
 
-    ``added``: {table: [(uuid, version)]}; ``updated``: [(table, uuid (or its hex), before snapshot, version after)];
+    ``added``: {table: [(uuid, version)]}; ``updated``: [(table, uuid (or its hex), before snapshot, version after,
+    the fields written)], undo keeping only those fields' values before (``undo_snapshots.changed``); a record
+    written twice has one row, the state before the first write and the version after the last;
     ``held_rows``: dicts of :class:`HeldRow` fields."""
     actor = current_actor()
     run = ImportRun.create(user=actor.user, council=actor.council, file_name=file_name[:500], file_sha256=sha256,
@@ -103,45 +105,48 @@ def record_run(file_name, sha256, on_match, counts, details, added, updated, hel
                            unchanged=counts["unchanged"], conflicts=counts["held"], details=details)
     # a column at a time (bulk.insert_columns): the adds first (a row per table), then one row per updated record
     adds = [(table, " ".join(f"{store.uuid_hex(u)}:{v}" for u, v in items)) for table, items in added.items() if items]
-    n, none = len(adds) + len(updated), [None] * len(adds)
+    changes = _once_per_record(updated)
+    n, none = len(adds) + len(changes), [None] * len(adds)
     insert_columns(ImportChange, n, {
-        "table": [t for t, _ in adds] + [u[0] for u in updated],
-        "kind": ["add"] * len(adds) + ["update"] * len(updated),
-        "record_uuid": none + [store.uuid_hex(u[1]) for u in updated],
-        "added": [a for _, a in adds] + [None] * len(updated),
-        "before": none + [before_json(version, values) for _, _, (version, values, _), _ in updated],
-        "version_after": none + [u[3] for u in updated],
-        "sync_before": none + [json.dumps(list(sync)) if sync else None for _, _, (_, _, sync), _ in updated]},
+        "table": [t for t, _ in adds] + [t for t, _, _, _, _ in changes],
+        "kind": ["add"] * len(adds) + ["update"] * len(changes),
+        "record_uuid": none + [store.uuid_hex(h) for _, h, _, _, _ in changes],
+        "added": [a for _, a in adds] + [None] * len(changes),
+        "before": none + undo_snapshots.changed_many([(t, version, values, names)
+                                                      for t, _, (version, values, _), _, names in changes]),
+        "version_after": none + [after for _, _, _, after, _ in changes],
+        "sync_before": none + [json.dumps(list(sync)) if sync else None for _, _, (_, _, sync), _, _ in changes]},
         constants={"run": run.id})  # one executemany: a 10k-row import records thousands of updates
     bulk_insert(HeldRow, held_rows, constants={"run": run.id})  # one executemany, not peewee's SQL per row
     return run.id
 
 
+def _once_per_record(updated):
+    """``updated`` with a record written twice (matched as two kinds) once: the fields of both writes, each with
+    its value before the first that wrote it, and the version after the last."""
+    if len({(t, store.uuid_hex(h)) for t, h, *_ in updated}) == len(updated):
+        return updated
+    out = {}
+    for t, h, (version, values, sync), after, names in updated:
+        key = (t, store.uuid_hex(h))
+        if key not in out:
+            out[key] = [t, h, (version, values, sync), after, dict.fromkeys(names)]
+            continue
+        first = out[key]
+        at = undo_snapshots.positions(t)
+        first_values = list(first[2][1])
+        for name in names:
+            if name not in first[4] and name in at:  # not written before: its value before is this snapshot's
+                first_values[at[name]] = values[at[name]]
+            first[4].setdefault(name)
+        first[2], first[3] = (first[2][0], tuple(first_values), first[2][2]), after
+    return [tuple(v) for v in out.values()]
+
+
 # json.dumps(..., ensure_ascii=False) made once: json.dumps makes an encoder per call given any option (thousands of
-# records' snapshots and held rows an import); the same text
+# held rows an import); the same text
 as_json = json.JSONEncoder(ensure_ascii=False).encode
 as_json_or_text = json.JSONEncoder(ensure_ascii=False, default=str).encode  # (a value JSON has not: its str())
-
-
-def before_json(version, values):
-    """``as_json([version, list(values)])``: a record's state before an import changed it, as undo reads it back.
-    A state of texts, numbers and nothing (every record's, from ``exchange.load_records``) is joined from its
-    values' JSON, as the encoder writes them; any other as the encoder writes it."""
-    parts = []
-    for value in values:
-        kind = value.__class__
-        if kind is str:
-            parts.append(_encode_text(value))
-        elif value is None:
-            parts.append("null")
-        elif kind is int:
-            parts.append(int.__repr__(value))
-        else:
-            return as_json([version, list(values)])
-    return f"[{int.__repr__(version)}, [{', '.join(parts)}]]" if version.__class__ is int else as_json([version, list(values)])
-
-
-_encode_text = json.encoder.encode_basestring  # a text as as_json writes it (ensure_ascii=False)
 
 
 def stakeholders_by_uuid(uuids):

@@ -110,9 +110,9 @@ def _apply_plan(plan, progress):
                     if exc.current is None or exc.current.id not in records:
                         raise
                     raise ImportRefused(_changed_after_preview(plan, mine, records, exc.current.id, False)) from None
-                for record in written:
+                for e, record in zip(mine, written):  # (in order: update_many answers each of ``changes``)
                     hex_, wrote[table, record.id] = record.uuid.hex, record.version
-                    updated.append((table, hex_, before[hex_], record.version))
+                    updated.append((table, hex_, before[hex_], record.version, e.changes.keys()))
             step(progress, 80, "Recording attendance")
             _attend(plan, source, added)
             step(progress, 90, "Recording the import")
