@@ -104,7 +104,8 @@ def record_run(file_name, sha256, on_match, counts, details, added, updated, hel
                            on_conflict=on_match, added=counts["added"], updated=counts["updated"],
                            unchanged=counts["unchanged"], conflicts=counts["held"], details=details)
     # a column at a time (bulk.insert_columns): the adds first (a row per table), then one row per updated record
-    adds = [(table, " ".join(f"{store.uuid_hex(u)}:{v}" for u, v in items)) for table, items in added.items() if items]
+    adds = [(table, " ".join([f"{u.hex if u.__class__ is UUID else store.uuid_hex(u)}:{v}" for u, v in items]))
+            for table, items in added.items() if items]  # (a new record's UUID: the object create_many made)
     changes = _once_per_record(updated)
     n, none = len(adds) + len(changes), [None] * len(adds)
     insert_columns(ImportChange, n, {
@@ -124,7 +125,7 @@ def record_run(file_name, sha256, on_match, counts, details, added, updated, hel
 def _once_per_record(updated):
     """``updated`` with a record written twice (matched as two kinds) once: the fields of both writes, each with
     its value before the first that wrote it, and the version after the last."""
-    if len({(t, store.uuid_hex(h)) for t, h, *_ in updated}) == len(updated):
+    if len({u[1] for u in updated}) == len(updated):  # (a UUID names one record of one table; the apply's hex)
         return updated
     out = {}
     for t, h, (version, values, sync), after, names in updated:
