@@ -63,7 +63,7 @@ def test_a_table_import_keeps_only_what_it_wrote_and_undo_puts_every_field_back(
                                                                        "1 High Street, Romford", 2)
     imports.undo_import(import_id)
     assert _content(ann, bob) == before  # every field, and the version
-    assert not Stakeholder.select().where(Stakeholder.email == "cat@x.example", Stakeholder.deleted_at.is_null()).exists()
+    assert not Stakeholder.select().where(Stakeholder.email == "cat@x.example").exists()  # the one it added
 
 
 def test_an_undo_refused_after_a_later_change_keeps_that_change(school, tmp_path):
@@ -143,7 +143,8 @@ def test_a_schema_12_database_is_upgraded_and_its_whole_snapshots_still_undo(v12
         ann = Stakeholder.get(Stakeholder.email == "ann@x.example")
         assert (ann.phone, ann.version) == ("020 7946 0001", 2)
         imports.undo_import(1)
-        ann, bob = Stakeholder.get(Stakeholder.email == "ann@x.example"), Stakeholder.get(Stakeholder.email == "bob@x.example")
+        ann = Stakeholder.get(Stakeholder.email == "ann@x.example")
+        bob = Stakeholder.get(Stakeholder.email == "bob@x.example")
         assert (ann.phone, ann.address, ann.notes, ann.version) == ("", "1 High Street, Romford", "Prefers email", 1)
         assert (bob.role, bob.phone, bob.version) == ("", "020 7946 0002", 1)
         assert not Stakeholder.select().where(Stakeholder.email == "cat@x.example").exists()  # the one it added

@@ -3,9 +3,10 @@ rows whose match was doubtful (held for review), and the saved column mappings (
 
 The records themselves are written by the record services (validation, audit, action references,
 announcements); this module records the run in the exchange import's terms (``exchange_import``
-and ``exchange_import_change``: what was added, each changed record's state before), so that
-``tracker undo-import`` and Edit → Undo import reverse a table import exactly as they reverse a
-workbook (``tracker.services.imports.undo_import``).  Deciding a held row is :func:`resolve_held`.
+and ``exchange_import_change``: what was added, and of each changed record the fields written with their
+values before, ``undo_snapshots``), so that ``tracker undo-import`` and Edit → Undo import reverse a table
+import exactly as they reverse a workbook (``tracker.services.imports.undo_import``).  Deciding a held row is
+:func:`resolve_held`.
 """
 
 import datetime as dt
