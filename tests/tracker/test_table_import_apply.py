@@ -92,6 +92,18 @@ def test_on_match_fill_update_and_skip(db, tmp_path):
     assert ("role", "Old role", "New role") in history
 
 
+def test_an_email_in_other_capitals_is_no_change_even_when_the_file_wins(db, tmp_path):
+    """A partner's list in capitals matched people by their email; ``--on-match update`` does not rewrite each
+    address in capitals (the same address: the matcher ignores case) nor count the row as updated."""
+    s = services.stakeholders
+    s.create(name="Ann Lee", kind="person", sector="other", email="ann.lee@example.org", role="Chair")
+    rows = [["Name", "Email", "Role"], ["ANN LEE", "ANN.LEE@EXAMPLE.ORG", "Chair"], ["Bo Kay", "BO@EXAMPLE.ORG", ""]]
+    plan, import_id = run(workbook(tmp_path / "caps.xlsx", {"S": rows}), on_match="update")
+    assert plan.as_json(import_id)["records"][0]["action"] == "match" and plan.counts()["unchanged"] == 1
+    assert by_name()["Ann Lee"].email == "ann.lee@example.org"
+    assert by_name()["Bo Kay"].email == "BO@EXAMPLE.ORG"  # a new person's address is kept as written
+
+
 def test_a_stored_value_the_import_leaves_alone_does_not_refuse_it(db, tmp_path):
     """A matched record holding a value today's rules refuse (saved by an older version or another program) is
     filled all the same: the file cannot change that field, and the refusal could name no row of it.  What the

@@ -304,8 +304,8 @@ def _changes(plan, record_id, values, organisation_key_=""):
                 changes[name] = (old, old + "\n" + "\n".join(lines))
             continue
         if empty or (mode == "update" and old != new):
-            if old != new:
-                changes[name] = (old, new)
+            if old != new and not (name == "email" and not empty and old.casefold() == str(new).casefold()):
+                changes[name] = (old, new)  # (an email in other capitals is the same address: the held one stays)
     if "councils" in values:
         old = plan.held_councils(record_id)
         new = values["councils"]
