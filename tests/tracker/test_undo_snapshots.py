@@ -95,7 +95,8 @@ def test_a_record_written_twice_by_one_import_has_one_change_its_state_before_th
     once = tableimports._once_per_record([first, other, second])
     assert [(h, before[0], before[2], after, list(names)) for _, h, before, after, names in once] == [
         ("ab" * 16, 3, None, 5, ["phone", "role"]), ("cd" * 16, 1, None, 2, ["email"])]
-    version, values = json.loads(undo_snapshots.changed("stakeholder", *once[0][2][:2], once[0][4]))
+    [text] = undo_snapshots.changed_many([("stakeholder", *once[0][2][:2], once[0][4])])
+    version, values = json.loads(text)
     assert (version, values) == (3, {"phone": "1", "role": "r"})  # the phone before the first write, not "2"
     assert tableimports._once_per_record([other]) == [other]
 
@@ -105,7 +106,7 @@ def test_both_forms_read_restore_and_rewrite_alike(text):
     current = tuple(f"now {n}" for n in NAMES)
     values = tuple(text if n == "notes" else f"was {n}" for n in NAMES)
     whole = undo_snapshots.whole(7, values)
-    changed = undo_snapshots.changed("stakeholder", 7, values, ["notes", "phone"])
+    [changed] = undo_snapshots.changed_many([("stakeholder", 7, values, ["notes", "phone"])])
     assert json.loads(whole) == [7, list(values)]
     assert json.loads(changed) == [7, {"notes": text, "phone": "was phone"}]
     assert undo_snapshots.read("stakeholder", whole) == (7, dict(zip(NAMES, values)))
@@ -118,7 +119,8 @@ def test_both_forms_read_restore_and_rewrite_alike(text):
     assert undo_snapshots.read("stakeholder", undo_snapshots.rewrite("stakeholder", whole, scrub))[1] == {
         **dict(zip(NAMES, values)), **scrub}
     # a field that is not content (undo could not put it back by name): the whole record is kept
-    assert json.loads(undo_snapshots.changed("stakeholder", 7, values, ["notes", "not_content"])) == [7, list(values)]
+    [kept] = undo_snapshots.changed_many([("stakeholder", 7, values, ["notes", "not_content"])])
+    assert json.loads(kept) == [7, list(values)]
 
 
 @pytest.fixture

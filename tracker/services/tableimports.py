@@ -97,7 +97,7 @@ def record_run(file_name, sha256, on_match, counts, details, added, updated, hel
     """Write the import's run inside the caller's transaction; returns its ID.
 
     ``added``: {table: [(uuid, version)]}; ``updated``: [(table, uuid (or its hex), before snapshot, version after,
-    the fields written)], undo keeping only those fields' values before (``undo_snapshots.changed``); a record
+    the fields written)], undo keeping only those fields' values before (``undo_snapshots.changed_many``); a record
     written twice has one row, the state before the first write and the version after the last;
     ``held_rows``: dicts of :class:`HeldRow` fields."""
     actor = current_actor()
@@ -124,24 +124,15 @@ def record_run(file_name, sha256, on_match, counts, details, added, updated, hel
 
 
 def _once_per_record(updated):
-    """``updated`` with a record written twice (matched as two kinds) once: the fields of both writes, each with
-    its value before the first that wrote it, and the version after the last."""
+    """``updated`` with a record written twice (matched as two kinds) once: the first write's snapshot (it holds
+    every field as it was before either), the fields of both writes, and the version after the last."""
     if len({u[1] for u in updated}) == len(updated):  # (a UUID names one record of one table; the apply's hex)
         return updated
     out = {}
-    for t, h, (version, values, sync), after, names in updated:
-        key = (t, store.uuid_hex(h))
-        if key not in out:
-            out[key] = [t, h, (version, values, sync), after, dict.fromkeys(names)]
-            continue
-        first = out[key]
-        at = undo_snapshots.positions(t)
-        first_values = list(first[2][1])
-        for name in names:
-            if name not in first[4] and name in at:  # not written before: its value before is this snapshot's
-                first_values[at[name]] = values[at[name]]
-            first[4].setdefault(name)
-        first[2], first[3] = (first[2][0], tuple(first_values), first[2][2]), after
+    for t, h, before, after, names in updated:
+        first = out.setdefault(store.uuid_hex(h), [t, h, before, after, {}])
+        first[3] = after
+        first[4].update(dict.fromkeys(names))
     return [tuple(v) for v in out.values()]
 
 

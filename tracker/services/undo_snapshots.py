@@ -26,16 +26,12 @@ def whole(version, values):
     return _as_json([version, list(values)])
 
 
-def changed(table, version, values, names):
-    """The record's state before an import wrote the fields ``names``: only those fields (the whole form should
-    one of them not be a content field, which undo could not put back by name)."""
-    return changed_many([(table, version, values, names)])[0]
-
-
 def changed_many(snapshots):
-    """:func:`changed` of each of ``snapshots`` ([(table, version, values, names)]), as JSON writes it: from a
-    template per table and set of names (an import's matched records mostly change the same fields), the values'
-    JSON joined in (``json.dumps`` of a list holding a dict costs twice as much a record)."""
+    """Each of ``snapshots`` ([(table, version, values, names)]: a record's state before an import wrote the fields
+    ``names``) in the changed fields' form, only those fields; the whole form should one of them not be a content
+    field, which undo could not put back by name.  Written from a template per table and set of names (an
+    import's matched records mostly change the same fields), the values' JSON joined in (``json.dumps`` of a list
+    holding a dict costs twice as much a record)."""
     templates, out = {}, []
     for table, version, values, names in snapshots:
         names = tuple(names)

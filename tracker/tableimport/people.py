@@ -24,7 +24,7 @@ from tracker.errors import NotFoundError
 from tracker.records import STAKEHOLDER
 from tracker.records.cells import unknown_council
 from tracker.services import tableimports
-from tracker.services.matching import organisation_key, person_key
+from tracker.services.matching import email_key, organisation_key, person_key
 from tracker.tableimport import contacts
 from tracker.tableimport.table import Problem
 
@@ -304,7 +304,7 @@ def _changes(plan, record_id, values, organisation_key_=""):
                 changes[name] = (old, old + "\n" + "\n".join(lines))
             continue
         if empty or (mode == "update" and old != new):
-            if old != new and not (name == "email" and not empty and old.casefold() == str(new).casefold()):
+            if old != new and not (name == "email" and not empty and email_key(old) == email_key(new)):
                 changes[name] = (old, new)  # (an email in other capitals is the same address: the held one stays)
     if "councils" in values:
         old = plan.held_councils(record_id)
